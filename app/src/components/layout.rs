@@ -1,0 +1,76 @@
+//! The frame around every page: header with the language switch, main region, footer.
+
+use leptos::prelude::*;
+
+use crate::domain::i18n::{Lang, Msg, t};
+
+/// The language of the page being rendered (provided by `App`).
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// The current address with `lang` set, for the language switch (a plain link, so it works
+/// without JavaScript and keeps the search the user was looking at).
+fn lang_href(lang: Lang) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::domain::params::{decode_query, encode_component};
+        if let Some(parts) = use_context::<axum::http::request::Parts>() {
+            let mut pairs: Vec<(String, String)> = parts
+                .uri
+                .query()
+                .and_then(|q| decode_query(q).ok())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| k != "lang")
+                .collect();
+            pairs.push(("lang".into(), lang.code().into()));
+            let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect();
+            return format!("{}?{}", parts.uri.path(), query.join("&"));
+        }
+    }
+    format!("?lang={}", lang.code())
+}
+
+/// Header, main content and footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let lang = use_lang();
+    let switch = Lang::ALL
+        .into_iter()
+        .map(|l| {
+            let current = l == lang;
+            view! {
+                <li>
+                    <a
+                        href=lang_href(l)
+                        hreflang=l.code()
+                        lang=l.code()
+                        aria-current=current.then_some("true")
+                    >
+                        {l.native_name()}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <a class="skip-link" href="#main">{t(lang, Msg::SkipToContent)}</a>
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                <span class="brand-name">{t(lang, Msg::SiteName)}</span>
+            </a>
+            <nav class="site-nav" aria-label=t(lang, Msg::NavPrograms)>
+                <a href="/programs">{t(lang, Msg::NavPrograms)}</a>
+            </nav>
+            <nav class="lang-switch" aria-label=t(lang, Msg::LanguageLabel)>
+                <ul>{switch}</ul>
+            </nav>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>{t(lang, Msg::FooterData)}</p>
+        </footer>
+    }
+}

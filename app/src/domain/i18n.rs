@@ -1,0 +1,586 @@
+//! The translation layer: every user-facing string goes through [`t`], [`tf`] or [`tn`].
+//!
+//! Messages are declared once below, each with its Russian, Kazakh and English text side by side,
+//! so a translator sees the three together. Russian is the reference language and is required by
+//! the macro; a Kazakh or English text may be `None` while a translation is pending, and then the
+//! Russian text is shown (the `every_message_is_translated` test lists what is missing).
+
+use serde::{Deserialize, Serialize};
+
+/// A language the interface is offered in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Russian: the default and the reference language.
+    #[default]
+    Ru,
+    /// Kazakh (Cyrillic script).
+    Kk,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Every language, in the order the switcher shows them.
+    pub const ALL: [Lang; 3] = [Lang::Kk, Lang::Ru, Lang::En];
+
+    /// The BCP 47 tag used in `lang` attributes, cookies and URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::Kk => "kk",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, as the switcher shows it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Ru => "Русский",
+            Lang::Kk => "Қазақша",
+            Lang::En => "English",
+        }
+    }
+
+    /// Parses a tag such as `kk`, `kk-KZ` or `ru_RU`; unknown tags give `None`.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "ru" => Some(Lang::Ru),
+            "kk" | "kz" => Some(Lang::Kk),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the best offered language from an `Accept-Language` header, honouring q-values.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        header
+            .split(',')
+            .enumerate()
+            .filter_map(|(position, item)| {
+                let mut parts = item.split(';');
+                let lang = Lang::parse(parts.next()?)?;
+                let q = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q > 0.0).then_some((lang, q, position))
+            })
+            // Highest q wins; on a tie the earlier entry wins, as RFC 9110 intends.
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
+            .map(|(lang, _, _)| lang)
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident { ru: $ru:expr, kk: $kk:expr, en: $en:expr $(,)? })*) => {
+        /// A user-facing message. Its texts are declared in `domain::i18n`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            /// Every message, for completeness checks.
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+
+            fn ru(self) -> &'static str {
+                match self { $(Msg::$key => $ru),* }
+            }
+
+            fn kk(self) -> Option<&'static str> {
+                match self { $(Msg::$key => $kk),* }
+            }
+
+            fn en(self) -> Option<&'static str> {
+                match self { $(Msg::$key => $en),* }
+            }
+        }
+    };
+}
+
+/// The text of `msg` in `lang`, falling back to Russian where a translation is missing.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    match lang {
+        Lang::Ru => msg.ru(),
+        Lang::Kk => msg.kk().unwrap_or_else(|| msg.ru()),
+        Lang::En => msg.en().unwrap_or_else(|| msg.ru()),
+    }
+}
+
+/// [`t`] with `{name}` placeholders filled from `args`.
+pub fn tf(lang: Lang, msg: Msg, args: &[(&str, &str)]) -> String {
+    let mut out = t(lang, msg).to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A counted message: its text holds plural forms separated by `|` (Russian: one|few|many,
+/// English: one|other, Kazakh: a single form, since Kazakh nouns after numerals stay singular)
+/// and `{n}` is replaced by the number.
+pub fn tn(lang: Lang, msg: Msg, n: u64) -> String {
+    let text = t(lang, msg);
+    let forms: Vec<&str> = text.split('|').collect();
+    let pick = match (lang, forms.len()) {
+        (_, 1) => 0,
+        (Lang::Ru, 3) | (Lang::Kk, 3) => russian_plural_index(n),
+        (_, _) => usize::from(n != 1),
+    };
+    let form = forms.get(pick).copied().unwrap_or(text);
+    form.replace("{n}", &crate::domain::money::group_digits(lang, n as i128))
+}
+
+/// Chooses between a Russian and a Kazakh version of a programme text. Programme texts exist in
+/// Russian and Kazakh only, so English readers get the Russian one; an empty Kazakh text falls
+/// back to Russian too.
+pub fn pick<'a>(lang: Lang, ru: &'a str, kk: &'a str) -> &'a str {
+    match lang {
+        Lang::Kk if !kk.trim().is_empty() => kk,
+        _ => ru,
+    }
+}
+
+/// Formats a date the way `lang` writes it: «30 июня 2027 г.», «2027 жылғы 30 маусым»,
+/// "30 June 2027".
+pub fn format_date(lang: Lang, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const RU: [&str; 12] =
+        ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
+    const KK: [&str; 12] =
+        ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"];
+    const EN: [&str; 12] =
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    let m = date.month0() as usize;
+    match lang {
+        Lang::Ru => format!("{}\u{a0}{}\u{a0}{}\u{a0}г.", date.day(), RU[m], date.year()),
+        Lang::Kk => format!("{}\u{a0}жылғы {}\u{a0}{}", date.year(), date.day(), KK[m]),
+        Lang::En => format!("{}\u{a0}{}\u{a0}{}", date.day(), EN[m], date.year()),
+    }
+}
+
+/// Russian plural category: 0 for 1, 21, 31…; 1 for 2–4, 22–24…; 2 otherwise.
+fn russian_plural_index(n: u64) -> usize {
+    let (last, last_two) = (n % 10, n % 100);
+    if last == 1 && last_two != 11 {
+        0
+    } else if (2..=4).contains(&last) && !(12..=14).contains(&last_two) {
+        1
+    } else {
+        2
+    }
+}
+
+messages! {
+    // Site frame
+    SiteName { ru: "Ауыл Бизнес", kk: Some("Ауыл Бизнес"), en: Some("Auyl Business") }
+    SiteTagline {
+        ru: "Господдержка и микрокредиты для сельского бизнеса",
+        kk: Some("Ауыл бизнесіне мемлекеттік қолдау мен шағын несиелер"),
+        en: Some("State support and microloans for rural business"),
+    }
+    SkipToContent { ru: "Перейти к содержанию", kk: Some("Мазмұнға өту"), en: Some("Skip to content") }
+    NavPrograms { ru: "Программы", kk: Some("Бағдарламалар"), en: Some("Programmes") }
+    NavHome { ru: "Главная", kk: Some("Басты бет"), en: Some("Home") }
+    LanguageLabel { ru: "Язык", kk: Some("Тіл"), en: Some("Language") }
+    FooterData {
+        ru: "Условия программ собраны из открытых источников; перед подачей заявки сверьте их с оператором. Справочник мест: КАТО от 17.10.2022.",
+        kk: Some("Бағдарлама шарттары ашық дереккөздерден жиналған; өтінім берер алдында оператормен нақтылаңыз. Елді мекендер анықтамалығы: 17.10.2022 ж. ӘАОЖ (КАТО)."),
+        en: Some("Programme terms are collected from public sources; check them with the operator before applying. Locations: KATO of 17 Oct 2022."),
+    }
+
+    // Home
+    HomeTitle {
+        ru: "Найдите поддержку для своего дела в селе",
+        kk: Some("Ауылдағы ісіңізге қолдау табыңыз"),
+        en: Some("Find support for your village business"),
+    }
+    HomeLead {
+        ru: "Микрокредиты «Ауыл аманаты», субсидии и гарантии «Даму», гранты и обучение — в одном месте, с понятными условиями.",
+        kk: Some("«Ауыл аманаты» шағын несиелері, «Даму» субсидиялары мен кепілдіктері, гранттар мен оқыту — бір жерде, түсінікті шарттарымен."),
+        en: Some("Auyl Amanaty microcredit, Damu subsidies and guarantees, grants and training — in one place, in plain words."),
+    }
+    HomeCategories { ru: "Виды поддержки", kk: Some("Қолдау түрлері"), en: Some("Kinds of support") }
+    HomeSectors { ru: "По отраслям", kk: Some("Салалар бойынша"), en: Some("By sector") }
+    HomeAllPrograms { ru: "Все программы", kk: Some("Барлық бағдарламалар"), en: Some("All programmes") }
+    HomeSoonest { ru: "Скоро закрывается приём", kk: Some("Қабылдау жақында жабылады"), en: Some("Closing soon") }
+
+    // Search form
+    SearchLabel { ru: "Что вы ищете?", kk: Some("Не іздейсіз?"), en: Some("What are you looking for?") }
+    SearchPlaceholder {
+        ru: "Например: микрокредит на скот",
+        kk: Some("Мысалы: мал шаруашылығына несие"),
+        en: Some("For example: microcredit for livestock"),
+    }
+    SearchButton { ru: "Найти", kk: Some("Іздеу"), en: Some("Search") }
+    FiltersHeading { ru: "Фильтры", kk: Some("Сүзгілер"), en: Some("Filters") }
+    FilterKind { ru: "Вид поддержки", kk: Some("Қолдау түрі"), en: Some("Kind of support") }
+    FilterSector { ru: "Отрасль", kk: Some("Сала"), en: Some("Sector") }
+    FilterRegion { ru: "Область", kk: Some("Облыс"), en: Some("Region") }
+    FilterSort { ru: "Сортировка", kk: Some("Сұрыптау"), en: Some("Sort by") }
+    FilterAnyKind { ru: "Любой вид", kk: Some("Кез келген түр"), en: Some("Any kind") }
+    FilterAnySector { ru: "Любая отрасль", kk: Some("Кез келген сала"), en: Some("Any sector") }
+    FilterAnyRegion { ru: "Весь Казахстан", kk: Some("Бүкіл Қазақстан"), en: Some("All of Kazakhstan") }
+    FilterReset { ru: "Сбросить фильтры", kk: Some("Сүзгілерді тазарту"), en: Some("Clear filters") }
+    SortRelevance { ru: "По соответствию", kk: Some("Сәйкестігі бойынша"), en: Some("Best match") }
+    SortDeadline { ru: "Срок подачи: ближе", kk: Some("Өтінім мерзімі: жақыны"), en: Some("Deadline: soonest") }
+    SortAmount { ru: "Сумма: больше", kk: Some("Сома: көбі"), en: Some("Amount: largest") }
+    SortRate { ru: "Ставка: ниже", kk: Some("Мөлшерлеме: төмені"), en: Some("Rate: lowest") }
+
+    // Results
+    ResultsCount {
+        ru: "Найдена {n} программа|Найдено {n} программы|Найдено {n} программ",
+        kk: Some("{n} бағдарлама табылды"),
+        en: Some("{n} programme found|{n} programmes found"),
+    }
+    ResultsNone {
+        ru: "Ничего не нашлось. Попробуйте другие слова или сбросьте фильтры.",
+        kk: Some("Ештеңе табылмады. Басқа сөздерді қолданып көріңіз немесе сүзгілерді тазартыңыз."),
+        en: Some("Nothing found. Try other words or clear the filters."),
+    }
+    ResultsPageEmpty {
+        ru: "На этой странице результатов нет.",
+        kk: Some("Бұл бетте нәтиже жоқ."),
+        en: Some("There are no results on this page."),
+    }
+    ResultsFirstPage { ru: "К первой странице", kk: Some("Бірінші бетке"), en: Some("Go to the first page") }
+    ResultsSearching { ru: "Ищем…", kk: Some("Іздеп жатырмыз…"), en: Some("Searching…") }
+    ResultsUpdated {
+        ru: "Результаты обновлены",
+        kk: Some("Нәтижелер жаңартылды"),
+        en: Some("Results updated"),
+    }
+    ResultsLiveFailed {
+        ru: "Не удалось обновить результаты. Нажмите «Найти».",
+        kk: Some("Нәтижелерді жаңарту мүмкін болмады. «Іздеу» батырмасын басыңыз."),
+        en: Some("Could not update the results. Press Search."),
+    }
+    PagePrevious { ru: "← Назад", kk: Some("← Артқа"), en: Some("← Previous") }
+    PageNext { ru: "Вперёд →", kk: Some("Алға →"), en: Some("Next →") }
+    PageOf { ru: "Страница {page} из {pages}", kk: Some("{pages} беттің {page}-беті"), en: Some("Page {page} of {pages}") }
+    PaginationLabel { ru: "Страницы результатов", kk: Some("Нәтиже беттері"), en: Some("Result pages") }
+    DegradedNotice {
+        ru: "Поиск работает в упрощённом режиме: результаты могут быть неполными.",
+        kk: Some("Іздеу жеңілдетілген режимде жұмыс істеп тұр: нәтижелер толық болмауы мүмкін."),
+        en: Some("Search is running in a reduced mode: results may be incomplete."),
+    }
+
+    // Programme facts
+    FactAmountUpTo { ru: "до {amount}", kk: Some("{amount} дейін"), en: Some("up to {amount}") }
+    FactAmountRange { ru: "от {min} до {max}", kk: Some("{min} бастап {max} дейін"), en: Some("{min} to {max}") }
+    FactAmountNone { ru: "Сумма не указана", kk: Some("Сома көрсетілмеген"), en: Some("No amount stated") }
+    FactRate { ru: "{rate} годовых", kk: Some("жылдық {rate}"), en: Some("{rate} a year") }
+    FactRateRange { ru: "{min}–{max} годовых", kk: Some("жылдық {min}–{max}"), en: Some("{min}–{max} a year") }
+    FactFee { ru: "комиссия {fee}", kk: Some("комиссия {fee}"), en: Some("fee {fee}") }
+    FactTerm {
+        ru: "до {n} месяца|до {n} месяцев|до {n} месяцев",
+        kk: Some("{n} айға дейін"),
+        en: Some("up to {n} month|up to {n} months"),
+    }
+    FactGrace {
+        ru: "льготный период до {n} месяца|льготный период до {n} месяцев|льготный период до {n} месяцев",
+        kk: Some("жеңілдік кезеңі {n} айға дейін"),
+        en: Some("grace period up to {n} month|grace period up to {n} months"),
+    }
+    FactDeadline { ru: "приём до {date}", kk: Some("{date} дейін қабылданады"), en: Some("apply by {date}") }
+    FactNoDeadline { ru: "приём постоянно", kk: Some("тұрақты қабылдау"), en: Some("open all year") }
+    FactIntakeOpens { ru: "приём с {date}", kk: Some("{date} бастап қабылданады"), en: Some("applications from {date}") }
+    FactNationwide { ru: "Весь Казахстан", kk: Some("Бүкіл Қазақстан"), en: Some("All of Kazakhstan") }
+    FactOperator { ru: "Оператор", kk: Some("Оператор"), en: Some("Operator") }
+    FactUncertain { ru: "уточняется", kk: Some("нақтыланады"), en: Some("to be confirmed") }
+    FactClosed { ru: "Приём закрыт", kk: Some("Қабылдау жабық"), en: Some("Closed") }
+
+    // Programme page
+    ProgramBack { ru: "← К поиску программ", kk: Some("← Бағдарламаларды іздеуге"), en: Some("← Back to programmes") }
+    ProgramConditions { ru: "Условия", kk: Some("Шарттар"), en: Some("Terms") }
+    ProgramAmount { ru: "Сумма", kk: Some("Сома"), en: Some("Amount") }
+    ProgramRate { ru: "Ставка", kk: Some("Мөлшерлеме"), en: Some("Rate") }
+    ProgramFee { ru: "Комиссия", kk: Some("Комиссия"), en: Some("Fee") }
+    ProgramTerm { ru: "Срок", kk: Some("Мерзімі"), en: Some("Term") }
+    ProgramGrace { ru: "Льготный период", kk: Some("Жеңілдік кезеңі"), en: Some("Grace period") }
+    ProgramCollateral { ru: "Залог", kk: Some("Кепіл"), en: Some("Collateral") }
+    ProgramWhere { ru: "Где действует", kk: Some("Қай жерде қолданылады"), en: Some("Where it applies") }
+    ProgramSectors { ru: "Отрасли", kk: Some("Салалар"), en: Some("Sectors") }
+    ProgramAnySector { ru: "Любая отрасль", kk: Some("Кез келген сала"), en: Some("Any sector") }
+    ProgramTargetGroups { ru: "Для кого в первую очередь", kk: Some("Кімге басымдық беріледі"), en: Some("Priority groups") }
+    ProgramIntake { ru: "Приём заявок", kk: Some("Өтінімдерді қабылдау"), en: Some("Applications") }
+    ProgramHowToApply { ru: "Как подать заявку", kk: Some("Өтінімді қалай беруге болады"), en: Some("How to apply") }
+    ProgramDocuments { ru: "Документы", kk: Some("Құжаттар"), en: Some("Documents") }
+    ProgramCriteria { ru: "Кто может участвовать", kk: Some("Кім қатыса алады"), en: Some("Who can take part") }
+    ProgramNoCriteria {
+        ru: "Особых требований к заявителю не указано.",
+        kk: Some("Өтініш берушіге ерекше талаптар көрсетілмеген."),
+        en: Some("No special requirements for applicants are stated."),
+    }
+    ProgramSource { ru: "Источник", kk: Some("Дереккөз"), en: Some("Source") }
+    ProgramUncertainHeading { ru: "Что уточняется", kk: Some("Не нақтыланады"), en: Some("Still to be confirmed") }
+    ProgramDemoVariant {
+        ru: "Это демонстрационный региональный вариант, составленный по образцу реальной программы «{title}». Условия иллюстративные.",
+        kk: Some("Бұл «{title}» нақты бағдарламасы үлгісінде жасалған демонстрациялық өңірлік нұсқа. Шарттары мысал ретінде берілген."),
+        en: Some("This is an illustrative regional variant modelled on the real programme “{title}”. Its terms are examples."),
+    }
+    ProgramMciNote {
+        ru: "{mci} МРП × {rate} (МРП {year} года) = {amount}",
+        kk: Some("{mci} АЕК × {rate} ({year} жылғы АЕК) = {amount}"),
+        en: Some("{mci} MCI × {rate} (MCI of {year}) = {amount}"),
+    }
+    ProgramMciEstimated {
+        ru: "Значение МРП на {year} год ещё не внесено; показано по МРП {used} года.",
+        kk: Some("{year} жылға арналған АЕК мәні әлі енгізілмеген; {used} жылғы АЕК бойынша көрсетілген."),
+        en: Some("The MCI for {year} is not yet recorded; amounts use the MCI of {used}."),
+    }
+    ProgramClosedNotice {
+        ru: "Приём заявок по этой программе закрыт. Страница сохранена для справки.",
+        kk: Some("Бұл бағдарлама бойынша өтінім қабылдау жабылды. Бет анықтама үшін сақталған."),
+        en: Some("This programme is closed to applications. The page is kept for reference."),
+    }
+
+    // Errors
+    ErrorNotFoundTitle { ru: "Страница не найдена", kk: Some("Бет табылмады"), en: Some("Page not found") }
+    ErrorNotFoundText {
+        ru: "Такой страницы нет. Возможно, программа снята с публикации.",
+        kk: Some("Мұндай бет жоқ. Бағдарлама жариялаудан алынған болуы мүмкін."),
+        en: Some("There is no such page. The programme may have been withdrawn."),
+    }
+    ErrorProgramNotFound {
+        ru: "Программа не найдена.",
+        kk: Some("Бағдарлама табылмады."),
+        en: Some("Programme not found."),
+    }
+    ErrorInternal {
+        ru: "У нас что-то пошло не так. Попробуйте ещё раз через минуту.",
+        kk: Some("Бізде бірдеңе дұрыс болмады. Бір минуттан кейін қайталап көріңіз."),
+        en: Some("Something went wrong on our side. Please try again in a minute."),
+    }
+    ErrorUnavailable {
+        ru: "Поиск временно недоступен, попробуйте чуть позже.",
+        kk: Some("Іздеу уақытша қолжетімсіз, сәл кейінірек көріңіз."),
+        en: Some("Search is unavailable right now, please try again shortly."),
+    }
+    ErrorTransport {
+        ru: "Нет связи с сервером. Проверьте интернет.",
+        kk: Some("Сервермен байланыс жоқ. Интернетті тексеріңіз."),
+        en: Some("Could not reach the server. Check your connection."),
+    }
+    ErrorQueryTooLong {
+        ru: "Запрос слишком длинный: не более {max} символов.",
+        kk: Some("Сұрау тым ұзын: {max} таңбадан аспауы керек."),
+        en: Some("The search text is too long: at most {max} characters."),
+    }
+    ErrorUnknownKind {
+        ru: "Неизвестный вид поддержки «{value}».",
+        kk: Some("Белгісіз қолдау түрі: «{value}»."),
+        en: Some("Unknown kind of support “{value}”."),
+    }
+    ErrorUnknownSector {
+        ru: "Неизвестная отрасль «{value}».",
+        kk: Some("Белгісіз сала: «{value}»."),
+        en: Some("Unknown sector “{value}”."),
+    }
+    ErrorUnknownSort {
+        ru: "Неизвестный порядок сортировки «{value}».",
+        kk: Some("Белгісіз сұрыптау тәртібі: «{value}»."),
+        en: Some("Unknown sort order “{value}”."),
+    }
+    ErrorRegionFormat {
+        ru: "Код области должен состоять из 9 цифр КАТО, например 610000000.",
+        kk: Some("Облыс коды ӘАОЖ бойынша 9 цифрдан тұруы керек, мысалы 610000000."),
+        en: Some("A region code is 9 KATO digits, for example 610000000."),
+    }
+    ErrorRegionUnknown {
+        ru: "Области с кодом {value} нет в справочнике КАТО.",
+        kk: Some("ӘАОЖ анықтамалығында {value} кодты облыс жоқ."),
+        en: Some("There is no region with code {value} in KATO."),
+    }
+    ErrorPageRange {
+        ru: "Номер страницы должен быть от 1 до {max}.",
+        kk: Some("Бет нөмірі 1-ден {max}-ге дейін болуы керек."),
+        en: Some("The page number must be between 1 and {max}."),
+    }
+    ErrorPerPageRange {
+        ru: "На странице можно показать от 1 до {max} программ.",
+        kk: Some("Бетте 1-ден {max}-ге дейін бағдарлама көрсетуге болады."),
+        en: Some("Between 1 and {max} programmes can be shown per page."),
+    }
+    ErrorNotANumber {
+        ru: "Здесь нужно целое число.",
+        kk: Some("Мұнда бүтін сан керек."),
+        en: Some("This must be a whole number."),
+    }
+    ErrorEncoding {
+        ru: "Параметр «{field}» содержит недопустимые символы (ожидается UTF-8).",
+        kk: Some("«{field}» параметрінде жарамсыз таңбалар бар (UTF-8 күтіледі)."),
+        en: Some("The parameter “{field}” has invalid characters (UTF-8 expected)."),
+    }
+    ErrorInvalidSlug {
+        ru: "Адрес программы может содержать только латинские буквы, цифры и дефисы.",
+        kk: Some("Бағдарлама мекенжайында тек латын әріптері, цифрлар және сызықшалар болуы мүмкін."),
+        en: Some("A programme address may only contain Latin letters, digits and hyphens."),
+    }
+    ErrorFieldLabel { ru: "Ошибка в поле «{field}»", kk: Some("«{field}» өрісінде қате"), en: Some("Error in “{field}”") }
+
+    // Kinds of support
+    KindMicrocredit { ru: "Микрокредит", kk: Some("Шағын несие"), en: Some("Microcredit") }
+    KindLoan { ru: "Кредит", kk: Some("Несие"), en: Some("Loan") }
+    KindRateSubsidy { ru: "Субсидия ставки", kk: Some("Мөлшерлемені субсидиялау"), en: Some("Rate subsidy") }
+    KindGuarantee { ru: "Гарантия", kk: Some("Кепілдік"), en: Some("Guarantee") }
+    KindLeasing { ru: "Лизинг", kk: Some("Лизинг"), en: Some("Leasing") }
+    KindGrant { ru: "Грант", kk: Some("Грант"), en: Some("Grant") }
+    KindTraining { ru: "Обучение", kk: Some("Оқыту"), en: Some("Training") }
+
+    // Sectors
+    SectorCrop { ru: "Растениеводство", kk: Some("Өсімдік шаруашылығы"), en: Some("Crop farming") }
+    SectorLivestock { ru: "Животноводство", kk: Some("Мал шаруашылығы"), en: Some("Livestock") }
+    SectorAgriProcessing { ru: "Переработка сельхозпродукции", kk: Some("Ауыл шаруашылығы өнімдерін өңдеу"), en: Some("Agri-food processing") }
+    SectorFishery { ru: "Рыбоводство", kk: Some("Балық шаруашылығы"), en: Some("Fish farming") }
+    SectorBeekeeping { ru: "Пчеловодство", kk: Some("Ара шаруашылығы"), en: Some("Beekeeping") }
+    SectorManufacturing { ru: "Производство", kk: Some("Өндіріс"), en: Some("Manufacturing") }
+    SectorCrafts { ru: "Ремёсла", kk: Some("Қолөнер"), en: Some("Crafts") }
+    SectorTrade { ru: "Торговля", kk: Some("Сауда"), en: Some("Trade") }
+    SectorTourism { ru: "Туризм", kk: Some("Туризм"), en: Some("Tourism") }
+    SectorServices { ru: "Услуги", kk: Some("Қызмет көрсету"), en: Some("Services") }
+    SectorTransport { ru: "Транспорт", kk: Some("Көлік"), en: Some("Transport") }
+    SectorConstruction { ru: "Строительство", kk: Some("Құрылыс"), en: Some("Construction") }
+
+    // Target groups
+    GroupYouth { ru: "Молодёжь до 29 лет", kk: Some("29 жасқа дейінгі жастар"), en: Some("Young people up to 29") }
+    GroupWomen { ru: "Женщины", kk: Some("Әйелдер"), en: Some("Women") }
+    GroupDisabled { ru: "Люди с инвалидностью", kk: Some("Мүгедектігі бар адамдар"), en: Some("People with disabilities") }
+    GroupLargeFamilies { ru: "Многодетные семьи", kk: Some("Көпбалалы отбасылар"), en: Some("Large families") }
+    GroupKandas { ru: "Кандасы", kk: Some("Қандастар"), en: Some("Kandas (ethnic Kazakh returnees)") }
+    GroupSocialAssistance { ru: "Получатели адресной социальной помощи", kk: Some("Атаулы әлеуметтік көмек алушылар"), en: Some("Recipients of targeted social assistance") }
+    GroupLaidOff { ru: "Высвобожденные работники", kk: Some("Жұмыстан босатылған қызметкерлер"), en: Some("Laid-off workers") }
+
+    // Collateral
+    CollateralRequired { ru: "Нужен залог", kk: Some("Кепіл қажет"), en: Some("Collateral required") }
+    CollateralNotRequired { ru: "Залог не нужен", kk: Some("Кепіл қажет емес"), en: Some("No collateral needed") }
+    CollateralPartial { ru: "Частичный залог", kk: Some("Ішінара кепіл"), en: Some("Partial collateral") }
+    CollateralGuaranteeAccepted {
+        ru: "Залог или гарантия фонда",
+        kk: Some("Кепіл немесе қор кепілдігі"),
+        en: Some("Collateral or a fund guarantee"),
+    }
+
+    // Criteria, in words
+    CritAge { ru: "Возраст: {range}", kk: Some("Жасы: {range}"), en: Some("Age: {range}") }
+    CritAgeRange { ru: "от {min} до {max} лет", kk: Some("{min} жастан {max} жасқа дейін"), en: Some("{min} to {max} years") }
+    CritAgeMin { ru: "от {min} лет", kk: Some("{min} жастан бастап"), en: Some("{min} years or older") }
+    CritAgeMax { ru: "до {max} лет", kk: Some("{max} жасқа дейін"), en: Some("up to {max} years") }
+    CritLocation { ru: "Бизнес находится в: {places}", kk: Some("Бизнес орналасқан жер: {places}"), en: Some("The business is in: {places}") }
+    CritSectorIn { ru: "Отрасль: {sectors}", kk: Some("Сала: {sectors}"), en: Some("Sector: {sectors}") }
+    CritExcludedSectors { ru: "Не подходит для: {sectors}", kk: Some("Мыналарға жарамайды: {sectors}"), en: Some("Not for: {sectors}") }
+    CritStageIn { ru: "Стадия бизнеса: {stages}", kk: Some("Бизнес кезеңі: {stages}"), en: Some("Business stage: {stages}") }
+    CritLegalFormIn { ru: "Форма бизнеса: {forms}", kk: Some("Бизнес нысаны: {forms}"), en: Some("Business form: {forms}") }
+    CritTargetGroupAny { ru: "Относитесь к одной из групп: {groups}", kk: Some("Мына топтардың біріне жатасыз: {groups}"), en: Some("You belong to one of: {groups}") }
+    CritAmountWithin { ru: "Запрашиваемая сумма: {range}", kk: Some("Сұралатын сома: {range}"), en: Some("Amount requested: {range}") }
+    CritCollateral { ru: "Есть залоговое имущество", kk: Some("Кепілге қоятын мүлік бар"), en: Some("You have collateral to pledge") }
+    CritCertificate { ru: "Есть сертификат: {name}", kk: Some("Сертификат бар: {name}"), en: Some("You hold the certificate: {name}") }
+    CritBusinessAge { ru: "Возраст бизнеса: {range}", kk: Some("Бизнестің жасы: {range}"), en: Some("Business age: {range}") }
+    CritMonthsRange { ru: "от {min} до {max} мес.", kk: Some("{min}–{max} ай"), en: Some("{min} to {max} months") }
+    CritMonthsMin { ru: "от {min} мес.", kk: Some("{min} айдан бастап"), en: Some("{min} months or more") }
+    CritMonthsMax { ru: "до {max} мес.", kk: Some("{max} айға дейін"), en: Some("up to {max} months") }
+    CritEmployees { ru: "Работников: {range}", kk: Some("Қызметкерлер саны: {range}"), en: Some("Employees: {range}") }
+    CritCountRange { ru: "от {min} до {max}", kk: Some("{min}-ден {max}-ге дейін"), en: Some("{min} to {max}") }
+    CritCountMin { ru: "не меньше {min}", kk: Some("кемінде {min}"), en: Some("at least {min}") }
+    CritCountMax { ru: "не больше {max}", kk: Some("{max}-ден аспайды"), en: Some("at most {max}") }
+    CritTaxRegistered { ru: "Зарегистрированы в налоговом органе", kk: Some("Салық органында тіркелгенсіз"), en: Some("Registered with the tax authority") }
+
+    // Business stages and legal forms (criteria values)
+    StageIdea { ru: "идея", kk: Some("идея"), en: Some("idea") }
+    StageUnder1y { ru: "меньше года", kk: Some("бір жылдан аз"), en: Some("under a year") }
+    StageY1To3 { ru: "1–3 года", kk: Some("1–3 жыл"), en: Some("1–3 years") }
+    StageOver3y { ru: "больше 3 лет", kk: Some("3 жылдан астам"), en: Some("over 3 years") }
+    FormNone { ru: "ещё не зарегистрирован", kk: Some("әлі тіркелмеген"), en: Some("not registered yet") }
+    FormIe { ru: "ИП", kk: Some("ЖК"), en: Some("individual entrepreneur") }
+    FormFarm { ru: "КХ/ФХ", kk: Some("ШҚ/ФҚ"), en: Some("peasant or farm enterprise") }
+    FormLlp { ru: "ТОО", kk: Some("ЖШС"), en: Some("LLP") }
+    FormCoop { ru: "сельхозкооператив", kk: Some("ауыл шаруашылығы кооперативі"), en: Some("agricultural co-operative") }
+    CertBastauBusiness { ru: "«Бастау Бизнес»", kk: Some("«Бастау Бизнес»"), en: Some("Bastau Business") }
+
+    // Organisation kinds
+    OrgStateLender { ru: "Государственный кредитор", kk: Some("Мемлекеттік несие беруші"), en: Some("State lender") }
+    OrgFund { ru: "Фонд", kk: Some("Қор"), en: Some("Fund") }
+    OrgSpk { ru: "Социально-предпринимательская корпорация", kk: Some("Әлеуметтік-кәсіпкерлік корпорация"), en: Some("Social-entrepreneurial corporation") }
+    OrgMfo { ru: "Микрофинансовая организация", kk: Some("Микроқаржы ұйымы"), en: Some("Microfinance organisation") }
+    OrgBank { ru: "Банк", kk: Some("Банк"), en: Some("Bank") }
+    OrgGrantCommission { ru: "Грантовая комиссия", kk: Some("Гранттық комиссия"), en: Some("Grant commission") }
+    OrgChamber { ru: "Палата предпринимателей", kk: Some("Кәсіпкерлер палатасы"), en: Some("Chamber of entrepreneurs") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_the_highest_q_value() {
+        let cases = [
+            ("kk-KZ,kk;q=0.9,ru;q=0.8", Some(Lang::Kk)),
+            ("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", Some(Lang::Ru)),
+            ("de-DE,de;q=0.9,en;q=0.5", Some(Lang::En)),
+            ("en;q=0.4,ru;q=0.6", Some(Lang::Ru)),
+            ("fr,de", None),
+            ("kk;q=0, ru;q=0.1", Some(Lang::Ru)),
+            ("", None),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(Lang::from_accept_language(header), expected, "failed for {header}");
+        }
+    }
+
+    #[test]
+    fn russian_plural_forms_follow_the_last_digits() {
+        let cases = [
+            (1, "Найдена 1 программа"),
+            (2, "Найдено 2 программы"),
+            (5, "Найдено 5 программ"),
+            (11, "Найдено 11 программ"),
+            (21, "Найдена 21 программа"),
+            (22, "Найдено 22 программы"),
+            (112, "Найдено 112 программ"),
+            (1001, "Найдена 1\u{a0}001 программа"),
+        ];
+        for (n, expected) in cases {
+            assert_eq!(tn(Lang::Ru, Msg::ResultsCount, n), expected, "failed for {n}");
+        }
+        assert_eq!(tn(Lang::En, Msg::ResultsCount, 1), "1 programme found");
+        assert_eq!(tn(Lang::En, Msg::ResultsCount, 3), "3 programmes found");
+        assert_eq!(tn(Lang::Kk, Msg::ResultsCount, 3), "3 бағдарлама табылды");
+    }
+
+    #[test]
+    fn dates_use_each_language_s_month_names() {
+        let d = chrono::NaiveDate::from_ymd_opt(2027, 6, 30).expect("date");
+        assert_eq!(format_date(Lang::Ru, d), "30\u{a0}июня\u{a0}2027\u{a0}г.");
+        assert_eq!(format_date(Lang::Kk, d), "2027\u{a0}жылғы 30\u{a0}маусым");
+        assert_eq!(format_date(Lang::En, d), "30\u{a0}June\u{a0}2027");
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let text = tf(Lang::Ru, Msg::ErrorPageRange, &[("max", "500")]);
+        assert_eq!(text, "Номер страницы должен быть от 1 до 500.");
+    }
+
+    #[test]
+    fn every_message_is_translated() {
+        let missing: Vec<String> = Msg::ALL
+            .iter()
+            .flat_map(|m| {
+                let kk = m.kk().is_none().then(|| format!("{m:?} (kk)"));
+                let en = m.en().is_none().then(|| format!("{m:?} (en)"));
+                kk.into_iter().chain(en)
+            })
+            .collect();
+        assert!(missing.is_empty(), "untranslated messages: {missing:?}");
+    }
+
+    #[test]
+    fn plural_forms_agree_in_count_across_languages() {
+        // A counted message must have a form for every category its language uses.
+        for msg in [Msg::ResultsCount, Msg::FactTerm, Msg::FactGrace] {
+            assert_eq!(t(Lang::Ru, msg).split('|').count(), 3, "{msg:?} ru");
+            assert_eq!(t(Lang::En, msg).split('|').count(), 2, "{msg:?} en");
+            assert_eq!(t(Lang::Kk, msg).split('|').count(), 1, "{msg:?} kk");
+        }
+    }
+}

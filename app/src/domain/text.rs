@@ -1,0 +1,432 @@
+//! Text normalisation for search: the one place where documents and queries are prepared, for
+//! both search engines.
+//!
+//! A real Meilisearch folds no Kazakh letters and knows no Russian word forms (see
+//! `../shared/data/meilisearch-1.50/README.md`), so neither engine is trusted to do it: every
+//! searchable text is lower-cased, folded (ә→а, ғ→г, қ→к, ң→н, ө→о, ұ/ү→у, һ→х, і→и, ё→е) and
+//! stemmed here, and the engines index and match the resulting terms. Typo tolerance follows
+//! Meilisearch's rule (1 typo from 5 letters, 2 from 9, prefix on the last word).
+
+use std::sync::LazyLock;
+
+use frostem::{Algorithm, Stemmer};
+use serde::{Deserialize, Serialize};
+
+/// Lower-cases and folds one character; Kazakh-specific letters map to their nearest Russian
+/// ones so that "кен дала" finds «Кең дала».
+pub fn fold_char(c: char) -> char {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'ә' => 'а',
+        'ғ' => 'г',
+        'қ' => 'к',
+        'ң' => 'н',
+        'ө' => 'о',
+        'ұ' | 'ү' => 'у',
+        'һ' => 'х',
+        'і' => 'и',
+        'ё' => 'е',
+        other => other,
+    }
+}
+
+/// Folds a whole string (see [`fold_char`]).
+pub fn fold(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+/// A word of a text, with its byte range in the original.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The word as written.
+    pub text: &'a str,
+    /// Byte offset of the word's start.
+    pub start: usize,
+}
+
+/// Splits a text into words: runs of letters and digits. Everything else separates words.
+pub fn tokens(s: &str) -> impl Iterator<Item = Token<'_>> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(move |w| Token { text: w, start: w.as_ptr() as usize - s.as_ptr() as usize })
+}
+
+static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::Russian));
+
+/// The search term of one folded word: its Russian stem for Cyrillic words, the word itself
+/// otherwise. Short words are kept whole, because stemming them only creates false matches.
+pub fn stem(folded: &str) -> String {
+    let cyrillic = folded.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
+    if !cyrillic || folded.chars().count() < 4 {
+        return folded.to_owned();
+    }
+    RUSSIAN.stem(folded).into_owned()
+}
+
+/// The folded words of a document text, separated by spaces: what typo tolerance and prefix
+/// search match against. Both engines index this string, so they see the same vocabulary.
+pub fn words(text: &str) -> String {
+    join(tokens(text).map(|t| fold(t.text)))
+}
+
+/// The stems of a document text's words, separated by spaces: what lets «микрокредиты» find
+/// «микрокредит». Indexed beside [`words`]; a query word matches either.
+pub fn stems(text: &str) -> String {
+    join(tokens(text).map(|t| stem(&fold(t.text))))
+}
+
+fn join(parts: impl Iterator<Item = String>) -> String {
+    let mut out = String::new();
+    for part in parts {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&part);
+    }
+    out
+}
+
+/// How many typos a word of `len` characters tolerates: 0 below 5, 1 from 5, 2 from 9
+/// (Meilisearch's `minWordSizeForTypos` defaults).
+pub fn max_typos(len: usize) -> u8 {
+    match len {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// Words that carry no meaning in a query ("кредит на скот"): dropped from queries, never from
+/// documents, so a query made only of them still matches literally.
+const STOP_WORDS: &[&str] = &[
+    "в", "во", "на", "для", "и", "с", "со", "по", "из", "к", "ко", "у", "о", "об", "от", "до", "за",
+    "под", "при", "или", "а", "же", "ли", "бы", "мен", "мен", "бен", "пен", "және", "үшін", "да",
+    "де", "та", "те", "the", "a", "an", "of", "for", "and", "in", "to",
+];
+
+/// Groups of interchangeable words and phrases, used by both engines (the Meilisearch adapter
+/// sends them as its `synonyms` setting, after normalisation).
+pub const SYNONYMS: &[&[&str]] = &[
+    &["микрокредит", "микрозайм", "микрозаем", "шағын несие"],
+    &["кредит", "заем", "займ", "несие"],
+    &["КРС", "крупный рогатый скот", "ірі қара мал"],
+    &["МРС", "мелкий рогатый скот", "ұсақ мал"],
+    &["ИП", "индивидуальный предприниматель", "жеке кәсіпкер"],
+    &["КХ", "крестьянское хозяйство", "фермерское хозяйство", "шаруа қожалығы"],
+    &["теплица", "жылыжай"],
+    &["пчеловодство", "ара шаруашылығы"],
+    &["молодежь", "жастар"],
+    &["женщины", "әйелдер"],
+    &["грант", "безвозмездный"],
+];
+
+/// One word of a query, prepared for matching.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryTerm {
+    /// The folded word as typed.
+    pub folded: String,
+    /// Its search term (see [`stem`]).
+    pub stem: String,
+    /// Typos allowed, from the typed length.
+    pub typos: u8,
+    /// Whether it may be the start of a longer word (the last word of the query, being typed).
+    pub prefix: bool,
+}
+
+impl QueryTerm {
+    fn new(folded: String, prefix: bool) -> QueryTerm {
+        let typos = max_typos(folded.chars().count());
+        QueryTerm { stem: stem(&folded), folded, typos, prefix }
+    }
+
+    /// Whether a document word (already folded) matches this term: the same word or stem, a
+    /// word within the typo budget, or (for the last word) a word that starts like it. The
+    /// embedded engine's query is built to the same rule.
+    pub fn matches(&self, doc_folded: &str) -> bool {
+        if doc_folded == self.folded || stem(doc_folded) == self.stem {
+            return true;
+        }
+        if self.typos > 0 && within(&self.folded, doc_folded, self.typos) {
+            return true;
+        }
+        self.prefix && prefix_within(&self.folded, doc_folded, self.typos)
+    }
+}
+
+/// One position of a query: a single word, or a choice between synonyms (each a phrase).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueryPart {
+    /// A word that must match.
+    Term(QueryTerm),
+    /// Any one of these phrases must match (all words of the phrase).
+    AnyOf(Vec<Vec<QueryTerm>>),
+}
+
+impl QueryPart {
+    /// Every term of this part, for highlighting.
+    pub fn terms(&self) -> Vec<&QueryTerm> {
+        match self {
+            QueryPart::Term(t) => vec![t],
+            QueryPart::AnyOf(alts) => alts.iter().flatten().collect(),
+        }
+    }
+}
+
+/// Turns a query into parts: folded words without stop words, the last one a prefix, and
+/// known synonyms expanded into choices.
+pub fn parse_query(q: &str) -> Vec<QueryPart> {
+    let words: Vec<String> = tokens(q).map(|t| fold(t.text)).collect();
+    let meaningful: Vec<String> =
+        words.iter().filter(|w| !STOP_WORDS.contains(&w.as_str())).cloned().collect();
+    // A query of stop words only ("и") is searched literally rather than emptied.
+    let words = if meaningful.is_empty() { words } else { meaningful };
+    let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
+    let last = words.len().saturating_sub(1);
+
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if let Some((len, group)) = synonym_at(&stems[i..]) {
+            let alternatives = group
+                .iter()
+                .map(|phrase| tokens(phrase).map(|t| QueryTerm::new(fold(t.text), false)).collect())
+                .collect();
+            parts.push(QueryPart::AnyOf(alternatives));
+            i += len;
+        } else {
+            parts.push(QueryPart::Term(QueryTerm::new(words[i].clone(), i == last)));
+            i += 1;
+        }
+    }
+    parts
+}
+
+/// The longest synonym phrase that starts the given stems, with its group.
+fn synonym_at(stems: &[String]) -> Option<(usize, &'static [&'static str])> {
+    let mut best: Option<(usize, &'static [&'static str])> = None;
+    for group in SYNONYMS {
+        for phrase in *group {
+            let phrase_stems: Vec<String> = tokens(phrase).map(|t| stem(&fold(t.text))).collect();
+            let len = phrase_stems.len();
+            let longer = best.is_none_or(|(b, _)| len > b);
+            if len <= stems.len() && longer && stems[..len] == phrase_stems[..] {
+                best = Some((len, group));
+            }
+        }
+    }
+    best
+}
+
+/// Whether `a` and `b` are within `max` edits (insert, delete, substitute, swap neighbours).
+pub fn within(a: &str, b: &str, max: u8) -> bool {
+    distance(a, b, max).is_some()
+}
+
+/// Optimal-string-alignment distance, or `None` once it exceeds `max`.
+fn distance(a: &str, b: &str, max: u8) -> Option<u8> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let max = usize::from(max);
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut rows = vec![vec![0usize; width]; a.len() + 1];
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        rows[i][0] = i;
+        let mut row_min = rows[i][0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+    }
+    let d = rows[a.len()][b.len()];
+    (d <= max).then(|| u8::try_from(d).unwrap_or(u8::MAX))
+}
+
+/// Whether some prefix of `word` is within `max` edits of `prefix`.
+fn prefix_within(prefix: &str, word: &str, max: u8) -> bool {
+    let len = prefix.chars().count();
+    let max_usize = usize::from(max);
+    (len.saturating_sub(max_usize)..=len + max_usize).any(|k| {
+        let head: String = word.chars().take(k).collect();
+        head.chars().count() == k && within(prefix, &head, max)
+    })
+}
+
+/// A piece of a highlighted text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    /// The text of the piece, as written in the original.
+    pub text: String,
+    /// Whether it matched a query word.
+    pub hit: bool,
+}
+
+/// Splits `text` into pieces, marking the words that match the query. Rendering the pieces
+/// (never raw HTML) keeps a programme title from injecting markup.
+pub fn highlight(text: &str, parts: &[QueryPart]) -> Vec<Segment> {
+    let terms: Vec<&QueryTerm> = parts.iter().flat_map(QueryPart::terms).collect();
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut push = |piece: &str, hit: bool| {
+        if piece.is_empty() {
+            return;
+        }
+        match segments.last_mut() {
+            Some(last) if last.hit == hit => last.text.push_str(piece),
+            _ => segments.push(Segment { text: piece.to_owned(), hit }),
+        }
+    };
+    let mut cursor = 0;
+    for token in tokens(text) {
+        push(&text[cursor..token.start], false);
+        let folded = fold(token.text);
+        push(token.text, terms.iter().any(|t| t.matches(&folded)));
+        cursor = token.start + token.text.len();
+    }
+    push(&text[cursor..], false);
+    segments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kazakh_letters_fold_to_their_russian_neighbours() {
+        assert_eq!(fold("Кең Дала"), "кен дала");
+        assert_eq!(fold("ӘҒҚҢӨҰҮҺІ әғқңөұүһі Ёж"), "агкноуухи агкноуухи еж");
+        assert_eq!(fold("Ауыл аманаты"), "ауыл аманаты");
+        assert_eq!(fold("Bastau"), "bastau");
+    }
+
+    #[test]
+    fn tokens_split_on_everything_but_letters_and_digits() {
+        let words: Vec<&str> = tokens("«Кең дала» — 2026: 5,5%!").map(|t| t.text).collect();
+        assert_eq!(words, ["Кең", "дала", "2026", "5", "5"]);
+        let text = "а «бв»";
+        let starts: Vec<usize> = tokens(text).map(|t| t.start).collect();
+        assert_eq!(starts, [0, "а «".len()]);
+    }
+
+    #[test]
+    fn word_forms_share_a_stem() {
+        let cases = [
+            ("микрокредиты", "микрокредитов"),
+            ("кредитов", "кредиты"),
+            ("субсидирование", "субсидирования"),
+            ("гранты", "грант"),
+            ("фермерам", "фермеров"),
+        ];
+        for (a, b) in cases {
+            assert_eq!(stem(a), stem(b), "failed for {a} / {b}");
+        }
+        assert_ne!(stem("кредит"), stem("грант"));
+        // Latin text and short words are left alone.
+        assert_eq!(stem("bastau"), "bastau");
+        assert_eq!(stem("мал"), "мал");
+    }
+
+    #[test]
+    fn typo_budget_follows_word_length() {
+        let cases = [(1, 0), (4, 0), (5, 1), (8, 1), (9, 2), (20, 2)];
+        for (len, typos) in cases {
+            assert_eq!(max_typos(len), typos, "failed for length {len}");
+        }
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        assert!(within("аманат", "амонат", 1));
+        assert!(within("кредит", "кердит", 1), "a swap of neighbours is one typo");
+        assert!(!within("кредит", "кдерит", 1));
+        assert!(within("кредит", "кредит", 0));
+        assert!(!within("кен", "кон", 0));
+        assert!(within("субсидия", "субсидиа", 1));
+        assert!(!within("а", "абвг", 2));
+    }
+
+    #[test]
+    fn queries_drop_stop_words_and_mark_the_last_word_as_prefix() {
+        let parts = parse_query("Кредит на СКОТ");
+        let terms: Vec<(String, bool)> = parts
+            .iter()
+            .map(|p| match p {
+                QueryPart::Term(t) => (t.folded.clone(), t.prefix),
+                QueryPart::AnyOf(_) => ("<synonyms>".into(), false),
+            })
+            .collect();
+        assert_eq!(terms, [("<synonyms>".into(), false), ("скот".into(), true)]);
+        // Only stop words: searched literally.
+        assert_eq!(parse_query("и").len(), 1);
+        assert!(parse_query("  ,;  ").is_empty());
+    }
+
+    #[test]
+    fn synonyms_expand_whole_phrases() {
+        let parts = parse_query("ірі қара мал");
+        assert_eq!(parts.len(), 1, "a three-word synonym is one part: {parts:?}");
+        let QueryPart::AnyOf(alts) = &parts[0] else { panic!("expected synonyms: {parts:?}") };
+        assert!(alts.iter().any(|a| a.len() == 1 && a[0].folded == "крс"));
+        assert!(alts.iter().any(|a| a.iter().map(|t| t.folded.as_str()).eq(["крупный", "рогатый", "скот"])));
+        assert!(alts.iter().any(|a| a.iter().map(|t| t.folded.as_str()).eq(["ири", "кара", "мал"])));
+        let parts = parse_query("микрозаймы для фермы");
+        assert!(matches!(parts[0], QueryPart::AnyOf(_)), "{parts:?}");
+    }
+
+    #[test]
+    fn query_terms_match_typos_prefixes_and_folded_letters() {
+        let term = |q: &str| match parse_query(q).into_iter().next() {
+            Some(QueryPart::Term(t)) => t,
+            other => panic!("expected a term for {q}: {other:?}"),
+        };
+        let cases = [
+            ("кен", "кен", true),       // ң folded
+            ("кон", "кен", false),      // 3 letters: no typo allowed
+            ("амонаты", "аманаты", true), // 1 typo from 5 letters
+            ("аманат", "аманаты", true), // prefix on the last word
+            ("гарантия", "гарантирование", true), // prefix + stem
+            ("субсидия", "субсидирование", true),
+            ("кредт", "кредит", true),
+            ("кредт", "крдт", true),
+            ("кредт", "кдт", false),
+            ("микрокредиты", "микрокредит", true),
+            ("сельскохозяйственый", "сельскохозяйственный", true),
+            ("пшеница", "теплица", false),
+        ];
+        for (query, doc, expected) in cases {
+            assert_eq!(term(query).matches(&fold(doc)), expected, "failed for {query} vs {doc}");
+        }
+    }
+
+    #[test]
+    fn documents_are_indexed_by_folded_words_and_by_stems() {
+        assert_eq!(words("Кең дала: весенне-полевые"), "кен дала весенне полевые");
+        assert_eq!(stems("Кең дала: весенне-полевые"), format!("кен {} {} {}", stem("дала"), stem("весенне"), stem("полевые")));
+        assert_eq!(words(""), "");
+    }
+
+    #[test]
+    fn highlight_marks_matching_words_and_keeps_the_rest() {
+        let segments = highlight("Ауыл аманаты: микрокредит", &parse_query("аманат"));
+        let rebuilt: String = segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(rebuilt, "Ауыл аманаты: микрокредит");
+        let hits: Vec<&str> = segments.iter().filter(|s| s.hit).map(|s| s.text.as_str()).collect();
+        assert_eq!(hits, ["аманаты"]);
+        let segments = highlight("Кең дала 2026", &parse_query("кен дала"));
+        let hits: Vec<&str> = segments.iter().filter(|s| s.hit).map(|s| s.text.as_str()).collect();
+        assert_eq!(hits, ["Кең", "дала"]);
+        assert!(highlight("<b>x</b>", &[]).iter().all(|s| !s.hit));
+    }
+}

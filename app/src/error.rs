@@ -1,0 +1,62 @@
+//! `AppError`: the error type that crosses the wire between server functions and the browser.
+//! Its messages are already in the user's language; internal details never reach it.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use crate::domain::i18n::{Lang, Msg, t};
+use crate::domain::params::FieldError;
+
+/// An error as the user sees it, classified by what they can do about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// The user can fix the named field.
+    #[error("{message}")]
+    Invalid {
+        /// The field, as the form or URL names it.
+        field: String,
+        /// A machine-readable code.
+        code: String,
+        /// The message in the user's language.
+        message: String,
+    },
+    /// Nothing is there.
+    #[error("not found")]
+    NotFound,
+    /// A dependency is down; trying later may work.
+    #[error("unavailable")]
+    Unavailable,
+    /// Our fault; the details are in the server log only.
+    #[error("internal error")]
+    Internal,
+    /// The request did not reach the server or the answer did not come back.
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// An `Invalid` error from a domain field error, worded in `lang`.
+    pub fn invalid(err: &FieldError, lang: Lang) -> AppError {
+        AppError::Invalid { field: err.field.clone(), code: err.code().into(), message: err.message(lang) }
+    }
+
+    /// A message for the user, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::Invalid { message, .. } => message.clone(),
+            AppError::NotFound => t(lang, Msg::ErrorNotFoundText).into(),
+            AppError::Unavailable => t(lang, Msg::ErrorUnavailable).into(),
+            AppError::Internal => t(lang, Msg::ErrorInternal).into(),
+            AppError::Transport(_) => t(lang, Msg::ErrorTransport).into(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
+        AppError::Transport(e.to_string())
+    }
+}

@@ -1,0 +1,216 @@
+//! The search form, and live results as the user types: the one island of the catalogue.
+//!
+//! Without JavaScript it is a plain GET form and the server renders the results (the island's
+//! children). With JavaScript, typing or changing a filter searches after a short pause, swaps
+//! in the new results and keeps the address bar in step, so a copied link shows the same page.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use super::api::search_programs;
+use crate::components::results::ResultsView;
+use crate::domain::catalog::{ProgramKind, Sector};
+use crate::domain::i18n::{Lang, Msg, t, tn};
+use crate::domain::location::REGIONS;
+use crate::domain::search::{DEFAULT_PER_PAGE, Facets, MAX_QUERY_CHARS, SearchQuery, SearchResults, SortOrder};
+
+/// How long typing must pause before a search is sent: short enough to feel live, long enough
+/// not to send a request per keystroke on a slow link.
+const DEBOUNCE: Duration = Duration::from_millis(300);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Idle,
+    Searching,
+    Done(u64),
+    Failed,
+}
+
+fn with_count(label: &str, count: Option<u64>) -> String {
+    match count {
+        Some(n) => format!("{label} ({n})"),
+        None => label.to_owned(),
+    }
+}
+
+/// The search form with live results. `children` are the server-rendered results, shown until
+/// the first live search replaces them.
+#[island]
+pub fn LiveSearch(lang: Lang, query: SearchQuery, facets: Facets, children: Children) -> impl IntoView {
+    let server_results = children();
+    let text = RwSignal::new(query.text.clone());
+    let kind = RwSignal::new(query.kind.map(|k| k.as_str().to_owned()).unwrap_or_default());
+    let sector = RwSignal::new(query.sector.map(|s| s.as_str().to_owned()).unwrap_or_default());
+    let region = RwSignal::new(query.region.as_ref().map(ToString::to_string).unwrap_or_default());
+    let sort = RwSignal::new(query.sort.as_str().to_owned());
+    let per_page = query.per_page;
+    let facets = RwSignal::new(facets);
+    let live: RwSignal<Option<(SearchQuery, SearchResults)>> = RwSignal::new(None);
+    let status = RwSignal::new(Status::Idle);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    let sequence = StoredValue::new(0u64);
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+
+    let run = move || {
+        let pairs = [
+            ("q", text.get_untracked()),
+            ("kind", kind.get_untracked()),
+            ("sector", sector.get_untracked()),
+            ("region", region.get_untracked()),
+            ("sort", sort.get_untracked()),
+            ("per_page", per_page.to_string()),
+        ];
+        let Ok(query) = SearchQuery::from_pairs(pairs.map(|(k, v)| (k.to_owned(), v))) else {
+            status.set(Status::Failed);
+            return;
+        };
+        sequence.update_value(|n| *n += 1);
+        let mine = sequence.get_value();
+        status.set(Status::Searching);
+        replace_address(&query.url());
+        leptos::task::spawn_local(async move {
+            let answer = search_programs(query.to_query_string()).await;
+            // A slower answer to an older query must not overwrite a newer one.
+            if sequence.get_value() != mine {
+                return;
+            }
+            match answer {
+                Ok(results) => {
+                    status.set(Status::Done(results.total));
+                    facets.set(results.facets.clone());
+                    live.set(Some((query, results)));
+                }
+                Err(_) => status.set(Status::Failed),
+            }
+        });
+    };
+    let schedule = move |delay: Duration| {
+        if let Some(handle) = timer.get_value() {
+            handle.clear();
+        }
+        timer.set_value(set_timeout_with_handle(run, delay).ok());
+    };
+
+    let kind_options = ProgramKind::ALL
+        .iter()
+        .map(|k| {
+            let code = k.as_str();
+            let label = move || with_count(k.label(lang), facets.with(|f| f.kind.get(code).copied()));
+            view! { <option value=code selected=move || kind.get() == code>{label}</option> }
+        })
+        .collect_view();
+    let sector_options = Sector::ALL
+        .iter()
+        .map(|s| {
+            let code = s.as_str();
+            let label = move || with_count(s.label(lang), facets.with(|f| f.sector.get(code).copied()));
+            view! { <option value=code selected=move || sector.get() == code>{label}</option> }
+        })
+        .collect_view();
+    let region_options = REGIONS
+        .iter()
+        .map(|r| {
+            let code = r.code;
+            let label = move || with_count(r.name(lang), facets.with(|f| f.region.get(code).copied()));
+            view! { <option value=code selected=move || region.get() == code>{label}</option> }
+        })
+        .collect_view();
+    let sort_options = SortOrder::ALL
+        .iter()
+        .map(|o| {
+            let code = o.as_str();
+            view! { <option value=code selected=move || sort.get() == code>{t(lang, o.msg())}</option> }
+        })
+        .collect_view();
+
+    let status_text = move || match status.get() {
+        Status::Idle => String::new(),
+        Status::Searching => t(lang, Msg::ResultsSearching).to_owned(),
+        Status::Done(n) => tn(lang, Msg::ResultsCount, n),
+        Status::Failed => t(lang, Msg::ResultsLiveFailed).to_owned(),
+    };
+
+    view! {
+        <div class="live-search" data-hydrated=move || hydrated.get().then_some("true")>
+            <form
+                class="search-form"
+                method="get"
+                action="/programs"
+                role="search"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    schedule(Duration::ZERO);
+                }
+            >
+                <div class="search-box">
+                    <label for="q" class="search-label">{t(lang, Msg::SearchLabel)}</label>
+                    <div class="search-row">
+                        <input
+                            id="q"
+                            name="q"
+                            type="search"
+                            maxlength=MAX_QUERY_CHARS
+                            autocomplete="off"
+                            placeholder=t(lang, Msg::SearchPlaceholder)
+                            value=query.text
+                            prop:value=move || text.get()
+                            on:input=move |ev| {
+                                text.set(event_target_value(&ev));
+                                schedule(DEBOUNCE);
+                            }
+                        />
+                        <button type="submit" class="button">{t(lang, Msg::SearchButton)}</button>
+                    </div>
+                </div>
+                <fieldset class="filters">
+                    <legend>{t(lang, Msg::FiltersHeading)}</legend>
+                    <div class="field">
+                        <label for="f-kind">{t(lang, Msg::FilterKind)}</label>
+                        <select id="f-kind" name="kind" on:change=move |ev| { kind.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
+                            <option value="" selected=move || kind.get().is_empty()>{t(lang, Msg::FilterAnyKind)}</option>
+                            {kind_options}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-sector">{t(lang, Msg::FilterSector)}</label>
+                        <select id="f-sector" name="sector" on:change=move |ev| { sector.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
+                            <option value="" selected=move || sector.get().is_empty()>{t(lang, Msg::FilterAnySector)}</option>
+                            {sector_options}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-region">{t(lang, Msg::FilterRegion)}</label>
+                        <select id="f-region" name="region" on:change=move |ev| { region.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
+                            <option value="" selected=move || region.get().is_empty()>{t(lang, Msg::FilterAnyRegion)}</option>
+                            {region_options}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-sort">{t(lang, Msg::FilterSort)}</label>
+                        <select id="f-sort" name="sort" on:change=move |ev| { sort.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
+                            {sort_options}
+                        </select>
+                    </div>
+                    {(per_page != DEFAULT_PER_PAGE).then(|| view! { <input type="hidden" name="per_page" value=per_page.to_string() /> })}
+                    <a class="filters-reset" href="/programs">{t(lang, Msg::FilterReset)}</a>
+                </fieldset>
+            </form>
+            <p class="live-status" role="status" aria-live="polite">{status_text}</p>
+            <div class="server-results" hidden=move || live.with(Option::is_some)>{server_results}</div>
+            {move || live.get().map(|(query, results)| view! { <ResultsView lang query results /> })}
+        </div>
+    }
+}
+
+/// Puts the search into the address bar without a new history entry per keystroke.
+fn replace_address(url: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}

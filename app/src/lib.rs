@@ -1,0 +1,102 @@
+//! The application shared by the server (SSR, `ssr` feature) and the browser (`hydrate`):
+//! pages, islands, server functions, and the pure domain under them.
+//!
+//! Pages are documents first: rendered on the server, complete without JavaScript. Only the
+//! components marked `#[island]` ship wasm (Leptos's `islands` mode), which keeps the first load
+//! small for villagers on weak mobile networks.
+
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod features;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{FlatRoutes, Route, Router};
+use leptos_router::{SsrMode, StaticSegment, path};
+
+use crate::components::layout::{Layout, use_lang};
+use crate::domain::i18n::{Msg, t};
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = current_lang();
+    let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#1f6f50" />
+                <link rel="stylesheet" href=css />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The language of the current request (server) or of the page (browser).
+fn current_lang() -> domain::i18n::Lang {
+    #[cfg(feature = "ssr")]
+    {
+        ssr::request_lang()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        domain::i18n::Lang::default()
+    }
+}
+
+/// The application: language context, routes, layout.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = current_lang();
+    provide_context(lang);
+    #[cfg(feature = "ssr")]
+    remember_lang_choice();
+
+    view! {
+        <Router>
+            <Layout>
+                <FlatRoutes fallback=features::not_found::NotFound>
+                    <Route path=StaticSegment("") view=features::home::HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("programs") view=features::catalog::ProgramsPage ssr=SsrMode::Async />
+                    <Route path=path!("/programs/:slug") view=features::program::ProgramPage ssr=SsrMode::Async />
+                </FlatRoutes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// A `?lang=` link sets the language for later visits too (a year-long cookie).
+#[cfg(feature = "ssr")]
+fn remember_lang_choice() {
+    use axum::http::{HeaderValue, header::SET_COOKIE};
+    let Some(parts) = use_context::<axum::http::request::Parts>() else { return };
+    let chosen = parts.uri.query().and_then(|q| {
+        domain::params::decode_query(q).ok()?.into_iter().find(|(k, _)| k == "lang").and_then(|(_, v)| domain::i18n::Lang::parse(&v))
+    });
+    if let (Some(lang), Some(response)) = (chosen, use_context::<leptos_axum::ResponseOptions>())
+        && let Ok(cookie) = HeaderValue::from_str(&format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code()))
+    {
+        response.append_header(SET_COOKIE, cookie);
+    }
+}
+
+/// The page title, "<page> · Ауыл Бизнес".
+#[component]
+pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
+    let lang = use_lang();
+    view! { <Title text=format!("{text} · {}", t(lang, Msg::SiteName)) /> }
+}

@@ -1,0 +1,155 @@
+//! Configuration, read once from the environment at start-up. Every variable is listed in
+//! `.env.sample` and the README with its default; nothing else reads the environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+/// The whole configuration of one app instance.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`. Default: SQLite file under `DATA_DIR`.
+    pub database_url: String,
+    /// `DATA_DIR`: where the SQLite file and the embedded search index live. Default `./data`.
+    pub data_dir: PathBuf,
+    /// `LEPTOS_SITE_ADDR`: address to listen on. Default `127.0.0.1:3000`.
+    pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: directory with the built site (`pkg/`, assets). Default `target/site`.
+    pub site_root: String,
+    /// `LEPTOS_SITE_PKG_DIR`: the site's package directory under the root. Default `pkg`.
+    pub site_pkg_dir: String,
+    /// `LEPTOS_OUTPUT_NAME`: base name of the wasm, JS and CSS files. Default `auyl`.
+    pub output_name: String,
+    /// `DEMO_DATA`: load the demo catalogue into an empty database at start-up. Default `true`.
+    pub demo_data: bool,
+    /// `APP_TODAY` (`YYYY-MM-DD`): the date the catalogue is shown for (deadlines, the MCI
+    /// year). Unset: today in Asia/Almaty. Set it for demos and reproducible tests.
+    pub today: Option<NaiveDate>,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {reason}")]
+pub struct ConfigError {
+    /// The variable.
+    pub name: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl Config {
+    /// Reads the configuration from the environment, with the defaults above.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `get`, so tests can supply variables without touching
+    /// the process environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| default_sqlite_url(&data_dir));
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError { name: "DATABASE_URL", reason: "must start with sqlite: or postgres://".into() });
+        }
+        let site_addr = var("LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|e| ConfigError { name: "LEPTOS_SITE_ADDR", reason: format!("{e}") })?;
+        let demo_data = match var("DEMO_DATA").as_deref() {
+            None | Some("1" | "true" | "yes") => true,
+            Some("0" | "false" | "no") => false,
+            Some(other) => {
+                return Err(ConfigError { name: "DEMO_DATA", reason: format!("expected true or false, got {other:?}") });
+            }
+        };
+        let today = var("APP_TODAY")
+            .map(|v| {
+                NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .map_err(|e| ConfigError { name: "APP_TODAY", reason: format!("{e}; expected YYYY-MM-DD") })
+            })
+            .transpose()?;
+        Ok(Config {
+            database_url,
+            data_dir,
+            site_addr,
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            site_pkg_dir: var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()),
+            output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "auyl".into()),
+            demo_data,
+            today,
+        })
+    }
+
+    /// A configuration for tests: a fresh SQLite file and index under `dir`, port 0 (any free
+    /// port), demo data loaded, a fixed date. The test harness swaps in PostgreSQL when
+    /// `TEST_DATABASE_URL` is set (see `db::test_database`).
+    pub fn for_tests(dir: &Path) -> Config {
+        Config {
+            database_url: default_sqlite_url(dir),
+            data_dir: dir.to_path_buf(),
+            site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: "target/site".into(),
+            site_pkg_dir: "pkg".into(),
+            output_name: "auyl".into(),
+            demo_data: true,
+            today: NaiveDate::from_ymd_opt(2026, 11, 27),
+        }
+    }
+
+    /// Where the embedded search index keeps its generations.
+    pub fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
+    }
+
+    /// Today in Kazakhstan (UTC+5 everywhere since 1 March 2024), unless `APP_TODAY` is set.
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive())
+    }
+}
+
+fn default_sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join("auyl.db").display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()))
+    }
+
+    #[test]
+    fn defaults_serve_demo_data_from_a_local_sqlite_file() {
+        let c = config(&[]).expect("defaults are valid");
+        assert_eq!(c.database_url, "sqlite://data/auyl.db?mode=rwc");
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert!(c.demo_data);
+        assert_eq!(c.search_dir(), PathBuf::from("data/search"));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let cases = [
+            (("DATABASE_URL", "mysql://x"), "DATABASE_URL"),
+            (("LEPTOS_SITE_ADDR", "localhost"), "LEPTOS_SITE_ADDR"),
+            (("DEMO_DATA", "maybe"), "DEMO_DATA"),
+            (("APP_TODAY", "27.11.2026"), "APP_TODAY"),
+        ];
+        for ((name, value), expected) in cases {
+            let err = config(&[(name, value)]).expect_err(name);
+            assert_eq!(err.name, expected);
+        }
+    }
+
+    #[test]
+    fn data_dir_moves_the_default_database() {
+        let c = config(&[("DATA_DIR", "/srv/auyl")]).expect("valid");
+        assert_eq!(c.database_url, "sqlite:///srv/auyl/auyl.db?mode=rwc");
+        let c = config(&[("APP_TODAY", "2027-01-15"), ("DEMO_DATA", "false")]).expect("valid");
+        assert_eq!(c.today(), NaiveDate::from_ymd_opt(2027, 1, 15).expect("date"));
+        assert!(!c.demo_data);
+    }
+}

@@ -1,0 +1,95 @@
+//! The database: connecting (SQLite by default, PostgreSQL at scale), migrating, and the
+//! queries of each aggregate. Entities are generated (`make entities`); rows become domain types
+//! here and never cross the wire themselves.
+
+pub mod catalog;
+pub mod entities;
+pub mod locations;
+
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr, Statement};
+
+/// Connects to `url` with the settings this app relies on.
+///
+/// SQLite: WAL (readers never wait for the writer), `synchronous=FULL` (a write the user was told
+/// succeeded survives a power cut), foreign keys on, and a busy timeout so concurrent writers
+/// queue instead of failing. The pool has a few connections for the file database (WAL allows
+/// concurrent readers) and exactly one for `:memory:`, where each connection is its own database.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        options.max_connections(if memory { 1 } else { 4 });
+        options.map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+        });
+    } else {
+        options.max_connections(16);
+    }
+    Database::connect(options).await
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// A trivial round trip, for health checks.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_raw(Statement::from_string(db.get_database_backend(), "SELECT 1")).await.map(|_| ())
+}
+
+/// The backend's name, for health output.
+pub fn backend_name(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        DatabaseBackend::Sqlite => "sqlite",
+        DatabaseBackend::Postgres => "postgres",
+        _ => "other",
+    }
+}
+
+/// Creates a uniquely named PostgreSQL database for one test run on the server at `admin_url`
+/// and returns its URL. Leftovers of crashed runs older than an hour are dropped first, so the
+/// server does not fill up.
+pub async fn create_test_database(admin_url: &str) -> Result<String, DbErr> {
+    let admin = Database::connect(admin_url).await?;
+    let backend = admin.get_database_backend();
+    let stale = admin
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT d.datname FROM pg_database d WHERE d.datname LIKE 'test\\_%' \
+             AND (pg_stat_file('base/' || d.oid || '/PG_VERSION')).modification < now() - interval '1 hour'",
+        ))
+        .await
+        .unwrap_or_default();
+    for row in stale {
+        if let Ok(name) = row.try_get::<String>("", "datname") {
+            let _ = admin.execute_raw(Statement::from_string(backend, format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))).await;
+        }
+    }
+    let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+    admin.execute_raw(Statement::from_string(backend, format!("CREATE DATABASE \"{name}\""))).await?;
+    admin.close().await?;
+    let base = admin_url.rsplit_once('/').map_or(admin_url, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
+}
+
+/// Drops a database made by [`create_test_database`].
+pub async fn drop_test_database(admin_url: &str, url: &str) -> Result<(), DbErr> {
+    let Some((_, name)) = url.rsplit_once('/') else { return Ok(()) };
+    if !name.starts_with("test_") {
+        return Err(DbErr::Custom(format!("refusing to drop {name}: not a test database")));
+    }
+    let admin = Database::connect(admin_url).await?;
+    admin
+        .execute_raw(Statement::from_string(admin.get_database_backend(), format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+        .await?;
+    admin.close().await
+}

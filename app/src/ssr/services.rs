@@ -1,0 +1,35 @@
+//! Use cases. Each takes its dependencies explicitly (database, search engine, date) and domain
+//! input, and returns domain output or a `ServiceError`. Nothing here knows about HTTP or Leptos.
+
+pub mod catalog;
+pub mod health;
+pub mod indexer;
+pub mod seed;
+
+use sea_orm::DbErr;
+
+use super::search::SearchError;
+use crate::domain::params::FieldError;
+
+/// Why a use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Bad input: the user can fix the named field.
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    /// The thing asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The database failed.
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+    /// The search engine failed.
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    /// Shipped or generated data is not valid (a defect in the seed files).
+    #[error("seed data: {0}")]
+    Seed(String),
+    /// The app is wired wrongly (a missing context value).
+    #[error("wiring: {0}")]
+    Wiring(&'static str),
+}

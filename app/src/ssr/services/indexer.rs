@@ -1,0 +1,52 @@
+//! Keeping the search index in step with the database, which is the source of truth.
+
+use chrono::{Datelike, NaiveDate};
+use sea_orm::DatabaseConnection;
+
+use super::ServiceError;
+use crate::ssr::db;
+use crate::ssr::search::SearchIndex;
+
+/// Rebuilds the index from every open programme; searches keep working meanwhile. `progress`
+/// receives (done, total). Returns how many programmes were indexed.
+pub async fn reindex(
+    db: &DatabaseConnection,
+    search: &dyn SearchIndex,
+    today: NaiveDate,
+    progress: &(dyn Fn(u64, u64) + Send + Sync),
+) -> Result<u64, ServiceError> {
+    let mci = db::catalog::mci_table(db).await?;
+    let docs = db::catalog::search_docs(db, &mci, today.year(), None).await?;
+    let total = docs.len() as u64;
+    progress(0, total);
+    search.rebuild(docs, &|done| progress(done, total)).await?;
+    search.flush().await?;
+    tracing::info!(documents = total, engine = search.engine(), "search index rebuilt");
+    Ok(total)
+}
+
+/// Indexes the given programmes (after they were written).
+pub async fn index_programs(db: &DatabaseConnection, search: &dyn SearchIndex, today: NaiveDate, ids: &[i32]) -> Result<(), ServiceError> {
+    let mci = db::catalog::mci_table(db).await?;
+    let docs = db::catalog::search_docs(db, &mci, today.year(), Some(ids)).await?;
+    for chunk in docs.chunks(1000) {
+        search.upsert(chunk).await?;
+    }
+    search.flush().await?;
+    Ok(())
+}
+
+/// At start-up: rebuilds the index when it does not hold as many programmes as the database
+/// has open ones (first start, a lost or foreign index directory). Returns whether it rebuilt.
+pub async fn ensure_consistent(db: &DatabaseConnection, search: &dyn SearchIndex, today: NaiveDate) -> Result<bool, ServiceError> {
+    let mci = db::catalog::mci_table(db).await?;
+    let docs = db::catalog::search_docs(db, &mci, today.year(), None).await?;
+    if search.count().await? == docs.len() as u64 {
+        return Ok(false);
+    }
+    let total = docs.len();
+    search.rebuild(docs, &|_| {}).await?;
+    search.flush().await?;
+    tracing::info!(documents = total, "search index did not match the database; rebuilt it");
+    Ok(true)
+}

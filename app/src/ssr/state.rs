@@ -1,0 +1,30 @@
+//! The state every request handler and server function shares.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use super::config::Config;
+use super::search::SearchIndex;
+use super::services::ServiceError;
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos's options (site root, output name).
+    pub leptos_options: LeptosOptions,
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The search engine in use.
+    pub search: Arc<dyn SearchIndex>,
+    /// The configuration.
+    pub config: Arc<Config>,
+}
+
+/// The state, from the Leptos context of the current request. Missing state is a wiring bug,
+/// reported as an internal error rather than a panic.
+pub fn state() -> Result<AppState, ServiceError> {
+    leptos::prelude::use_context::<AppState>().ok_or(ServiceError::Wiring("AppState is not in the Leptos context"))
+}

@@ -1,0 +1,28 @@
+//! Database schema history. Each migration is frozen once applied: change the schema by adding a
+//! new one. Migrations never import entity types (entities follow the schema, not the reverse)
+//! and never seed data (see `app::ssr::services::seed`).
+
+#![expect(
+    elided_lifetimes_in_paths,
+    reason = "sea-orm-migration's async-trait methods elide SchemaManager's lifetime; naming it breaks the match with the trait"
+)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_locations;
+mod m20261127_000002_create_organisations;
+mod m20261127_000003_create_programs;
+
+/// Every migration of the application, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_locations::Migration),
+            Box::new(m20261127_000002_create_organisations::Migration),
+            Box::new(m20261127_000003_create_programs::Migration),
+        ]
+    }
+}

@@ -1,0 +1,170 @@
+//! The JSON API (`/api/v1`) and the health check. Errors are `{"error": {code, field, message}}`
+//! with the message in the caller's language (`lang` parameter, cookie or `Accept-Language`);
+//! no error ever carries internal details.
+
+use std::any::Any;
+
+use app::domain::catalog::ProgramKind;
+use app::domain::i18n::{Lang, Msg, pick, t};
+use app::domain::location::KatoCode;
+use app::domain::search::{Facets, SearchQuery};
+use app::domain::text::Segment;
+use app::error::AppError;
+use app::ssr::{AppState, lang_of, services, to_app_error};
+use axum::Json;
+use axum::Router;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The `/api/v1` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/programs", get(list_programs))
+        .route("/programs/{slug}", get(get_program))
+        .fallback(|headers: HeaderMap, RawQuery(q): RawQuery| async move {
+            error_response(lang_of(&headers, q.as_deref()), AppError::NotFound)
+        })
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail {
+    code: String,
+    field: Option<String>,
+    message: String,
+}
+
+fn error_response(lang: Lang, e: AppError) -> Response {
+    let (status, code, field) = match &e {
+        AppError::Invalid { field, code, .. } => (StatusCode::BAD_REQUEST, code.clone(), Some(field.clone())),
+        AppError::NotFound => (StatusCode::NOT_FOUND, "not_found".into(), None),
+        AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable".into(), None),
+        AppError::Internal | AppError::Transport(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal".into(), None),
+    };
+    let message = match &e {
+        AppError::NotFound => t(lang, Msg::ErrorProgramNotFound).to_owned(),
+        other => other.message(lang),
+    };
+    (status, Json(ErrorBody { error: ErrorDetail { code, field, message } })).into_response()
+}
+
+/// One result, as API clients see it.
+#[derive(Serialize)]
+struct ApiHit {
+    id: i64,
+    slug: String,
+    title: String,
+    title_ru: String,
+    title_kk: String,
+    kind: ProgramKind,
+    operator: String,
+    summary: String,
+    regions: Vec<KatoCode>,
+    amount_max_kzt: Option<i64>,
+    rate_bps: Option<i32>,
+    term_months_max: Option<i32>,
+    deadline: Option<NaiveDate>,
+    /// The title in the caller's language, split into matching and other pieces.
+    highlight: Vec<Segment>,
+}
+
+#[derive(Serialize)]
+struct ApiSearch {
+    total: u64,
+    page: u32,
+    per_page: u32,
+    hits: Vec<ApiHit>,
+    facets: Facets,
+    took_ms: u64,
+    engine: String,
+    degraded: bool,
+}
+
+/// `GET /api/v1/programs?q=…&kind=…&sector=…&region=…&sort=…&page=…&per_page=…`
+async fn list_programs(State(st): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let query = match SearchQuery::from_query_string(raw.as_deref().unwrap_or("")) {
+        Ok(q) => q,
+        Err(e) => return error_response(lang, AppError::invalid(&e, lang)),
+    };
+    match services::catalog::search(&*st.search, &query, st.config.today()).await {
+        Ok(results) => {
+            let hits = results
+                .hits
+                .into_iter()
+                .map(|h| {
+                    let kk = lang == Lang::Kk && !h.title_kk.is_empty();
+                    ApiHit {
+                        id: h.id,
+                        title: if kk { h.title_kk.clone() } else { h.title_ru.clone() },
+                        highlight: if kk { h.title_kk_marked } else { h.title_ru_marked },
+                        operator: pick(lang, &h.operator_ru, &h.operator_kk).to_owned(),
+                        summary: pick(lang, &h.summary_ru, &h.summary_kk).to_owned(),
+                        slug: h.slug,
+                        title_ru: h.title_ru,
+                        title_kk: h.title_kk,
+                        kind: h.kind,
+                        regions: h.regions,
+                        amount_max_kzt: h.amount_max_kzt,
+                        rate_bps: h.rate_bps,
+                        term_months_max: h.term_months_max,
+                        deadline: h.deadline,
+                    }
+                })
+                .collect();
+            Json(ApiSearch {
+                total: results.total,
+                page: query.page,
+                per_page: query.per_page,
+                hits,
+                facets: results.facets,
+                took_ms: results.took_ms,
+                engine: results.engine,
+                degraded: results.degraded,
+            })
+            .into_response()
+        }
+        Err(e) => error_response(lang, to_app_error(lang, e)),
+    }
+}
+
+/// `GET /api/v1/programs/{slug}`
+async fn get_program(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    slug: Result<Path<String>, PathRejection>,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let Ok(Path(slug)) = slug else {
+        let e = app::domain::params::FieldError::new("slug", app::domain::params::Problem::Encoding);
+        return error_response(lang, AppError::invalid(&e, lang));
+    };
+    match services::catalog::program(&st.db, &slug, st.config.today()).await {
+        Ok(view) => Json(view).into_response(),
+        Err(e) => error_response(lang, to_app_error(lang, e)),
+    }
+}
+
+/// `GET /healthz`: 200 while the database answers (search down is reported as `degraded`),
+/// 503 when it does not.
+pub async fn healthz(State(st): State<AppState>) -> Response {
+    let health = services::health::check(&st.db, &*st.search).await;
+    let status = if health.status == "down" { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+    (status, Json(health)).into_response()
+}
+
+/// What a request that panicked gets: a plain 500, nothing from the panic itself.
+pub fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    error_response(Lang::Ru, AppError::Internal)
+}

@@ -1,0 +1,114 @@
+//! The command line: serve (the default), rebuild the search index, add synthetic data.
+
+use std::time::Instant;
+
+use app::ssr::config::Config;
+use app::ssr::db;
+use app::ssr::services;
+use indicatif::{ProgressBar, ProgressStyle};
+
+const USAGE: &str = "\
+usage: server [command]
+
+commands:
+  serve                   serve the site (the default); configured by environment variables,
+                          see .env.sample
+  reindex                 rebuild the search index from the database; a running server keeps
+                          answering from the old index and switches when the new one is ready
+  seed --synthetic N      add N synthetic programmes (for benchmarks), then reindex
+  help                    show this text";
+
+/// A command that could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Wrong arguments.
+    #[error("{0}\n\n{USAGE}")]
+    Usage(String),
+    /// Configuration.
+    #[error(transparent)]
+    Config(#[from] app::ssr::config::ConfigError),
+    /// Start-up.
+    #[error(transparent)]
+    Startup(#[from] crate::StartupError),
+    /// A service.
+    #[error(transparent)]
+    Service(#[from] services::ServiceError),
+    /// Serving.
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs the command in `args` (without the program name).
+pub async fn run(args: &[String]) -> Result<(), CliError> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["serve"] => serve().await,
+        ["reindex"] => reindex().await,
+        ["seed", "--synthetic", n] => {
+            let n: usize = n.parse().map_err(|_| CliError::Usage(format!("N must be a whole number, got {n:?}")))?;
+            seed_synthetic(n).await
+        }
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(CliError::Usage(format!("unknown command {:?}", other.join(" ")))),
+    }
+}
+
+async fn serve() -> Result<(), CliError> {
+    let config = Config::from_env()?;
+    let started = Instant::now();
+    let app = crate::build(config.clone()).await?;
+    tracing::info!(
+        address = %format!("http://{}:{}", config.site_addr.ip(), app.port()),
+        database = db::backend_name(&app.state().db),
+        search = app.state().search.engine(),
+        startup_ms = started.elapsed().as_millis() as u64,
+        "serving"
+    );
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+fn progress_bar(message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(message);
+    bar
+}
+
+async fn reindex() -> Result<(), CliError> {
+    let config = Config::from_env()?;
+    let db = db::connect(&config.database_url).await.map_err(crate::StartupError::from)?;
+    db::migrate(&db).await.map_err(crate::StartupError::from)?;
+    let search = crate::open_search(&config)?;
+    let bar = progress_bar("indexing");
+    let started = Instant::now();
+    let n = services::indexer::reindex(&db, &*search, config.today(), &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await?;
+    bar.finish();
+    println!("indexed {n} programmes in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+async fn seed_synthetic(n: usize) -> Result<(), CliError> {
+    let config = Config::from_env()?;
+    let db = db::connect(&config.database_url).await.map_err(crate::StartupError::from)?;
+    db::migrate(&db).await.map_err(crate::StartupError::from)?;
+    services::seed::ensure_reference_data(&db).await?;
+    let started = Instant::now();
+    let report = services::seed::synthetic(&db, n).await?;
+    println!(
+        "added {} synthetic programmes ({} already present) in {:.1} s",
+        report.programs.len(),
+        report.skipped,
+        started.elapsed().as_secs_f64()
+    );
+    reindex().await
+}

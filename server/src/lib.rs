@@ -1,0 +1,166 @@
+//! The server: builds the application (database, search, router) from a `Config`, and serves it.
+//! `main.rs` only reads the configuration and calls this, so tests build the same application
+//! on a random port.
+
+pub mod api;
+pub mod cli;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::ssr::config::Config;
+use app::ssr::db;
+use app::ssr::search::SearchIndex;
+use app::ssr::search::embedded::EmbeddedIndex;
+use app::ssr::services::{self, ServiceError};
+use app::ssr::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// A built application, bound to its port, not yet serving.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The data directory cannot be created.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database cannot be reached or migrated.
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// Loading data or the index failed.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// The address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Connects, migrates and seeds the database, opens the search index (rebuilding it from the
+/// database when it is missing, stale or corrupt), and binds the listener.
+pub async fn build(config: Config) -> Result<Application, StartupError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|source| StartupError::DataDir { path: config.data_dir.display().to_string(), source })?;
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    services::seed::ensure_reference_data(&db).await?;
+    if config.demo_data {
+        services::seed::ensure_demo(&db).await?;
+    }
+    let search = open_search(&config)?;
+    services::indexer::ensure_consistent(&db, &*search, config.today()).await?;
+
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|source| StartupError::Bind { addr: config.site_addr, source })?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name(config.output_name.as_str())
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir(config.site_pkg_dir.as_str())
+        .site_addr(config.site_addr)
+        .build();
+    let state = AppState { leptos_options, db, search, config: Arc::new(config) };
+    Ok(Application { listener, router: router(state.clone()), state })
+}
+
+/// The embedded index; an unreadable one is replaced by an empty one that the caller refills.
+pub fn open_search(config: &Config) -> Result<Arc<dyn SearchIndex>, ServiceError> {
+    let dir = config.search_dir();
+    let index = match EmbeddedIndex::open(&dir) {
+        Ok(index) => index,
+        Err(app::ssr::search::SearchError::Corrupt(reason)) => {
+            tracing::warn!(reason = %reason, "the search index cannot be read; starting a new one from the database");
+            EmbeddedIndex::recreate(&dir)?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Arc::new(index))
+}
+
+/// Every route: pages, server functions, the JSON API, health, static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", axum::routing::get(api::healthz))
+        .nest("/api/v1", api::router())
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")))
+        // A panic is a bug; the user still gets a plain 500 and the process keeps serving.
+        .layer(CatchPanicLayer::custom(api::panic_response))
+        .with_state(state)
+}
+
+impl Application {
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// The shared state, for tests that check side effects.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default: info for our crates, warnings for others).
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn,sea_orm=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
