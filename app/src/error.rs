@@ -1,9 +1,9 @@
 //! `AppError`: the error type that crosses the wire between server functions and the browser.
 //! Its messages are already in the user's language; internal details never reach it.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 use crate::domain::i18n::{Lang, Msg, t};
 use crate::domain::params::FieldError;
@@ -38,7 +38,11 @@ pub enum AppError {
 impl AppError {
     /// An `Invalid` error from a domain field error, worded in `lang`.
     pub fn invalid(err: &FieldError, lang: Lang) -> AppError {
-        AppError::Invalid { field: err.field.clone(), code: err.code().into(), message: err.message(lang) }
+        AppError::Invalid {
+            field: err.field.clone(),
+            code: err.code().into(),
+            message: err.message(lang),
+        }
     }
 
     /// A message for the user, in `lang`.

@@ -5,13 +5,16 @@ pub mod home;
 pub mod not_found;
 pub mod program;
 
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
 /// The raw query string of the request being rendered (server only; pages are not hydrated).
 pub(crate) fn request_query() -> String {
     #[cfg(feature = "ssr")]
     {
-        use_context::<axum::http::request::Parts>().and_then(|p| p.uri.query().map(str::to_owned)).unwrap_or_default()
+        use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.uri.query().map(str::to_owned))
+            .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -22,9 +25,10 @@ pub(crate) fn request_query() -> String {
 /// Sets the HTTP status of the page being rendered.
 pub(crate) fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) =
-        (use_context::<leptos_axum::ResponseOptions>(), axum::http::StatusCode::from_u16(code))
-    {
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(code),
+    ) {
         response.set_status(status);
     }
     #[cfg(not(feature = "ssr"))]

@@ -83,12 +83,21 @@ pub fn App() -> impl IntoView {
 #[cfg(feature = "ssr")]
 fn remember_lang_choice() {
     use axum::http::{HeaderValue, header::SET_COOKIE};
-    let Some(parts) = use_context::<axum::http::request::Parts>() else { return };
+    let Some(parts) = use_context::<axum::http::request::Parts>() else {
+        return;
+    };
     let chosen = parts.uri.query().and_then(|q| {
-        domain::params::decode_query(q).ok()?.into_iter().find(|(k, _)| k == "lang").and_then(|(_, v)| domain::i18n::Lang::parse(&v))
+        domain::params::decode_query(q)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| domain::i18n::Lang::parse(&v))
     });
     if let (Some(lang), Some(response)) = (chosen, use_context::<leptos_axum::ResponseOptions>())
-        && let Ok(cookie) = HeaderValue::from_str(&format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code()))
+        && let Ok(cookie) = HeaderValue::from_str(&format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.code()
+        ))
     {
         response.append_header(SET_COOKIE, cookie);
     }

@@ -7,6 +7,8 @@ pub mod db;
 pub mod search;
 pub mod services;
 pub mod state;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::future::Future;
 
@@ -21,7 +23,10 @@ use services::ServiceError;
 /// Runs a service call at the edge of a server function or handler: the one place where a
 /// `ServiceError` becomes what the user sees. Internal failures are logged here, once, with
 /// their details; the user gets a plain message in their language and nothing else.
-pub async fn boundary<T>(lang: Lang, work: impl Future<Output = Result<T, ServiceError>>) -> Result<T, AppError> {
+pub async fn boundary<T>(
+    lang: Lang,
+    work: impl Future<Output = Result<T, ServiceError>>,
+) -> Result<T, AppError> {
     work.await.map_err(|e| to_app_error(lang, e))
 }
 
@@ -53,9 +58,15 @@ pub fn lang_of(headers: &HeaderMap, query: Option<&str>) -> Lang {
             .and_then(|(_, v)| Lang::parse(&v))
     });
     let from_cookie = || {
-        headers.get_all(axum::http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|cookies| {
-            cookies.split(';').find_map(|c| c.trim().strip_prefix("lang=").and_then(Lang::parse))
-        })
+        headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|cookies| {
+                cookies
+                    .split(';')
+                    .find_map(|c| c.trim().strip_prefix("lang=").and_then(Lang::parse))
+            })
     };
     let from_header = || {
         headers
@@ -63,7 +74,10 @@ pub fn lang_of(headers: &HeaderMap, query: Option<&str>) -> Lang {
             .and_then(|v| v.to_str().ok())
             .and_then(Lang::from_accept_language)
     };
-    from_query.or_else(from_cookie).or_else(from_header).unwrap_or_default()
+    from_query
+        .or_else(from_cookie)
+        .or_else(from_header)
+        .unwrap_or_default()
 }
 
 /// The language of the request being served by Leptos (page or server function).
@@ -81,9 +95,15 @@ mod tests {
     #[test]
     fn the_query_parameter_beats_the_cookie_which_beats_the_header() {
         let mut headers = HeaderMap::new();
-        headers.insert(axum::http::header::ACCEPT_LANGUAGE, HeaderValue::from_static("en-GB,en;q=0.9"));
+        headers.insert(
+            axum::http::header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("en-GB,en;q=0.9"),
+        );
         assert_eq!(lang_of(&headers, None), Lang::En);
-        headers.insert(axum::http::header::COOKIE, HeaderValue::from_static("theme=dark; lang=kk"));
+        headers.insert(
+            axum::http::header::COOKIE,
+            HeaderValue::from_static("theme=dark; lang=kk"),
+        );
         assert_eq!(lang_of(&headers, None), Lang::Kk);
         assert_eq!(lang_of(&headers, Some("q=x&lang=ru")), Lang::Ru);
         assert_eq!(lang_of(&HeaderMap::new(), Some("lang=xx")), Lang::Ru);

@@ -45,16 +45,30 @@ struct ErrorDetail {
 
 fn error_response(lang: Lang, e: AppError) -> Response {
     let (status, code, field) = match &e {
-        AppError::Invalid { field, code, .. } => (StatusCode::BAD_REQUEST, code.clone(), Some(field.clone())),
+        AppError::Invalid { field, code, .. } => {
+            (StatusCode::BAD_REQUEST, code.clone(), Some(field.clone()))
+        }
         AppError::NotFound => (StatusCode::NOT_FOUND, "not_found".into(), None),
         AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable".into(), None),
-        AppError::Internal | AppError::Transport(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal".into(), None),
+        AppError::Internal | AppError::Transport(_) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal".into(), None)
+        }
     };
     let message = match &e {
         AppError::NotFound => t(lang, Msg::ErrorProgramNotFound).to_owned(),
         other => other.message(lang),
     };
-    (status, Json(ErrorBody { error: ErrorDetail { code, field, message } })).into_response()
+    (
+        status,
+        Json(ErrorBody {
+            error: ErrorDetail {
+                code,
+                field,
+                message,
+            },
+        }),
+    )
+        .into_response()
 }
 
 /// One result, as API clients see it.
@@ -90,7 +104,11 @@ struct ApiSearch {
 }
 
 /// `GET /api/v1/programs?q=…&kind=…&sector=…&region=…&sort=…&page=…&per_page=…`
-async fn list_programs(State(st): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+async fn list_programs(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let lang = lang_of(&headers, raw.as_deref());
     let query = match SearchQuery::from_query_string(raw.as_deref().unwrap_or("")) {
         Ok(q) => q,
@@ -105,8 +123,16 @@ async fn list_programs(State(st): State<AppState>, headers: HeaderMap, RawQuery(
                     let kk = lang == Lang::Kk && !h.title_kk.is_empty();
                     ApiHit {
                         id: h.id,
-                        title: if kk { h.title_kk.clone() } else { h.title_ru.clone() },
-                        highlight: if kk { h.title_kk_marked } else { h.title_ru_marked },
+                        title: if kk {
+                            h.title_kk.clone()
+                        } else {
+                            h.title_ru.clone()
+                        },
+                        highlight: if kk {
+                            h.title_kk_marked
+                        } else {
+                            h.title_ru_marked
+                        },
                         operator: pick(lang, &h.operator_ru, &h.operator_kk).to_owned(),
                         summary: pick(lang, &h.summary_ru, &h.summary_kk).to_owned(),
                         slug: h.slug,
@@ -146,7 +172,8 @@ async fn get_program(
 ) -> Response {
     let lang = lang_of(&headers, raw.as_deref());
     let Ok(Path(slug)) = slug else {
-        let e = app::domain::params::FieldError::new("slug", app::domain::params::Problem::Encoding);
+        let e =
+            app::domain::params::FieldError::new("slug", app::domain::params::Problem::Encoding);
         return error_response(lang, AppError::invalid(&e, lang));
     };
     match services::catalog::program(&st.db, &slug, st.config.today()).await {
@@ -159,7 +186,11 @@ async fn get_program(
 /// 503 when it does not.
 pub async fn healthz(State(st): State<AppState>) -> Response {
     let health = services::health::check(&st.db, &*st.search).await;
-    let status = if health.status == "down" { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+    let status = if health.status == "down" {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
     (status, Json(health)).into_response()
 }
 

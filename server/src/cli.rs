@@ -1,5 +1,10 @@
 //! The command line: serve (the default), rebuild the search index, add synthetic data.
 
+#![expect(
+    clippy::print_stdout,
+    reason = "commands report their result on the terminal"
+)]
+
 use std::time::Instant;
 
 use app::ssr::config::Config;
@@ -45,14 +50,19 @@ pub async fn run(args: &[String]) -> Result<(), CliError> {
         [] | ["serve"] => serve().await,
         ["reindex"] => reindex().await,
         ["seed", "--synthetic", n] => {
-            let n: usize = n.parse().map_err(|_| CliError::Usage(format!("N must be a whole number, got {n:?}")))?;
+            let n: usize = n
+                .parse()
+                .map_err(|_| CliError::Usage(format!("N must be a whole number, got {n:?}")))?;
             seed_synthetic(n).await
         }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
         }
-        other => Err(CliError::Usage(format!("unknown command {:?}", other.join(" ")))),
+        other => Err(CliError::Usage(format!(
+            "unknown command {:?}",
+            other.join(" ")
+        ))),
     }
 }
 
@@ -82,7 +92,9 @@ fn progress_bar(message: &'static str) -> ProgressBar {
 
 async fn reindex() -> Result<(), CliError> {
     let config = Config::from_env()?;
-    let db = db::connect(&config.database_url).await.map_err(crate::StartupError::from)?;
+    let db = db::connect(&config.database_url)
+        .await
+        .map_err(crate::StartupError::from)?;
     db::migrate(&db).await.map_err(crate::StartupError::from)?;
     let search = crate::open_search(&config)?;
     let bar = progress_bar("indexing");
@@ -93,13 +105,18 @@ async fn reindex() -> Result<(), CliError> {
     })
     .await?;
     bar.finish();
-    println!("indexed {n} programmes in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "indexed {n} programmes in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 async fn seed_synthetic(n: usize) -> Result<(), CliError> {
     let config = Config::from_env()?;
-    let db = db::connect(&config.database_url).await.map_err(crate::StartupError::from)?;
+    let db = db::connect(&config.database_url)
+        .await
+        .map_err(crate::StartupError::from)?;
     db::migrate(&db).await.map_err(crate::StartupError::from)?;
     services::seed::ensure_reference_data(&db).await?;
     let started = Instant::now();

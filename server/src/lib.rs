@@ -8,12 +8,12 @@ pub mod cli;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::ssr::AppState;
 use app::ssr::config::Config;
 use app::ssr::db;
 use app::ssr::search::SearchIndex;
 use app::ssr::search::embedded::EmbeddedIndex;
 use app::ssr::services::{self, ServiceError};
-use app::ssr::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -60,8 +60,10 @@ pub enum StartupError {
 /// Connects, migrates and seeds the database, opens the search index (rebuilding it from the
 /// database when it is missing, stale or corrupt), and binds the listener.
 pub async fn build(config: Config) -> Result<Application, StartupError> {
-    std::fs::create_dir_all(&config.data_dir)
-        .map_err(|source| StartupError::DataDir { path: config.data_dir.display().to_string(), source })?;
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
+        path: config.data_dir.display().to_string(),
+        source,
+    })?;
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
     services::seed::ensure_reference_data(&db).await?;
@@ -73,15 +75,27 @@ pub async fn build(config: Config) -> Result<Application, StartupError> {
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
-        .map_err(|source| StartupError::Bind { addr: config.site_addr, source })?;
+        .map_err(|source| StartupError::Bind {
+            addr: config.site_addr,
+            source,
+        })?;
     let leptos_options = LeptosOptions::builder()
         .output_name(config.output_name.as_str())
         .site_root(config.site_root.as_str())
         .site_pkg_dir(config.site_pkg_dir.as_str())
         .site_addr(config.site_addr)
         .build();
-    let state = AppState { leptos_options, db, search, config: Arc::new(config) };
-    Ok(Application { listener, router: router(state.clone()), state })
+    let state = AppState {
+        leptos_options,
+        db,
+        search,
+        config: Arc::new(config),
+    };
+    Ok(Application {
+        listener,
+        router: router(state.clone()),
+        state,
+    })
 }
 
 /// The embedded index; an unreadable one is replaced by an empty one that the caller refills.
@@ -108,12 +122,18 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
         // A panic is a bug; the user still gets a plain 500 and the process keeps serving.
         .layer(CatchPanicLayer::custom(api::panic_response))
         .with_state(state)
@@ -132,7 +152,9 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 
@@ -161,6 +183,10 @@ async fn shutdown_signal() {
 /// Logs to stderr, filtered by `RUST_LOG` (default: info for our crates, warnings for others).
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn,sea_orm=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn,sea_orm=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

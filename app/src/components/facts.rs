@@ -10,7 +10,11 @@ use crate::domain::money::{Tiyn, format_bps, format_kzt};
 /// "до 10 812 500 ₸", or that no amount is stated.
 pub fn amount_up_to(lang: Lang, tenge: Option<i64>) -> String {
     match tenge.and_then(Tiyn::from_tenge) {
-        Some(amount) => tf(lang, Msg::FactAmountUpTo, &[("amount", &format_kzt(lang, amount))]),
+        Some(amount) => tf(
+            lang,
+            Msg::FactAmountUpTo,
+            &[("amount", &format_kzt(lang, amount))],
+        ),
         None => t(lang, Msg::FactAmountNone).to_owned(),
     }
 }
@@ -18,10 +22,14 @@ pub fn amount_up_to(lang: Lang, tenge: Option<i64>) -> String {
 /// "2,5 % годовых" or "7–8 % годовых".
 pub fn rate(lang: Lang, min: Option<i32>, max: Option<i32>) -> Option<String> {
     match (min, max) {
-        (Some(a), Some(b)) if a != b => {
-            Some(tf(lang, Msg::FactRateRange, &[("min", &format_bps(lang, a)), ("max", &format_bps(lang, b))]))
+        (Some(a), Some(b)) if a != b => Some(tf(
+            lang,
+            Msg::FactRateRange,
+            &[("min", &format_bps(lang, a)), ("max", &format_bps(lang, b))],
+        )),
+        (_, Some(r)) | (Some(r), None) => {
+            Some(tf(lang, Msg::FactRate, &[("rate", &format_bps(lang, r))]))
         }
-        (_, Some(r)) | (Some(r), None) => Some(tf(lang, Msg::FactRate, &[("rate", &format_bps(lang, r))])),
         (None, None) => None,
     }
 }
@@ -44,7 +52,13 @@ pub fn regions(lang: Lang, codes: &[KatoCode]) -> String {
     if codes.is_empty() {
         return t(lang, Msg::FactNationwide).to_owned();
     }
-    codes.iter().map(|c| region(c.region().as_str()).map_or_else(|| c.to_string(), |r| r.name(lang).to_owned())).collect::<Vec<_>>().join(", ")
+    codes
+        .iter()
+        .map(|c| {
+            region(c.region().as_str()).map_or_else(|| c.to_string(), |r| r.name(lang).to_owned())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -53,10 +67,19 @@ mod tests {
 
     #[test]
     fn facts_read_naturally() {
-        assert_eq!(amount_up_to(Lang::Ru, Some(10_812_500)), "до 10\u{a0}812\u{a0}500\u{a0}₸");
+        assert_eq!(
+            amount_up_to(Lang::Ru, Some(10_812_500)),
+            "до 10\u{a0}812\u{a0}500\u{a0}₸"
+        );
         assert_eq!(amount_up_to(Lang::Ru, None), "Сумма не указана");
-        assert_eq!(rate(Lang::Ru, None, Some(250)).as_deref(), Some("2,5\u{a0}% годовых"));
-        assert_eq!(rate(Lang::Ru, Some(700), Some(800)).as_deref(), Some("7\u{a0}%–8\u{a0}% годовых"));
+        assert_eq!(
+            rate(Lang::Ru, None, Some(250)).as_deref(),
+            Some("2,5\u{a0}% годовых")
+        );
+        assert_eq!(
+            rate(Lang::Ru, Some(700), Some(800)).as_deref(),
+            Some("7\u{a0}%–8\u{a0}% годовых")
+        );
         assert_eq!(term(Lang::Ru, Some(60)).as_deref(), Some("до 60 месяцев"));
         assert_eq!(term(Lang::Ru, Some(1)).as_deref(), Some("до 1 месяца"));
         assert_eq!(deadline(Lang::Kk, None), "тұрақты қабылдау");

@@ -25,7 +25,10 @@ fn lang_href(lang: Lang) -> String {
                 .filter(|(k, _)| k != "lang")
                 .collect();
             pairs.push(("lang".into(), lang.code().into()));
-            let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect();
+            let query: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+                .collect();
             return format!("{}?{}", parts.uri.path(), query.join("&"));
         }
     }

@@ -25,7 +25,11 @@ pub fn ResultsView(lang: Lang, query: SearchQuery, results: SearchResults) -> im
         }
         .into_any()
     } else {
-        let cards = results.hits.into_iter().map(|hit| view! { <HitCard lang hit /> }).collect_view();
+        let cards = results
+            .hits
+            .into_iter()
+            .map(|hit| view! { <HitCard lang hit /> })
+            .collect_view();
         view! { <ol class="results" data-testid="results">{cards}</ol> }.into_any()
     };
     view! {
@@ -43,19 +47,37 @@ pub fn ResultsView(lang: Lang, query: SearchQuery, results: SearchResults) -> im
 fn HitCard(lang: Lang, hit: SearchHit) -> impl IntoView {
     let href = format!("/programs/{}", hit.slug);
     let (plain, marked) = match lang {
-        Lang::Kk if !hit.title_kk.trim().is_empty() => (hit.title_kk.clone(), hit.title_kk_marked.clone()),
+        Lang::Kk if !hit.title_kk.trim().is_empty() => {
+            (hit.title_kk.clone(), hit.title_kk_marked.clone())
+        }
         _ => (hit.title_ru.clone(), hit.title_ru_marked.clone()),
     };
-    let title = if marked.is_empty() { vec![Segment { text: plain, hit: false }] } else { marked };
+    let title = if marked.is_empty() {
+        vec![Segment {
+            text: plain,
+            hit: false,
+        }]
+    } else {
+        marked
+    };
     let title = title
         .into_iter()
-        .map(|s| if s.hit { view! { <mark>{s.text}</mark> }.into_any() } else { s.text.into_any() })
+        .map(|s| {
+            if s.hit {
+                view! { <mark>{s.text}</mark> }.into_any()
+            } else {
+                s.text.into_any()
+            }
+        })
         .collect_view();
     let mut facts_list = vec![facts::amount_up_to(lang, hit.amount_max_kzt)];
     facts_list.extend(facts::rate(lang, None, hit.rate_bps));
     facts_list.extend(facts::term(lang, hit.term_months_max));
     facts_list.push(facts::deadline(lang, hit.deadline));
-    let facts_view = facts_list.into_iter().map(|f| view! { <li>{f}</li> }).collect_view();
+    let facts_view = facts_list
+        .into_iter()
+        .map(|f| view! { <li>{f}</li> })
+        .collect_view();
     view! {
         <li class="card">
             <p class="card-kind">
@@ -85,7 +107,11 @@ fn Pagination(lang: Lang, query: SearchQuery, pages: u32) -> impl IntoView {
             let href = query.with_page(page + 1).url();
             view! { <a class="page-next" rel="next" href=href>{t(lang, Msg::PageNext)}</a> }
         });
-        let of = tf(lang, Msg::PageOf, &[("page", &page.to_string()), ("pages", &pages.to_string())]);
+        let of = tf(
+            lang,
+            Msg::PageOf,
+            &[("page", &page.to_string()), ("pages", &pages.to_string())],
+        );
         view! {
             <nav class="pagination" aria-label=t(lang, Msg::PaginationLabel)>
                 {prev}

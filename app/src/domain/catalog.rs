@@ -213,7 +213,11 @@ mod tests {
         for sector in Sector::ALL {
             assert_eq!(Sector::parse(sector.as_str()), Some(*sector));
         }
-        assert_eq!(ProgramKind::parse("Microcredit"), None, "codes are case-sensitive");
+        assert_eq!(
+            ProgramKind::parse("Microcredit"),
+            None,
+            "codes are case-sensitive"
+        );
         assert_eq!(Sector::parse(""), None);
     }
 
@@ -221,6 +225,9 @@ mod tests {
     fn labels_exist_in_every_language() {
         assert_eq!(ProgramKind::Grant.label(Lang::Ru), "Грант");
         assert_eq!(Sector::Livestock.label(Lang::Kk), "Мал шаруашылығы");
-        assert_eq!(TargetGroup::Kandas.label(Lang::En), "Kandas (ethnic Kazakh returnees)");
+        assert_eq!(
+            TargetGroup::Kandas.label(Lang::En),
+            "Kandas (ethnic Kazakh returnees)"
+        );
     }
 }

@@ -142,57 +142,104 @@ impl Criterion {
                 if min.is_some_and(|m| m < 0) || max.is_some_and(|m| m <= 0) {
                     return Err(CriterionError::OutOfRange(name));
                 }
-                bounds(name, min.map(|m| m.unsigned_abs()), max.map(|m| m.unsigned_abs()))
+                bounds(
+                    name,
+                    min.map(|m| m.unsigned_abs()),
+                    max.map(|m| m.unsigned_abs()),
+                )
             }
             Criterion::LocationWithin { codes } => non_empty(name, codes),
-            Criterion::SectorIn { sectors } | Criterion::ExcludedSectors { sectors } => non_empty(name, sectors),
+            Criterion::SectorIn { sectors } | Criterion::ExcludedSectors { sectors } => {
+                non_empty(name, sectors)
+            }
             Criterion::StageIn { stages } => non_empty(name, stages),
             Criterion::LegalFormIn { forms } => non_empty(name, forms),
             Criterion::TargetGroupAny { groups } => non_empty(name, groups),
-            Criterion::CollateralAvailable | Criterion::Certificate { .. } | Criterion::TaxRegistered => Ok(()),
+            Criterion::CollateralAvailable
+            | Criterion::Certificate { .. }
+            | Criterion::TaxRegistered => Ok(()),
         }
     }
 
     /// The rule in words, e.g. "Возраст: от 18 до 29 лет". `place` names a KATO unit.
-    pub fn describe(&self, lang: Lang, place: &dyn Fn(&KatoCode) -> String, mci: &MciTable, year: i32) -> String {
+    pub fn describe(
+        &self,
+        lang: Lang,
+        place: &dyn Fn(&KatoCode) -> String,
+        mci: &MciTable,
+        year: i32,
+    ) -> String {
         let list = |items: Vec<&str>| items.join(", ");
         match self {
             Criterion::Age { min, max } => {
-                let range = range_text(lang, *min, *max, Msg::CritAgeRange, Msg::CritAgeMin, Msg::CritAgeMax);
+                let range = range_text(
+                    lang,
+                    *min,
+                    *max,
+                    Msg::CritAgeRange,
+                    Msg::CritAgeMin,
+                    Msg::CritAgeMax,
+                );
                 tf(lang, Msg::CritAge, &[("range", &range)])
             }
             Criterion::LocationWithin { codes } => {
                 let places: Vec<String> = codes.iter().map(place).collect();
                 tf(lang, Msg::CritLocation, &[("places", &places.join(", "))])
             }
-            Criterion::SectorIn { sectors } => {
-                tf(lang, Msg::CritSectorIn, &[("sectors", &list(sectors.iter().map(|s| s.label(lang)).collect()))])
-            }
+            Criterion::SectorIn { sectors } => tf(
+                lang,
+                Msg::CritSectorIn,
+                &[(
+                    "sectors",
+                    &list(sectors.iter().map(|s| s.label(lang)).collect()),
+                )],
+            ),
             Criterion::ExcludedSectors { sectors } => tf(
                 lang,
                 Msg::CritExcludedSectors,
-                &[("sectors", &list(sectors.iter().map(|s| s.label(lang)).collect()))],
+                &[(
+                    "sectors",
+                    &list(sectors.iter().map(|s| s.label(lang)).collect()),
+                )],
             ),
-            Criterion::StageIn { stages } => {
-                tf(lang, Msg::CritStageIn, &[("stages", &list(stages.iter().map(|s| s.label(lang)).collect()))])
-            }
-            Criterion::LegalFormIn { forms } => {
-                tf(lang, Msg::CritLegalFormIn, &[("forms", &list(forms.iter().map(|f| f.label(lang)).collect()))])
-            }
+            Criterion::StageIn { stages } => tf(
+                lang,
+                Msg::CritStageIn,
+                &[(
+                    "stages",
+                    &list(stages.iter().map(|s| s.label(lang)).collect()),
+                )],
+            ),
+            Criterion::LegalFormIn { forms } => tf(
+                lang,
+                Msg::CritLegalFormIn,
+                &[(
+                    "forms",
+                    &list(forms.iter().map(|f| f.label(lang)).collect()),
+                )],
+            ),
             Criterion::TargetGroupAny { groups } => tf(
                 lang,
                 Msg::CritTargetGroupAny,
-                &[("groups", &list(groups.iter().map(|g| g.label(lang)).collect()))],
+                &[(
+                    "groups",
+                    &list(groups.iter().map(|g| g.label(lang)).collect()),
+                )],
             ),
             Criterion::AmountWithin { unit, min, max } => {
                 let money = |v: i64| match unit {
                     AmountUnit::Kzt => format_kzt(lang, Tiyn(v.saturating_mul(100))),
-                    AmountUnit::Mci => {
-                        mci.convert(v, year).map(|c| format_kzt(lang, c.tiyn)).unwrap_or_else(|| format!("{v} МРП"))
-                    }
+                    AmountUnit::Mci => mci
+                        .convert(v, year)
+                        .map(|c| format_kzt(lang, c.tiyn))
+                        .unwrap_or_else(|| format!("{v} МРП")),
                 };
                 let range = match (min, max) {
-                    (Some(a), Some(b)) => tf(lang, Msg::FactAmountRange, &[("min", &money(*a)), ("max", &money(*b))]),
+                    (Some(a), Some(b)) => tf(
+                        lang,
+                        Msg::FactAmountRange,
+                        &[("min", &money(*a)), ("max", &money(*b))],
+                    ),
                     (None, Some(b)) => tf(lang, Msg::FactAmountUpTo, &[("amount", &money(*b))]),
                     (Some(a), None) => tf(lang, Msg::CritCountMin, &[("min", &money(*a))]),
                     (None, None) => String::new(),
@@ -200,13 +247,29 @@ impl Criterion {
                 tf(lang, Msg::CritAmountWithin, &[("range", &range)])
             }
             Criterion::CollateralAvailable => t(lang, Msg::CritCollateral).to_owned(),
-            Criterion::Certificate { name } => tf(lang, Msg::CritCertificate, &[("name", name.label(lang))]),
+            Criterion::Certificate { name } => {
+                tf(lang, Msg::CritCertificate, &[("name", name.label(lang))])
+            }
             Criterion::BusinessAgeMonths { min, max } => {
-                let range = range_text(lang, *min, *max, Msg::CritMonthsRange, Msg::CritMonthsMin, Msg::CritMonthsMax);
+                let range = range_text(
+                    lang,
+                    *min,
+                    *max,
+                    Msg::CritMonthsRange,
+                    Msg::CritMonthsMin,
+                    Msg::CritMonthsMax,
+                );
                 tf(lang, Msg::CritBusinessAge, &[("range", &range)])
             }
             Criterion::Employees { min, max } => {
-                let range = range_text(lang, *min, *max, Msg::CritCountRange, Msg::CritCountMin, Msg::CritCountMax);
+                let range = range_text(
+                    lang,
+                    *min,
+                    *max,
+                    Msg::CritCountRange,
+                    Msg::CritCountMin,
+                    Msg::CritCountMax,
+                );
                 tf(lang, Msg::CritEmployees, &[("range", &range)])
             }
             Criterion::TaxRegistered => t(lang, Msg::CritTaxRegistered).to_owned(),
@@ -214,9 +277,20 @@ impl Criterion {
     }
 }
 
-fn range_text<N: ToString + Copy>(lang: Lang, min: Option<N>, max: Option<N>, both: Msg, lo: Msg, hi: Msg) -> String {
+fn range_text<N: ToString + Copy>(
+    lang: Lang,
+    min: Option<N>,
+    max: Option<N>,
+    both: Msg,
+    lo: Msg,
+    hi: Msg,
+) -> String {
     match (min, max) {
-        (Some(a), Some(b)) => tf(lang, both, &[("min", &a.to_string()), ("max", &b.to_string())]),
+        (Some(a), Some(b)) => tf(
+            lang,
+            both,
+            &[("min", &a.to_string()), ("max", &b.to_string())],
+        ),
         (Some(a), None) => tf(lang, lo, &[("min", &a.to_string())]),
         (None, Some(b)) => tf(lang, hi, &[("max", &b.to_string())]),
         (None, None) => String::new(),
@@ -232,12 +306,17 @@ fn bounds(name: &'static str, min: Option<u64>, max: Option<u64>) -> Result<(), 
 }
 
 fn non_empty<T>(name: &'static str, items: &[T]) -> Result<(), CriterionError> {
-    if items.is_empty() { Err(CriterionError::EmptyList(name)) } else { Ok(()) }
+    if items.is_empty() {
+        Err(CriterionError::EmptyList(name))
+    } else {
+        Ok(())
+    }
 }
 
 /// Decodes and validates a stored list of criteria.
 pub fn decode(json: &str) -> Result<Vec<Criterion>, CriterionError> {
-    let criteria: Vec<Criterion> = serde_json::from_str(json).map_err(|e| CriterionError::Decode(e.to_string()))?;
+    let criteria: Vec<Criterion> =
+        serde_json::from_str(json).map_err(|e| CriterionError::Decode(e.to_string()))?;
     criteria.iter().try_for_each(Criterion::validate)?;
     Ok(criteria)
 }
@@ -266,21 +345,48 @@ mod tests {
         ]"#;
         let criteria = decode(json).expect("valid");
         assert_eq!(criteria.len(), 13);
-        assert_eq!(criteria[0], Criterion::Age { min: Some(18), max: Some(29) });
+        assert_eq!(
+            criteria[0],
+            Criterion::Age {
+                min: Some(18),
+                max: Some(29)
+            }
+        );
     }
 
     #[test]
     fn invalid_criteria_are_refused_with_a_reason() {
         let cases = [
-            (r#"[{"type": "age", "min": 30, "max": 18}]"#, "min is greater"),
-            (r#"[{"type": "age", "min": null, "max": null}]"#, "at least one bound"),
+            (
+                r#"[{"type": "age", "min": 30, "max": 18}]"#,
+                "min is greater",
+            ),
+            (
+                r#"[{"type": "age", "min": null, "max": null}]"#,
+                "at least one bound",
+            ),
             (r#"[{"type": "age", "max": 200}]"#, "out of range"),
             (r#"[{"type": "sector_in", "sectors": []}]"#, "empty"),
-            (r#"[{"type": "sector_in", "sectors": ["oil"]}]"#, "not valid JSON"),
-            (r#"[{"type": "zodiac_sign", "sign": "leo"}]"#, "not valid JSON"),
-            (r#"[{"type": "age", "min": 18, "colour": "red"}]"#, "not valid JSON"),
-            (r#"[{"type": "location_within", "codes": ["12"]}]"#, "not valid JSON"),
-            (r#"[{"type": "amount_within", "unit": "kzt", "max": -5}]"#, "out of range"),
+            (
+                r#"[{"type": "sector_in", "sectors": ["oil"]}]"#,
+                "not valid JSON",
+            ),
+            (
+                r#"[{"type": "zodiac_sign", "sign": "leo"}]"#,
+                "not valid JSON",
+            ),
+            (
+                r#"[{"type": "age", "min": 18, "colour": "red"}]"#,
+                "not valid JSON",
+            ),
+            (
+                r#"[{"type": "location_within", "codes": ["12"]}]"#,
+                "not valid JSON",
+            ),
+            (
+                r#"[{"type": "amount_within", "unit": "kzt", "max": -5}]"#,
+                "out of range",
+            ),
             (r#"{"type": "age"}"#, "not valid JSON"),
         ];
         for (json, reason) in cases {
@@ -291,20 +397,44 @@ mod tests {
 
     #[test]
     fn criteria_read_as_plain_words() {
-        let mci = MciTable::new(vec![MciRate { year: 2026, tiyn: Tiyn(432_500) }]);
+        let mci = MciTable::new(vec![MciRate {
+            year: 2026,
+            tiyn: Tiyn(432_500),
+        }]);
         let place = |c: &KatoCode| format!("<{c}>");
         let say = |c: Criterion| c.describe(Lang::Ru, &place, &mci, 2026);
-        assert_eq!(say(Criterion::Age { min: Some(18), max: Some(29) }), "Возраст: от 18 до 29 лет");
-        assert_eq!(say(Criterion::Age { min: None, max: Some(29) }), "Возраст: до 29 лет");
         assert_eq!(
-            say(Criterion::AmountWithin { unit: AmountUnit::Mci, min: None, max: Some(2500) }),
+            say(Criterion::Age {
+                min: Some(18),
+                max: Some(29)
+            }),
+            "Возраст: от 18 до 29 лет"
+        );
+        assert_eq!(
+            say(Criterion::Age {
+                min: None,
+                max: Some(29)
+            }),
+            "Возраст: до 29 лет"
+        );
+        assert_eq!(
+            say(Criterion::AmountWithin {
+                unit: AmountUnit::Mci,
+                min: None,
+                max: Some(2500)
+            }),
             "Запрашиваемая сумма: до 10\u{a0}812\u{a0}500\u{a0}₸"
         );
         assert_eq!(
-            say(Criterion::TargetGroupAny { groups: vec![TargetGroup::Disabled, TargetGroup::Kandas] }),
+            say(Criterion::TargetGroupAny {
+                groups: vec![TargetGroup::Disabled, TargetGroup::Kandas]
+            }),
             "Относитесь к одной из групп: Люди с инвалидностью, Кандасы"
         );
         let codes = vec![KatoCode::parse("610000000").expect("valid")];
-        assert_eq!(say(Criterion::LocationWithin { codes }), "Бизнес находится в: <610000000>");
+        assert_eq!(
+            say(Criterion::LocationWithin { codes }),
+            "Бизнес находится в: <610000000>"
+        );
     }
 }

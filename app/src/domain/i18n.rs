@@ -145,12 +145,48 @@ pub fn pick<'a>(lang: Lang, ru: &'a str, kk: &'a str) -> &'a str {
 /// "30 June 2027".
 pub fn format_date(lang: Lang, date: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    const RU: [&str; 12] =
-        ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
-    const KK: [&str; 12] =
-        ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"];
-    const EN: [&str; 12] =
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const RU: [&str; 12] = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ];
+    const KK: [&str; 12] = [
+        "қаңтар",
+        "ақпан",
+        "наурыз",
+        "сәуір",
+        "мамыр",
+        "маусым",
+        "шілде",
+        "тамыз",
+        "қыркүйек",
+        "қазан",
+        "қараша",
+        "желтоқсан",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let m = date.month0() as usize;
     match lang {
         Lang::Ru => format!("{}\u{a0}{}\u{a0}{}\u{a0}г.", date.day(), RU[m], date.year()),
@@ -523,7 +559,11 @@ mod tests {
             ("", None),
         ];
         for (header, expected) in cases {
-            assert_eq!(Lang::from_accept_language(header), expected, "failed for {header}");
+            assert_eq!(
+                Lang::from_accept_language(header),
+                expected,
+                "failed for {header}"
+            );
         }
     }
 
@@ -540,7 +580,11 @@ mod tests {
             (1001, "Найдена 1\u{a0}001 программа"),
         ];
         for (n, expected) in cases {
-            assert_eq!(tn(Lang::Ru, Msg::ResultsCount, n), expected, "failed for {n}");
+            assert_eq!(
+                tn(Lang::Ru, Msg::ResultsCount, n),
+                expected,
+                "failed for {n}"
+            );
         }
         assert_eq!(tn(Lang::En, Msg::ResultsCount, 1), "1 programme found");
         assert_eq!(tn(Lang::En, Msg::ResultsCount, 3), "3 programmes found");

@@ -134,26 +134,126 @@ impl Region {
 
 /// The 20 top-level units of KATO (2022-10-17), in classifier order.
 pub const REGIONS: &[Region] = &[
-    Region { code: "100000000", ru: "область Абай", kk: "Абай облысы", en: "Abai Region" },
-    Region { code: "110000000", ru: "Акмолинская область", kk: "Ақмола облысы", en: "Akmola Region" },
-    Region { code: "150000000", ru: "Актюбинская область", kk: "Ақтөбе облысы", en: "Aktobe Region" },
-    Region { code: "190000000", ru: "Алматинская область", kk: "Алматы облысы", en: "Almaty Region" },
-    Region { code: "230000000", ru: "Атырауская область", kk: "Атырау облысы", en: "Atyrau Region" },
-    Region { code: "270000000", ru: "Западно-Казахстанская область", kk: "Батыс Қазақстан облысы", en: "West Kazakhstan Region" },
-    Region { code: "310000000", ru: "Жамбылская область", kk: "Жамбыл облысы", en: "Jambyl Region" },
-    Region { code: "330000000", ru: "область Жетісу", kk: "Жетісу облысы", en: "Jetisu Region" },
-    Region { code: "350000000", ru: "Карагандинская область", kk: "Қарағанды облысы", en: "Karaganda Region" },
-    Region { code: "390000000", ru: "Костанайская область", kk: "Қостанай облысы", en: "Kostanay Region" },
-    Region { code: "430000000", ru: "Кызылординская область", kk: "Қызылорда облысы", en: "Kyzylorda Region" },
-    Region { code: "470000000", ru: "Мангистауская область", kk: "Маңғыстау облысы", en: "Mangystau Region" },
-    Region { code: "550000000", ru: "Павлодарская область", kk: "Павлодар облысы", en: "Pavlodar Region" },
-    Region { code: "590000000", ru: "Северо-Казахстанская область", kk: "Солтүстік Қазақстан облысы", en: "North Kazakhstan Region" },
-    Region { code: "610000000", ru: "Туркестанская область", kk: "Түркістан облысы", en: "Turkistan Region" },
-    Region { code: "620000000", ru: "область Ұлытау", kk: "Ұлытау облысы", en: "Ulytau Region" },
-    Region { code: "630000000", ru: "Восточно-Казахстанская область", kk: "Шығыс Қазақстан облысы", en: "East Kazakhstan Region" },
-    Region { code: "710000000", ru: "г. Астана", kk: "Астана қаласы", en: "Astana" },
-    Region { code: "750000000", ru: "г. Алматы", kk: "Алматы қаласы", en: "Almaty" },
-    Region { code: "790000000", ru: "г. Шымкент", kk: "Шымкент қаласы", en: "Shymkent" },
+    Region {
+        code: "100000000",
+        ru: "область Абай",
+        kk: "Абай облысы",
+        en: "Abai Region",
+    },
+    Region {
+        code: "110000000",
+        ru: "Акмолинская область",
+        kk: "Ақмола облысы",
+        en: "Akmola Region",
+    },
+    Region {
+        code: "150000000",
+        ru: "Актюбинская область",
+        kk: "Ақтөбе облысы",
+        en: "Aktobe Region",
+    },
+    Region {
+        code: "190000000",
+        ru: "Алматинская область",
+        kk: "Алматы облысы",
+        en: "Almaty Region",
+    },
+    Region {
+        code: "230000000",
+        ru: "Атырауская область",
+        kk: "Атырау облысы",
+        en: "Atyrau Region",
+    },
+    Region {
+        code: "270000000",
+        ru: "Западно-Казахстанская область",
+        kk: "Батыс Қазақстан облысы",
+        en: "West Kazakhstan Region",
+    },
+    Region {
+        code: "310000000",
+        ru: "Жамбылская область",
+        kk: "Жамбыл облысы",
+        en: "Jambyl Region",
+    },
+    Region {
+        code: "330000000",
+        ru: "область Жетісу",
+        kk: "Жетісу облысы",
+        en: "Jetisu Region",
+    },
+    Region {
+        code: "350000000",
+        ru: "Карагандинская область",
+        kk: "Қарағанды облысы",
+        en: "Karaganda Region",
+    },
+    Region {
+        code: "390000000",
+        ru: "Костанайская область",
+        kk: "Қостанай облысы",
+        en: "Kostanay Region",
+    },
+    Region {
+        code: "430000000",
+        ru: "Кызылординская область",
+        kk: "Қызылорда облысы",
+        en: "Kyzylorda Region",
+    },
+    Region {
+        code: "470000000",
+        ru: "Мангистауская область",
+        kk: "Маңғыстау облысы",
+        en: "Mangystau Region",
+    },
+    Region {
+        code: "550000000",
+        ru: "Павлодарская область",
+        kk: "Павлодар облысы",
+        en: "Pavlodar Region",
+    },
+    Region {
+        code: "590000000",
+        ru: "Северо-Казахстанская область",
+        kk: "Солтүстік Қазақстан облысы",
+        en: "North Kazakhstan Region",
+    },
+    Region {
+        code: "610000000",
+        ru: "Туркестанская область",
+        kk: "Түркістан облысы",
+        en: "Turkistan Region",
+    },
+    Region {
+        code: "620000000",
+        ru: "область Ұлытау",
+        kk: "Ұлытау облысы",
+        en: "Ulytau Region",
+    },
+    Region {
+        code: "630000000",
+        ru: "Восточно-Казахстанская область",
+        kk: "Шығыс Қазақстан облысы",
+        en: "East Kazakhstan Region",
+    },
+    Region {
+        code: "710000000",
+        ru: "г. Астана",
+        kk: "Астана қаласы",
+        en: "Astana",
+    },
+    Region {
+        code: "750000000",
+        ru: "г. Алматы",
+        kk: "Алматы қаласы",
+        en: "Almaty",
+    },
+    Region {
+        code: "790000000",
+        ru: "г. Шымкент",
+        kk: "Шымкент қаласы",
+        en: "Shymkent",
+    },
 ];
 
 /// The top-level unit with this code, if there is one.
@@ -188,19 +288,46 @@ pub struct KatoLineError {
 pub fn parse_kato_csv(text: &str) -> Result<Vec<KatoRow>, KatoLineError> {
     let mut lines = text.lines().enumerate();
     match lines.next() {
-        Some((_, header)) if header.trim_start_matches('\u{feff}').trim() == "id;parent_id;code;name" => {}
-        _ => return Err(KatoLineError { line: 1, reason: "expected the header id;parent_id;code;name" }),
+        Some((_, header))
+            if header.trim_start_matches('\u{feff}').trim() == "id;parent_id;code;name" => {}
+        _ => {
+            return Err(KatoLineError {
+                line: 1,
+                reason: "expected the header id;parent_id;code;name",
+            });
+        }
     }
     lines
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            let err = |reason| KatoLineError { line: i + 1, reason };
+            let err = |reason| KatoLineError {
+                line: i + 1,
+                reason,
+            };
             let mut fields = l.splitn(4, ';');
-            let id = fields.next().and_then(|f| f.parse().ok()).ok_or(err("bad id"))?;
-            let parent_id = fields.next().and_then(|f| f.parse().ok()).ok_or(err("bad parent_id"))?;
-            let code = fields.next().and_then(|f| KatoCode::parse(f).ok()).ok_or(err("bad code"))?;
-            let name = fields.next().map(str::trim).filter(|n| !n.is_empty()).ok_or(err("no name"))?;
-            Ok(KatoRow { id, parent_id, code, name: name.to_owned() })
+            let id = fields
+                .next()
+                .and_then(|f| f.parse().ok())
+                .ok_or(err("bad id"))?;
+            let parent_id = fields
+                .next()
+                .and_then(|f| f.parse().ok())
+                .ok_or(err("bad parent_id"))?;
+            let code = fields
+                .next()
+                .and_then(|f| KatoCode::parse(f).ok())
+                .ok_or(err("bad code"))?;
+            let name = fields
+                .next()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .ok_or(err("no name"))?;
+            Ok(KatoRow {
+                id,
+                parent_id,
+                code,
+                name: name.to_owned(),
+            })
         })
         .collect()
 }
@@ -220,14 +347,30 @@ mod tests {
             ("101010000", Level::Okrug),
         ];
         for (code, level) in cases {
-            assert_eq!(KatoCode::parse(code).expect(code).level(), level, "failed for {code}");
+            assert_eq!(
+                KatoCode::parse(code).expect(code).level(),
+                level,
+                "failed for {code}"
+            );
         }
     }
 
     #[test]
     fn malformed_codes_are_refused() {
-        for bad in ["", "61000000", "6100000000", "61000000a", "０１２３４５６７８", "061000000", " 61000000"] {
-            assert_eq!(KatoCode::parse(bad), Err(KatoError::Format), "failed for {bad:?}");
+        for bad in [
+            "",
+            "61000000",
+            "6100000000",
+            "61000000a",
+            "０１２３４５６７８",
+            "061000000",
+            " 61000000",
+        ] {
+            assert_eq!(
+                KatoCode::parse(bad),
+                Err(KatoError::Format),
+                "failed for {bad:?}"
+            );
         }
     }
 
@@ -245,8 +388,10 @@ mod tests {
 
     #[test]
     fn the_kato_file_parses_and_every_region_is_listed() {
-        let rows = parse_kato_csv("id;parent_id;code;name\n1;0;100000000;область Абай\n2;1;101000000;Семей Г.А.\n")
-            .expect("parses");
+        let rows = parse_kato_csv(
+            "id;parent_id;code;name\n1;0;100000000;область Абай\n2;1;101000000;Семей Г.А.\n",
+        )
+        .expect("parses");
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].parent_id, 1);
         assert_eq!(region("100000000").map(|r| r.kk), Some("Абай облысы"));

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::i18n::Lang;
 
 /// An amount of money in tiyn.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Tiyn(pub i64);
 
 impl Tiyn {
@@ -75,7 +77,10 @@ impl Limit {
     /// The value in tiyn for a year, with the MCI table; see [`MciTable::convert`].
     pub fn in_tiyn(self, table: &MciTable, year: i32) -> Option<Converted> {
         match self {
-            Limit::Kzt(t) => Some(Converted { tiyn: t, mci_year: None }),
+            Limit::Kzt(t) => Some(Converted {
+                tiyn: t,
+                mci_year: None,
+            }),
             Limit::Mci(count) => table.convert(count, year),
         }
     }
@@ -122,14 +127,22 @@ impl MciTable {
     /// The value for `year`, or for the latest earlier year when `year` is not recorded yet
     /// (the law for January is sometimes published late). `None` when nothing is known.
     pub fn rate_for(&self, year: i32) -> Option<MciRate> {
-        self.rates.iter().rev().find(|r| r.year <= year).copied().or_else(|| self.rates.first().copied())
+        self.rates
+            .iter()
+            .rev()
+            .find(|r| r.year <= year)
+            .copied()
+            .or_else(|| self.rates.first().copied())
     }
 
     /// `count` MCI in tiyn with the value for `year`; `None` on overflow or an empty table.
     pub fn convert(&self, count: i64, year: i32) -> Option<Converted> {
         let rate = self.rate_for(year)?;
         let tiyn = count.checked_mul(rate.tiyn.0)?;
-        Some(Converted { tiyn: Tiyn(tiyn), mci_year: Some(rate.year) })
+        Some(Converted {
+            tiyn: Tiyn(tiyn),
+            mci_year: Some(rate.year),
+        })
     }
 
     /// Every recorded rate, oldest first.
@@ -151,7 +164,7 @@ pub fn group_digits(lang: Lang, n: i128) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -167,7 +180,11 @@ pub fn format_kzt(lang: Lang, amount: Tiyn) -> String {
         Lang::En => '.',
         Lang::Ru | Lang::Kk => ',',
     };
-    if tiyn == 0 { format!("{whole}\u{a0}₸") } else { format!("{whole}{decimal}{tiyn:02}\u{a0}₸") }
+    if tiyn == 0 {
+        format!("{whole}\u{a0}₸")
+    } else {
+        format!("{whole}{decimal}{tiyn:02}\u{a0}₸")
+    }
 }
 
 /// Formats a rate in basis points: `2,5 %` (Russian, Kazakh) or `2.5%` (English).
@@ -192,8 +209,14 @@ mod tests {
 
     fn table() -> MciTable {
         MciTable::new(vec![
-            MciRate { year: 2026, tiyn: Tiyn(432_500) },
-            MciRate { year: 2025, tiyn: Tiyn(393_200) },
+            MciRate {
+                year: 2026,
+                tiyn: Tiyn(432_500),
+            },
+            MciRate {
+                year: 2025,
+                tiyn: Tiyn(393_200),
+            },
         ])
     }
 
@@ -207,16 +230,30 @@ mod tests {
         ];
         for (count, year, tenge) in cases {
             let converted = table().convert(count, year).expect("converts");
-            assert_eq!(converted.tiyn.whole_tenge(), tenge, "failed for {count} MCI in {year}");
-            assert_eq!(converted.mci_year, Some(year), "failed for {count} MCI in {year}");
+            assert_eq!(
+                converted.tiyn.whole_tenge(),
+                tenge,
+                "failed for {count} MCI in {year}"
+            );
+            assert_eq!(
+                converted.mci_year,
+                Some(year),
+                "failed for {count} MCI in {year}"
+            );
         }
     }
 
     #[test]
     fn mci_for_an_unrecorded_year_uses_the_latest_earlier_year() {
-        assert_eq!(table().convert(1, 2027).map(|c| c.mci_year), Some(Some(2026)));
+        assert_eq!(
+            table().convert(1, 2027).map(|c| c.mci_year),
+            Some(Some(2026))
+        );
         // Before the first recorded year there is nothing better than the oldest value.
-        assert_eq!(table().convert(1, 2020).map(|c| c.mci_year), Some(Some(2025)));
+        assert_eq!(
+            table().convert(1, 2020).map(|c| c.mci_year),
+            Some(Some(2025))
+        );
         assert_eq!(MciTable::default().convert(1, 2026), None);
     }
 
@@ -228,8 +265,14 @@ mod tests {
     #[test]
     fn a_later_entry_for_the_same_year_replaces_the_earlier() {
         let t = MciTable::new(vec![
-            MciRate { year: 2026, tiyn: Tiyn(1) },
-            MciRate { year: 2026, tiyn: Tiyn(432_500) },
+            MciRate {
+                year: 2026,
+                tiyn: Tiyn(1),
+            },
+            MciRate {
+                year: 2026,
+                tiyn: Tiyn(432_500),
+            },
         ]);
         assert_eq!(t.rates().len(), 1);
         assert_eq!(t.rate_for(2026).map(|r| r.tiyn), Some(Tiyn(432_500)));
@@ -246,7 +289,11 @@ mod tests {
             (Lang::Ru, Tiyn(-500_000), "-5\u{a0}000\u{a0}₸"),
         ];
         for (lang, amount, expected) in cases {
-            assert_eq!(format_kzt(lang, amount), expected, "failed for {amount:?} in {lang:?}");
+            assert_eq!(
+                format_kzt(lang, amount),
+                expected,
+                "failed for {amount:?} in {lang:?}"
+            );
         }
     }
 
@@ -260,7 +307,11 @@ mod tests {
             (Lang::En, 2800, "28%"),
         ];
         for (lang, bps, expected) in cases {
-            assert_eq!(format_bps(lang, bps), expected, "failed for {bps} in {lang:?}");
+            assert_eq!(
+                format_bps(lang, bps),
+                expected,
+                "failed for {bps} in {lang:?}"
+            );
         }
     }
 

@@ -57,14 +57,19 @@ pub struct FieldError {
 impl FieldError {
     /// A new error for `field`.
     pub fn new(field: impl Into<String>, problem: Problem) -> FieldError {
-        FieldError { field: field.into(), problem }
+        FieldError {
+            field: field.into(),
+            problem,
+        }
     }
 
     /// A stable machine-readable code for API clients.
     pub fn code(&self) -> &'static str {
         match self.problem {
             Problem::TooLong { .. } => "too_long",
-            Problem::UnknownKind(_) | Problem::UnknownSector(_) | Problem::UnknownSort(_) => "unknown_value",
+            Problem::UnknownKind(_) | Problem::UnknownSector(_) | Problem::UnknownSort(_) => {
+                "unknown_value"
+            }
             Problem::RegionFormat => "invalid_format",
             Problem::RegionUnknown(_) => "unknown_region",
             Problem::PageRange { .. } | Problem::PerPageRange { .. } => "out_of_range",
@@ -77,14 +82,20 @@ impl FieldError {
     /// The message for the user, in their language.
     pub fn message(&self, lang: Lang) -> String {
         match &self.problem {
-            Problem::TooLong { max } => tf(lang, Msg::ErrorQueryTooLong, &[("max", &max.to_string())]),
+            Problem::TooLong { max } => {
+                tf(lang, Msg::ErrorQueryTooLong, &[("max", &max.to_string())])
+            }
             Problem::UnknownKind(v) => tf(lang, Msg::ErrorUnknownKind, &[("value", &echo(v))]),
             Problem::UnknownSector(v) => tf(lang, Msg::ErrorUnknownSector, &[("value", &echo(v))]),
             Problem::UnknownSort(v) => tf(lang, Msg::ErrorUnknownSort, &[("value", &echo(v))]),
             Problem::RegionFormat => tf(lang, Msg::ErrorRegionFormat, &[]),
             Problem::RegionUnknown(v) => tf(lang, Msg::ErrorRegionUnknown, &[("value", &echo(v))]),
-            Problem::PageRange { max } => tf(lang, Msg::ErrorPageRange, &[("max", &max.to_string())]),
-            Problem::PerPageRange { max } => tf(lang, Msg::ErrorPerPageRange, &[("max", &max.to_string())]),
+            Problem::PageRange { max } => {
+                tf(lang, Msg::ErrorPageRange, &[("max", &max.to_string())])
+            }
+            Problem::PerPageRange { max } => {
+                tf(lang, Msg::ErrorPerPageRange, &[("max", &max.to_string())])
+            }
             Problem::NotANumber => tf(lang, Msg::ErrorNotANumber, &[]),
             Problem::Encoding => tf(lang, Msg::ErrorEncoding, &[("field", &echo(&self.field))]),
             Problem::InvalidSlug => tf(lang, Msg::ErrorInvalidSlug, &[]),
@@ -128,15 +139,13 @@ fn percent_decode(s: &str) -> Vec<u8> {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(hi), Some(lo)) => {
-                        out.push(hi << 4 | lo);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -158,7 +167,9 @@ pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(char::from(b)),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b))
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -172,10 +183,15 @@ mod tests {
 
     #[test]
     fn query_strings_decode_plus_percent_and_utf8() {
-        let pairs = decode_query("q=%D0%BA%D0%B5%D2%A3+%D0%B4%D0%B0%D0%BB%D0%B0&kind=grant&&page").expect("decodes");
+        let pairs = decode_query("q=%D0%BA%D0%B5%D2%A3+%D0%B4%D0%B0%D0%BB%D0%B0&kind=grant&&page")
+            .expect("decodes");
         assert_eq!(
             pairs,
-            [("q".into(), "кең дала".into()), ("kind".into(), "grant".into()), ("page".into(), String::new())]
+            [
+                ("q".into(), "кең дала".into()),
+                ("kind".into(), "grant".into()),
+                ("page".into(), String::new())
+            ]
         );
     }
 
@@ -184,7 +200,11 @@ mod tests {
         let err = decode_query("kind=grant&q=%FF%FE").expect_err("not UTF-8");
         assert_eq!(err, FieldError::new("q", Problem::Encoding));
         assert_eq!(err.code(), "invalid_encoding");
-        assert!(err.message(Lang::Ru).contains("«q»"), "{}", err.message(Lang::Ru));
+        assert!(
+            err.message(Lang::Ru).contains("«q»"),
+            "{}",
+            err.message(Lang::Ru)
+        );
         let err = decode_query("%C3%28=1").expect_err("bad name");
         assert_eq!(err.field, "query");
     }

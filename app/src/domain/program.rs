@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{Collateral, OrganisationKind, ProgramKind, ProgramStatus, Sector, TargetGroup};
+use super::catalog::{
+    Collateral, OrganisationKind, ProgramKind, ProgramStatus, Sector, TargetGroup,
+};
 use super::criteria::{Criterion, CriterionError};
 use super::location::KatoCode;
 use super::money::{AmountUnit, Converted, Limit, MciTable};
@@ -24,7 +26,8 @@ impl Slug {
     pub fn parse(s: &str) -> Option<Slug> {
         let ok = !s.is_empty()
             && s.len() <= Slug::MAX_LEN
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-')
             && !s.contains("--");
@@ -263,10 +266,16 @@ impl ProgramInput {
         if self.fee_bps.is_some_and(|f| !(0..=10_000).contains(&f)) {
             return Err(ProgramError::OutOfRange("fee_bps"));
         }
-        if self.term_months_max.is_some_and(|t| !(1..=600).contains(&t)) {
+        if self
+            .term_months_max
+            .is_some_and(|t| !(1..=600).contains(&t))
+        {
             return Err(ProgramError::OutOfRange("term_months_max"));
         }
-        if self.grace_months_max.is_some_and(|g| !(0..=600).contains(&g)) {
+        if self
+            .grace_months_max
+            .is_some_and(|g| !(0..=600).contains(&g))
+        {
             return Err(ProgramError::OutOfRange("grace_months_max"));
         }
         if let (Some(opens), Some(deadline)) = (self.intake_opens, self.deadline)
@@ -277,7 +286,11 @@ impl ProgramInput {
         if !self.source_url.starts_with("https://") || self.source_url.len() > 500 {
             return Err(ProgramError::SourceUrl);
         }
-        if let Some(field) = self.uncertain.iter().find(|f| !UNCERTAIN_FIELDS.contains(&f.as_str())) {
+        if let Some(field) = self
+            .uncertain
+            .iter()
+            .find(|f| !UNCERTAIN_FIELDS.contains(&f.as_str()))
+        {
             return Err(ProgramError::UnknownUncertainField(field.clone()));
         }
         if self.demo_variant != self.variant_of.is_some() {
@@ -481,8 +494,15 @@ mod tests {
             summary_kk: "s".into(),
             description_ru: "d".into(),
             description_kk: "d".into(),
-            amount: AmountInput { unit: AmountUnit::Mci, min: None, max: Some(2500) },
-            rate_bps: Some(RateInput { min: None, max: Some(250) }),
+            amount: AmountInput {
+                unit: AmountUnit::Mci,
+                min: None,
+                max: Some(2500),
+            },
+            rate_bps: Some(RateInput {
+                min: None,
+                max: Some(250),
+            }),
             fee_bps: None,
             term_months_max: Some(60),
             grace_months_max: None,
@@ -513,7 +533,18 @@ mod tests {
         for good in ["a", "auyl-amanaty-2026", "ken-dala"] {
             assert!(Slug::parse(good).is_some(), "{good}");
         }
-        for bad in ["", "-a", "a-", "a--b", "Auyl", "ауыл", "a b", "a/b", "a.b", &"a".repeat(81)] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "Auyl",
+            "ауыл",
+            "a b",
+            "a/b",
+            "a.b",
+            &"a".repeat(81),
+        ] {
             assert!(Slug::parse(bad).is_none(), "{bad}");
         }
     }
@@ -521,13 +552,39 @@ mod tests {
     #[test]
     fn a_valid_programme_passes_and_each_defect_is_named() {
         assert_eq!(input().validate(), Ok(()));
-        let cases: Vec<(Box<dyn Fn(&mut ProgramInput)>, &str)> = vec![
+        type Mutation = Box<dyn Fn(&mut ProgramInput)>;
+        let cases: Vec<(Mutation, &str)> = vec![
             (Box::new(|p| p.title_ru = " ".into()), "title_ru is empty"),
-            (Box::new(|p| p.amount.min = Some(3000)), "amount: min is greater than max"),
-            (Box::new(|p| p.amount.max = Some(0)), "amount is out of range"),
-            (Box::new(|p| p.rate_bps = Some(RateInput { min: Some(300), max: Some(250) })), "rate_bps: min"),
-            (Box::new(|p| p.rate_bps = Some(RateInput { min: None, max: Some(10_001) })), "rate_bps is out"),
-            (Box::new(|p| p.term_months_max = Some(0)), "term_months_max is out"),
+            (
+                Box::new(|p| p.amount.min = Some(3000)),
+                "amount: min is greater than max",
+            ),
+            (
+                Box::new(|p| p.amount.max = Some(0)),
+                "amount is out of range",
+            ),
+            (
+                Box::new(|p| {
+                    p.rate_bps = Some(RateInput {
+                        min: Some(300),
+                        max: Some(250),
+                    })
+                }),
+                "rate_bps: min",
+            ),
+            (
+                Box::new(|p| {
+                    p.rate_bps = Some(RateInput {
+                        min: None,
+                        max: Some(10_001),
+                    })
+                }),
+                "rate_bps is out",
+            ),
+            (
+                Box::new(|p| p.term_months_max = Some(0)),
+                "term_months_max is out",
+            ),
             (Box::new(|p| p.source_url = "http://x".into()), "https"),
             (Box::new(|p| p.uncertain = vec!["colour".into()]), "colour"),
             (Box::new(|p| p.demo_variant = true), "demo_variant"),
@@ -549,10 +606,17 @@ mod tests {
 
     #[test]
     fn the_largest_amount_is_shown_in_tenge_of_the_year() {
-        let mci = MciTable::new(vec![MciRate { year: 2026, tiyn: Tiyn(432_500) }]);
+        let mci = MciTable::new(vec![MciRate {
+            year: 2026,
+            tiyn: Tiyn(432_500),
+        }]);
         assert_eq!(input().amount_max_kzt(&mci, 2026), Some(10_812_500));
         let mut p = input();
-        p.amount = AmountInput { unit: AmountUnit::Kzt, min: None, max: Some(20_000_000) };
+        p.amount = AmountInput {
+            unit: AmountUnit::Kzt,
+            min: None,
+            max: Some(20_000_000),
+        };
         assert_eq!(p.amount_max_kzt(&mci, 2026), Some(20_000_000));
     }
 }

@@ -38,7 +38,12 @@ pub enum SortOrder {
 
 impl SortOrder {
     /// Every order, as the sort menu lists them.
-    pub const ALL: [SortOrder; 4] = [SortOrder::Relevance, SortOrder::Deadline, SortOrder::Amount, SortOrder::Rate];
+    pub const ALL: [SortOrder; 4] = [
+        SortOrder::Relevance,
+        SortOrder::Deadline,
+        SortOrder::Amount,
+        SortOrder::Rate,
+    ];
 
     /// The URL code.
     pub fn as_str(self) -> &'static str {
@@ -108,7 +113,9 @@ impl SearchQuery {
     }
 
     /// Parses decoded parameters; the last value of a repeated parameter wins.
-    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Result<SearchQuery, FieldError> {
+    pub fn from_pairs(
+        pairs: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<SearchQuery, FieldError> {
         let mut query = SearchQuery::default();
         let mut page = None;
         for (name, value) in pairs {
@@ -116,34 +123,46 @@ impl SearchQuery {
             match name.as_str() {
                 "q" => {
                     if value.chars().count() > MAX_QUERY_CHARS {
-                        return Err(FieldError::new("q", Problem::TooLong { max: MAX_QUERY_CHARS }));
+                        return Err(FieldError::new(
+                            "q",
+                            Problem::TooLong {
+                                max: MAX_QUERY_CHARS,
+                            },
+                        ));
                     }
                     query.text = value.to_owned();
                 }
                 "kind" => {
                     query.kind = optional(value, |v| {
-                        ProgramKind::parse(v).ok_or_else(|| FieldError::new("kind", Problem::UnknownKind(v.into())))
+                        ProgramKind::parse(v)
+                            .ok_or_else(|| FieldError::new("kind", Problem::UnknownKind(v.into())))
                     })?;
                 }
                 "sector" => {
                     query.sector = optional(value, |v| {
-                        Sector::parse(v).ok_or_else(|| FieldError::new("sector", Problem::UnknownSector(v.into())))
+                        Sector::parse(v).ok_or_else(|| {
+                            FieldError::new("sector", Problem::UnknownSector(v.into()))
+                        })
                     })?;
                 }
                 "region" => query.region = optional(value, parse_region)?,
                 "sort" => {
                     query.sort = optional(value, |v| {
-                        SortOrder::parse(v).ok_or_else(|| FieldError::new("sort", Problem::UnknownSort(v.into())))
+                        SortOrder::parse(v)
+                            .ok_or_else(|| FieldError::new("sort", Problem::UnknownSort(v.into())))
                     })?
                     .unwrap_or_default();
                 }
                 "page" => page = optional(value, |v| number("page", v))?,
                 "per_page" => {
-                    let per_page = optional(value, |v| number("per_page", v))?.unwrap_or(i64::from(DEFAULT_PER_PAGE));
+                    let per_page = optional(value, |v| number("per_page", v))?
+                        .unwrap_or(i64::from(DEFAULT_PER_PAGE));
                     query.per_page = u32::try_from(per_page)
                         .ok()
                         .filter(|n| (1..=MAX_PER_PAGE).contains(n))
-                        .ok_or_else(|| FieldError::new("per_page", Problem::PerPageRange { max: MAX_PER_PAGE }))?;
+                        .ok_or_else(|| {
+                            FieldError::new("per_page", Problem::PerPageRange { max: MAX_PER_PAGE })
+                        })?;
                 }
                 _ => {}
             }
@@ -200,41 +219,73 @@ impl SearchQuery {
         if self.per_page != DEFAULT_PER_PAGE {
             pairs.push(("per_page", self.per_page.to_string()));
         }
-        pairs.iter().map(|(k, v)| format!("{k}={}", encode_component(v))).collect::<Vec<_>>().join("&")
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode_component(v)))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 
     /// The `/programs` URL of this search.
     pub fn url(&self) -> String {
         let qs = self.to_query_string();
-        if qs.is_empty() { "/programs".into() } else { format!("/programs?{qs}") }
+        if qs.is_empty() {
+            "/programs".into()
+        } else {
+            format!("/programs?{qs}")
+        }
     }
 
     /// The same search on another page.
     pub fn with_page(&self, page: u32) -> SearchQuery {
-        SearchQuery { page, ..self.clone() }
+        SearchQuery {
+            page,
+            ..self.clone()
+        }
     }
 }
 
-fn optional<T>(value: &str, parse: impl FnOnce(&str) -> Result<T, FieldError>) -> Result<Option<T>, FieldError> {
-    if value.is_empty() { Ok(None) } else { parse(value).map(Some) }
+fn optional<T>(
+    value: &str,
+    parse: impl FnOnce(&str) -> Result<T, FieldError>,
+) -> Result<Option<T>, FieldError> {
+    if value.is_empty() {
+        Ok(None)
+    } else {
+        parse(value).map(Some)
+    }
 }
 
 fn number(field: &str, value: &str) -> Result<i64, FieldError> {
     // Anything that is not a plain integer (1e9, 0x10, 1.5) is refused rather than guessed at;
     // integers too large for i64 are still integers and fail the range check instead.
-    if value.strip_prefix('-').unwrap_or(value).bytes().all(|b| b.is_ascii_digit()) && !value.is_empty() {
-        Ok(value.parse::<i64>().unwrap_or(if value.starts_with('-') { i64::MIN } else { i64::MAX }))
+    if value
+        .strip_prefix('-')
+        .unwrap_or(value)
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        && !value.is_empty()
+    {
+        Ok(value.parse::<i64>().unwrap_or(if value.starts_with('-') {
+            i64::MIN
+        } else {
+            i64::MAX
+        }))
     } else {
         Err(FieldError::new(field, Problem::NotANumber))
     }
 }
 
 fn parse_region(value: &str) -> Result<KatoCode, FieldError> {
-    let code = KatoCode::parse(value).map_err(|_| FieldError::new("region", Problem::RegionFormat))?;
+    let code =
+        KatoCode::parse(value).map_err(|_| FieldError::new("region", Problem::RegionFormat))?;
     if code.level() == Level::Region && location::region(code.as_str()).is_some() {
         Ok(code)
     } else {
-        Err(FieldError::new("region", Problem::RegionUnknown(value.into())))
+        Err(FieldError::new(
+            "region",
+            Problem::RegionUnknown(value.into()),
+        ))
     }
 }
 
@@ -384,7 +435,9 @@ impl SearchResults {
     pub fn pages(&self, query: &SearchQuery) -> u32 {
         let per_page = u64::from(query.per_page.max(1));
         let pages = self.total.div_ceil(per_page);
-        u32::try_from(pages).unwrap_or(u32::MAX).min(query.max_page())
+        u32::try_from(pages)
+            .unwrap_or(u32::MAX)
+            .min(query.max_page())
     }
 }
 
@@ -398,8 +451,10 @@ mod tests {
 
     #[test]
     fn a_full_query_string_parses() {
-        let q = parse("q=+кең+дала+&kind=loan&sector=crop&region=610000000&sort=deadline&page=2&per_page=50")
-            .expect("valid");
+        let q = parse(
+            "q=+кең+дала+&kind=loan&sector=crop&region=610000000&sort=deadline&page=2&per_page=50",
+        )
+        .expect("valid");
         assert_eq!(q.text, "кең дала");
         assert_eq!(q.kind, Some(ProgramKind::Loan));
         assert_eq!(q.sector, Some(Sector::Crop));
@@ -411,7 +466,8 @@ mod tests {
 
     #[test]
     fn empty_values_mean_not_set_and_unknown_parameters_are_ignored() {
-        let q = parse("q=&kind=&sector=&region=&sort=&page=&per_page=&utm_source=tg").expect("valid");
+        let q =
+            parse("q=&kind=&sector=&region=&sort=&page=&per_page=&utm_source=tg").expect("valid");
         assert_eq!(q, SearchQuery::default());
         assert_eq!(parse("").expect("valid"), SearchQuery::default());
     }
@@ -425,7 +481,11 @@ mod tests {
             ("sector=oil".into(), "sector", "unknown_value"),
             ("page=0".into(), "page", "out_of_range"),
             ("page=1000000000".into(), "page", "out_of_range"),
-            ("page=99999999999999999999999".into(), "page", "out_of_range"),
+            (
+                "page=99999999999999999999999".into(),
+                "page",
+                "out_of_range",
+            ),
             ("page=-1".into(), "page", "out_of_range"),
             ("page=two".into(), "page", "not_a_number"),
             ("page=1e9".into(), "page", "not_a_number"),
@@ -441,7 +501,12 @@ mod tests {
         ];
         for (qs, field, code) in cases {
             let err = parse(&qs).expect_err(&qs);
-            assert_eq!((err.field.as_str(), err.code()), (field, code), "failed for {}", &qs[..qs.len().min(30)]);
+            assert_eq!(
+                (err.field.as_str(), err.code()),
+                (field, code),
+                "failed for {}",
+                &qs[..qs.len().min(30)]
+            );
         }
     }
 
@@ -460,7 +525,10 @@ mod tests {
         assert_eq!(parse(&qs).expect("valid"), q);
         assert!(!qs.contains("sort="), "{qs}");
         assert_eq!(SearchQuery::default().url(), "/programs");
-        assert_eq!(q.with_page(1).url(), format!("/programs?{}", q.with_page(1).to_query_string()));
+        assert_eq!(
+            q.with_page(1).url(),
+            format!("/programs?{}", q.with_page(1).to_query_string())
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 
-use super::catalog::{Collateral, OrganisationKind, ProgramKind, ProgramStatus, Sector, TargetGroup};
+use super::catalog::{
+    Collateral, OrganisationKind, ProgramKind, ProgramStatus, Sector, TargetGroup,
+};
 use super::criteria::Criterion;
 use super::location::{KatoCode, REGIONS};
 use super::money::AmountUnit;
@@ -48,32 +50,88 @@ impl Rng {
 /// What a programme finances, in Russian and Kazakh, and the sector it belongs to.
 const PURPOSES: &[(&str, &str, Sector)] = &[
     ("покупку КРС", "ірі қара мал сатып алуға", Sector::Livestock),
-    ("откорм бычков", "бұқашықтарды бордақылауға", Sector::Livestock),
+    (
+        "откорм бычков",
+        "бұқашықтарды бордақылауға",
+        Sector::Livestock,
+    ),
     ("овцеводство", "қой шаруашылығына", Sector::Livestock),
     ("молочную ферму", "сүт фермасына", Sector::Livestock),
-    ("весенне-полевые работы", "көктемгі егіс жұмыстарына", Sector::Crop),
+    (
+        "весенне-полевые работы",
+        "көктемгі егіс жұмыстарына",
+        Sector::Crop,
+    ),
     ("семена и удобрения", "тұқым мен тыңайтқышқа", Sector::Crop),
     ("теплицу", "жылыжайға", Sector::Crop),
-    ("сад и капельное орошение", "бақ пен тамшылатып суаруға", Sector::Crop),
+    (
+        "сад и капельное орошение",
+        "бақ пен тамшылатып суаруға",
+        Sector::Crop,
+    ),
     ("переработку молока", "сүт өңдеуге", Sector::AgriProcessing),
-    ("мини-цех по переработке мяса", "ет өңдейтін шағын цехқа", Sector::AgriProcessing),
+    (
+        "мини-цех по переработке мяса",
+        "ет өңдейтін шағын цехқа",
+        Sector::AgriProcessing,
+    ),
     ("переработку шерсти", "жүн өңдеуге", Sector::AgriProcessing),
     ("пасеку", "омартаға", Sector::Beekeeping),
-    ("рыбоводческий пруд", "балық өсіретін тоғанға", Sector::Fishery),
+    (
+        "рыбоводческий пруд",
+        "балық өсіретін тоғанға",
+        Sector::Fishery,
+    ),
     ("швейный цех", "тігін цехына", Sector::Manufacturing),
-    ("ремесленную мастерскую", "қолөнер шеберханасына", Sector::Crafts),
+    (
+        "ремесленную мастерскую",
+        "қолөнер шеберханасына",
+        Sector::Crafts,
+    ),
     ("сельский магазин", "ауыл дүкеніне", Sector::Trade),
     ("гостевой дом", "қонақ үйге", Sector::Tourism),
-    ("сервис по ремонту техники", "техника жөндеу қызметіне", Sector::Services),
-    ("перевозку продукции", "өнім тасымалдауға", Sector::Transport),
-    ("строительство хранилища", "қойма салуға", Sector::Construction),
+    (
+        "сервис по ремонту техники",
+        "техника жөндеу қызметіне",
+        Sector::Services,
+    ),
+    (
+        "перевозку продукции",
+        "өнім тасымалдауға",
+        Sector::Transport,
+    ),
+    (
+        "строительство хранилища",
+        "қойма салуға",
+        Sector::Construction,
+    ),
 ];
 
 const OPERATORS: &[(&str, &str, &str, OrganisationKind)] = &[
-    ("synthetic-spk", "Региональная СПК (синтетические данные)", "Өңірлік ӘКК (синтетикалық деректер)", OrganisationKind::Spk),
-    ("synthetic-mfo", "Сельская МФО (синтетические данные)", "Ауылдық МҚҰ (синтетикалық деректер)", OrganisationKind::Mfo),
-    ("synthetic-fund", "Фонд развития (синтетические данные)", "Даму қоры (синтетикалық деректер)", OrganisationKind::Fund),
-    ("synthetic-akimat", "Грантовая комиссия акимата (синтетические данные)", "Әкімдік гранттық комиссиясы (синтетикалық деректер)", OrganisationKind::GrantCommission),
+    (
+        "synthetic-spk",
+        "Региональная СПК (синтетические данные)",
+        "Өңірлік ӘКК (синтетикалық деректер)",
+        OrganisationKind::Spk,
+    ),
+    (
+        "synthetic-mfo",
+        "Сельская МФО (синтетические данные)",
+        "Ауылдық МҚҰ (синтетикалық деректер)",
+        OrganisationKind::Mfo,
+    ),
+    (
+        "synthetic-fund",
+        "Фонд развития (синтетические данные)",
+        "Даму қоры (синтетикалық деректер)",
+        OrganisationKind::Fund,
+    ),
+    (
+        "synthetic-akimat",
+        "Грантовая комиссия акимата (синтетические данные)",
+        "Әкімдік гранттық комиссиясы (синтетикалық деректер)",
+        OrganisationKind::GrantCommission,
+    ),
 ];
 
 /// The operators synthetic programmes belong to.
@@ -104,34 +162,112 @@ fn program(i: usize, rng: &mut Rng) -> Option<ProgramInput> {
     let region = rng.pick(&REGIONS[..17]);
     let nationwide = rng.chance(15);
     let (title_ru, title_kk) = if nationwide {
-        (format!("{} на {purpose_ru}", kind.label(super::i18n::Lang::Ru)), format!("{purpose_kk} {}", kind.label(super::i18n::Lang::Kk).to_lowercase()))
+        (
+            format!("{} на {purpose_ru}", kind.label(super::i18n::Lang::Ru)),
+            format!(
+                "{purpose_kk} {}",
+                kind.label(super::i18n::Lang::Kk).to_lowercase()
+            ),
+        )
     } else {
         (
-            format!("{} на {purpose_ru} — {}", kind.label(super::i18n::Lang::Ru), region.ru),
-            format!("{}: {purpose_kk} {}", region.kk, kind.label(super::i18n::Lang::Kk).to_lowercase()),
+            format!(
+                "{} на {purpose_ru} — {}",
+                kind.label(super::i18n::Lang::Ru),
+                region.ru
+            ),
+            format!(
+                "{}: {purpose_kk} {}",
+                region.kk,
+                kind.label(super::i18n::Lang::Kk).to_lowercase()
+            ),
         )
     };
     let (amount, rate, term) = match kind {
-        ProgramKind::Microcredit => (AmountInput { unit: AmountUnit::Mci, min: None, max: Some(*rng.pick(&[1000, 2500, 5000, 8000])) }, Some(*rng.pick(&[250, 400, 600])), Some(*rng.pick(&[36, 60, 84]))),
-        ProgramKind::Loan => (AmountInput { unit: AmountUnit::Kzt, min: Some(1_000_000), max: Some(*rng.pick(&[20_000_000, 50_000_000, 150_000_000])) }, Some(*rng.pick(&[500, 600, 700, 1200])), Some(*rng.pick(&[60, 84, 120]))),
-        ProgramKind::RateSubsidy => (AmountInput { unit: AmountUnit::Kzt, min: None, max: Some(*rng.pick(&[5_000_000, 20_000_000])) }, Some(*rng.pick(&[700, 800])), Some(*rng.pick(&[24, 36]))),
-        ProgramKind::Guarantee => (AmountInput { unit: AmountUnit::Kzt, min: None, max: Some(*rng.pick(&[50_000_000, 500_000_000])) }, None, Some(60)),
-        ProgramKind::Leasing => (AmountInput { unit: AmountUnit::Mci, min: None, max: Some(*rng.pick(&[5000, 8000])) }, Some(*rng.pick(&[250, 600])), Some(*rng.pick(&[60, 84]))),
-        ProgramKind::Grant => (AmountInput { unit: AmountUnit::Mci, min: None, max: Some(*rng.pick(&[200, 400, 1150])) }, None, None),
-        ProgramKind::Training => (AmountInput { unit: AmountUnit::Kzt, min: None, max: None }, None, None),
+        ProgramKind::Microcredit => (
+            AmountInput {
+                unit: AmountUnit::Mci,
+                min: None,
+                max: Some(*rng.pick(&[1000, 2500, 5000, 8000])),
+            },
+            Some(*rng.pick(&[250, 400, 600])),
+            Some(*rng.pick(&[36, 60, 84])),
+        ),
+        ProgramKind::Loan => (
+            AmountInput {
+                unit: AmountUnit::Kzt,
+                min: Some(1_000_000),
+                max: Some(*rng.pick(&[20_000_000, 50_000_000, 150_000_000])),
+            },
+            Some(*rng.pick(&[500, 600, 700, 1200])),
+            Some(*rng.pick(&[60, 84, 120])),
+        ),
+        ProgramKind::RateSubsidy => (
+            AmountInput {
+                unit: AmountUnit::Kzt,
+                min: None,
+                max: Some(*rng.pick(&[5_000_000, 20_000_000])),
+            },
+            Some(*rng.pick(&[700, 800])),
+            Some(*rng.pick(&[24, 36])),
+        ),
+        ProgramKind::Guarantee => (
+            AmountInput {
+                unit: AmountUnit::Kzt,
+                min: None,
+                max: Some(*rng.pick(&[50_000_000, 500_000_000])),
+            },
+            None,
+            Some(60),
+        ),
+        ProgramKind::Leasing => (
+            AmountInput {
+                unit: AmountUnit::Mci,
+                min: None,
+                max: Some(*rng.pick(&[5000, 8000])),
+            },
+            Some(*rng.pick(&[250, 600])),
+            Some(*rng.pick(&[60, 84])),
+        ),
+        ProgramKind::Grant => (
+            AmountInput {
+                unit: AmountUnit::Mci,
+                min: None,
+                max: Some(*rng.pick(&[200, 400, 1150])),
+            },
+            None,
+            None,
+        ),
+        ProgramKind::Training => (
+            AmountInput {
+                unit: AmountUnit::Kzt,
+                min: None,
+                max: None,
+            },
+            None,
+            None,
+        ),
     };
     let deadline = if rng.chance(30) {
         None
     } else {
-        NaiveDate::from_ymd_opt(2027, 1, 1).and_then(|d| d.checked_add_days(chrono::Days::new(rng.below(360) as u64)))
+        NaiveDate::from_ymd_opt(2027, 1, 1)
+            .and_then(|d| d.checked_add_days(chrono::Days::new(rng.below(360) as u64)))
     };
     let group = *rng.pick(TargetGroup::ALL);
-    let mut criteria = vec![Criterion::SectorIn { sectors: vec![sector] }];
+    let mut criteria = vec![Criterion::SectorIn {
+        sectors: vec![sector],
+    }];
     if !nationwide {
-        criteria.push(Criterion::LocationWithin { codes: vec![KatoCode::parse(region.code).ok()?] });
+        criteria.push(Criterion::LocationWithin {
+            codes: vec![KatoCode::parse(region.code).ok()?],
+        });
     }
     if group == TargetGroup::Youth {
-        criteria.push(Criterion::Age { min: Some(18), max: Some(29) });
+        criteria.push(Criterion::Age {
+            min: Some(18),
+            max: Some(29),
+        });
     }
     let organisation = rng.pick(OPERATORS).0;
     Some(ProgramInput {
@@ -139,28 +275,45 @@ fn program(i: usize, rng: &mut Rng) -> Option<ProgramInput> {
         organisation: Slug::parse(organisation)?,
         kind,
         status: ProgramStatus::Open,
-        summary_ru: format!("Синтетическая программа для нагрузочных тестов: {} на {purpose_ru}.", kind.label(super::i18n::Lang::Ru).to_lowercase()),
+        summary_ru: format!(
+            "Синтетическая программа для нагрузочных тестов: {} на {purpose_ru}.",
+            kind.label(super::i18n::Lang::Ru).to_lowercase()
+        ),
         summary_kk: format!("Жүктеме сынақтарына арналған синтетикалық бағдарлама: {purpose_kk}."),
-        description_ru: format!("{title_ru}. Поддержка сельских предпринимателей: {purpose_ru}. Данные сгенерированы и не описывают реальную программу."),
-        description_kk: format!("{title_kk}. Ауыл кәсіпкерлерін қолдау: {purpose_kk}. Деректер жасанды, нақты бағдарламаны сипаттамайды."),
+        description_ru: format!(
+            "{title_ru}. Поддержка сельских предпринимателей: {purpose_ru}. Данные сгенерированы и не описывают реальную программу."
+        ),
+        description_kk: format!(
+            "{title_kk}. Ауыл кәсіпкерлерін қолдау: {purpose_kk}. Деректер жасанды, нақты бағдарламаны сипаттамайды."
+        ),
         title_ru,
         title_kk,
         amount,
-        rate_bps: rate.map(|r| RateInput { min: None, max: Some(r) }),
+        rate_bps: rate.map(|r| RateInput {
+            min: None,
+            max: Some(r),
+        }),
         fee_bps: (kind == ProgramKind::Guarantee).then_some(150),
         term_months_max: term,
         grace_months_max: None,
         collateral: *rng.pick(Collateral::ALL),
         collateral_note_ru: None,
         collateral_note_kk: None,
-        locations: if nationwide { vec![] } else { vec![KatoCode::parse(region.code).ok()?] },
+        locations: if nationwide {
+            vec![]
+        } else {
+            vec![KatoCode::parse(region.code).ok()?]
+        },
         sectors: vec![sector],
         target_groups: if rng.chance(40) { vec![group] } else { vec![] },
         intake_opens: None,
         deadline,
         how_to_apply_ru: "1. Подготовьте документы.\n2. Подайте заявку оператору.".into(),
         how_to_apply_kk: "1. Құжаттарды дайындаңыз.\n2. Операторға өтінім беріңіз.".into(),
-        required_documents: vec![LocalText { ru: "Удостоверение личности".into(), kk: "Жеке куәлік".into() }],
+        required_documents: vec![LocalText {
+            ru: "Удостоверение личности".into(),
+            kk: "Жеке куәлік".into(),
+        }],
         criteria,
         source_url: "https://example.invalid/synthetic".into(),
         source_name: "synthetic".into(),

@@ -48,7 +48,10 @@ pub struct Token<'a> {
 pub fn tokens(s: &str) -> impl Iterator<Item = Token<'_>> {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(move |w| Token { text: w, start: w.as_ptr() as usize - s.as_ptr() as usize })
+        .map(move |w| Token {
+            text: w,
+            start: w.as_ptr() as usize - s.as_ptr() as usize,
+        })
 }
 
 static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::Russian));
@@ -99,9 +102,9 @@ pub fn max_typos(len: usize) -> u8 {
 /// Words that carry no meaning in a query ("кредит на скот"): dropped from queries, never from
 /// documents, so a query made only of them still matches literally.
 const STOP_WORDS: &[&str] = &[
-    "в", "во", "на", "для", "и", "с", "со", "по", "из", "к", "ко", "у", "о", "об", "от", "до", "за",
-    "под", "при", "или", "а", "же", "ли", "бы", "мен", "мен", "бен", "пен", "және", "үшін", "да",
-    "де", "та", "те", "the", "a", "an", "of", "for", "and", "in", "to",
+    "в", "во", "на", "для", "и", "с", "со", "по", "из", "к", "ко", "у", "о", "об", "от", "до",
+    "за", "под", "при", "или", "а", "же", "ли", "бы", "мен", "мен", "бен", "пен", "және", "үшін",
+    "да", "де", "та", "те", "the", "a", "an", "of", "for", "and", "in", "to",
 ];
 
 /// Groups of interchangeable words and phrases, used by both engines (the Meilisearch adapter
@@ -112,7 +115,12 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["КРС", "крупный рогатый скот", "ірі қара мал"],
     &["МРС", "мелкий рогатый скот", "ұсақ мал"],
     &["ИП", "индивидуальный предприниматель", "жеке кәсіпкер"],
-    &["КХ", "крестьянское хозяйство", "фермерское хозяйство", "шаруа қожалығы"],
+    &[
+        "КХ",
+        "крестьянское хозяйство",
+        "фермерское хозяйство",
+        "шаруа қожалығы",
+    ],
     &["теплица", "жылыжай"],
     &["пчеловодство", "ара шаруашылығы"],
     &["молодежь", "жастар"],
@@ -136,7 +144,12 @@ pub struct QueryTerm {
 impl QueryTerm {
     fn new(folded: String, prefix: bool) -> QueryTerm {
         let typos = max_typos(folded.chars().count());
-        QueryTerm { stem: stem(&folded), folded, typos, prefix }
+        QueryTerm {
+            stem: stem(&folded),
+            folded,
+            typos,
+            prefix,
+        }
     }
 
     /// Whether a document word (already folded) matches this term: the same word or stem, a
@@ -176,10 +189,17 @@ impl QueryPart {
 /// known synonyms expanded into choices.
 pub fn parse_query(q: &str) -> Vec<QueryPart> {
     let words: Vec<String> = tokens(q).map(|t| fold(t.text)).collect();
-    let meaningful: Vec<String> =
-        words.iter().filter(|w| !STOP_WORDS.contains(&w.as_str())).cloned().collect();
+    let meaningful: Vec<String> = words
+        .iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .cloned()
+        .collect();
     // A query of stop words only ("и") is searched literally rather than emptied.
-    let words = if meaningful.is_empty() { words } else { meaningful };
+    let words = if meaningful.is_empty() {
+        words
+    } else {
+        meaningful
+    };
     let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
     let last = words.len().saturating_sub(1);
 
@@ -189,7 +209,11 @@ pub fn parse_query(q: &str) -> Vec<QueryPart> {
         if let Some((len, group)) = synonym_at(&stems[i..]) {
             let alternatives = group
                 .iter()
-                .map(|phrase| tokens(phrase).map(|t| QueryTerm::new(fold(t.text), false)).collect())
+                .map(|phrase| {
+                    tokens(phrase)
+                        .map(|t| QueryTerm::new(fold(t.text), false))
+                        .collect()
+                })
                 .collect();
             parts.push(QueryPart::AnyOf(alternatives));
             i += len;
@@ -240,7 +264,9 @@ fn distance(a: &str, b: &str, max: u8) -> Option<u8> {
         let mut row_min = rows[i][0];
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(rows[i - 2][j - 2] + 1);
             }
@@ -285,7 +311,10 @@ pub fn highlight(text: &str, parts: &[QueryPart]) -> Vec<Segment> {
         }
         match segments.last_mut() {
             Some(last) if last.hit == hit => last.text.push_str(piece),
-            _ => segments.push(Segment { text: piece.to_owned(), hit }),
+            _ => segments.push(Segment {
+                text: piece.to_owned(),
+                hit,
+            }),
         }
     };
     let mut cursor = 0;
@@ -349,7 +378,10 @@ mod tests {
     #[test]
     fn edit_distance_counts_swaps_as_one() {
         assert!(within("аманат", "амонат", 1));
-        assert!(within("кредит", "кердит", 1), "a swap of neighbours is one typo");
+        assert!(
+            within("кредит", "кердит", 1),
+            "a swap of neighbours is one typo"
+        );
         assert!(!within("кредит", "кдерит", 1));
         assert!(within("кредит", "кредит", 0));
         assert!(!within("кен", "кон", 0));
@@ -376,11 +408,25 @@ mod tests {
     #[test]
     fn synonyms_expand_whole_phrases() {
         let parts = parse_query("ірі қара мал");
-        assert_eq!(parts.len(), 1, "a three-word synonym is one part: {parts:?}");
-        let QueryPart::AnyOf(alts) = &parts[0] else { panic!("expected synonyms: {parts:?}") };
+        assert_eq!(
+            parts.len(),
+            1,
+            "a three-word synonym is one part: {parts:?}"
+        );
+        let QueryPart::AnyOf(alts) = &parts[0] else {
+            panic!("expected synonyms: {parts:?}")
+        };
         assert!(alts.iter().any(|a| a.len() == 1 && a[0].folded == "крс"));
-        assert!(alts.iter().any(|a| a.iter().map(|t| t.folded.as_str()).eq(["крупный", "рогатый", "скот"])));
-        assert!(alts.iter().any(|a| a.iter().map(|t| t.folded.as_str()).eq(["ири", "кара", "мал"])));
+        assert!(alts.iter().any(|a| a.iter().map(|t| t.folded.as_str()).eq([
+            "крупный",
+            "рогатый",
+            "скот"
+        ])));
+        assert!(alts.iter().any(|a| {
+            a.iter()
+                .map(|t| t.folded.as_str())
+                .eq(["ири", "кара", "мал"])
+        }));
         let parts = parse_query("микрозаймы для фермы");
         assert!(matches!(parts[0], QueryPart::AnyOf(_)), "{parts:?}");
     }
@@ -392,10 +438,10 @@ mod tests {
             other => panic!("expected a term for {q}: {other:?}"),
         };
         let cases = [
-            ("кен", "кен", true),       // ң folded
-            ("кон", "кен", false),      // 3 letters: no typo allowed
-            ("амонаты", "аманаты", true), // 1 typo from 5 letters
-            ("аманат", "аманаты", true), // prefix on the last word
+            ("кен", "кен", true),                 // ң folded
+            ("кон", "кен", false),                // 3 letters: no typo allowed
+            ("амонаты", "аманаты", true),         // 1 typo from 5 letters
+            ("аманат", "аманаты", true),          // prefix on the last word
             ("гарантия", "гарантирование", true), // prefix + stem
             ("субсидия", "субсидирование", true),
             ("кредт", "кредит", true),
@@ -406,14 +452,29 @@ mod tests {
             ("пшеница", "теплица", false),
         ];
         for (query, doc, expected) in cases {
-            assert_eq!(term(query).matches(&fold(doc)), expected, "failed for {query} vs {doc}");
+            assert_eq!(
+                term(query).matches(&fold(doc)),
+                expected,
+                "failed for {query} vs {doc}"
+            );
         }
     }
 
     #[test]
     fn documents_are_indexed_by_folded_words_and_by_stems() {
-        assert_eq!(words("Кең дала: весенне-полевые"), "кен дала весенне полевые");
-        assert_eq!(stems("Кең дала: весенне-полевые"), format!("кен {} {} {}", stem("дала"), stem("весенне"), stem("полевые")));
+        assert_eq!(
+            words("Кең дала: весенне-полевые"),
+            "кен дала весенне полевые"
+        );
+        assert_eq!(
+            stems("Кең дала: весенне-полевые"),
+            format!(
+                "кен {} {} {}",
+                stem("дала"),
+                stem("весенне"),
+                stem("полевые")
+            )
+        );
         assert_eq!(words(""), "");
     }
 
@@ -422,10 +483,18 @@ mod tests {
         let segments = highlight("Ауыл аманаты: микрокредит", &parse_query("аманат"));
         let rebuilt: String = segments.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(rebuilt, "Ауыл аманаты: микрокредит");
-        let hits: Vec<&str> = segments.iter().filter(|s| s.hit).map(|s| s.text.as_str()).collect();
+        let hits: Vec<&str> = segments
+            .iter()
+            .filter(|s| s.hit)
+            .map(|s| s.text.as_str())
+            .collect();
         assert_eq!(hits, ["аманаты"]);
         let segments = highlight("Кең дала 2026", &parse_query("кен дала"));
-        let hits: Vec<&str> = segments.iter().filter(|s| s.hit).map(|s| s.text.as_str()).collect();
+        let hits: Vec<&str> = segments
+            .iter()
+            .filter(|s| s.hit)
+            .map(|s| s.text.as_str())
+            .collect();
         assert_eq!(hits, ["Кең", "дала"]);
         assert!(highlight("<b>x</b>", &[]).iter().all(|s| !s.hit));
     }

@@ -54,7 +54,11 @@ pub fn ProgramsPage() -> impl IntoView {
             Err(error) => {
                 set_status(status_of(&error));
                 let label = match &error {
-                    AppError::Invalid { field, .. } => Some(tf(lang, Msg::ErrorFieldLabel, &[("field", &field_label(lang, field))])),
+                    AppError::Invalid { field, .. } => Some(tf(
+                        lang,
+                        Msg::ErrorFieldLabel,
+                        &[("field", &field_label(lang, field))],
+                    )),
                     _ => None,
                 };
                 view! {
@@ -66,7 +70,7 @@ pub fn ProgramsPage() -> impl IntoView {
                         </p>
                     </div>
                     <LiveSearch lang query=SearchQuery::default() facets=Facets::default()>
-                        {()}
+                        ""
                     </LiveSearch>
                 }
                 .into_any()

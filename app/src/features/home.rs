@@ -74,7 +74,8 @@ pub fn HomePage() -> impl IntoView {
             }
             Err(error) => {
                 set_status(status_of(&error));
-                view! { <p class="notice notice-error" role="alert">{error.message(lang)}</p> }.into_any()
+                view! { <p class="notice notice-error" role="alert">{error.message(lang)}</p> }
+                    .into_any()
             }
         }
     });

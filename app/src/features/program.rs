@@ -26,7 +26,11 @@ pub fn ProgramPage() -> impl IntoView {
             Ok(program) => view! { <ProgramDetails lang program /> }.into_any(),
             Err(error) => {
                 set_status(status_of(&error));
-                let title = if status_of(&error) == 404 { t(lang, Msg::ErrorProgramNotFound) } else { t(lang, Msg::ErrorInternal) };
+                let title = if status_of(&error) == 404 {
+                    t(lang, Msg::ErrorProgramNotFound)
+                } else {
+                    t(lang, Msg::ErrorInternal)
+                };
                 view! {
                     <PageTitle text=title />
                     <div class="page narrow">
@@ -58,8 +62,16 @@ fn limit_text(lang: Lang, limit: &LimitView) -> String {
 
 fn amount_text(lang: Lang, p: &ProgramView) -> String {
     match (&p.amount_min, &p.amount_max) {
-        (Some(a), Some(b)) => tf(lang, Msg::FactAmountRange, &[("min", &limit_text(lang, a)), ("max", &limit_text(lang, b))]),
-        (None, Some(b)) => tf(lang, Msg::FactAmountUpTo, &[("amount", &limit_text(lang, b))]),
+        (Some(a), Some(b)) => tf(
+            lang,
+            Msg::FactAmountRange,
+            &[("min", &limit_text(lang, a)), ("max", &limit_text(lang, b))],
+        ),
+        (None, Some(b)) => tf(
+            lang,
+            Msg::FactAmountUpTo,
+            &[("amount", &limit_text(lang, b))],
+        ),
         (Some(a), None) => limit_text(lang, a),
         (None, None) => t(lang, Msg::FactAmountNone).to_owned(),
     }
@@ -68,7 +80,9 @@ fn amount_text(lang: Lang, p: &ProgramView) -> String {
 /// "2 500 МРП × 4 325 ₸ (МРП 2026 года) = 10 812 500 ₸", for limits set in MCI.
 fn mci_note(lang: Lang, p: &ProgramView) -> Option<String> {
     let limit = p.amount_max.as_ref()?;
-    let (Limit::Mci(count), Some(converted)) = (limit.limit, limit.converted) else { return None };
+    let (Limit::Mci(count), Some(converted)) = (limit.limit, limit.converted) else {
+        return None;
+    };
     let used = converted.mci_year?;
     let rate = p.mci.rate_for(used)?;
     let mut note = tf(
@@ -83,7 +97,11 @@ fn mci_note(lang: Lang, p: &ProgramView) -> Option<String> {
     );
     if used != p.year() {
         note.push(' ');
-        note.push_str(&tf(lang, Msg::ProgramMciEstimated, &[("year", &p.year().to_string()), ("used", &used.to_string())]));
+        note.push_str(&tf(
+            lang,
+            Msg::ProgramMciEstimated,
+            &[("year", &p.year().to_string()), ("used", &used.to_string())],
+        ));
     }
     Some(note)
 }
@@ -100,42 +118,83 @@ fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
         .collect_view();
     let steps = pick(lang, &p.how_to_apply_ru, &p.how_to_apply_kk)
         .lines()
-        .map(|l| l.trim().trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['.', ')']).trim().to_owned())
+        .map(|l| {
+            l.trim()
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start_matches(['.', ')'])
+                .trim()
+                .to_owned()
+        })
         .filter(|l| !l.is_empty())
         .map(|l| view! { <li>{l}</li> })
         .collect_view();
-    let documents = p.required_documents.iter().map(|d| view! { <li>{pick(lang, &d.ru, &d.kk).to_owned()}</li> }).collect_view();
+    let documents = p
+        .required_documents
+        .iter()
+        .map(|d| view! { <li>{pick(lang, &d.ru, &d.kk).to_owned()}</li> })
+        .collect_view();
     let place = |code: &crate::domain::location::KatoCode| {
-        p.places.get(code.as_str()).map_or_else(|| code.to_string(), |pl| pick(lang, &pl.name_ru, pl.name_kk.as_deref().unwrap_or("")).to_owned())
+        p.places.get(code.as_str()).map_or_else(
+            || code.to_string(),
+            |pl| pick(lang, &pl.name_ru, pl.name_kk.as_deref().unwrap_or("")).to_owned(),
+        )
     };
-    let criteria: Vec<String> = p.criteria.iter().map(|c| c.describe(lang, &place, &p.mci, p.year())).collect();
+    let criteria: Vec<String> = p
+        .criteria
+        .iter()
+        .map(|c| c.describe(lang, &place, &p.mci, p.year()))
+        .collect();
     let criteria_view = if criteria.is_empty() {
         view! { <p>{t(lang, Msg::ProgramNoCriteria)}</p> }.into_any()
     } else {
-        let items = criteria.into_iter().map(|c| view! { <li>{c}</li> }).collect_view();
+        let items = criteria
+            .into_iter()
+            .map(|c| view! { <li>{c}</li> })
+            .collect_view();
         view! { <ul class="criteria">{items}</ul> }.into_any()
     };
     let where_ = if p.locations.is_empty() {
         t(lang, Msg::FactNationwide).to_owned()
     } else {
-        p.locations.iter().map(|l| pick(lang, &l.name_ru, l.name_kk.as_deref().unwrap_or("")).to_owned()).collect::<Vec<_>>().join(", ")
+        p.locations
+            .iter()
+            .map(|l| pick(lang, &l.name_ru, l.name_kk.as_deref().unwrap_or("")).to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let sectors = if p.sectors.is_empty() {
         t(lang, Msg::ProgramAnySector).to_owned()
     } else {
-        p.sectors.iter().map(|s| s.label(lang)).collect::<Vec<_>>().join(", ")
+        p.sectors
+            .iter()
+            .map(|s| s.label(lang))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    let groups = (!p.target_groups.is_empty()).then(|| p.target_groups.iter().map(|g| g.label(lang)).collect::<Vec<_>>().join(", "));
+    let groups = (!p.target_groups.is_empty()).then(|| {
+        p.target_groups
+            .iter()
+            .map(|g| g.label(lang))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
     let intake = {
         let mut parts = Vec::new();
         if let Some(opens) = p.intake_opens {
-            parts.push(tf(lang, Msg::FactIntakeOpens, &[("date", &format_date(lang, opens))]));
+            parts.push(tf(
+                lang,
+                Msg::FactIntakeOpens,
+                &[("date", &format_date(lang, opens))],
+            ));
         }
         parts.push(facts::deadline(lang, p.deadline));
         parts.join(", ")
     };
     let collateral_note = match lang {
-        Lang::Kk => p.collateral_note_kk.clone().or(p.collateral_note_ru.clone()),
+        Lang::Kk => p
+            .collateral_note_kk
+            .clone()
+            .or(p.collateral_note_ru.clone()),
         _ => p.collateral_note_ru.clone(),
     };
     let uncertain_note = match lang {
@@ -156,10 +215,20 @@ fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
             </div>
         }
     };
-    let rate_row = facts::rate(lang, p.rate_min_bps, p.rate_max_bps).map(|r| row(Msg::ProgramRate, r, "rate_bps"));
-    let fee_row = p.fee_bps.map(|f| row(Msg::ProgramFee, format_bps(lang, f), "fee_bps"));
-    let term_row = facts::term(lang, p.term_months_max).map(|v| row(Msg::ProgramTerm, v, "term_months_max"));
-    let grace_row = p.grace_months_max.map(|g| row(Msg::ProgramGrace, tn(lang, Msg::FactGrace, u64::try_from(g).unwrap_or(0)), "grace_months_max"));
+    let rate_row = facts::rate(lang, p.rate_min_bps, p.rate_max_bps)
+        .map(|r| row(Msg::ProgramRate, r, "rate_bps"));
+    let fee_row = p
+        .fee_bps
+        .map(|f| row(Msg::ProgramFee, format_bps(lang, f), "fee_bps"));
+    let term_row =
+        facts::term(lang, p.term_months_max).map(|v| row(Msg::ProgramTerm, v, "term_months_max"));
+    let grace_row = p.grace_months_max.map(|g| {
+        row(
+            Msg::ProgramGrace,
+            tn(lang, Msg::FactGrace, u64::try_from(g).unwrap_or(0)),
+            "grace_months_max",
+        )
+    });
     let collateral_text = match &collateral_note {
         Some(note) => format!("{}. {note}", p.collateral.label(lang)),
         None => p.collateral.label(lang).to_owned(),

@@ -47,27 +47,45 @@ impl Config {
     /// Reads the configuration through `get`, so tests can supply variables without touching
     /// the process environment.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let var = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = var("DATABASE_URL").unwrap_or_else(|| default_sqlite_url(&data_dir));
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(ConfigError { name: "DATABASE_URL", reason: "must start with sqlite: or postgres://".into() });
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError {
+                name: "DATABASE_URL",
+                reason: "must start with sqlite: or postgres://".into(),
+            });
         }
         let site_addr = var("LEPTOS_SITE_ADDR")
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
-            .map_err(|e| ConfigError { name: "LEPTOS_SITE_ADDR", reason: format!("{e}") })?;
+            .map_err(|e| ConfigError {
+                name: "LEPTOS_SITE_ADDR",
+                reason: format!("{e}"),
+            })?;
         let demo_data = match var("DEMO_DATA").as_deref() {
             None | Some("1" | "true" | "yes") => true,
             Some("0" | "false" | "no") => false,
             Some(other) => {
-                return Err(ConfigError { name: "DEMO_DATA", reason: format!("expected true or false, got {other:?}") });
+                return Err(ConfigError {
+                    name: "DEMO_DATA",
+                    reason: format!("expected true or false, got {other:?}"),
+                });
             }
         };
         let today = var("APP_TODAY")
             .map(|v| {
-                NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-                    .map_err(|e| ConfigError { name: "APP_TODAY", reason: format!("{e}; expected YYYY-MM-DD") })
+                NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|e| ConfigError {
+                    name: "APP_TODAY",
+                    reason: format!("{e}; expected YYYY-MM-DD"),
+                })
             })
             .transpose()?;
         Ok(Config {
@@ -105,7 +123,8 @@ impl Config {
 
     /// Today in Kazakhstan (UTC+5 everywhere since 1 March 2024), unless `APP_TODAY` is set.
     pub fn today(&self) -> NaiveDate {
-        self.today.unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive())
+        self.today
+            .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive())
     }
 }
 
@@ -118,7 +137,11 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()))
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
     }
 
     #[test]
@@ -149,7 +172,10 @@ mod tests {
         let c = config(&[("DATA_DIR", "/srv/auyl")]).expect("valid");
         assert_eq!(c.database_url, "sqlite:///srv/auyl/auyl.db?mode=rwc");
         let c = config(&[("APP_TODAY", "2027-01-15"), ("DEMO_DATA", "false")]).expect("valid");
-        assert_eq!(c.today(), NaiveDate::from_ymd_opt(2027, 1, 15).expect("date"));
+        assert_eq!(
+            c.today(),
+            NaiveDate::from_ymd_opt(2027, 1, 15).expect("date")
+        );
         assert!(!c.demo_data);
     }
 }

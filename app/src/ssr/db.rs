@@ -9,7 +9,10 @@ pub mod locations;
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr, Statement};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+    Statement,
+};
 
 /// Connects to `url` with the settings this app relies on.
 ///
@@ -19,7 +22,10 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, Databa
 /// concurrent readers) and exactly one for `:memory:`, where each connection is its own database.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url);
-    options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
         let memory = url.contains(":memory:") || url.contains("mode=memory");
         options.max_connections(if memory { 1 } else { 4 });
@@ -43,7 +49,12 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// A trivial round trip, for health checks.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), "SELECT 1")).await.map(|_| ())
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT 1",
+    ))
+    .await
+    .map(|_| ())
 }
 
 /// The backend's name, for health output.
@@ -71,25 +82,44 @@ pub async fn create_test_database(admin_url: &str) -> Result<String, DbErr> {
         .unwrap_or_default();
     for row in stale {
         if let Ok(name) = row.try_get::<String>("", "datname") {
-            let _ = admin.execute_raw(Statement::from_string(backend, format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))).await;
+            let _ = admin
+                .execute_raw(Statement::from_string(
+                    backend,
+                    format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                ))
+                .await;
         }
     }
     let name = format!("test_{}", uuid::Uuid::new_v4().simple());
-    admin.execute_raw(Statement::from_string(backend, format!("CREATE DATABASE \"{name}\""))).await?;
+    admin
+        .execute_raw(Statement::from_string(
+            backend,
+            format!("CREATE DATABASE \"{name}\""),
+        ))
+        .await?;
     admin.close().await?;
-    let base = admin_url.rsplit_once('/').map_or(admin_url, |(base, _)| base);
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url, |(base, _)| base);
     Ok(format!("{base}/{name}"))
 }
 
 /// Drops a database made by [`create_test_database`].
 pub async fn drop_test_database(admin_url: &str, url: &str) -> Result<(), DbErr> {
-    let Some((_, name)) = url.rsplit_once('/') else { return Ok(()) };
+    let Some((_, name)) = url.rsplit_once('/') else {
+        return Ok(());
+    };
     if !name.starts_with("test_") {
-        return Err(DbErr::Custom(format!("refusing to drop {name}: not a test database")));
+        return Err(DbErr::Custom(format!(
+            "refusing to drop {name}: not a test database"
+        )));
     }
     let admin = Database::connect(admin_url).await?;
     admin
-        .execute_raw(Statement::from_string(admin.get_database_backend(), format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+        .execute_raw(Statement::from_string(
+            admin.get_database_backend(),
+            format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+        ))
         .await?;
     admin.close().await
 }

@@ -22,7 +22,11 @@ pub trait SearchIndex: Send + Sync {
     async fn delete(&self, ids: &[i64]) -> Result<(), SearchError>;
 
     /// Runs a search. Only programmes still taking applications on `open_on` are returned.
-    async fn search(&self, query: &SearchQuery, open_on: NaiveDate) -> Result<SearchResults, SearchError>;
+    async fn search(
+        &self,
+        query: &SearchQuery,
+        open_on: NaiveDate,
+    ) -> Result<SearchResults, SearchError>;
 
     /// Waits until every write made so far is visible to searches.
     async fn flush(&self) -> Result<(), SearchError>;
@@ -32,7 +36,11 @@ pub trait SearchIndex: Send + Sync {
 
     /// Replaces the whole index with `docs` atomically: searches keep being answered from the
     /// old contents until the new ones are complete. `progress` is told how many are done.
-    async fn rebuild(&self, docs: Vec<SearchDoc>, progress: &(dyn Fn(u64) + Send + Sync)) -> Result<(), SearchError>;
+    async fn rebuild(
+        &self,
+        docs: Vec<SearchDoc>,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<(), SearchError>;
 }
 
 /// A search engine failure. Details are for the log; users see `AppError::Unavailable`.

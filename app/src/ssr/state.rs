@@ -26,5 +26,7 @@ pub struct AppState {
 /// The state, from the Leptos context of the current request. Missing state is a wiring bug,
 /// reported as an internal error rather than a panic.
 pub fn state() -> Result<AppState, ServiceError> {
-    leptos::prelude::use_context::<AppState>().ok_or(ServiceError::Wiring("AppState is not in the Leptos context"))
+    leptos::prelude::use_context::<AppState>().ok_or(ServiceError::Wiring(
+        "AppState is not in the Leptos context",
+    ))
 }

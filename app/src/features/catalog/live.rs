@@ -13,7 +13,9 @@ use crate::components::results::ResultsView;
 use crate::domain::catalog::{ProgramKind, Sector};
 use crate::domain::i18n::{Lang, Msg, t, tn};
 use crate::domain::location::REGIONS;
-use crate::domain::search::{DEFAULT_PER_PAGE, Facets, MAX_QUERY_CHARS, SearchQuery, SearchResults, SortOrder};
+use crate::domain::search::{
+    DEFAULT_PER_PAGE, Facets, MAX_QUERY_CHARS, SearchQuery, SearchResults, SortOrder,
+};
 
 /// How long typing must pause before a search is sent: short enough to feel live, long enough
 /// not to send a request per keystroke on a slow link.
@@ -37,12 +39,33 @@ fn with_count(label: &str, count: Option<u64>) -> String {
 /// The search form with live results. `children` are the server-rendered results, shown until
 /// the first live search replaces them.
 #[island]
-pub fn LiveSearch(lang: Lang, query: SearchQuery, facets: Facets, children: Children) -> impl IntoView {
+pub fn LiveSearch(
+    lang: Lang,
+    query: SearchQuery,
+    facets: Facets,
+    children: Children,
+) -> impl IntoView {
     let server_results = children();
     let text = RwSignal::new(query.text.clone());
-    let kind = RwSignal::new(query.kind.map(|k| k.as_str().to_owned()).unwrap_or_default());
-    let sector = RwSignal::new(query.sector.map(|s| s.as_str().to_owned()).unwrap_or_default());
-    let region = RwSignal::new(query.region.as_ref().map(ToString::to_string).unwrap_or_default());
+    let kind = RwSignal::new(
+        query
+            .kind
+            .map(|k| k.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let sector = RwSignal::new(
+        query
+            .sector
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let region = RwSignal::new(
+        query
+            .region
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    );
     let sort = RwSignal::new(query.sort.as_str().to_owned());
     let per_page = query.per_page;
     let facets = RwSignal::new(facets);
@@ -98,7 +121,8 @@ pub fn LiveSearch(lang: Lang, query: SearchQuery, facets: Facets, children: Chil
         .iter()
         .map(|k| {
             let code = k.as_str();
-            let label = move || with_count(k.label(lang), facets.with(|f| f.kind.get(code).copied()));
+            let label =
+                move || with_count(k.label(lang), facets.with(|f| f.kind.get(code).copied()));
             view! { <option value=code selected=move || kind.get() == code>{label}</option> }
         })
         .collect_view();
@@ -106,7 +130,8 @@ pub fn LiveSearch(lang: Lang, query: SearchQuery, facets: Facets, children: Chil
         .iter()
         .map(|s| {
             let code = s.as_str();
-            let label = move || with_count(s.label(lang), facets.with(|f| f.sector.get(code).copied()));
+            let label =
+                move || with_count(s.label(lang), facets.with(|f| f.sector.get(code).copied()));
             view! { <option value=code selected=move || sector.get() == code>{label}</option> }
         })
         .collect_view();
@@ -114,7 +139,8 @@ pub fn LiveSearch(lang: Lang, query: SearchQuery, facets: Facets, children: Chil
         .iter()
         .map(|r| {
             let code = r.code;
-            let label = move || with_count(r.name(lang), facets.with(|f| f.region.get(code).copied()));
+            let label =
+                move || with_count(r.name(lang), facets.with(|f| f.region.get(code).copied()));
             view! { <option value=code selected=move || region.get() == code>{label}</option> }
         })
         .collect_view();
@@ -126,11 +152,17 @@ pub fn LiveSearch(lang: Lang, query: SearchQuery, facets: Facets, children: Chil
         })
         .collect_view();
 
-    let status_text = move || match status.get() {
-        Status::Idle => String::new(),
-        Status::Searching => t(lang, Msg::ResultsSearching).to_owned(),
-        Status::Done(n) => tn(lang, Msg::ResultsCount, n),
-        Status::Failed => t(lang, Msg::ResultsLiveFailed).to_owned(),
+    // Screen readers hear the new count; sighted users see it in the results heading already.
+    let status_view = move || match status.get() {
+        Status::Idle => None,
+        Status::Searching => {
+            Some(view! { <span>{t(lang, Msg::ResultsSearching)}</span> }.into_any())
+        }
+        Status::Done(n) => Some(
+            view! { <span class="visually-hidden">{tn(lang, Msg::ResultsCount, n)}</span> }
+                .into_any(),
+        ),
+        Status::Failed => Some(view! { <span>{t(lang, Msg::ResultsLiveFailed)}</span> }.into_any()),
     };
 
     view! {
@@ -198,7 +230,7 @@ pub fn LiveSearch(lang: Lang, query: SearchQuery, facets: Facets, children: Chil
                     <a class="filters-reset" href="/programs">{t(lang, Msg::FilterReset)}</a>
                 </fieldset>
             </form>
-            <p class="live-status" role="status" aria-live="polite">{status_text}</p>
+            <p class="live-status" role="status" aria-live="polite">{status_view}</p>
             <div class="server-results" hidden=move || live.with(Option::is_some)>{server_results}</div>
             {move || live.get().map(|(query, results)| view! { <ResultsView lang query results /> })}
         </div>

@@ -15,17 +15,30 @@ use crate::domain::catalog::{Collateral, OrganisationKind, ProgramKind, ProgramS
 use crate::domain::i18n::Lang;
 use crate::domain::location::KatoCode;
 use crate::domain::money::{AmountUnit, Limit, MciRate, MciTable, Tiyn};
-use crate::domain::program::{LimitView, OrganisationInput, OrganisationView, ProgramInput, ProgramView, VariantOf, stored_amount};
+use crate::domain::program::{
+    LimitView, OrganisationInput, OrganisationView, ProgramInput, ProgramView, VariantOf,
+    stored_amount,
+};
 use crate::domain::search::SearchDoc;
 
 /// The MCI values on record.
 pub async fn mci_table(db: &impl ConnectionTrait) -> Result<MciTable, DbErr> {
     let rows = mci_rates::Entity::find().all(db).await?;
-    Ok(MciTable::new(rows.into_iter().map(|r| MciRate { year: r.year, tiyn: Tiyn(r.tiyn) }).collect()))
+    Ok(MciTable::new(
+        rows.into_iter()
+            .map(|r| MciRate {
+                year: r.year,
+                tiyn: Tiyn(r.tiyn),
+            })
+            .collect(),
+    ))
 }
 
 /// Records MCI values, replacing the value of a year already on record.
-pub async fn upsert_mci(db: &impl ConnectionTrait, rates: &[(MciRate, String)]) -> Result<(), DbErr> {
+pub async fn upsert_mci(
+    db: &impl ConnectionTrait,
+    rates: &[(MciRate, String)],
+) -> Result<(), DbErr> {
     let now = Utc::now().fixed_offset();
     for (rate, source) in rates {
         let row = mci_rates::ActiveModel {
@@ -38,7 +51,11 @@ pub async fn upsert_mci(db: &impl ConnectionTrait, rates: &[(MciRate, String)]) 
         mci_rates::Entity::insert(row)
             .on_conflict(
                 OnConflict::column(mci_rates::Column::Year)
-                    .update_columns([mci_rates::Column::Tiyn, mci_rates::Column::Source, mci_rates::Column::UpdatedAt])
+                    .update_columns([
+                        mci_rates::Column::Tiyn,
+                        mci_rates::Column::Source,
+                        mci_rates::Column::UpdatedAt,
+                    ])
                     .to_owned(),
             )
             .exec_without_returning(db)
@@ -54,16 +71,29 @@ pub async fn count_programs(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 
 /// Ids of all operators, by slug.
 pub async fn organisation_ids(db: &impl ConnectionTrait) -> Result<HashMap<String, i32>, DbErr> {
-    Ok(organisations::Entity::find().all(db).await?.into_iter().map(|o| (o.slug, o.id)).collect())
+    Ok(organisations::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.slug, o.id))
+        .collect())
 }
 
 /// Slugs of all programmes.
 pub async fn program_slugs(db: &impl ConnectionTrait) -> Result<BTreeSet<String>, DbErr> {
-    Ok(programs::Entity::find().all(db).await?.into_iter().map(|p| p.slug).collect())
+    Ok(programs::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.slug)
+        .collect())
 }
 
 /// Inserts an operator and returns its id.
-pub async fn insert_organisation(db: &impl ConnectionTrait, o: &OrganisationInput) -> Result<i32, DbErr> {
+pub async fn insert_organisation(
+    db: &impl ConnectionTrait,
+    o: &OrganisationInput,
+) -> Result<i32, DbErr> {
     let now = Utc::now().fixed_offset();
     let row = organisations::ActiveModel {
         id: NotSet,
@@ -75,7 +105,10 @@ pub async fn insert_organisation(db: &impl ConnectionTrait, o: &OrganisationInpu
         created_at: Set(now),
         updated_at: Set(now),
     };
-    Ok(organisations::Entity::insert(row).exec(db).await?.last_insert_id)
+    Ok(organisations::Entity::insert(row)
+        .exec(db)
+        .await?
+        .last_insert_id)
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, DbErr> {
@@ -83,7 +116,11 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, DbErr> {
 }
 
 /// Inserts a validated programme of operator `organisation_id`, with where it applies.
-pub async fn insert_program(db: &impl ConnectionTrait, p: &ProgramInput, organisation_id: i32) -> Result<i32, DbErr> {
+pub async fn insert_program(
+    db: &impl ConnectionTrait,
+    p: &ProgramInput,
+    organisation_id: i32,
+) -> Result<i32, DbErr> {
     let now = Utc::now().fixed_offset();
     let amount = |v: Option<i64>| v.and_then(|v| stored_amount(p.amount.unit, v));
     let row = programs::ActiveModel {
@@ -141,28 +178,47 @@ pub async fn insert_program(db: &impl ConnectionTrait, p: &ProgramInput, organis
         })
         .collect();
     if !places.is_empty() {
-        program_locations::Entity::insert_many(places).exec_without_returning(db).await?;
+        program_locations::Entity::insert_many(places)
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(id)
 }
 
 fn decode<T: DeserializeOwned>(slug: &str, column: &str, text: &str) -> Result<T, DbErr> {
-    serde_json::from_str(text).map_err(|e| DbErr::Custom(format!("programs.{column} of {slug}: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| DbErr::Custom(format!("programs.{column} of {slug}: {e}")))
 }
 
-fn code<T>(slug: &str, column: &str, value: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, DbErr> {
-    parse(value).ok_or_else(|| DbErr::Custom(format!("programs.{column} of {slug}: unknown code {value:?}")))
+fn code<T>(
+    slug: &str,
+    column: &str,
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, DbErr> {
+    parse(value).ok_or_else(|| {
+        DbErr::Custom(format!(
+            "programs.{column} of {slug}: unknown code {value:?}"
+        ))
+    })
 }
 
 /// Location codes of every programme, by programme id.
-async fn locations_by_program(db: &impl ConnectionTrait, ids: Option<&[i32]>) -> Result<HashMap<i32, Vec<String>>, DbErr> {
-    let mut find = program_locations::Entity::find().order_by_asc(program_locations::Column::LocationCode);
+async fn locations_by_program(
+    db: &impl ConnectionTrait,
+    ids: Option<&[i32]>,
+) -> Result<HashMap<i32, Vec<String>>, DbErr> {
+    let mut find =
+        program_locations::Entity::find().order_by_asc(program_locations::Column::LocationCode);
     if let Some(ids) = ids {
         find = find.filter(program_locations::Column::ProgramId.is_in(ids.iter().copied()));
     }
     let mut by_program: HashMap<i32, Vec<String>> = HashMap::new();
     for row in find.all(db).await? {
-        by_program.entry(row.program_id).or_default().push(row.location_code);
+        by_program
+            .entry(row.program_id)
+            .or_default()
+            .push(row.location_code);
     }
     Ok(by_program)
 }
@@ -174,30 +230,55 @@ fn unix(t: DateTime<FixedOffset>) -> i64 {
 
 /// The search documents of every open programme (or only of `ids`), with amounts in tenge of
 /// `year`. Closed programmes are not searchable; their pages stay reachable by link.
-pub async fn search_docs(db: &impl ConnectionTrait, mci: &MciTable, year: i32, ids: Option<&[i32]>) -> Result<Vec<SearchDoc>, DbErr> {
-    let mut find = programs::Entity::find().filter(programs::Column::Status.eq(ProgramStatus::Open.as_str())).order_by_asc(programs::Column::Id);
+pub async fn search_docs(
+    db: &impl ConnectionTrait,
+    mci: &MciTable,
+    year: i32,
+    ids: Option<&[i32]>,
+) -> Result<Vec<SearchDoc>, DbErr> {
+    let mut find = programs::Entity::find()
+        .filter(programs::Column::Status.eq(ProgramStatus::Open.as_str()))
+        .order_by_asc(programs::Column::Id);
     if let Some(ids) = ids {
         find = find.filter(programs::Column::Id.is_in(ids.iter().copied()));
     }
     let rows = find.all(db).await?;
-    let orgs: HashMap<i32, organisations::Model> = organisations::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o)).collect();
+    let orgs: HashMap<i32, organisations::Model> = organisations::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let mut places = locations_by_program(db, Some(&ids)).await?;
     rows.into_iter()
         .map(|p| {
-            let org = orgs.get(&p.organisation_id).ok_or_else(|| DbErr::RecordNotFound(format!("organisation {}", p.organisation_id)))?;
+            let org = orgs.get(&p.organisation_id).ok_or_else(|| {
+                DbErr::RecordNotFound(format!("organisation {}", p.organisation_id))
+            })?;
             let codes = places.remove(&p.id).unwrap_or_default();
             search_doc(p, org, &codes, mci, year)
         })
         .collect()
 }
 
-fn search_doc(p: programs::Model, org: &organisations::Model, codes: &[String], mci: &MciTable, year: i32) -> Result<SearchDoc, DbErr> {
+fn search_doc(
+    p: programs::Model,
+    org: &organisations::Model,
+    codes: &[String],
+    mci: &MciTable,
+    year: i32,
+) -> Result<SearchDoc, DbErr> {
     let kind = code(&p.slug, "kind", &p.kind, ProgramKind::parse)?;
     let unit = code(&p.slug, "amount_unit", &p.amount_unit, AmountUnit::parse)?;
     let sectors: Vec<crate::domain::catalog::Sector> = decode(&p.slug, "sectors", &p.sectors)?;
-    let groups: Vec<crate::domain::catalog::TargetGroup> = decode(&p.slug, "target_groups", &p.target_groups)?;
-    let regions: BTreeSet<KatoCode> = codes.iter().filter_map(|c| KatoCode::parse(c).ok()).map(|c| c.region()).collect();
+    let groups: Vec<crate::domain::catalog::TargetGroup> =
+        decode(&p.slug, "target_groups", &p.target_groups)?;
+    let regions: BTreeSet<KatoCode> = codes
+        .iter()
+        .filter_map(|c| KatoCode::parse(c).ok())
+        .map(|c| c.region())
+        .collect();
     // Labels in both languages make "грант" or "мал шаруашылығы" find programmes whose texts
     // only imply them.
     let mut labels = Vec::new();
@@ -206,8 +287,16 @@ fn search_doc(p: programs::Model, org: &organisations::Model, codes: &[String], 
         labels.extend(sectors.iter().map(|s| s.label(lang)));
         labels.extend(groups.iter().map(|g| g.label(lang)));
     }
-    let body = format!("{}\n{}\n{}", p.description_ru, p.description_kk, labels.join(" "));
-    let amount_max_kzt = p.amount_max.and_then(|v| Limit::from_stored(unit, v).in_tiyn(mci, year)).map(|c| c.tiyn.whole_tenge());
+    let body = format!(
+        "{}\n{}\n{}",
+        p.description_ru,
+        p.description_kk,
+        labels.join(" ")
+    );
+    let amount_max_kzt = p
+        .amount_max
+        .and_then(|v| Limit::from_stored(unit, v).in_tiyn(mci, year))
+        .map(|c| c.tiyn.whole_tenge());
     Ok(SearchDoc {
         id: i64::from(p.id),
         slug: p.slug,
@@ -231,7 +320,12 @@ fn search_doc(p: programs::Model, org: &organisations::Model, codes: &[String], 
 
 /// Everything the page of programme `slug` shows, as of `today`; `None` if there is
 /// no such programme.
-pub async fn program_view(db: &impl ConnectionTrait, slug: &str, mci: MciTable, today: NaiveDate) -> Result<Option<ProgramView>, DbErr> {
+pub async fn program_view(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    mci: MciTable,
+    today: NaiveDate,
+) -> Result<Option<ProgramView>, DbErr> {
     let year = today.year();
     let Some((p, org)) = programs::Entity::find()
         .filter(programs::Column::Slug.eq(slug))
@@ -241,9 +335,14 @@ pub async fn program_view(db: &impl ConnectionTrait, slug: &str, mci: MciTable, 
     else {
         return Ok(None);
     };
-    let org = org.ok_or_else(|| DbErr::RecordNotFound(format!("organisation {}", p.organisation_id)))?;
-    let codes = locations_by_program(db, Some(&[p.id])).await?.remove(&p.id).unwrap_or_default();
-    let criteria: Vec<crate::domain::criteria::Criterion> = decode(&p.slug, "criteria", &p.criteria)?;
+    let org =
+        org.ok_or_else(|| DbErr::RecordNotFound(format!("organisation {}", p.organisation_id)))?;
+    let codes = locations_by_program(db, Some(&[p.id]))
+        .await?
+        .remove(&p.id)
+        .unwrap_or_default();
+    let criteria: Vec<crate::domain::criteria::Criterion> =
+        decode(&p.slug, "criteria", &p.criteria)?;
     let mut mentioned: BTreeSet<String> = codes.iter().cloned().collect();
     for c in &criteria {
         if let crate::domain::criteria::Criterion::LocationWithin { codes } = c {
@@ -252,20 +351,33 @@ pub async fn program_view(db: &impl ConnectionTrait, slug: &str, mci: MciTable, 
     }
     let places = super::locations::places(db, &mentioned.into_iter().collect::<Vec<_>>()).await?;
     let variant_of = match &p.variant_of {
-        Some(slug) => programs::Entity::find().filter(programs::Column::Slug.eq(slug.as_str())).one(db).await?.map(|v| VariantOf {
-            slug: v.slug,
-            title_ru: v.title_ru,
-            title_kk: v.title_kk,
-        }),
+        Some(slug) => programs::Entity::find()
+            .filter(programs::Column::Slug.eq(slug.as_str()))
+            .one(db)
+            .await?
+            .map(|v| VariantOf {
+                slug: v.slug,
+                title_ru: v.title_ru,
+                title_kk: v.title_kk,
+            }),
         None => None,
     };
     let unit = code(&p.slug, "amount_unit", &p.amount_unit, AmountUnit::parse)?;
-    let limit = |v: Option<i64>| v.map(|v| {
-        let limit = Limit::from_stored(unit, v);
-        LimitView { limit, converted: limit.in_tiyn(&mci, year) }
-    });
-    let org_kind = OrganisationKind::parse(&org.kind)
-        .ok_or_else(|| DbErr::Custom(format!("organisations.kind of {}: unknown code {:?}", org.slug, org.kind)))?;
+    let limit = |v: Option<i64>| {
+        v.map(|v| {
+            let limit = Limit::from_stored(unit, v);
+            LimitView {
+                limit,
+                converted: limit.in_tiyn(&mci, year),
+            }
+        })
+    };
+    let org_kind = OrganisationKind::parse(&org.kind).ok_or_else(|| {
+        DbErr::Custom(format!(
+            "organisations.kind of {}: unknown code {:?}",
+            org.slug, org.kind
+        ))
+    })?;
     Ok(Some(ProgramView {
         id: i64::from(p.id),
         kind: code(&p.slug, "kind", &p.kind, ProgramKind::parse)?,
@@ -278,9 +390,18 @@ pub async fn program_view(db: &impl ConnectionTrait, slug: &str, mci: MciTable, 
         criteria,
         amount_min: limit(p.amount_min),
         amount_max: limit(p.amount_max),
-        locations: codes.iter().filter_map(|c| places.get(c).cloned()).collect(),
+        locations: codes
+            .iter()
+            .filter_map(|c| places.get(c).cloned())
+            .collect(),
         places,
-        organisation: OrganisationView { slug: org.slug, kind: org_kind, name_ru: org.name_ru, name_kk: org.name_kk, website: org.website },
+        organisation: OrganisationView {
+            slug: org.slug,
+            kind: org_kind,
+            name_ru: org.name_ru,
+            name_kk: org.name_kk,
+            website: org.website,
+        },
         variant_of,
         mci,
         today,

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 use super::entities::locations;
 use crate::domain::location::{self, KatoCode, KatoRow, Level};
@@ -29,7 +31,9 @@ pub async fn insert_all(db: &impl ConnectionTrait, rows: &[KatoRow]) -> Result<u
                 name_ru: Set(r.name.clone()),
                 // The published classifier is Russian only; the top-level units' Kazakh names
                 // are known to the domain.
-                name_kk: Set((level == Level::Region).then(|| location::region(r.code.as_str()).map(|g| g.kk.to_owned())).flatten()),
+                name_kk: Set((level == Level::Region)
+                    .then(|| location::region(r.code.as_str()).map(|g| g.kk.to_owned()))
+                    .flatten()),
                 created_at: Set(now),
                 updated_at: Set(now),
             }
@@ -37,7 +41,9 @@ pub async fn insert_all(db: &impl ConnectionTrait, rows: &[KatoRow]) -> Result<u
         .collect();
     // 7 columns × 1,000 rows stays far below SQLite's and PostgreSQL's bind-parameter limits.
     for chunk in models.chunks(1000) {
-        locations::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+        locations::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(models.len() as u64)
 }
@@ -47,21 +53,37 @@ pub async fn existing(db: &impl ConnectionTrait, codes: &[String]) -> Result<Vec
     if codes.is_empty() {
         return Ok(Vec::new());
     }
-    let found = locations::Entity::find().filter(locations::Column::Code.is_in(codes.iter().cloned())).all(db).await?;
+    let found = locations::Entity::find()
+        .filter(locations::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await?;
     Ok(found.into_iter().map(|l| l.code).collect())
 }
 
 /// Names of the given places, by code; unknown codes are left out.
-pub async fn places(db: &impl ConnectionTrait, codes: &[String]) -> Result<BTreeMap<String, PlaceView>, DbErr> {
+pub async fn places(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<BTreeMap<String, PlaceView>, DbErr> {
     if codes.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let found = locations::Entity::find().filter(locations::Column::Code.is_in(codes.iter().cloned())).all(db).await?;
+    let found = locations::Entity::find()
+        .filter(locations::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await?;
     Ok(found
         .into_iter()
         .filter_map(|l| {
             let code = KatoCode::parse(&l.code).ok()?;
-            Some((l.code, PlaceView { code, name_ru: l.name_ru, name_kk: l.name_kk }))
+            Some((
+                l.code,
+                PlaceView {
+                    code,
+                    name_ru: l.name_ru,
+                    name_kk: l.name_kk,
+                },
+            ))
         })
         .collect())
 }

@@ -17,7 +17,10 @@ fn region(code: &str) -> Vec<KatoCode> {
     KatoCode::parse(code).into_iter().collect()
 }
 
-#[expect(clippy::too_many_arguments, reason = "a table of documents reads best as positional rows")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a table of documents reads best as positional rows"
+)]
 fn doc(
     id: i64,
     kind: ProgramKind,
@@ -56,17 +59,138 @@ pub fn corpus() -> Vec<SearchDoc> {
     use ProgramKind::*;
     use Sector::*;
     vec![
-        doc(1, Microcredit, "Ауыл аманаты: микрокредит на бизнес в селе", "Ауыл аманаты: ауылдағы бизнеске шағын несие", "Залог: сельский дом", &[], vec![], Some(10_812_500), Some(250), None),
-        doc(2, Loan, "Кең дала: весенне-полевые работы", "Кең дала: көктемгі егіс жұмыстары", "Финансирование горюче-смазочных материалов и семян", &[Crop], vec![], Some(300_000_000), Some(500), date(2027, 3, 1)),
-        doc(3, Grant, "Грант на пчеловодство в Жетісу", "Жетісудағы ара шаруашылығына грант", "Пасека, мёд", &[Beekeeping], region("330000000"), Some(1_730_000), None, date(2027, 6, 30)),
-        doc(4, Microcredit, "Микрокредит на покупку крупного рогатого скота", "Ірі қара мал сатып алуға шағын несие", "Животноводство: откорм", &[Livestock], region("610000000"), Some(20_000_000), Some(600), date(2027, 2, 15)),
-        doc(5, Guarantee, "Гарантирование кредитов фонда Даму", "Даму қорының кредиттерге кепілдігі", "Гарантия до 85 % кредита", &[], vec![], Some(3_500_000_000), None, None),
-        doc(6, RateSubsidy, "Субсидирование ставки вознаграждения", "Сыйақы мөлшерлемесін субсидиялау", "Предприниматель платит 7 % в селе", &[Trade, Services], vec![], Some(20_000_000), Some(700), date(2027, 12, 20)),
-        doc(7, Training, "Бастау Бизнес: основы предпринимательства", "Бастау Бизнес: кәсіпкерлік негіздері", "Курс, сертификат; также полезно тем, кто разводит пчеловодство как хобби", &[], vec![], None, None, date(2027, 4, 1)),
-        doc(8, Leasing, "Лизинг техники для животноводства", "Мал шаруашылығына техника лизингі", "Трактор, косилка; КРС", &[Livestock], region("610000000"), Some(34_600_000), Some(250), date(2027, 5, 10)),
-        doc(9, Grant, "Грант на бизнес-идею", "Бизнес-идеяға грант", "Для многодетных семей и кандасов", &[], region("390000000"), Some(1_730_000), None, date(2026, 12, 1)),
-        doc(10, Microcredit, "Микрозайм для сельского магазина", "Ауыл дүкеніне шағын несие", "Торговля продуктами", &[Trade], region("630000000"), Some(5_000_000), Some(1200), date(2027, 1, 31)),
-        doc(11, Loan, "Кредит на переработку молока", "Сүт өңдеуге несие", "Мини-цех, оборудование", &[AgriProcessing], region("390000000"), Some(50_000_000), Some(600), date(2026, 11, 1)),
+        doc(
+            1,
+            Microcredit,
+            "Ауыл аманаты: микрокредит на бизнес в селе",
+            "Ауыл аманаты: ауылдағы бизнеске шағын несие",
+            "Залог: сельский дом",
+            &[],
+            vec![],
+            Some(10_812_500),
+            Some(250),
+            None,
+        ),
+        doc(
+            2,
+            Loan,
+            "Кең дала: весенне-полевые работы",
+            "Кең дала: көктемгі егіс жұмыстары",
+            "Финансирование горюче-смазочных материалов и семян",
+            &[Crop],
+            vec![],
+            Some(300_000_000),
+            Some(500),
+            date(2027, 3, 1),
+        ),
+        doc(
+            3,
+            Grant,
+            "Грант на пчеловодство в Жетісу",
+            "Жетісудағы ара шаруашылығына грант",
+            "Пасека, мёд",
+            &[Beekeeping],
+            region("330000000"),
+            Some(1_730_000),
+            None,
+            date(2027, 6, 30),
+        ),
+        doc(
+            4,
+            Microcredit,
+            "Микрокредит на покупку крупного рогатого скота",
+            "Ірі қара мал сатып алуға шағын несие",
+            "Животноводство: откорм",
+            &[Livestock],
+            region("610000000"),
+            Some(20_000_000),
+            Some(600),
+            date(2027, 2, 15),
+        ),
+        doc(
+            5,
+            Guarantee,
+            "Гарантирование кредитов фонда Даму",
+            "Даму қорының кредиттерге кепілдігі",
+            "Гарантия до 85 % кредита",
+            &[],
+            vec![],
+            Some(3_500_000_000),
+            None,
+            None,
+        ),
+        doc(
+            6,
+            RateSubsidy,
+            "Субсидирование ставки вознаграждения",
+            "Сыйақы мөлшерлемесін субсидиялау",
+            "Предприниматель платит 7 % в селе",
+            &[Trade, Services],
+            vec![],
+            Some(20_000_000),
+            Some(700),
+            date(2027, 12, 20),
+        ),
+        doc(
+            7,
+            Training,
+            "Бастау Бизнес: основы предпринимательства",
+            "Бастау Бизнес: кәсіпкерлік негіздері",
+            "Курс, сертификат; также полезно тем, кто разводит пчеловодство как хобби",
+            &[],
+            vec![],
+            None,
+            None,
+            date(2027, 4, 1),
+        ),
+        doc(
+            8,
+            Leasing,
+            "Лизинг техники для животноводства",
+            "Мал шаруашылығына техника лизингі",
+            "Трактор, косилка; КРС",
+            &[Livestock],
+            region("610000000"),
+            Some(34_600_000),
+            Some(250),
+            date(2027, 5, 10),
+        ),
+        doc(
+            9,
+            Grant,
+            "Грант на бизнес-идею",
+            "Бизнес-идеяға грант",
+            "Для многодетных семей и кандасов",
+            &[],
+            region("390000000"),
+            Some(1_730_000),
+            None,
+            date(2026, 12, 1),
+        ),
+        doc(
+            10,
+            Microcredit,
+            "Микрозайм для сельского магазина",
+            "Ауыл дүкеніне шағын несие",
+            "Торговля продуктами",
+            &[Trade],
+            region("630000000"),
+            Some(5_000_000),
+            Some(1200),
+            date(2027, 1, 31),
+        ),
+        doc(
+            11,
+            Loan,
+            "Кредит на переработку молока",
+            "Сүт өңдеуге несие",
+            "Мини-цех, оборудование",
+            &[AgriProcessing],
+            region("390000000"),
+            Some(50_000_000),
+            Some(600),
+            date(2026, 11, 1),
+        ),
     ]
 }
 
@@ -135,11 +259,17 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
                 }
                 for id in *must_not {
                     if ids.contains(id) {
-                        fail(format!("{qs}: programme {id} must not be found, got {ids:?}"));
+                        fail(format!(
+                            "{qs}: programme {id} must not be found, got {ids:?}"
+                        ));
                     }
                 }
                 if r.total != r.hits.len() as u64 && r.hits.len() < q.per_page as usize {
-                    fail(format!("{qs}: total {} disagrees with {} hits on a partial page", r.total, r.hits.len()));
+                    fail(format!(
+                        "{qs}: total {} disagrees with {} hits on a partial page",
+                        r.total,
+                        r.hits.len()
+                    ));
                 }
             }
             Err(e) => fail(format!("{qs}: search failed: {e}")),
@@ -152,7 +282,9 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     {
         let ids: Vec<i64> = r.hits.iter().map(|h| h.id).collect();
         if ids.first() != Some(&3) || !ids.contains(&7) {
-            fail(format!("q=пчеловодство: expected 3 (title) before 7 (body), got {ids:?}"));
+            fail(format!(
+                "q=пчеловодство: expected 3 (title) before 7 (body), got {ids:?}"
+            ));
         }
     }
 
@@ -175,10 +307,16 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
             Ok(r) => {
                 let ids: Vec<i64> = r.hits.iter().map(|h| h.id).collect();
                 if ids != *expected {
-                    fail(format!("{qs}: expected {expected:?} in this order, got {ids:?}"));
+                    fail(format!(
+                        "{qs}: expected {expected:?} in this order, got {ids:?}"
+                    ));
                 }
                 if r.total != expected.len() as u64 {
-                    fail(format!("{qs}: expected total {}, got {}", expected.len(), r.total));
+                    fail(format!(
+                        "{qs}: expected total {}, got {}",
+                        expected.len(),
+                        r.total
+                    ));
                 }
             }
             Err(e) => fail(format!("{qs}: search failed: {e}")),
@@ -190,27 +328,49 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     {
         // kind facet: everything available in Turkestan (own + nationwide), any kind.
         let kinds = &r.facets.kind;
-        let expect = [("microcredit", 2), ("loan", 1), ("guarantee", 1), ("rate_subsidy", 1), ("training", 1), ("leasing", 1)];
+        let expect = [
+            ("microcredit", 2),
+            ("loan", 1),
+            ("guarantee", 1),
+            ("rate_subsidy", 1),
+            ("training", 1),
+            ("leasing", 1),
+        ];
         for (kind, n) in expect {
             if kinds.get(kind) != Some(&n) {
-                fail(format!("kind facet for {kind}: expected {n}, got {:?} in {kinds:?}", kinds.get(kind)));
+                fail(format!(
+                    "kind facet for {kind}: expected {n}, got {:?} in {kinds:?}",
+                    kinds.get(kind)
+                ));
             }
         }
         if kinds.contains_key("grant") {
-            fail(format!("kind facet: no grant is available in Turkestan, got {kinds:?}"));
+            fail(format!(
+                "kind facet: no grant is available in Turkestan, got {kinds:?}"
+            ));
         }
         // region facet: microcredits per region, nationwide ones counted in every region.
         let regions = &r.facets.region;
-        let expect = [("610000000", 2), ("630000000", 2), ("330000000", 1), ("710000000", 1)];
+        let expect = [
+            ("610000000", 2),
+            ("630000000", 2),
+            ("330000000", 1),
+            ("710000000", 1),
+        ];
         for (code, n) in expect {
             if regions.get(code) != Some(&n) {
-                fail(format!("region facet for {code}: expected {n}, got {:?} in {regions:?}", regions.get(code)));
+                fail(format!(
+                    "region facet for {code}: expected {n}, got {:?} in {regions:?}",
+                    regions.get(code)
+                ));
             }
         }
         // sector facet: microcredits in Turkestan; programme 1 is open to every sector.
         let sectors = &r.facets.sector;
         if sectors.get("livestock") != Some(&2) || sectors.get("crafts") != Some(&1) {
-            fail(format!("sector facet: expected livestock 2 and crafts 1, got {sectors:?}"));
+            fail(format!(
+                "sector facet: expected livestock 2 and crafts 1, got {sectors:?}"
+            ));
         }
     } else {
         fail("facet search failed".into());
@@ -219,11 +379,19 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     // Paging is stable and complete.
     let mut seen = Vec::new();
     for page in 1..=4 {
-        let Some(q) = query(&format!("per_page=3&page={page}&sort={}", SortOrder::Amount.as_str())) else { continue };
+        let Some(q) = query(&format!(
+            "per_page=3&page={page}&sort={}",
+            SortOrder::Amount.as_str()
+        )) else {
+            continue;
+        };
         match index.search(&q, open_on()).await {
             Ok(r) => {
                 if r.total != 10 {
-                    fail(format!("paging: total should be 10 (one expired), got {}", r.total));
+                    fail(format!(
+                        "paging: total should be 10 (one expired), got {}",
+                        r.total
+                    ));
                 }
                 seen.extend(r.hits.iter().map(|h| h.id));
             }
@@ -234,7 +402,9 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     sorted.sort_unstable();
     sorted.dedup();
     if sorted.len() != 10 || seen.len() != 10 {
-        fail(format!("paging: expected 10 distinct programmes over 4 pages, got {seen:?}"));
+        fail(format!(
+            "paging: expected 10 distinct programmes over 4 pages, got {seen:?}"
+        ));
     }
 
     // Writes: replace, then delete.
@@ -244,11 +414,35 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     let rewrite = async {
         index.upsert(&[changed]).await?;
         index.flush().await?;
-        let old = index.search(&SearchQuery { text: "кең дала".into(), ..SearchQuery::default() }, open_on()).await?;
-        let new = index.search(&SearchQuery { text: "редакция".into(), ..SearchQuery::default() }, open_on()).await?;
+        let old = index
+            .search(
+                &SearchQuery {
+                    text: "кең дала".into(),
+                    ..SearchQuery::default()
+                },
+                open_on(),
+            )
+            .await?;
+        let new = index
+            .search(
+                &SearchQuery {
+                    text: "редакция".into(),
+                    ..SearchQuery::default()
+                },
+                open_on(),
+            )
+            .await?;
         index.delete(&[2, 999]).await?;
         index.flush().await?;
-        let gone = index.search(&SearchQuery { text: "редакция".into(), ..SearchQuery::default() }, open_on()).await?;
+        let gone = index
+            .search(
+                &SearchQuery {
+                    text: "редакция".into(),
+                    ..SearchQuery::default()
+                },
+                open_on(),
+            )
+            .await?;
         Ok::<_, super::SearchError>((old, new, gone, index.count().await?))
     };
     match rewrite.await {
@@ -260,7 +454,11 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
                 fail("upsert: the new title does not match".into());
             }
             if gone.total != 0 || count != corpus().len() as u64 - 1 {
-                fail(format!("delete: expected programme 2 gone and {} left, got {} / {count}", corpus().len() - 1, gone.total));
+                fail(format!(
+                    "delete: expected programme 2 gone and {} left, got {} / {count}",
+                    corpus().len() - 1,
+                    gone.total
+                ));
             }
         }
         Err(e) => fail(format!("writes failed: {e}")),

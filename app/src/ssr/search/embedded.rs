@@ -18,13 +18,18 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema, TantivyDocument, TextFieldIndexing,
-    TextOptions, Value,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema, TantivyDocument,
+    TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, Term,
+};
 
 use super::{SearchError, SearchIndex};
 use crate::domain::search::{Facets, SearchDoc, SearchHit, SearchQuery, SearchResults, SortOrder};
@@ -81,15 +86,26 @@ struct Fields {
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let f = Fields {
         id: b.add_i64_field("id", INDEXED | STORED | FAST),
         // The result card as JSON, so a page of results needs no database round trip.
         hit: b.add_text_field("hit", STORED),
-        title: (b.add_text_field("title", text.clone()), b.add_text_field("title_stems", text.clone())),
-        summary: (b.add_text_field("summary", text.clone()), b.add_text_field("summary_stems", text.clone())),
-        body: (b.add_text_field("body", text.clone()), b.add_text_field("body_stems", text)),
+        title: (
+            b.add_text_field("title", text.clone()),
+            b.add_text_field("title_stems", text.clone()),
+        ),
+        summary: (
+            b.add_text_field("summary", text.clone()),
+            b.add_text_field("summary_stems", text.clone()),
+        ),
+        body: (
+            b.add_text_field("body", text.clone()),
+            b.add_text_field("body_stems", text),
+        ),
         kind: b.add_facet_field("kind", FacetOptions::default()),
         sector: b.add_facet_field("sector", FacetOptions::default()),
         region: b.add_facet_field("region", FacetOptions::default()),
@@ -113,39 +129,65 @@ fn days(date: NaiveDate) -> i64 {
 impl Generation {
     fn create(dir: &Path, name: &str) -> Result<Generation, SearchError> {
         let path = dir.join(name);
-        std::fs::create_dir_all(&path).map_err(|e| SearchError::Unavailable(format!("{}: {e}", path.display())))?;
+        std::fs::create_dir_all(&path)
+            .map_err(|e| SearchError::Unavailable(format!("{}: {e}", path.display())))?;
         let (schema, _) = schema();
         let index = Index::create_in_dir(&path, schema).map_err(engine_err)?;
         Generation::from_index(index, name)
     }
 
     fn open(dir: &Path, name: &str) -> Result<Generation, SearchError> {
-        let index = Index::open_in_dir(dir.join(name)).map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        let index =
+            Index::open_in_dir(dir.join(name)).map_err(|e| SearchError::Corrupt(e.to_string()))?;
         // A generation written by an older schema is as good as corrupt: rebuild it.
         if index.schema() != schema().0 {
-            return Err(SearchError::Corrupt(format!("{name}: schema differs from this version's")));
+            return Err(SearchError::Corrupt(format!(
+                "{name}: schema differs from this version's"
+            )));
         }
         Generation::from_index(index, name)
     }
 
     fn from_index(index: Index, name: &str) -> Result<Generation, SearchError> {
-        index.tokenizers().register(TOKENIZER, TextAnalyzer::from(WhitespaceTokenizer::default()));
+        index.tokenizers().register(
+            TOKENIZER,
+            TextAnalyzer::from(WhitespaceTokenizer::default()),
+        );
         let (_, f) = schema();
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(engine_err)?;
-        Ok(Generation { name: name.to_owned(), index, reader, writer: Mutex::new(None), f })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(engine_err)?;
+        Ok(Generation {
+            name: name.to_owned(),
+            index,
+            reader,
+            writer: Mutex::new(None),
+            f,
+        })
     }
 
     /// Runs `op` with the generation's writer, opening it on first use.
-    fn with_writer<T>(&self, op: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>) -> Result<T, SearchError> {
-        let mut slot = self.writer.lock().map_err(|_| SearchError::Engine("index writer poisoned".into()))?;
+    fn with_writer<T>(
+        &self,
+        op: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>,
+    ) -> Result<T, SearchError> {
+        let mut slot = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Engine("index writer poisoned".into()))?;
         if slot.is_none() {
             // One indexing thread: writes are small and rare, and the machine serves requests.
-            let writer = self.index.writer_with_num_threads(1, WRITER_HEAP_BYTES).map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => {
-                    SearchError::Unavailable(format!("index {} is locked by another process", self.name))
-                }
-                other => engine_err(other),
-            })?;
+            let writer =
+                self.index
+                    .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+                    .map_err(|e| match e {
+                        tantivy::TantivyError::LockFailure(..) => SearchError::Unavailable(
+                            format!("index {} is locked by another process", self.name),
+                        ),
+                        other => engine_err(other),
+                    })?;
             *slot = Some(writer);
         }
         match slot.as_mut() {
@@ -163,7 +205,10 @@ impl Generation {
         let texts = [
             (f.title, format!("{} {}", doc.title_ru, doc.title_kk)),
             (f.summary, format!("{} {}", doc.summary_ru, doc.summary_kk)),
-            (f.body, format!("{} {} {}", doc.operator_ru, doc.operator_kk, doc.body)),
+            (
+                f.body,
+                format!("{} {} {}", doc.operator_ru, doc.operator_kk, doc.body),
+            ),
         ];
         for ((words, stems), text) in texts {
             d.add_text(words, text::words(&text));
@@ -189,7 +234,10 @@ impl Generation {
         Ok(d)
     }
 
-    fn write(&self, op: impl FnOnce(&IndexWriter, &Fields) -> Result<(), SearchError>) -> Result<(), SearchError> {
+    fn write(
+        &self,
+        op: impl FnOnce(&IndexWriter, &Fields) -> Result<(), SearchError>,
+    ) -> Result<(), SearchError> {
         self.with_writer(|writer| {
             op(writer, &self.f)?;
             writer.commit().map_err(engine_err)?;
@@ -203,7 +251,8 @@ impl EmbeddedIndex {
     /// Opens the live generation under `root`, creating an empty index on first use. A
     /// generation that cannot be read gives [`SearchError::Corrupt`]; see [`EmbeddedIndex::recreate`].
     pub fn open(root: &Path) -> Result<EmbeddedIndex, SearchError> {
-        std::fs::create_dir_all(root).map_err(|e| SearchError::Unavailable(format!("{}: {e}", root.display())))?;
+        std::fs::create_dir_all(root)
+            .map_err(|e| SearchError::Unavailable(format!("{}: {e}", root.display())))?;
         let generation = match read_current(root) {
             Some(name) => Generation::open(root, &name)?,
             None => {
@@ -234,7 +283,8 @@ impl EmbeddedIndex {
     /// Starts over with a new, empty generation (after [`SearchError::Corrupt`]); the caller
     /// refills it from the database.
     pub fn recreate(root: &Path) -> Result<EmbeddedIndex, SearchError> {
-        std::fs::create_dir_all(root).map_err(|e| SearchError::Unavailable(format!("{}: {e}", root.display())))?;
+        std::fs::create_dir_all(root)
+            .map_err(|e| SearchError::Unavailable(format!("{}: {e}", root.display())))?;
         let g = Generation::create(root, &next_generation_name(root))?;
         write_current(root, &g.name)?;
         remove_stale_generations(root, &g.name);
@@ -250,7 +300,11 @@ impl EmbeddedIndex {
             }
             due
         });
-        let current = self.live.read().map_err(|_| SearchError::Engine("index lock poisoned".into()))?.clone();
+        let current = self
+            .live
+            .read()
+            .map_err(|_| SearchError::Engine("index lock poisoned".into()))?
+            .clone();
         if due.unwrap_or(false)
             && let Some(name) = read_current(&self.root)
             && name != current.name
@@ -286,7 +340,10 @@ impl SearchIndex for EmbeddedIndex {
     async fn upsert(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
         let docs = docs.to_vec();
         self.blocking(move |g| {
-            let prepared = docs.iter().map(|d| Ok((d.id, g.document(d)?))).collect::<Result<Vec<_>, SearchError>>()?;
+            let prepared = docs
+                .iter()
+                .map(|d| Ok((d.id, g.document(d)?)))
+                .collect::<Result<Vec<_>, SearchError>>()?;
             g.write(|w, f| {
                 for (id, doc) in prepared {
                     w.delete_term(Term::from_field_i64(f.id, id));
@@ -311,10 +368,16 @@ impl SearchIndex for EmbeddedIndex {
         .await
     }
 
-    async fn search(&self, query: &SearchQuery, open_on: NaiveDate) -> Result<SearchResults, SearchError> {
+    async fn search(
+        &self,
+        query: &SearchQuery,
+        open_on: NaiveDate,
+    ) -> Result<SearchResults, SearchError> {
         let query = query.clone();
         let started = Instant::now();
-        let mut results = self.blocking(move |g| run_search(&g, &query, open_on)).await?;
+        let mut results = self
+            .blocking(move |g| run_search(&g, &query, open_on))
+            .await?;
         results.took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(results)
     }
@@ -322,14 +385,19 @@ impl SearchIndex for EmbeddedIndex {
     async fn flush(&self) -> Result<(), SearchError> {
         // Every write commits and reloads the reader before returning, so a finished write is
         // already visible; reloading again covers a generation switched to by `live()`.
-        self.blocking(|g| g.reader.reload().map_err(engine_err)).await
+        self.blocking(|g| g.reader.reload().map_err(engine_err))
+            .await
     }
 
     async fn count(&self) -> Result<u64, SearchError> {
         self.blocking(|g| Ok(g.reader.searcher().num_docs())).await
     }
 
-    async fn rebuild(&self, docs: Vec<SearchDoc>, progress: &(dyn Fn(u64) + Send + Sync)) -> Result<(), SearchError> {
+    async fn rebuild(
+        &self,
+        docs: Vec<SearchDoc>,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<(), SearchError> {
         let root = self.root.clone();
         let name = next_generation_name(&root);
         let fresh = {
@@ -368,7 +436,10 @@ impl SearchIndex for EmbeddedIndex {
         // Publish: from here on every search, in this process and others, uses the new generation.
         write_current(&root, &name)?;
         let old = {
-            let mut live = self.live.write().map_err(|_| SearchError::Engine("index lock poisoned".into()))?;
+            let mut live = self
+                .live
+                .write()
+                .map_err(|_| SearchError::Engine("index lock poisoned".into()))?;
             std::mem::replace(&mut *live, fresh)
         };
         drop(old);
@@ -382,7 +453,10 @@ fn text_query(f: &Fields, parts: &[QueryPart]) -> Box<dyn Query> {
     if parts.is_empty() {
         return Box::new(AllQuery);
     }
-    let clauses = parts.iter().map(|p| (Occur::Must, part_query(f, p))).collect();
+    let clauses = parts
+        .iter()
+        .map(|p| (Occur::Must, part_query(f, p)))
+        .collect();
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -395,10 +469,16 @@ fn part_query(f: &Fields, part: &QueryPart) -> Box<dyn Query> {
             let q: Box<dyn Query> = match part {
                 QueryPart::Term(t) => term_query(field, t),
                 QueryPart::AnyOf(alternatives) => Box::new(BooleanQuery::new(
-                    alternatives.iter().map(|phrase| (Occur::Should, phrase_query(field, phrase))).collect(),
+                    alternatives
+                        .iter()
+                        .map(|phrase| (Occur::Should, phrase_query(field, phrase)))
+                        .collect(),
                 )),
             };
-            (Occur::Should, Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>)
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
+            )
         })
         .collect();
     Box::new(BooleanQuery::new(per_field))
@@ -409,14 +489,29 @@ fn part_query(f: &Fields, part: &QueryPart) -> Box<dyn Query> {
 fn term_query((words, stems): (Field, Field), t: &QueryTerm) -> Box<dyn Query> {
     let word = Term::from_field_text(words, &t.folded);
     let mut options: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Should, Box::new(TermQuery::new(word.clone(), IndexRecordOption::WithFreqs))),
-        (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(stems, &t.stem), IndexRecordOption::WithFreqs))),
+        (
+            Occur::Should,
+            Box::new(TermQuery::new(word.clone(), IndexRecordOption::WithFreqs)),
+        ),
+        (
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(stems, &t.stem),
+                IndexRecordOption::WithFreqs,
+            )),
+        ),
     ];
     if t.typos > 0 {
-        options.push((Occur::Should, Box::new(FuzzyTermQuery::new(word.clone(), t.typos, true))));
+        options.push((
+            Occur::Should,
+            Box::new(FuzzyTermQuery::new(word.clone(), t.typos, true)),
+        ));
     }
     if t.prefix {
-        options.push((Occur::Should, Box::new(FuzzyTermQuery::new_prefix(word, t.typos, true))));
+        options.push((
+            Occur::Should,
+            Box::new(FuzzyTermQuery::new_prefix(word, t.typos, true)),
+        ));
     }
     Box::new(BooleanQuery::new(options))
 }
@@ -425,8 +520,15 @@ fn term_query((words, stems): (Field, Field), t: &QueryTerm) -> Box<dyn Query> {
 fn phrase_query((words, stems): (Field, Field), phrase: &[QueryTerm]) -> Box<dyn Query> {
     let exact = |field: Field, pick: fn(&QueryTerm) -> &str| -> Box<dyn Query> {
         match phrase {
-            [single] => Box::new(TermQuery::new(Term::from_field_text(field, pick(single)), IndexRecordOption::WithFreqs)),
-            many => Box::new(PhraseQuery::new(many.iter().map(|w| Term::from_field_text(field, pick(w))).collect())),
+            [single] => Box::new(TermQuery::new(
+                Term::from_field_text(field, pick(single)),
+                IndexRecordOption::WithFreqs,
+            )),
+            many => Box::new(PhraseQuery::new(
+                many.iter()
+                    .map(|w| Term::from_field_text(field, pick(w)))
+                    .collect(),
+            )),
         }
     };
     Box::new(BooleanQuery::new(vec![
@@ -443,15 +545,27 @@ struct FilterSet {
     region: bool,
 }
 
-fn filtered(g: &Generation, q: &SearchQuery, text: Box<dyn Query>, open_on: NaiveDate, use_: FilterSet) -> Box<dyn Query> {
+fn filtered(
+    g: &Generation,
+    q: &SearchQuery,
+    text: Box<dyn Query>,
+    open_on: NaiveDate,
+    use_: FilterSet,
+) -> Box<dyn Query> {
     let f = &g.f;
     let facet_term = |field: Field, value: &str| -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_facet(field, &Facet::from_path([value])), IndexRecordOption::Basic))
+        Box::new(TermQuery::new(
+            Term::from_facet(field, &Facet::from_path([value])),
+            IndexRecordOption::Basic,
+        ))
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
     clauses.push((
         Occur::Must,
-        Box::new(RangeQuery::new(Bound::Included(Term::from_field_i64(f.deadline, days(open_on))), Bound::Unbounded)),
+        Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_i64(f.deadline, days(open_on))),
+            Bound::Unbounded,
+        )),
     ));
     if use_.kind
         && let Some(kind) = q.kind
@@ -461,13 +575,19 @@ fn filtered(g: &Generation, q: &SearchQuery, text: Box<dyn Query>, open_on: Naiv
     if use_.sector
         && let Some(sector) = q.sector
     {
-        let either = vec![(Occur::Should, facet_term(f.sector, sector.as_str())), (Occur::Should, facet_term(f.sector, ANY_SECTOR))];
+        let either = vec![
+            (Occur::Should, facet_term(f.sector, sector.as_str())),
+            (Occur::Should, facet_term(f.sector, ANY_SECTOR)),
+        ];
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
     }
     if use_.region
         && let Some(region) = &q.region
     {
-        let either = vec![(Occur::Should, facet_term(f.region, region.as_str())), (Occur::Should, facet_term(f.region, NATIONWIDE))];
+        let either = vec![
+            (Occur::Should, facet_term(f.region, region.as_str())),
+            (Occur::Should, facet_term(f.region, NATIONWIDE)),
+        ];
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
     }
     Box::new(BooleanQuery::new(clauses))
@@ -476,17 +596,29 @@ fn filtered(g: &Generation, q: &SearchQuery, text: Box<dyn Query>, open_on: Naiv
 /// The sort key of a document: larger keys come first.
 type SortKey = (i64, Score, i64);
 
-fn run_search(g: &Generation, q: &SearchQuery, open_on: NaiveDate) -> Result<SearchResults, SearchError> {
+fn run_search(
+    g: &Generation,
+    q: &SearchQuery,
+    open_on: NaiveDate,
+) -> Result<SearchResults, SearchError> {
     let searcher = g.reader.searcher();
-    let all = FilterSet { kind: true, sector: true, region: true };
+    let all = FilterSet {
+        kind: true,
+        sector: true,
+        region: true,
+    };
     let mut parts = q.parts();
 
     // Meilisearch's `last` matching strategy: if nothing matches every word, drop words from
     // the end until something does.
     let (total, page) = loop {
         let query = filtered(g, q, text_query(&g.f, &parts), open_on, all);
-        let top = TopDocs::with_limit(q.per_page as usize).and_offset(q.offset()).tweak_score(sort_key(g.f, q.sort, !parts.is_empty()));
-        let (total, page): (usize, Vec<(SortKey, DocAddress)>) = searcher.search(&*query, &(Count, top)).map_err(engine_err)?;
+        let top = TopDocs::with_limit(q.per_page as usize)
+            .and_offset(q.offset())
+            .tweak_score(sort_key(g.f, q.sort, !parts.is_empty()));
+        let (total, page): (usize, Vec<(SortKey, DocAddress)>) = searcher
+            .search(&*query, &(Count, top))
+            .map_err(engine_err)?;
         if total > 0 || parts.len() <= 1 {
             break (total, page);
         }
@@ -500,24 +632,50 @@ fn run_search(g: &Generation, q: &SearchQuery, open_on: NaiveDate) -> Result<Sea
         searcher.search(&*query, &collector).map_err(engine_err)
     };
     let kinds = facet_counts(g.f.kind, FilterSet { kind: false, ..all })?;
-    let sectors = facet_counts(g.f.sector, FilterSet { sector: false, ..all })?;
-    let regions = facet_counts(g.f.region, FilterSet { region: false, ..all })?;
+    let sectors = facet_counts(
+        g.f.sector,
+        FilterSet {
+            sector: false,
+            ..all
+        },
+    )?;
+    let regions = facet_counts(
+        g.f.region,
+        FilterSet {
+            region: false,
+            ..all
+        },
+    )?;
 
     let mut facets = Facets::default();
     for (facet, count) in kinds.get(Facet::root()) {
         facets.kind.insert(leaf(facet), count);
     }
     // Programmes open to every sector (or nationwide) are available in each one: count them in.
-    let any_sector = sectors.get(Facet::root()).find(|(f, _)| leaf(f) == ANY_SECTOR).map_or(0, |(_, c)| c);
+    let any_sector = sectors
+        .get(Facet::root())
+        .find(|(f, _)| leaf(f) == ANY_SECTOR)
+        .map_or(0, |(_, c)| c);
     for sector in crate::domain::catalog::Sector::ALL {
-        let own = sectors.get(Facet::root()).find(|(f, _)| leaf(f) == sector.as_str()).map_or(0, |(_, c)| c);
+        let own = sectors
+            .get(Facet::root())
+            .find(|(f, _)| leaf(f) == sector.as_str())
+            .map_or(0, |(_, c)| c);
         if own + any_sector > 0 {
-            facets.sector.insert(sector.as_str().into(), own + any_sector);
+            facets
+                .sector
+                .insert(sector.as_str().into(), own + any_sector);
         }
     }
-    let nationwide = regions.get(Facet::root()).find(|(f, _)| leaf(f) == NATIONWIDE).map_or(0, |(_, c)| c);
+    let nationwide = regions
+        .get(Facet::root())
+        .find(|(f, _)| leaf(f) == NATIONWIDE)
+        .map_or(0, |(_, c)| c);
     for region in crate::domain::location::REGIONS {
-        let own = regions.get(Facet::root()).find(|(f, _)| leaf(f) == region.code).map_or(0, |(_, c)| c);
+        let own = regions
+            .get(Facet::root())
+            .find(|(f, _)| leaf(f) == region.code)
+            .map_or(0, |(_, c)| c);
         if own + nationwide > 0 {
             facets.region.insert(region.code.into(), own + nationwide);
         }
@@ -527,44 +685,84 @@ fn run_search(g: &Generation, q: &SearchQuery, open_on: NaiveDate) -> Result<Sea
         .into_iter()
         .map(|(_, address)| {
             let doc: TantivyDocument = searcher.doc(address).map_err(engine_err)?;
-            let json = doc.get_first(g.f.hit).and_then(|v| v.as_str()).ok_or_else(|| SearchError::Corrupt("hit without its card".into()))?;
+            let json = doc
+                .get_first(g.f.hit)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| SearchError::Corrupt("hit without its card".into()))?;
             serde_json::from_str::<SearchHit>(json).map_err(|e| SearchError::Corrupt(e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
 
-    Ok(SearchResults { total: total as u64, hits, facets, took_ms: 0, engine: "embedded".into(), degraded: false })
+    Ok(SearchResults {
+        total: total as u64,
+        hits,
+        facets,
+        took_ms: 0,
+        engine: "embedded".into(),
+        degraded: false,
+    })
 }
 
 fn leaf(facet: &Facet) -> String {
-    facet.to_path().last().map(|s| (*s).to_owned()).unwrap_or_default()
+    facet
+        .to_path()
+        .last()
+        .map(|s| (*s).to_owned())
+        .unwrap_or_default()
 }
 
 /// Builds the per-segment sort key function for an order. Ties are broken by id, so paging is
 /// stable.
-fn sort_key(f: Fields, sort: SortOrder, has_text: bool) -> impl Fn(&SegmentReader) -> Box<dyn Fn(tantivy::DocId, Score) -> SortKey> + Send + Sync + 'static {
+fn sort_key(
+    f: Fields,
+    sort: SortOrder,
+    has_text: bool,
+) -> impl Fn(&SegmentReader) -> Box<dyn Fn(tantivy::DocId, Score) -> SortKey> + Send + Sync + 'static
+{
     move |segment: &SegmentReader| {
         let column = |field: Field, default: i64| {
             let name = segment.schema().get_field_name(field).to_owned();
-            segment.fast_fields().i64(&name).ok().map(|c| c.first_or_default_col(default))
+            segment
+                .fast_fields()
+                .i64(&name)
+                .ok()
+                .map(|c| c.first_or_default_col(default))
         };
         let id = column(f.id, 0);
-        let value = |c: &Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<i64>>>, doc: tantivy::DocId, default: i64| {
-            c.as_ref().map_or(default, |c| c.get_val(doc))
-        };
+        let value =
+            |c: &Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<i64>>>,
+             doc: tantivy::DocId,
+             default: i64| { c.as_ref().map_or(default, |c| c.get_val(doc)) };
         match (sort, has_text) {
-            (SortOrder::Relevance, true) => Box::new(move |doc, score| (0, score, -value(&id, doc, 0))),
+            (SortOrder::Relevance, true) => {
+                Box::new(move |doc, score| (0, score, -value(&id, doc, 0)))
+            }
             // With no words to rank by, "relevance" means the most urgent first.
             (SortOrder::Relevance, false) | (SortOrder::Deadline, _) => {
                 let deadline = column(f.deadline, i64::MAX);
-                Box::new(move |doc, score| (-value(&deadline, doc, i64::MAX).min(i64::MAX - 1), score, -value(&id, doc, 0)))
+                Box::new(move |doc, score| {
+                    (
+                        -value(&deadline, doc, i64::MAX).min(i64::MAX - 1),
+                        score,
+                        -value(&id, doc, 0),
+                    )
+                })
             }
             (SortOrder::Amount, _) => {
                 let amount = column(f.amount, i64::MIN);
-                Box::new(move |doc, score| (value(&amount, doc, i64::MIN), score, -value(&id, doc, 0)))
+                Box::new(move |doc, score| {
+                    (value(&amount, doc, i64::MIN), score, -value(&id, doc, 0))
+                })
             }
             (SortOrder::Rate, _) => {
                 let rate = column(f.rate, i64::MAX);
-                Box::new(move |doc, score| (-value(&rate, doc, i64::MAX).min(i64::MAX - 1), score, -value(&id, doc, 0)))
+                Box::new(move |doc, score| {
+                    (
+                        -value(&rate, doc, i64::MAX).min(i64::MAX - 1),
+                        score,
+                        -value(&id, doc, 0),
+                    )
+                })
             }
         }
     }
@@ -589,7 +787,12 @@ fn generation_numbers(root: &Path) -> Vec<u64> {
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
-                .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_prefix("gen-")).and_then(|n| n.parse().ok()))
+                .filter_map(|e| {
+                    e.file_name()
+                        .to_str()
+                        .and_then(|n| n.strip_prefix("gen-"))
+                        .and_then(|n| n.parse().ok())
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -622,7 +825,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let index = EmbeddedIndex::open(dir.path()).expect("opens");
         let failures = contract::check(&index).await;
-        assert!(failures.is_empty(), "contract failures:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "contract failures:\n{}",
+            failures.join("\n")
+        );
     }
 
     #[tokio::test]
@@ -630,24 +837,44 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         {
             let index = EmbeddedIndex::open(dir.path()).expect("opens");
-            index.rebuild(contract::corpus(), &|_| {}).await.expect("rebuilds");
+            index
+                .rebuild(contract::corpus(), &|_| {})
+                .await
+                .expect("rebuilds");
         }
         let index = EmbeddedIndex::open(dir.path()).expect("reopens");
-        assert_eq!(index.count().await.expect("counts"), contract::corpus().len() as u64);
+        assert_eq!(
+            index.count().await.expect("counts"),
+            contract::corpus().len() as u64
+        );
         let generations = generation_numbers(&dir.path().join(""));
-        assert_eq!(generations.len(), 1, "old generations are removed: {generations:?}");
+        assert_eq!(
+            generations.len(),
+            1,
+            "old generations are removed: {generations:?}"
+        );
     }
 
     #[tokio::test]
     async fn a_rebuild_by_another_process_is_picked_up_by_a_running_one() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let server = EmbeddedIndex::open(dir.path()).expect("opens").with_generation_check(Duration::ZERO);
-        server.upsert(&contract::corpus()[..2]).await.expect("writes");
+        let server = EmbeddedIndex::open(dir.path())
+            .expect("opens")
+            .with_generation_check(Duration::ZERO);
+        server
+            .upsert(&contract::corpus()[..2])
+            .await
+            .expect("writes");
         assert_eq!(server.count().await.expect("counts"), 2);
         // `server reindex` in another process: its own handle on the same directory.
         let cli = EmbeddedIndex::open(dir.path()).expect("opens beside the server");
-        cli.rebuild(contract::corpus(), &|_| {}).await.expect("rebuilds while the server has a writer");
-        assert_eq!(server.count().await.expect("counts"), contract::corpus().len() as u64);
+        cli.rebuild(contract::corpus(), &|_| {})
+            .await
+            .expect("rebuilds while the server has a writer");
+        assert_eq!(
+            server.count().await.expect("counts"),
+            contract::corpus().len() as u64
+        );
     }
 
     #[tokio::test]
@@ -659,9 +886,15 @@ mod tests {
             read_current(dir.path()).expect("has a current generation")
         };
         std::fs::write(dir.path().join(&name).join("meta.json"), "{ not json").expect("sabotage");
-        assert!(matches!(EmbeddedIndex::open(dir.path()), Err(SearchError::Corrupt(_))));
+        assert!(matches!(
+            EmbeddedIndex::open(dir.path()),
+            Err(SearchError::Corrupt(_))
+        ));
         let fresh = EmbeddedIndex::recreate(dir.path()).expect("recreates");
         assert_eq!(fresh.count().await.expect("counts"), 0);
-        assert!(EmbeddedIndex::open(dir.path()).is_ok(), "the new generation is the live one");
+        assert!(
+            EmbeddedIndex::open(dir.path()).is_ok(),
+            "the new generation is the live one"
+        );
     }
 }

@@ -12,7 +12,11 @@ use crate::ssr::search::SearchIndex;
 
 /// Searches open programmes as of `today`.
 #[instrument(skip(search), fields(search.engine = search.engine(), search.text_chars = query.text.chars().count()))]
-pub async fn search(search: &dyn SearchIndex, query: &SearchQuery, today: NaiveDate) -> Result<SearchResults, ServiceError> {
+pub async fn search(
+    search: &dyn SearchIndex,
+    query: &SearchQuery,
+    today: NaiveDate,
+) -> Result<SearchResults, ServiceError> {
     let mut results = search.search(query, today).await?;
     let parts = query.parts();
     for hit in &mut results.hits {
@@ -24,8 +28,104 @@ pub async fn search(search: &dyn SearchIndex, query: &SearchQuery, today: NaiveD
 /// The page of programme `slug`, with amounts in tenge of `today`'s year. A slug that cannot
 /// exist is simply not found.
 #[instrument(skip(db))]
-pub async fn program(db: &DatabaseConnection, slug: &str, today: NaiveDate) -> Result<ProgramView, ServiceError> {
+pub async fn program(
+    db: &DatabaseConnection,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<ProgramView, ServiceError> {
     let slug = Slug::parse(slug).ok_or(ServiceError::NotFound)?;
     let mci = db::catalog::mci_table(db).await?;
-    db::catalog::program_view(db, slug.as_str(), mci, today).await?.ok_or(ServiceError::NotFound)
+    db::catalog::program_view(db, slug.as_str(), mci, today)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Limit;
+    use crate::ssr::search::embedded::EmbeddedIndex;
+    use crate::ssr::services::{indexer, seed};
+    use crate::ssr::testing::test_db;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn a_programme_page_converts_mci_for_the_year_and_odd_slugs_are_not_found() {
+        let t = test_db().await;
+        seed::ensure_demo(&t.db).await.expect("demo");
+
+        let view = program(&t.db, "auyl-amanaty-microcredit", today())
+            .await
+            .expect("found");
+        let next_year = program(
+            &t.db,
+            "auyl-amanaty-microcredit",
+            today() + chrono::Days::new(60),
+        )
+        .await
+        .expect("found");
+
+        let max = view.amount_max.expect("has a cap");
+        assert_eq!(max.limit, Limit::Mci(2500));
+        assert_eq!(
+            max.converted.map(|c| c.tiyn.whole_tenge()),
+            Some(10_812_500)
+        );
+        // 2027's MCI is not on record yet: the latest known (2026) is used, and said so.
+        assert_eq!(
+            next_year
+                .amount_max
+                .and_then(|m| m.converted)
+                .and_then(|c| c.mci_year),
+            Some(2026)
+        );
+        for slug in [
+            "",
+            "no-such-programme",
+            "../etc/passwd",
+            "AUYL",
+            &"a".repeat(500),
+        ] {
+            assert!(
+                matches!(
+                    program(&t.db, slug, today()).await,
+                    Err(ServiceError::NotFound)
+                ),
+                "{slug}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn search_marks_the_words_that_matched() {
+        let t = test_db().await;
+        seed::ensure_demo(&t.db).await.expect("demo");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = EmbeddedIndex::open(dir.path()).expect("opens");
+        indexer::reindex(&t.db, &index, today(), &|_, _| {})
+            .await
+            .expect("indexes");
+
+        let query = SearchQuery {
+            text: "микрокредиты".into(),
+            ..SearchQuery::default()
+        };
+        let results = search(&index, &query, today()).await.expect("searches");
+
+        assert!(results.total >= 5, "{}", results.total);
+        let hit = results
+            .hits
+            .iter()
+            .find(|h| h.slug == "auyl-amanaty-microcredit")
+            .expect("found");
+        assert!(
+            hit.title_ru_marked
+                .iter()
+                .any(|s| s.hit && s.text.to_lowercase().starts_with("микрокредит")),
+            "{hit:?}"
+        );
+    }
 }

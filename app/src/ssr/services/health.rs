@@ -34,17 +34,33 @@ pub struct Health {
 /// is public.
 pub async fn check(db: &DatabaseConnection, search: &dyn SearchIndex) -> Health {
     let database = match db::ping(db).await {
-        Ok(()) => Component { status: "ok", kind: db::backend_name(db), documents: None },
+        Ok(()) => Component {
+            status: "ok",
+            kind: db::backend_name(db),
+            documents: None,
+        },
         Err(e) => {
             tracing::error!(error = %e, "health: database does not answer");
-            Component { status: "down", kind: db::backend_name(db), documents: None }
+            Component {
+                status: "down",
+                kind: db::backend_name(db),
+                documents: None,
+            }
         }
     };
     let search_health = match search.count().await {
-        Ok(n) => Component { status: "ok", kind: search.engine(), documents: Some(n) },
+        Ok(n) => Component {
+            status: "ok",
+            kind: search.engine(),
+            documents: Some(n),
+        },
         Err(e) => {
             tracing::error!(error = %e, "health: search engine does not answer");
-            Component { status: "down", kind: search.engine(), documents: None }
+            Component {
+                status: "down",
+                kind: search.engine(),
+                documents: None,
+            }
         }
     };
     let status = match (database.status, search_health.status) {
@@ -52,5 +68,9 @@ pub async fn check(db: &DatabaseConnection, search: &dyn SearchIndex) -> Health 
         ("ok", _) => "degraded",
         _ => "down",
     };
-    Health { status, database, search: search_health }
+    Health {
+        status,
+        database,
+        search: search_health,
+    }
 }

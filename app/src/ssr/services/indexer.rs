@@ -21,12 +21,21 @@ pub async fn reindex(
     progress(0, total);
     search.rebuild(docs, &|done| progress(done, total)).await?;
     search.flush().await?;
-    tracing::info!(documents = total, engine = search.engine(), "search index rebuilt");
+    tracing::info!(
+        documents = total,
+        engine = search.engine(),
+        "search index rebuilt"
+    );
     Ok(total)
 }
 
 /// Indexes the given programmes (after they were written).
-pub async fn index_programs(db: &DatabaseConnection, search: &dyn SearchIndex, today: NaiveDate, ids: &[i32]) -> Result<(), ServiceError> {
+pub async fn index_programs(
+    db: &DatabaseConnection,
+    search: &dyn SearchIndex,
+    today: NaiveDate,
+    ids: &[i32],
+) -> Result<(), ServiceError> {
     let mci = db::catalog::mci_table(db).await?;
     let docs = db::catalog::search_docs(db, &mci, today.year(), Some(ids)).await?;
     for chunk in docs.chunks(1000) {
@@ -38,7 +47,11 @@ pub async fn index_programs(db: &DatabaseConnection, search: &dyn SearchIndex, t
 
 /// At start-up: rebuilds the index when it does not hold as many programmes as the database
 /// has open ones (first start, a lost or foreign index directory). Returns whether it rebuilt.
-pub async fn ensure_consistent(db: &DatabaseConnection, search: &dyn SearchIndex, today: NaiveDate) -> Result<bool, ServiceError> {
+pub async fn ensure_consistent(
+    db: &DatabaseConnection,
+    search: &dyn SearchIndex,
+    today: NaiveDate,
+) -> Result<bool, ServiceError> {
     let mci = db::catalog::mci_table(db).await?;
     let docs = db::catalog::search_docs(db, &mci, today.year(), None).await?;
     if search.count().await? == docs.len() as u64 {
@@ -47,6 +60,62 @@ pub async fn ensure_consistent(db: &DatabaseConnection, search: &dyn SearchIndex
     let total = docs.len();
     search.rebuild(docs, &|_| {}).await?;
     search.flush().await?;
-    tracing::info!(documents = total, "search index did not match the database; rebuilt it");
+    tracing::info!(
+        documents = total,
+        "search index did not match the database; rebuilt it"
+    );
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::search::embedded::EmbeddedIndex;
+    use crate::ssr::services::seed;
+    use crate::ssr::testing::test_db;
+
+    #[tokio::test]
+    async fn the_index_is_rebuilt_only_when_it_disagrees_with_the_database() {
+        let t = test_db().await;
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default();
+        let report = seed::ensure_demo(&t.db).await.expect("demo");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = EmbeddedIndex::open(dir.path()).expect("opens");
+
+        assert!(
+            ensure_consistent(&t.db, &index, today)
+                .await
+                .expect("checks"),
+            "an empty index is rebuilt"
+        );
+        assert!(
+            !ensure_consistent(&t.db, &index, today)
+                .await
+                .expect("checks"),
+            "a matching one is left alone"
+        );
+        index
+            .delete(&[i64::from(report.programs[0])])
+            .await
+            .expect("deletes");
+        assert!(
+            ensure_consistent(&t.db, &index, today)
+                .await
+                .expect("checks"),
+            "a short one is rebuilt"
+        );
+
+        let seen = std::sync::Mutex::new(Vec::new());
+        let n = reindex(&t.db, &index, today, &|done, total| {
+            seen.lock().expect("lock").push((done, total))
+        })
+        .await
+        .expect("reindexes");
+        assert_eq!(index.count().await.expect("counts"), n);
+        assert_eq!(
+            seen.lock().expect("lock").last(),
+            Some(&(n, n)),
+            "progress reaches the end"
+        );
+    }
 }

@@ -47,12 +47,18 @@ pub struct SeedReport {
 /// Returns how many locations were loaded (0 when they already were).
 pub async fn ensure_reference_data(db: &DatabaseConnection) -> Result<u64, ServiceError> {
     let mut rates = Vec::new();
-    for e in serde_json::from_str::<Vec<MciEntry>>(MCI_JSON).map_err(|e| ServiceError::Seed(format!("mci.json: {e}")))? {
-        let tiyn = Tiyn::from_tenge(e.tenge).ok_or_else(|| ServiceError::Seed(format!("mci.json: {} overflows", e.tenge)))?;
+    for e in serde_json::from_str::<Vec<MciEntry>>(MCI_JSON)
+        .map_err(|e| ServiceError::Seed(format!("mci.json: {e}")))?
+    {
+        let tiyn = Tiyn::from_tenge(e.tenge)
+            .ok_or_else(|| ServiceError::Seed(format!("mci.json: {} overflows", e.tenge)))?;
         rates.push((MciRate { year: e.year, tiyn }, e.source));
     }
     let known = db::catalog::mci_table(db).await?;
-    let missing: Vec<_> = rates.into_iter().filter(|(r, _)| known.rates().iter().all(|k| k.year != r.year)).collect();
+    let missing: Vec<_> = rates
+        .into_iter()
+        .filter(|(r, _)| known.rates().iter().all(|k| k.year != r.year))
+        .collect();
     db::catalog::upsert_mci(db, &missing).await?;
 
     if db::locations::count(db).await? > 0 {
@@ -63,13 +69,18 @@ pub async fn ensure_reference_data(db: &DatabaseConnection) -> Result<u64, Servi
     let txn = db.begin().await?;
     let n = db::locations::insert_all(&txn, &rows).await?;
     txn.commit().await?;
-    tracing::info!(locations = n, duration_ms = started.elapsed().as_millis() as u64, "loaded the KATO location directory");
+    tracing::info!(
+        locations = n,
+        duration_ms = started.elapsed().as_millis() as u64,
+        "loaded the KATO location directory"
+    );
     Ok(n)
 }
 
 /// The shipped demo catalogue, parsed (not yet checked against the database).
 pub fn demo_file() -> Result<SeedFile, ServiceError> {
-    serde_json::from_str(PROGRAMS_JSON).map_err(|e| ServiceError::Seed(format!("programs.json: {e}")))
+    serde_json::from_str(PROGRAMS_JSON)
+        .map_err(|e| ServiceError::Seed(format!("programs.json: {e}")))
 }
 
 /// Loads the demo catalogue if there are no programmes yet.
@@ -78,14 +89,25 @@ pub async fn ensure_demo(db: &DatabaseConnection) -> Result<SeedReport, ServiceE
         return Ok(SeedReport::default());
     }
     let report = load(db, demo_file()?).await?;
-    tracing::info!(organisations = report.organisations, programs = report.programs.len(), "loaded the demo catalogue");
+    tracing::info!(
+        organisations = report.organisations,
+        programs = report.programs.len(),
+        "loaded the demo catalogue"
+    );
     Ok(report)
 }
 
 /// Adds `n` synthetic programmes (`synthetic-000001`…); ones already present are skipped, so
 /// running it twice does not double them.
 pub async fn synthetic(db: &DatabaseConnection, n: usize) -> Result<SeedReport, ServiceError> {
-    load(db, SeedFile { organisations: synthetic::organisations(), programs: synthetic::programs(n) }).await
+    load(
+        db,
+        SeedFile {
+            organisations: synthetic::organisations(),
+            programs: synthetic::programs(n),
+        },
+    )
+    .await
 }
 
 /// Validates a seed file against itself and the database, then inserts what is new in one
@@ -101,17 +123,24 @@ pub async fn load(db: &DatabaseConnection, file: SeedFile) -> Result<SeedReport,
 
     let mut codes = BTreeSet::new();
     for p in &file.programs {
-        p.validate().map_err(|e| seed_err(p.slug.as_str(), e.to_string()))?;
+        p.validate()
+            .map_err(|e| seed_err(p.slug.as_str(), e.to_string()))?;
         let org_known = organisations.contains_key(p.organisation.as_str())
             || file.organisations.iter().any(|o| o.slug == p.organisation);
         if !org_known {
-            return Err(seed_err(p.slug.as_str(), format!("unknown organisation {}", p.organisation.as_str())));
+            return Err(seed_err(
+                p.slug.as_str(),
+                format!("unknown organisation {}", p.organisation.as_str()),
+            ));
         }
         if let Some(v) = &p.variant_of
             && !in_file.contains(v.as_str())
             && !existing.contains(v.as_str())
         {
-            return Err(seed_err(p.slug.as_str(), format!("variant of unknown programme {}", v.as_str())));
+            return Err(seed_err(
+                p.slug.as_str(),
+                format!("variant of unknown programme {}", v.as_str()),
+            ));
         }
         codes.extend(p.locations.iter().map(ToString::to_string));
         for c in &p.criteria {
@@ -121,9 +150,14 @@ pub async fn load(db: &DatabaseConnection, file: SeedFile) -> Result<SeedReport,
         }
     }
     let codes: Vec<String> = codes.into_iter().collect();
-    let found: BTreeSet<String> = db::locations::existing(db, &codes).await?.into_iter().collect();
+    let found: BTreeSet<String> = db::locations::existing(db, &codes)
+        .await?
+        .into_iter()
+        .collect();
     if let Some(missing) = codes.iter().find(|c| !found.contains(*c)) {
-        return Err(ServiceError::Seed(format!("location {missing} is not in KATO")));
+        return Err(ServiceError::Seed(format!(
+            "location {missing} is not in KATO"
+        )));
     }
 
     let txn = db.begin().await?;
@@ -141,7 +175,9 @@ pub async fn load(db: &DatabaseConnection, file: SeedFile) -> Result<SeedReport,
             continue;
         }
         let org = organisations[p.organisation.as_str()];
-        report.programs.push(db::catalog::insert_program(&txn, p, org).await?);
+        report
+            .programs
+            .push(db::catalog::insert_program(&txn, p, org).await?);
     }
     txn.commit().await?;
     Ok(report)
@@ -150,11 +186,17 @@ pub async fn load(db: &DatabaseConnection, file: SeedFile) -> Result<SeedReport,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::location::KatoCode;
+    use crate::ssr::testing::test_db;
 
     #[test]
     fn the_demo_catalogue_is_valid_and_covers_the_real_programmes() {
         let file = demo_file().expect("programs.json parses");
-        assert!(file.programs.len() >= 40, "at least 40 programmes, got {}", file.programs.len());
+        assert!(
+            file.programs.len() >= 40,
+            "at least 40 programmes, got {}",
+            file.programs.len()
+        );
         for p in &file.programs {
             assert_eq!(p.validate(), Ok(()), "{}", p.slug.as_str());
         }
@@ -171,21 +213,94 @@ mod tests {
         ];
         for slug in real {
             let p = file.programs.iter().find(|p| p.slug.as_str() == slug);
-            assert!(p.is_some_and(|p| !p.demo_variant && p.source_url.starts_with("https://")), "{slug}");
+            assert!(
+                p.is_some_and(|p| !p.demo_variant && p.source_url.starts_with("https://")),
+                "{slug}"
+            );
         }
         let regions: BTreeSet<String> = file
             .programs
             .iter()
             .flat_map(|p| p.locations.iter().map(|c| c.region().to_string()))
             .collect();
-        assert!(regions.len() >= 12, "variants spread over regions: {regions:?}");
+        assert!(
+            regions.len() >= 12,
+            "variants spread over regions: {regions:?}"
+        );
     }
 
     #[test]
     fn the_shipped_kato_file_has_every_level() {
         let rows = parse_kato_csv(KATO_CSV).expect("parses");
         assert_eq!(rows.len(), 16_264);
-        let okrugs = rows.iter().filter(|r| r.code.level() == crate::domain::location::Level::Okrug).count();
+        let okrugs = rows
+            .iter()
+            .filter(|r| r.code.level() == crate::domain::location::Level::Okrug)
+            .count();
         assert_eq!(okrugs, 2_385);
+    }
+
+    #[tokio::test]
+    async fn the_demo_catalogue_loads_once() {
+        let t = test_db().await;
+        let first = ensure_demo(&t.db).await.expect("loads");
+        let second = ensure_demo(&t.db).await.expect("is a no-op");
+        assert!(first.programs.len() >= 40);
+        assert_eq!(second, SeedReport::default());
+        assert_eq!(
+            db::catalog::count_programs(&t.db).await.expect("counts"),
+            first.programs.len() as u64
+        );
+    }
+
+    #[tokio::test]
+    async fn a_programme_in_a_place_outside_kato_is_refused_and_nothing_is_added() {
+        let t = test_db().await;
+        let mut file = SeedFile {
+            organisations: synthetic::organisations(),
+            programs: synthetic::programs(3),
+        };
+        file.programs[2].locations = vec![KatoCode::parse("999999999").expect("well formed")];
+
+        let err = load(&t.db, file).await.expect_err("refused");
+
+        assert!(err.to_string().contains("999999999"), "{err}");
+        assert_eq!(db::catalog::count_programs(&t.db).await.expect("counts"), 0);
+        assert!(
+            db::catalog::organisation_ids(&t.db)
+                .await
+                .expect("reads")
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn synthetic_programmes_are_added_once_however_often_seeding_runs() {
+        let t = test_db().await;
+        let first = synthetic(&t.db, 25).await.expect("seeds");
+        let second = synthetic(&t.db, 30).await.expect("seeds");
+        assert_eq!(first.programs.len(), 25);
+        assert_eq!((second.programs.len(), second.skipped), (5, 25));
+        assert_eq!(
+            db::catalog::count_programs(&t.db).await.expect("counts"),
+            30
+        );
+    }
+
+    #[tokio::test]
+    async fn mci_values_are_recorded_and_not_overwritten() {
+        let t = test_db().await;
+        let table = db::catalog::mci_table(&t.db).await.expect("reads");
+        assert_eq!(table.rate_for(2026).map(|r| r.tiyn), Some(Tiyn(432_500)));
+        assert_eq!(table.rate_for(2025).map(|r| r.tiyn), Some(Tiyn(393_200)));
+        ensure_reference_data(&t.db).await.expect("runs again");
+        assert_eq!(
+            db::catalog::mci_table(&t.db)
+                .await
+                .expect("reads")
+                .rates()
+                .len(),
+            2
+        );
     }
 }

@@ -1,0 +1,31 @@
+# The two commands of the README (`make run`, `make test`) and the rest of the daily ones.
+# Each installs what it needs; see scripts/ for the details.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help tools build run test bench fmt clippy entities
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+tools: ## install the build tools that are missing (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
+	@scripts/tools.sh
+
+build: tools ## build the site in release mode (target/site + target/release/server)
+	@source scripts/lib.sh && cargo leptos build --release
+
+run: build ## build and serve demo data at http://127.0.0.1:3000 (SQLite + embedded index in ./data)
+	@source scripts/lib.sh && exec ./target/release/server
+
+test: ## install test prerequisites and run every check; ends with "N passed, N failed"
+	@scripts/test.sh
+
+bench: build ## run the benchmarks and print their figures
+	@scripts/bench.sh
+
+fmt: ## format the code
+	@cargo fmt --all
+
+entities: ## regenerate app/src/ssr/db/entities from a freshly migrated SQLite database
+	@scripts/entities.sh

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `make bench`: the figures the issues ask for, as one Markdown table.
+#   - embedded search latency (p50/p99) over a fixed query mix at 10,000 synthetic programmes;
+#   - SSR throughput of /programs?q=… against a static file of the same server, same run (wrk);
+#   - the weight of the wasm bundle and of the search page's first load, raw and brotli.
+# Everything runs on 127.0.0.1 only, bounded in time (about 3 minutes after the build).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+for tool in wrk brotli; do
+  if ! command -v "$tool" >/dev/null; then
+    say "installing $tool"
+    $SUDO apt-get install -y "$tool" >/dev/null
+  fi
+done
+
+PORT="${BENCH_PORT:-3200}"
+DURATION="${BENCH_SECONDS:-10}"
+DATA="$(mktemp -d)"
+OUT="$ROOT/target/bench"
+mkdir -p "$OUT"
+rows="$OUT/rows.md"
+: >"$rows"
+cleanup() { [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"; }
+trap cleanup EXIT
+
+say "embedded search latency (cargo bench)"
+cargo bench -q -p server --bench search 2>/dev/null | grep '^|' | tee -a "$rows"
+
+say "SSR throughput against a static file (wrk, ${DURATION}s each)"
+export DATA_DIR="$DATA" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" APP_TODAY=2026-11-27 RUST_LOG=warn
+./target/release/server seed --synthetic 10000 >/dev/null
+./target/release/server >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+measure() { # name url -> "rps p50 p99"
+  local out
+  out="$(wrk -t2 -c16 -d"${DURATION}s" --latency -H 'Accept-Encoding: br' "$2")"
+  echo "$out" >"$OUT/wrk-$1.txt"
+  local rps p50 p99
+  rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
+  p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
+  p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
+  echo "$rps $p50 $p99"
+}
+q='%D0%BA%D1%80%D0%B5%D0%B4%D0%B8%D1%82' # кредит
+read -r ssr_rps ssr_p50 ssr_p99 < <(measure ssr "http://127.0.0.1:$PORT/programs?q=$q")
+read -r api_rps api_p50 api_p99 < <(measure api "http://127.0.0.1:$PORT/api/v1/programs?q=$q")
+read -r static_rps static_p50 static_p99 < <(measure static "http://127.0.0.1:$PORT/pkg/auyl.css")
+ratio="$(awk -v a="$ssr_rps" -v b="$static_rps" 'BEGIN {printf "%.2f", a / b}')"
+{
+  echo "| SSR /programs?q=кредит (10,046 programmes), wrk 2 threads × 16 connections | ${ssr_rps} req/s · p50 ${ssr_p50} · p99 ${ssr_p99} |"
+  echo "| JSON /api/v1/programs?q=кредит, same run | ${api_rps} req/s · p50 ${api_p50} · p99 ${api_p99} |"
+  echo "| static /pkg/auyl.css, same run | ${static_rps} req/s · p50 ${static_p50} · p99 ${static_p99} |"
+  echo "| SSR ÷ static throughput | ${ratio} |"
+} | tee -a "$rows"
+
+say "weights (raw and brotli -q 11)"
+size() { wc -c <"$1" | tr -d ' '; }
+br() { brotli -c -q 11 "$1" | wc -c | tr -d ' '; }
+kib() { awk -v b="$1" 'BEGIN {printf "%.1f KiB", b / 1024}'; }
+html="$OUT/programs.html"
+curl -s "http://127.0.0.1:$PORT/programs" -o "$html"
+wasm=target/site/pkg/auyl.wasm js=target/site/pkg/auyl.js css=target/site/pkg/auyl.css
+total_raw=$(( $(size "$html") + $(size "$css") + $(size "$js") + $(size "$wasm") ))
+total_br=$(( $(br "$html") + $(br "$css") + $(br "$js") + $(br "$wasm") ))
+{
+  echo "| wasm bundle (auyl.wasm) | $(kib "$(size "$wasm")") raw · $(kib "$(br "$wasm")") brotli |"
+  echo "| JS glue (auyl.js) | $(kib "$(size "$js")") raw · $(kib "$(br "$js")") brotli |"
+  echo "| CSS (auyl.css) | $(kib "$(size "$css")") raw · $(kib "$(br "$css")") brotli |"
+  echo "| search page HTML (/programs) | $(kib "$(size "$html")") raw · $(kib "$(br "$html")") brotli |"
+  echo "| search page first load (HTML + CSS + JS + wasm) | $(kib "$total_raw") raw · $(kib "$total_br") brotli |"
+} | tee -a "$rows"
+
+echo
+echo "## Benchmarks — $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
+echo
+echo "| figure | value |"
+echo "| --- | --- |"
+cat "$rows"

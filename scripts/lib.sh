@@ -1,0 +1,28 @@
+# Shared settings for the scripts: sourced, not run.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# Every cargo command sees the variables cargo-leptos sets for `cargo leptos build --release`.
+# Leptos reads some of them at compile time (LEPTOS_OUTPUT_NAME decides the wasm file name the
+# pages load), so with the same values `cargo bench` reuses the release build instead of
+# recompiling the leptos crates, and tests render the same pages as the release server.
+export LEPTOS_OUTPUT_NAME=auyl
+export LEPTOS_SITE_ROOT=target/site
+export LEPTOS_SITE_PKG_DIR=pkg
+export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
+export LEPTOS_RELOAD_PORT=3001
+export LEPTOS_LIB_DIR=frontend
+export LEPTOS_BIN_DIR=server
+export LEPTOS_JS_MINIFY=true
+export LEPTOS_HASH_FILES=false
+# wasm-bindgen-cli must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$ROOT/Cargo.lock")"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-always}"
+
+CARGO_LEPTOS_VERSION=0.3.10
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

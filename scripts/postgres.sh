@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the test suite: `postgres.sh start` installs PostgreSQL when
+# missing, initialises a cluster under target/postgres (trust auth, loopback only, port 55432)
+# and starts it; `postgres.sh stop` stops it. Prints the admin URL the tests take as
+# TEST_DATABASE_URL.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+PORT="${PG_TEST_PORT:-55432}"
+DATA="$ROOT/target/postgres"
+URL="postgres://postgres@127.0.0.1:$PORT/postgres"
+
+bin_dir() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+as_postgres() {
+  # PostgreSQL refuses to run as root; as root, run it as the postgres user the package creates.
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "${1:-}" in
+  start)
+    if [ -z "$(bin_dir)" ]; then
+      say "installing PostgreSQL"
+      $SUDO apt-get install -y postgresql >/dev/null
+    fi
+    BIN="$(bin_dir)"
+    if [ ! -f "$DATA/PG_VERSION" ]; then
+      mkdir -p "$DATA"
+      [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$DATA"
+      as_postgres "$BIN/initdb" -D "$DATA" -U postgres -A trust --no-instructions >/dev/null
+    fi
+    if ! as_postgres "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+      as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
+        -o "-p $PORT -c listen_addresses=127.0.0.1 -k /tmp -c max_connections=300" start >/dev/null
+    fi
+    echo "$URL"
+    ;;
+  stop)
+    BIN="$(bin_dir)"
+    if [ -n "$BIN" ] && [ -f "$DATA/PG_VERSION" ]; then
+      as_postgres "$BIN/pg_ctl" -D "$DATA" -m fast stop >/dev/null 2>&1 || true
+    fi
+    ;;
+  *)
+    echo "usage: $0 start|stop" >&2
+    exit 2
+    ;;
+esac

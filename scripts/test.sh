@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# `make test`: every check, on a fresh machine. Installs what is missing (build tools, Chromium,
+# Playwright, PostgreSQL), then runs: formatting, clippy per package, unit and integration tests
+# on SQLite and on PostgreSQL, the release build, and the Playwright suite against it. Ends with
+# one line: `N passed, N failed`.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+LOGS="$ROOT/target/test-logs"
+mkdir -p "$LOGS"
+passed=0
+failed=0
+failures=()
+
+# Runs a step that is one check.
+check() {
+  local name="$1"; shift
+  say "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+
+# Runs a cargo test command and counts its tests.
+cargo_tests() {
+  local name="$1"; shift
+  local log="$LOGS/$name.log"
+  say "$name"
+  "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+    # It did not get as far as running tests (a build error): count it as a failure.
+    failed=$((failed + 1))
+  fi
+  if [ "$status" -ne 0 ]; then failures+=("$name"); fi
+}
+
+say "installing what is missing"
+scripts/tools.sh || { echo "tool installation failed"; exit 1; }
+if ! command -v chromium >/dev/null; then
+  say "installing Chromium"
+  $SUDO apt-get install -y chromium >/dev/null
+fi
+(cd end2end && npm ci --no-audit --no-fund >/dev/null) || { echo "npm ci in end2end failed"; exit 1; }
+PG_URL="$(scripts/postgres.sh start)" || { echo "PostgreSQL did not start"; exit 1; }
+trap 'scripts/postgres.sh stop' EXIT
+
+check "cargo fmt --check" cargo fmt --all --check
+check "clippy app (ssr)" cargo clippy -p app --features ssr --all-targets -- -D warnings
+check "clippy server" cargo clippy -p server --all-targets -- -D warnings
+check "clippy migrations" cargo clippy -p migrations --all-targets -- -D warnings
+check "clippy app (hydrate, wasm)" cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+check "clippy frontend (wasm)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+cargo_tests "tests-sqlite" cargo test -p app -p server -p migrations --features app/ssr
+TEST_DATABASE_URL="$PG_URL" cargo_tests "tests-postgres" cargo test -p app -p server -p migrations --features app/ssr
+
+check "release build (cargo leptos build --release)" cargo leptos build --release
+
+say "end-to-end tests (Playwright, Chromium, JavaScript on and off)"
+E2E_DATA="$(mktemp -d)"
+E2E_PORT="${E2E_PORT:-3100}"
+DATA_DIR="$E2E_DATA" LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" APP_TODAY=2026-11-27 \
+  ./target/release/server >"$LOGS/e2e-server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null; scripts/postgres.sh stop; rm -rf "$E2E_DATA"' EXIT
+(cd end2end && BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test 2>&1 | tee "$LOGS/e2e.log")
+e2e_status=${PIPESTATUS[0]}
+if [ -f end2end/test-results/results.json ]; then
+  read -r p f < <(node -e '
+    const r = require("./end2end/test-results/results.json");
+    console.log((r.stats.expected || 0) + (r.stats.flaky || 0), (r.stats.unexpected || 0));')
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$e2e_status" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+else
+  failed=$((failed + 1))
+fi
+[ "$e2e_status" -ne 0 ] && failures+=("end-to-end")
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "failed steps: ${failures[*]} (logs in target/test-logs)"
+fi
+echo "make test: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,10 @@
+//! The integration suite: the real server on a random port with a fresh database and index.
+//! One binary (this file only declares modules) so that linking happens once.
+
+mod bad_input;
+mod catalog_api;
+mod health;
+mod helpers;
+mod pages;
+mod sabotage;
+mod startup;

@@ -1,0 +1,35 @@
+use sea_orm::ConnectionTrait;
+
+use crate::helpers::{leaks_internals, spawn_app};
+
+#[tokio::test]
+async fn a_broken_database_gives_plain_errors_without_internals() {
+    let app = spawn_app().await;
+    app.state
+        .db
+        .execute_unprepared("DROP TABLE program_locations")
+        .await
+        .expect("sabotage");
+    app.state
+        .db
+        .execute_unprepared("DROP TABLE programs")
+        .await
+        .expect("sabotage");
+
+    let (api_status, api) = app
+        .get_json("/api/v1/programs/auyl-amanaty-microcredit")
+        .await;
+    let (page_status, page) = app.get_html("/programs/auyl-amanaty-microcredit").await;
+    let (_, health) = app.get_json("/healthz").await;
+
+    assert_eq!(api_status, 500);
+    assert_eq!(api["error"]["code"], "internal");
+    assert_eq!(leaks_internals(&api.to_string()), None, "{api}");
+    assert_eq!(page_status, 500);
+    assert!(page.contains("У нас что-то пошло не так"));
+    assert_eq!(leaks_internals(&page), None);
+    assert_eq!(
+        health["database"]["status"], "ok",
+        "the database itself still answers"
+    );
+}

@@ -1,0 +1,65 @@
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::helpers::{spawn_app, spawn_app_at};
+use app::ssr::db::entities::{locations, programs};
+
+#[tokio::test]
+async fn the_first_start_loads_the_whole_kato_directory_and_the_demo_catalogue() {
+    let app = spawn_app().await;
+
+    let all = locations::Entity::find()
+        .count(&app.state.db)
+        .await
+        .expect("counts");
+    let okrugs = locations::Entity::find()
+        .filter(locations::Column::Level.eq(3))
+        .count(&app.state.db)
+        .await
+        .expect("counts");
+    let regions = locations::Entity::find()
+        .filter(locations::Column::Level.eq(1))
+        .all(&app.state.db)
+        .await
+        .expect("loads");
+    let programmes = programs::Entity::find()
+        .count(&app.state.db)
+        .await
+        .expect("counts");
+
+    assert_eq!(all, 16_264);
+    assert_eq!(okrugs, 2_385);
+    assert_eq!(regions.len(), 20);
+    assert!(
+        regions.iter().all(|r| r.name_kk.is_some()),
+        "regions carry Kazakh names"
+    );
+    assert!(programmes >= 40, "{programmes}");
+}
+
+#[tokio::test]
+async fn a_restart_keeps_the_data_and_a_lost_index_is_rebuilt_from_the_database() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()) {
+        // Each PostgreSQL test app gets a fresh database; the SQLite run covers restarts.
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = spawn_app_at(dir.path(), |_| {}).await;
+    let before = programs::Entity::find()
+        .count(&first.state.db)
+        .await
+        .expect("counts");
+    std::fs::remove_dir_all(dir.path().join("search")).expect("index removed");
+
+    let second = spawn_app_at(dir.path(), |_| {}).await;
+
+    let after = programs::Entity::find()
+        .count(&second.state.db)
+        .await
+        .expect("counts");
+    assert_eq!(before, after, "nothing is loaded twice");
+    let (_, found) = second.get_json("/api/v1/programs?q=кен+дала").await;
+    assert_eq!(
+        found["hits"][0]["slug"], "ken-dala-2026",
+        "the index was rebuilt: {found}"
+    );
+}
