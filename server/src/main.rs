@@ -9,7 +9,6 @@ async fn main() -> ExitCode {
     match server::cli::run(&args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!("{e}");
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
