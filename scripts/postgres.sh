@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the test suite: `postgres.sh start` installs PostgreSQL when
-# missing, initialises a cluster under target/postgres (trust auth, loopback only, port 55432)
-# and starts it; `postgres.sh stop` stops it. Prints the admin URL the tests take as
-# TEST_DATABASE_URL.
+# missing, initialises a cluster under target/postgres (trust auth, loopback only, the first free
+# port from 55432) and starts it; `postgres.sh stop` stops it. Prints the admin URL the tests
+# take as TEST_DATABASE_URL.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-PORT="${PG_TEST_PORT:-55432}"
 DATA="$ROOT/target/postgres"
-URL="postgres://postgres@127.0.0.1:$PORT/postgres"
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 bin_dir() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
@@ -32,10 +32,14 @@ case "${1:-}" in
       as_postgres "$BIN/initdb" -D "$DATA" -U postgres -A trust --no-instructions >/dev/null
     fi
     if ! as_postgres "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+      # Another checkout's test server (or anything else) may hold the usual port.
+      PORT="${PG_TEST_PORT:-55432}"
+      while port_in_use "$PORT"; do PORT=$((PORT + 1)); done
+      echo "$PORT" >"$ROOT/target/postgres.port"
       as_postgres "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
         -o "-p $PORT -c listen_addresses=127.0.0.1 -k /tmp -c max_connections=300" start >/dev/null
     fi
-    echo "$URL"
+    echo "postgres://postgres@127.0.0.1:$(cat "$ROOT/target/postgres.port")/postgres"
     ;;
   stop)
     BIN="$(bin_dir)"
