@@ -11,7 +11,7 @@ cd "$ROOT"
 for tool in wrk brotli; do
   if ! command -v "$tool" >/dev/null; then
     say "installing $tool"
-    $SUDO apt-get install -y "$tool" >/dev/null
+    apt_install "$tool"
   fi
 done
 

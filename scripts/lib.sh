@@ -26,3 +26,11 @@ CARGO_LEPTOS_VERSION=0.3.10
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Installs Debian packages; refreshes the package lists first only if they are too old to know them.
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y "$@" >/dev/null 2>&1 || {
+    $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "$@" >/dev/null
+  }
+}

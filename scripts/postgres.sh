@@ -23,7 +23,7 @@ case "${1:-}" in
   start)
     if [ -z "$(bin_dir)" ]; then
       say "installing PostgreSQL"
-      $SUDO apt-get install -y postgresql >/dev/null
+      apt_install postgresql
     fi
     BIN="$(bin_dir)"
     if [ ! -f "$DATA/PG_VERSION" ]; then

@@ -42,7 +42,7 @@ say "installing what is missing"
 scripts/tools.sh || { echo "tool installation failed"; exit 1; }
 if ! command -v chromium >/dev/null; then
   say "installing Chromium"
-  $SUDO apt-get install -y chromium >/dev/null
+  apt_install chromium
 fi
 (cd end2end && npm ci --no-audit --no-fund >/dev/null) || { echo "npm ci in end2end failed"; exit 1; }
 PG_URL="$(scripts/postgres.sh start)" || { echo "PostgreSQL did not start"; exit 1; }

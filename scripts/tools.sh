@@ -23,7 +23,7 @@ fi
 
 if ! command -v npm >/dev/null; then
   say "installing Node.js and npm"
-  $SUDO apt-get install -y nodejs npm
+  apt_install nodejs npm
 fi
 if [ ! -x "$ROOT/tools/node_modules/.bin/wasm-opt" ]; then
   say "installing wasm-opt (binaryen 132 from npm)"

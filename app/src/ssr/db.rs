@@ -66,6 +66,41 @@ pub fn backend_name(db: &DatabaseConnection) -> &'static str {
     }
 }
 
+/// A PostgreSQL database made for one test, dropped when the value is dropped.
+pub struct TestDatabase {
+    admin_url: String,
+    /// The database's URL.
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// Creates a fresh database on the server at `admin_url` (see [`create_test_database`]).
+    pub async fn create(admin_url: &str) -> Result<TestDatabase, DbErr> {
+        let url = create_test_database(admin_url).await?;
+        Ok(TestDatabase {
+            admin_url: admin_url.to_owned(),
+            url,
+        })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (admin, url) = (self.admin_url.clone(), self.url.clone());
+        // Drop is synchronous and may run inside a runtime: drop the database from a thread
+        // with a runtime of its own. A failure leaves a `test_` database for the next sweep.
+        let _ = std::thread::spawn(move || {
+            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                let _ = runtime.block_on(drop_test_database(&admin, &url));
+            }
+        })
+        .join();
+    }
+}
+
 /// Creates a uniquely named PostgreSQL database for one test run on the server at `admin_url`
 /// and returns its URL. Leftovers of crashed runs older than an hour are dropped first, so the
 /// server does not fill up.

@@ -3,44 +3,34 @@
 
 use sea_orm::DatabaseConnection;
 
-use super::db;
+use super::db::{self, TestDatabase};
 
-/// A migrated database that is dropped (PostgreSQL) when the test ends.
+/// A migrated database; a PostgreSQL one is dropped when the test ends.
 pub(crate) struct TestDb {
     pub(crate) db: DatabaseConnection,
-    postgres: Option<(String, String)>,
+    _postgres: Option<TestDatabase>,
 }
 
 /// A fresh, migrated database holding the reference data (locations, MCI).
 pub(crate) async fn test_db() -> TestDb {
-    let (url, postgres) = match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let url = db::create_test_database(&admin)
+    let postgres = match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => Some(
+            TestDatabase::create(&admin)
                 .await
-                .expect("creates a test database");
-            (url.clone(), Some((admin, url)))
-        }
-        _ => ("sqlite::memory:".to_owned(), None),
+                .expect("creates a test database"),
+        ),
+        _ => None,
     };
-    let db = db::connect(&url).await.expect("connects");
+    let url = postgres
+        .as_ref()
+        .map_or("sqlite::memory:", |p| p.url.as_str());
+    let db = db::connect(url).await.expect("connects");
     db::migrate(&db).await.expect("migrates");
     super::services::seed::ensure_reference_data(&db)
         .await
         .expect("loads reference data");
-    TestDb { db, postgres }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, url)) = self.postgres.take() {
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                runtime.block_on(db::drop_test_database(&admin, &url))
-            })
-            .join();
-        }
+    TestDb {
+        db,
+        _postgres: postgres,
     }
 }

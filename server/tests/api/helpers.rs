@@ -20,7 +20,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     _dir: Option<tempfile::TempDir>,
-    postgres: Option<(String, String)>,
+    _postgres: Option<db::TestDatabase>,
 }
 
 /// Starts the app on SQLite in a temp dir, or on a fresh PostgreSQL database when
@@ -38,15 +38,16 @@ pub async fn spawn_app_at(dir: &std::path::Path, change: impl FnOnce(&mut Config
     LazyLock::force(&TRACING);
     let mut config = Config::for_tests(dir);
     let postgres = match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let url = db::create_test_database(&admin)
+        Ok(admin) if !admin.is_empty() => Some(
+            db::TestDatabase::create(&admin)
                 .await
-                .expect("creates a test database");
-            config.database_url = url.clone();
-            Some((admin, url))
-        }
+                .expect("creates a test database"),
+        ),
         _ => None,
     };
+    if let Some(pg) = &postgres {
+        config.database_url = pg.url.clone();
+    }
     change(&mut config);
     let app = server::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -62,7 +63,7 @@ pub async fn spawn_app_at(dir: &std::path::Path, change: impl FnOnce(&mut Config
         client,
         state,
         _dir: None,
-        postgres,
+        _postgres: postgres,
     }
 }
 
@@ -127,22 +128,6 @@ impl TestApp {
             serde_json::from_str(&body)
                 .unwrap_or_else(|e| panic!("{endpoint}: not JSON ({e}): {body}")),
         )
-    }
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some((admin, url)) = self.postgres.take() {
-            // Drop is synchronous and may run inside a runtime: use a thread with its own.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                runtime.block_on(db::drop_test_database(&admin, &url))
-            })
-            .join();
-        }
     }
 }
 

@@ -11,41 +11,29 @@
 //! mid-rebuild leaves the old one in place. A running server notices a new `CURRENT` written by
 //! `server reindex` within a couple of seconds.
 
-use std::ops::Bound;
+mod query;
+mod schema;
+#[cfg(test)]
+mod tests;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
-};
-use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, Schema, TantivyDocument,
-    TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::schema::{Facet, TantivyDocument};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, Term,
-};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
+use self::schema::{ANY_SECTOR, Fields, NATIONWIDE, TOKENIZER, days, schema};
 use super::{SearchError, SearchIndex};
-use crate::domain::search::{Facets, SearchDoc, SearchHit, SearchQuery, SearchResults, SortOrder};
-use crate::domain::text::{self, QueryPart, QueryTerm};
+use crate::domain::search::{SearchDoc, SearchHit, SearchQuery, SearchResults};
+use crate::domain::text;
 
-/// The tokenizer of analysed text: `domain::text::analyze` has already folded and stemmed every
-/// word, so splitting on spaces is all that is left to do.
-const TOKENIZER: &str = "terms";
 /// Writer memory budget; tantivy needs at least 15 MB per thread.
 const WRITER_HEAP_BYTES: usize = 50_000_000;
 /// How often a search checks whether `CURRENT` names a new generation.
 const GENERATION_CHECK: Duration = Duration::from_secs(2);
-/// Facet value for programmes open to every sector.
-const ANY_SECTOR: &str = "any";
-/// Facet value for nationwide programmes.
-const NATIONWIDE: &str = "nationwide";
 
 /// The embedded engine.
 pub struct EmbeddedIndex {
@@ -66,64 +54,8 @@ struct Generation {
     f: Fields,
 }
 
-#[derive(Clone, Copy)]
-struct Fields {
-    id: Field,
-    hit: Field,
-    /// Per text, a field of folded words (typos, prefixes) and one of stems (word forms).
-    title: (Field, Field),
-    summary: (Field, Field),
-    body: (Field, Field),
-    kind: Field,
-    sector: Field,
-    region: Field,
-    deadline: Field,
-    amount: Field,
-    rate: Field,
-    updated_at: Field,
-}
-
-fn schema() -> (Schema, Fields) {
-    let mut b = Schema::builder();
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    let f = Fields {
-        id: b.add_i64_field("id", INDEXED | STORED | FAST),
-        // The result card as JSON, so a page of results needs no database round trip.
-        hit: b.add_text_field("hit", STORED),
-        title: (
-            b.add_text_field("title", text.clone()),
-            b.add_text_field("title_stems", text.clone()),
-        ),
-        summary: (
-            b.add_text_field("summary", text.clone()),
-            b.add_text_field("summary_stems", text.clone()),
-        ),
-        body: (
-            b.add_text_field("body", text.clone()),
-            b.add_text_field("body_stems", text),
-        ),
-        kind: b.add_facet_field("kind", FacetOptions::default()),
-        sector: b.add_facet_field("sector", FacetOptions::default()),
-        region: b.add_facet_field("region", FacetOptions::default()),
-        // Days since 1970-01-01; no deadline is i64::MAX so that it sorts last.
-        deadline: b.add_i64_field("deadline", INDEXED | FAST),
-        amount: b.add_i64_field("amount", FAST),
-        rate: b.add_i64_field("rate", FAST),
-        updated_at: b.add_i64_field("updated_at", STORED | FAST),
-    };
-    (b.build(), f)
-}
-
-fn engine_err(e: impl std::fmt::Display) -> SearchError {
+pub(super) fn engine_err(e: impl std::fmt::Display) -> SearchError {
     SearchError::Engine(e.to_string())
-}
-
-fn days(date: NaiveDate) -> i64 {
-    i64::from(date.signed_duration_since(NaiveDate::default()).num_days() as i32)
 }
 
 impl Generation {
@@ -376,7 +308,7 @@ impl SearchIndex for EmbeddedIndex {
         let query = query.clone();
         let started = Instant::now();
         let mut results = self
-            .blocking(move |g| run_search(&g, &query, open_on))
+            .blocking(move |g| query::run_search(&g, &query, open_on))
             .await?;
         results.took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(results)
@@ -448,326 +380,6 @@ impl SearchIndex for EmbeddedIndex {
     }
 }
 
-/// Builds the tantivy query for the text: every part must match somewhere.
-fn text_query(f: &Fields, parts: &[QueryPart]) -> Box<dyn Query> {
-    if parts.is_empty() {
-        return Box::new(AllQuery);
-    }
-    let clauses = parts
-        .iter()
-        .map(|p| (Occur::Must, part_query(f, p)))
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
-}
-
-/// One query part in any of the text fields, title weighted most.
-fn part_query(f: &Fields, part: &QueryPart) -> Box<dyn Query> {
-    let fields = [(f.title, 3.0), (f.summary, 1.5), (f.body, 1.0)];
-    let per_field = fields
-        .iter()
-        .map(|&(field, boost)| {
-            let q: Box<dyn Query> = match part {
-                QueryPart::Term(t) => term_query(field, t),
-                QueryPart::AnyOf(alternatives) => Box::new(BooleanQuery::new(
-                    alternatives
-                        .iter()
-                        .map(|phrase| (Occur::Should, phrase_query(field, phrase)))
-                        .collect(),
-                )),
-            };
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
-            )
-        })
-        .collect();
-    Box::new(BooleanQuery::new(per_field))
-}
-
-/// A word, by the rule of `QueryTerm::matches`: the same word or stem (scored by BM25, so exact
-/// matches rank first), a word within the typo budget, or a prefix if it is the last word.
-fn term_query((words, stems): (Field, Field), t: &QueryTerm) -> Box<dyn Query> {
-    let word = Term::from_field_text(words, &t.folded);
-    let mut options: Vec<(Occur, Box<dyn Query>)> = vec![
-        (
-            Occur::Should,
-            Box::new(TermQuery::new(word.clone(), IndexRecordOption::WithFreqs)),
-        ),
-        (
-            Occur::Should,
-            Box::new(TermQuery::new(
-                Term::from_field_text(stems, &t.stem),
-                IndexRecordOption::WithFreqs,
-            )),
-        ),
-    ];
-    if t.typos > 0 {
-        options.push((
-            Occur::Should,
-            Box::new(FuzzyTermQuery::new(word.clone(), t.typos, true)),
-        ));
-    }
-    if t.prefix {
-        options.push((
-            Occur::Should,
-            Box::new(FuzzyTermQuery::new_prefix(word, t.typos, true)),
-        ));
-    }
-    Box::new(BooleanQuery::new(options))
-}
-
-/// A synonym: one word, or a phrase whose words appear in order, as written or in another form.
-fn phrase_query((words, stems): (Field, Field), phrase: &[QueryTerm]) -> Box<dyn Query> {
-    let exact = |field: Field, pick: fn(&QueryTerm) -> &str| -> Box<dyn Query> {
-        match phrase {
-            [single] => Box::new(TermQuery::new(
-                Term::from_field_text(field, pick(single)),
-                IndexRecordOption::WithFreqs,
-            )),
-            many => Box::new(PhraseQuery::new(
-                many.iter()
-                    .map(|w| Term::from_field_text(field, pick(w)))
-                    .collect(),
-            )),
-        }
-    };
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Should, exact(words, |t| &t.folded)),
-        (Occur::Should, exact(stems, |t| &t.stem)),
-    ]))
-}
-
-/// Which filters to apply; facets are counted without their own filter.
-#[derive(Clone, Copy)]
-struct FilterSet {
-    kind: bool,
-    sector: bool,
-    region: bool,
-}
-
-fn filtered(
-    g: &Generation,
-    q: &SearchQuery,
-    text: Box<dyn Query>,
-    open_on: NaiveDate,
-    use_: FilterSet,
-) -> Box<dyn Query> {
-    let f = &g.f;
-    let facet_term = |field: Field, value: &str| -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_facet(field, &Facet::from_path([value])),
-            IndexRecordOption::Basic,
-        ))
-    };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
-    clauses.push((
-        Occur::Must,
-        Box::new(RangeQuery::new(
-            Bound::Included(Term::from_field_i64(f.deadline, days(open_on))),
-            Bound::Unbounded,
-        )),
-    ));
-    if use_.kind
-        && let Some(kind) = q.kind
-    {
-        clauses.push((Occur::Must, facet_term(f.kind, kind.as_str())));
-    }
-    if use_.sector
-        && let Some(sector) = q.sector
-    {
-        let either = vec![
-            (Occur::Should, facet_term(f.sector, sector.as_str())),
-            (Occur::Should, facet_term(f.sector, ANY_SECTOR)),
-        ];
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
-    }
-    if use_.region
-        && let Some(region) = &q.region
-    {
-        let either = vec![
-            (Occur::Should, facet_term(f.region, region.as_str())),
-            (Occur::Should, facet_term(f.region, NATIONWIDE)),
-        ];
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
-    }
-    Box::new(BooleanQuery::new(clauses))
-}
-
-/// The sort key of a document: larger keys come first.
-type SortKey = (i64, Score, i64);
-
-fn run_search(
-    g: &Generation,
-    q: &SearchQuery,
-    open_on: NaiveDate,
-) -> Result<SearchResults, SearchError> {
-    let searcher = g.reader.searcher();
-    let all = FilterSet {
-        kind: true,
-        sector: true,
-        region: true,
-    };
-    let mut parts = q.parts();
-
-    // Meilisearch's `last` matching strategy: if nothing matches every word, drop words from
-    // the end until something does.
-    let (total, page) = loop {
-        let query = filtered(g, q, text_query(&g.f, &parts), open_on, all);
-        let top = TopDocs::with_limit(q.per_page as usize)
-            .and_offset(q.offset())
-            .tweak_score(sort_key(g.f, q.sort, !parts.is_empty()));
-        let (total, page): (usize, Vec<(SortKey, DocAddress)>) = searcher
-            .search(&*query, &(Count, top))
-            .map_err(engine_err)?;
-        if total > 0 || parts.len() <= 1 {
-            break (total, page);
-        }
-        parts.pop();
-    };
-
-    let facet_counts = |field: Field, use_: FilterSet| -> Result<FacetCounts, SearchError> {
-        let mut collector = FacetCollector::for_field(searcher.schema().get_field_name(field));
-        collector.add_facet(Facet::root());
-        let query = filtered(g, q, text_query(&g.f, &parts), open_on, use_);
-        searcher.search(&*query, &collector).map_err(engine_err)
-    };
-    let kinds = facet_counts(g.f.kind, FilterSet { kind: false, ..all })?;
-    let sectors = facet_counts(
-        g.f.sector,
-        FilterSet {
-            sector: false,
-            ..all
-        },
-    )?;
-    let regions = facet_counts(
-        g.f.region,
-        FilterSet {
-            region: false,
-            ..all
-        },
-    )?;
-
-    let mut facets = Facets::default();
-    for (facet, count) in kinds.get(Facet::root()) {
-        facets.kind.insert(leaf(facet), count);
-    }
-    // Programmes open to every sector (or nationwide) are available in each one: count them in.
-    let any_sector = sectors
-        .get(Facet::root())
-        .find(|(f, _)| leaf(f) == ANY_SECTOR)
-        .map_or(0, |(_, c)| c);
-    for sector in crate::domain::catalog::Sector::ALL {
-        let own = sectors
-            .get(Facet::root())
-            .find(|(f, _)| leaf(f) == sector.as_str())
-            .map_or(0, |(_, c)| c);
-        if own + any_sector > 0 {
-            facets
-                .sector
-                .insert(sector.as_str().into(), own + any_sector);
-        }
-    }
-    let nationwide = regions
-        .get(Facet::root())
-        .find(|(f, _)| leaf(f) == NATIONWIDE)
-        .map_or(0, |(_, c)| c);
-    for region in crate::domain::location::REGIONS {
-        let own = regions
-            .get(Facet::root())
-            .find(|(f, _)| leaf(f) == region.code)
-            .map_or(0, |(_, c)| c);
-        if own + nationwide > 0 {
-            facets.region.insert(region.code.into(), own + nationwide);
-        }
-    }
-
-    let hits = page
-        .into_iter()
-        .map(|(_, address)| {
-            let doc: TantivyDocument = searcher.doc(address).map_err(engine_err)?;
-            let json = doc
-                .get_first(g.f.hit)
-                .and_then(|v| v.as_str())
-                .ok_or_else(|| SearchError::Corrupt("hit without its card".into()))?;
-            serde_json::from_str::<SearchHit>(json).map_err(|e| SearchError::Corrupt(e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-
-    Ok(SearchResults {
-        total: total as u64,
-        hits,
-        facets,
-        took_ms: 0,
-        engine: "embedded".into(),
-        degraded: false,
-    })
-}
-
-fn leaf(facet: &Facet) -> String {
-    facet
-        .to_path()
-        .last()
-        .map(|s| (*s).to_owned())
-        .unwrap_or_default()
-}
-
-/// Builds the per-segment sort key function for an order. Ties are broken by id, so paging is
-/// stable.
-fn sort_key(
-    f: Fields,
-    sort: SortOrder,
-    has_text: bool,
-) -> impl Fn(&SegmentReader) -> Box<dyn Fn(tantivy::DocId, Score) -> SortKey> + Send + Sync + 'static
-{
-    move |segment: &SegmentReader| {
-        let column = |field: Field, default: i64| {
-            let name = segment.schema().get_field_name(field).to_owned();
-            segment
-                .fast_fields()
-                .i64(&name)
-                .ok()
-                .map(|c| c.first_or_default_col(default))
-        };
-        let id = column(f.id, 0);
-        let value =
-            |c: &Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<i64>>>,
-             doc: tantivy::DocId,
-             default: i64| { c.as_ref().map_or(default, |c| c.get_val(doc)) };
-        match (sort, has_text) {
-            (SortOrder::Relevance, true) => {
-                Box::new(move |doc, score| (0, score, -value(&id, doc, 0)))
-            }
-            // With no words to rank by, "relevance" means the most urgent first.
-            (SortOrder::Relevance, false) | (SortOrder::Deadline, _) => {
-                let deadline = column(f.deadline, i64::MAX);
-                Box::new(move |doc, score| {
-                    (
-                        -value(&deadline, doc, i64::MAX).min(i64::MAX - 1),
-                        score,
-                        -value(&id, doc, 0),
-                    )
-                })
-            }
-            (SortOrder::Amount, _) => {
-                let amount = column(f.amount, i64::MIN);
-                Box::new(move |doc, score| {
-                    (value(&amount, doc, i64::MIN), score, -value(&id, doc, 0))
-                })
-            }
-            (SortOrder::Rate, _) => {
-                let rate = column(f.rate, i64::MAX);
-                Box::new(move |doc, score| {
-                    (
-                        -value(&rate, doc, i64::MAX).min(i64::MAX - 1),
-                        score,
-                        -value(&id, doc, 0),
-                    )
-                })
-            }
-        }
-    }
-}
-
 fn read_current(root: &Path) -> Option<String> {
     let name = std::fs::read_to_string(root.join("CURRENT")).ok()?;
     let name = name.trim();
@@ -812,89 +424,5 @@ fn remove_stale_generations(root: &Path, live: &str) {
         {
             tracing::warn!(generation = %name, error = %e, "could not remove an old search index generation");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ssr::search::contract;
-
-    #[tokio::test]
-    async fn the_embedded_index_meets_the_search_contract() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let index = EmbeddedIndex::open(dir.path()).expect("opens");
-        let failures = contract::check(&index).await;
-        assert!(
-            failures.is_empty(),
-            "contract failures:\n{}",
-            failures.join("\n")
-        );
-    }
-
-    #[tokio::test]
-    async fn a_reopened_index_keeps_its_documents_and_a_rebuild_leaves_one_generation() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        {
-            let index = EmbeddedIndex::open(dir.path()).expect("opens");
-            index
-                .rebuild(contract::corpus(), &|_| {})
-                .await
-                .expect("rebuilds");
-        }
-        let index = EmbeddedIndex::open(dir.path()).expect("reopens");
-        assert_eq!(
-            index.count().await.expect("counts"),
-            contract::corpus().len() as u64
-        );
-        let generations = generation_numbers(&dir.path().join(""));
-        assert_eq!(
-            generations.len(),
-            1,
-            "old generations are removed: {generations:?}"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_rebuild_by_another_process_is_picked_up_by_a_running_one() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let server = EmbeddedIndex::open(dir.path())
-            .expect("opens")
-            .with_generation_check(Duration::ZERO);
-        server
-            .upsert(&contract::corpus()[..2])
-            .await
-            .expect("writes");
-        assert_eq!(server.count().await.expect("counts"), 2);
-        // `server reindex` in another process: its own handle on the same directory.
-        let cli = EmbeddedIndex::open(dir.path()).expect("opens beside the server");
-        cli.rebuild(contract::corpus(), &|_| {})
-            .await
-            .expect("rebuilds while the server has a writer");
-        assert_eq!(
-            server.count().await.expect("counts"),
-            contract::corpus().len() as u64
-        );
-    }
-
-    #[tokio::test]
-    async fn an_unreadable_index_is_reported_as_corrupt_and_can_be_recreated() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let name = {
-            let index = EmbeddedIndex::open(dir.path()).expect("opens");
-            index.upsert(&contract::corpus()).await.expect("writes");
-            read_current(dir.path()).expect("has a current generation")
-        };
-        std::fs::write(dir.path().join(&name).join("meta.json"), "{ not json").expect("sabotage");
-        assert!(matches!(
-            EmbeddedIndex::open(dir.path()),
-            Err(SearchError::Corrupt(_))
-        ));
-        let fresh = EmbeddedIndex::recreate(dir.path()).expect("recreates");
-        assert_eq!(fresh.count().await.expect("counts"), 0);
-        assert!(
-            EmbeddedIndex::open(dir.path()).is_ok(),
-            "the new generation is the live one"
-        );
     }
 }

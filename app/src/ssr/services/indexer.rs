@@ -29,22 +29,6 @@ pub async fn reindex(
     Ok(total)
 }
 
-/// Indexes the given programmes (after they were written).
-pub async fn index_programs(
-    db: &DatabaseConnection,
-    search: &dyn SearchIndex,
-    today: NaiveDate,
-    ids: &[i32],
-) -> Result<(), ServiceError> {
-    let mci = db::catalog::mci_table(db).await?;
-    let docs = db::catalog::search_docs(db, &mci, today.year(), Some(ids)).await?;
-    for chunk in docs.chunks(1000) {
-        search.upsert(chunk).await?;
-    }
-    search.flush().await?;
-    Ok(())
-}
-
 /// At start-up: rebuilds the index when it does not hold as many programmes as the database
 /// has open ones (first start, a lost or foreign index directory). Returns whether it rebuilt.
 pub async fn ensure_consistent(

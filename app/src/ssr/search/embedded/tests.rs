@@ -1,0 +1,82 @@
+//! Tests of the embedded engine: the contract, generations, corruption.
+
+use super::*;
+use crate::ssr::search::contract;
+
+#[tokio::test]
+async fn the_embedded_index_meets_the_search_contract() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let index = EmbeddedIndex::open(dir.path()).expect("opens");
+    let failures = contract::check(&index).await;
+    assert!(
+        failures.is_empty(),
+        "contract failures:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn a_reopened_index_keeps_its_documents_and_a_rebuild_leaves_one_generation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let index = EmbeddedIndex::open(dir.path()).expect("opens");
+        index
+            .rebuild(contract::corpus(), &|_| {})
+            .await
+            .expect("rebuilds");
+    }
+    let index = EmbeddedIndex::open(dir.path()).expect("reopens");
+    assert_eq!(
+        index.count().await.expect("counts"),
+        contract::corpus().len() as u64
+    );
+    let generations = generation_numbers(&dir.path().join(""));
+    assert_eq!(
+        generations.len(),
+        1,
+        "old generations are removed: {generations:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_rebuild_by_another_process_is_picked_up_by_a_running_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = EmbeddedIndex::open(dir.path())
+        .expect("opens")
+        .with_generation_check(Duration::ZERO);
+    server
+        .upsert(&contract::corpus()[..2])
+        .await
+        .expect("writes");
+    assert_eq!(server.count().await.expect("counts"), 2);
+    // `server reindex` in another process: its own handle on the same directory.
+    let cli = EmbeddedIndex::open(dir.path()).expect("opens beside the server");
+    cli.rebuild(contract::corpus(), &|_| {})
+        .await
+        .expect("rebuilds while the server has a writer");
+    assert_eq!(
+        server.count().await.expect("counts"),
+        contract::corpus().len() as u64
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_index_is_reported_as_corrupt_and_can_be_recreated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = {
+        let index = EmbeddedIndex::open(dir.path()).expect("opens");
+        index.upsert(&contract::corpus()).await.expect("writes");
+        read_current(dir.path()).expect("has a current generation")
+    };
+    std::fs::write(dir.path().join(&name).join("meta.json"), "{ not json").expect("sabotage");
+    assert!(matches!(
+        EmbeddedIndex::open(dir.path()),
+        Err(SearchError::Corrupt(_))
+    ));
+    let fresh = EmbeddedIndex::recreate(dir.path()).expect("recreates");
+    assert_eq!(fresh.count().await.expect("counts"), 0);
+    assert!(
+        EmbeddedIndex::open(dir.path()).is_ok(),
+        "the new generation is the live one"
+    );
+}
