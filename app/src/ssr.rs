@@ -9,6 +9,7 @@ pub mod services;
 pub mod state;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod workers;
 
 use std::future::Future;
 

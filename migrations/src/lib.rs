@@ -12,6 +12,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_locations;
 mod m20261127_000002_create_organisations;
 mod m20261127_000003_create_programs;
+mod m20261127_000004_create_search_outbox;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_locations::Migration),
             Box::new(m20261127_000002_create_organisations::Migration),
             Box::new(m20261127_000003_create_programs::Migration),
+            Box::new(m20261127_000004_create_search_outbox::Migration),
         ]
     }
 }

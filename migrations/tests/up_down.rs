@@ -5,12 +5,14 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 5] = [
+const TABLES: [&str; 7] = [
     "locations",
     "organisations",
     "programs",
     "program_locations",
     "mci_rates",
+    "search_outbox",
+    "search_state",
 ];
 
 async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {

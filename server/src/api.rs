@@ -185,13 +185,26 @@ async fn get_program(
 /// `GET /healthz`: 200 while the database answers (search down is reported as `degraded`),
 /// 503 when it does not.
 pub async fn healthz(State(st): State<AppState>) -> Response {
-    let health = services::health::check(&st.db, &*st.search).await;
+    let health = services::health::check(&st.db, &st.indexes).await;
     let status = if health.status == "down" {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::OK
     };
     (status, Json(health)).into_response()
+}
+
+/// `GET /metrics`: the health figures in Prometheus's text format.
+pub async fn metrics(State(st): State<AppState>) -> Response {
+    let health = services::health::check(&st.db, &st.indexes).await;
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        services::health::metrics(&health),
+    )
+        .into_response()
 }
 
 /// What a request that panicked gets: a plain 500, nothing from the panic itself.

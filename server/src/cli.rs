@@ -96,19 +96,30 @@ async fn reindex() -> Result<(), CliError> {
         .await
         .map_err(crate::StartupError::from)?;
     db::migrate(&db).await.map_err(crate::StartupError::from)?;
-    let search = crate::open_search(&config)?;
-    let bar = progress_bar("indexing");
-    let started = Instant::now();
-    let n = services::indexer::reindex(&db, &*search, config.today(), &|done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })
-    .await?;
-    bar.finish();
-    println!(
-        "indexed {n} programmes in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    let indexes = crate::open_indexes(&config, &db).await?;
+    let mut targets: Vec<&dyn app::ssr::search::SearchIndex> = Vec::new();
+    if let Some(meili) = &indexes.meili {
+        targets.push(&**meili);
+    }
+    targets.push(&*indexes.embedded);
+    for index in targets {
+        let bar = progress_bar(match index.engine() {
+            "meilisearch" => "Meilisearch",
+            _ => "embedded index",
+        });
+        let started = Instant::now();
+        let n = services::indexer::reindex(&db, index, config.today(), &|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await?;
+        bar.finish();
+        println!(
+            "{}: indexed {n} programmes in {:.1} s",
+            index.engine(),
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }
 

@@ -12,8 +12,13 @@ use app::ssr::AppState;
 use app::ssr::config::Config;
 use app::ssr::db;
 use app::ssr::search::SearchIndex;
+use app::ssr::search::database::DatabaseSearch;
 use app::ssr::search::embedded::EmbeddedIndex;
+use app::ssr::search::meili::MeiliIndex;
+use app::ssr::search::resilient::ResilientSearch;
+use app::ssr::services::indexer::Wake;
 use app::ssr::services::{self, ServiceError};
+use app::ssr::workers::{self, Indexes};
 use app::{App, shell};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -71,8 +76,9 @@ pub async fn build(config: Config) -> Result<Application, StartupError> {
     if config.demo_data {
         services::seed::ensure_demo(&db).await?;
     }
-    let search = open_search(&config)?;
-    services::indexer::ensure_consistent(&db, &*search, config.today()).await?;
+    let indexes = Arc::new(open_indexes(&config, &db).await?);
+    let wake = Wake::default();
+    workers::spawn(db.clone(), indexes.clone(), &wake, Arc::new(config.clone()));
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
@@ -89,7 +95,9 @@ pub async fn build(config: Config) -> Result<Application, StartupError> {
     let state = AppState {
         leptos_options,
         db,
-        search,
+        search: indexes.search.clone(),
+        indexes,
+        wake,
         config: Arc::new(config),
     };
     Ok(Application {
@@ -100,17 +108,47 @@ pub async fn build(config: Config) -> Result<Application, StartupError> {
 }
 
 /// The embedded index; an unreadable one is replaced by an empty one that the caller refills.
-pub fn open_search(config: &Config) -> Result<Arc<dyn SearchIndex>, ServiceError> {
+pub fn open_embedded(config: &Config) -> Result<EmbeddedIndex, ServiceError> {
     let dir = config.search_dir();
-    let index = match EmbeddedIndex::open(&dir) {
-        Ok(index) => index,
+    match EmbeddedIndex::open(&dir) {
+        Ok(index) => Ok(index),
         Err(app::ssr::search::SearchError::Corrupt(reason)) => {
             tracing::warn!(reason = %reason, "the search index cannot be read; starting a new one from the database");
-            EmbeddedIndex::recreate(&dir)?
+            Ok(EmbeddedIndex::recreate(&dir)?)
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Opens this instance's indexes and brings the embedded one up to date, so the first searches
+/// see every programme. Meilisearch, when configured, is set up here if it answers; if not, the
+/// app starts anyway, searches fall back, and its worker sets it up when it returns.
+pub async fn open_indexes(
+    config: &Config,
+    db: &sea_orm::DatabaseConnection,
+) -> Result<Indexes, ServiceError> {
+    let embedded = Arc::new(open_embedded(config)?);
+    services::indexer::catch_up(db, &*embedded, config.today()).await?;
+    let database: Arc<dyn SearchIndex> = Arc::new(DatabaseSearch::new(db.clone()));
+    let meili = match &config.meili {
+        Some(c) => {
+            let meili = Arc::new(MeiliIndex::new(c.clone())?);
+            if let Err(e) = meili.ensure().await {
+                tracing::warn!(error = %e, "Meilisearch is not ready; searches fall back until it is");
+            }
+            Some(meili)
+        }
+        None => None,
     };
-    Ok(Arc::new(index))
+    let search = match &meili {
+        Some(m) => ResilientSearch::new(m.clone(), vec![embedded.clone(), database]),
+        None => ResilientSearch::new(embedded.clone(), vec![database]),
+    };
+    Ok(Indexes {
+        embedded,
+        meili,
+        search: Arc::new(search),
+    })
 }
 
 /// Every route: pages, server functions, the JSON API, health, static files.
@@ -119,6 +157,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", axum::routing::get(api::healthz))
+        .route("/metrics", axum::routing::get(api::metrics))
         .nest("/api/v1", api::router())
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

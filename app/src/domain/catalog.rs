@@ -134,8 +134,10 @@ code_enum! {
 code_enum! {
     /// Whether a programme takes applications.
     ProgramStatus {
+        /// Being prepared by its operator; not public.
+        Draft = "draft" => StatusDraft,
         /// Taking applications.
-        Open = "open" => FactIntakeOpens,
+        Open = "open" => StatusOpen,
         /// Not taking applications; the page stays for reference.
         Closed = "closed" => FactClosed,
     }

@@ -325,6 +325,8 @@ messages! {
     FactOperator { ru: "Оператор", kk: Some("Оператор"), en: Some("Operator") }
     FactUncertain { ru: "уточняется", kk: Some("нақтыланады"), en: Some("to be confirmed") }
     FactClosed { ru: "Приём закрыт", kk: Some("Қабылдау жабық"), en: Some("Closed") }
+    StatusDraft { ru: "Черновик", kk: Some("Жоба"), en: Some("Draft") }
+    StatusOpen { ru: "Идёт приём", kk: Some("Қабылдау жүріп жатыр"), en: Some("Open") }
 
     // Programme page
     ProgramBack { ru: "← К поиску программ", kk: Some("← Бағдарламаларды іздеуге"), en: Some("← Back to programmes") }
@@ -452,6 +454,21 @@ messages! {
         ru: "Адрес программы может содержать только латинские буквы, цифры и дефисы.",
         kk: Some("Бағдарлама мекенжайында тек латын әріптері, цифрлар және сызықшалар болуы мүмкін."),
         en: Some("A programme address may only contain Latin letters, digits and hyphens."),
+    }
+    ErrorNotAccepted {
+        ru: "Поле «{field}» не может иметь такое значение.",
+        kk: Some("«{field}» өрісі мұндай мән қабылдай алмайды."),
+        en: Some("The field “{field}” cannot take this value."),
+    }
+    ErrorTaken {
+        ru: "Значение поля «{field}» уже занято.",
+        kk: Some("«{field}» өрісінің мәні бос емес."),
+        en: Some("The value of “{field}” is already taken."),
+    }
+    ErrorUnknownReference {
+        ru: "«{value}» не найдено в справочнике.",
+        kk: Some("«{value}» анықтамалықта табылмады."),
+        en: Some("“{value}” is not in the directory."),
     }
     ErrorFieldLabel { ru: "Ошибка в поле «{field}»", kk: Some("«{field}» өрісінде қате"), en: Some("Error in “{field}”") }
 

@@ -42,6 +42,12 @@ pub enum Problem {
     Encoding,
     /// Not a valid programme slug.
     InvalidSlug,
+    /// A value the field cannot take (a programme's figures out of range, a range upside down).
+    NotAccepted,
+    /// Already used by another record.
+    Taken,
+    /// Names something that does not exist (an operator, a location, a programme).
+    UnknownReference(String),
 }
 
 /// A problem with a named input field: what every parser returns for bad input.
@@ -76,6 +82,9 @@ impl FieldError {
             Problem::NotANumber => "not_a_number",
             Problem::Encoding => "invalid_encoding",
             Problem::InvalidSlug => "invalid_slug",
+            Problem::NotAccepted => "not_accepted",
+            Problem::Taken => "taken",
+            Problem::UnknownReference(_) => "unknown_reference",
         }
     }
 
@@ -99,6 +108,15 @@ impl FieldError {
             Problem::NotANumber => tf(lang, Msg::ErrorNotANumber, &[]),
             Problem::Encoding => tf(lang, Msg::ErrorEncoding, &[("field", &echo(&self.field))]),
             Problem::InvalidSlug => tf(lang, Msg::ErrorInvalidSlug, &[]),
+            Problem::NotAccepted => tf(
+                lang,
+                Msg::ErrorNotAccepted,
+                &[("field", &echo(&self.field))],
+            ),
+            Problem::Taken => tf(lang, Msg::ErrorTaken, &[("field", &echo(&self.field))]),
+            Problem::UnknownReference(v) => {
+                tf(lang, Msg::ErrorUnknownReference, &[("value", &echo(v))])
+            }
         }
     }
 }

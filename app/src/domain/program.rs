@@ -219,6 +219,25 @@ pub enum ProgramError {
     Criterion(#[from] CriterionError),
 }
 
+impl ProgramError {
+    /// The input field at fault, for a field-named error.
+    pub fn field(&self) -> &'static str {
+        match self {
+            ProgramError::Empty(f) | ProgramError::Inverted(f) | ProgramError::OutOfRange(f) => f,
+            ProgramError::SourceUrl => "source_url",
+            ProgramError::UnknownUncertainField(_) => "uncertain",
+            ProgramError::Variant => "variant_of",
+            ProgramError::Criterion(_) => "criteria",
+        }
+    }
+}
+
+impl From<ProgramError> for super::params::FieldError {
+    fn from(e: ProgramError) -> Self {
+        super::params::FieldError::new(e.field(), super::params::Problem::NotAccepted)
+    }
+}
+
 impl ProgramInput {
     /// Checks everything that can be checked without the database.
     pub fn validate(&self) -> Result<(), ProgramError> {

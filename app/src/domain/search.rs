@@ -325,8 +325,17 @@ pub struct SearchDoc {
     pub term_months_max: Option<i32>,
     /// Last day to apply.
     pub deadline: Option<NaiveDate>,
-    /// Last change, in Unix seconds (for reconciliation between database and index).
-    pub updated_at: i64,
+    /// When the document was made and for which MCI year (see [`stamp`]): reconciliation
+    /// compares it with the database to find stale documents.
+    pub stamp: i64,
+}
+
+/// A document's stamp: the programme's last change in Unix milliseconds, times 10,000, plus the
+/// year whose MCI converted its amounts. A new edit or a new year both change it.
+pub fn stamp(updated_at_millis: i64, year: i32) -> i64 {
+    updated_at_millis
+        .saturating_mul(10_000)
+        .saturating_add(i64::from(year.clamp(0, 9_999)))
 }
 
 /// One result: what a result card shows, straight from the index.

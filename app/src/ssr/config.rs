@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 
@@ -26,6 +27,16 @@ pub struct Config {
     /// `APP_TODAY` (`YYYY-MM-DD`): the date the catalogue is shown for (deadlines, the MCI
     /// year). Unset: today in Asia/Almaty. Set it for demos and reproducible tests.
     pub today: Option<NaiveDate>,
+    /// `MEILI_URL` (+ `MEILI_API_KEY`, `MEILI_INDEX`, `MEILI_TIMEOUT_MS`,
+    /// `MEILI_TASK_TIMEOUT_MS`): search with Meilisearch. Unset: the embedded engine alone.
+    pub meili: Option<super::search::meili::MeiliConfig>,
+    /// `OUTBOX_POLL_MS`: how often index workers look for changes made by other instances
+    /// (changes made by this instance wake them at once). Default 1000.
+    pub outbox_poll: Duration,
+    /// `RECONCILE_EVERY_S`: how often indexes are compared with the database. Default 600.
+    pub reconcile_every: Duration,
+    /// `OUTBOX_RETENTION_H`: how long applied outbox rows are kept. Default 168 (a week).
+    pub outbox_retention: Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -80,6 +91,36 @@ impl Config {
                 });
             }
         };
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            var(name).map_or(Ok(default), |v| {
+                v.parse().map_err(|_| ConfigError {
+                    name,
+                    reason: format!("expected a whole number, got {v:?}"),
+                })
+            })
+        };
+        let meili = match var("MEILI_URL") {
+            None => None,
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Some(super::search::meili::MeiliConfig {
+                    url,
+                    api_key: var("MEILI_API_KEY"),
+                    index: var("MEILI_INDEX").unwrap_or_else(|| "programs".into()),
+                    search_timeout: Duration::from_millis(number("MEILI_TIMEOUT_MS", 1000)?),
+                    task_timeout: Duration::from_millis(number("MEILI_TASK_TIMEOUT_MS", 30_000)?),
+                })
+            }
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "MEILI_URL",
+                    reason: format!("expected an http(s) URL, got {other:?}"),
+                });
+            }
+        };
+        let outbox_poll = Duration::from_millis(number("OUTBOX_POLL_MS", 1000)?.max(10));
+        let reconcile_every = Duration::from_secs(number("RECONCILE_EVERY_S", 600)?.max(1));
+        let outbox_retention =
+            Duration::from_secs(number("OUTBOX_RETENTION_H", 168)?.saturating_mul(3600));
         let today = var("APP_TODAY")
             .map(|v| {
                 NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|e| ConfigError {
@@ -97,6 +138,10 @@ impl Config {
             output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "auyl".into()),
             demo_data,
             today,
+            meili,
+            outbox_poll,
+            reconcile_every,
+            outbox_retention,
         })
     }
 
@@ -113,6 +158,11 @@ impl Config {
             output_name: "auyl".into(),
             demo_data: true,
             today: NaiveDate::from_ymd_opt(2026, 11, 27),
+            meili: None,
+            // Tests wake workers explicitly; a short poll keeps cross-instance tests quick.
+            outbox_poll: Duration::from_millis(50),
+            reconcile_every: Duration::from_secs(600),
+            outbox_retention: Duration::from_secs(7 * 24 * 3600),
         }
     }
 
@@ -151,6 +201,30 @@ mod tests {
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
         assert!(c.demo_data);
         assert_eq!(c.search_dir(), PathBuf::from("data/search"));
+        assert!(
+            c.meili.is_none(),
+            "the embedded engine unless MEILI_URL is set"
+        );
+    }
+
+    #[test]
+    fn meili_url_selects_meilisearch_with_its_settings() {
+        let c = config(&[
+            ("MEILI_URL", "http://127.0.0.1:7700"),
+            ("MEILI_API_KEY", "k"),
+            ("MEILI_TIMEOUT_MS", "250"),
+        ])
+        .expect("valid");
+        let meili = c.meili.expect("meilisearch configured");
+        assert_eq!(
+            (
+                meili.url.as_str(),
+                meili.api_key.as_deref(),
+                meili.index.as_str()
+            ),
+            ("http://127.0.0.1:7700", Some("k"), "programs")
+        );
+        assert_eq!(meili.search_timeout, Duration::from_millis(250));
     }
 
     #[test]
@@ -160,6 +234,8 @@ mod tests {
             (("LEPTOS_SITE_ADDR", "localhost"), "LEPTOS_SITE_ADDR"),
             (("DEMO_DATA", "maybe"), "DEMO_DATA"),
             (("APP_TODAY", "27.11.2026"), "APP_TODAY"),
+            (("MEILI_URL", "localhost:7700"), "MEILI_URL"),
+            (("OUTBOX_POLL_MS", "soon"), "OUTBOX_POLL_MS"),
         ];
         for ((name, value), expected) in cases {
             let err = config(&[(name, value)]).expect_err(name);

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod entities;
 pub mod locations;
+pub mod outbox;
 
 use std::time::Duration;
 

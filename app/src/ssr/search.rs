@@ -3,7 +3,10 @@
 //! holds derived data and can always be rebuilt from it (`server reindex`).
 
 pub mod contract;
+pub mod database;
 pub mod embedded;
+pub mod meili;
+pub mod resilient;
 
 use chrono::NaiveDate;
 
@@ -12,14 +15,29 @@ use crate::domain::search::{SearchDoc, SearchQuery, SearchResults};
 /// A search engine adapter.
 #[async_trait::async_trait]
 pub trait SearchIndex: Send + Sync {
-    /// The engine's name as the API reports it (`embedded`, `meilisearch`).
+    /// The engine's name as the API reports it (`embedded`, `meilisearch`, `database`).
     fn engine(&self) -> &'static str;
 
-    /// Adds or replaces documents (by id).
-    async fn upsert(&self, docs: &[SearchDoc]) -> Result<(), SearchError>;
+    /// Writes a batch: documents to add or replace (by id) and ids to remove (unknown ones are
+    /// ignored). An index that keeps its own position in the search outbox (see
+    /// [`SearchIndex::checkpoint`]) stores `checkpoint`, the last outbox row the batch covers,
+    /// atomically with the documents; `None` keeps the position it has.
+    async fn apply(
+        &self,
+        upserts: &[SearchDoc],
+        deletes: &[i64],
+        checkpoint: Option<i64>,
+    ) -> Result<(), SearchError>;
 
-    /// Removes documents by programme id; unknown ids are ignored.
-    async fn delete(&self, ids: &[i64]) -> Result<(), SearchError>;
+    /// Adds or replaces documents.
+    async fn upsert(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
+        self.apply(docs, &[], None).await
+    }
+
+    /// Removes documents by programme id.
+    async fn delete(&self, ids: &[i64]) -> Result<(), SearchError> {
+        self.apply(&[], ids, None).await
+    }
 
     /// Runs a search. Only programmes still taking applications on `open_on` are returned.
     async fn search(
@@ -31,14 +49,24 @@ pub trait SearchIndex: Send + Sync {
     /// Waits until every write made so far is visible to searches.
     async fn flush(&self) -> Result<(), SearchError>;
 
-    /// How many documents the index holds (for health checks and consistency checks).
+    /// How many documents the index holds.
     async fn count(&self) -> Result<u64, SearchError>;
 
-    /// Replaces the whole index with `docs` atomically: searches keep being answered from the
-    /// old contents until the new ones are complete. `progress` is told how many are done.
+    /// Every document's id and stamp (`domain::search::stamp`), for reconciliation.
+    async fn stamps(&self) -> Result<Vec<(i64, i64)>, SearchError>;
+
+    /// The last search-outbox row this index has applied, for an index that follows the outbox
+    /// itself (the embedded one, one per app instance). `None` for a shared index (Meilisearch),
+    /// whose progress is kept in the outbox table.
+    async fn checkpoint(&self) -> Result<Option<i64>, SearchError>;
+
+    /// Replaces the whole index with `docs` (a snapshot of the database taken at outbox row
+    /// `checkpoint`) atomically: searches keep being answered from the old contents until the
+    /// new ones are complete. `progress` is told how many documents are done.
     async fn rebuild(
         &self,
         docs: Vec<SearchDoc>,
+        checkpoint: Option<i64>,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<(), SearchError>;
 }

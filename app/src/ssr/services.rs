@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod health;
 pub mod indexer;
+pub mod programs;
 pub mod seed;
 
 use sea_orm::DbErr;

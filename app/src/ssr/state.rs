@@ -9,6 +9,8 @@ use sea_orm::DatabaseConnection;
 use super::config::Config;
 use super::search::SearchIndex;
 use super::services::ServiceError;
+use super::services::indexer::Wake;
+use super::workers::Indexes;
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone, FromRef)]
@@ -17,8 +19,12 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The database pool.
     pub db: DatabaseConnection,
-    /// The search engine in use.
+    /// What searches go through: the engine in use, behind a breaker, with fallbacks.
     pub search: Arc<dyn SearchIndex>,
+    /// The indexes themselves, for health and the workers.
+    pub indexes: Arc<Indexes>,
+    /// Wakes this instance's index workers after a programme change.
+    pub wake: Wake,
     /// The configuration.
     pub config: Arc<Config>,
 }

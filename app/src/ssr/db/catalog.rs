@@ -7,6 +7,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::de::DeserializeOwned;
 
@@ -19,7 +20,7 @@ use crate::domain::program::{
     LimitView, OrganisationInput, OrganisationView, ProgramInput, ProgramView, VariantOf,
     stored_amount,
 };
-use crate::domain::search::SearchDoc;
+use crate::domain::search::{SearchDoc, stamp};
 
 /// The MCI values on record.
 pub async fn mci_table(db: &impl ConnectionTrait) -> Result<MciTable, DbErr> {
@@ -115,15 +116,14 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, DbErr> {
     serde_json::to_string(value).map_err(|e| DbErr::Custom(format!("encoding a JSON column: {e}")))
 }
 
-/// Inserts a validated programme of operator `organisation_id`, with where it applies.
-pub async fn insert_program(
-    db: &impl ConnectionTrait,
+/// The row of a validated programme input (id and creation time left to the caller).
+fn program_row(
     p: &ProgramInput,
     organisation_id: i32,
-) -> Result<i32, DbErr> {
-    let now = Utc::now().fixed_offset();
+    now: DateTime<FixedOffset>,
+) -> Result<programs::ActiveModel, DbErr> {
     let amount = |v: Option<i64>| v.and_then(|v| stored_amount(p.amount.unit, v));
-    let row = programs::ActiveModel {
+    Ok(programs::ActiveModel {
         id: NotSet,
         slug: Set(p.slug.as_str().to_owned()),
         organisation_id: Set(organisation_id),
@@ -163,15 +163,22 @@ pub async fn insert_program(
         variant_of: Set(p.variant_of.as_ref().map(|s| s.as_str().to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
-    };
-    let id = programs::Entity::insert(row).exec(db).await?.last_insert_id;
+    })
+}
+
+async fn insert_locations(
+    db: &impl ConnectionTrait,
+    program_id: i32,
+    p: &ProgramInput,
+    now: DateTime<FixedOffset>,
+) -> Result<(), DbErr> {
     let places: Vec<program_locations::ActiveModel> = p
         .locations
         .iter()
         .collect::<BTreeSet<_>>()
         .into_iter()
         .map(|code| program_locations::ActiveModel {
-            program_id: Set(id),
+            program_id: Set(program_id),
             location_code: Set(code.to_string()),
             created_at: Set(now),
             updated_at: Set(now),
@@ -182,7 +189,89 @@ pub async fn insert_program(
             .exec_without_returning(db)
             .await?;
     }
+    Ok(())
+}
+
+/// Inserts a validated programme of operator `organisation_id`, with where it applies.
+pub async fn insert_program(
+    db: &impl ConnectionTrait,
+    p: &ProgramInput,
+    organisation_id: i32,
+) -> Result<i32, DbErr> {
+    let now = Utc::now().fixed_offset();
+    let row = program_row(p, organisation_id, now)?;
+    let id = programs::Entity::insert(row).exec(db).await?.last_insert_id;
+    insert_locations(db, id, p, now).await?;
     Ok(id)
+}
+
+/// Replaces every field of programme `id` (its slug included) and where it applies.
+pub async fn update_program(
+    db: &impl ConnectionTrait,
+    id: i32,
+    p: &ProgramInput,
+    organisation_id: i32,
+) -> Result<(), DbErr> {
+    let now = Utc::now().fixed_offset();
+    let mut row = program_row(p, organisation_id, now)?;
+    row.id = Set(id);
+    row.created_at = NotSet;
+    programs::Entity::update(row).exec(db).await?;
+    program_locations::Entity::delete_many()
+        .filter(program_locations::Column::ProgramId.eq(id))
+        .exec(db)
+        .await?;
+    insert_locations(db, id, p, now).await
+}
+
+/// Sets a programme's status.
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    id: i32,
+    status: ProgramStatus,
+) -> Result<(), DbErr> {
+    let row = programs::ActiveModel {
+        id: Set(id),
+        status: Set(status.as_str().to_owned()),
+        updated_at: Set(Utc::now().fixed_offset()),
+        ..Default::default()
+    };
+    programs::Entity::update(row).exec(db).await?;
+    Ok(())
+}
+
+/// Deletes a programme and where it applies.
+pub async fn delete_program(db: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {
+    programs::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+/// The id and status of the programme with this slug.
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<(i32, String)>, DbErr> {
+    Ok(programs::Entity::find()
+        .filter(programs::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .map(|p| (p.id, p.status)))
+}
+
+/// The id and document stamp (see `domain::search::stamp`) of every open programme, for
+/// reconciliation with an index.
+pub async fn open_stamps(db: &impl ConnectionTrait, year: i32) -> Result<Vec<(i64, i64)>, DbErr> {
+    Ok(programs::Entity::find()
+        .select_only()
+        .column(programs::Column::Id)
+        .column(programs::Column::UpdatedAt)
+        .filter(programs::Column::Status.eq(ProgramStatus::Open.as_str()))
+        .into_tuple::<(i32, DateTime<FixedOffset>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, at)| (i64::from(id), stamp(at.timestamp_millis(), year)))
+        .collect())
 }
 
 fn decode<T: DeserializeOwned>(slug: &str, column: &str, text: &str) -> Result<T, DbErr> {
@@ -221,11 +310,6 @@ async fn locations_by_program(
             .push(row.location_code);
     }
     Ok(by_program)
-}
-
-/// Unix seconds of a stored time.
-fn unix(t: DateTime<FixedOffset>) -> i64 {
-    t.timestamp()
 }
 
 /// The search documents of every open programme (or only of `ids`), with amounts in tenge of
@@ -314,7 +398,7 @@ fn search_doc(
         rate_bps: p.rate_max_bps,
         term_months_max: p.term_months_max,
         deadline: p.deadline,
-        updated_at: unix(p.updated_at),
+        stamp: stamp(p.updated_at.timestamp_millis(), year),
     })
 }
 

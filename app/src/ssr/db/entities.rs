@@ -7,3 +7,5 @@ pub mod mci_rates;
 pub mod organisations;
 pub mod program_locations;
 pub mod programs;
+pub mod search_outbox;
+pub mod search_state;

@@ -50,7 +50,7 @@ fn doc(
         rate_bps: rate,
         term_months_max: None,
         deadline,
-        updated_at: 1_700_000_000 + id,
+        stamp: crate::domain::search::stamp(1_700_000_000_000 + id, 2026),
     }
 }
 
@@ -208,7 +208,7 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     let mut failures = Vec::new();
     let mut fail = |msg: String| failures.push(msg);
 
-    if let Err(e) = index.rebuild(Vec::new(), &|_| {}).await {
+    if let Err(e) = index.rebuild(Vec::new(), None, &|_| {}).await {
         return vec![format!("rebuild to empty failed: {e}")];
     }
     if let Err(e) = index.upsert(&corpus()).await {
@@ -466,7 +466,7 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
 
     // Rebuild replaces everything at once.
     let rebuilt = async {
-        index.rebuild(corpus()[..3].to_vec(), &|_| {}).await?;
+        index.rebuild(corpus()[..3].to_vec(), None, &|_| {}).await?;
         index.flush().await?;
         index.count().await
     };

@@ -51,7 +51,16 @@ struct Generation {
     /// Opened on the first write, so that a process that only searches or rebuilds (like
     /// `server reindex` beside a running server) never contends for the generation's lock.
     writer: Mutex<Option<IndexWriter>>,
+    /// The last search-outbox row applied, kept in tantivy's commit payload so that documents
+    /// and position are committed together.
+    checkpoint: Mutex<Option<i64>>,
     f: Fields,
+}
+
+/// What the commit payload holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Payload {
+    outbox: i64,
 }
 
 pub(super) fn engine_err(e: impl std::fmt::Display) -> SearchError {
@@ -91,11 +100,18 @@ impl Generation {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(engine_err)?;
+        let checkpoint = index
+            .load_metas()
+            .map_err(|e| SearchError::Corrupt(e.to_string()))?
+            .payload
+            .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+            .map(|p| p.outbox);
         Ok(Generation {
             name: name.to_owned(),
             index,
             reader,
             writer: Mutex::new(None),
+            checkpoint: Mutex::new(checkpoint),
             f,
         })
     }
@@ -162,19 +178,32 @@ impl Generation {
         d.add_i64(f.deadline, doc.deadline.map_or(i64::MAX, days));
         d.add_i64(f.amount, doc.amount_max_kzt.unwrap_or(i64::MIN));
         d.add_i64(f.rate, doc.rate_bps.map_or(i64::MAX, i64::from));
-        d.add_i64(f.updated_at, doc.updated_at);
+        d.add_i64(f.stamp, doc.stamp);
         Ok(d)
     }
 
+    /// Runs `op` and commits, with the outbox position (`None` keeps the current one).
     fn write(
         &self,
+        checkpoint: Option<i64>,
         op: impl FnOnce(&IndexWriter, &Fields) -> Result<(), SearchError>,
     ) -> Result<(), SearchError> {
+        let mut position = self
+            .checkpoint
+            .lock()
+            .map_err(|_| SearchError::Engine("index checkpoint poisoned".into()))?;
+        let next = checkpoint.or(*position);
         self.with_writer(|writer| {
             op(writer, &self.f)?;
-            writer.commit().map_err(engine_err)?;
+            let mut commit = writer.prepare_commit().map_err(engine_err)?;
+            if let Some(outbox) = next {
+                let payload = serde_json::to_string(&Payload { outbox }).map_err(engine_err)?;
+                commit.set_payload(&payload);
+            }
+            commit.commit().map_err(engine_err)?;
             Ok(())
         })?;
+        *position = next;
         self.reader.reload().map_err(engine_err)
     }
 }
@@ -269,30 +298,26 @@ impl SearchIndex for EmbeddedIndex {
         "embedded"
     }
 
-    async fn upsert(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
-        let docs = docs.to_vec();
+    async fn apply(
+        &self,
+        upserts: &[SearchDoc],
+        deletes: &[i64],
+        checkpoint: Option<i64>,
+    ) -> Result<(), SearchError> {
+        let docs = upserts.to_vec();
+        let deletes = deletes.to_vec();
         self.blocking(move |g| {
             let prepared = docs
                 .iter()
                 .map(|d| Ok((d.id, g.document(d)?)))
                 .collect::<Result<Vec<_>, SearchError>>()?;
-            g.write(|w, f| {
+            g.write(checkpoint, |w, f| {
+                for id in deletes {
+                    w.delete_term(Term::from_field_i64(f.id, id));
+                }
                 for (id, doc) in prepared {
                     w.delete_term(Term::from_field_i64(f.id, id));
                     w.add_document(doc).map_err(engine_err)?;
-                }
-                Ok(())
-            })
-        })
-        .await
-    }
-
-    async fn delete(&self, ids: &[i64]) -> Result<(), SearchError> {
-        let ids = ids.to_vec();
-        self.blocking(move |g| {
-            g.write(|w, f| {
-                for id in ids {
-                    w.delete_term(Term::from_field_i64(f.id, id));
                 }
                 Ok(())
             })
@@ -325,9 +350,39 @@ impl SearchIndex for EmbeddedIndex {
         self.blocking(|g| Ok(g.reader.searcher().num_docs())).await
     }
 
+    async fn stamps(&self) -> Result<Vec<(i64, i64)>, SearchError> {
+        self.blocking(|g| {
+            let searcher = g.reader.searcher();
+            let mut out = Vec::with_capacity(searcher.num_docs() as usize);
+            for segment in searcher.segment_readers() {
+                let fast = segment.fast_fields();
+                let ids = fast.i64("id").map_err(engine_err)?.first_or_default_col(0);
+                let stamps = fast
+                    .i64("stamp")
+                    .map_err(engine_err)?
+                    .first_or_default_col(0);
+                for doc in segment.doc_ids_alive() {
+                    out.push((ids.get_val(doc), stamps.get_val(doc)));
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn checkpoint(&self) -> Result<Option<i64>, SearchError> {
+        let g = self.live()?;
+        let position = *g
+            .checkpoint
+            .lock()
+            .map_err(|_| SearchError::Engine("index checkpoint poisoned".into()))?;
+        Ok(Some(position.unwrap_or(0)))
+    }
+
     async fn rebuild(
         &self,
         docs: Vec<SearchDoc>,
+        checkpoint: Option<i64>,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<(), SearchError> {
         let root = self.root.clone();
@@ -359,12 +414,9 @@ impl SearchIndex for EmbeddedIndex {
             progress(done);
         }
         let g = fresh.clone();
-        tokio::task::spawn_blocking(move || {
-            g.with_writer(|writer| writer.commit().map(|_| ()).map_err(engine_err))?;
-            g.reader.reload().map_err(engine_err)
-        })
-        .await
-        .map_err(|e| SearchError::Engine(e.to_string()))??;
+        tokio::task::spawn_blocking(move || g.write(checkpoint, |_, _| Ok(())))
+            .await
+            .map_err(|e| SearchError::Engine(e.to_string()))??;
         // Publish: from here on every search, in this process and others, uses the new generation.
         write_current(&root, &name)?;
         let old = {

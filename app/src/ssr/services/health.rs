@@ -1,76 +1,158 @@
-//! What `/healthz` reports: whether the database and the search engine answer.
+//! What `/healthz` reports: whether the database and the search engines answer, and how far
+//! each index is behind the database.
 
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 
 use crate::ssr::db;
 use crate::ssr::search::SearchIndex;
+use crate::ssr::workers::{self, Indexes};
 
 /// Health of one dependency.
 #[derive(Clone, Debug, Serialize)]
 pub struct Component {
     /// `ok` or `down`.
     pub status: &'static str,
-    /// Which implementation (`sqlite`, `postgres`, `embedded`…).
+    /// Which implementation (`sqlite`, `postgres`, `embedded`, `meilisearch`).
     pub kind: &'static str,
-    /// Documents in the index, for the search engine.
+    /// Documents in the index, for a search engine.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<u64>,
+    /// Search-outbox rows the index has not applied yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outbox_pending: Option<u64>,
+    /// Age of the oldest of them, in seconds (0 when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outbox_lag_seconds: Option<u64>,
 }
 
 /// The whole report.
 #[derive(Clone, Debug, Serialize)]
 pub struct Health {
-    /// `ok` when everything answers, `degraded` when search does not, `down` when the
-    /// database does not.
+    /// `ok` when everything answers, `degraded` when search is answered by a fallback or an
+    /// index does not answer, `down` when the database does not.
     pub status: &'static str,
     /// The database.
     pub database: Component,
-    /// The search engine.
+    /// The engine searches go to first.
     pub search: Component,
+    /// Every index this instance keeps in step (the embedded one, and Meilisearch if used).
+    pub indexes: Vec<Component>,
+    /// Whether the circuit breaker keeps searches away from the primary engine.
+    pub breaker_open: bool,
+    /// Searches answered by a fallback since start-up.
+    pub degraded_searches: u64,
 }
 
-/// Checks both dependencies. Failures are logged here; the report carries no error text, as it
+/// Checks the dependencies. Failures are logged here; the report carries no error text, as it
 /// is public.
-pub async fn check(db: &DatabaseConnection, search: &dyn SearchIndex) -> Health {
+pub async fn check(db: &DatabaseConnection, indexes: &Indexes) -> Health {
     let database = match db::ping(db).await {
-        Ok(()) => Component {
-            status: "ok",
-            kind: db::backend_name(db),
-            documents: None,
-        },
+        Ok(()) => component("ok", db::backend_name(db), None, None),
         Err(e) => {
             tracing::error!(error = %e, "health: database does not answer");
-            Component {
-                status: "down",
-                kind: db::backend_name(db),
-                documents: None,
-            }
+            component("down", db::backend_name(db), None, None)
         }
     };
-    let search_health = match search.count().await {
-        Ok(n) => Component {
-            status: "ok",
-            kind: search.engine(),
-            documents: Some(n),
-        },
-        Err(e) => {
-            tracing::error!(error = %e, "health: search engine does not answer");
-            Component {
-                status: "down",
-                kind: search.engine(),
-                documents: None,
+    let lags = workers::lags(db, indexes).await;
+    let mut list = Vec::new();
+    let mut targets: Vec<&dyn SearchIndex> = vec![&*indexes.embedded];
+    if let Some(m) = &indexes.meili {
+        targets.push(&**m);
+    }
+    for index in targets {
+        let lag = lags
+            .iter()
+            .find(|(e, _)| *e == index.engine())
+            .and_then(|(_, l)| l.as_ref().ok())
+            .copied();
+        let c = match index.count().await {
+            Ok(n) => component("ok", index.engine(), Some(n), lag),
+            Err(e) => {
+                tracing::warn!(error = %e, engine = index.engine(), "health: search index does not answer");
+                component("down", index.engine(), None, lag)
             }
-        }
-    };
-    let status = match (database.status, search_health.status) {
-        ("ok", "ok") => "ok",
-        ("ok", _) => "degraded",
+        };
+        list.push(c);
+    }
+    let primary = indexes.search.engine();
+    let search = list
+        .iter()
+        .find(|c| c.kind == primary)
+        .cloned()
+        .unwrap_or_else(|| component("down", primary, None, None));
+    let breaker_open = indexes.search.breaker().is_open();
+    let status = match (database.status, search.status, breaker_open) {
+        ("ok", "ok", false) => "ok",
+        ("ok", _, _) => "degraded",
         _ => "down",
     };
     Health {
         status,
         database,
-        search: search_health,
+        search,
+        indexes: list,
+        breaker_open,
+        degraded_searches: indexes.search.degraded_total(),
     }
+}
+
+fn component(
+    status: &'static str,
+    kind: &'static str,
+    documents: Option<u64>,
+    lag: Option<(u64, u64)>,
+) -> Component {
+    Component {
+        status,
+        kind,
+        documents,
+        outbox_pending: lag.map(|l| l.0),
+        outbox_lag_seconds: lag.map(|l| l.1),
+    }
+}
+
+/// The same facts in Prometheus's text format, for `/metrics`.
+pub fn metrics(h: &Health) -> String {
+    let mut out = String::new();
+    out.push_str("# HELP auyl_up Whether the database (1) answers.\n# TYPE auyl_up gauge\n");
+    out.push_str(&format!(
+        "auyl_up {}\n",
+        u8::from(h.database.status == "ok")
+    ));
+    out.push_str("# HELP auyl_search_documents Documents in each search index.\n# TYPE auyl_search_documents gauge\n");
+    for i in &h.indexes {
+        out.push_str(&format!(
+            "auyl_search_documents{{index=\"{}\"}} {}\n",
+            i.kind,
+            i.documents.unwrap_or(0)
+        ));
+    }
+    out.push_str("# HELP auyl_search_outbox_pending Search-outbox rows an index has not applied yet.\n# TYPE auyl_search_outbox_pending gauge\n");
+    for i in &h.indexes {
+        out.push_str(&format!(
+            "auyl_search_outbox_pending{{index=\"{}\"}} {}\n",
+            i.kind,
+            i.outbox_pending.unwrap_or(0)
+        ));
+    }
+    out.push_str("# HELP auyl_search_outbox_lag_seconds Age of the oldest row an index has not applied.\n# TYPE auyl_search_outbox_lag_seconds gauge\n");
+    for i in &h.indexes {
+        out.push_str(&format!(
+            "auyl_search_outbox_lag_seconds{{index=\"{}\"}} {}\n",
+            i.kind,
+            i.outbox_lag_seconds.unwrap_or(0)
+        ));
+    }
+    out.push_str("# HELP auyl_search_breaker_open Whether searches are kept away from the primary engine.\n# TYPE auyl_search_breaker_open gauge\n");
+    out.push_str(&format!(
+        "auyl_search_breaker_open {}\n",
+        u8::from(h.breaker_open)
+    ));
+    out.push_str("# HELP auyl_search_degraded_total Searches answered by a fallback.\n# TYPE auyl_search_degraded_total counter\n");
+    out.push_str(&format!(
+        "auyl_search_degraded_total {}\n",
+        h.degraded_searches
+    ));
+    out
 }

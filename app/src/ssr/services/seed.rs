@@ -179,6 +179,8 @@ pub async fn load(db: &DatabaseConnection, file: SeedFile) -> Result<SeedReport,
             .programs
             .push(db::catalog::insert_program(&txn, p, org).await?);
     }
+    // In the same transaction: the index workers pick the new programmes up.
+    db::outbox::enqueue_many(&txn, &report.programs, db::outbox::Op::Upsert).await?;
     txn.commit().await?;
     Ok(report)
 }

@@ -5,3 +5,5 @@ pub use super::mci_rates::Entity as MciRates;
 pub use super::organisations::Entity as Organisations;
 pub use super::program_locations::Entity as ProgramLocations;
 pub use super::programs::Entity as Programs;
+pub use super::search_outbox::Entity as SearchOutbox;
+pub use super::search_state::Entity as SearchState;

@@ -29,7 +29,7 @@ pub(super) struct Fields {
     pub(super) deadline: Field,
     pub(super) amount: Field,
     pub(super) rate: Field,
-    pub(super) updated_at: Field,
+    pub(super) stamp: Field,
 }
 
 /// Builds the schema; the same every time, so an index written by another version is detected.
@@ -63,7 +63,7 @@ pub(super) fn schema() -> (Schema, Fields) {
         deadline: b.add_i64_field("deadline", INDEXED | FAST),
         amount: b.add_i64_field("amount", FAST),
         rate: b.add_i64_field("rate", FAST),
-        updated_at: b.add_i64_field("updated_at", STORED | FAST),
+        stamp: b.add_i64_field("stamp", FAST),
     };
     (b.build(), f)
 }

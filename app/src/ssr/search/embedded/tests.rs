@@ -21,7 +21,7 @@ async fn a_reopened_index_keeps_its_documents_and_a_rebuild_leaves_one_generatio
     {
         let index = EmbeddedIndex::open(dir.path()).expect("opens");
         index
-            .rebuild(contract::corpus(), &|_| {})
+            .rebuild(contract::corpus(), None, &|_| {})
             .await
             .expect("rebuilds");
     }
@@ -51,7 +51,7 @@ async fn a_rebuild_by_another_process_is_picked_up_by_a_running_one() {
     assert_eq!(server.count().await.expect("counts"), 2);
     // `server reindex` in another process: its own handle on the same directory.
     let cli = EmbeddedIndex::open(dir.path()).expect("opens beside the server");
-    cli.rebuild(contract::corpus(), &|_| {})
+    cli.rebuild(contract::corpus(), None, &|_| {})
         .await
         .expect("rebuilds while the server has a writer");
     assert_eq!(
@@ -79,4 +79,45 @@ async fn an_unreadable_index_is_reported_as_corrupt_and_can_be_recreated() {
         EmbeddedIndex::open(dir.path()).is_ok(),
         "the new generation is the live one"
     );
+}
+
+#[tokio::test]
+async fn the_outbox_position_is_committed_with_the_documents_and_survives_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let index = EmbeddedIndex::open(dir.path()).expect("opens");
+        assert_eq!(
+            index.checkpoint().await.expect("reads"),
+            Some(0),
+            "a new index starts at 0"
+        );
+        index
+            .apply(&contract::corpus()[..2], &[], Some(41))
+            .await
+            .expect("writes");
+        index
+            .apply(&contract::corpus()[2..3], &[], None)
+            .await
+            .expect("writes");
+        assert_eq!(
+            index.checkpoint().await.expect("reads"),
+            Some(41),
+            "None keeps the position"
+        );
+    }
+    let index = EmbeddedIndex::open(dir.path()).expect("reopens");
+    assert_eq!(index.checkpoint().await.expect("reads"), Some(41));
+    index
+        .rebuild(contract::corpus(), Some(99), &|_| {})
+        .await
+        .expect("rebuilds");
+    assert_eq!(
+        index.checkpoint().await.expect("reads"),
+        Some(99),
+        "a rebuild carries its snapshot's position"
+    );
+    let mut stamps = index.stamps().await.expect("reads stamps");
+    stamps.sort_unstable();
+    let expected: Vec<(i64, i64)> = contract::corpus().iter().map(|d| (d.id, d.stamp)).collect();
+    assert_eq!(stamps, expected);
 }

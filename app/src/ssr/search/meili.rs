@@ -1,0 +1,581 @@
+//! Meilisearch, through `meilisearch-sdk`: the search engine at scale, shared by every app
+//! instance.
+//!
+//! A real Meilisearch folds no Kazakh letters and knows no Russian word forms, so documents are
+//! indexed by the stems `domain::text` makes and queries are sent as stems too; Meilisearch's own
+//! typo tolerance and prefix search then apply to them, and synonyms are the domain's list,
+//! stemmed the same way. Filters, facets and sorting follow the embedded engine's rules, so the
+//! two pass the same contract suite.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use meilisearch_sdk::client::{Client, SwapIndexes};
+use meilisearch_sdk::documents::DocumentsQuery;
+use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
+use meilisearch_sdk::indexes::Index;
+use meilisearch_sdk::search::{
+    SearchQuery as MeiliQuery, SearchResults as MeiliResults, Selectors,
+};
+use meilisearch_sdk::settings::{
+    FacetingSettings, MinWordSizeForTypos, PaginationSetting, Settings, TypoToleranceSettings,
+};
+use meilisearch_sdk::task_info::TaskInfo;
+use meilisearch_sdk::tasks::Task;
+use serde::{Deserialize, Serialize};
+
+use super::{SearchError, SearchIndex};
+use crate::domain::catalog::Sector;
+use crate::domain::location::REGIONS;
+use crate::domain::search::{
+    Facets, MAX_RESULTS_WINDOW, SearchDoc, SearchHit, SearchQuery, SearchResults, SortOrder,
+};
+use crate::domain::text::{self, QueryPart};
+
+/// Facet value for programmes open to every sector (the same as the embedded engine's).
+const ANY_SECTOR: &str = "any";
+/// Facet value for nationwide programmes.
+const NATIONWIDE: &str = "nationwide";
+/// Stored instead of "no deadline": Meilisearch numbers are doubles, so no i64::MAX.
+const NO_DEADLINE: i64 = 99_999_999;
+/// Stored instead of "no amount" (sorts last by amount, descending).
+const NO_AMOUNT: i64 = -1;
+/// Stored instead of "no rate" (sorts last by rate, ascending).
+const NO_RATE: i64 = 1_000_000;
+
+/// Where and how to reach Meilisearch.
+#[derive(Clone, Debug)]
+pub struct MeiliConfig {
+    /// `MEILI_URL`, e.g. `http://127.0.0.1:7700`.
+    pub url: String,
+    /// `MEILI_API_KEY`: the master key or an admin key.
+    pub api_key: Option<String>,
+    /// `MEILI_INDEX`: the index name.
+    pub index: String,
+    /// `MEILI_TIMEOUT_MS`: how long a search may take before the fallback answers.
+    pub search_timeout: Duration,
+    /// `MEILI_TASK_TIMEOUT_MS`: how long a write may wait for Meilisearch to process it.
+    pub task_timeout: Duration,
+}
+
+/// The document as Meilisearch stores it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+struct MeiliDoc {
+    id: i64,
+    /// Stems of the titles, then summaries, then everything else (in ranking order).
+    title: String,
+    summary: String,
+    body: String,
+    kind: String,
+    sectors: Vec<String>,
+    regions: Vec<String>,
+    deadline: i64,
+    amount: i64,
+    rate: i64,
+    /// A string: the stamp exceeds the integers a double holds exactly.
+    stamp: String,
+    hit: SearchHit,
+}
+
+/// What searches retrieve.
+#[derive(Clone, Debug, Deserialize)]
+struct Card {
+    hit: SearchHit,
+}
+
+/// What reconciliation retrieves.
+#[derive(Clone, Debug, Deserialize)]
+struct Stamped {
+    id: i64,
+    stamp: String,
+}
+
+fn days(date: NaiveDate) -> i64 {
+    date.signed_duration_since(NaiveDate::default()).num_days()
+}
+
+impl From<&SearchDoc> for MeiliDoc {
+    fn from(d: &SearchDoc) -> Self {
+        MeiliDoc {
+            id: d.id,
+            title: text::stems(&format!("{} {}", d.title_ru, d.title_kk)),
+            summary: text::stems(&format!("{} {}", d.summary_ru, d.summary_kk)),
+            body: text::stems(&format!("{} {} {}", d.operator_ru, d.operator_kk, d.body)),
+            kind: d.kind.as_str().to_owned(),
+            sectors: if d.sectors.is_empty() {
+                vec![ANY_SECTOR.to_owned()]
+            } else {
+                d.sectors.iter().map(|s| s.as_str().to_owned()).collect()
+            },
+            regions: if d.regions.is_empty() {
+                vec![NATIONWIDE.to_owned()]
+            } else {
+                d.regions.iter().map(ToString::to_string).collect()
+            },
+            deadline: d.deadline.map_or(NO_DEADLINE, days),
+            amount: d.amount_max_kzt.unwrap_or(NO_AMOUNT),
+            rate: d.rate_bps.map_or(NO_RATE, i64::from),
+            stamp: d.stamp.to_string(),
+            hit: SearchHit::from(d),
+        }
+    }
+}
+
+/// The index settings, applied at start-up and to every rebuilt index.
+pub fn settings() -> Settings {
+    let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
+    for group in text::SYNONYMS {
+        let stems: Vec<String> = group.iter().map(|phrase| text::stems(phrase)).collect();
+        for (i, member) in stems.iter().enumerate() {
+            let others = stems
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, s)| s.clone());
+            synonyms.entry(member.clone()).or_default().extend(others);
+        }
+    }
+    Settings::new()
+        .with_searchable_attributes(["title", "summary", "body"])
+        .with_displayed_attributes(["id", "hit", "stamp"])
+        .with_filterable_attributes(["kind", "sectors", "regions", "deadline"])
+        .with_sortable_attributes(["deadline", "amount", "rate", "id"])
+        // `sort` first: an explicit order (by deadline, amount, rate) is the primary order, as in
+        // the embedded engine; without one, relevance decides.
+        .with_ranking_rules([
+            "sort",
+            "words",
+            "typo",
+            "proximity",
+            "attributeRank",
+            "wordPosition",
+            "exactness",
+        ])
+        .with_typo_tolerance(TypoToleranceSettings {
+            enabled: Some(true),
+            disable_on_attributes: None,
+            disable_on_words: None,
+            min_word_size_for_typos: Some(MinWordSizeForTypos {
+                one_typo: Some(5),
+                two_typos: Some(9),
+            }),
+            disable_on_numbers: None,
+        })
+        .with_synonyms(synonyms)
+        .with_search_cutoff(150)
+        .with_pagination(PaginationSetting {
+            max_total_hits: MAX_RESULTS_WINDOW as usize,
+        })
+        .with_faceting(FacetingSettings {
+            max_values_per_facet: 100,
+            sort_facet_values_by: None,
+        })
+}
+
+/// The query text Meilisearch gets: the stems of the meaningful words, in order (synonyms are
+/// expanded by Meilisearch from the settings).
+fn query_text(parts: &[QueryPart]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            QueryPart::Term(t) => t.stem.clone(),
+            QueryPart::AnyOf(alternatives) => alternatives
+                .first()
+                .map(|a| {
+                    a.iter()
+                        .map(|t| t.stem.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn quoted(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The filter of a search; `without` leaves out one facet's own filter (for its counts).
+fn filter(q: &SearchQuery, open_on: NaiveDate, without: Option<&str>) -> String {
+    let mut clauses = vec![format!("deadline >= {}", days(open_on))];
+    if without != Some("kind")
+        && let Some(kind) = q.kind
+    {
+        clauses.push(format!("kind = {}", quoted(kind.as_str())));
+    }
+    if without != Some("sectors")
+        && let Some(sector) = q.sector
+    {
+        clauses.push(format!(
+            "(sectors = {} OR sectors = {})",
+            quoted(sector.as_str()),
+            quoted(ANY_SECTOR)
+        ));
+    }
+    if without != Some("regions")
+        && let Some(region) = &q.region
+    {
+        clauses.push(format!(
+            "(regions = {} OR regions = {})",
+            quoted(region.as_str()),
+            quoted(NATIONWIDE)
+        ));
+    }
+    clauses.join(" AND ")
+}
+
+fn sort(q: &SearchQuery) -> &'static [&'static str] {
+    match (q.sort, q.text.trim().is_empty()) {
+        (SortOrder::Relevance, false) => &[],
+        // With no words to rank by, "relevance" means the most urgent first.
+        (SortOrder::Relevance, true) | (SortOrder::Deadline, _) => &["deadline:asc", "id:asc"],
+        (SortOrder::Amount, _) => &["amount:desc", "id:asc"],
+        (SortOrder::Rate, _) => &["rate:asc", "id:asc"],
+    }
+}
+
+fn classify(e: MeiliError) -> SearchError {
+    match e {
+        MeiliError::Meilisearch(m) if m.error_code == ErrorCode::IndexNotFound => {
+            SearchError::Unavailable(format!("Meilisearch index missing: {}", m.error_message))
+        }
+        MeiliError::Meilisearch(m) => {
+            SearchError::Engine(format!("{:?}: {}", m.error_code, m.error_message))
+        }
+        MeiliError::Timeout => {
+            SearchError::Unavailable("Meilisearch did not finish a task in time".into())
+        }
+        other => SearchError::Unavailable(format!("Meilisearch: {other}")),
+    }
+}
+
+/// The Meilisearch adapter.
+pub struct MeiliIndex {
+    client: Client,
+    config: MeiliConfig,
+    /// Tasks enqueued by writes and not yet waited for by `flush`.
+    pending: Mutex<Vec<TaskInfo>>,
+}
+
+impl MeiliIndex {
+    /// A client for `config`; nothing is sent until the first call.
+    pub fn new(config: MeiliConfig) -> Result<MeiliIndex, SearchError> {
+        let client = Client::new(config.url.trim_end_matches('/'), config.api_key.clone())
+            .map_err(|e| SearchError::Unavailable(format!("Meilisearch client: {e}")))?;
+        Ok(MeiliIndex {
+            client,
+            config,
+            pending: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn index(&self) -> Index {
+        self.client.index(&self.config.index)
+    }
+
+    async fn bounded<T>(
+        &self,
+        limit: Duration,
+        work: impl Future<Output = Result<T, MeiliError>>,
+    ) -> Result<T, SearchError> {
+        match tokio::time::timeout(limit, work).await {
+            Ok(result) => result.map_err(classify),
+            Err(_) => Err(SearchError::Unavailable(format!(
+                "Meilisearch did not answer within {} ms",
+                limit.as_millis()
+            ))),
+        }
+    }
+
+    /// Waits for a task; a failed task is an error with Meilisearch's reason.
+    async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
+        let limit = self.config.task_timeout;
+        let task = self
+            .bounded(
+                limit + Duration::from_secs(1),
+                task.wait_for_completion(
+                    &self.client,
+                    Some(Duration::from_millis(25)),
+                    Some(limit),
+                ),
+            )
+            .await?;
+        match task {
+            Task::Succeeded { .. } => Ok(()),
+            Task::Failed { content } => Err(SearchError::Engine(format!(
+                "Meilisearch task {} failed: {:?}: {}",
+                content.task.uid, content.error.error_code, content.error.error_message
+            ))),
+            Task::Enqueued { .. } | Task::Processing { .. } => Err(SearchError::Unavailable(
+                "Meilisearch did not finish a task in time".into(),
+            )),
+        }
+    }
+
+    /// Creates the index if it is missing and applies the settings; idempotent. Called at
+    /// start-up and before rebuilding.
+    pub async fn ensure(&self) -> Result<(), SearchError> {
+        self.ensure_index(&self.config.index).await
+    }
+
+    async fn ensure_index(&self, uid: &str) -> Result<(), SearchError> {
+        let limit = self.config.task_timeout;
+        let created = self
+            .bounded(limit, self.client.create_index(uid, Some("id")))
+            .await?;
+        match self.wait(created).await {
+            Ok(()) => {}
+            // An existing index is fine: the settings below bring it up to date.
+            Err(SearchError::Engine(reason)) if reason.contains("IndexAlreadyExists") => {}
+            Err(e) => return Err(e),
+        }
+        let task = self
+            .bounded(limit, self.client.index(uid).set_settings(&settings()))
+            .await?;
+        self.wait(task).await
+    }
+
+    fn build<'a>(
+        &'a self,
+        index: &'a Index,
+        q: &'a SearchQuery,
+        text: &'a str,
+        filter: &'a str,
+    ) -> MeiliQuery<'a, meilisearch_sdk::DefaultHttpClient> {
+        let mut search = MeiliQuery::new(index);
+        search.with_query(text).with_filter(filter);
+        let order = sort(q);
+        if !order.is_empty() {
+            search.with_sort(order);
+        }
+        search
+    }
+}
+
+#[async_trait::async_trait]
+impl SearchIndex for MeiliIndex {
+    fn engine(&self) -> &'static str {
+        "meilisearch"
+    }
+
+    async fn apply(
+        &self,
+        upserts: &[SearchDoc],
+        deletes: &[i64],
+        _checkpoint: Option<i64>,
+    ) -> Result<(), SearchError> {
+        let index = self.index();
+        let limit = self.config.task_timeout;
+        let mut tasks = Vec::new();
+        if !deletes.is_empty() {
+            tasks.push(self.bounded(limit, index.delete_documents(deletes)).await?);
+        }
+        if !upserts.is_empty() {
+            let docs: Vec<MeiliDoc> = upserts.iter().map(MeiliDoc::from).collect();
+            tasks.push(
+                self.bounded(limit, index.add_or_replace(&docs, None))
+                    .await?,
+            );
+        }
+        self.pending
+            .lock()
+            .map_err(|_| SearchError::Engine("pending tasks poisoned".into()))?
+            .extend(tasks);
+        Ok(())
+    }
+
+    async fn search(
+        &self,
+        q: &SearchQuery,
+        open_on: NaiveDate,
+    ) -> Result<SearchResults, SearchError> {
+        let started = Instant::now();
+        let index = self.index();
+        let parts = q.parts();
+        let facet_names = ["kind", "sectors", "regions"];
+        let own_filter = |name: &str| match name {
+            "kind" => q.kind.is_some(),
+            "sectors" => q.sector.is_some(),
+            _ => q.region.is_some(),
+        };
+        // Meilisearch's default matching strategy (`last`) drops trailing words when nothing
+        // matches them all, as the embedded engine does.
+        let text = query_text(&parts);
+        let main_filter = filter(q, open_on, None);
+        let shared: Vec<&str> = facet_names
+            .iter()
+            .copied()
+            .filter(|f| !own_filter(f))
+            .collect();
+        let own: Vec<[&str; 1]> = facet_names
+            .iter()
+            .copied()
+            .filter(|f| own_filter(f))
+            .map(|f| [f])
+            .collect();
+        let own_filters: Vec<String> = own.iter().map(|[f]| filter(q, open_on, Some(f))).collect();
+
+        let mut multi = self.client.multi_search();
+        let mut main = self.build(&index, q, &text, &main_filter);
+        main.with_page(q.page as usize)
+            .with_hits_per_page(q.per_page as usize)
+            .with_attributes_to_retrieve(Selectors::Some(&["hit"]))
+            .with_facets(Selectors::Some(&shared));
+        multi.with_search_query(main);
+        // Each filtered facet is counted without its own filter, in the same request.
+        for (name, f) in own.iter().zip(&own_filters) {
+            let mut extra = self.build(&index, q, &text, f);
+            extra.with_limit(0).with_facets(Selectors::Some(name));
+            multi.with_search_query(extra);
+        }
+        let answer = self
+            .bounded(self.config.search_timeout, multi.execute::<Card>())
+            .await?;
+        let mut results = answer.results.into_iter();
+        let main: MeiliResults<Card> = results
+            .next()
+            .ok_or_else(|| SearchError::Engine("no results".into()))?;
+        let mut distribution: HashMap<String, HashMap<String, usize>> =
+            main.facet_distribution.unwrap_or_default();
+        for r in results {
+            distribution.extend(r.facet_distribution.unwrap_or_default());
+        }
+        Ok(SearchResults {
+            total: main.total_hits.or(main.estimated_total_hits).unwrap_or(0) as u64,
+            hits: main.hits.into_iter().map(|h| h.result.hit).collect(),
+            facets: facets(&distribution),
+            took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            engine: "meilisearch".into(),
+            degraded: false,
+        })
+    }
+
+    async fn flush(&self) -> Result<(), SearchError> {
+        let tasks = std::mem::take(
+            &mut *self
+                .pending
+                .lock()
+                .map_err(|_| SearchError::Engine("pending tasks poisoned".into()))?,
+        );
+        for task in tasks {
+            self.wait(task).await?;
+        }
+        Ok(())
+    }
+
+    async fn count(&self) -> Result<u64, SearchError> {
+        let stats = self
+            .bounded(self.config.search_timeout, self.index().get_stats())
+            .await?;
+        Ok(stats.number_of_documents as u64)
+    }
+
+    async fn stamps(&self) -> Result<Vec<(i64, i64)>, SearchError> {
+        let index = self.index();
+        let mut out = Vec::new();
+        let mut offset = 0usize;
+        loop {
+            let mut query = DocumentsQuery::new(&index);
+            query
+                .with_fields(["id", "stamp"])
+                .with_limit(1000)
+                .with_offset(offset);
+            let page = self
+                .bounded(self.config.task_timeout, query.execute::<Stamped>())
+                .await?;
+            let n = page.results.len();
+            out.extend(
+                page.results
+                    .into_iter()
+                    .map(|d| (d.id, d.stamp.parse().unwrap_or(0))),
+            );
+            offset += n;
+            if n == 0 || offset >= page.total as usize {
+                return Ok(out);
+            }
+        }
+    }
+
+    async fn checkpoint(&self) -> Result<Option<i64>, SearchError> {
+        Ok(None)
+    }
+
+    async fn rebuild(
+        &self,
+        docs: Vec<SearchDoc>,
+        _checkpoint: Option<i64>,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<(), SearchError> {
+        let live = self.config.index.clone();
+        let next = format!("{live}_next");
+        let limit = self.config.task_timeout;
+        // A leftover from an interrupted rebuild is removed first.
+        if let Ok(task) = self.bounded(limit, self.client.delete_index(&next)).await {
+            let _ = self.wait(task).await;
+        }
+        self.ensure_index(&next).await?;
+        let target = self.client.index(&next);
+        let mut done = 0u64;
+        for chunk in docs.chunks(1000) {
+            let batch: Vec<MeiliDoc> = chunk.iter().map(MeiliDoc::from).collect();
+            let task = self
+                .bounded(limit, target.add_or_replace(&batch, None))
+                .await?;
+            self.wait(task).await?;
+            done += chunk.len() as u64;
+            progress(done);
+        }
+        self.ensure_index(&live).await?;
+        // Searches hit the old contents until the swap, which Meilisearch makes atomically.
+        let swap = SwapIndexes {
+            indexes: (live.clone(), next.clone()),
+            rename: None,
+        };
+        let task = self
+            .bounded(limit, self.client.swap_indexes([&swap]))
+            .await?;
+        self.wait(task).await?;
+        let task = self.bounded(limit, self.client.delete_index(&next)).await?;
+        self.wait(task).await
+    }
+}
+
+/// Facet counts in the embedded engine's terms: programmes open to every sector count under
+/// each sector, nationwide ones under each region.
+fn facets(distribution: &HashMap<String, HashMap<String, usize>>) -> Facets {
+    let get = |facet: &str, value: &str| -> u64 {
+        distribution
+            .get(facet)
+            .and_then(|d| d.get(value))
+            .map_or(0, |n| *n as u64)
+    };
+    let mut out = Facets::default();
+    if let Some(kinds) = distribution.get("kind") {
+        out.kind = kinds
+            .iter()
+            .map(|(k, n)| (k.clone(), *n as u64))
+            .collect::<BTreeMap<_, _>>();
+    }
+    let any = get("sectors", ANY_SECTOR);
+    for sector in Sector::ALL {
+        let n = get("sectors", sector.as_str()) + any;
+        if n > 0 {
+            out.sector.insert(sector.as_str().into(), n);
+        }
+    }
+    let nationwide = get("regions", NATIONWIDE);
+    for region in REGIONS {
+        let n = get("regions", region.code) + nationwide;
+        if n > 0 {
+            out.region.insert(region.code.into(), n);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

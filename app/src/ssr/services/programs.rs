@@ -1,0 +1,139 @@
+//! Changing programmes: create, edit, publish, close, delete. Every change writes a search-outbox
+//! row in the same transaction, so no committed change can miss the search index, and wakes this
+//! instance's index workers after the commit.
+//!
+//! Who may make these changes is decided with accounts and roles (a later issue); the operators'
+//! editor calls these services.
+
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use tracing::instrument;
+
+use super::ServiceError;
+use super::indexer::Wake;
+use crate::domain::catalog::ProgramStatus;
+use crate::domain::criteria::Criterion;
+use crate::domain::params::{FieldError, Problem};
+use crate::domain::program::{ProgramInput, Slug};
+use crate::ssr::db::{self, outbox};
+
+/// Checks what only the database knows: the operator, the places and the programme a variant
+/// follows exist.
+async fn check_references(
+    db: &impl sea_orm::ConnectionTrait,
+    p: &ProgramInput,
+) -> Result<i32, ServiceError> {
+    p.validate().map_err(FieldError::from)?;
+    let organisations = db::catalog::organisation_ids(db).await?;
+    let organisation = *organisations.get(p.organisation.as_str()).ok_or_else(|| {
+        FieldError::new(
+            "organisation",
+            Problem::UnknownReference(p.organisation.as_str().to_owned()),
+        )
+    })?;
+    let mut codes: Vec<String> = p.locations.iter().map(ToString::to_string).collect();
+    for c in &p.criteria {
+        if let Criterion::LocationWithin { codes: within } = c {
+            codes.extend(within.iter().map(ToString::to_string));
+        }
+    }
+    let found = db::locations::existing(db, &codes).await?;
+    if let Some(missing) = codes.iter().find(|c| !found.contains(c)) {
+        return Err(
+            FieldError::new("locations", Problem::UnknownReference(missing.clone())).into(),
+        );
+    }
+    if let Some(v) = &p.variant_of
+        && db::catalog::find_by_slug(db, v.as_str()).await?.is_none()
+    {
+        return Err(FieldError::new(
+            "variant_of",
+            Problem::UnknownReference(v.as_str().to_owned()),
+        )
+        .into());
+    }
+    Ok(organisation)
+}
+
+/// Creates a programme; returns its id.
+#[instrument(skip_all, fields(program.slug = %p.slug.as_str()))]
+pub async fn create(
+    db: &DatabaseConnection,
+    wake: &Wake,
+    p: &ProgramInput,
+) -> Result<i32, ServiceError> {
+    let txn = db.begin().await?;
+    let organisation = check_references(&txn, p).await?;
+    if db::catalog::find_by_slug(&txn, p.slug.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(FieldError::new("slug", Problem::Taken).into());
+    }
+    let id = db::catalog::insert_program(&txn, p, organisation).await?;
+    outbox::enqueue(&txn, id, outbox::Op::Upsert).await?;
+    txn.commit().await?;
+    wake.wake();
+    Ok(id)
+}
+
+/// Replaces every field of the programme at `slug` (the slug itself may change).
+#[instrument(skip_all, fields(program.slug = %slug))]
+pub async fn update(
+    db: &DatabaseConnection,
+    wake: &Wake,
+    slug: &str,
+    p: &ProgramInput,
+) -> Result<(), ServiceError> {
+    let txn = db.begin().await?;
+    let (id, _) = db::catalog::find_by_slug(&txn, slug)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let organisation = check_references(&txn, p).await?;
+    if p.slug.as_str() != slug
+        && db::catalog::find_by_slug(&txn, p.slug.as_str())
+            .await?
+            .is_some()
+    {
+        return Err(FieldError::new("slug", Problem::Taken).into());
+    }
+    db::catalog::update_program(&txn, id, p, organisation).await?;
+    outbox::enqueue(&txn, id, outbox::Op::Upsert).await?;
+    txn.commit().await?;
+    wake.wake();
+    Ok(())
+}
+
+/// Publishes (open), closes or withdraws to draft the programme at `slug`.
+#[instrument(skip_all, fields(program.slug = %slug, program.status = %status))]
+pub async fn set_status(
+    db: &DatabaseConnection,
+    wake: &Wake,
+    slug: &str,
+    status: ProgramStatus,
+) -> Result<(), ServiceError> {
+    let slug = Slug::parse(slug).ok_or(ServiceError::NotFound)?;
+    let txn = db.begin().await?;
+    let (id, _) = db::catalog::find_by_slug(&txn, slug.as_str())
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    db::catalog::set_status(&txn, id, status).await?;
+    outbox::enqueue(&txn, id, outbox::Op::Upsert).await?;
+    txn.commit().await?;
+    wake.wake();
+    Ok(())
+}
+
+/// Deletes the programme at `slug`.
+#[instrument(skip_all, fields(program.slug = %slug))]
+pub async fn delete(db: &DatabaseConnection, wake: &Wake, slug: &str) -> Result<(), ServiceError> {
+    let slug = Slug::parse(slug).ok_or(ServiceError::NotFound)?;
+    let txn = db.begin().await?;
+    let (id, _) = db::catalog::find_by_slug(&txn, slug.as_str())
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    db::catalog::delete_program(&txn, id).await?;
+    outbox::enqueue(&txn, id, outbox::Op::Delete).await?;
+    txn.commit().await?;
+    wake.wake();
+    Ok(())
+}

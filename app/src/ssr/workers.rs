@@ -1,0 +1,174 @@
+//! The background work of an app instance: applying the search outbox to its indexes,
+//! reconciling them with the database, and pruning old outbox rows. Each loop retries with
+//! backoff, so a dead engine or database costs a log line, not a crash.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+use tokio::task::JoinHandle;
+
+use super::config::Config;
+use super::search::SearchIndex;
+use super::search::embedded::EmbeddedIndex;
+use super::search::meili::MeiliIndex;
+use super::search::resilient::ResilientSearch;
+use super::services::ServiceError;
+use super::services::indexer::{self, Wake};
+
+/// The indexes of one app instance.
+pub struct Indexes {
+    /// This instance's embedded index: the search engine when Meilisearch is not configured,
+    /// the first fallback when it is. It follows the outbox itself.
+    pub embedded: Arc<EmbeddedIndex>,
+    /// Meilisearch, shared by every instance, when configured.
+    pub meili: Option<Arc<MeiliIndex>>,
+    /// What searches go through: the primary engine behind a breaker, then the fallbacks.
+    pub search: Arc<ResilientSearch>,
+}
+
+const BATCH: u64 = 500;
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs `step` forever: again at once while it reports more work, then after a wake-up or
+/// `poll`, and with growing pauses while it fails.
+async fn run<F, Fut>(
+    name: &'static str,
+    wake: Arc<tokio::sync::Notify>,
+    poll: Duration,
+    mut step: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<bool, ServiceError>>,
+{
+    let mut backoff = FIRST_BACKOFF;
+    loop {
+        match step().await {
+            Ok(true) => backoff = FIRST_BACKOFF,
+            Ok(false) => {
+                backoff = FIRST_BACKOFF;
+                tokio::select! {
+                    () = wake.notified() => {}
+                    () = tokio::time::sleep(poll) => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(worker = name, error = %e, retry_in_ms = backoff.as_millis() as u64, "index worker failed; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}
+
+/// Starts the workers; they run until the runtime stops.
+pub fn spawn(
+    db: DatabaseConnection,
+    indexes: Arc<Indexes>,
+    wake: &Wake,
+    config: Arc<Config>,
+) -> Vec<JoinHandle<()>> {
+    let mut handles = Vec::new();
+
+    let (d, embedded, c) = (db.clone(), indexes.embedded.clone(), config.clone());
+    handles.push(tokio::spawn(run(
+        "embedded",
+        wake.listen(),
+        config.outbox_poll,
+        move || {
+            let (d, embedded, today) = (d.clone(), embedded.clone(), c.today());
+            async move { Ok(indexer::follow(&d, &*embedded, today, BATCH).await? > 0) }
+        },
+    )));
+
+    if let Some(meili) = indexes.meili.clone() {
+        let (d, c) = (db.clone(), config.clone());
+        let settings_applied = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        handles.push(tokio::spawn(run(
+            "meilisearch",
+            wake.listen(),
+            config.outbox_poll,
+            move || {
+                let (d, meili, today, applied) = (
+                    d.clone(),
+                    meili.clone(),
+                    c.today(),
+                    settings_applied.clone(),
+                );
+                async move {
+                    if !applied.load(std::sync::atomic::Ordering::Relaxed) {
+                        meili.ensure().await?;
+                        applied.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    let drained = indexer::drain(&d, &*meili, today, BATCH).await?;
+                    if drained.failed > 0 {
+                        return Err(ServiceError::Search(
+                            super::search::SearchError::Unavailable(
+                                "Meilisearch refused a batch".into(),
+                            ),
+                        ));
+                    }
+                    Ok(drained.applied > 0)
+                }
+            },
+        )));
+    }
+
+    let (d, idx, c) = (db.clone(), indexes.clone(), config.clone());
+    handles.push(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(c.reconcile_every).await;
+            let today = c.today();
+            if let Err(e) = indexer::reconcile(&d, &*idx.embedded, today).await {
+                tracing::warn!(error = %e, "reconciling the embedded index failed");
+            }
+            if let Some(meili) = &idx.meili
+                && let Err(e) = indexer::reconcile(&d, &**meili, today).await
+            {
+                tracing::warn!(error = %e, "reconciling Meilisearch failed");
+            }
+        }
+    }));
+
+    let (d, shared, retention) = (db, indexes.meili.is_some(), config.outbox_retention);
+    handles.push(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(PRUNE_EVERY).await;
+            let before = chrono::Utc::now()
+                - chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::days(7));
+            match super::db::outbox::prune(&d, before, shared).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "pruned the search outbox"),
+                Err(e) => tracing::warn!(error = %e, "pruning the search outbox failed"),
+            }
+        }
+    }));
+    handles
+}
+
+/// The lag of each index, for `/healthz` and `/metrics`: (engine, rows pending, oldest age).
+pub async fn lags(
+    db: &DatabaseConnection,
+    indexes: &Indexes,
+) -> Vec<(&'static str, Result<(u64, u64), ServiceError>)> {
+    let mut targets: Vec<&dyn SearchIndex> = vec![&*indexes.embedded];
+    if let Some(m) = &indexes.meili {
+        targets.push(&**m);
+    }
+    let mut out = Vec::new();
+    for index in targets {
+        let lag = indexer::lag(db, index).await.map(|l| {
+            let age = l.oldest.map_or(0, |t| {
+                (chrono::Utc::now() - t.with_timezone(&chrono::Utc))
+                    .num_seconds()
+                    .max(0) as u64
+            });
+            (l.pending, age)
+        });
+        out.push((index.engine(), lag));
+    }
+    out
+}
