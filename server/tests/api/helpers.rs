@@ -32,6 +32,14 @@ pub async fn spawn_app() -> TestApp {
     app
 }
 
+/// Like [`spawn_app`], with changes to the configuration.
+pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = spawn_app_at(dir.path(), change).await;
+    app._dir = Some(dir);
+    app
+}
+
 /// Like [`spawn_app`], with changes to the configuration, keeping its data in `dir` (which the
 /// caller owns, so a second app can be started on the same data).
 pub async fn spawn_app_at(dir: &std::path::Path, change: impl FnOnce(&mut Config)) -> TestApp {

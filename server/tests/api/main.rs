@@ -7,4 +7,5 @@ mod health;
 mod helpers;
 mod pages;
 mod sabotage;
+mod search_faults;
 mod startup;

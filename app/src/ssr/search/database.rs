@@ -273,3 +273,143 @@ impl SearchIndex for DatabaseSearch {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::ssr::search::resilient::ResilientSearch;
+    use crate::ssr::services::seed;
+    use crate::ssr::testing::test_db;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
+    }
+
+    fn query(qs: &str) -> SearchQuery {
+        SearchQuery::from_query_string(qs).expect("valid")
+    }
+
+    #[tokio::test]
+    async fn the_database_answers_with_the_engines_matching_rule() {
+        let t = test_db().await;
+        seed::ensure_demo(&t.db).await.expect("demo");
+        let search = DatabaseSearch::new(t.db.clone());
+
+        let ken = search
+            .search(&query("q=кен+дала"), today())
+            .await
+            .expect("searches");
+        let typo = search
+            .search(&query("q=амонаты"), today())
+            .await
+            .expect("searches");
+        let grants = search
+            .search(&query("kind=grant&sort=amount"), today())
+            .await
+            .expect("searches");
+        let turkestan = search
+            .search(&query("region=610000000"), today())
+            .await
+            .expect("searches");
+
+        assert_eq!(ken.engine, "database");
+        assert_eq!(
+            ken.hits.first().map(|h| h.slug.as_str()),
+            Some("ken-dala-2026")
+        );
+        assert!(
+            typo.hits
+                .iter()
+                .any(|h| h.slug == "auyl-amanaty-microcredit"),
+            "typos are forgiven"
+        );
+        assert!(
+            grants
+                .hits
+                .iter()
+                .all(|h| h.kind == crate::domain::catalog::ProgramKind::Grant)
+        );
+        let amounts: Vec<i64> = grants
+            .hits
+            .iter()
+            .map(|h| h.amount_max_kzt.unwrap_or(i64::MIN))
+            .collect();
+        assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "{amounts:?}");
+        assert!(
+            grants.facets.kind.len() > 1,
+            "the kind facet ignores the kind filter"
+        );
+        assert!(
+            turkestan.hits.iter().all(
+                |h| h.regions.is_empty() || h.regions.iter().any(|r| r.as_str() == "610000000")
+            )
+        );
+    }
+
+    /// An engine that is down.
+    struct Down;
+
+    #[async_trait::async_trait]
+    impl SearchIndex for Down {
+        fn engine(&self) -> &'static str {
+            "embedded"
+        }
+        async fn apply(
+            &self,
+            _: &[SearchDoc],
+            _: &[i64],
+            _: Option<i64>,
+        ) -> Result<(), SearchError> {
+            Err(SearchError::Corrupt("gone".into()))
+        }
+        async fn search(
+            &self,
+            _: &SearchQuery,
+            _: NaiveDate,
+        ) -> Result<SearchResults, SearchError> {
+            Err(SearchError::Corrupt("gone".into()))
+        }
+        async fn flush(&self) -> Result<(), SearchError> {
+            Ok(())
+        }
+        async fn count(&self) -> Result<u64, SearchError> {
+            Err(SearchError::Corrupt("gone".into()))
+        }
+        async fn stamps(&self) -> Result<Vec<(i64, i64)>, SearchError> {
+            Ok(Vec::new())
+        }
+        async fn checkpoint(&self) -> Result<Option<i64>, SearchError> {
+            Ok(None)
+        }
+        async fn rebuild(
+            &self,
+            _: Vec<SearchDoc>,
+            _: Option<i64>,
+            _: &(dyn Fn(u64) + Send + Sync),
+        ) -> Result<(), SearchError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_broken_index_falls_back_to_the_database_and_says_so() {
+        let t = test_db().await;
+        seed::ensure_demo(&t.db).await.expect("demo");
+        let search = ResilientSearch::new(
+            Arc::new(Down),
+            vec![Arc::new(DatabaseSearch::new(t.db.clone()))],
+        );
+
+        let results = search
+            .search(&query("q=грант"), today())
+            .await
+            .expect("answers");
+
+        assert!(results.degraded);
+        assert_eq!(results.engine, "database");
+        assert!(results.total > 0);
+        assert_eq!(search.degraded_total(), 1);
+    }
+}

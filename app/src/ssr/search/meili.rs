@@ -1,11 +1,12 @@
 //! Meilisearch, through `meilisearch-sdk`: the search engine at scale, shared by every app
 //! instance.
 //!
-//! A real Meilisearch folds no Kazakh letters and knows no Russian word forms, so documents are
-//! indexed by the stems `domain::text` makes and queries are sent as stems too; Meilisearch's own
-//! typo tolerance and prefix search then apply to them, and synonyms are the domain's list,
-//! stemmed the same way. Filters, facets and sorting follow the embedded engine's rules, so the
-//! two pass the same contract suite.
+//! A real Meilisearch folds no Kazakh letters and knows no Russian word forms, so every
+//! searchable text is sent as `domain::text` prepares it: the folded words followed by their
+//! stems. A query word is sent as its stem, unless stemming would cost it a typo (a 6-letter word
+//! with a 4-letter stem), in which case it is sent as typed; Meilisearch's own typo tolerance and
+//! prefix search then apply. Synonyms are the domain's list, in both forms. Filters, facets and
+//! sorting follow the embedded engine's rules, so the two pass the same contract suite.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -64,7 +65,8 @@ pub struct MeiliConfig {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 struct MeiliDoc {
     id: i64,
-    /// Stems of the titles, then summaries, then everything else (in ranking order).
+    /// Folded words and stems of the titles, then summaries, then everything else (in ranking
+    /// order).
     title: String,
     summary: String,
     body: String,
@@ -100,9 +102,9 @@ impl From<&SearchDoc> for MeiliDoc {
     fn from(d: &SearchDoc) -> Self {
         MeiliDoc {
             id: d.id,
-            title: text::stems(&format!("{} {}", d.title_ru, d.title_kk)),
-            summary: text::stems(&format!("{} {}", d.summary_ru, d.summary_kk)),
-            body: text::stems(&format!("{} {} {}", d.operator_ru, d.operator_kk, d.body)),
+            title: searchable(&format!("{} {}", d.title_ru, d.title_kk)),
+            summary: searchable(&format!("{} {}", d.summary_ru, d.summary_kk)),
+            body: searchable(&format!("{} {} {}", d.operator_ru, d.operator_kk, d.body)),
             kind: d.kind.as_str().to_owned(),
             sectors: if d.sectors.is_empty() {
                 vec![ANY_SECTOR.to_owned()]
@@ -123,17 +125,24 @@ impl From<&SearchDoc> for MeiliDoc {
     }
 }
 
+/// A text as Meilisearch indexes it: folded words, then their stems.
+fn searchable(text: &str) -> String {
+    format!("{} {}", text::words(text), text::stems(text))
+}
+
 /// The index settings, applied at start-up and to every rebuilt index.
 pub fn settings() -> Settings {
     let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
     for group in text::SYNONYMS {
-        let stems: Vec<String> = group.iter().map(|phrase| text::stems(phrase)).collect();
-        for (i, member) in stems.iter().enumerate() {
-            let others = stems
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, s)| s.clone());
+        // Each member as written (folded) and as stems, so a query in either form expands.
+        let mut forms: Vec<String> = group
+            .iter()
+            .flat_map(|phrase| [text::words(phrase), text::stems(phrase)])
+            .collect();
+        forms.sort();
+        forms.dedup();
+        for member in &forms {
+            let others = forms.iter().filter(|f| *f != member).cloned();
             synonyms.entry(member.clone()).or_default().extend(others);
         }
     }
@@ -174,13 +183,22 @@ pub fn settings() -> Settings {
         })
 }
 
-/// The query text Meilisearch gets: the stems of the meaningful words, in order (synonyms are
-/// expanded by Meilisearch from the settings).
+/// The form of a query word Meilisearch gets: its stem, which matches every form of the word,
+/// unless the stem is short enough to lose a typo the typed word is allowed.
+fn query_word(t: &text::QueryTerm) -> String {
+    if text::max_typos(t.stem.chars().count()) < t.typos {
+        t.folded.clone()
+    } else {
+        t.stem.clone()
+    }
+}
+
+/// The query text Meilisearch gets (synonyms are expanded by Meilisearch from the settings).
 fn query_text(parts: &[QueryPart]) -> String {
     parts
         .iter()
         .map(|p| match p {
-            QueryPart::Term(t) => t.stem.clone(),
+            QueryPart::Term(t) => query_word(t),
             QueryPart::AnyOf(alternatives) => alternatives
                 .first()
                 .map(|a| {

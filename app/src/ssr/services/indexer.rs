@@ -70,7 +70,9 @@ pub async fn reindex(
         )
         .await?;
     // Pruning may have emptied the outbox: the position is then where pruning stopped.
-    let position = outbox::last_id(&txn).await?.max(outbox::pruned_through(&txn).await?);
+    let position = outbox::last_id(&txn)
+        .await?
+        .max(outbox::pruned_through(&txn).await?);
     let mci = db::catalog::mci_table(&txn).await?;
     let docs = db::catalog::search_docs(&txn, &mci, today.year(), None).await?;
     txn.commit().await?;
@@ -724,6 +726,100 @@ mod tests {
 
         assert_eq!(index.count().await.expect("counts"), 8);
         assert_eq!(index.checkpoint().await.expect("reads"), Some(8));
+    }
+
+    /// A shared index that only counts how often each programme reaches it.
+    #[derive(Default)]
+    struct Counting {
+        applied: Mutex<HashMap<i64, usize>>,
+    }
+
+    #[async_trait::async_trait]
+    impl SearchIndex for Counting {
+        fn engine(&self) -> &'static str {
+            "counting"
+        }
+        async fn apply(
+            &self,
+            u: &[crate::domain::search::SearchDoc],
+            _: &[i64],
+            _: Option<i64>,
+        ) -> Result<(), SearchError> {
+            // Slow enough that two workers overlap.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            let mut applied = self
+                .applied
+                .lock()
+                .map_err(|_| SearchError::Engine("poisoned".into()))?;
+            for d in u {
+                *applied.entry(d.id).or_default() += 1;
+            }
+            Ok(())
+        }
+        async fn search(
+            &self,
+            _: &SearchQuery,
+            _: NaiveDate,
+        ) -> Result<crate::domain::search::SearchResults, SearchError> {
+            Err(SearchError::Unavailable("not a search engine".into()))
+        }
+        async fn flush(&self) -> Result<(), SearchError> {
+            Ok(())
+        }
+        async fn count(&self) -> Result<u64, SearchError> {
+            Ok(0)
+        }
+        async fn stamps(&self) -> Result<Vec<(i64, i64)>, SearchError> {
+            Ok(Vec::new())
+        }
+        async fn checkpoint(&self) -> Result<Option<i64>, SearchError> {
+            Ok(None)
+        }
+        async fn rebuild(
+            &self,
+            _: Vec<crate::domain::search::SearchDoc>,
+            _: Option<i64>,
+            _: &(dyn Fn(u64) + Send + Sync),
+        ) -> Result<(), SearchError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_instances_draining_at_once_apply_each_change_once() {
+        let t = test_db().await;
+        if t.db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+            eprintln!(
+                "skipped on SQLite: one database file has one writer, so one instance drains"
+            );
+            return;
+        }
+        seed::synthetic(&t.db, 300).await.expect("seeds");
+        let index = Arc::new(Counting::default());
+        let worker = |db: DatabaseConnection, index: Arc<Counting>| async move {
+            let mut applied = 0;
+            loop {
+                let d = drain(&db, &*index, today(), 20).await.expect("drains");
+                if d.applied == 0 && unapplied(&db).await == 0 {
+                    return applied;
+                }
+                applied += d.applied;
+            }
+        };
+        let (a, b) = tokio::join!(
+            tokio::spawn(worker(t.db.clone(), index.clone())),
+            tokio::spawn(worker(t.db.clone(), index.clone()))
+        );
+        let (a, b) = (a.expect("joins"), b.expect("joins"));
+
+        assert_eq!(a + b, 300, "every row applied once ({a} + {b})");
+        assert!(a > 0 && b > 0, "both instances did work ({a} / {b})");
+        let applied = index.applied.lock().expect("lock");
+        assert_eq!(applied.len(), 300);
+        assert!(
+            applied.values().all(|&n| n == 1),
+            "no programme was pushed twice"
+        );
     }
 
     #[test]

@@ -137,3 +137,110 @@ pub async fn delete(db: &DatabaseConnection, wake: &Wake, slug: &str) -> Result<
     wake.wake();
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+
+    use super::*;
+    use crate::domain::location::KatoCode;
+    use crate::domain::program::RateInput;
+    use crate::ssr::db::entities::search_outbox;
+    use crate::ssr::services::seed;
+    use crate::ssr::testing::test_db;
+
+    fn demo(slug: &str) -> ProgramInput {
+        seed::demo_file()
+            .expect("demo")
+            .programs
+            .into_iter()
+            .find(|p| p.slug.as_str() == slug)
+            .expect("demo programme")
+    }
+
+    async fn rows(db: &DatabaseConnection) -> u64 {
+        search_outbox::Entity::find()
+            .count(db)
+            .await
+            .expect("counts")
+    }
+
+    #[tokio::test]
+    async fn every_change_writes_one_outbox_row_in_its_transaction() {
+        let t = test_db().await;
+        let wake = Wake::default();
+        seed::ensure_demo(&t.db).await.expect("demo");
+        let before = rows(&t.db).await;
+        let mut copy = demo("ken-dala-2026");
+        copy.slug = Slug::parse("ken-dala-2027").expect("slug");
+
+        create(&t.db, &wake, &copy).await.expect("creates");
+        update(&t.db, &wake, "ken-dala-2027", &copy)
+            .await
+            .expect("updates");
+        set_status(&t.db, &wake, "ken-dala-2027", ProgramStatus::Closed)
+            .await
+            .expect("closes");
+        delete(&t.db, &wake, "ken-dala-2027")
+            .await
+            .expect("deletes");
+
+        assert_eq!(rows(&t.db).await, before + 4);
+        assert!(
+            db::catalog::find_by_slug(&t.db, "ken-dala-2027")
+                .await
+                .expect("reads")
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn bad_changes_name_the_field_and_write_nothing() {
+        let t = test_db().await;
+        let wake = Wake::default();
+        seed::ensure_demo(&t.db).await.expect("demo");
+        let before = rows(&t.db).await;
+        let field = |r: Result<_, ServiceError>| match r {
+            Err(ServiceError::Invalid(f)) => format!("{}:{}", f.field, f.code()),
+            other => format!("{other:?}"),
+        };
+        let mut unknown_org = demo("damu-guarantee");
+        unknown_org.slug = Slug::parse("new-one").expect("slug");
+        unknown_org.organisation = Slug::parse("no-such-fund").expect("slug");
+        let mut nowhere = demo("damu-guarantee");
+        nowhere.slug = Slug::parse("new-two").expect("slug");
+        nowhere.locations = vec![KatoCode::parse("999999999").expect("well formed")];
+        let mut usurious = demo("damu-guarantee");
+        usurious.slug = Slug::parse("new-three").expect("slug");
+        usurious.rate_bps = Some(RateInput {
+            min: None,
+            max: Some(20_000),
+        });
+
+        assert_eq!(
+            field(create(&t.db, &wake, &demo("damu-guarantee")).await),
+            "slug:taken"
+        );
+        assert_eq!(
+            field(create(&t.db, &wake, &unknown_org).await),
+            "organisation:unknown_reference"
+        );
+        assert_eq!(
+            field(create(&t.db, &wake, &nowhere).await),
+            "locations:unknown_reference"
+        );
+        assert_eq!(
+            field(create(&t.db, &wake, &usurious).await),
+            "rate_bps:not_accepted"
+        );
+        assert!(matches!(
+            update(&t.db, &wake, "no-such-programme", &usurious).await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(matches!(
+            delete(&t.db, &wake, "Not A Slug").await,
+            Err(ServiceError::NotFound)
+        ));
+        assert_eq!(rows(&t.db).await, before, "nothing was written");
+    }
+}

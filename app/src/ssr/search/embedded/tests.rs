@@ -121,3 +121,37 @@ async fn the_outbox_position_is_committed_with_the_documents_and_survives_a_rest
     let expected: Vec<(i64, i64)> = contract::corpus().iter().map(|d| (d.id, d.stamp)).collect();
     assert_eq!(stamps, expected);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_keep_answering_in_full_while_the_index_is_rebuilt() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let index = Arc::new(EmbeddedIndex::open(dir.path()).expect("opens"));
+    let corpus = contract::corpus();
+    index.upsert(&corpus).await.expect("writes");
+    let open = 10; // the contract corpus has one expired programme
+    let searcher = {
+        let index = index.clone();
+        tokio::spawn(async move {
+            let mut seen = Vec::new();
+            for _ in 0..200 {
+                let r = index
+                    .search(&SearchQuery::default(), contract::open_on())
+                    .await
+                    .expect("searches");
+                seen.push(r.total);
+            }
+            seen
+        })
+    };
+    for _ in 0..5 {
+        index
+            .rebuild(corpus.clone(), None, &|_| {})
+            .await
+            .expect("rebuilds");
+    }
+    let seen = searcher.await.expect("joins");
+    assert!(
+        seen.iter().all(|&n| n == open),
+        "every search saw the whole catalogue: {seen:?}"
+    );
+}

@@ -1,1 +1,509 @@
+//! The Meilisearch adapter against an HTTP stub that checks what it sends and answers with the
+//! exchanges recorded from a real Meilisearch 1.50 (`app/fixtures/meilisearch-1.50`), and
+//! against a real server when `MEILI_URL` is set.
 
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use super::*;
+use crate::ssr::search::contract;
+
+macro_rules! fixture {
+    ($name:literal) => {
+        serde_json::from_str::<Value>(include_str!(concat!(
+            "../../../../fixtures/meilisearch-1.50/",
+            $name
+        )))
+        .expect("fixture is JSON")
+    };
+}
+
+fn config(url: String) -> MeiliConfig {
+    MeiliConfig {
+        url,
+        api_key: Some("test-master-key".into()),
+        index: "programs".into(),
+        search_timeout: Duration::from_millis(300),
+        task_timeout: Duration::from_secs(2),
+    }
+}
+
+/// Replies as Meilisearch does to the calls a healthy write path makes.
+async fn healthy(server: &MockServer) {
+    let reply =
+        |f: Value, status: u16| ResponseTemplate::new(status).set_body_json(f["response"].clone());
+    Mock::given(method("POST"))
+        .and(path("/indexes"))
+        .respond_with(reply(fixture!("create_index.json"), 202))
+        .mount(server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path_regex("^/indexes/[a-z_]+/settings$"))
+        .respond_with(reply(fixture!("update_settings.json"), 202))
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex("^/indexes/[a-z_]+/documents$"))
+        .respond_with(reply(fixture!("add_documents.json"), 202))
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex("^/indexes/[a-z_]+/documents/delete-batch$"))
+        .respond_with(reply(fixture!("delete_documents.json"), 202))
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/swap-indexes"))
+        .respond_with(reply(fixture!("swap_indexes.json"), 202))
+        .mount(server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path_regex("^/indexes/[a-z_]+$"))
+        .respond_with(reply(fixture!("swap_indexes.json"), 202))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/tasks/[0-9]+$"))
+        .respond_with(reply(fixture!("task_succeeded.json"), 200))
+        .mount(server)
+        .await;
+}
+
+async fn requests(server: &MockServer, verb: &str, url_path: &str) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.method.as_str() == verb && r.url.path() == url_path)
+        .collect()
+}
+
+fn body(r: &Request) -> Value {
+    serde_json::from_slice(&r.body).expect("a JSON body")
+}
+
+#[tokio::test]
+async fn setting_up_creates_the_index_and_sends_the_domain_s_settings() {
+    let server = MockServer::start().await;
+    healthy(&server).await;
+    let meili = MeiliIndex::new(config(server.uri())).expect("client");
+
+    meili.ensure().await.expect("sets up");
+
+    let created = requests(&server, "POST", "/indexes").await;
+    assert_eq!(
+        body(&created[0]),
+        fixture!("create_index.json")["request"]["body"],
+        "the recorded request"
+    );
+    assert_eq!(
+        created[0]
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok()),
+        Some("Bearer test-master-key")
+    );
+    let settings = body(&requests(&server, "PATCH", "/indexes/programs/settings").await[0]);
+    assert_eq!(
+        settings["searchableAttributes"],
+        json!(["title", "summary", "body"])
+    );
+    assert_eq!(
+        settings["filterableAttributes"],
+        json!(["kind", "sectors", "regions", "deadline"])
+    );
+    assert_eq!(
+        settings["sortableAttributes"],
+        json!(["deadline", "amount", "rate", "id"])
+    );
+    assert_eq!(
+        settings["rankingRules"][0], "sort",
+        "an explicit order comes first"
+    );
+    assert_eq!(
+        settings["typoTolerance"]["minWordSizeForTypos"],
+        json!({"oneTypo": 5, "twoTypos": 9})
+    );
+    assert_eq!(settings["searchCutoffMs"], 150);
+    assert_eq!(settings["pagination"]["maxTotalHits"], 10_000);
+    assert_eq!(settings["faceting"]["maxValuesPerFacet"], 100);
+    // Synonyms are the domain's list, stemmed like the documents.
+    let micro = &settings["synonyms"][text::stems("микрозайм")];
+    assert!(
+        micro
+            .as_array()
+            .is_some_and(|a| a.contains(&json!(text::stems("микрокредит")))),
+        "{micro}"
+    );
+    assert!(
+        settings["synonyms"][text::words("ірі қара мал")]
+            .as_array()
+            .is_some_and(|a| a.contains(&json!("крс")))
+    );
+    assert!(
+        settings["synonyms"]["крс"]
+            .as_array()
+            .is_some_and(|a| a.contains(&json!(text::stems("крупный рогатый скот"))))
+    );
+}
+
+#[tokio::test]
+async fn writes_send_normalised_documents_and_a_batch_delete_then_wait_for_their_tasks() {
+    let server = MockServer::start().await;
+    healthy(&server).await;
+    let meili = MeiliIndex::new(config(server.uri())).expect("client");
+    let doc = contract::corpus()[0].clone();
+
+    meili
+        .apply(&[doc.clone()], &[1, 2, 3], None)
+        .await
+        .expect("enqueues");
+    meili.flush().await.expect("waits for the tasks");
+
+    let deleted = requests(&server, "POST", "/indexes/programs/documents/delete-batch").await;
+    assert_eq!(
+        body(&deleted[0]),
+        fixture!("delete_documents.json")["request"]["body"],
+        "the recorded request"
+    );
+    let added = body(&requests(&server, "POST", "/indexes/programs/documents").await[0]);
+    let sent = &added[0];
+    assert_eq!(sent["id"], doc.id);
+    let title = format!("{} {}", doc.title_ru, doc.title_kk);
+    assert_eq!(
+        sent["title"],
+        format!("{} {}", text::words(&title), text::stems(&title)),
+        "words, then stems"
+    );
+    assert_eq!(sent["kind"], "microcredit");
+    assert_eq!(sent["sectors"], json!(["any"]), "open to every sector");
+    assert_eq!(sent["regions"], json!(["nationwide"]));
+    assert_eq!(sent["deadline"], NO_DEADLINE);
+    assert_eq!(sent["amount"], 10_812_500);
+    assert_eq!(sent["rate"], 250);
+    assert_eq!(
+        sent["stamp"],
+        doc.stamp.to_string(),
+        "a string: doubles cannot hold it"
+    );
+    assert_eq!(sent["hit"]["slug"], doc.slug);
+    let waited: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path().starts_with("/tasks/"))
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(waited.len() % 2, 0, "both tasks were awaited: {waited:?}");
+    assert!(
+        waited.contains(&"/tasks/6".to_owned()) && waited.contains(&"/tasks/3".to_owned()),
+        "{waited:?}"
+    );
+}
+
+/// A multi-search answer in the recorded shape, with our documents' cards as hits.
+fn answer(hits: &[SearchDoc], total: usize, facets: &[Value]) -> Value {
+    let recorded_page = fixture!("search_page_sort.json")["response"].clone();
+    let recorded_facets = fixture!("search_filter_facets.json")["response"].clone();
+    let mut main = recorded_page;
+    main["hits"] = json!(
+        hits.iter()
+            .map(|d| json!({"hit": SearchHit::from(d)}))
+            .collect::<Vec<_>>()
+    );
+    main["page"] = json!(1);
+    main["hitsPerPage"] = json!(20);
+    main["totalHits"] = json!(total);
+    main["totalPages"] = json!(total.div_ceil(20));
+    main["indexUid"] = json!("programs");
+    main["facetDistribution"] = facets.first().cloned().unwrap_or(json!({}));
+    let mut results = vec![main];
+    for f in &facets[1..] {
+        let mut extra = recorded_facets.clone();
+        extra["hits"] = json!([]);
+        extra["limit"] = json!(0);
+        extra["indexUid"] = json!("programs");
+        extra["facetDistribution"] = f.clone();
+        results.push(extra);
+    }
+    json!({ "results": results })
+}
+
+#[tokio::test]
+async fn a_search_sends_stems_filters_sort_paging_and_facets_in_one_request() {
+    let server = MockServer::start().await;
+    let corpus = contract::corpus();
+    let reply = answer(
+        &corpus[..2],
+        7,
+        &[
+            json!({"sectors": {"livestock": 2, "any": 1}}),
+            json!({"kind": {"microcredit": 3, "loan": 1}}),
+            json!({"regions": {"610000000": 2, "nationwide": 1}}),
+        ],
+    );
+    Mock::given(method("POST"))
+        .and(path("/multi-search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(reply))
+        .mount(&server)
+        .await;
+    let meili = MeiliIndex::new(config(server.uri())).expect("client");
+    let query = SearchQuery::from_query_string(
+        "q=микрокредиты&kind=microcredit&region=610000000&sort=amount&page=1",
+    )
+    .expect("valid");
+    let open_on = contract::open_on();
+
+    let results = meili.search(&query, open_on).await.expect("searches");
+
+    let sent = body(&requests(&server, "POST", "/multi-search").await[0]);
+    let queries = sent["queries"].as_array().expect("queries");
+    assert_eq!(
+        queries.len(),
+        3,
+        "results and the two filtered facets in one round trip"
+    );
+    let main = &queries[0];
+    assert_eq!(main["indexUid"], "programs");
+    assert_eq!(
+        main["q"],
+        text::stem("микрокредиты"),
+        "a word is sent as its stem"
+    );
+    let day = days(open_on);
+    assert_eq!(
+        main["filter"],
+        format!(
+            "deadline >= {day} AND kind = \"microcredit\" AND (regions = \"610000000\" OR regions = \"nationwide\")"
+        )
+    );
+    assert_eq!(main["sort"], json!(["amount:desc", "id:asc"]));
+    assert_eq!(
+        (main["page"].clone(), main["hitsPerPage"].clone()),
+        (json!(1), json!(20))
+    );
+    assert_eq!(main["attributesToRetrieve"], json!(["hit"]));
+    assert_eq!(main["facets"], json!(["sectors"]));
+    assert_eq!(queries[1]["facets"], json!(["kind"]));
+    assert_eq!(
+        queries[1]["filter"],
+        format!("deadline >= {day} AND (regions = \"610000000\" OR regions = \"nationwide\")"),
+        "the kind facet ignores the kind filter"
+    );
+    assert_eq!(queries[2]["facets"], json!(["regions"]));
+    assert_eq!(queries[2]["limit"], 0);
+
+    assert_eq!(results.total, 7);
+    assert_eq!(results.engine, "meilisearch");
+    assert_eq!(
+        results.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert_eq!(results.facets.kind.get("microcredit"), Some(&3));
+    assert_eq!(
+        results.facets.sector.get("livestock"),
+        Some(&3),
+        "open-to-all programmes count in each sector"
+    );
+    assert_eq!(results.facets.sector.get("crafts"), Some(&1));
+    assert_eq!(
+        results.facets.region.get("610000000"),
+        Some(&3),
+        "nationwide ones count in each region"
+    );
+}
+
+#[test]
+fn query_words_are_sent_as_stems_unless_that_costs_a_typo() {
+    let sent = |q: &str| query_text(&text::parse_query(q));
+    assert_eq!(sent("микрокредитов"), text::stem("микрокредитов"));
+    assert_eq!(sent("идея"), text::stem("идея"));
+    // "кердит" (6 letters, one typo) would become a 4-letter stem with none.
+    assert_eq!(sent("кердит"), "кердит");
+    assert_eq!(sent("кен дала"), format!("кен {}", text::stem("дала")));
+}
+
+#[tokio::test]
+async fn a_failed_task_is_an_error_with_meilisearch_s_reason() {
+    let server = MockServer::start().await;
+    let bad = fixture!("add_documents_bad.json");
+    Mock::given(method("POST"))
+        .and(path("/indexes/programs/documents"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(bad["response"].clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/tasks/5"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(fixture!("task_failed.json")["response"].clone()),
+        )
+        .mount(&server)
+        .await;
+    let meili = MeiliIndex::new(config(server.uri())).expect("client");
+
+    meili
+        .upsert(&contract::corpus()[..1])
+        .await
+        .expect("enqueued");
+    let err = meili.flush().await.expect_err("the task failed");
+
+    assert!(
+        matches!(&err, SearchError::Engine(m) if m.contains("MissingDocumentId") && m.contains("task 5")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn server_errors_bad_keys_missing_indexes_and_timeouts_are_errors_not_hangs() {
+    let error_body = |code: &str, kind: &str| json!({"message": format!("{code} happened"), "code": code, "type": kind, "link": "https://docs.meilisearch.com/errors"});
+    let cases = [
+        (
+            ResponseTemplate::new(500).set_body_json(error_body("internal", "internal")),
+            "a 500",
+        ),
+        (
+            ResponseTemplate::new(503).set_body_string("upstream unavailable"),
+            "a 503 without JSON",
+        ),
+        (
+            ResponseTemplate::new(403)
+                .set_body_json(fixture!("invalid_api_key.json")["response"].clone()),
+            "a wrong key",
+        ),
+        (
+            ResponseTemplate::new(404)
+                .set_body_json(fixture!("index_not_found.json")["response"].clone()),
+            "a missing index",
+        ),
+        (
+            ResponseTemplate::new(200)
+                .set_delay(Duration::from_secs(3))
+                .set_body_json(json!({"results": []})),
+            "a slow server",
+        ),
+    ];
+    for (reply, desc) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/multi-search"))
+            .respond_with(reply)
+            .mount(&server)
+            .await;
+        let meili = MeiliIndex::new(config(server.uri())).expect("client");
+        let started = Instant::now();
+
+        let result = meili
+            .search(&SearchQuery::default(), contract::open_on())
+            .await;
+
+        assert!(result.is_err(), "failed for {desc}");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "failed for {desc}: took {:?}",
+            started.elapsed()
+        );
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/multi-search"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(fixture!("index_not_found.json")["response"].clone()),
+        )
+        .mount(&server)
+        .await;
+    let meili = MeiliIndex::new(config(server.uri())).expect("client");
+    let missing = meili
+        .search(&SearchQuery::default(), contract::open_on())
+        .await;
+    assert!(
+        matches!(missing, Err(SearchError::Unavailable(_))),
+        "a missing index is an outage, not a bug: {missing:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_rebuild_fills_a_new_index_and_swaps_it_in_atomically() {
+    let server = MockServer::start().await;
+    healthy(&server).await;
+    let meili = MeiliIndex::new(config(server.uri())).expect("client");
+    let done = std::sync::Mutex::new(Vec::new());
+
+    meili
+        .rebuild(contract::corpus(), None, &|n| {
+            done.lock().expect("lock").push(n)
+        })
+        .await
+        .expect("rebuilds");
+
+    let calls: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| !r.url.path().starts_with("/tasks/"))
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "DELETE /indexes/programs_next",
+            "POST /indexes",
+            "PATCH /indexes/programs_next/settings",
+            "POST /indexes/programs_next/documents",
+            "POST /indexes",
+            "PATCH /indexes/programs/settings",
+            "POST /swap-indexes",
+            "DELETE /indexes/programs_next",
+        ]
+    );
+    let swap = body(&requests(&server, "POST", "/swap-indexes").await[0]);
+    assert_eq!(
+        swap,
+        fixture!("swap_indexes.json")["request"]["body"],
+        "the recorded request"
+    );
+    assert_eq!(
+        *done.lock().expect("lock"),
+        [contract::corpus().len() as u64]
+    );
+}
+
+/// The contract against a real Meilisearch: `MEILI_URL=http://127.0.0.1:7700
+/// MEILI_API_KEY=… cargo test -p app --features ssr meilisearch_contract -- --nocapture`.
+#[tokio::test]
+async fn meilisearch_contract_on_a_real_server() {
+    let Ok(url) = std::env::var("MEILI_URL") else {
+        eprintln!(
+            "skipped: MEILI_URL is not set (set it to run the search contract against a real Meilisearch)"
+        );
+        return;
+    };
+    let config = MeiliConfig {
+        url,
+        api_key: std::env::var("MEILI_API_KEY").ok(),
+        // A fresh index per run, so nothing else on the server is touched.
+        index: format!("contract_{}", uuid::Uuid::new_v4().simple()),
+        search_timeout: Duration::from_secs(5),
+        task_timeout: Duration::from_secs(60),
+    };
+    let meili = MeiliIndex::new(config.clone()).expect("client");
+    meili.ensure().await.expect("sets up");
+
+    let failures = contract::check(&meili).await;
+
+    if let Ok(task) = meili.client.delete_index(&config.index).await {
+        let _ = meili.wait(task).await;
+    }
+    assert!(
+        failures.is_empty(),
+        "contract failures:\n{}",
+        failures.join("\n")
+    );
+}
