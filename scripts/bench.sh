@@ -2,7 +2,8 @@
 # `make bench`: the figures the issues ask for, as one Markdown table.
 #   - embedded search latency (p50/p99) over a fixed query mix at 10,000 synthetic programmes;
 #   - SSR throughput of /programs?q=… against a static file of the same server, same run (wrk);
-#   - the weight of the wasm bundle and of the search page's first load, raw and brotli.
+#   - the weight of the wasm bundle and of the search page's first load, raw and brotli;
+#   - freshness (an edit's commit to its visibility in search) and the outbox drain rate.
 # Everything runs on 127.0.0.1 only, bounded in time (about 3 minutes after the build).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -22,11 +23,14 @@ OUT="$ROOT/target/bench"
 mkdir -p "$OUT"
 rows="$OUT/rows.md"
 : >"$rows"
-cleanup() { [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"; }
+cleanup() { [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"; scripts/postgres.sh stop; }
 trap cleanup EXIT
 
 say "embedded search latency (cargo bench)"
 cargo bench -q -p server --bench search 2>/dev/null | grep '^|' | tee -a "$rows"
+
+say "search outbox: freshness and drain rate (SQLite and PostgreSQL)"
+BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench outbox 2>/dev/null | grep '^|' | tee -a "$rows"
 
 say "SSR throughput against a static file (wrk, ${DURATION}s each)"
 export DATA_DIR="$DATA" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" APP_TODAY=2026-11-27 RUST_LOG=warn

@@ -71,10 +71,14 @@ pub async fn build(config: Config) -> Result<Application, StartupError> {
         source,
     })?;
     let db = db::connect(&config.database_url).await?;
+    let startup = db::startup_lock(&config.database_url).await?;
     db::migrate(&db).await?;
     services::seed::ensure_reference_data(&db).await?;
     if config.demo_data {
         services::seed::ensure_demo(&db).await?;
+    }
+    if let Some(lock) = startup {
+        lock.close().await?;
     }
     let indexes = Arc::new(open_indexes(&config, &db).await?);
     let wake = Wake::default();

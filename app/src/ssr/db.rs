@@ -48,6 +48,29 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
+/// Serialises the start-up of app instances sharing a PostgreSQL database: migrations and the
+/// first loading of data run in one instance at a time (the others wait, then find the work
+/// done). Hold the returned connection until start-up is over. SQLite needs no lock: one file,
+/// one instance. The lock is a session-level advisory lock on a connection of its own, so it
+/// is released even if the instance dies.
+pub async fn startup_lock(url: &str) -> Result<Option<DatabaseConnection>, DbErr> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Ok(None);
+    }
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
+    let conn = Database::connect(options).await?;
+    conn.execute_raw(Statement::from_string(
+        DatabaseBackend::Postgres,
+        "SELECT pg_advisory_lock(7303)",
+    ))
+    .await?;
+    Ok(Some(conn))
+}
+
 /// A trivial round trip, for health checks.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_raw(Statement::from_string(

@@ -63,3 +63,50 @@ async fn a_restart_keeps_the_data_and_a_lost_index_is_rebuilt_from_the_database(
         "the index was rebuilt: {found}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_starting_together_on_one_postgres_database_both_come_up_once_loaded() {
+    let Ok(admin) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("skipped: needs PostgreSQL (TEST_DATABASE_URL); SQLite is one instance per file");
+        return;
+    };
+    let pg = app::ssr::db::TestDatabase::create(&admin)
+        .await
+        .expect("creates a database");
+    let (one, two) = (
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    );
+    let config = |dir: &std::path::Path| {
+        let mut c = app::ssr::config::Config::for_tests(dir);
+        c.database_url = pg.url.clone();
+        c
+    };
+
+    let (a, b) = tokio::join!(
+        server::build(config(one.path())),
+        server::build(config(two.path()))
+    );
+
+    let (a, b) = (
+        a.expect("the first instance starts"),
+        b.expect("the second instance starts"),
+    );
+    let programmes = programs::Entity::find()
+        .count(&a.state().db)
+        .await
+        .expect("counts");
+    let places = locations::Entity::find()
+        .count(&b.state().db)
+        .await
+        .expect("counts");
+    assert_eq!(
+        programmes as usize,
+        app::ssr::services::seed::demo_file()
+            .expect("demo")
+            .programs
+            .len(),
+        "loaded once"
+    );
+    assert_eq!(places, 16_264, "loaded once");
+}
