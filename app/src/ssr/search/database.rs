@@ -29,10 +29,17 @@ fn words(text: &str) -> Vec<String> {
     text::tokens(text).map(|t| text::fold(t.text)).collect()
 }
 
+/// The open programmes as read at a moment, for a day.
+struct Snapshot {
+    taken: Instant,
+    day: NaiveDate,
+    programmes: Arc<Vec<Prepared>>,
+}
+
 /// Search over the database.
 pub struct DatabaseSearch {
     db: DatabaseConnection,
-    snapshot: Mutex<Option<(Instant, NaiveDate, Arc<Vec<Prepared>>)>>,
+    snapshot: Mutex<Option<Snapshot>>,
 }
 
 impl DatabaseSearch {
@@ -46,11 +53,11 @@ impl DatabaseSearch {
 
     async fn programmes(&self, today: NaiveDate) -> Result<Arc<Vec<Prepared>>, SearchError> {
         if let Ok(guard) = self.snapshot.lock()
-            && let Some((at, day, docs)) = guard.as_ref()
-            && at.elapsed() < SNAPSHOT_TTL
-            && *day == today
+            && let Some(s) = guard.as_ref()
+            && s.taken.elapsed() < SNAPSHOT_TTL
+            && s.day == today
         {
-            return Ok(docs.clone());
+            return Ok(s.programmes.clone());
         }
         let failed = |e: sea_orm::DbErr| SearchError::Unavailable(format!("database: {e}"));
         let mci = db::catalog::mci_table(&self.db).await.map_err(failed)?;
@@ -71,7 +78,11 @@ impl DatabaseSearch {
             .collect();
         let prepared = Arc::new(prepared);
         if let Ok(mut guard) = self.snapshot.lock() {
-            *guard = Some((Instant::now(), today, prepared.clone()));
+            *guard = Some(Snapshot {
+                taken: Instant::now(),
+                day: today,
+                programmes: prepared.clone(),
+            });
         }
         Ok(prepared)
     }

@@ -159,7 +159,7 @@ async fn writes_send_normalised_documents_and_a_batch_delete_then_wait_for_their
     let doc = contract::corpus()[0].clone();
 
     meili
-        .apply(&[doc.clone()], &[1, 2, 3], None)
+        .apply(std::slice::from_ref(&doc), &[1, 2, 3], None)
         .await
         .expect("enqueues");
     meili.flush().await.expect("waits for the tasks");
