@@ -41,7 +41,7 @@ async fn freshness(dir: &std::path::Path) -> (Duration, Duration) {
         .expect("reference data");
     seed::ensure_demo(&database).await.expect("demo");
     let indexes = Arc::new(
-        server::open_indexes(&config, &database)
+        server::open_indexes(&config, &database, server::CatchUp::Yes)
             .await
             .expect("indexes"),
     );

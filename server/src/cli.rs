@@ -96,7 +96,7 @@ async fn reindex() -> Result<(), CliError> {
         .await
         .map_err(crate::StartupError::from)?;
     db::migrate(&db).await.map_err(crate::StartupError::from)?;
-    let indexes = crate::open_indexes(&config, &db).await?;
+    let indexes = crate::open_indexes(&config, &db, crate::CatchUp::No).await?;
     let mut targets: Vec<&dyn app::ssr::search::SearchIndex> = Vec::new();
     if let Some(meili) = &indexes.meili {
         targets.push(&**meili);

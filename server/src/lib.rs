@@ -80,7 +80,7 @@ pub async fn build(config: Config) -> Result<Application, StartupError> {
     if let Some(lock) = startup {
         lock.close().await?;
     }
-    let indexes = Arc::new(open_indexes(&config, &db).await?);
+    let indexes = Arc::new(open_indexes(&config, &db, CatchUp::Yes).await?);
     let wake = Wake::default();
     workers::spawn(db.clone(), indexes.clone(), &wake, Arc::new(config.clone()));
 
@@ -124,15 +124,28 @@ pub fn open_embedded(config: &Config) -> Result<EmbeddedIndex, ServiceError> {
     }
 }
 
-/// Opens this instance's indexes and brings the embedded one up to date, so the first searches
-/// see every programme. Meilisearch, when configured, is set up here if it answers; if not, the
-/// app starts anyway, searches fall back, and its worker sets it up when it returns.
+/// Whether opening the indexes brings the embedded one up to date first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchUp {
+    /// A serving instance: the first searches must see every programme.
+    Yes,
+    /// `server reindex`, which may run beside a serving instance that owns the index's writer:
+    /// it only builds new generations.
+    No,
+}
+
+/// Opens this instance's indexes (bringing the embedded one up to date when asked).
+/// Meilisearch, when configured, is set up here if it answers; if not, the app starts anyway,
+/// searches fall back, and its worker sets it up when it returns.
 pub async fn open_indexes(
     config: &Config,
     db: &sea_orm::DatabaseConnection,
+    catch_up: CatchUp,
 ) -> Result<Indexes, ServiceError> {
     let embedded = Arc::new(open_embedded(config)?);
-    services::indexer::catch_up(db, &*embedded, config.today()).await?;
+    if catch_up == CatchUp::Yes {
+        services::indexer::catch_up(db, &*embedded, config.today()).await?;
+    }
     let database: Arc<dyn SearchIndex> = Arc::new(DatabaseSearch::new(db.clone()));
     let meili = match &config.meili {
         Some(c) => {
