@@ -4,22 +4,12 @@
 use std::time::{Duration, Instant};
 
 use app::ssr::search::meili::MeiliConfig;
+use app::ssr::search::meili::stub::{down, healthy};
 use app::ssr::services::programs;
 use serde_json::Value;
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 use crate::helpers::{TestApp, spawn_app_with};
-
-macro_rules! fixture {
-    ($name:literal) => {
-        serde_json::from_str::<Value>(include_str!(concat!(
-            "../../../app/fixtures/meilisearch-1.50/",
-            $name
-        )))
-        .expect("fixture is JSON")
-    };
-}
 
 fn meili(url: String) -> MeiliConfig {
     MeiliConfig {
@@ -29,50 +19,6 @@ fn meili(url: String) -> MeiliConfig {
         search_timeout: Duration::from_millis(200),
         task_timeout: Duration::from_secs(2),
     }
-}
-
-/// Every request fails as a Meilisearch behind a broken proxy would.
-async fn down(server: &MockServer) {
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(503).set_body_string("no healthy upstream"))
-        .mount(server)
-        .await;
-}
-
-/// The write path answers as a healthy Meilisearch does.
-async fn healthy(server: &MockServer) {
-    let reply =
-        |f: Value, status: u16| ResponseTemplate::new(status).set_body_json(f["response"].clone());
-    Mock::given(method("POST"))
-        .and(path("/indexes"))
-        .respond_with(reply(fixture!("create_index.json"), 202))
-        .mount(server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path_regex("^/indexes/[a-z_]+/settings$"))
-        .respond_with(reply(fixture!("update_settings.json"), 202))
-        .mount(server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path_regex("^/indexes/[a-z_]+/documents$"))
-        .respond_with(reply(fixture!("add_documents.json"), 202))
-        .mount(server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path_regex("^/indexes/[a-z_]+/documents/delete-batch$"))
-        .respond_with(reply(fixture!("delete_documents.json"), 202))
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path_regex("^/tasks/[0-9]+$"))
-        .respond_with(reply(fixture!("task_succeeded.json"), 200))
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/indexes/programs/stats"))
-        .respond_with(reply(fixture!("get_index_stats.json"), 200))
-        .mount(server)
-        .await;
 }
 
 async fn meili_index(app: &TestApp) -> Value {

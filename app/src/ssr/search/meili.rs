@@ -595,5 +595,7 @@ fn facets(distribution: &HashMap<String, HashMap<String, usize>>) -> Facets {
     out
 }
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod stub;
 #[cfg(test)]
 mod tests;

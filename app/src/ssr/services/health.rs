@@ -112,47 +112,67 @@ fn component(
     }
 }
 
+/// One metric in Prometheus's text format: its help, its type and its samples (label, value).
+fn metric(out: &mut String, name: &str, kind: &str, help: &str, samples: &[(Option<&str>, u64)]) {
+    out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
+    for (index, value) in samples {
+        match index {
+            Some(index) => out.push_str(&format!("{name}{{index=\"{index}\"}} {value}\n")),
+            None => out.push_str(&format!("{name} {value}\n")),
+        }
+    }
+}
+
 /// The same facts in Prometheus's text format, for `/metrics`.
 pub fn metrics(h: &Health) -> String {
+    let per_index = |value: fn(&Component) -> Option<u64>| -> Vec<(Option<&str>, u64)> {
+        h.indexes
+            .iter()
+            .map(|i| (Some(i.kind), value(i).unwrap_or(0)))
+            .collect()
+    };
     let mut out = String::new();
-    out.push_str("# HELP auyl_up Whether the database (1) answers.\n# TYPE auyl_up gauge\n");
-    out.push_str(&format!(
-        "auyl_up {}\n",
-        u8::from(h.database.status == "ok")
-    ));
-    out.push_str("# HELP auyl_search_documents Documents in each search index.\n# TYPE auyl_search_documents gauge\n");
-    for i in &h.indexes {
-        out.push_str(&format!(
-            "auyl_search_documents{{index=\"{}\"}} {}\n",
-            i.kind,
-            i.documents.unwrap_or(0)
-        ));
-    }
-    out.push_str("# HELP auyl_search_outbox_pending Search-outbox rows an index has not applied yet.\n# TYPE auyl_search_outbox_pending gauge\n");
-    for i in &h.indexes {
-        out.push_str(&format!(
-            "auyl_search_outbox_pending{{index=\"{}\"}} {}\n",
-            i.kind,
-            i.outbox_pending.unwrap_or(0)
-        ));
-    }
-    out.push_str("# HELP auyl_search_outbox_lag_seconds Age of the oldest row an index has not applied.\n# TYPE auyl_search_outbox_lag_seconds gauge\n");
-    for i in &h.indexes {
-        out.push_str(&format!(
-            "auyl_search_outbox_lag_seconds{{index=\"{}\"}} {}\n",
-            i.kind,
-            i.outbox_lag_seconds.unwrap_or(0)
-        ));
-    }
-    out.push_str("# HELP auyl_search_breaker_open Whether searches are kept away from the primary engine.\n# TYPE auyl_search_breaker_open gauge\n");
-    out.push_str(&format!(
-        "auyl_search_breaker_open {}\n",
-        u8::from(h.breaker_open)
-    ));
-    out.push_str("# HELP auyl_search_degraded_total Searches answered by a fallback.\n# TYPE auyl_search_degraded_total counter\n");
-    out.push_str(&format!(
-        "auyl_search_degraded_total {}\n",
-        h.degraded_searches
-    ));
+    metric(
+        &mut out,
+        "auyl_up",
+        "gauge",
+        "Whether the database answers.",
+        &[(None, u64::from(h.database.status == "ok"))],
+    );
+    metric(
+        &mut out,
+        "auyl_search_documents",
+        "gauge",
+        "Documents in each search index.",
+        &per_index(|i| i.documents),
+    );
+    metric(
+        &mut out,
+        "auyl_search_outbox_pending",
+        "gauge",
+        "Search-outbox rows an index has not applied yet.",
+        &per_index(|i| i.outbox_pending),
+    );
+    metric(
+        &mut out,
+        "auyl_search_outbox_lag_seconds",
+        "gauge",
+        "Age of the oldest row an index has not applied.",
+        &per_index(|i| i.outbox_lag_seconds),
+    );
+    metric(
+        &mut out,
+        "auyl_search_breaker_open",
+        "gauge",
+        "Whether searches are kept away from the primary engine.",
+        &[(None, u64::from(h.breaker_open))],
+    );
+    metric(
+        &mut out,
+        "auyl_search_degraded_total",
+        "counter",
+        "Searches answered by a fallback.",
+        &[(None, h.degraded_searches)],
+    );
     out
 }

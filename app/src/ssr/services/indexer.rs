@@ -359,6 +359,10 @@ mod tests {
         fail: AtomicUsize,
         hang: bool,
         applied: tokio::sync::Notify,
+        /// How often each programme reached the index.
+        pushes: Mutex<HashMap<i64, usize>>,
+        /// A pause in every write, so that concurrent workers overlap.
+        delay: Duration,
     }
 
     impl Shared {
@@ -368,6 +372,8 @@ mod tests {
                 fail: AtomicUsize::new(0),
                 hang: false,
                 applied: tokio::sync::Notify::new(),
+                pushes: Mutex::new(HashMap::new()),
+                delay: Duration::ZERO,
             }
         }
     }
@@ -386,6 +392,12 @@ mod tests {
             if self.fail.load(Ordering::SeqCst) > 0 {
                 self.fail.fetch_sub(1, Ordering::SeqCst);
                 return Err(SearchError::Unavailable("engine down".into()));
+            }
+            tokio::time::sleep(self.delay).await;
+            if let Ok(mut pushes) = self.pushes.lock() {
+                for doc in u {
+                    *pushes.entry(doc.id).or_default() += 1;
+                }
             }
             self.inner.apply(u, d, None).await?;
             self.applied.notify_one();
@@ -728,63 +740,6 @@ mod tests {
         assert_eq!(index.checkpoint().await.expect("reads"), Some(8));
     }
 
-    /// A shared index that only counts how often each programme reaches it.
-    #[derive(Default)]
-    struct Counting {
-        applied: Mutex<HashMap<i64, usize>>,
-    }
-
-    #[async_trait::async_trait]
-    impl SearchIndex for Counting {
-        fn engine(&self) -> &'static str {
-            "counting"
-        }
-        async fn apply(
-            &self,
-            u: &[crate::domain::search::SearchDoc],
-            _: &[i64],
-            _: Option<i64>,
-        ) -> Result<(), SearchError> {
-            // Slow enough that two workers overlap.
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            let mut applied = self
-                .applied
-                .lock()
-                .map_err(|_| SearchError::Engine("poisoned".into()))?;
-            for d in u {
-                *applied.entry(d.id).or_default() += 1;
-            }
-            Ok(())
-        }
-        async fn search(
-            &self,
-            _: &SearchQuery,
-            _: NaiveDate,
-        ) -> Result<crate::domain::search::SearchResults, SearchError> {
-            Err(SearchError::Unavailable("not a search engine".into()))
-        }
-        async fn flush(&self) -> Result<(), SearchError> {
-            Ok(())
-        }
-        async fn count(&self) -> Result<u64, SearchError> {
-            Ok(0)
-        }
-        async fn stamps(&self) -> Result<Vec<(i64, i64)>, SearchError> {
-            Ok(Vec::new())
-        }
-        async fn checkpoint(&self) -> Result<Option<i64>, SearchError> {
-            Ok(None)
-        }
-        async fn rebuild(
-            &self,
-            _: Vec<crate::domain::search::SearchDoc>,
-            _: Option<i64>,
-            _: &(dyn Fn(u64) + Send + Sync),
-        ) -> Result<(), SearchError> {
-            Ok(())
-        }
-    }
-
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn two_instances_draining_at_once_apply_each_change_once() {
         let t = test_db().await;
@@ -795,8 +750,12 @@ mod tests {
             return;
         }
         seed::synthetic(&t.db, 300).await.expect("seeds");
-        let index = Arc::new(Counting::default());
-        let worker = |db: DatabaseConnection, index: Arc<Counting>| async move {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = Arc::new(Shared {
+            delay: Duration::from_millis(5),
+            ..Shared::new(dir.path())
+        });
+        let worker = |db: DatabaseConnection, index: Arc<Shared>| async move {
             let mut applied = 0;
             loop {
                 let d = drain(&db, &*index, today(), 20).await.expect("drains");
@@ -814,7 +773,7 @@ mod tests {
 
         assert_eq!(a + b, 300, "every row applied once ({a} + {b})");
         assert!(a > 0 && b > 0, "both instances did work ({a} / {b})");
-        let applied = index.applied.lock().expect("lock");
+        let applied = index.pushes.lock().expect("lock");
         assert_eq!(applied.len(), 300);
         assert!(
             applied.values().all(|&n| n == 1),

@@ -5,21 +5,12 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path, path_regex};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+use super::stub::{fixture, healthy, searches};
 use super::*;
 use crate::ssr::search::contract;
-
-macro_rules! fixture {
-    ($name:literal) => {
-        serde_json::from_str::<Value>(include_str!(concat!(
-            "../../../../fixtures/meilisearch-1.50/",
-            $name
-        )))
-        .expect("fixture is JSON")
-    };
-}
 
 fn config(url: String) -> MeiliConfig {
     MeiliConfig {
@@ -29,47 +20,6 @@ fn config(url: String) -> MeiliConfig {
         search_timeout: Duration::from_millis(300),
         task_timeout: Duration::from_secs(2),
     }
-}
-
-/// Replies as Meilisearch does to the calls a healthy write path makes.
-async fn healthy(server: &MockServer) {
-    let reply =
-        |f: Value, status: u16| ResponseTemplate::new(status).set_body_json(f["response"].clone());
-    Mock::given(method("POST"))
-        .and(path("/indexes"))
-        .respond_with(reply(fixture!("create_index.json"), 202))
-        .mount(server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path_regex("^/indexes/[a-z_]+/settings$"))
-        .respond_with(reply(fixture!("update_settings.json"), 202))
-        .mount(server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path_regex("^/indexes/[a-z_]+/documents$"))
-        .respond_with(reply(fixture!("add_documents.json"), 202))
-        .mount(server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path_regex("^/indexes/[a-z_]+/documents/delete-batch$"))
-        .respond_with(reply(fixture!("delete_documents.json"), 202))
-        .mount(server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/swap-indexes"))
-        .respond_with(reply(fixture!("swap_indexes.json"), 202))
-        .mount(server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path_regex("^/indexes/[a-z_]+$"))
-        .respond_with(reply(fixture!("swap_indexes.json"), 202))
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path_regex("^/tasks/[0-9]+$"))
-        .respond_with(reply(fixture!("task_succeeded.json"), 200))
-        .mount(server)
-        .await;
 }
 
 async fn requests(server: &MockServer, verb: &str, url_path: &str) -> Vec<Request> {
@@ -97,7 +47,7 @@ async fn setting_up_creates_the_index_and_sends_the_domain_s_settings() {
     let created = requests(&server, "POST", "/indexes").await;
     assert_eq!(
         body(&created[0]),
-        fixture!("create_index.json")["request"]["body"],
+        fixture("create_index.json")["request"]["body"],
         "the recorded request"
     );
     assert_eq!(
@@ -167,7 +117,7 @@ async fn writes_send_normalised_documents_and_a_batch_delete_then_wait_for_their
     let deleted = requests(&server, "POST", "/indexes/programs/documents/delete-batch").await;
     assert_eq!(
         body(&deleted[0]),
-        fixture!("delete_documents.json")["request"]["body"],
+        fixture("delete_documents.json")["request"]["body"],
         "the recorded request"
     );
     let added = body(&requests(&server, "POST", "/indexes/programs/documents").await[0]);
@@ -208,8 +158,8 @@ async fn writes_send_normalised_documents_and_a_batch_delete_then_wait_for_their
 
 /// A multi-search answer in the recorded shape, with our documents' cards as hits.
 fn answer(hits: &[SearchDoc], total: usize, facets: &[Value]) -> Value {
-    let recorded_page = fixture!("search_page_sort.json")["response"].clone();
-    let recorded_facets = fixture!("search_filter_facets.json")["response"].clone();
+    let recorded_page = fixture("search_page_sort.json")["response"].clone();
+    let recorded_facets = fixture("search_filter_facets.json")["response"].clone();
     let mut main = recorded_page;
     main["hits"] = json!(
         hits.iter()
@@ -247,11 +197,7 @@ async fn a_search_sends_stems_filters_sort_paging_and_facets_in_one_request() {
             json!({"regions": {"610000000": 2, "nationwide": 1}}),
         ],
     );
-    Mock::given(method("POST"))
-        .and(path("/multi-search"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(reply))
-        .mount(&server)
-        .await;
+    searches(&server, reply).await;
     let meili = MeiliIndex::new(config(server.uri())).expect("client");
     let query = SearchQuery::from_query_string(
         "q=микрокредиты&kind=microcredit&region=610000000&sort=amount&page=1",
@@ -331,7 +277,7 @@ fn query_words_are_sent_as_stems_unless_that_costs_a_typo() {
 #[tokio::test]
 async fn a_failed_task_is_an_error_with_meilisearch_s_reason() {
     let server = MockServer::start().await;
-    let bad = fixture!("add_documents_bad.json");
+    let bad = fixture("add_documents_bad.json");
     Mock::given(method("POST"))
         .and(path("/indexes/programs/documents"))
         .respond_with(ResponseTemplate::new(202).set_body_json(bad["response"].clone()))
@@ -341,7 +287,7 @@ async fn a_failed_task_is_an_error_with_meilisearch_s_reason() {
         .and(path("/tasks/5"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(fixture!("task_failed.json")["response"].clone()),
+                .set_body_json(fixture("task_failed.json")["response"].clone()),
         )
         .mount(&server)
         .await;
@@ -373,12 +319,12 @@ async fn server_errors_bad_keys_missing_indexes_and_timeouts_are_errors_not_hang
         ),
         (
             ResponseTemplate::new(403)
-                .set_body_json(fixture!("invalid_api_key.json")["response"].clone()),
+                .set_body_json(fixture("invalid_api_key.json")["response"].clone()),
             "a wrong key",
         ),
         (
             ResponseTemplate::new(404)
-                .set_body_json(fixture!("index_not_found.json")["response"].clone()),
+                .set_body_json(fixture("index_not_found.json")["response"].clone()),
             "a missing index",
         ),
         (
@@ -414,7 +360,7 @@ async fn server_errors_bad_keys_missing_indexes_and_timeouts_are_errors_not_hang
         .and(path("/multi-search"))
         .respond_with(
             ResponseTemplate::new(404)
-                .set_body_json(fixture!("index_not_found.json")["response"].clone()),
+                .set_body_json(fixture("index_not_found.json")["response"].clone()),
         )
         .mount(&server)
         .await;
@@ -466,7 +412,7 @@ async fn a_rebuild_fills_a_new_index_and_swaps_it_in_atomically() {
     let swap = body(&requests(&server, "POST", "/swap-indexes").await[0]);
     assert_eq!(
         swap,
-        fixture!("swap_indexes.json")["request"]["body"],
+        fixture("swap_indexes.json")["request"]["body"],
         "the recorded request"
     );
     assert_eq!(
