@@ -1,12 +1,14 @@
 //! Pure domain logic: types, parsing and rules. No I/O, no framework: it compiles to the server
 //! and to wasm alike, and is tested with plain `#[test]`s.
 
+pub mod account;
 pub mod catalog;
 pub mod criteria;
 pub mod i18n;
 pub mod location;
 pub mod money;
 pub mod params;
+pub mod policy;
 pub mod program;
 pub mod search;
 pub mod synthetic;

@@ -24,6 +24,12 @@ pub enum AppError {
     /// Nothing is there.
     #[error("not found")]
     NotFound,
+    /// The action needs someone signed in.
+    #[error("sign-in required")]
+    Unauthorized,
+    /// The person signed in may not do this.
+    #[error("forbidden")]
+    Forbidden,
     /// A dependency is down; trying later may work.
     #[error("unavailable")]
     Unavailable,
@@ -45,11 +51,25 @@ impl AppError {
         }
     }
 
+    /// The HTTP status that goes with the error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid { .. } => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Unavailable => 503,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
     /// A message for the user, in `lang`.
     pub fn message(&self, lang: Lang) -> String {
         match self {
             AppError::Invalid { message, .. } => message.clone(),
             AppError::NotFound => t(lang, Msg::ErrorNotFoundText).into(),
+            AppError::Unauthorized => t(lang, Msg::ErrorSignInRequired).into(),
+            AppError::Forbidden => t(lang, Msg::ErrorForbidden).into(),
             AppError::Unavailable => t(lang, Msg::ErrorUnavailable).into(),
             AppError::Internal => t(lang, Msg::ErrorInternal).into(),
             AppError::Transport(_) => t(lang, Msg::ErrorTransport).into(),

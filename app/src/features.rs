@@ -1,5 +1,6 @@
 //! Pages and their server functions, one module per feature.
 
+pub mod account;
 pub mod catalog;
 pub mod home;
 pub mod not_found;
@@ -33,15 +34,4 @@ pub(crate) fn set_status(code: u16) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = code;
-}
-
-/// The HTTP status that goes with an error shown on a page.
-pub(crate) fn status_of(e: &crate::error::AppError) -> u16 {
-    use crate::error::AppError;
-    match e {
-        AppError::Invalid { .. } => 400,
-        AppError::NotFound => 404,
-        AppError::Unavailable => 503,
-        AppError::Internal | AppError::Transport(_) => 500,
-    }
 }

@@ -25,6 +25,8 @@ use crate::domain::i18n::{Msg, t};
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = current_lang();
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
@@ -73,9 +75,34 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=features::home::HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("programs") view=features::catalog::ProgramsPage ssr=SsrMode::Async />
                     <Route path=path!("/programs/:slug") view=features::program::ProgramPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("sign-in") view=features::account::SignInPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("sign-up") view=features::account::SignUpPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("account") view=features::account::AccountPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("reset") view=features::account::ResetRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset/:token") view=features::account::ResetPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("invitations") view=features::account::InvitationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/invite/:token") view=features::account::InvitePage ssr=SsrMode::Async />
                 </FlatRoutes>
             </Layout>
         </Router>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site or with this response's
+/// nonce (the hydration script Leptos writes inline), wasm compilation allowed, no inline
+/// styles or scripts otherwise, no framing, forms posting only here.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use axum::http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        ssr::session::respond_with_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -4,8 +4,11 @@
 
 pub mod config;
 pub mod db;
+pub mod mail;
 pub mod search;
+pub mod security;
 pub mod services;
+pub mod session;
 pub mod state;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -28,7 +31,100 @@ pub async fn boundary<T>(
     lang: Lang,
     work: impl Future<Output = Result<T, ServiceError>>,
 ) -> Result<T, AppError> {
-    work.await.map_err(|e| to_app_error(lang, e))
+    work.await.map_err(|e| {
+        let error = to_app_error(lang, e);
+        // A server function's failure carries its real status (401, 403, 400...) so that
+        // clients and the authorization tests can tell a refusal from a fault. Not for a plain
+        // form post (it wants HTML): that one is redirected back to its page with the error,
+        // and a status set here would replace the redirect.
+        let wants_html = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(axum::http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
+            .unwrap_or(false);
+        if !wants_html
+            && let (Some(response), Ok(status)) = (
+                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+                axum::http::StatusCode::from_u16(error.status()),
+            )
+        {
+            response.set_status(status);
+        }
+        error
+    })
+}
+
+/// [`boundary`] for a server function that a page's form posts to. Without JavaScript a failed
+/// post sends the browser back to the form's page; this makes that address carry the error
+/// once (not stacked on an earlier one) and what the person typed in `keep`, so the page shows
+/// the message beside the field with the input still in it. Never put a password in `keep`.
+pub async fn form_boundary<T>(
+    lang: Lang,
+    endpoint: &str,
+    keep: &[(&str, &str)],
+    work: impl Future<Output = Result<T, ServiceError>>,
+) -> Result<T, AppError> {
+    let result = boundary(lang, work).await;
+    if let Err(error) = &result
+        && let Some(back) = back_to_form(endpoint, error, keep)
+    {
+        leptos_axum::redirect(&back);
+    }
+    result
+}
+
+/// The address of the form page a failed no-JS post returns to, or `None` for a call from
+/// JavaScript (which shows the error itself) or without a usable `Referer`.
+fn back_to_form(endpoint: &str, error: &AppError, keep: &[(&str, &str)]) -> Option<String> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    if !header(axum::http::header::ACCEPT).is_some_and(|a| a.contains("text/html")) {
+        return None;
+    }
+    let referer = header(axum::http::header::REFERER)?;
+    // Only the path and query of the page are used, so the redirect stays on this site.
+    let after_scheme = referer.split_once("://").map_or(referer, |(_, rest)| rest);
+    let local = &after_scheme[after_scheme.find('/')?..];
+    let (path, query) = local.split_once('?').unwrap_or((local, ""));
+    let kept_keys: Vec<&str> = keep.iter().map(|(k, _)| *k).collect();
+    let mut pairs: Vec<(String, String)> = crate::domain::params::decode_query(query)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k != "__path" && k != "__err" && !kept_keys.contains(&k.as_str()))
+        .collect();
+    pairs.extend(
+        keep.iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    let mut base = format!("http://localhost{path}");
+    if !pairs.is_empty() {
+        base.push('?');
+        base.push_str(
+            &pairs
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}={}",
+                        crate::domain::params::encode_component(k),
+                        crate::domain::params::encode_component(v)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("&"),
+        );
+    }
+    let url = ServerFnUrlError::new(format!("/api/{endpoint}"), error.clone())
+        .to_url(&base)
+        .ok()?;
+    Some(match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    })
 }
 
 /// Maps a service error to the user-facing error, logging internal ones.
@@ -36,6 +132,10 @@ pub fn to_app_error(lang: Lang, e: ServiceError) -> AppError {
     match e {
         ServiceError::Invalid(field) => AppError::invalid(&field, lang),
         ServiceError::NotFound => AppError::NotFound,
+        ServiceError::Denied(crate::domain::policy::Denied::SignInRequired) => {
+            AppError::Unauthorized
+        }
+        ServiceError::Denied(crate::domain::policy::Denied::Forbidden) => AppError::Forbidden,
         ServiceError::Search(error) => {
             tracing::error!(error = %error, "search failed");
             AppError::Unavailable

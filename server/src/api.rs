@@ -12,23 +12,16 @@ use app::domain::text::Segment;
 use app::error::AppError;
 use app::ssr::{AppState, lang_of, services, to_app_error};
 use axum::Json;
-use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// The `/api/v1` routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/programs", get(list_programs))
-        .route("/programs/{slug}", get(get_program))
-        .fallback(|headers: HeaderMap, RawQuery(q): RawQuery| async move {
-            error_response(lang_of(&headers, q.as_deref()), AppError::NotFound)
-        })
+/// Any other path under `/api/v1`: a JSON 404, not the HTML one of pages.
+pub async fn not_found(headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    error_response(lang_of(&headers, q.as_deref()), AppError::NotFound)
 }
 
 #[derive(Serialize)]
@@ -44,15 +37,14 @@ struct ErrorDetail {
 }
 
 fn error_response(lang: Lang, e: AppError) -> Response {
-    let (status, code, field) = match &e {
-        AppError::Invalid { field, code, .. } => {
-            (StatusCode::BAD_REQUEST, code.clone(), Some(field.clone()))
-        }
-        AppError::NotFound => (StatusCode::NOT_FOUND, "not_found".into(), None),
-        AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable".into(), None),
-        AppError::Internal | AppError::Transport(_) => {
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal".into(), None)
-        }
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (code, field) = match &e {
+        AppError::Invalid { field, code, .. } => (code.clone(), Some(field.clone())),
+        AppError::NotFound => ("not_found".into(), None),
+        AppError::Unauthorized => ("sign_in_required".into(), None),
+        AppError::Forbidden => ("forbidden".into(), None),
+        AppError::Unavailable => ("unavailable".into(), None),
+        AppError::Internal | AppError::Transport(_) => ("internal".into(), None),
     };
     let message = match &e {
         AppError::NotFound => t(lang, Msg::ErrorProgramNotFound).to_owned(),
@@ -104,7 +96,7 @@ struct ApiSearch {
 }
 
 /// `GET /api/v1/programs?q=…&kind=…&sector=…&region=…&sort=…&page=…&per_page=…`
-async fn list_programs(
+pub(crate) async fn list_programs(
     State(st): State<AppState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -164,7 +156,7 @@ async fn list_programs(
 }
 
 /// `GET /api/v1/programs/{slug}`
-async fn get_program(
+pub(crate) async fn get_program(
     State(st): State<AppState>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,

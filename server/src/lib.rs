@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod guard;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,23 +12,25 @@ use std::sync::Arc;
 use app::ssr::AppState;
 use app::ssr::config::Config;
 use app::ssr::db;
+use app::ssr::mail::{LogMailer, Mailer, SmtpMailer};
 use app::ssr::search::SearchIndex;
 use app::ssr::search::database::DatabaseSearch;
 use app::ssr::search::embedded::EmbeddedIndex;
 use app::ssr::search::meili::MeiliIndex;
 use app::ssr::search::resilient::ResilientSearch;
+use app::ssr::security::PasswordHasher;
 use app::ssr::services::indexer::Wake;
 use app::ssr::services::{self, ServiceError};
 use app::ssr::workers::{self, Indexes};
 use app::{App, shell};
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::extract::DefaultBodyLimit;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 
 /// A built application, bound to its port, not yet serving.
 pub struct Application {
@@ -53,6 +56,9 @@ pub enum StartupError {
     /// Loading data or the index failed.
     #[error(transparent)]
     Service(#[from] ServiceError),
+    /// The configuration or the data is not safe to serve with (production mode).
+    #[error("refusing to start: {0}")]
+    Unsafe(String),
     /// The address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -66,20 +72,48 @@ pub enum StartupError {
 /// Connects, migrates and seeds the database, opens the search index (rebuilding it from the
 /// database when it is missing, stale or corrupt), and binds the listener.
 pub async fn build(config: Config) -> Result<Application, StartupError> {
+    build_with_mailer(config, None).await
+}
+
+/// [`build`], delivering messages through `mailer` instead of the configured one (tests
+/// read the reset links it receives).
+pub async fn build_with_mailer(
+    config: Config,
+    mailer: Option<Arc<dyn Mailer>>,
+) -> Result<Application, StartupError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
         path: config.data_dir.display().to_string(),
         source,
     })?;
+    let problems = config.production_problems();
+    if !problems.is_empty() {
+        return Err(StartupError::Unsafe(problems.join("; ")));
+    }
+    let hasher = Arc::new(PasswordHasher::new(config.hashing)?);
     let db = db::connect(&config.database_url).await?;
     let startup = db::startup_lock(&config.database_url).await?;
     db::migrate(&db).await?;
     services::seed::ensure_reference_data(&db).await?;
     if config.demo_data {
         services::seed::ensure_demo(&db).await?;
+        services::accounts::ensure_demo_accounts(&db, &hasher).await?;
     }
     if let Some(lock) = startup {
         lock.close().await?;
     }
+    if config.production && db::accounts::demo_accounts(&db).await? > 0 {
+        return Err(StartupError::Unsafe(
+            "the database holds demo accounts (with a published password); remove them before serving in production".into(),
+        ));
+    }
+    let mailer: Arc<dyn Mailer> = match (mailer, &config.smtp_url) {
+        (Some(mailer), _) => mailer,
+        (None, Some(url)) => Arc::new(
+            SmtpMailer::new(url, &config.mail_from)
+                .map_err(|e| StartupError::Unsafe(e.to_string()))?,
+        ),
+        (None, None) => Arc::new(LogMailer),
+    };
     let indexes = Arc::new(open_indexes(&config, &db, CatchUp::Yes).await?);
     let wake = Wake::default();
     workers::spawn(db.clone(), indexes.clone(), &wake, Arc::new(config.clone()));
@@ -102,6 +136,8 @@ pub async fn build(config: Config) -> Result<Application, StartupError> {
         search: indexes.search.clone(),
         indexes,
         wake,
+        hasher,
+        mailer,
         config: Arc::new(config),
     };
     Ok(Application {
@@ -168,31 +204,54 @@ pub async fn open_indexes(
     })
 }
 
+/// Every route besides Leptos's pages and server functions. One list, so that the
+/// authorization tests see exactly what the router serves.
+pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
+    use axum::routing::get;
+    vec![
+        ("/healthz", get(api::healthz)),
+        ("/metrics", get(api::metrics)),
+        ("/api/v1/programs", get(api::list_programs)),
+        ("/api/v1/programs/{slug}", get(api::get_program)),
+        ("/api/v1/{*rest}", axum::routing::any(api::not_found)),
+    ]
+}
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY: usize = 64 * 1024;
+
 /// Every route: pages, server functions, the JSON API, health, static files.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let pages = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
-        .route("/healthz", axum::routing::get(api::healthz))
-        .route("/metrics", axum::routing::get(api::metrics))
-        .nest("/api/v1", api::router())
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+    let router = routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        });
+    router
+        .leptos_routes(&state, pages, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Brotli's default quality (11) is meant for compressing files once, ahead of time; for
         // responses compressed per request, level 4 keeps most of the saving for far less CPU.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::same_origin,
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::identify,
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("x-frame-options"),
-            HeaderValue::from_static("DENY"),
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::headers,
         ))
+        // Forms and server-function arguments are small; uploads get their own limit later.
+        // `DefaultBodyLimit` covers axum's extractors; the layer covers everything else,
+        // server functions included, and answers 413 before reading a declared-too-large body.
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         // A panic is a bug; the user still gets a plain 500 and the process keeps serving.
         .layer(CatchPanicLayer::custom(api::panic_response))
         .with_state(state)
@@ -219,9 +278,13 @@ impl Application {
                 tracing::warn!(error = %e, "could not set TCP_NODELAY");
             }
         });
-        axum::serve(listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
 }
 

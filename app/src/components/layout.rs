@@ -39,6 +39,16 @@ fn lang_href(lang: Lang) -> String {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
+    // Who is signed in, and in which role, or a way to sign in.
+    let who = match crate::features::account::current_principal() {
+        Some(p) => view! {
+            <a href="/account" class="who" data-testid="who">
+                {p.display_name} <span class="who-role">{p.role.label(lang)}</span>
+            </a>
+        }
+        .into_any(),
+        None => view! { <a href="/sign-in">{t(lang, Msg::NavSignIn)}</a> }.into_any(),
+    };
     let switch = Lang::ALL
         .into_iter()
         .map(|l| {
@@ -66,6 +76,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <nav class="site-nav" aria-label=t(lang, Msg::NavPrograms)>
                 <a href="/programs">{t(lang, Msg::NavPrograms)}</a>
+                {who}
             </nav>
             <nav class="lang-switch" aria-label=t(lang, Msg::LanguageLabel)>
                 <ul>{switch}</ul>

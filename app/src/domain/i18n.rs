@@ -401,9 +401,9 @@ messages! {
         en: Some("Could not reach the server. Check your connection."),
     }
     ErrorQueryTooLong {
-        ru: "Запрос слишком длинный: не более {max} символов.",
-        kk: Some("Сұрау тым ұзын: {max} таңбадан аспауы керек."),
-        en: Some("The search text is too long: at most {max} characters."),
+        ru: "Слишком длинно: не более {max} символов.",
+        kk: Some("Тым ұзын: {max} таңбадан аспауы керек."),
+        en: Some("Too long: at most {max} characters."),
     }
     ErrorUnknownKind {
         ru: "Неизвестный вид поддержки «{value}».",
@@ -470,7 +470,138 @@ messages! {
         kk: Some("«{value}» анықтамалықта табылмады."),
         en: Some("“{value}” is not in the directory."),
     }
+    ErrorBadLogin {
+        ru: "Введите номер мобильного телефона Казахстана (+7 7xx…) или e-mail.",
+        kk: Some("Қазақстандық ұялы телефон нөмірін (+7 7xx…) немесе e-mail енгізіңіз."),
+        en: Some("Enter a Kazakh mobile number (+7 7xx…) or an e-mail address."),
+    }
+    ErrorPasswordTooShort {
+        ru: "Пароль должен быть не короче {min} символов.",
+        kk: Some("Құпиясөз кемінде {min} таңбадан тұруы керек."),
+        en: Some("The password must be at least {min} characters long."),
+    }
+    ErrorPasswordWeak {
+        ru: "Слишком простой пароль: не используйте номер телефона или один повторяющийся символ.",
+        kk: Some("Құпиясөз тым қарапайым: телефон нөмірін немесе бір таңбаның қайталануын қолданбаңыз."),
+        en: Some("This password is too easy to guess: do not use your phone number or one repeated character."),
+    }
+    ErrorRequired { ru: "Заполните это поле.", kk: Some("Бұл өрісті толтырыңыз."), en: Some("Please fill in this field.") }
+    ErrorWrongCredentials {
+        ru: "Неверный телефон, e-mail или пароль.",
+        kk: Some("Телефон, e-mail немесе құпиясөз қате."),
+        en: Some("Wrong phone, e-mail or password."),
+    }
+    ErrorTooManyAttempts {
+        ru: "Слишком много попыток. Попробуйте снова через {minutes} мин.",
+        kk: Some("Әрекет тым көп. {minutes} минуттан кейін қайталап көріңіз."),
+        en: Some("Too many attempts. Try again in {minutes} min."),
+    }
+    ErrorLinkInvalid {
+        ru: "Ссылка недействительна или устарела. Запросите новую.",
+        kk: Some("Сілтеме жарамсыз немесе ескірген. Жаңасын сұратыңыз."),
+        en: Some("This link is invalid or has expired. Ask for a new one."),
+    }
+    ErrorAccountExists {
+        ru: "Этот телефон или e-mail уже зарегистрирован. Войдите или восстановите пароль.",
+        kk: Some("Бұл телефон немесе e-mail тіркелген. Кіріңіз немесе құпиясөзді қалпына келтіріңіз."),
+        en: Some("This phone or e-mail is already registered. Sign in or reset your password."),
+    }
+    ErrorSignInRequired { ru: "Войдите, чтобы продолжить.", kk: Some("Жалғастыру үшін кіріңіз."), en: Some("Please sign in to continue.") }
+    ErrorForbidden {
+        ru: "У вас нет доступа к этому действию.",
+        kk: Some("Бұл әрекетке рұқсатыңыз жоқ."),
+        en: Some("You are not allowed to do this."),
+    }
+    ErrorCrossSite {
+        ru: "Запрос отклонён: форма отправлена с другого сайта.",
+        kk: Some("Сұрау қабылданбады: форма басқа сайттан жіберілген."),
+        en: Some("Request refused: the form was sent from another site."),
+    }
     ErrorFieldLabel { ru: "Ошибка в поле «{field}»", kk: Some("«{field}» өрісінде қате"), en: Some("Error in “{field}”") }
+
+    // Accounts
+    RoleEntrepreneur { ru: "Предприниматель", kk: Some("Кәсіпкер"), en: Some("Entrepreneur") }
+    RoleAkim { ru: "Аким сельского округа", kk: Some("Ауылдық округ әкімі"), en: Some("Akim of a rural okrug") }
+    RoleAkimatStaff { ru: "Сотрудник акимата", kk: Some("Әкімдік қызметкері"), en: Some("Akimat staff") }
+    RoleOperator { ru: "Сотрудник оператора", kk: Some("Оператор қызметкері"), en: Some("Operator staff") }
+    RoleOrgAdmin { ru: "Администратор организации", kk: Some("Ұйым әкімшісі"), en: Some("Organisation admin") }
+    RoleAdmin { ru: "Администратор платформы", kk: Some("Платформа әкімшісі"), en: Some("Platform admin") }
+    NavSignIn { ru: "Войти", kk: Some("Кіру"), en: Some("Sign in") }
+    NavAccount { ru: "Кабинет", kk: Some("Жеке кабинет"), en: Some("Account") }
+    SignInTitle { ru: "Вход", kk: Some("Кіру"), en: Some("Sign in") }
+    SignUpTitle { ru: "Регистрация", kk: Some("Тіркелу"), en: Some("Create an account") }
+    SignUpLead {
+        ru: "Аккаунт нужен, чтобы подавать заявки и следить за ними. Искать программы можно и без него.",
+        kk: Some("Өтінім беру және оны бақылау үшін аккаунт керек. Бағдарламаларды онсыз да іздеуге болады."),
+        en: Some("An account lets you apply and follow your applications. You can search programmes without one."),
+    }
+    LoginLabel { ru: "Телефон или e-mail", kk: Some("Телефон немесе e-mail"), en: Some("Phone or e-mail") }
+    LoginHint { ru: "Например: +7 701 234 56 78", kk: Some("Мысалы: +7 701 234 56 78"), en: Some("For example: +7 701 234 56 78") }
+    PasswordLabel { ru: "Пароль", kk: Some("Құпиясөз"), en: Some("Password") }
+    PasswordHint {
+        ru: "Не короче 10 символов. Подойдёт фраза из нескольких слов.",
+        kk: Some("Кемінде 10 таңба. Бірнеше сөзден тұратын тіркес те жарайды."),
+        en: Some("At least 10 characters. A phrase of several words works well."),
+    }
+    CurrentPasswordLabel { ru: "Текущий пароль", kk: Some("Қазіргі құпиясөз"), en: Some("Current password") }
+    NewPasswordLabel { ru: "Новый пароль", kk: Some("Жаңа құпиясөз"), en: Some("New password") }
+    NameLabel { ru: "Как к вам обращаться", kk: Some("Сізге қалай жүгінейік"), en: Some("Your name") }
+    SignInButton { ru: "Войти", kk: Some("Кіру"), en: Some("Sign in") }
+    SignUpButton { ru: "Зарегистрироваться", kk: Some("Тіркелу"), en: Some("Create account") }
+    SignOutButton { ru: "Выйти", kk: Some("Шығу"), en: Some("Sign out") }
+    NoAccountYet { ru: "Нет аккаунта? Зарегистрируйтесь", kk: Some("Аккаунтыңыз жоқ па? Тіркеліңіз"), en: Some("No account yet? Create one") }
+    HaveAccount { ru: "Уже есть аккаунт? Войдите", kk: Some("Аккаунтыңыз бар ма? Кіріңіз"), en: Some("Already have an account? Sign in") }
+    ForgotPassword { ru: "Забыли пароль?", kk: Some("Құпиясөзді ұмыттыңыз ба?"), en: Some("Forgot your password?") }
+    ResetTitle { ru: "Восстановление пароля", kk: Some("Құпиясөзді қалпына келтіру"), en: Some("Reset your password") }
+    ResetLead {
+        ru: "Укажите телефон или e-mail аккаунта: мы пришлём ссылку для смены пароля.",
+        kk: Some("Аккаунттың телефонын немесе e-mail-ін көрсетіңіз: құпиясөзді ауыстыруға сілтеме жібереміз."),
+        en: Some("Enter your account's phone or e-mail and we will send a link to set a new password."),
+    }
+    ResetRequestButton { ru: "Получить ссылку", kk: Some("Сілтеме алу"), en: Some("Send the link") }
+    ResetSent {
+        ru: "Если такой аккаунт есть, ссылка для смены пароля отправлена. Она действует 1 час.",
+        kk: Some("Мұндай аккаунт болса, құпиясөзді ауыстыру сілтемесі жіберілді. Ол 1 сағат жарамды."),
+        en: Some("If such an account exists, a link to set a new password has been sent. It works for 1 hour."),
+    }
+    ResetSetButton { ru: "Сохранить новый пароль", kk: Some("Жаңа құпиясөзді сақтау"), en: Some("Save the new password") }
+    PasswordChanged { ru: "Пароль изменён.", kk: Some("Құпиясөз өзгертілді."), en: Some("Your password has been changed.") }
+    AccountTitle { ru: "Личный кабинет", kk: Some("Жеке кабинет"), en: Some("Your account") }
+    SignedInAs { ru: "Вы вошли как {name}", kk: Some("Сіз {name} ретінде кірдіңіз"), en: Some("Signed in as {name}") }
+    RoleLabel { ru: "Роль", kk: Some("Рөл"), en: Some("Role") }
+    ScopeOkrug { ru: "Округ", kk: Some("Округ"), en: Some("Okrug") }
+    ScopeOrganisation { ru: "Организация", kk: Some("Ұйым"), en: Some("Organisation") }
+    ChangePasswordTitle { ru: "Смена пароля", kk: Some("Құпиясөзді ауыстыру"), en: Some("Change password") }
+    ChangePasswordButton { ru: "Сменить пароль", kk: Some("Құпиясөзді ауыстыру"), en: Some("Change password") }
+    InvitationsTitle { ru: "Приглашения", kk: Some("Шақырулар"), en: Some("Invitations") }
+    InvitationsLead {
+        ru: "Акимы, сотрудники акиматов и операторов получают доступ только по приглашению.",
+        kk: Some("Әкімдер, әкімдік пен оператор қызметкерлері тек шақыру арқылы кіре алады."),
+        en: Some("Akims, akimat staff and operators get access by invitation only."),
+    }
+    InviteNoteLabel { ru: "Для кого (заметка для вас)", kk: Some("Кімге (өзіңізге арналған белгі)"), en: Some("For whom (a note for you)") }
+    InviteOkrugLabel { ru: "Код сельского округа (КАТО, 9 цифр)", kk: Some("Ауылдық округ коды (ӘАОЖ, 9 цифр)"), en: Some("Rural okrug code (KATO, 9 digits)") }
+    InviteOrganisationLabel { ru: "Организация", kk: Some("Ұйым"), en: Some("Organisation") }
+    InviteButton { ru: "Создать приглашение", kk: Some("Шақыру жасау"), en: Some("Create the invitation") }
+    InviteCreated {
+        ru: "Приглашение создано. Отправьте эту ссылку приглашённому — она действует 7 дней и показывается один раз:",
+        kk: Some("Шақыру жасалды. Бұл сілтемені шақырылған адамға жіберіңіз — ол 7 күн жарамды және бір рет көрсетіледі:"),
+        en: Some("Invitation created. Send this link to the person — it works for 7 days and is shown only once:"),
+    }
+    InviteTitle { ru: "Приглашение", kk: Some("Шақыру"), en: Some("Invitation") }
+    InviteFor { ru: "Вас приглашают в роли «{role}».", kk: Some("Сізді «{role}» рөліне шақырады."), en: Some("You are invited as “{role}”.") }
+    InviteAcceptButton { ru: "Принять и создать аккаунт", kk: Some("Қабылдау және аккаунт ашу"), en: Some("Accept and create the account") }
+    ColumnScope { ru: "Округ или организация", kk: Some("Округ немесе ұйым"), en: Some("Okrug or organisation") }
+    ColumnNote { ru: "Заметка", kk: Some("Белгі"), en: Some("Note") }
+    ColumnCreated { ru: "Создано", kk: Some("Жасалды"), en: Some("Created") }
+    ColumnStatus { ru: "Статус", kk: Some("Мәртебе"), en: Some("Status") }
+    ColumnAction { ru: "Действие", kk: Some("Әрекет"), en: Some("Action") }
+    InvitePending { ru: "Ожидает", kk: Some("Күтуде"), en: Some("Pending") }
+    InviteAccepted { ru: "Принято", kk: Some("Қабылданды"), en: Some("Accepted") }
+    InviteRevoked { ru: "Отозвано", kk: Some("Кері қайтарылды"), en: Some("Revoked") }
+    RevokeButton { ru: "Отозвать", kk: Some("Кері қайтару"), en: Some("Revoke") }
+    StaffTitle { ru: "Сотрудники", kk: Some("Қызметкерлер"), en: Some("Staff") }
+    RemoveButton { ru: "Отключить доступ", kk: Some("Қолжетімділікті өшіру"), en: Some("Remove access") }
 
     // Kinds of support
     KindMicrocredit { ru: "Микрокредит", kk: Some("Шағын несие"), en: Some("Microcredit") }

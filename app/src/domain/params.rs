@@ -48,6 +48,28 @@ pub enum Problem {
     Taken,
     /// Names something that does not exist (an operator, a location, a programme).
     UnknownReference(String),
+    /// Neither a Kazakh mobile number nor an e-mail address.
+    BadLogin,
+    /// A password shorter than the minimum.
+    PasswordTooShort {
+        /// Minimum in characters.
+        min: usize,
+    },
+    /// A password too easy to guess.
+    PasswordWeak,
+    /// A required field left empty.
+    Required,
+    /// Sign-in failed. Deliberately says nothing about which part was wrong.
+    WrongCredentials,
+    /// Too many attempts in a short time.
+    TooManyAttempts {
+        /// Minutes until the next attempt is accepted.
+        minutes: u64,
+    },
+    /// A reset or invitation link that is unknown, used, revoked or expired.
+    LinkInvalid,
+    /// The phone number or e-mail is already registered.
+    AccountExists,
 }
 
 /// A problem with a named input field: what every parser returns for bad input.
@@ -85,6 +107,14 @@ impl FieldError {
             Problem::NotAccepted => "not_accepted",
             Problem::Taken => "taken",
             Problem::UnknownReference(_) => "unknown_reference",
+            Problem::BadLogin => "bad_login",
+            Problem::PasswordTooShort { .. } => "password_too_short",
+            Problem::PasswordWeak => "password_weak",
+            Problem::Required => "required",
+            Problem::WrongCredentials => "wrong_credentials",
+            Problem::TooManyAttempts { .. } => "too_many_attempts",
+            Problem::LinkInvalid => "link_invalid",
+            Problem::AccountExists => "account_exists",
         }
     }
 
@@ -117,6 +147,22 @@ impl FieldError {
             Problem::UnknownReference(v) => {
                 tf(lang, Msg::ErrorUnknownReference, &[("value", &echo(v))])
             }
+            Problem::BadLogin => tf(lang, Msg::ErrorBadLogin, &[]),
+            Problem::PasswordTooShort { min } => tf(
+                lang,
+                Msg::ErrorPasswordTooShort,
+                &[("min", &min.to_string())],
+            ),
+            Problem::PasswordWeak => tf(lang, Msg::ErrorPasswordWeak, &[]),
+            Problem::Required => tf(lang, Msg::ErrorRequired, &[]),
+            Problem::WrongCredentials => tf(lang, Msg::ErrorWrongCredentials, &[]),
+            Problem::TooManyAttempts { minutes } => tf(
+                lang,
+                Msg::ErrorTooManyAttempts,
+                &[("minutes", &minutes.to_string())],
+            ),
+            Problem::LinkInvalid => tf(lang, Msg::ErrorLinkInvalid, &[]),
+            Problem::AccountExists => tf(lang, Msg::ErrorAccountExists, &[]),
         }
     }
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use self::api::search_programs;
 use self::live::LiveSearch;
-use super::{request_query, set_status, status_of};
+use super::{request_query, set_status};
 use crate::PageTitle;
 use crate::components::layout::use_lang;
 use crate::components::results::ResultsView;
@@ -52,7 +52,7 @@ pub fn ProgramsPage() -> impl IntoView {
                 .into_any()
             }
             Err(error) => {
-                set_status(status_of(&error));
+                set_status(error.status());
                 let label = match &error {
                     AppError::Invalid { field, .. } => Some(tf(
                         lang,

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::catalog::api::search_programs;
-use super::{set_status, status_of};
+use super::set_status;
 use crate::PageTitle;
 use crate::components::facts;
 use crate::components::layout::use_lang;
@@ -73,7 +73,7 @@ pub fn HomePage() -> impl IntoView {
                 .into_any()
             }
             Err(error) => {
-                set_status(status_of(&error));
+                set_status(error.status());
                 view! { <p class="notice notice-error" role="alert">{error.message(lang)}</p> }
                     .into_any()
             }

@@ -8,7 +8,7 @@ use leptos_meta::Meta;
 use leptos_router::hooks::use_params_map;
 
 use self::api::get_program;
-use super::{set_status, status_of};
+use super::set_status;
 use crate::PageTitle;
 use crate::components::facts;
 use crate::components::layout::use_lang;
@@ -25,8 +25,8 @@ pub fn ProgramPage() -> impl IntoView {
         match get_program(slug).await {
             Ok(program) => view! { <ProgramDetails lang program /> }.into_any(),
             Err(error) => {
-                set_status(status_of(&error));
-                let title = if status_of(&error) == 404 {
+                set_status(error.status());
+                let title = if error.status() == 404 {
                     t(lang, Msg::ErrorProgramNotFound)
                 } else {
                     t(lang, Msg::ErrorInternal)

@@ -37,6 +37,42 @@ pub struct Config {
     pub reconcile_every: Duration,
     /// `OUTBOX_RETENTION_H`: how long applied outbox rows are kept. Default 168 (a week).
     pub outbox_retention: Duration,
+    /// `APP_ENV`: `development` (default) or `production`. Production refuses to start with
+    /// demo data, demo accounts, an `http://` public address, or nothing to send e-mail with.
+    pub production: bool,
+    /// `PUBLIC_URL`: the address people reach the site at. Default `http://` + the listen
+    /// address. An `https://` address makes session cookies `Secure`.
+    pub public_url: String,
+    /// `SMTP_URL` (e.g. `smtps://user:pass@smtp.example.kz`): send password-reset e-mail. Unset:
+    /// reset links are written to the server log (development).
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: the sender of e-mail. Default `Auyl Business <no-reply@localhost>`.
+    pub mail_from: String,
+    /// `TRUST_PROXY`: take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    /// Default `false`.
+    pub trust_proxy: bool,
+    /// Password hashing cost (argon2id). OWASP's parameters in service; tests use cheap ones.
+    pub hashing: Hashing,
+}
+
+/// Argon2id cost parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hashing {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes.
+    pub iterations: u32,
+    /// Hashes computed at once; more wait, so a burst of sign-ins cannot exhaust memory.
+    pub concurrent: usize,
+}
+
+impl Hashing {
+    /// OWASP's recommendation for argon2id: 19 MiB, 2 passes, 1 lane.
+    pub const OWASP: Hashing = Hashing {
+        memory_kib: 19_456,
+        iterations: 2,
+        concurrent: 4,
+    };
 }
 
 /// A configuration value that cannot be used.
@@ -121,6 +157,17 @@ impl Config {
         let reconcile_every = Duration::from_secs(number("RECONCILE_EVERY_S", 600)?.max(1));
         let outbox_retention =
             Duration::from_secs(number("OUTBOX_RETENTION_H", 168)?.saturating_mul(3600));
+        let production = match var("APP_ENV").as_deref() {
+            None | Some("development") => false,
+            Some("production") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "APP_ENV",
+                    reason: format!("expected development or production, got {other:?}"),
+                });
+            }
+        };
+        let trust_proxy = matches!(var("TRUST_PROXY").as_deref(), Some("1" | "true" | "yes"));
         let today = var("APP_TODAY")
             .map(|v| {
                 NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|e| ConfigError {
@@ -142,7 +189,57 @@ impl Config {
             outbox_poll,
             reconcile_every,
             outbox_retention,
+            production,
+            public_url: var("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}")),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Auyl Business <no-reply@localhost>".into()),
+            trust_proxy,
+            hashing: Hashing::OWASP,
         })
+    }
+
+    /// Why this configuration may not serve in production, if it may not.
+    pub fn production_problems(&self) -> Vec<&'static str> {
+        let mut problems = Vec::new();
+        if !self.production {
+            return problems;
+        }
+        if self.demo_data {
+            problems.push("DEMO_DATA must be false in production");
+        }
+        if !self.public_url.starts_with("https://") {
+            problems.push(
+                "PUBLIC_URL must be an https:// address in production (session cookies are Secure)",
+            );
+        }
+        if self.smtp_url.is_none() {
+            problems.push(
+                "SMTP_URL must be set in production (password reset links are sent by e-mail)",
+            );
+        }
+        if self.meili.as_ref().is_some_and(|m| m.api_key.is_none()) {
+            problems.push("MEILI_API_KEY must be set when MEILI_URL is");
+        }
+        if self
+            .meili
+            .as_ref()
+            .and_then(|m| m.api_key.as_deref())
+            .is_some_and(|k| k.len() < 16 || DEFAULT_SECRETS.contains(&k))
+        {
+            problems.push("MEILI_API_KEY is a default or short key; use a generated one");
+        }
+        if database_password(&self.database_url).is_some_and(|p| DEFAULT_SECRETS.contains(&p)) {
+            problems.push(
+                "DATABASE_URL has a default password (see deploy/.env.example for making one)",
+            );
+        }
+        problems
+    }
+
+    /// Whether cookies must be `Secure` (the site is served over HTTPS).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// A configuration for tests: a fresh SQLite file and index under `dir`, port 0 (any free
@@ -163,6 +260,17 @@ impl Config {
             outbox_poll: Duration::from_millis(50),
             reconcile_every: Duration::from_secs(600),
             outbox_retention: Duration::from_secs(7 * 24 * 3600),
+            production: false,
+            public_url: "http://127.0.0.1".into(),
+            smtp_url: None,
+            mail_from: "Auyl Business <no-reply@localhost>".into(),
+            trust_proxy: false,
+            // Cheap hashing keeps tests fast; the hash format and the code path are the same.
+            hashing: Hashing {
+                memory_kib: 256,
+                iterations: 1,
+                concurrent: 4,
+            },
         }
     }
 
@@ -236,6 +344,7 @@ mod tests {
             (("APP_TODAY", "27.11.2026"), "APP_TODAY"),
             (("MEILI_URL", "localhost:7700"), "MEILI_URL"),
             (("OUTBOX_POLL_MS", "soon"), "OUTBOX_POLL_MS"),
+            (("APP_ENV", "staging"), "APP_ENV"),
         ];
         for ((name, value), expected) in cases {
             let err = config(&[(name, value)]).expect_err(name);
@@ -253,5 +362,85 @@ mod tests {
             NaiveDate::from_ymd_opt(2027, 1, 15).expect("date")
         );
         assert!(!c.demo_data);
+    }
+}
+
+/// Passwords and keys that come with examples and images, which production must not use.
+const DEFAULT_SECRETS: [&str; 7] = [
+    "",
+    "auyl",
+    "postgres",
+    "password",
+    "secret",
+    "changeme",
+    "masterKey",
+];
+
+/// The password in a database URL (`scheme://user:password@host/...`), if it has one (without
+/// one, PostgreSQL takes it from `PGPASSWORD` or `.pgpass`, which we cannot judge).
+fn database_password(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let credentials = rest.rsplit_once('@')?.0;
+    credentials.split_once(':').map(|(_, p)| p)
+}
+
+#[cfg(test)]
+mod production_tests {
+    use super::*;
+
+    #[test]
+    fn production_refuses_demo_data_plain_http_and_no_mail() {
+        let vars = |v: &[(&str, &str)]| {
+            let owned: Vec<(String, String)> =
+                v.iter().map(|(a, b)| ((*a).into(), (*b).into())).collect();
+            Config::from_lookup(move |n| owned.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()))
+                .expect("valid")
+        };
+        let development = vars(&[]);
+        assert!(development.production_problems().is_empty());
+        let careless = vars(&[("APP_ENV", "production")]);
+        assert_eq!(
+            careless.production_problems().len(),
+            3,
+            "{:?}",
+            careless.production_problems()
+        );
+        let ready = vars(&[
+            ("APP_ENV", "production"),
+            ("DEMO_DATA", "false"),
+            ("PUBLIC_URL", "https://auyl.example.kz"),
+            ("SMTP_URL", "smtps://u:p@smtp.example.kz"),
+        ]);
+        assert!(
+            ready.production_problems().is_empty(),
+            "{:?}",
+            ready.production_problems()
+        );
+        assert!(ready.secure_cookies());
+        let defaults = vars(&[
+            ("APP_ENV", "production"),
+            ("DEMO_DATA", "false"),
+            ("PUBLIC_URL", "https://auyl.example.kz"),
+            ("SMTP_URL", "smtps://u:p@smtp.example.kz"),
+            ("DATABASE_URL", "postgres://auyl:auyl@db:5432/auyl"),
+            ("MEILI_URL", "http://meili:7700"),
+            ("MEILI_API_KEY", "masterKey"),
+        ]);
+        let problems = defaults.production_problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("DATABASE_URL")));
+        assert!(problems.iter().any(|p| p.starts_with("MEILI_API_KEY")));
+    }
+
+    #[test]
+    fn the_password_is_found_in_a_database_url() {
+        assert_eq!(
+            database_password("postgres://u:s3cret@h/db"),
+            Some("s3cret")
+        );
+        assert_eq!(database_password("postgres://u:p@ss@h/db"), Some("p@ss"));
+        assert_eq!(database_password("postgres://u@h/db"), None);
+        assert_eq!(database_password("postgres://u:@h/db"), Some(""));
+        assert_eq!(database_password("sqlite://./data/auyl.db?mode=rwc"), None);
     }
 }

@@ -2,6 +2,7 @@
 //! queries of each aggregate. Entities are generated (`make entities`); rows become domain types
 //! here and never cross the wire themselves.
 
+pub mod accounts;
 pub mod catalog;
 pub mod entities;
 pub mod locations;

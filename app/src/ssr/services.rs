@@ -1,9 +1,11 @@
 //! Use cases. Each takes its dependencies explicitly (database, search engine, date) and domain
 //! input, and returns domain output or a `ServiceError`. Nothing here knows about HTTP or Leptos.
 
+pub mod accounts;
 pub mod catalog;
 pub mod health;
 pub mod indexer;
+pub mod invitations;
 pub mod programs;
 pub mod seed;
 
@@ -33,4 +35,10 @@ pub enum ServiceError {
     /// The app is wired wrongly (a missing context value).
     #[error("wiring: {0}")]
     Wiring(&'static str),
+    /// The policy refuses the action.
+    #[error(transparent)]
+    Denied(#[from] crate::domain::policy::Denied),
+    /// Hashing a password failed (a bug or exhausted resources, never the user's input).
+    #[error("password hashing: {0}")]
+    Hashing(String),
 }

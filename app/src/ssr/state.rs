@@ -7,7 +7,9 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
 use super::config::Config;
+use super::mail::Mailer;
 use super::search::SearchIndex;
+use super::security::PasswordHasher;
 use super::services::ServiceError;
 use super::services::indexer::Wake;
 use super::workers::Indexes;
@@ -25,6 +27,10 @@ pub struct AppState {
     pub indexes: Arc<Indexes>,
     /// Wakes this instance's index workers after a programme change.
     pub wake: Wake,
+    /// Hashes and verifies passwords (with bounded concurrency).
+    pub hasher: Arc<PasswordHasher>,
+    /// Delivers reset links.
+    pub mailer: Arc<dyn Mailer>,
     /// The configuration.
     pub config: Arc<Config>,
 }

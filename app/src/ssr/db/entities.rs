@@ -2,10 +2,16 @@
 
 pub mod prelude;
 
+pub mod audit_log;
+pub mod invitations;
 pub mod locations;
 pub mod mci_rates;
 pub mod organisations;
+pub mod password_resets;
 pub mod program_locations;
 pub mod programs;
+pub mod rate_limits;
 pub mod search_outbox;
 pub mod search_state;
+pub mod sessions;
+pub mod users;

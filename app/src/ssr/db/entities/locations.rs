@@ -19,11 +19,19 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(has_many = "super::program_locations::Entity")]
     ProgramLocations,
+    #[sea_orm(has_many = "super::users::Entity")]
+    Users,
 }
 
 impl Related<super::program_locations::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::ProgramLocations.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Users.def()
     }
 }
 

@@ -21,11 +21,19 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(has_many = "super::programs::Entity")]
     Programs,
+    #[sea_orm(has_many = "super::users::Entity")]
+    Users,
 }
 
 impl Related<super::programs::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Programs.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Users.def()
     }
 }
 

@@ -1,0 +1,300 @@
+//! Who may do what: the one place where authorization is decided. Services ask it before
+//! acting; pages only hide what it would refuse anyway.
+//!
+//! Tenancy follows the scopes: an operator acts within their organisation, an akim (or akimat
+//! staff) within their okrug, an entrepreneur on their own records, an admin everywhere.
+
+use super::account::{Principal, Role, Scope};
+use super::location::KatoCode;
+
+/// Something someone wants to do, with what the decision depends on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// Search or read the public catalogue.
+    ReadCatalogue,
+    /// See and manage one's own account.
+    ManageOwnAccount,
+    /// Change a programme of `organisation` (create, edit, publish, close, delete).
+    ManageProgramme {
+        /// The programme's operator.
+        organisation: i32,
+    },
+    /// Create an invitation to a role.
+    Invite {
+        /// The role offered.
+        role: Role,
+        /// Where it applies.
+        scope: &'a Scope,
+    },
+    /// See the invitations and staff of a scope.
+    ViewStaff {
+        /// The okrug or organisation.
+        scope: &'a Scope,
+    },
+    /// Revoke an invitation or remove a staff member of a role in a scope.
+    RemoveStaff {
+        /// Their role.
+        role: Role,
+        /// Their scope.
+        scope: &'a Scope,
+        /// Their account, when removing a person (nobody removes themselves).
+        user_id: Option<i32>,
+    },
+    /// Read the security audit log.
+    ViewAuditLog,
+    /// Read an application (the applications issue): by its applicant, the akim of the
+    /// applicant's okrug, the programme's operator, or an admin.
+    ViewApplication {
+        /// The applicant.
+        applicant: i32,
+        /// The okrug the business is in.
+        okrug: &'a KatoCode,
+        /// The programme's operator.
+        organisation: i32,
+    },
+}
+
+/// Why an action is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// Nobody is signed in and the action needs someone.
+    #[error("sign-in required")]
+    SignInRequired,
+    /// The person signed in may not do this.
+    #[error("forbidden")]
+    Forbidden,
+}
+
+/// Decides whether `who` (nobody when `None`) may do `action`.
+pub fn allow(who: Option<&Principal>, action: &Action<'_>) -> Result<(), Denied> {
+    if *action == Action::ReadCatalogue {
+        return Ok(());
+    }
+    let Some(p) = who else {
+        return Err(Denied::SignInRequired);
+    };
+    let ok = match action {
+        Action::ReadCatalogue | Action::ManageOwnAccount => true,
+        Action::ManageProgramme { organisation } => {
+            p.role == Role::Admin
+                || (matches!(p.role, Role::Operator | Role::OrgAdmin)
+                    && p.scope == Scope::Organisation(*organisation))
+        }
+        Action::Invite { role, scope } => match p.role {
+            // Entrepreneurs sign up themselves; every other role comes by invitation.
+            Role::Admin => *role != Role::Entrepreneur,
+            Role::OrgAdmin => matches!(role, Role::Operator | Role::OrgAdmin) && **scope == p.scope,
+            Role::Akim => *role == Role::AkimatStaff && **scope == p.scope,
+            _ => false,
+        },
+        Action::ViewStaff { scope } => match p.role {
+            Role::Admin => true,
+            Role::OrgAdmin | Role::Akim => **scope == p.scope,
+            _ => false,
+        },
+        Action::RemoveStaff {
+            role,
+            scope,
+            user_id,
+        } => {
+            let not_self = *user_id != Some(p.user_id);
+            not_self
+                && match p.role {
+                    Role::Admin => true,
+                    Role::OrgAdmin => {
+                        matches!(role, Role::Operator | Role::OrgAdmin) && **scope == p.scope
+                    }
+                    Role::Akim => *role == Role::AkimatStaff && **scope == p.scope,
+                    _ => false,
+                }
+        }
+        Action::ViewAuditLog => p.role == Role::Admin,
+        Action::ViewApplication {
+            applicant,
+            okrug,
+            organisation,
+        } => match (&p.role, &p.scope) {
+            (Role::Admin, _) => true,
+            (Role::Entrepreneur, _) => *applicant == p.user_id,
+            (Role::Akim | Role::AkimatStaff, Scope::Okrug(own)) => own == *okrug,
+            (Role::Operator | Role::OrgAdmin, Scope::Organisation(own)) => own == organisation,
+            _ => false,
+        },
+    };
+    if ok { Ok(()) } else { Err(Denied::Forbidden) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(user_id: i32, role: Role, scope: Scope) -> Principal {
+        Principal {
+            user_id,
+            role,
+            scope,
+            display_name: String::new(),
+        }
+    }
+
+    fn okrug(code: &str) -> KatoCode {
+        KatoCode::parse(code).expect("okrug")
+    }
+
+    /// Everyone the matrix considers, by name.
+    fn people() -> Vec<(&'static str, Option<Principal>)> {
+        vec![
+            ("anonymous", None),
+            (
+                "entrepreneur",
+                Some(who(1, Role::Entrepreneur, Scope::None)),
+            ),
+            (
+                "other entrepreneur",
+                Some(who(2, Role::Entrepreneur, Scope::None)),
+            ),
+            (
+                "akim",
+                Some(who(3, Role::Akim, Scope::Okrug(okrug("101033000")))),
+            ),
+            (
+                "akimat staff",
+                Some(who(4, Role::AkimatStaff, Scope::Okrug(okrug("101033000")))),
+            ),
+            (
+                "other akim",
+                Some(who(5, Role::Akim, Scope::Okrug(okrug("611633000")))),
+            ),
+            (
+                "operator",
+                Some(who(6, Role::Operator, Scope::Organisation(10))),
+            ),
+            (
+                "org admin",
+                Some(who(7, Role::OrgAdmin, Scope::Organisation(10))),
+            ),
+            (
+                "other operator",
+                Some(who(8, Role::OrgAdmin, Scope::Organisation(20))),
+            ),
+            ("admin", Some(who(9, Role::Admin, Scope::None))),
+        ]
+    }
+
+    #[test]
+    fn an_application_is_seen_by_its_applicant_its_akim_its_operator_and_admins_only() {
+        let home = okrug("101033000");
+        let action = Action::ViewApplication {
+            applicant: 1,
+            okrug: &home,
+            organisation: 10,
+        };
+        let allowed: Vec<&str> = people()
+            .iter()
+            .filter(|(_, p)| allow(p.as_ref(), &action).is_ok())
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                "entrepreneur",
+                "akim",
+                "akimat staff",
+                "operator",
+                "org admin",
+                "admin"
+            ]
+        );
+    }
+
+    #[test]
+    fn invitations_follow_the_inviter_s_scope() {
+        let own_org = Scope::Organisation(10);
+        let own_okrug = Scope::Okrug(okrug("101033000"));
+        let cases: Vec<(Role, &Scope, Vec<&str>)> = vec![
+            (Role::Operator, &own_org, vec!["org admin", "admin"]),
+            (Role::OrgAdmin, &own_org, vec!["org admin", "admin"]),
+            (Role::AkimatStaff, &own_okrug, vec!["akim", "admin"]),
+            (Role::Akim, &own_okrug, vec!["admin"]),
+            (Role::Admin, &Scope::None, vec!["admin"]),
+            (Role::Entrepreneur, &Scope::None, vec![]),
+        ];
+        for (role, scope, expected) in cases {
+            let action = Action::Invite { role, scope };
+            let allowed: Vec<&str> = people()
+                .iter()
+                .filter(|(_, p)| allow(p.as_ref(), &action).is_ok())
+                .map(|(n, _)| *n)
+                .collect();
+            assert_eq!(allowed, expected, "failed for inviting a {role:?}");
+        }
+    }
+
+    #[test]
+    fn programmes_are_managed_by_their_operator_and_admins() {
+        let action = Action::ManageProgramme { organisation: 10 };
+        let allowed: Vec<&str> = people()
+            .iter()
+            .filter(|(_, p)| allow(p.as_ref(), &action).is_ok())
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(allowed, ["operator", "org admin", "admin"]);
+        assert_eq!(allow(None, &action), Err(Denied::SignInRequired));
+        assert_eq!(
+            allow(people()[1].1.as_ref(), &action),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn nobody_removes_themselves_and_scopes_do_not_cross() {
+        let org = Scope::Organisation(10);
+        let admin = who(9, Role::Admin, Scope::None);
+        let org_admin = who(7, Role::OrgAdmin, org.clone());
+        let remove = |user_id| Action::RemoveStaff {
+            role: Role::Operator,
+            scope: &org,
+            user_id: Some(user_id),
+        };
+        assert!(allow(Some(&org_admin), &remove(6)).is_ok());
+        assert_eq!(
+            allow(
+                Some(&org_admin),
+                &Action::RemoveStaff {
+                    role: Role::OrgAdmin,
+                    scope: &org,
+                    user_id: Some(7)
+                }
+            ),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            allow(
+                Some(&who(8, Role::OrgAdmin, Scope::Organisation(20))),
+                &remove(6)
+            ),
+            Err(Denied::Forbidden)
+        );
+        assert!(allow(Some(&admin), &remove(6)).is_ok());
+        assert_eq!(
+            allow(
+                Some(&admin),
+                &Action::RemoveStaff {
+                    role: Role::Admin,
+                    scope: &Scope::None,
+                    user_id: Some(9)
+                }
+            ),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn the_catalogue_is_public_and_the_audit_log_is_for_admins() {
+        for (name, p) in people() {
+            assert!(allow(p.as_ref(), &Action::ReadCatalogue).is_ok(), "{name}");
+            let audit = allow(p.as_ref(), &Action::ViewAuditLog).is_ok();
+            assert_eq!(audit, name == "admin", "{name}");
+        }
+    }
+}

@@ -1,0 +1,539 @@
+//! Account pages: sign in, sign up, the account itself, password reset, invitations and
+//! accepting one. Plain forms posting to server functions: they work without JavaScript, and
+//! no wasm is shipped for them.
+
+pub mod api;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{request_query, set_status};
+use crate::PageTitle;
+use crate::components::layout::use_lang;
+use crate::domain::account::{Principal, Role, Scope};
+use crate::domain::i18n::{Lang, Msg, format_date, t, tf};
+use crate::domain::params::decode_query;
+use crate::error::AppError;
+
+/// The error a form's server function sent back in the address (no-JS posts), if it is for
+/// `endpoint`.
+fn form_error(endpoint: &str) -> Option<AppError> {
+    let pairs = decode_query(&request_query()).ok()?;
+    let path = pairs
+        .iter()
+        .find(|(k, _)| k == "__path")
+        .map(|(_, v)| v.as_str())?;
+    if path != format!("/api/{endpoint}") {
+        return None;
+    }
+    let err = pairs
+        .iter()
+        .find(|(k, _)| k == "__err")
+        .map(|(_, v)| v.as_str())?;
+    Some(leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(err))
+}
+
+/// A query parameter of the page's address.
+fn query_param(name: &str) -> Option<String> {
+    decode_query(&request_query())
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// The message for one field, if the error is about it.
+fn field_message(error: &Option<AppError>, lang: Lang, field: &str) -> Option<String> {
+    match error {
+        Some(AppError::Invalid { field: f, .. }) if f == field => {
+            error.as_ref().map(|e| e.message(lang))
+        }
+        _ => None,
+    }
+}
+
+/// What the error summary above a form says: the message, and the field it is about when
+/// it is about one of the form's fields (then the summary links to it).
+fn form_message<'a>(
+    error: &Option<AppError>,
+    lang: Lang,
+    fields: &[&'a str],
+) -> Option<(String, Option<&'a str>)> {
+    let e = error.as_ref()?;
+    let field = match e {
+        AppError::Invalid { field, .. } => fields.iter().copied().find(|f| *f == field.as_str()),
+        _ => None,
+    };
+    Some((e.message(lang), field))
+}
+
+/// A labelled input, with its hint and error tied to it for screen readers.
+#[component]
+fn Field(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = None)] hint: Option<&'static str>,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(default = None)] value: Option<String>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <div class="field" class:field-error=error.is_some()>
+            <label for=id>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.clone().map(|e| view! { <p class="error-message" id=error_id.clone()>{e}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                value=value
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)
+            />
+        </div>
+    }
+}
+
+/// The error summary: announced at once, and after a page load without JavaScript it is the
+/// first thing under the heading; a field's error links to the field (GOV.UK pattern).
+fn alert(message: Option<(String, Option<&str>)>) -> impl IntoView {
+    message.map(|(m, field)| {
+        let text = match field {
+            Some(f) => view! { <a href=format!("#{f}")>{m}</a> }.into_any(),
+            None => m.into_any(),
+        };
+        view! { <div class="notice notice-error" role="alert"><p>{text}</p></div> }
+    })
+}
+
+/// `/sign-in`.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let lang = use_lang();
+    let error = form_error("sign_in");
+    let next = query_param("next");
+    let reset = query_param("reset").is_some();
+    if error.is_some() {
+        set_status(400);
+    }
+    view! {
+        <PageTitle text=t(lang, Msg::SignInTitle) />
+        <div class="page narrow">
+            <h1>{t(lang, Msg::SignInTitle)}</h1>
+            {reset.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::PasswordChanged)}</p> })}
+            {alert(form_message(&error, lang, &["login"]))}
+            <form method="post" action="/api/sign_in" class="stack">
+                <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" hint=Some(t(lang, Msg::LoginHint)) error=field_message(&error, lang, "login") value=query_param("login") />
+                <Field id="password" name="password" label=t(lang, Msg::PasswordLabel) kind="password" autocomplete="current-password" />
+                {next.map(|n| view! { <input type="hidden" name="next" value=n /> })}
+                <button type="submit" class="button">{t(lang, Msg::SignInButton)}</button>
+            </form>
+            <p><a href="/reset">{t(lang, Msg::ForgotPassword)}</a></p>
+            <p><a href="/sign-up">{t(lang, Msg::NoAccountYet)}</a></p>
+        </div>
+    }
+}
+
+/// `/sign-up`.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let lang = use_lang();
+    let error = form_error("sign_up");
+    if error.is_some() {
+        set_status(400);
+    }
+    view! {
+        <PageTitle text=t(lang, Msg::SignUpTitle) />
+        <div class="page narrow">
+            <h1>{t(lang, Msg::SignUpTitle)}</h1>
+            <p class="lead">{t(lang, Msg::SignUpLead)}</p>
+            {alert(form_message(&error, lang, &["name", "login", "password"]))}
+            <SignUpFields action="/api/sign_up" error token=None />
+            <p><a href="/sign-in">{t(lang, Msg::HaveAccount)}</a></p>
+        </div>
+    }
+}
+
+/// The fields of a new account, for sign-up and for accepting an invitation.
+#[component]
+fn SignUpFields(
+    action: &'static str,
+    error: Option<AppError>,
+    token: Option<String>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let button = if token.is_some() {
+        Msg::InviteAcceptButton
+    } else {
+        Msg::SignUpButton
+    };
+    view! {
+        <form method="post" action=action class="stack">
+            {token.map(|t| view! { <input type="hidden" name="token" value=t /> })}
+            <Field id="name" name="name" label=t(lang, Msg::NameLabel) autocomplete="name" error=field_message(&error, lang, "name") value=query_param("name") />
+            <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" hint=Some(t(lang, Msg::LoginHint)) error=field_message(&error, lang, "login") value=query_param("login") />
+            <Field id="password" name="password" label=t(lang, Msg::PasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(&error, lang, "password") />
+            <button type="submit" class="button">{t(lang, button)}</button>
+        </form>
+    }
+}
+
+/// Sends people who are not signed in to the sign-in page, then back here.
+fn require_sign_in(path: &str) -> Option<Principal> {
+    let principal = current_principal();
+    if principal.is_none() {
+        #[cfg(feature = "ssr")]
+        leptos_axum::redirect(&format!(
+            "/sign-in?next={}",
+            crate::domain::params::encode_component(path)
+        ));
+        #[cfg(not(feature = "ssr"))]
+        let _ = path;
+    }
+    principal
+}
+
+/// The signed-in person of this request (server only; account pages are not hydrated).
+pub fn current_principal() -> Option<Principal> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::session::principal()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// `/account`.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = use_lang();
+    let principal = require_sign_in("/account");
+    let error = form_error("change_password");
+    let changed = query_param("changed").is_some();
+    let content = Suspend::new(async move {
+        match api::current_account().await {
+            Ok(account) => {
+                let invite = principal
+                    .as_ref()
+                    .is_some_and(|p| matches!(p.role, Role::Admin | Role::OrgAdmin | Role::Akim));
+                view! {
+                    <dl class="facts">
+                        <div class="fact"><dt>{t(lang, Msg::NameLabel)}</dt><dd>{account.display_name}</dd></div>
+                        <div class="fact"><dt>{t(lang, Msg::LoginLabel)}</dt><dd>{account.login}</dd></div>
+                        <div class="fact"><dt>{t(lang, Msg::RoleLabel)}</dt><dd data-testid="role">{account.role.label(lang)}</dd></div>
+                        {account.scope.map(|s| view! { <div class="fact"><dt>{t(lang, if account.role.needs_okrug() { Msg::ScopeOkrug } else { Msg::ScopeOrganisation })}</dt><dd>{s}</dd></div> })}
+                    </dl>
+                    {invite.then(|| view! { <p><a href="/invitations">{t(lang, Msg::InvitationsTitle)}</a></p> })}
+                }
+                .into_any()
+            }
+            Err(e) => {
+                // Signed out: `require_sign_in` has already redirected to the sign-in page.
+                if e != AppError::Unauthorized {
+                    set_status(e.status());
+                }
+                view! { <p class="notice notice-error" role="alert">{e.message(lang)}</p> }
+                    .into_any()
+            }
+        }
+    });
+    view! {
+        <PageTitle text=t(lang, Msg::AccountTitle) />
+        <div class="page narrow">
+            <h1>{t(lang, Msg::AccountTitle)}</h1>
+            {changed.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::PasswordChanged)}</p> })}
+            <Suspense fallback=|| ()>{content}</Suspense>
+            <section aria-labelledby="change-password">
+                <h2 id="change-password">{t(lang, Msg::ChangePasswordTitle)}</h2>
+                {alert(form_message(&error, lang, &["current", "password"]))}
+                <form method="post" action="/api/change_password" class="stack">
+                    <Field id="current" name="current" label=t(lang, Msg::CurrentPasswordLabel) kind="password" autocomplete="current-password" error=field_message(&error, lang, "current") />
+                    <Field id="new-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(&error, lang, "password") />
+                    <button type="submit" class="button">{t(lang, Msg::ChangePasswordButton)}</button>
+                </form>
+            </section>
+            <form method="post" action="/api/sign_out">
+                <button type="submit" class="button button-secondary">{t(lang, Msg::SignOutButton)}</button>
+            </form>
+        </div>
+    }
+}
+
+/// `/reset`: ask for a reset link.
+#[component]
+pub fn ResetRequestPage() -> impl IntoView {
+    let lang = use_lang();
+    let error = form_error("request_reset");
+    let sent = query_param("sent").is_some();
+    view! {
+        <PageTitle text=t(lang, Msg::ResetTitle) />
+        <div class="page narrow">
+            <h1>{t(lang, Msg::ResetTitle)}</h1>
+            {sent.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::ResetSent)}</p> })}
+            <p class="lead">{t(lang, Msg::ResetLead)}</p>
+            {alert(form_message(&error, lang, &["login"]))}
+            <form method="post" action="/api/request_reset" class="stack">
+                <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" error=field_message(&error, lang, "login") value=query_param("login") />
+                <button type="submit" class="button">{t(lang, Msg::ResetRequestButton)}</button>
+            </form>
+        </div>
+    }
+}
+
+/// `/reset/{token}`: set a new password.
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let lang = use_lang();
+    let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
+    let error = form_error("reset_password");
+    view! {
+        <PageTitle text=t(lang, Msg::ResetTitle) />
+        <div class="page narrow">
+            <h1>{t(lang, Msg::ResetTitle)}</h1>
+            {alert(form_message(&error, lang, &["password"]))}
+            <form method="post" action="/api/reset_password" class="stack">
+                <input type="hidden" name="token" value=token />
+                <Field id="new-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(&error, lang, "password") />
+                <button type="submit" class="button">{t(lang, Msg::ResetSetButton)}</button>
+            </form>
+        </div>
+    }
+}
+
+/// The invitation link just created, carried by a short-lived cookie (read once).
+fn flash_invitation() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        use axum::http::{HeaderValue, header};
+        let parts = use_context::<axum::http::request::Parts>()?;
+        let token = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                c.split(';')
+                    .find_map(|kv| kv.trim().strip_prefix("auyl_invite=").map(str::to_owned))
+            })?;
+        crate::ssr::session::respond_with_header(
+            header::SET_COOKIE,
+            HeaderValue::from_static(
+                "auyl_invite=; Path=/invitations; Max-Age=0; HttpOnly; SameSite=Strict",
+            ),
+        );
+        let public = crate::ssr::state()
+            .ok()?
+            .config
+            .public_url
+            .trim_end_matches('/')
+            .to_owned();
+        Some(format!("{public}/invite/{token}"))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// `/invitations`: invite people to roles, see and revoke invitations, remove staff.
+#[component]
+pub fn InvitationsPage() -> impl IntoView {
+    let lang = use_lang();
+    let principal = require_sign_in("/invitations");
+    let error = form_error("create_invitation")
+        .or_else(|| form_error("revoke_invitation"))
+        .or_else(|| form_error("remove_staff"));
+    let created = flash_invitation();
+    let roles: Vec<Role> = match principal.as_ref().map(|p| p.role) {
+        Some(Role::Admin) => vec![
+            Role::Akim,
+            Role::AkimatStaff,
+            Role::OrgAdmin,
+            Role::Operator,
+            Role::Admin,
+        ],
+        Some(Role::OrgAdmin) => vec![Role::Operator, Role::OrgAdmin],
+        Some(Role::Akim) => vec![Role::AkimatStaff],
+        _ => vec![],
+    };
+    let is_admin = principal.as_ref().is_some_and(|p| p.role == Role::Admin);
+    let lists = Suspend::new(async move {
+        match api::list_invitations().await {
+            Ok((invitations, staff)) => {
+                let rows = invitations
+                    .into_iter()
+                    .map(|i| {
+                        let status = match i.status.as_str() {
+                            "accepted" => t(lang, Msg::InviteAccepted),
+                            "revoked" | "expired" => t(lang, Msg::InviteRevoked),
+                            _ => t(lang, Msg::InvitePending),
+                        };
+                        let pending = i.status == "pending";
+                        view! {
+                            <tr>
+                                <td>{i.role.label(lang)}</td>
+                                <td>{i.scope.unwrap_or_default()}</td>
+                                <td>{i.note}</td>
+                                <td>{format_date(lang, i.created_at.date_naive())}</td>
+                                <td>{status}</td>
+                                <td>{pending.then(|| view! {
+                                    <form method="post" action="/api/revoke_invitation">
+                                        <input type="hidden" name="id" value=i.id.to_string() />
+                                        <button type="submit" class="button button-small">{t(lang, Msg::RevokeButton)}</button>
+                                    </form>
+                                })}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                let people = staff
+                    .into_iter()
+                    .map(|s| view! {
+                        <tr>
+                            <td>{s.display_name}</td>
+                            <td>{s.role.label(lang)}</td>
+                            <td>{s.login}</td>
+                            <td>
+                                <form method="post" action="/api/remove_staff">
+                                    <input type="hidden" name="user_id" value=s.user_id.to_string() />
+                                    <button type="submit" class="button button-small">{t(lang, Msg::RemoveButton)}</button>
+                                </form>
+                            </td>
+                        </tr>
+                    })
+                    .collect_view();
+                view! {
+                    <section aria-labelledby="invitation-list">
+                        <h2 id="invitation-list">{t(lang, Msg::InvitationsTitle)}</h2>
+                        <div class="table-scroll"><table>
+                            <thead><tr>
+                                <th scope="col">{t(lang, Msg::RoleLabel)}</th>
+                                <th scope="col">{t(lang, Msg::ColumnScope)}</th>
+                                <th scope="col">{t(lang, Msg::ColumnNote)}</th>
+                                <th scope="col">{t(lang, Msg::ColumnCreated)}</th>
+                                <th scope="col">{t(lang, Msg::ColumnStatus)}</th>
+                                <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table></div>
+                    </section>
+                    <section aria-labelledby="staff-list">
+                        <h2 id="staff-list">{t(lang, Msg::StaffTitle)}</h2>
+                        <div class="table-scroll"><table>
+                            <thead><tr>
+                                <th scope="col">{t(lang, Msg::NameLabel)}</th>
+                                <th scope="col">{t(lang, Msg::RoleLabel)}</th>
+                                <th scope="col">{t(lang, Msg::LoginLabel)}</th>
+                                <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>
+                            </tr></thead>
+                            <tbody>{people}</tbody>
+                        </table></div>
+                    </section>
+                }
+                .into_any()
+            }
+            Err(e) => {
+                // Signed out: `require_sign_in` has already redirected to the sign-in page.
+                if e != AppError::Unauthorized {
+                    set_status(e.status());
+                }
+                view! { <p class="notice notice-error" role="alert">{e.message(lang)}</p> }
+                    .into_any()
+            }
+        }
+    });
+    let chosen_role = query_param("role");
+    let options = roles
+        .iter()
+        .map(|r| view! { <option value=r.as_str() selected=chosen_role.as_deref() == Some(r.as_str())>{r.label(lang)}</option> })
+        .collect_view();
+    let scope_fields = match principal.as_ref().map(|p| &p.scope) {
+        Some(Scope::None) if is_admin => view! {
+            <Field id="okrug" name="okrug" label=t(lang, Msg::InviteOkrugLabel) required=false error=field_message(&error, lang, "okrug") value=query_param("okrug") />
+            <Field id="organisation" name="organisation" label=t(lang, Msg::InviteOrganisationLabel) required=false error=field_message(&error, lang, "organisation") value=query_param("organisation") />
+        }
+        .into_any(),
+        _ => view! {
+            <input type="hidden" name="okrug" value="" />
+            <input type="hidden" name="organisation" value="" />
+        }
+        .into_any(),
+    };
+    view! {
+        <PageTitle text=t(lang, Msg::InvitationsTitle) />
+        <div class="page">
+            <h1>{t(lang, Msg::InvitationsTitle)}</h1>
+            <p class="lead">{t(lang, Msg::InvitationsLead)}</p>
+            {created.map(|link| view! {
+                <div class="notice notice-info" role="status">
+                    <p>{t(lang, Msg::InviteCreated)}</p>
+                    <p><code class="invite-link" data-testid="invite-link">{link}</code></p>
+                </div>
+            })}
+            {alert(form_message(&error, lang, &["okrug", "organisation", "note"]))}
+            {(!roles.is_empty()).then(|| view! {
+                <form method="post" action="/api/create_invitation" class="stack">
+                    <div class="field">
+                        <label for="role">{t(lang, Msg::RoleLabel)}</label>
+                        <select id="role" name="role">{options}</select>
+                    </div>
+                    {scope_fields}
+                    <Field id="note" name="note" label=t(lang, Msg::InviteNoteLabel) required=false error=field_message(&error, lang, "note") value=query_param("note") />
+                    <button type="submit" class="button">{t(lang, Msg::InviteButton)}</button>
+                </form>
+            })}
+            <Suspense fallback=|| ()>{lists}</Suspense>
+        </div>
+    }
+}
+
+/// `/invite/{token}`: accept an invitation.
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let lang = use_lang();
+    let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
+    let error = form_error("accept_invitation");
+    let content = Suspend::new(async move {
+        match api::open_invitation(token.clone()).await {
+            Ok(invitation) => {
+                let role = invitation.role.label(lang);
+                view! {
+                    <p class="lead">{tf(lang, Msg::InviteFor, &[("role", role)])} " " {invitation.scope.unwrap_or_default()}</p>
+                    {alert(form_message(&error, lang, &["name", "login", "password"]))}
+                    <SignUpFields action="/api/accept_invitation" error=error.clone() token=Some(token.clone()) />
+                }
+                .into_any()
+            }
+            Err(e) => {
+                // A used, expired or unknown link is gone for good; a fault is not.
+                set_status(if e.status() >= 500 { e.status() } else { 410 });
+                view! { <p class="notice notice-error" role="alert">{e.message(lang)}</p> }
+                    .into_any()
+            }
+        }
+    });
+    view! {
+        <PageTitle text=t(lang, Msg::InviteTitle) />
+        <div class="page narrow">
+            <h1>{t(lang, Msg::InviteTitle)}</h1>
+            <Suspense fallback=|| ()>{content}</Suspense>
+        </div>
+    }
+}

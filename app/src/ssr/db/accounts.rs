@@ -1,0 +1,468 @@
+//! Queries on accounts: users, sessions, password resets, invitations, rate limits and the
+//! audit log.
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+
+use super::entities::{audit_log, invitations, password_resets, sessions, users};
+use crate::domain::account::{Login, Principal, Role, Scope};
+use crate::domain::location::KatoCode;
+
+fn now() -> DateTime<FixedOffset> {
+    Utc::now().fixed_offset()
+}
+
+/// The principal of a user row, or `None` if the row is not a valid account (disabled, or a
+/// role without its scope).
+pub fn principal(u: &users::Model) -> Option<Principal> {
+    if u.disabled_at.is_some() {
+        return None;
+    }
+    let role = Role::parse(&u.role)?;
+    let okrug = u
+        .okrug_code
+        .as_deref()
+        .and_then(|c| KatoCode::parse(c).ok());
+    let scope = Scope::for_role(role, okrug, u.organisation_id)?;
+    Some(Principal {
+        user_id: u.id,
+        role,
+        scope,
+        display_name: u.display_name.clone(),
+    })
+}
+
+/// The user signing in with `login`.
+pub async fn user_by_login(
+    db: &impl ConnectionTrait,
+    login: &Login,
+) -> Result<Option<users::Model>, DbErr> {
+    let column = match login {
+        Login::Phone(_) => users::Column::Phone,
+        Login::Email(_) => users::Column::Email,
+    };
+    users::Entity::find()
+        .filter(column.eq(login.as_str()))
+        .one(db)
+        .await
+}
+
+/// A user by id.
+pub async fn user(db: &impl ConnectionTrait, id: i32) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find_by_id(id).one(db).await
+}
+
+/// What a new account is made of.
+pub struct NewUser<'a> {
+    /// How they sign in.
+    pub login: &'a Login,
+    /// Their password's hash.
+    pub password_hash: String,
+    /// Their name.
+    pub display_name: &'a str,
+    /// Their role and where it applies.
+    pub role: Role,
+    /// Their scope.
+    pub scope: &'a Scope,
+    /// Whether it is a demo account.
+    pub demo: bool,
+}
+
+/// Creates an account; a unique violation means the login is taken.
+pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser<'_>) -> Result<i32, DbErr> {
+    let now = now();
+    let (phone, email) = match u.login {
+        Login::Phone(p) => (Some(p.clone()), None),
+        Login::Email(e) => (None, Some(e.clone())),
+    };
+    let (okrug, organisation) = match u.scope {
+        Scope::None => (None, None),
+        Scope::Okrug(o) => (Some(o.to_string()), None),
+        Scope::Organisation(id) => (None, Some(*id)),
+    };
+    let row = users::ActiveModel {
+        id: NotSet,
+        phone: Set(phone),
+        email: Set(email),
+        password_hash: Set(u.password_hash),
+        display_name: Set(u.display_name.to_owned()),
+        role: Set(u.role.as_str().to_owned()),
+        okrug_code: Set(okrug),
+        organisation_id: Set(organisation),
+        demo: Set(u.demo),
+        disabled_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    Ok(users::Entity::insert(row).exec(db).await?.last_insert_id)
+}
+
+/// Replaces a user's password hash.
+pub async fn set_password(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    hash: String,
+) -> Result<(), DbErr> {
+    users::Entity::update(users::ActiveModel {
+        id: Set(user_id),
+        password_hash: Set(hash),
+        updated_at: Set(now()),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .map(|_| ())
+}
+
+/// Disables an account (staff removed); their sessions end with it.
+pub async fn disable(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+    users::Entity::update(users::ActiveModel {
+        id: Set(user_id),
+        disabled_at: Set(Some(now())),
+        updated_at: Set(now()),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Active staff of a scope (akims and akimat staff of an okrug, operators of an organisation).
+pub async fn staff(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<users::Model>, DbErr> {
+    let query = users::Entity::find()
+        .filter(users::Column::DisabledAt.is_null())
+        .order_by_asc(users::Column::Id);
+    let query = match scope {
+        Scope::Okrug(o) => query.filter(users::Column::OkrugCode.eq(o.to_string())),
+        Scope::Organisation(id) => query.filter(users::Column::OrganisationId.eq(*id)),
+        Scope::None => query.filter(users::Column::Role.ne(Role::Entrepreneur.as_str())),
+    };
+    query.all(db).await
+}
+
+/// Whether any demo account exists (production refuses to start then).
+pub async fn demo_accounts(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    users::Entity::find()
+        .filter(users::Column::Demo.eq(true))
+        .count(db)
+        .await
+}
+
+/// Stores a new session.
+pub async fn insert_session(
+    db: &impl ConnectionTrait,
+    id_hash: String,
+    user_id: i32,
+    expires: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let now = now();
+    let row = sessions::ActiveModel {
+        id_hash: Set(id_hash),
+        user_id: Set(user_id),
+        last_seen_at: Set(now),
+        expires_at: Set(expires.fixed_offset()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    sessions::Entity::insert(row)
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
+}
+
+/// The live session with this id hash and its user: not past its absolute expiry, seen within
+/// `idle`, user not disabled.
+pub async fn live_session(
+    db: &impl ConnectionTrait,
+    id_hash: &str,
+    idle: Duration,
+) -> Result<Option<(sessions::Model, users::Model)>, DbErr> {
+    let now = Utc::now();
+    let found = sessions::Entity::find_by_id(id_hash.to_owned())
+        .find_also_related(users::Entity)
+        .one(db)
+        .await?;
+    Ok(match found {
+        Some((s, Some(u)))
+            if s.expires_at > now && s.last_seen_at + idle > now && u.disabled_at.is_none() =>
+        {
+            Some((s, u))
+        }
+        _ => None,
+    })
+}
+
+/// Marks a session as used now.
+pub async fn touch_session(db: &impl ConnectionTrait, id_hash: &str) -> Result<(), DbErr> {
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::LastSeenAt, Expr::value(now()))
+        .filter(sessions::Column::IdHash.eq(id_hash))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Ends a session.
+pub async fn delete_session(db: &impl ConnectionTrait, id_hash: &str) -> Result<(), DbErr> {
+    sessions::Entity::delete_by_id(id_hash.to_owned())
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Ends every session of a user except `keep`.
+pub async fn delete_other_sessions(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    keep: Option<&str>,
+) -> Result<(), DbErr> {
+    let mut q = sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        q = q.filter(sessions::Column::IdHash.ne(keep));
+    }
+    q.exec(db).await.map(|_| ())
+}
+
+/// Stores a password-reset token's hash.
+pub async fn insert_reset(
+    db: &impl ConnectionTrait,
+    token_hash: String,
+    user_id: i32,
+    expires: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let now = now();
+    let row = password_resets::ActiveModel {
+        token_hash: Set(token_hash),
+        user_id: Set(user_id),
+        expires_at: Set(expires.fixed_offset()),
+        used_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    password_resets::Entity::insert(row)
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
+}
+
+/// Uses a reset token: returns its user if it was valid, and makes it invalid in the same
+/// statement, so it cannot be used twice even by two requests at once.
+/// The account of a reset link that still works (unused, unexpired), without using it up.
+pub async fn live_reset(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<i32>, DbErr> {
+    Ok(password_resets::Entity::find_by_id(token_hash.to_owned())
+        .filter(password_resets::Column::UsedAt.is_null())
+        .filter(password_resets::Column::ExpiresAt.gt(now()))
+        .one(db)
+        .await?
+        .map(|r| r.user_id))
+}
+
+pub async fn use_reset(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<i32>, DbErr> {
+    let now = now();
+    let Some(reset) = password_resets::Entity::find_by_id(token_hash.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let used = password_resets::Entity::update_many()
+        .col_expr(password_resets::Column::UsedAt, Expr::value(now))
+        .filter(password_resets::Column::TokenHash.eq(token_hash))
+        .filter(password_resets::Column::UsedAt.is_null())
+        .filter(password_resets::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok((used.rows_affected == 1).then_some(reset.user_id))
+}
+
+/// Stores an invitation.
+pub async fn insert_invitation(
+    db: &impl ConnectionTrait,
+    token_hash: String,
+    role: Role,
+    scope: &Scope,
+    note: &str,
+    invited_by: i32,
+    expires: DateTime<Utc>,
+) -> Result<i32, DbErr> {
+    let now = now();
+    let (okrug, organisation) = match scope {
+        Scope::None => (None, None),
+        Scope::Okrug(o) => (Some(o.to_string()), None),
+        Scope::Organisation(id) => (None, Some(*id)),
+    };
+    let row = invitations::ActiveModel {
+        id: NotSet,
+        token_hash: Set(token_hash),
+        role: Set(role.as_str().to_owned()),
+        okrug_code: Set(okrug),
+        organisation_id: Set(organisation),
+        note: Set(note.to_owned()),
+        invited_by: Set(invited_by),
+        expires_at: Set(expires.fixed_offset()),
+        accepted_at: Set(None),
+        accepted_by: Set(None),
+        revoked_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    Ok(invitations::Entity::insert(row)
+        .exec(db)
+        .await?
+        .last_insert_id)
+}
+
+/// An invitation by its token's hash, if it can still be accepted.
+pub async fn open_invitation(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<invitations::Model>, DbErr> {
+    Ok(invitations::Entity::find()
+        .filter(invitations::Column::TokenHash.eq(token_hash))
+        .one(db)
+        .await?
+        .filter(|i| i.accepted_at.is_none() && i.revoked_at.is_none() && i.expires_at > Utc::now()))
+}
+
+/// An invitation by id.
+pub async fn invitation(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<invitations::Model>, DbErr> {
+    invitations::Entity::find_by_id(id).one(db).await
+}
+
+/// Marks an invitation accepted by `user_id`; `false` if it was accepted or revoked meanwhile.
+pub async fn accept_invitation(
+    db: &impl ConnectionTrait,
+    id: i32,
+    user_id: i32,
+) -> Result<bool, DbErr> {
+    let r = invitations::Entity::update_many()
+        .col_expr(invitations::Column::AcceptedAt, Expr::value(now()))
+        .col_expr(invitations::Column::AcceptedBy, Expr::value(user_id))
+        .filter(invitations::Column::Id.eq(id))
+        .filter(invitations::Column::AcceptedAt.is_null())
+        .filter(invitations::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Revokes an invitation that is still open.
+pub async fn revoke_invitation(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
+    let r = invitations::Entity::update_many()
+        .col_expr(invitations::Column::RevokedAt, Expr::value(now()))
+        .filter(invitations::Column::Id.eq(id))
+        .filter(invitations::Column::AcceptedAt.is_null())
+        .filter(invitations::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Invitations of a scope (all of them for `Scope::None`, the admin's view), newest first.
+pub async fn invitations_of(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+) -> Result<Vec<invitations::Model>, DbErr> {
+    let q = invitations::Entity::find()
+        .order_by_desc(invitations::Column::Id)
+        .limit(200);
+    let q = match scope {
+        Scope::Okrug(o) => q.filter(invitations::Column::OkrugCode.eq(o.to_string())),
+        Scope::Organisation(id) => q.filter(invitations::Column::OrganisationId.eq(*id)),
+        Scope::None => q,
+    };
+    q.all(db).await
+}
+
+/// Counts one attempt in a fixed window and returns how many there have been in it, with the
+/// window's start. One statement, so concurrent requests from several instances all count.
+pub async fn hit(
+    db: &impl ConnectionTrait,
+    bucket: &str,
+    window: Duration,
+) -> Result<(i32, DateTime<FixedOffset>), DbErr> {
+    #[derive(FromQueryResult)]
+    struct Counted {
+        hits: i32,
+        window_start: DateTime<FixedOffset>,
+    }
+    let now = now();
+    let cutoff = now - window;
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "INSERT INTO rate_limits (bucket, window_start, hits, created_at, updated_at) VALUES ($1, $2, 1, $2, $2) \
+             ON CONFLICT (bucket) DO UPDATE SET \
+               hits = CASE WHEN rate_limits.window_start < $3 THEN 1 ELSE rate_limits.hits + 1 END, \
+               window_start = CASE WHEN rate_limits.window_start < $3 THEN $2 ELSE rate_limits.window_start END, \
+               updated_at = $2 \
+             RETURNING hits, window_start"
+        }
+        _ => {
+            "INSERT INTO rate_limits (bucket, window_start, hits, created_at, updated_at) VALUES (?1, ?2, 1, ?2, ?2) \
+             ON CONFLICT (bucket) DO UPDATE SET \
+               hits = CASE WHEN rate_limits.window_start < ?3 THEN 1 ELSE rate_limits.hits + 1 END, \
+               window_start = CASE WHEN rate_limits.window_start < ?3 THEN ?2 ELSE rate_limits.window_start END, \
+               updated_at = ?2 \
+             RETURNING hits, window_start"
+        }
+    };
+    let stmt =
+        Statement::from_sql_and_values(backend, sql, [bucket.into(), now.into(), cutoff.into()]);
+    let row = Counted::find_by_statement(stmt)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::Custom("rate limit upsert returned nothing".into()))?;
+    Ok((row.hits, row.window_start))
+}
+
+/// Appends to the security audit log.
+pub async fn audit(
+    db: &impl ConnectionTrait,
+    event: &str,
+    user_id: Option<i32>,
+    actor_id: Option<i32>,
+    ip: Option<&str>,
+    detail: &str,
+) -> Result<(), DbErr> {
+    let now = now();
+    let row = audit_log::ActiveModel {
+        id: NotSet,
+        event: Set(event.to_owned()),
+        user_id: Set(user_id),
+        actor_id: Set(actor_id),
+        ip: Set(ip.map(str::to_owned)),
+        detail: Set(detail.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    audit_log::Entity::insert(row)
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
+}
+
+/// The latest audit entries.
+pub async fn audit_tail(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<audit_log::Model>, DbErr> {
+    audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -1,0 +1,84 @@
+//! Sending messages to people: e-mail over SMTP when `SMTP_URL` is set, the server log
+//! otherwise (development: the reset link appears in the terminal).
+
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+/// A message for one person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mail {
+    /// An e-mail address, or a phone number (which only the log can reach for now).
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// Why a message was not sent.
+#[derive(Debug, thiserror::Error)]
+#[error("mail: {0}")]
+pub struct MailError(pub String);
+
+/// Something that delivers messages.
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    /// Delivers `mail`.
+    async fn send(&self, mail: Mail) -> Result<(), MailError>;
+}
+
+/// Writes messages to the server log: development, and phone-only accounts until an SMS
+/// gateway is connected.
+pub struct LogMailer;
+
+#[async_trait::async_trait]
+impl Mailer for LogMailer {
+    async fn send(&self, mail: Mail) -> Result<(), MailError> {
+        tracing::info!(to = %mail.to, subject = %mail.subject, body = %mail.body, "message (not sent: no SMTP_URL or not an e-mail address)");
+        Ok(())
+    }
+}
+
+/// Sends e-mail through an SMTP server (`smtp://` or `smtps://user:pass@host:port`); messages to
+/// phone numbers go to the log.
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpMailer {
+    /// A mailer for `url`, sending as `from`.
+    pub fn new(url: &str, from: &str) -> Result<SmtpMailer, MailError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailError(format!("SMTP_URL: {e}")))?
+            .build();
+        let from = from
+            .parse()
+            .map_err(|e| MailError(format!("MAIL_FROM: {e}")))?;
+        Ok(SmtpMailer { transport, from })
+    }
+}
+
+#[async_trait::async_trait]
+impl Mailer for SmtpMailer {
+    async fn send(&self, mail: Mail) -> Result<(), MailError> {
+        if !mail.to.contains('@') {
+            return LogMailer.send(mail).await;
+        }
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(mail
+                .to
+                .parse()
+                .map_err(|e| MailError(format!("recipient: {e}")))?)
+            .subject(mail.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body)
+            .map_err(|e| MailError(e.to_string()))?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| MailError(e.to_string()))
+    }
+}

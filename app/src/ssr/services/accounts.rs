@@ -1,0 +1,569 @@
+//! Accounts: signing up, in and out, sessions, passwords and their reset, with rate limits and
+//! an audit entry for every security event.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, SqlErr, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+
+use super::ServiceError;
+use crate::domain::account::{
+    AccountView, Login, Principal, Role, Scope, check_password, parse_display_name,
+};
+use crate::domain::params::{FieldError, Problem};
+use crate::domain::policy::{Action, allow};
+use crate::ssr::db::{self, accounts as q};
+use crate::ssr::mail::{Mail, Mailer};
+use crate::ssr::security::{PasswordHasher, new_token, token_hash};
+
+/// A session ends after this long without use…
+pub const SESSION_IDLE: Duration = Duration::days(14);
+/// …and this long after sign-in in any case.
+pub const SESSION_ABSOLUTE: Duration = Duration::days(30);
+/// How stale `last_seen_at` may get before a request refreshes it (one write per this, not per
+/// request).
+const TOUCH_EVERY: Duration = Duration::minutes(10);
+/// How long a reset link works.
+pub const RESET_VALID: Duration = Duration::hours(1);
+
+/// A fixed-window rate limit.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    /// Attempts allowed in a window.
+    pub attempts: i32,
+    /// The window.
+    pub window: Duration,
+}
+
+/// Sign-in attempts from one address.
+pub const SIGN_IN_PER_IP: Limit = Limit {
+    attempts: 30,
+    window: Duration::minutes(15),
+};
+/// Sign-in attempts for one account (guessing one person's password).
+pub const SIGN_IN_PER_ACCOUNT: Limit = Limit {
+    attempts: 5,
+    window: Duration::minutes(15),
+};
+/// Reset requests from one address.
+pub const RESET_PER_IP: Limit = Limit {
+    attempts: 10,
+    window: Duration::hours(1),
+};
+/// Reset requests for one account (flooding someone's inbox).
+pub const RESET_PER_ACCOUNT: Limit = Limit {
+    attempts: 3,
+    window: Duration::hours(1),
+};
+/// Accounts created from one address.
+pub const SIGN_UP_PER_IP: Limit = Limit {
+    attempts: 10,
+    window: Duration::hours(1),
+};
+
+/// Counts an attempt against `limit`; refuses it once the window is full.
+pub async fn limit(
+    db: &DatabaseConnection,
+    bucket: &str,
+    limit: Limit,
+    field: &str,
+) -> Result<(), ServiceError> {
+    let (hits, started) = q::hit(db, bucket, limit.window).await?;
+    if hits > limit.attempts {
+        let reopens = started.with_timezone(&Utc) + limit.window;
+        let minutes = (reopens - Utc::now()).num_minutes().max(0) as u64 + 1;
+        return Err(FieldError::new(field, Problem::TooManyAttempts { minutes }).into());
+    }
+    Ok(())
+}
+
+/// A session just created: the cookie's value and when it expires at the latest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSession {
+    /// The cookie value (only its hash is stored).
+    pub token: String,
+    /// Absolute expiry.
+    pub expires: DateTime<Utc>,
+}
+
+/// Who a request comes from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Caller {
+    /// The signed-in person, if any.
+    pub principal: Option<Principal>,
+    /// The hash of the session cookie presented, if any.
+    pub session: Option<String>,
+    /// The client address.
+    pub ip: Option<String>,
+}
+
+impl Caller {
+    /// The signed-in person, or `SignInRequired`.
+    pub fn principal(&self) -> Result<&Principal, ServiceError> {
+        self.principal.as_ref().ok_or(ServiceError::Denied(
+            crate::domain::policy::Denied::SignInRequired,
+        ))
+    }
+}
+
+async fn start_session(db: &DatabaseConnection, user_id: i32) -> Result<NewSession, ServiceError> {
+    let (token, hash) = new_token()?;
+    let expires = Utc::now() + SESSION_ABSOLUTE;
+    q::insert_session(db, hash, user_id, expires).await?;
+    Ok(NewSession { token, expires })
+}
+
+/// The principal of a session cookie, if the session is live; refreshes its last use now and
+/// then (idle expiry).
+pub async fn principal_of(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<(Principal, String)>, ServiceError> {
+    let hash = token_hash(token);
+    let Some((session, user)) = q::live_session(db, &hash, SESSION_IDLE).await? else {
+        return Ok(None);
+    };
+    if session.last_seen_at + TOUCH_EVERY < Utc::now() {
+        q::touch_session(db, &hash).await?;
+    }
+    Ok(q::principal(&user).map(|p| (p, hash)))
+}
+
+/// What sign-up asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignUp {
+    /// Display name.
+    pub name: String,
+    /// Phone or e-mail.
+    pub login: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A new account's checked fields and password hash, ready to be inserted.
+pub(crate) struct NewAccount {
+    name: String,
+    login: Login,
+    hash: String,
+}
+
+/// Checks a new account's fields and hashes its password (slow on purpose: do it before
+/// opening a transaction).
+pub(crate) async fn prepare_account(
+    hasher: &PasswordHasher,
+    input: &SignUp,
+) -> Result<NewAccount, ServiceError> {
+    let name = parse_display_name("name", &input.name)?;
+    let login = Login::parse("login", &input.login)?;
+    check_password("password", &input.password, &login)?;
+    let hash = hasher.hash(&input.password).await?;
+    Ok(NewAccount { name, login, hash })
+}
+
+/// Inserts a prepared account; a login already taken is the login field's error.
+pub(crate) async fn insert_account(
+    db: &impl ConnectionTrait,
+    account: &NewAccount,
+    role: Role,
+    scope: &Scope,
+) -> Result<i32, ServiceError> {
+    let new = q::NewUser {
+        login: &account.login,
+        password_hash: account.hash.clone(),
+        display_name: &account.name,
+        role,
+        scope,
+        demo: false,
+    };
+    match q::insert_user(db, new).await {
+        Ok(id) => Ok(id),
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(FieldError::new("login", Problem::AccountExists).into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Starts a session for a user who just got their account (`why`: how, for the audit log).
+pub(crate) async fn session_for(
+    db: &DatabaseConnection,
+    user_id: i32,
+    caller: &Caller,
+    why: &str,
+) -> Result<NewSession, ServiceError> {
+    let session = start_session(db, user_id).await?;
+    q::audit(
+        db,
+        "sign_in",
+        Some(user_id),
+        Some(user_id),
+        caller.ip.as_deref(),
+        why,
+    )
+    .await?;
+    Ok(session)
+}
+
+/// Creates an entrepreneur's account and signs them in.
+#[instrument(skip_all)]
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    input: &SignUp,
+    caller: &Caller,
+) -> Result<NewSession, ServiceError> {
+    if let Some(ip) = &caller.ip {
+        limit(db, &format!("sign_up:ip:{ip}"), SIGN_UP_PER_IP, "login").await?;
+    }
+    let account = prepare_account(hasher, input).await?;
+    let user_id = insert_account(db, &account, Role::Entrepreneur, &Scope::None).await?;
+    let login = account.login;
+    q::audit(
+        db,
+        "sign_up",
+        Some(user_id),
+        Some(user_id),
+        caller.ip.as_deref(),
+        login.as_str(),
+    )
+    .await?;
+    session_for(db, user_id, caller, "after sign-up").await
+}
+
+/// Signs in with a login and password. The old session presented (if any) is ended and a new
+/// one with a new id is started, so an id planted before sign-in is worthless after it.
+/// Failures say only that the pair is wrong.
+#[instrument(skip_all)]
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    login: &str,
+    password: &str,
+    caller: &Caller,
+) -> Result<(NewSession, Principal), ServiceError> {
+    if let Some(ip) = &caller.ip {
+        limit(db, &format!("sign_in:ip:{ip}"), SIGN_IN_PER_IP, "login").await?;
+    }
+    let login = Login::parse("login", login)?;
+    limit(
+        db,
+        &format!("sign_in:account:{}", login.as_str()),
+        SIGN_IN_PER_ACCOUNT,
+        "login",
+    )
+    .await?;
+    let user = q::user_by_login(db, &login).await?;
+    let verified = hasher
+        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
+        .await?;
+    let principal = user.as_ref().filter(|_| verified).and_then(q::principal);
+    let Some(principal) = principal else {
+        q::audit(
+            db,
+            "sign_in_failed",
+            user.as_ref().map(|u| u.id),
+            None,
+            caller.ip.as_deref(),
+            login.as_str(),
+        )
+        .await?;
+        return Err(FieldError::new("login", Problem::WrongCredentials).into());
+    };
+    if let Some(old) = &caller.session {
+        q::delete_session(db, old).await?;
+    }
+    let session = start_session(db, principal.user_id).await?;
+    q::audit(
+        db,
+        "sign_in",
+        Some(principal.user_id),
+        Some(principal.user_id),
+        caller.ip.as_deref(),
+        "",
+    )
+    .await?;
+    Ok((session, principal))
+}
+
+/// Ends the caller's session.
+pub async fn sign_out(db: &DatabaseConnection, caller: &Caller) -> Result<(), ServiceError> {
+    if let Some(session) = &caller.session {
+        q::delete_session(db, session).await?;
+    }
+    if let Some(p) = &caller.principal {
+        q::audit(
+            db,
+            "sign_out",
+            Some(p.user_id),
+            Some(p.user_id),
+            caller.ip.as_deref(),
+            "",
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Changes the caller's password after checking the current one; every other session of the
+/// account ends.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+) -> Result<(), ServiceError> {
+    let p = caller.principal()?;
+    allow(Some(p), &Action::ManageOwnAccount)?;
+    let user = q::user(db, p.user_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !hasher.verify(current, Some(&user.password_hash)).await? {
+        return Err(FieldError::new("current", Problem::WrongCredentials).into());
+    }
+    let login = user
+        .phone
+        .as_deref()
+        .or(user.email.as_deref())
+        .map(|l| Login::parse("login", l))
+        .transpose()?;
+    if let Some(login) = &login {
+        check_password("password", new, login)?;
+    }
+    q::set_password(db, p.user_id, hasher.hash(new).await?).await?;
+    q::delete_other_sessions(db, p.user_id, caller.session.as_deref()).await?;
+    q::audit(
+        db,
+        "password_changed",
+        Some(p.user_id),
+        Some(p.user_id),
+        caller.ip.as_deref(),
+        "",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sends a reset link if the account exists; says the same either way, so it cannot be used
+/// to find out who has an account.
+#[instrument(skip_all)]
+pub async fn request_reset(
+    db: &DatabaseConnection,
+    mailer: &dyn Mailer,
+    public_url: &str,
+    login: &str,
+    caller: &Caller,
+) -> Result<(), ServiceError> {
+    if let Some(ip) = &caller.ip {
+        limit(db, &format!("reset:ip:{ip}"), RESET_PER_IP, "login").await?;
+    }
+    let login = Login::parse("login", login)?;
+    limit(
+        db,
+        &format!("reset:account:{}", login.as_str()),
+        RESET_PER_ACCOUNT,
+        "login",
+    )
+    .await?;
+    let Some(user) = q::user_by_login(db, &login).await? else {
+        q::audit(
+            db,
+            "password_reset_requested",
+            None,
+            None,
+            caller.ip.as_deref(),
+            "no such account",
+        )
+        .await?;
+        return Ok(());
+    };
+    let (token, hash) = new_token()?;
+    q::insert_reset(db, hash, user.id, Utc::now() + RESET_VALID).await?;
+    q::audit(
+        db,
+        "password_reset_requested",
+        Some(user.id),
+        None,
+        caller.ip.as_deref(),
+        "",
+    )
+    .await?;
+    let link = format!("{}/reset/{token}", public_url.trim_end_matches('/'));
+    let mail = Mail {
+        to: login.as_str().to_owned(),
+        subject: "Ауыл Бизнес: смена пароля / құпиясөзді ауыстыру".into(),
+        body: format!(
+            "Чтобы задать новый пароль, откройте ссылку (действует 1 час):\n{link}\n\n\
+             Жаңа құпиясөз орнату үшін сілтемені ашыңыз (1 сағат жарамды):\n{link}\n\n\
+             Если вы не запрашивали смену пароля, ничего не делайте."
+        ),
+    };
+    // A failed delivery is logged, not shown: the answer must not reveal the account exists.
+    if let Err(e) = mailer.send(mail).await {
+        tracing::error!(error = %e, "could not send a password reset link");
+    }
+    Ok(())
+}
+
+/// Sets a new password with a reset link; the link stops working and every session ends.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    token: &str,
+    new: &str,
+    caller: &Caller,
+) -> Result<(), ServiceError> {
+    let link_invalid = || ServiceError::Invalid(FieldError::new("token", Problem::LinkInvalid));
+    let hash = token_hash(token);
+    // The link is only looked at until the new password passes the checks, so a too-short
+    // password does not cost the person their link.
+    let user_id = q::live_reset(db, &hash).await?.ok_or_else(link_invalid)?;
+    let user = q::user(db, user_id).await?.ok_or_else(link_invalid)?;
+    let login = user
+        .phone
+        .as_deref()
+        .or(user.email.as_deref())
+        .map(|l| Login::parse("login", l))
+        .transpose()?;
+    if let Some(login) = &login {
+        check_password("password", new, login)?;
+    }
+    let password_hash = hasher.hash(new).await?;
+    // Using the link up and setting the password happen together or not at all; of two
+    // requests racing with one link, one wins.
+    let tx = db.begin().await?;
+    if q::use_reset(&tx, &hash).await? != Some(user_id) {
+        return Err(link_invalid());
+    }
+    q::set_password(&tx, user_id, password_hash).await?;
+    tx.commit().await?;
+    q::delete_other_sessions(db, user_id, None).await?;
+    q::audit(
+        db,
+        "password_reset",
+        Some(user_id),
+        None,
+        caller.ip.as_deref(),
+        "",
+    )
+    .await?;
+    Ok(())
+}
+
+/// The caller's account.
+pub async fn account(
+    db: &DatabaseConnection,
+    caller: &Caller,
+) -> Result<AccountView, ServiceError> {
+    let p = caller.principal()?;
+    allow(Some(p), &Action::ManageOwnAccount)?;
+    let user = q::user(db, p.user_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(AccountView {
+        display_name: user.display_name,
+        role: p.role,
+        login: user.phone.or(user.email).unwrap_or_default(),
+        scope: super::invitations::scope_name(db, &p.scope).await?,
+    })
+}
+
+/// Demo accounts, one per role (and a second entrepreneur, akim and operator for tenancy
+/// checks), all with [`DEMO_PASSWORD`]. Created with the demo catalogue; listed in the README.
+pub async fn ensure_demo_accounts(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+) -> Result<usize, ServiceError> {
+    if q::demo_accounts(db).await? > 0 {
+        return Ok(0);
+    }
+    let organisations = db::catalog::organisation_ids(db).await?;
+    let org = |slug: &str| organisations.get(slug).copied().map(Scope::Organisation);
+    let okrug = |code: &str| {
+        crate::domain::location::KatoCode::parse(code)
+            .ok()
+            .map(Scope::Okrug)
+    };
+    let accounts: Vec<(&str, &str, Role, Option<Scope>)> = vec![
+        (
+            "+77010000001",
+            "Айгүл Серікқызы",
+            Role::Entrepreneur,
+            Some(Scope::None),
+        ),
+        (
+            "+77010000002",
+            "Ерлан Тасов",
+            Role::Entrepreneur,
+            Some(Scope::None),
+        ),
+        (
+            "+77010000003",
+            "Бауыржан Әбенов",
+            Role::Akim,
+            okrug("101033000"),
+        ),
+        (
+            "+77010000004",
+            "Гүлнар Омарова",
+            Role::AkimatStaff,
+            okrug("101033000"),
+        ),
+        (
+            "+77010000005",
+            "Нұрлан Жақсыбеков",
+            Role::Akim,
+            okrug("611633000"),
+        ),
+        (
+            "operator@agrocredit.demo",
+            "Динара Ким",
+            Role::Operator,
+            org("agrocredit"),
+        ),
+        (
+            "admin@agrocredit.demo",
+            "Серік Әлиев",
+            Role::OrgAdmin,
+            org("agrocredit"),
+        ),
+        (
+            "operator@damu.demo",
+            "Асель Нурланова",
+            Role::OrgAdmin,
+            org("damu"),
+        ),
+        (
+            "admin@auyl.demo",
+            "Администратор платформы",
+            Role::Admin,
+            Some(Scope::None),
+        ),
+    ];
+    // One hash for all: they share the demo password, and hashing is deliberately slow.
+    let hash = hasher.hash(DEMO_PASSWORD).await?;
+    let mut made = 0;
+    for (login, name, role, scope) in accounts {
+        let (Ok(login), Some(scope)) = (Login::parse("login", login), scope) else {
+            continue;
+        };
+        let new = q::NewUser {
+            login: &login,
+            password_hash: hash.clone(),
+            display_name: name,
+            role,
+            scope: &scope,
+            demo: true,
+        };
+        q::insert_user(db, new).await?;
+        made += 1;
+    }
+    tracing::info!(
+        accounts = made,
+        "created the demo accounts (password in the README)"
+    );
+    Ok(made)
+}
+
+/// The password of every demo account (documented in the README; refused in production).
+pub const DEMO_PASSWORD: &str = "demo-parol-2026";

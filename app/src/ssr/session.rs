@@ -1,0 +1,69 @@
+//! The caller of a request, as the server's middleware found it (session cookie, client
+//! address), and the session cookie itself.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use chrono::{DateTime, Utc};
+
+use super::services::accounts::Caller;
+use crate::domain::account::Principal;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "auyl_session";
+
+/// Put into each request's extensions by the server's middleware.
+#[derive(Clone, Debug, Default)]
+pub struct RequestCaller(pub Caller);
+
+/// The session cookie's value, if the request carries one.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|cookies| {
+            cookies.split(';').find_map(|c| {
+                c.trim()
+                    .strip_prefix(&format!("{COOKIE}="))
+                    .map(str::to_owned)
+            })
+        })
+}
+
+/// A `Set-Cookie` value starting a session: not readable by scripts, not sent on cross-site
+/// requests other than top-level navigation, HTTPS-only when the site is served over HTTPS.
+pub fn set_cookie(token: &str, expires: DateTime<Utc>, secure: bool) -> Option<HeaderValue> {
+    let max_age = (expires - Utc::now()).num_seconds().max(0);
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .ok()
+}
+
+/// A `Set-Cookie` value removing the session cookie.
+pub fn clear_cookie(secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("auyl_session=; Path=/; Max-Age=0"))
+}
+
+/// The caller of the request Leptos is handling (page or server function).
+pub fn caller() -> Caller {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestCaller>().map(|c| c.0.clone()))
+        .unwrap_or_default()
+}
+
+/// The signed-in person of the request Leptos is handling, if any.
+pub fn principal() -> Option<Principal> {
+    caller().principal
+}
+
+/// Adds a response header to the response Leptos is building.
+pub fn respond_with_header(name: header::HeaderName, value: HeaderValue) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(name, value);
+    }
+}
