@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 13] = [
     "locations",
     "organisations",
     "programs",
@@ -13,6 +13,12 @@ const TABLES: [&str; 7] = [
     "mci_rates",
     "search_outbox",
     "search_state",
+    "users",
+    "sessions",
+    "password_resets",
+    "invitations",
+    "rate_limits",
+    "audit_log",
 ];
 
 async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {

@@ -1,10 +1,12 @@
 //! Starting the app for a test, and talking to it like a browser or an API client.
 
-use std::sync::LazyLock;
+use std::ops::Deref;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use app::ssr::AppState;
 use app::ssr::config::Config;
 use app::ssr::db;
+use app::ssr::mail::{Mail, MailError, Mailer};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -14,13 +16,59 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
     }
 });
 
-/// A running app and a client for it.
+/// A running app and a browser for it (more with [`TestApp::browser`]).
 pub struct TestApp {
-    pub address: String,
-    pub client: reqwest::Client,
+    browser: Browser,
     pub state: AppState,
+    /// Every message the app sent (reset links), newest last.
+    pub mail: Arc<Outbox>,
     _dir: Option<tempfile::TempDir>,
     _postgres: Option<db::TestDatabase>,
+}
+
+impl Deref for TestApp {
+    type Target = Browser;
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
+/// One browser: its own cookie jar, so two of them are two people.
+pub struct Browser {
+    pub address: String,
+    pub client: reqwest::Client,
+}
+
+/// A mailer that keeps what it is given.
+#[derive(Default)]
+pub struct Outbox(Mutex<Vec<Mail>>);
+
+impl Outbox {
+    /// The messages sent so far.
+    pub fn sent(&self) -> Vec<Mail> {
+        self.0.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// The first link to this site in the last message to `to`.
+    pub fn link_for(&self, to: &str) -> Option<String> {
+        let sent = self.sent();
+        let mail = sent.iter().rev().find(|m| m.to == to)?;
+        mail.body
+            .split_whitespace()
+            .find(|w| w.starts_with("http"))
+            .map(str::to_owned)
+    }
+}
+
+#[async_trait::async_trait]
+impl Mailer for Outbox {
+    async fn send(&self, mail: Mail) -> Result<(), MailError> {
+        self.0
+            .lock()
+            .map_err(|_| MailError("poisoned".into()))?
+            .push(mail);
+        Ok(())
+    }
 }
 
 /// Starts the app on SQLite in a temp dir, or on a fresh PostgreSQL database when
@@ -57,25 +105,96 @@ pub async fn spawn_app_at(dir: &std::path::Path, change: impl FnOnce(&mut Config
         config.database_url = pg.url.clone();
     }
     change(&mut config);
-    let app = server::build(config).await.expect("app builds");
+    let mail = Arc::new(Outbox::default());
+    let app = server::build_with_mailer(config, Some(mail.clone()))
+        .await
+        .expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .expect("client builds");
     TestApp {
-        address,
-        client,
+        browser: Browser::new(address),
         state,
+        mail,
         _dir: None,
         _postgres: postgres,
     }
 }
 
 impl TestApp {
+    /// Another browser, with no cookies.
+    pub fn browser(&self) -> Browser {
+        Browser::new(self.address.clone())
+    }
+
+    /// A browser signed in as `login` (a demo account, whose password is the demo one).
+    pub async fn signed_in(&self, login: &str) -> Browser {
+        let browser = self.browser();
+        browser
+            .sign_in(login, app::ssr::services::accounts::DEMO_PASSWORD)
+            .await;
+        browser
+    }
+}
+
+impl Browser {
+    fn new(address: String) -> Browser {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client builds");
+        Browser { address, client }
+    }
+
+    /// Signs in through the form, expecting success.
+    pub async fn sign_in(&self, login: &str, password: &str) {
+        let (status, location) = self
+            .post_form(
+                "/sign-in",
+                "sign_in",
+                &[("login", login), ("password", password)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FOUND, "{login} signs in");
+        assert_eq!(location.as_deref(), Some("/account"), "{login} signs in");
+    }
+
+    /// Posts a form the way a browser does (same-origin, wanting HTML, from the page at
+    /// `from`) to the server function `endpoint`.
+    pub async fn submit(
+        &self,
+        from: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/{endpoint}", self.address))
+            .header("origin", &self.address)
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", format!("{}{from}", self.address))
+            .form(fields)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    /// [`Browser::submit`], returning the status and where it redirects.
+    pub async fn post_form(
+        &self,
+        from: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, Option<String>) {
+        let response = self.submit(from, endpoint, fields).await;
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (response.status(), location)
+    }
+
     /// GET, returning the status and body.
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
         let response = self
@@ -125,6 +244,7 @@ impl TestApp {
         let response = self
             .client
             .post(format!("{}/api/{endpoint}", self.address))
+            .header("origin", &self.address)
             .form(fields)
             .send()
             .await

@@ -1,11 +1,15 @@
 //! The integration suite: the real server on a random port with a fresh database and index.
 //! One binary (this file only declares modules) so that linking happens once.
 
+mod accounts;
+mod authorization;
 mod bad_input;
 mod catalog_api;
 mod health;
 mod helpers;
+mod invitations;
 mod pages;
 mod sabotage;
 mod search_faults;
+mod security;
 mod startup;

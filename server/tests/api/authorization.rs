@@ -1,0 +1,723 @@
+//! The authorization matrix: every server function, API route and page, called by every kind
+//! of person, against what they may do. An endpoint the router serves without an entry here
+//! fails the test, so nothing new ships without someone deciding who may use it.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use app::domain::account::{Login, Principal, Role, Scope};
+use app::domain::location::KatoCode;
+use app::ssr::db::accounts as q;
+use app::ssr::security::new_token;
+use app::ssr::services::accounts::{Caller, DEMO_PASSWORD};
+use app::ssr::services::invitations;
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
+
+use crate::helpers::{Browser, TestApp, spawn_app_with};
+
+/// Everyone the matrix tries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Entrepreneur,
+    OtherEntrepreneur,
+    /// Akim of okrug 101033000 (Akmola region).
+    Akim,
+    /// Akimat staff of the same okrug.
+    AkimatStaff,
+    /// Akim of okrug 611633000 (Turkistan region).
+    OtherAkim,
+    /// An operator of Agrarian Credit Corporation.
+    Operator,
+    /// The organisation admin of Agrarian Credit Corporation.
+    OrgAdmin,
+    /// The organisation admin of Damu: an operator of another organisation.
+    OtherOperator,
+    Admin,
+}
+
+use Who::*;
+
+const EVERYONE: [Who; 10] = [
+    Anonymous,
+    Entrepreneur,
+    OtherEntrepreneur,
+    Akim,
+    AkimatStaff,
+    OtherAkim,
+    Operator,
+    OrgAdmin,
+    OtherOperator,
+    Admin,
+];
+
+impl Who {
+    /// The demo account of this person.
+    fn login(self) -> Option<&'static str> {
+        Some(match self {
+            Anonymous => return None,
+            Entrepreneur => "+77010000001",
+            OtherEntrepreneur => "+77010000002",
+            Akim => "+77010000003",
+            AkimatStaff => "+77010000004",
+            OtherAkim => "+77010000005",
+            Operator => "operator@agrocredit.demo",
+            OrgAdmin => "admin@agrocredit.demo",
+            OtherOperator => "operator@damu.demo",
+            Admin => "admin@auyl.demo",
+        })
+    }
+}
+
+/// What happened, as the person sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// It worked (2xx, or a redirect other than to the sign-in page).
+    Allowed,
+    /// Asked to sign in (401, or redirected to the sign-in page).
+    SignIn,
+    /// Refused (403), or told it does not exist (404) where saying more would leak.
+    Refused,
+    /// The input was refused (400) or the link is gone (410): reachable, not authorized away.
+    Invalid,
+}
+
+use Outcome::*;
+
+/// How an endpoint is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    /// A server function: POST from the page's JavaScript.
+    ServerFn,
+    /// A route of the JSON API or health: GET.
+    Route,
+    /// A page: GET wanting HTML.
+    Page,
+}
+
+/// What a call needs made fresh for it (a one-use link, a person to remove).
+#[derive(Clone, Copy, Debug)]
+enum Fresh {
+    Nothing,
+    /// A new invitation link (operator of Agrarian Credit).
+    Invitation,
+    /// A new reset link for the second entrepreneur.
+    ResetLink,
+    /// A new operator of Agrarian Credit.
+    OperatorOfAgrocredit,
+    /// A new akimat staff member of okrug 101033000.
+    StaffOfOkrug,
+}
+
+/// The values a call's fields are made from.
+struct Ctx {
+    who: Who,
+    n: u32,
+    /// A pending invitation to Agrarian Credit (which the matrix revokes).
+    pending_id: i32,
+    /// The link of another pending invitation (which nobody revokes).
+    open_token: String,
+    /// A pending invitation to okrug 101033000's akimat.
+    okrug_pending_id: i32,
+    /// What `Fresh` made: a token or a user id.
+    fresh_token: String,
+    fresh_user: i32,
+    program_slug: String,
+}
+
+struct Case {
+    kind: Kind,
+    /// The endpoint as the router knows it (`/api/sign_in`, `/programs/{slug}`).
+    endpoint: &'static str,
+    /// What the case does, for failure messages.
+    what: &'static str,
+    fresh: Fresh,
+    /// The fields (server functions) or the concrete path (routes and pages).
+    args: fn(&Ctx) -> Vec<(&'static str, String)>,
+    expect: fn(Who) -> Outcome,
+}
+
+fn none(_: &Ctx) -> Vec<(&'static str, String)> {
+    Vec::new()
+}
+
+fn everyone(_: Who) -> Outcome {
+    Allowed
+}
+
+fn signed_in(who: Who) -> Outcome {
+    if who == Anonymous { SignIn } else { Allowed }
+}
+
+/// Signed in and one of `allowed`; refused for others.
+fn only(who: Who, allowed: &[Who]) -> Outcome {
+    match who {
+        Anonymous => SignIn,
+        w if allowed.contains(&w) => Allowed,
+        _ => Refused,
+    }
+}
+
+fn path(p: &str) -> Vec<(&'static str, String)> {
+    vec![("", p.to_owned())]
+}
+
+fn cases() -> Vec<Case> {
+    use Kind::*;
+    vec![
+        // --- Server functions ---
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/search_programs",
+            what: "search the catalogue",
+            fresh: Fresh::Nothing,
+            args: |_| vec![("query", "q=кредит".into())],
+            expect: everyone,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/get_program",
+            what: "read a programme",
+            fresh: Fresh::Nothing,
+            args: |c| vec![("slug", c.program_slug.clone())],
+            expect: everyone,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/sign_up",
+            what: "create an entrepreneur's account",
+            fresh: Fresh::Nothing,
+            args: |c| {
+                vec![
+                    ("name", "Тест Тестов".into()),
+                    ("login", format!("matrix{}@example.kz", c.n)),
+                    ("password", "matrix-password-1".into()),
+                ]
+            },
+            expect: everyone,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/sign_in",
+            what: "sign in",
+            fresh: Fresh::Nothing,
+            args: |c| {
+                vec![
+                    ("login", c.who.login().unwrap_or("+77010000002").into()),
+                    ("password", DEMO_PASSWORD.into()),
+                ]
+            },
+            expect: everyone,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/sign_out",
+            what: "sign out",
+            fresh: Fresh::Nothing,
+            args: none,
+            expect: everyone,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/change_password",
+            what: "change one's password",
+            fresh: Fresh::Nothing,
+            args: |_| {
+                vec![
+                    ("current", DEMO_PASSWORD.into()),
+                    ("password", DEMO_PASSWORD.into()),
+                ]
+            },
+            expect: signed_in,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/request_reset",
+            what: "ask for a reset link",
+            fresh: Fresh::Nothing,
+            args: |c| vec![("login", c.who.login().unwrap_or("+77010000001").into())],
+            expect: everyone,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/reset_password",
+            what: "use a reset link (whoever holds it)",
+            fresh: Fresh::ResetLink,
+            args: |c| {
+                vec![
+                    ("token", c.fresh_token.clone()),
+                    ("password", DEMO_PASSWORD.into()),
+                ]
+            },
+            expect: everyone,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/current_account",
+            what: "read one's account",
+            fresh: Fresh::Nothing,
+            args: none,
+            expect: signed_in,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/create_invitation",
+            what: "invite an operator to Agrarian Credit",
+            fresh: Fresh::Nothing,
+            args: |_| invite("operator", "", "agrocredit"),
+            expect: |w| only(w, &[OrgAdmin, Admin]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/create_invitation",
+            what: "invite an organisation admin to Agrarian Credit",
+            fresh: Fresh::Nothing,
+            args: |_| invite("org_admin", "", "agrocredit"),
+            expect: |w| only(w, &[OrgAdmin, Admin]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/create_invitation",
+            what: "invite akimat staff to okrug 101033000",
+            fresh: Fresh::Nothing,
+            args: |_| invite("akimat_staff", "101033000", ""),
+            expect: |w| only(w, &[Akim, Admin]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/create_invitation",
+            what: "invite the akim of okrug 101033000",
+            fresh: Fresh::Nothing,
+            args: |_| invite("akim", "101033000", ""),
+            expect: |w| only(w, &[Admin]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/create_invitation",
+            what: "invite a platform admin",
+            fresh: Fresh::Nothing,
+            args: |_| invite("admin", "", ""),
+            expect: |w| only(w, &[Admin]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/create_invitation",
+            what: "invite an entrepreneur (they sign up themselves)",
+            fresh: Fresh::Nothing,
+            args: |_| invite("entrepreneur", "", ""),
+            expect: |w| only(w, &[]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/revoke_invitation",
+            what: "revoke an invitation to Agrarian Credit",
+            fresh: Fresh::Nothing,
+            args: |c| vec![("id", c.pending_id.to_string())],
+            expect: |w| only(w, &[OrgAdmin, Admin]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/revoke_invitation",
+            what: "revoke an invitation to okrug 101033000's akimat",
+            fresh: Fresh::Nothing,
+            args: |c| vec![("id", c.okrug_pending_id.to_string())],
+            expect: |w| only(w, &[Akim, Admin]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/remove_staff",
+            what: "remove an operator of Agrarian Credit",
+            fresh: Fresh::OperatorOfAgrocredit,
+            args: |c| vec![("user_id", c.fresh_user.to_string())],
+            expect: |w| only(w, &[OrgAdmin, Admin]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/remove_staff",
+            what: "remove akimat staff of okrug 101033000",
+            fresh: Fresh::StaffOfOkrug,
+            args: |c| vec![("user_id", c.fresh_user.to_string())],
+            expect: |w| only(w, &[Akim, Admin]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/list_invitations",
+            what: "list the invitations and staff of one's own scope",
+            fresh: Fresh::Nothing,
+            args: none,
+            expect: |w| only(w, &[Akim, OtherAkim, OrgAdmin, OtherOperator, Admin]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/open_invitation",
+            what: "see what an invitation link offers (whoever holds it)",
+            fresh: Fresh::Nothing,
+            args: |c| vec![("token", c.open_token.clone())],
+            expect: everyone,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/accept_invitation",
+            what: "accept an invitation link (whoever holds it)",
+            fresh: Fresh::Invitation,
+            args: |c| {
+                vec![
+                    ("token", c.fresh_token.clone()),
+                    ("name", "Приглашённый".into()),
+                    ("login", format!("invited{}@example.kz", c.n)),
+                    ("password", "invited-password-1".into()),
+                ]
+            },
+            expect: everyone,
+        },
+        // --- JSON API and health ---
+        Case {
+            kind: Route,
+            endpoint: "/healthz",
+            what: "health",
+            fresh: Fresh::Nothing,
+            args: |_| path("/healthz"),
+            expect: everyone,
+        },
+        Case {
+            kind: Route,
+            endpoint: "/metrics",
+            what: "metrics",
+            fresh: Fresh::Nothing,
+            args: |_| path("/metrics"),
+            expect: everyone,
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/programs",
+            what: "search through the API",
+            fresh: Fresh::Nothing,
+            args: |_| path("/api/v1/programs?q=кредит"),
+            expect: everyone,
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/programs/{slug}",
+            what: "read a programme through the API",
+            fresh: Fresh::Nothing,
+            args: |c| path(&format!("/api/v1/programs/{}", c.program_slug)),
+            expect: everyone,
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/{*rest}",
+            what: "an unknown API path",
+            fresh: Fresh::Nothing,
+            args: |_| path("/api/v1/applications"),
+            expect: |_| Refused,
+        },
+        // --- Pages ---
+        page("/", "the home page", |_| path("/"), everyone),
+        page(
+            "/programs",
+            "the catalogue",
+            |_| path("/programs"),
+            everyone,
+        ),
+        page(
+            "/programs/{slug}",
+            "a programme",
+            |c| path(&format!("/programs/{}", c.program_slug)),
+            everyone,
+        ),
+        page("/sign-in", "sign-in", |_| path("/sign-in"), everyone),
+        page("/sign-up", "sign-up", |_| path("/sign-up"), everyone),
+        page(
+            "/reset",
+            "ask for a reset link",
+            |_| path("/reset"),
+            everyone,
+        ),
+        page(
+            "/reset/{token}",
+            "set a new password",
+            |_| path("/reset/some-token"),
+            everyone,
+        ),
+        page("/account", "one's account", |_| path("/account"), signed_in),
+        page(
+            "/invitations",
+            "invitations and staff",
+            |_| path("/invitations"),
+            |w| only(w, &[Akim, OtherAkim, OrgAdmin, OtherOperator, Admin]),
+        ),
+        page(
+            "/invite/{token}",
+            "an invitation link",
+            |c| path(&format!("/invite/{}", c.open_token)),
+            everyone,
+        ),
+    ]
+}
+
+fn invite(role: &str, okrug: &str, organisation: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("role", role.into()),
+        ("okrug", okrug.into()),
+        ("organisation", organisation.into()),
+        ("note", String::new()),
+    ]
+}
+
+fn page(
+    endpoint: &'static str,
+    what: &'static str,
+    args: fn(&Ctx) -> Vec<(&'static str, String)>,
+    expect: fn(Who) -> Outcome,
+) -> Case {
+    Case {
+        kind: Kind::Page,
+        endpoint,
+        what,
+        fresh: Fresh::Nothing,
+        args,
+        expect,
+    }
+}
+
+/// What the router serves: server functions, routes and pages.
+fn served() -> BTreeSet<(Kind, String)> {
+    let mut all = BTreeSet::new();
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        all.insert((Kind::ServerFn, path.to_owned()));
+    }
+    for (path, _) in server::routes() {
+        all.insert((Kind::Route, path.to_owned()));
+    }
+    for route in leptos_axum::generate_route_list(app::App) {
+        all.insert((Kind::Page, route.path().to_owned()));
+    }
+    all
+}
+
+/// A browser of `who` with a session of its own (made directly, so that the matrix does not
+/// spend sign-in attempts) and its own client address (so that rate limits do not interfere).
+async fn browser_of(app: &TestApp, who: Who, n: u32) -> Browser {
+    let mut headers = HeaderMap::new();
+    let ip = format!("10.{}.{}.{}", n / 65536 % 256, n / 256 % 256, n % 256);
+    headers.insert(
+        "x-forwarded-for",
+        HeaderValue::from_str(&ip).expect("header"),
+    );
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    if let Some(login) = who.login() {
+        let user = user(app, login).await;
+        let (token, hash) = new_token().expect("token");
+        q::insert_session(
+            &app.state.db,
+            hash,
+            user.user_id,
+            Utc::now() + Duration::hours(1),
+        )
+        .await
+        .expect("session");
+        let url = app.address.parse().expect("url");
+        jar.add_cookie_str(&format!("auyl_session={token}; Path=/"), &url);
+    }
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_provider(jar)
+        .default_headers(headers)
+        .build()
+        .expect("client");
+    Browser {
+        address: app.address.clone(),
+        client,
+    }
+}
+
+async fn user(app: &TestApp, login: &str) -> Principal {
+    let login = Login::parse("login", login).expect("login");
+    let model = q::user_by_login(&app.state.db, &login)
+        .await
+        .expect("query")
+        .expect("demo account exists");
+    q::principal(&model).expect("active")
+}
+
+async fn caller(app: &TestApp, who: Who) -> Caller {
+    Caller {
+        principal: Some(user(app, who.login().expect("signed in")).await),
+        ..Caller::default()
+    }
+}
+
+/// Makes what a call needs fresh: (token, user id).
+async fn make_fresh(app: &TestApp, fresh: Fresh, n: u32) -> (String, i32) {
+    let db = &app.state.db;
+    match fresh {
+        Fresh::Nothing => (String::new(), 0),
+        Fresh::Invitation => {
+            let admin = caller(app, Admin).await;
+            let (token, _) = invitations::create(db, &admin, "operator", "", "agrocredit", "")
+                .await
+                .expect("invitation");
+            (token, 0)
+        }
+        Fresh::ResetLink => {
+            let target = user(app, "+77010000002").await;
+            let (token, hash) = new_token().expect("token");
+            q::insert_reset(db, hash, target.user_id, Utc::now() + Duration::hours(1))
+                .await
+                .expect("reset link");
+            (token, 0)
+        }
+        Fresh::OperatorOfAgrocredit | Fresh::StaffOfOkrug => {
+            let (role, scope) = match fresh {
+                Fresh::OperatorOfAgrocredit => {
+                    let org = user(app, "operator@agrocredit.demo").await.scope;
+                    (Role::Operator, org)
+                }
+                _ => (
+                    Role::AkimatStaff,
+                    Scope::Okrug(KatoCode::parse("101033000").expect("okrug")),
+                ),
+            };
+            let login = Login::parse("login", &format!("staff{n}@example.kz")).expect("login");
+            let id = q::insert_user(
+                db,
+                q::NewUser {
+                    login: &login,
+                    password_hash: "not-a-hash".into(),
+                    display_name: "Сотрудник",
+                    role,
+                    scope: &scope,
+                    demo: false,
+                },
+            )
+            .await
+            .expect("staff member");
+            (String::new(), id)
+        }
+    }
+}
+
+fn outcome_of(kind: Kind, status: StatusCode, location: Option<&str>) -> Option<Outcome> {
+    let to_sign_in = location.is_some_and(|l| l.starts_with("/sign-in"));
+    Some(match status.as_u16() {
+        401 => SignIn,
+        302 | 303 if kind == Kind::Page && to_sign_in => SignIn,
+        200..=399 => Allowed,
+        403 | 404 => Refused,
+        400 | 410 => Invalid,
+        _ => return None,
+    })
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
+    // Each call comes from its own address; only this test trusts X-Forwarded-For.
+    let app = spawn_app_with(|c| c.trust_proxy = true).await;
+    let cases = cases();
+
+    let covered: BTreeSet<(Kind, String)> = cases
+        .iter()
+        .map(|c| (c.kind, c.endpoint.to_owned()))
+        .collect();
+    let served = served();
+    let missing: Vec<_> = served.difference(&covered).collect();
+    let stale: Vec<_> = covered.difference(&served).collect();
+    assert!(
+        missing.is_empty(),
+        "endpoints without a matrix entry (decide who may use them): {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix entries for nothing served: {stale:?}"
+    );
+
+    let admin = caller(&app, Admin).await;
+    let db = &app.state.db;
+    let (_, pending_id) = invitations::create(db, &admin, "operator", "", "agrocredit", "matrix")
+        .await
+        .expect("invitation");
+    let (open_token, _) = invitations::create(db, &admin, "operator", "", "damu", "matrix")
+        .await
+        .expect("invitation");
+    let (_, okrug_pending_id) =
+        invitations::create(db, &admin, "akimat_staff", "101033000", "", "matrix")
+            .await
+            .expect("invitation");
+    let (_, programs) = app.get_json("/api/v1/programs").await;
+    let program_slug = programs["hits"][0]["slug"]
+        .as_str()
+        .expect("a programme")
+        .to_owned();
+
+    let counter = AtomicU32::new(1);
+    let mut failures = Vec::new();
+    let mut calls = 0;
+    for case in &cases {
+        for who in EVERYONE {
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            let (fresh_token, fresh_user) = make_fresh(&app, case.fresh, n).await;
+            let ctx = Ctx {
+                who,
+                n,
+                pending_id,
+                open_token: open_token.clone(),
+                okrug_pending_id,
+                fresh_token,
+                fresh_user,
+                program_slug: program_slug.clone(),
+            };
+            let args = (case.args)(&ctx);
+            let browser = browser_of(&app, who, n).await;
+            let response = match case.kind {
+                Kind::ServerFn => {
+                    browser
+                        .client
+                        .post(format!("{}{}", app.address, case.endpoint))
+                        .header("origin", &app.address)
+                        .form(&args)
+                        .send()
+                        .await
+                }
+                Kind::Route | Kind::Page => {
+                    let at = args
+                        .first()
+                        .map_or(case.endpoint.to_owned(), |(_, p)| p.clone());
+                    let mut request = browser.client.get(format!("{}{at}", app.address));
+                    if case.kind == Kind::Page {
+                        request = request.header("accept", "text/html");
+                    }
+                    request.send().await
+                }
+            }
+            .expect("request is sent");
+            calls += 1;
+            let status = response.status();
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let got = outcome_of(case.kind, status, location.as_deref());
+            let expected = (case.expect)(who);
+            if got != Some(expected) {
+                let body = response.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{} ({}) as {who:?}: expected {expected:?}, got {status} {:?} {}",
+                    case.endpoint,
+                    case.what,
+                    location,
+                    body.chars().take(200).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {calls} calls went against the policy:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
