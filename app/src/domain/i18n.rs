@@ -591,6 +591,8 @@ messages! {
     InviteTitle { ru: "Приглашение", kk: Some("Шақыру"), en: Some("Invitation") }
     InviteFor { ru: "Вас приглашают в роли «{role}».", kk: Some("Сізді «{role}» рөліне шақырады."), en: Some("You are invited as “{role}”.") }
     InviteAcceptButton { ru: "Принять и создать аккаунт", kk: Some("Қабылдау және аккаунт ашу"), en: Some("Accept and create the account") }
+    ColumnName { ru: "Имя", kk: Some("Аты"), en: Some("Name") }
+    NoInvitations { ru: "Приглашений пока нет.", kk: Some("Әзірге шақыру жоқ."), en: Some("No invitations yet.") }
     ColumnScope { ru: "Округ или организация", kk: Some("Округ немесе ұйым"), en: Some("Okrug or organisation") }
     ColumnNote { ru: "Заметка", kk: Some("Белгі"), en: Some("Note") }
     ColumnCreated { ru: "Создано", kk: Some("Жасалды"), en: Some("Created") }
@@ -598,6 +600,7 @@ messages! {
     ColumnAction { ru: "Действие", kk: Some("Әрекет"), en: Some("Action") }
     InvitePending { ru: "Ожидает", kk: Some("Күтуде"), en: Some("Pending") }
     InviteAccepted { ru: "Принято", kk: Some("Қабылданды"), en: Some("Accepted") }
+    InviteExpired { ru: "Истекло", kk: Some("Мерзімі өтті"), en: Some("Expired") }
     InviteRevoked { ru: "Отозвано", kk: Some("Кері қайтарылды"), en: Some("Revoked") }
     RevokeButton { ru: "Отозвать", kk: Some("Кері қайтару"), en: Some("Revoke") }
     StaffTitle { ru: "Сотрудники", kk: Some("Қызметкерлер"), en: Some("Staff") }

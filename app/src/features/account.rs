@@ -235,7 +235,7 @@ pub fn AccountPage() -> impl IntoView {
                     .is_some_and(|p| matches!(p.role, Role::Admin | Role::OrgAdmin | Role::Akim));
                 view! {
                     <dl class="facts">
-                        <div class="fact"><dt>{t(lang, Msg::NameLabel)}</dt><dd>{account.display_name}</dd></div>
+                        <div class="fact"><dt>{t(lang, Msg::ColumnName)}</dt><dd>{account.display_name}</dd></div>
                         <div class="fact"><dt>{t(lang, Msg::LoginLabel)}</dt><dd>{account.login}</dd></div>
                         <div class="fact"><dt>{t(lang, Msg::RoleLabel)}</dt><dd data-testid="role">{account.role.label(lang)}</dd></div>
                         {account.scope.map(|s| view! { <div class="fact"><dt>{t(lang, if account.role.needs_okrug() { Msg::ScopeOkrug } else { Msg::ScopeOrganisation })}</dt><dd>{s}</dd></div> })}
@@ -377,12 +377,14 @@ pub fn InvitationsPage() -> impl IntoView {
     let lists = Suspend::new(async move {
         match api::list_invitations().await {
             Ok((invitations, staff)) => {
+                let no_invitations = invitations.is_empty();
                 let rows = invitations
                     .into_iter()
                     .map(|i| {
                         let status = match i.status.as_str() {
                             "accepted" => t(lang, Msg::InviteAccepted),
-                            "revoked" | "expired" => t(lang, Msg::InviteRevoked),
+                            "revoked" => t(lang, Msg::InviteRevoked),
+                            "expired" => t(lang, Msg::InviteExpired),
                             _ => t(lang, Msg::InvitePending),
                         };
                         let pending = i.status == "pending";
@@ -422,6 +424,10 @@ pub fn InvitationsPage() -> impl IntoView {
                 view! {
                     <section aria-labelledby="invitation-list">
                         <h2 id="invitation-list">{t(lang, Msg::InvitationsTitle)}</h2>
+                        {if no_invitations {
+                            view! { <p class="empty">{t(lang, Msg::NoInvitations)}</p> }.into_any()
+                        } else {
+                            view! {
                         <div class="table-scroll"><table>
                             <thead><tr>
                                 <th scope="col">{t(lang, Msg::RoleLabel)}</th>
@@ -433,12 +439,14 @@ pub fn InvitationsPage() -> impl IntoView {
                             </tr></thead>
                             <tbody>{rows}</tbody>
                         </table></div>
+                            }.into_any()
+                        }}
                     </section>
                     <section aria-labelledby="staff-list">
                         <h2 id="staff-list">{t(lang, Msg::StaffTitle)}</h2>
                         <div class="table-scroll"><table>
                             <thead><tr>
-                                <th scope="col">{t(lang, Msg::NameLabel)}</th>
+                                <th scope="col">{t(lang, Msg::ColumnName)}</th>
                                 <th scope="col">{t(lang, Msg::RoleLabel)}</th>
                                 <th scope="col">{t(lang, Msg::LoginLabel)}</th>
                                 <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>

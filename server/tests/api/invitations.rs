@@ -86,6 +86,15 @@ async fn a_colleague_invited_by_an_org_admin_joins_that_organisation_as_an_opera
         account.contains("Сотрудник оператора"),
         "in the invited role"
     );
+    assert!(
+        account.contains("Аграрная кредитная корпорация"),
+        "of the inviter's organisation, by its name"
+    );
+    let (_, in_kazakh) = newcomer.get_html("/account?lang=kk").await;
+    assert!(
+        in_kazakh.contains("Аграрлық несие корпорациясы"),
+        "named in Kazakh"
+    );
     let (_, body) = newcomer.call("current_account", &[]).await;
     assert_eq!(body["role"], "operator", "{body}");
 

@@ -180,8 +180,9 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 pub async fn current_account() -> Result<AccountView, AppError> {
     use crate::ssr::services::accounts;
     use crate::ssr::{boundary, request_lang, session, state};
-    boundary(request_lang(), async move {
-        accounts::account(&state()?.db, &session::caller()).await
+    let lang = request_lang();
+    boundary(lang, async move {
+        accounts::account(&state()?.db, &session::caller(), lang).await
     })
     .await
 }
@@ -275,10 +276,11 @@ pub async fn remove_staff(user_id: i32) -> Result<(), AppError> {
 pub async fn list_invitations() -> Result<(Vec<InvitationView>, Vec<StaffView>), AppError> {
     use crate::ssr::services::invitations;
     use crate::ssr::{boundary, request_lang, session, state};
-    boundary(request_lang(), async move {
+    let lang = request_lang();
+    boundary(lang, async move {
         let (st, caller) = (state()?, session::caller());
         Ok((
-            invitations::list(&st.db, &caller).await?,
+            invitations::list(&st.db, &caller, lang).await?,
             invitations::staff(&st.db, &caller).await?,
         ))
     })
@@ -290,8 +292,9 @@ pub async fn list_invitations() -> Result<(Vec<InvitationView>, Vec<StaffView>),
 pub async fn open_invitation(token: String) -> Result<InvitationOffer, AppError> {
     use crate::ssr::services::invitations;
     use crate::ssr::{boundary, request_lang, state};
-    boundary(request_lang(), async move {
-        invitations::open(&state()?.db, &token).await
+    let lang = request_lang();
+    boundary(lang, async move {
+        invitations::open(&state()?.db, &token, lang).await
     })
     .await
 }

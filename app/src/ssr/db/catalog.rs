@@ -80,6 +80,14 @@ pub async fn organisation_ids(db: &impl ConnectionTrait) -> Result<HashMap<Strin
         .collect())
 }
 
+/// One organisation.
+pub async fn organisation(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<organisations::Model>, DbErr> {
+    organisations::Entity::find_by_id(id).one(db).await
+}
+
 /// Slugs of all programmes.
 pub async fn program_slugs(db: &impl ConnectionTrait) -> Result<BTreeSet<String>, DbErr> {
     Ok(programs::Entity::find()

@@ -10,6 +10,7 @@ use super::ServiceError;
 use crate::domain::account::{
     AccountView, Login, Principal, Role, Scope, check_password, parse_display_name,
 };
+use crate::domain::i18n::Lang;
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, allow};
 use crate::ssr::db::{self, accounts as q};
@@ -454,6 +455,7 @@ pub async fn reset_password(
 pub async fn account(
     db: &DatabaseConnection,
     caller: &Caller,
+    lang: Lang,
 ) -> Result<AccountView, ServiceError> {
     let p = caller.principal()?;
     allow(Some(p), &Action::ManageOwnAccount)?;
@@ -464,7 +466,7 @@ pub async fn account(
         display_name: user.display_name,
         role: p.role,
         login: user.phone.or(user.email).unwrap_or_default(),
-        scope: super::invitations::scope_name(db, &p.scope).await?,
+        scope: super::invitations::scope_name(db, &p.scope, lang).await?,
     })
 }
 

@@ -8,6 +8,7 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use super::ServiceError;
 use super::accounts::{Caller, NewSession, SignUp};
 use crate::domain::account::{InvitationOffer, InvitationView, Role, Scope, StaffView};
+use crate::domain::i18n::Lang;
 use crate::domain::location::{KatoCode, Level};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, allow};
@@ -17,26 +18,34 @@ use crate::ssr::security::{PasswordHasher, new_token, token_hash};
 /// How long an invitation link works.
 pub const INVITATION_VALID: Duration = Duration::days(7);
 
-/// The okrug or organisation of a scope, by name (`None` for no scope).
+/// The okrug or organisation of a scope, by name in `lang` (`None` for no scope).
 pub async fn scope_name(
     db: &DatabaseConnection,
     scope: &Scope,
+    lang: Lang,
 ) -> Result<Option<String>, ServiceError> {
     Ok(match scope {
         Scope::None => None,
         Scope::Okrug(code) => {
             let places = db::locations::places(db, &[code.to_string()]).await?;
-            Some(
-                places
-                    .get(code.as_str())
-                    .map_or_else(|| code.to_string(), |p| format!("{} ({code})", p.name_ru)),
-            )
+            Some(places.get(code.as_str()).map_or_else(
+                || code.to_string(),
+                |p| {
+                    let name = match (&p.name_kk, lang) {
+                        (Some(kk), Lang::Kk) => kk,
+                        _ => &p.name_ru,
+                    };
+                    format!("{name} ({code})")
+                },
+            ))
         }
-        Scope::Organisation(id) => {
-            let orgs = db::catalog::organisation_ids(db).await?;
-            let slug = orgs.into_iter().find(|(_, i)| i == id).map(|(s, _)| s);
-            Some(slug.unwrap_or_else(|| id.to_string()))
-        }
+        Scope::Organisation(id) => Some(db::catalog::organisation(db, *id).await?.map_or_else(
+            || id.to_string(),
+            |o| match lang {
+                Lang::Kk if !o.name_kk.is_empty() => o.name_kk,
+                _ => o.name_ru,
+            },
+        )),
     })
 }
 
@@ -161,6 +170,7 @@ fn scope_of(i: &db::entities::invitations::Model) -> Option<(Role, Scope)> {
 pub async fn list(
     db: &DatabaseConnection,
     caller: &Caller,
+    lang: Lang,
 ) -> Result<Vec<InvitationView>, ServiceError> {
     let p = caller.principal()?;
     allow(Some(p), &Action::ViewStaff { scope: &p.scope })?;
@@ -181,7 +191,7 @@ pub async fn list(
         out.push(InvitationView {
             id: i.id,
             role,
-            scope: scope_name(db, &scope).await?,
+            scope: scope_name(db, &scope, lang).await?,
             status: status(&i).into(),
             note: i.note,
             created_at: i.created_at.with_timezone(&Utc),
@@ -220,7 +230,11 @@ pub async fn revoke(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result
 }
 
 /// The invitation of a link, if it can still be accepted.
-pub async fn open(db: &DatabaseConnection, token: &str) -> Result<InvitationOffer, ServiceError> {
+pub async fn open(
+    db: &DatabaseConnection,
+    token: &str,
+    lang: Lang,
+) -> Result<InvitationOffer, ServiceError> {
     let invalid = || ServiceError::Invalid(FieldError::new("token", Problem::LinkInvalid));
     let i = q::open_invitation(db, &token_hash(token))
         .await?
@@ -228,7 +242,7 @@ pub async fn open(db: &DatabaseConnection, token: &str) -> Result<InvitationOffe
     let (role, scope) = scope_of(&i).ok_or_else(invalid)?;
     Ok(InvitationOffer {
         role,
-        scope: scope_name(db, &scope).await?,
+        scope: scope_name(db, &scope, lang).await?,
     })
 }
 
