@@ -38,6 +38,13 @@ cargo_tests() {
   if [ "$status" -ne 0 ]; then failures+=("$name"); fi
 }
 
+# A cold run writes about 6 GB under target/ (debug and release builds, the wasm bundle);
+# running out of disk midway fails the build with confusing linker errors, so say it first.
+free_gb=$(df -P -BG "$ROOT" | awk 'NR == 2 {sub("G", "", $4); print $4}')
+if [ "${free_gb:-0}" -lt 8 ]; then
+  echo "warning: only ${free_gb} GB free on the disk of $ROOT; a cold make test needs about 8 GB" >&2
+fi
+
 say "installing what is missing"
 scripts/tools.sh || { echo "tool installation failed"; exit 1; }
 if ! command -v chromium >/dev/null; then

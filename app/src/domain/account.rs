@@ -278,6 +278,9 @@ pub struct StaffView {
     pub role: Role,
     /// Phone or e-mail.
     pub login: String,
+    /// Whether the viewer may remove them (the policy's answer, so the page offers only
+    /// what would be allowed).
+    pub removable: bool,
 }
 
 #[cfg(test)]

@@ -412,12 +412,12 @@ pub fn InvitationsPage() -> impl IntoView {
                             <td>{s.display_name}</td>
                             <td>{s.role.label(lang)}</td>
                             <td>{s.login}</td>
-                            <td>
+                            <td>{s.removable.then(|| view! {
                                 <form method="post" action="/api/remove_staff">
                                     <input type="hidden" name="user_id" value=s.user_id.to_string() />
                                     <button type="submit" class="button button-small">{t(lang, Msg::RemoveButton)}</button>
                                 </form>
-                            </td>
+                            })}</td>
                         </tr>
                     })
                     .collect_view();

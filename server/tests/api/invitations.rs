@@ -187,6 +187,14 @@ async fn a_removed_staff_member_is_signed_out_and_cannot_sign_back_in() {
         .find(|s| s["login"] == "+77010000004")
         .expect("the akimat's staff are listed");
     let user_id = member["user_id"].as_i64().expect("id").to_string();
+    // The page offers removing the akimat's staff member, not the akim themselves.
+    assert_eq!(member["removable"], true);
+    let (_, page) = akim.get_html("/invitations").await;
+    assert_eq!(
+        page.matches("action=\"/api/remove_staff\"").count(),
+        1,
+        "one remove button"
+    );
     // An akim of another okrug cannot remove them.
     let other_akim = app.signed_in("+77010000005").await;
     let (status, _) = other_akim

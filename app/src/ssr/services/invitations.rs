@@ -310,11 +310,21 @@ pub async fn staff(
         .into_iter()
         .filter_map(|u| {
             let principal = q::principal(&u)?;
+            let removable = allow(
+                Some(p),
+                &Action::RemoveStaff {
+                    role: principal.role,
+                    scope: &principal.scope,
+                    user_id: Some(u.id),
+                },
+            )
+            .is_ok();
             Some(StaffView {
                 user_id: u.id,
                 display_name: u.display_name,
                 role: principal.role,
                 login: u.phone.or(u.email).unwrap_or_default(),
+                removable,
             })
         })
         .collect())
