@@ -14,7 +14,7 @@ use app::ssr::{AppState, lang_of, services, to_app_error};
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -171,6 +171,49 @@ pub(crate) async fn get_program(
     match services::catalog::program(&st.db, &slug, st.config.today()).await {
         Ok(view) => Json(view).into_response(),
         Err(e) => error_response(lang, to_app_error(lang, e)),
+    }
+}
+
+/// `GET /programs/{slug}/schedule.csv?amount=…&rate=…&term=…&grace=…&grace_kind=…&method=…`:
+/// the calculator's schedule as a spreadsheet file; bad inputs get the JSON error.
+pub(crate) async fn schedule_csv(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    slug: Result<Path<String>, PathRejection>,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let Ok(Path(slug)) = slug else {
+        let e =
+            app::domain::params::FieldError::new("slug", app::domain::params::Problem::Encoding);
+        return error_response(lang, AppError::invalid(&e, lang));
+    };
+    let program = match services::catalog::program(&st.db, &slug, st.config.today()).await {
+        Ok(p) if p.is_loan_like() => p,
+        Ok(_) => return error_response(lang, AppError::NotFound),
+        Err(e) => return error_response(lang, to_app_error(lang, e)),
+    };
+    let (_, result) = app::features::program::calculator::calculate(
+        raw.as_deref().unwrap_or(""),
+        &program.loan_limits(),
+        program.rate_max_bps.or(program.rate_min_bps),
+    );
+    match result {
+        Ok(schedule) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"{}-schedule.csv\"",
+                        program.slug.as_str()
+                    ),
+                ),
+            ],
+            schedule.to_csv(lang),
+        )
+            .into_response(),
+        Err(e) => error_response(lang, AppError::invalid(&e, lang)),
     }
 }
 

@@ -213,6 +213,7 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         ("/metrics", get(api::metrics)),
         ("/api/v1/programs", get(api::list_programs)),
         ("/api/v1/programs/{slug}", get(api::get_program)),
+        ("/programs/{slug}/schedule.csv", get(api::schedule_csv)),
         ("/api/v1/{*rest}", axum::routing::any(api::not_found)),
     ]
 }

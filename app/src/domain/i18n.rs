@@ -318,6 +318,41 @@ messages! {
         kk: Some("жеңілдік кезеңі {n} айға дейін"),
         en: Some("grace period up to {n} month|grace period up to {n} months"),
     }
+    CalcTitle { ru: "Калькулятор платежей", kk: Some("Төлем калькуляторы"), en: Some("Payment calculator") }
+    CalcLead {
+        ru: "Примерный расчёт по условиям программы. Точный график даст оператор при выдаче.",
+        kk: Some("Бағдарлама шарттары бойынша шамамен есеп. Нақты кестені оператор береді."),
+        en: Some("An estimate on the programme's terms. The operator gives the exact schedule."),
+    }
+    CalcAmount { ru: "Сумма, ₸", kk: Some("Сома, ₸"), en: Some("Amount, ₸") }
+    CalcRate { ru: "Ставка, % годовых", kk: Some("Мөлшерлеме, жылдық %"), en: Some("Rate, % a year") }
+    CalcTerm { ru: "Срок, месяцев", kk: Some("Мерзімі, ай"), en: Some("Term, months") }
+    CalcGrace { ru: "Льготный период, месяцев", kk: Some("Жеңілдік кезеңі, ай"), en: Some("Grace period, months") }
+    CalcGraceKind { ru: "В льготный период", kk: Some("Жеңілдік кезеңінде"), en: Some("During the grace period") }
+    CalcGraceInterestOnly { ru: "платятся только проценты", kk: Some("тек сыйақы төленеді"), en: Some("interest only is paid") }
+    CalcGraceFull { ru: "не платится ничего (проценты добавляются к долгу)", kk: Some("ештеңе төленбейді (сыйақы қарызға қосылады)"), en: Some("nothing is paid (interest is added to the debt)") }
+    CalcMethod { ru: "Способ погашения", kk: Some("Өтеу тәсілі"), en: Some("Repayment") }
+    CalcAnnuity { ru: "равными платежами (аннуитет)", kk: Some("тең төлемдермен (аннуитет)"), en: Some("equal payments (annuity)") }
+    CalcDifferentiated { ru: "убывающими платежами (дифференцированный)", kk: Some("кемімелі төлемдермен (сараланған)"), en: Some("decreasing payments (differentiated)") }
+    CalcButton { ru: "Рассчитать", kk: Some("Есептеу"), en: Some("Calculate") }
+    CalcMonthly { ru: "Ежемесячный платёж", kk: Some("Ай сайынғы төлем"), en: Some("Monthly payment") }
+    CalcFirstLast { ru: "Первый и последний платёж", kk: Some("Алғашқы және соңғы төлем"), en: Some("First and last payment") }
+    CalcGracePayment { ru: "В льготный период", kk: Some("Жеңілдік кезеңінде"), en: Some("During the grace period") }
+    CalcTotalInterest { ru: "Переплата (проценты)", kk: Some("Артық төлем (сыйақы)"), en: Some("Interest in total") }
+    CalcTotalPaid { ru: "Всего выплатить", kk: Some("Барлығы төлеу"), en: Some("Paid in total") }
+    CalcEffective { ru: "Эффективная ставка", kk: Some("Тиімді мөлшерлеме"), en: Some("Effective rate") }
+    CalcSchedule { ru: "График по месяцам", kk: Some("Айлар бойынша кесте"), en: Some("Month by month") }
+    CalcMonth { ru: "Месяц", kk: Some("Ай"), en: Some("Month") }
+    CalcPayment { ru: "Платёж", kk: Some("Төлем"), en: Some("Payment") }
+    CalcPrincipal { ru: "Основной долг", kk: Some("Негізгі қарыз"), en: Some("Principal") }
+    CalcInterest { ru: "Проценты", kk: Some("Сыйақы"), en: Some("Interest") }
+    CalcBalance { ru: "Остаток долга", kk: Some("Қарыз қалдығы"), en: Some("Balance") }
+    CalcCsv { ru: "Скачать график (CSV)", kk: Some("Кестені жүктеу (CSV)"), en: Some("Download the schedule (CSV)") }
+    CalcRounding {
+        ru: "Суммы округлены до тиына (половина — вверх); последний платёж учитывает округления.",
+        kk: Some("Сомалар тиынға дейін дөңгелектенген (жартысы — жоғары); соңғы төлем дөңгелектеуді ескереді."),
+        en: Some("Amounts are rounded to the tiyn (halves up); the last payment absorbs the rounding."),
+    }
     FactDeadline { ru: "приём до {date}", kk: Some("{date} дейін қабылданады"), en: Some("apply by {date}") }
     FactNoDeadline { ru: "приём постоянно", kk: Some("тұрақты қабылдау"), en: Some("open all year") }
     FactIntakeOpens { ru: "приём с {date}", kk: Some("{date} бастап қабылданады"), en: Some("applications from {date}") }
@@ -485,6 +520,11 @@ messages! {
         kk: Some("Құпиясөз тым қарапайым: телефон нөмірін немесе бір таңбаның қайталануын қолданбаңыз."),
         en: Some("This password is too easy to guess: do not use your phone number or one repeated character."),
     }
+    ErrorNotAPercent { ru: "Введите ставку числом, например 2,5.", kk: Some("Мөлшерлемені санмен енгізіңіз, мысалы 2,5."), en: Some("Enter the rate as a number, e.g. 2.5.") }
+    ErrorMustBePositive { ru: "Введите сумму больше нуля.", kk: Some("Нөлден үлкен соманы енгізіңіз."), en: Some("Enter an amount above zero.") }
+    ErrorAmountAboveCap { ru: "Программа даёт не больше {max}.", kk: Some("Бағдарлама {max} астам бермейді."), en: Some("The programme lends at most {max}.") }
+    ErrorAmountBelowMin { ru: "Программа даёт не меньше {min}.", kk: Some("Бағдарлама кемінде {min} береді."), en: Some("The programme lends at least {min}.") }
+    ErrorOutOfRange { ru: "Введите число от {min} до {max}.", kk: Some("{min} мен {max} аралығындағы санды енгізіңіз."), en: Some("Enter a number from {min} to {max}.") }
     ErrorRequired { ru: "Заполните это поле.", kk: Some("Бұл өрісті толтырыңыз."), en: Some("Please fill in this field.") }
     ErrorWrongCredentials {
         ru: "Неверный телефон, e-mail или пароль.",

@@ -70,6 +70,27 @@ pub enum Problem {
     LinkInvalid,
     /// The phone number or e-mail is already registered.
     AccountExists,
+    /// Zero or less where only a positive amount makes sense.
+    MustBePositive,
+    /// Not a percentage with at most two decimals.
+    NotAPercent,
+    /// More than the programme lends.
+    AmountAboveCap {
+        /// The programme's largest amount, in whole tenge.
+        max_tenge: i64,
+    },
+    /// Less than the programme lends.
+    AmountBelowMin {
+        /// The programme's smallest amount, in whole tenge.
+        min_tenge: i64,
+    },
+    /// A number outside `min..=max`.
+    OutOfRange {
+        /// Smallest allowed.
+        min: i64,
+        /// Largest allowed.
+        max: i64,
+    },
 }
 
 /// A problem with a named input field: what every parser returns for bad input.
@@ -115,6 +136,11 @@ impl FieldError {
             Problem::TooManyAttempts { .. } => "too_many_attempts",
             Problem::LinkInvalid => "link_invalid",
             Problem::AccountExists => "account_exists",
+            Problem::MustBePositive => "must_be_positive",
+            Problem::NotAPercent => "not_a_number",
+            Problem::AmountAboveCap { .. } => "above_cap",
+            Problem::AmountBelowMin { .. } => "below_min",
+            Problem::OutOfRange { .. } => "out_of_range",
         }
     }
 
@@ -163,8 +189,30 @@ impl FieldError {
             ),
             Problem::LinkInvalid => tf(lang, Msg::ErrorLinkInvalid, &[]),
             Problem::AccountExists => tf(lang, Msg::ErrorAccountExists, &[]),
+            Problem::MustBePositive => tf(lang, Msg::ErrorMustBePositive, &[]),
+            Problem::NotAPercent => tf(lang, Msg::ErrorNotAPercent, &[]),
+            Problem::AmountAboveCap { max_tenge } => tf(
+                lang,
+                Msg::ErrorAmountAboveCap,
+                &[("max", &tenge(lang, *max_tenge))],
+            ),
+            Problem::AmountBelowMin { min_tenge } => tf(
+                lang,
+                Msg::ErrorAmountBelowMin,
+                &[("min", &tenge(lang, *min_tenge))],
+            ),
+            Problem::OutOfRange { min, max } => tf(
+                lang,
+                Msg::ErrorOutOfRange,
+                &[("min", &min.to_string()), ("max", &max.to_string())],
+            ),
         }
     }
+}
+
+/// Whole tenge, written the way the pages write money.
+fn tenge(lang: Lang, amount: i64) -> String {
+    super::money::format_kzt(lang, super::money::Tiyn(amount.saturating_mul(100)))
 }
 
 /// A user's value repeated in a message, cut short so a huge input is not echoed back whole.

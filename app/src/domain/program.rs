@@ -480,6 +480,31 @@ pub struct ProgramView {
 }
 
 impl ProgramView {
+    /// Whether the programme lends money that is repaid, so a payment schedule means something.
+    pub fn is_loan_like(&self) -> bool {
+        matches!(
+            self.kind,
+            super::catalog::ProgramKind::Microcredit
+                | super::catalog::ProgramKind::Loan
+                | super::catalog::ProgramKind::Leasing
+        )
+    }
+
+    /// The limits a loan under this programme keeps to, in tiyn of the year shown.
+    pub fn loan_limits(&self) -> super::loan::Limits {
+        let tiyn = |l: &LimitView| match (l.converted, l.limit) {
+            (Some(c), _) => Some(c.tiyn),
+            (None, super::money::Limit::Kzt(t)) => Some(t),
+            (None, super::money::Limit::Mci(_)) => None,
+        };
+        super::loan::Limits {
+            amount_min: self.amount_min.as_ref().and_then(tiyn),
+            amount_max: self.amount_max.as_ref().and_then(tiyn),
+            term_months_max: self.term_months_max,
+            grace_months_max: self.grace_months_max,
+        }
+    }
+
     /// Whether a field's figure is flagged uncertain.
     pub fn is_uncertain(&self, field: &str) -> bool {
         self.uncertain.iter().any(|f| f == field)

@@ -2,6 +2,7 @@
 //! the current year, who runs it, how to apply, and where the facts come from.
 
 pub mod api;
+pub mod calculator;
 
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -234,6 +235,11 @@ fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
         None => p.collateral.label(lang).to_owned(),
     };
     let mci = mci_note(lang, &p);
+    let calculator = p.is_loan_like().then(|| {
+        let (slug, limits) = (p.slug.as_str().to_owned(), p.loan_limits());
+        let rate_bps = p.rate_max_bps.or(p.rate_min_bps);
+        view! { <calculator::LoanCalculator lang slug limits rate_bps /> }
+    });
     let description = format!("{title}. {summary}");
     view! {
         <PageTitle text=title.clone() />
@@ -285,6 +291,7 @@ fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
                     <ul>{documents}</ul>
                 </section>
             })}
+            {calculator}
             {uncertain_note.map(|note| view! {
                 <section aria-labelledby="uncertain" class="uncertain-note">
                     <h2 id="uncertain">{t(lang, Msg::ProgramUncertainHeading)}</h2>

@@ -408,6 +408,16 @@ fn cases() -> Vec<Case> {
         },
         Case {
             kind: Route,
+            endpoint: "/programs/{slug}/schedule.csv",
+            what: "download a loan schedule",
+            fresh: Fresh::Nothing,
+            args: |_| {
+                path("/programs/auyl-amanaty-microcredit/schedule.csv?amount=1000000&term=12")
+            },
+            expect: everyone,
+        },
+        Case {
+            kind: Route,
             endpoint: "/api/v1/{*rest}",
             what: "an unknown API path",
             fresh: Fresh::Nothing,

@@ -4,6 +4,7 @@
 mod accounts;
 mod authorization;
 mod bad_input;
+mod calculator;
 mod catalog_api;
 mod health;
 mod helpers;
