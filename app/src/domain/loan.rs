@@ -99,7 +99,7 @@ pub const RATE_MAX_BPS: i32 = 5_000;
 pub const TERM_MAX_MONTHS: i32 = 360;
 
 /// A programme's limits the loan must keep to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Smallest amount.
     pub amount_min: Option<Tiyn>,

@@ -11,7 +11,8 @@ export class ProgramPage {
   constructor(page: Page) {
     this.page = page;
     this.heading = page.getByRole('heading', { level: 1 });
-    this.conditions = page.locator('dl.facts');
+    // The conditions list, not the calculator's answer below it.
+    this.conditions = page.locator('section[aria-labelledby="conditions"] dl.facts');
     this.source = page.locator('p.source a');
     this.back = page.getByRole('link', { name: '← К поиску программ' });
   }

@@ -32,7 +32,7 @@ pub fn calculate(
     }
 }
 
-/// The calculator section of the programme `slug`.
+/// The calculator section of the programme `slug`, filled from the address.
 #[component]
 pub fn LoanCalculator(
     lang: Lang,
@@ -41,69 +41,162 @@ pub fn LoanCalculator(
     rate_bps: Option<i32>,
 ) -> impl IntoView {
     let (input, result) = calculate(&request_query(), &limits, rate_bps);
-    let error = result.as_ref().err().cloned();
+    let error = result.err();
     if error.is_some() {
         // Only the address's calculator inputs can be wrong: a bad request, like the
         // catalogue's bad parameters; the page still shows everything else.
         crate::features::set_status(400);
     }
-    let message = |field: &str| {
-        error
-            .as_ref()
-            .filter(|e| e.field == field)
-            .map(|e| e.message(lang))
+    view! { <LiveCalculator lang slug limits input error /> }
+}
+
+/// The calculator's form and answer. Without JavaScript the form is a GET to this page; with
+/// it, every keystroke recalculates in the browser (the same domain code as the server) and
+/// the address follows, so a copied link shows the same figures.
+#[island]
+fn LiveCalculator(
+    lang: Lang,
+    slug: String,
+    limits: Limits,
+    input: LoanInput,
+    error: Option<FieldError>,
+) -> impl IntoView {
+    let amount = RwSignal::new(input.amount.clone());
+    let rate = RwSignal::new(input.rate.clone());
+    let term = RwSignal::new(input.term.clone());
+    let grace = RwSignal::new(input.grace.clone());
+    let grace_kind = RwSignal::new(input.grace_kind);
+    let method = RwSignal::new(input.method);
+    // The server's error stands until the person changes something (it may be about a
+    // parameter the form cannot show, such as a made-up `method`).
+    let server_error = StoredValue::new(error);
+    let edited = RwSignal::new(false);
+    // Marks the section once the browser has taken it over (tests wait for it).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let path = format!("/programs/{slug}");
+    let current = Memo::new(move |_| {
+        let input = LoanInput {
+            amount: amount.get(),
+            rate: rate.get(),
+            term: term.get(),
+            grace: grace.get(),
+            grace_kind: grace_kind.get(),
+            method: method.get(),
+        };
+        let result = match server_error.get_value().filter(|_| !edited.get()) {
+            Some(e) => Err(e),
+            None => input
+                .to_loan()
+                .and_then(|loan| loan.check(&limits).map(|()| loan.schedule())),
+        };
+        (input, result)
+    });
+    Effect::new(move |_| {
+        let (input, _) = current.get();
+        if edited.get_untracked() {
+            replace_address(&format!("{path}?{}#calculator", input.query()));
+        }
+    });
+    let message = move |field: &'static str| {
+        move || {
+            current.with(|(_, r)| {
+                r.as_ref()
+                    .err()
+                    .filter(|e| e.field == field)
+                    .map(|e| e.message(lang))
+            })
+        }
+    };
+    let edit = move |signal: RwSignal<String>| {
+        move |ev: leptos::ev::Event| {
+            signal.set(event_target_value(&ev));
+            edited.set(true);
+        }
     };
     let action = format!("/programs/{slug}#calculator");
-    let csv = format!("/programs/{slug}/schedule.csv?{}", input.query());
-    let grace_kind = input.grace_kind;
-    let method = input.method;
-    let results = result
-        .ok()
-        .map(|s| view! { <Results lang schedule=s grace=input.grace.clone() csv /> });
+    let initial = input;
     view! {
-        <section id="calculator" class="calculator" aria-labelledby="calculator-title">
+        <section id="calculator" class="calculator" aria-labelledby="calculator-title" data-hydrated=move || hydrated.get().then_some("true")>
             <h2 id="calculator-title">{t(lang, Msg::CalcTitle)}</h2>
             <p>{t(lang, Msg::CalcLead)}</p>
             <form method="get" action=action class="calc-form">
-                <NumberField id="amount" label=t(lang, Msg::CalcAmount) value=input.amount.clone() error=message("amount") />
-                <NumberField id="rate" label=t(lang, Msg::CalcRate) value=input.rate.clone() error=message("rate") decimal=true />
-                <NumberField id="term" label=t(lang, Msg::CalcTerm) value=input.term.clone() error=message("term") />
-                <NumberField id="grace" label=t(lang, Msg::CalcGrace) value=input.grace.clone() error=message("grace") />
+                <NumberField id="amount" label=t(lang, Msg::CalcAmount) value=initial.amount.clone() error=Signal::derive(message("amount")) on_input=edit(amount) />
+                <NumberField id="rate" label=t(lang, Msg::CalcRate) value=initial.rate.clone() error=Signal::derive(message("rate")) on_input=edit(rate) decimal=true />
+                <NumberField id="term" label=t(lang, Msg::CalcTerm) value=initial.term.clone() error=Signal::derive(message("term")) on_input=edit(term) />
+                <NumberField id="grace" label=t(lang, Msg::CalcGrace) value=initial.grace.clone() error=Signal::derive(message("grace")) on_input=edit(grace) />
                 <div class="field">
                     <label for="grace_kind">{t(lang, Msg::CalcGraceKind)}</label>
-                    <select id="grace_kind" name="grace_kind">
-                        <option value=Grace::InterestOnly.as_str() selected=grace_kind == Grace::InterestOnly>{t(lang, Msg::CalcGraceInterestOnly)}</option>
-                        <option value=Grace::Full.as_str() selected=grace_kind == Grace::Full>{t(lang, Msg::CalcGraceFull)}</option>
+                    <select
+                        id="grace_kind"
+                        name="grace_kind"
+                        on:change=move |ev| {
+                            grace_kind.set(Grace::parse(&event_target_value(&ev)).unwrap_or(Grace::InterestOnly));
+                            edited.set(true);
+                        }
+                    >
+                        <option value=Grace::InterestOnly.as_str() selected=initial.grace_kind == Grace::InterestOnly>{t(lang, Msg::CalcGraceInterestOnly)}</option>
+                        <option value=Grace::Full.as_str() selected=initial.grace_kind == Grace::Full>{t(lang, Msg::CalcGraceFull)}</option>
                     </select>
                 </div>
                 <div class="field">
                     <label for="method">{t(lang, Msg::CalcMethod)}</label>
-                    <select id="method" name="method">
-                        <option value=Method::Annuity.as_str() selected=method == Method::Annuity>{t(lang, Msg::CalcAnnuity)}</option>
-                        <option value=Method::Differentiated.as_str() selected=method == Method::Differentiated>{t(lang, Msg::CalcDifferentiated)}</option>
+                    <select
+                        id="method"
+                        name="method"
+                        on:change=move |ev| {
+                            method.set(Method::parse(&event_target_value(&ev)).unwrap_or(Method::Annuity));
+                            edited.set(true);
+                        }
+                    >
+                        <option value=Method::Annuity.as_str() selected=initial.method == Method::Annuity>{t(lang, Msg::CalcAnnuity)}</option>
+                        <option value=Method::Differentiated.as_str() selected=initial.method == Method::Differentiated>{t(lang, Msg::CalcDifferentiated)}</option>
                     </select>
                 </div>
                 <button type="submit" class="button">{t(lang, Msg::CalcButton)}</button>
             </form>
-            {results}
+            <div aria-live="polite">
+                {move || {
+                    let (input, result) = current.get();
+                    result.ok().map(|schedule| {
+                        let csv = format!("/programs/{slug}/schedule.csv?{}", input.query());
+                        view! { <Results lang schedule grace=input.grace csv /> }
+                    })
+                }}
+            </div>
         </section>
     }
 }
 
+/// Puts the calculation into the address bar without a new history entry per keystroke.
+fn replace_address(url: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
+
 /// A number input with its error tied to it.
 #[component]
-fn NumberField(
+fn NumberField<F>(
     id: &'static str,
     label: &'static str,
     value: String,
-    error: Option<String>,
+    error: Signal<Option<String>>,
+    on_input: F,
     #[prop(default = false)] decimal: bool,
-) -> impl IntoView {
+) -> impl IntoView
+where
+    F: Fn(leptos::ev::Event) + 'static,
+{
     let error_id = format!("{id}-error");
+    let described = error_id.clone();
     view! {
-        <div class="field" class:field-error=error.is_some()>
+        <div class="field" class:field-error=move || error.with(Option::is_some)>
             <label for=id>{label}</label>
-            {error.clone().map(|e| view! { <p class="error-message" id=error_id.clone()>{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="error-message" id=error_id.clone()>{e}</p> })}
             <input
                 id=id
                 name=id
@@ -111,8 +204,9 @@ fn NumberField(
                 inputmode=if decimal { "decimal" } else { "numeric" }
                 autocomplete="off"
                 value=value
-                aria-invalid=error.is_some().then_some("true")
-                aria-describedby=error.is_some().then_some(error_id)
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=move || error.with(Option::is_some).then(|| described.clone())
+                on:input=on_input
             />
         </div>
     }
