@@ -5,6 +5,7 @@ pub mod account;
 pub mod catalog;
 pub mod criteria;
 pub mod i18n;
+pub mod identity;
 pub mod loan;
 pub mod location;
 pub mod money;

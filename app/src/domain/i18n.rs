@@ -520,6 +520,17 @@ messages! {
         kk: Some("Құпиясөз тым қарапайым: телефон нөмірін немесе бір таңбаның қайталануын қолданбаңыз."),
         en: Some("This password is too easy to guess: do not use your phone number or one repeated character."),
     }
+    ErrorIdFormat { ru: "Нужно 12 цифр.", kk: Some("12 цифр қажет."), en: Some("This must be 12 digits.") }
+    ErrorIdChecksum {
+        ru: "В номере ошибка: не сходится контрольная цифра. Проверьте цифры.",
+        kk: Some("Нөмірде қате бар: бақылау цифры сәйкес емес. Цифрларды тексеріңіз."),
+        en: Some("There is a mistake in the number: its check digit does not match. Check the digits."),
+    }
+    ErrorIdDate {
+        ru: "Начало номера не похоже на дату. Проверьте цифры.",
+        kk: Some("Нөмірдің басы күнге ұқсамайды. Цифрларды тексеріңіз."),
+        en: Some("The start of the number is not a valid date. Check the digits."),
+    }
     ErrorNotAPercent { ru: "Введите ставку числом, например 2,5.", kk: Some("Мөлшерлемені санмен енгізіңіз, мысалы 2,5."), en: Some("Enter the rate as a number, e.g. 2.5.") }
     ErrorMustBePositive { ru: "Введите сумму больше нуля.", kk: Some("Нөлден үлкен соманы енгізіңіз."), en: Some("Enter an amount above zero.") }
     ErrorAmountAboveCap { ru: "Программа даёт не больше {max}.", kk: Some("Бағдарлама {max} астам бермейді."), en: Some("The programme lends at most {max}.") }

@@ -74,6 +74,12 @@ pub enum Problem {
     MustBePositive,
     /// Not a percentage with at most two decimals.
     NotAPercent,
+    /// Not 12 digits of an IIN or BIN (or a digit that cannot be there).
+    IdFormat,
+    /// An IIN or BIN whose check digit does not match: a mistyped digit.
+    IdChecksum,
+    /// An IIN or BIN whose date part is not a date.
+    IdDate,
     /// More than the programme lends.
     AmountAboveCap {
         /// The programme's largest amount, in whole tenge.
@@ -138,6 +144,9 @@ impl FieldError {
             Problem::AccountExists => "account_exists",
             Problem::MustBePositive => "must_be_positive",
             Problem::NotAPercent => "not_a_number",
+            Problem::IdFormat => "id_format",
+            Problem::IdChecksum => "id_checksum",
+            Problem::IdDate => "id_date",
             Problem::AmountAboveCap { .. } => "above_cap",
             Problem::AmountBelowMin { .. } => "below_min",
             Problem::OutOfRange { .. } => "out_of_range",
@@ -191,6 +200,9 @@ impl FieldError {
             Problem::AccountExists => tf(lang, Msg::ErrorAccountExists, &[]),
             Problem::MustBePositive => tf(lang, Msg::ErrorMustBePositive, &[]),
             Problem::NotAPercent => tf(lang, Msg::ErrorNotAPercent, &[]),
+            Problem::IdFormat => tf(lang, Msg::ErrorIdFormat, &[]),
+            Problem::IdChecksum => tf(lang, Msg::ErrorIdChecksum, &[]),
+            Problem::IdDate => tf(lang, Msg::ErrorIdDate, &[]),
             Problem::AmountAboveCap { max_tenge } => tf(
                 lang,
                 Msg::ErrorAmountAboveCap,
