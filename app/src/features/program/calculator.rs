@@ -120,6 +120,16 @@ fn LiveCalculator(
         <section id="calculator" class="calculator" aria-labelledby="calculator-title" data-hydrated=move || hydrated.get().then_some("true")>
             <h2 id="calculator-title">{t(lang, Msg::CalcTitle)}</h2>
             <p>{t(lang, Msg::CalcLead)}</p>
+            // An error about something the form has no field for (a made-up `method` or
+            // `grace_kind` in the address, bytes that are not UTF-8) is said above the form.
+            {move || {
+                current.with(|(_, r)| {
+                    r.as_ref()
+                        .err()
+                        .filter(|e| !NUMBER_FIELDS.contains(&e.field.as_str()))
+                        .map(|e| view! { <p class="notice notice-error" role="alert">{e.message(lang)}</p> })
+                })
+            }}
             <form method="get" action=action class="calc-form">
                 <NumberField id="amount" label=t(lang, Msg::CalcAmount) value=initial.amount.clone() error=Signal::derive(message("amount")) on_input=edit(amount) />
                 <NumberField id="rate" label=t(lang, Msg::CalcRate) value=initial.rate.clone() error=Signal::derive(message("rate")) on_input=edit(rate) decimal=true />
@@ -167,6 +177,9 @@ fn LiveCalculator(
         </section>
     }
 }
+
+/// The fields shown with their own error message.
+const NUMBER_FIELDS: [&str; 4] = ["amount", "rate", "term", "grace"];
 
 /// Puts the calculation into the address bar without a new history entry per keystroke.
 fn replace_address(url: &str) {
