@@ -4,6 +4,7 @@
 pub mod account;
 pub mod catalog;
 pub mod criteria;
+pub mod eligibility;
 pub mod i18n;
 pub mod identity;
 pub mod loan;

@@ -743,6 +743,53 @@ messages! {
     OrgBank { ru: "Банк", kk: Some("Банк"), en: Some("Bank") }
     OrgGrantCommission { ru: "Грантовая комиссия", kk: Some("Гранттық комиссия"), en: Some("Grant commission") }
     OrgChamber { ru: "Палата предпринимателей", kk: Some("Кәсіпкерлер палатасы"), en: Some("Chamber of entrepreneurs") }
+
+    // Eligibility explanations: one line per criterion, met / not met / unknown
+    ExplAgeMet { ru: "Возраст {age} — подходит ({range})", kk: Some("Жасыңыз {age} — сәйкес ({range})"), en: Some("Age {age} fits ({range})") }
+    ExplAgeNotMet { ru: "Возраст {age}, а программа для возраста {range}", kk: Some("Жасыңыз {age}, ал бағдарлама {range} адамдарға арналған"), en: Some("Age {age}, the programme is for {range}") }
+    ExplAgeUnknown { ru: "Возраст не указан", kk: Some("Жасыңыз көрсетілмеген"), en: Some("Age not given") }
+    ExplLocationMet { ru: "{place} входит в: {area}", kk: Some("{place} мына аумаққа кіреді: {area}"), en: Some("{place} is in {area}") }
+    ExplLocationNotMet { ru: "{place} не входит в территорию программы: {areas}", kk: Some("{place} бағдарлама аумағына кірмейді: {areas}"), en: Some("{place} is outside the programme's area: {areas}") }
+    ExplLocationVague { ru: "Программа работает только в части территории «{place}»: {areas} — укажите населённый пункт", kk: Some("Бағдарлама «{place}» аумағының бір бөлігінде ғана жұмыс істейді: {areas} — елді мекенді көрсетіңіз"), en: Some("The programme covers only part of {place}: {areas}; name your settlement") }
+    ExplLocationUnknown { ru: "Не указан населённый пункт (программа для: {areas})", kk: Some("Елді мекен көрсетілмеген (бағдарлама мыналарға арналған: {areas})"), en: Some("Settlement not given (the programme is for: {areas})") }
+    ExplSectorMet { ru: "Отрасль «{sector}» подходит", kk: Some("«{sector}» саласы сәйкес"), en: Some("Sector “{sector}” fits") }
+    ExplSectorNotMet { ru: "Отрасль «{sector}», а программа для: {sectors}", kk: Some("Салаңыз «{sector}», ал бағдарлама мыналарға арналған: {sectors}"), en: Some("Sector “{sector}”, the programme is for: {sectors}") }
+    ExplSectorUnknown { ru: "Не указана отрасль (программа для: {sectors})", kk: Some("Сала көрсетілмеген (бағдарлама мыналарға арналған: {sectors})"), en: Some("Sector not given (the programme is for: {sectors})") }
+    ExplExcludedMet { ru: "Отрасль «{sector}» не исключена", kk: Some("«{sector}» саласы шектелмеген"), en: Some("Sector “{sector}” is not excluded") }
+    ExplExcludedNotMet { ru: "Программа не поддерживает отрасль «{sector}»", kk: Some("Бағдарлама «{sector}» саласын қолдамайды"), en: Some("The programme does not support “{sector}”") }
+    ExplStageMet { ru: "Стадия бизнеса «{stage}» подходит", kk: Some("«{stage}» кезеңі сәйкес"), en: Some("Business stage “{stage}” fits") }
+    ExplStageNotMet { ru: "Стадия бизнеса «{stage}», а программа для: {stages}", kk: Some("Бизнес кезеңі «{stage}», ал бағдарлама мыналарға арналған: {stages}"), en: Some("Business stage “{stage}”, the programme is for: {stages}") }
+    ExplStageUnknown { ru: "Не указана стадия бизнеса", kk: Some("Бизнес кезеңі көрсетілмеген"), en: Some("Business stage not given") }
+    ExplFormMet { ru: "Форма бизнеса «{form}» подходит", kk: Some("«{form}» нысаны сәйкес"), en: Some("Business form “{form}” fits") }
+    ExplFormNotMet { ru: "Форма бизнеса «{form}», а программа для: {forms}", kk: Some("Бизнес нысаны «{form}», ал бағдарлама мыналарға арналған: {forms}"), en: Some("Business form “{form}”, the programme is for: {forms}") }
+    ExplFormUnknown { ru: "Не указана форма бизнеса", kk: Some("Бизнес нысаны көрсетілмеген"), en: Some("Business form not given") }
+    ExplGroupMet { ru: "Вы относитесь к группе: {group}", kk: Some("Сіз мына топқа жатасыз: {group}"), en: Some("You belong to: {group}") }
+    ExplGroupNotMet { ru: "Программа для групп: {groups} — вы не относитесь ни к одной", kk: Some("Бағдарлама мына топтарға арналған: {groups} — сіз олардың ешқайсысына жатпайсыз"), en: Some("The programme is for: {groups}; you belong to none of them") }
+    ExplGroupUnknown { ru: "Не указано, относитесь ли вы к группам: {groups}", kk: Some("Мына топтарға жататыныңыз көрсетілмеген: {groups}"), en: Some("Not said whether you belong to: {groups}") }
+    ExplAmountMet { ru: "Сумма {amount} в пределах программы ({range})", kk: Some("{amount} сомасы бағдарлама шегінде ({range})"), en: Some("{amount} is within the programme's limits ({range})") }
+    ExplAmountNotMet { ru: "Нужно {amount}, а программа даёт {range}", kk: Some("Сізге {amount} керек, ал бағдарлама {range} береді"), en: Some("You need {amount}, the programme gives {range}") }
+    ExplAmountUnknown { ru: "Не указана нужная сумма", kk: Some("Қажетті сома көрсетілмеген"), en: Some("Amount needed not given") }
+    ExplCollateralMet { ru: "Есть залоговое имущество", kk: Some("Кепілге қоятын мүлкіңіз бар"), en: Some("You have collateral") }
+    ExplCollateralNotMet { ru: "Нет залога, а программа его требует", kk: Some("Кепіл жоқ, ал бағдарлама оны талап етеді"), en: Some("No collateral, and the programme requires it") }
+    ExplCollateralUnknown { ru: "Не указано, есть ли залог", kk: Some("Кепілдің бар-жоғы көрсетілмеген"), en: Some("No collateral declared") }
+    ExplCertMet { ru: "Есть сертификат {name}", kk: Some("{name} сертификаты бар"), en: Some("You hold the {name} certificate") }
+    ExplCertNotMet { ru: "Нет сертификата {name}", kk: Some("{name} сертификаты жоқ"), en: Some("You do not hold the {name} certificate") }
+    ExplCertUnknown { ru: "Не указано, есть ли сертификат {name}", kk: Some("{name} сертификатының бар-жоғы көрсетілмеген"), en: Some("Not said whether you hold the {name} certificate") }
+    ExplBusinessAgeMet { ru: "Бизнесу {months} мес. — подходит ({range})", kk: Some("Бизнеске {months} ай — сәйкес ({range})"), en: Some("The business is {months} months old: fits ({range})") }
+    ExplBusinessAgeNotMet { ru: "Бизнесу {months} мес., а программа для: {range}", kk: Some("Бизнеске {months} ай, ал бағдарлама талабы: {range}"), en: Some("The business is {months} months old, the programme wants {range}") }
+    ExplBusinessAgeUnknown { ru: "Не указано, когда начат бизнес", kk: Some("Бизнестің басталған уақыты көрсетілмеген"), en: Some("Business start not given") }
+    ExplEmployeesMet { ru: "Работников: {n} — подходит ({range})", kk: Some("Қызметкерлер: {n} — сәйкес ({range})"), en: Some("Employees: {n}, fits ({range})") }
+    ExplEmployeesNotMet { ru: "Работников: {n}, а программа для: {range}", kk: Some("Қызметкерлер: {n}, ал бағдарлама талабы: {range}"), en: Some("Employees: {n}, the programme wants {range}") }
+    ExplEmployeesUnknown { ru: "Не указано число работников", kk: Some("Қызметкерлер саны көрсетілмеген"), en: Some("Number of employees not given") }
+    ExplTaxMet { ru: "Бизнес зарегистрирован ({form})", kk: Some("Бизнес тіркелген ({form})"), en: Some("The business is registered ({form})") }
+    ExplTaxNotMet { ru: "Бизнес ещё не зарегистрирован, а нужна регистрация в налоговом органе", kk: Some("Бизнес әлі тіркелмеген, ал салық органында тіркелу қажет"), en: Some("The business is not registered yet; registration with the tax authority is required") }
+    FixFillIn { ru: "Укажите это в профиле", kk: Some("Мұны профильде көрсетіңіз"), en: Some("Add this to your profile") }
+    FixForm { ru: "Зарегистрируйте бизнес в форме: {forms}", kk: Some("Бизнесті мына нысанда тіркеңіз: {forms}"), en: Some("Register the business as: {forms}") }
+    FixTax { ru: "Зарегистрируйтесь как ИП или КХ — это делается онлайн на egov.kz", kk: Some("ЖК немесе ШҚ ретінде тіркеліңіз — egov.kz арқылы онлайн"), en: Some("Register as an individual entrepreneur or a farm: online at egov.kz") }
+    FixAmountAbove { ru: "Попросите не больше {max}", kk: Some("{max} аспайтын сома сұраңыз"), en: Some("Ask for at most {max}") }
+    FixAmountBelow { ru: "Попросите не меньше {min}", kk: Some("Кемінде {min} сұраңыз"), en: Some("Ask for at least {min}") }
+    FixCollateral { ru: "Найдите имущество для залога или программу с гарантией фонда «Даму»", kk: Some("Кепілге мүлік табыңыз немесе «Даму» қорының кепілдігі бар бағдарламаны таңдаңыз"), en: Some("Find property to pledge, or a programme with a Damu guarantee") }
+    FixCertificate { ru: "Пройдите курс {name}", kk: Some("{name} курсынан өтіңіз"), en: Some("Take the {name} course") }
 }
 
 #[cfg(test)]
