@@ -12,6 +12,7 @@ pub mod location;
 pub mod money;
 pub mod params;
 pub mod policy;
+pub mod profile;
 pub mod program;
 pub mod search;
 pub mod synthetic;

@@ -3,7 +3,9 @@
 pub mod account;
 pub mod catalog;
 pub mod home;
+pub mod matches;
 pub mod not_found;
+pub mod profile;
 pub mod program;
 
 #[cfg(feature = "ssr")]

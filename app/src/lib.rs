@@ -78,6 +78,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("sign-in") view=features::account::SignInPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("sign-up") view=features::account::SignUpPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("account") view=features::account::AccountPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("profile") view=features::profile::ProfilePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("matches") view=features::matches::MatchesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("reset") view=features::account::ResetRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/reset/:token") view=features::account::ResetPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("invitations") view=features::account::InvitationsPage ssr=SsrMode::Async />

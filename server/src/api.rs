@@ -36,7 +36,7 @@ struct ErrorDetail {
     message: String,
 }
 
-fn error_response(lang: Lang, e: AppError) -> Response {
+pub(crate) fn error_response(lang: Lang, e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let (code, field) = match &e {
         AppError::Invalid { field, code, .. } => (code.clone(), Some(field.clone())),

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cli;
 pub mod guard;
+pub mod profile;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -214,6 +215,8 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         ("/api/v1/programs", get(api::list_programs)),
         ("/api/v1/programs/{slug}", get(api::get_program)),
         ("/programs/{slug}/schedule.csv", get(api::schedule_csv)),
+        ("/profile", axum::routing::post(profile::save_profile)),
+        ("/api/v1/eligibility", axum::routing::post(profile::eligibility)),
         ("/api/v1/{*rest}", axum::routing::any(api::not_found)),
     ]
 }

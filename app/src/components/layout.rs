@@ -40,7 +40,12 @@ fn lang_href(lang: Lang) -> String {
 pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
     // Who is signed in, and in which role, or a way to sign in.
-    let who = match crate::features::account::current_principal() {
+    let principal = crate::features::account::current_principal();
+    let matches = principal
+        .as_ref()
+        .filter(|p| p.role == crate::domain::account::Role::Entrepreneur)
+        .map(|_| view! { <a href="/matches">{t(lang, Msg::NavMatches)}</a> });
+    let who = match principal {
         Some(p) => view! {
             <a href="/account" class="who" data-testid="who">
                 {p.display_name} <span class="who-role">{p.role.label(lang)}</span>
@@ -76,6 +81,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <nav class="site-nav" aria-label=t(lang, Msg::NavPrograms)>
                 <a href="/programs">{t(lang, Msg::NavPrograms)}</a>
+                {matches}
                 {who}
             </nav>
             <nav class="lang-switch" aria-label=t(lang, Msg::LanguageLabel)>

@@ -18,6 +18,7 @@ use super::i18n::{Lang, Msg, pick, t, tf};
 use super::identity::Sex;
 use super::location::KatoCode;
 use super::money::{AmountUnit, MciTable, Tiyn, format_kzt};
+use super::params::{FieldError, Problem};
 use super::program::PlaceView;
 
 /// The age up to which a person counts as young (the "youth" target group).
@@ -110,6 +111,82 @@ impl WhatIf {
     /// Whether anything is changed.
     pub fn is_empty(&self) -> bool {
         *self == WhatIf::default()
+    }
+}
+
+/// The what-if form as typed: kept as text so a bad value is shown back beside its field.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhatIfInput {
+    /// Age.
+    pub age: String,
+    /// Amount, tenge.
+    pub amount: String,
+    /// Sector code.
+    pub sector: String,
+    /// Region KATO code.
+    pub region: String,
+}
+
+impl WhatIfInput {
+    /// Field names, as the form and the address use them.
+    pub const FIELDS: [&'static str; 4] = ["age", "amount", "sector", "region"];
+
+    /// The form's fields from decoded address pairs.
+    pub fn from_pairs(pairs: &[(String, String)]) -> WhatIfInput {
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        WhatIfInput {
+            age: get("age"),
+            amount: get("amount"),
+            sector: get("sector"),
+            region: get("region"),
+        }
+    }
+
+    /// The changes, or the first field that is wrong. Empty fields change nothing.
+    pub fn parse(&self) -> Result<WhatIf, FieldError> {
+        use super::profile::parse_count;
+        fn opt(s: &str) -> Option<&str> {
+            Some(s).filter(|v| !v.is_empty())
+        }
+        Ok(WhatIf {
+            age: opt(&self.age)
+                .map(|v| parse_count("age", v, 0, 120).map(|n| n as u32))
+                .transpose()?,
+            amount_tenge: opt(&self.amount)
+                .map(|v| parse_count("amount", v, 1, 1_000_000_000_000))
+                .transpose()?,
+            sector: opt(&self.sector)
+                .map(|v| {
+                    Sector::parse(v)
+                        .ok_or_else(|| FieldError::new("sector", Problem::UnknownSector(v.to_owned())))
+                })
+                .transpose()?,
+            location: opt(&self.region)
+                .map(|v| {
+                    KatoCode::parse(v)
+                        .ok()
+                        .filter(|c| super::location::region(c.as_str()).is_some())
+                        .ok_or_else(|| FieldError::new("region", Problem::RegionUnknown(v.to_owned())))
+                })
+                .transpose()?,
+        })
+    }
+
+    /// The address query of these inputs (empty fields left out).
+    pub fn query(&self) -> String {
+        [("age", &self.age), ("amount", &self.amount), ("sector", &self.sector), ("region", &self.region)]
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", super::params::encode_component(v)))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 }
 
@@ -255,6 +332,18 @@ pub struct Candidate {
     pub sectors: Vec<Sector>,
     /// Its rules.
     pub criteria: Vec<Criterion>,
+}
+
+/// What a ranking needs besides the facts: the open programmes, the names of every place
+/// they or the person mention, and the date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankingData {
+    /// Open programmes.
+    pub candidates: Vec<Candidate>,
+    /// Place names by code.
+    pub places: Places,
+    /// Date and MCI.
+    pub ctx: Context,
 }
 
 /// Where a programme stands for a person.

@@ -535,6 +535,10 @@ messages! {
     ErrorMustBePositive { ru: "Введите сумму больше нуля.", kk: Some("Нөлден үлкен соманы енгізіңіз."), en: Some("Enter an amount above zero.") }
     ErrorAmountAboveCap { ru: "Программа даёт не больше {max}.", kk: Some("Бағдарлама {max} астам бермейді."), en: Some("The programme lends at most {max}.") }
     ErrorAmountBelowMin { ru: "Программа даёт не меньше {min}.", kk: Some("Бағдарлама кемінде {min} береді."), en: Some("The programme lends at least {min}.") }
+    ErrorNotADate { ru: "Введите дату в виде ГГГГ-ММ-ДД (месяц — ГГГГ-ММ), не позже сегодняшнего дня.", kk: Some("Күнді ЖЖЖЖ-АА-КК түрінде енгізіңіз (ай — ЖЖЖЖ-АА), бүгінгі күннен кешіктірмей."), en: Some("Enter a date as YYYY-MM-DD (a month as YYYY-MM), not later than today.") }
+    ErrorBadPhone { ru: "Введите казахстанский мобильный номер, например +7 701 234 56 78.", kk: Some("Қазақстандық ұялы нөмірді енгізіңіз, мысалы +7 701 234 56 78."), en: Some("Enter a Kazakh mobile number, e.g. +7 701 234 56 78.") }
+    ErrorUnknownChoice { ru: "Выберите значение из списка («{value}» в нём нет).", kk: Some("Тізімнен мән таңдаңыз («{value}» онда жоқ)."), en: Some("Choose a value from the list (“{value}” is not in it).") }
+    ErrorOkedUnknown { ru: "Введите раздел ОКЭД из двух цифр, например 01 — растениеводство и животноводство.", kk: Some("ЭҚЖЖ-ның екі цифрлы бөлімін енгізіңіз, мысалы 01 — өсімдік және мал шаруашылығы."), en: Some("Enter a two-digit OKED division, e.g. 01 for crop and animal production.") }
     ErrorOutOfRange { ru: "Введите число от {min} до {max}.", kk: Some("{min} мен {max} аралығындағы санды енгізіңіз."), en: Some("Enter a number from {min} to {max}.") }
     ErrorRequired { ru: "Заполните это поле.", kk: Some("Бұл өрісті толтырыңыз."), en: Some("Please fill in this field.") }
     ErrorWrongCredentials {
@@ -743,6 +747,70 @@ messages! {
     OrgBank { ru: "Банк", kk: Some("Банк"), en: Some("Bank") }
     OrgGrantCommission { ru: "Грантовая комиссия", kk: Some("Гранттық комиссия"), en: Some("Grant commission") }
     OrgChamber { ru: "Палата предпринимателей", kk: Some("Кәсіпкерлер палатасы"), en: Some("Chamber of entrepreneurs") }
+
+    // Profile and matches
+    NavMatches { ru: "Мне подходит", kk: Some("Маған сәйкес"), en: Some("My matches") }
+    ProfileTitle { ru: "Мой профиль", kk: Some("Менің профилім"), en: Some("My profile") }
+    ProfileLead { ru: "Заполните то, что знаете: все поля необязательны. Чем больше сведений, тем точнее подбор программ.", kk: Some("Білетініңізді толтырыңыз: барлық өріс міндетті емес. Мәлімет көп болған сайын бағдарламалар дәлірек іріктеледі."), en: Some("Fill in what you know: every field is optional. The more you give, the more precise the matching.") }
+    ProfilePerson { ru: "О вас", kk: Some("Сіз туралы"), en: Some("About you") }
+    ProfileBusiness { ru: "О бизнесе", kk: Some("Бизнес туралы"), en: Some("Your business") }
+    ProfilePlace { ru: "Где ваш бизнес", kk: Some("Бизнесіңіз қай жерде"), en: Some("Where your business is") }
+    FieldFullName { ru: "ФИО", kk: Some("Аты-жөні"), en: Some("Full name") }
+    FieldIin { ru: "ИИН", kk: Some("ЖСН"), en: Some("IIN") }
+    HintIin { ru: "12 цифр. По ИИН определяются дата рождения и возраст.", kk: Some("12 цифр. ЖСН бойынша туған күн мен жас анықталады."), en: Some("12 digits. Your birth date and age follow from it.") }
+    FieldBirthDate { ru: "Дата рождения (если нет ИИН)", kk: Some("Туған күні (ЖСН болмаса)"), en: Some("Birth date (if you have no IIN)") }
+    FieldPhone { ru: "Мобильный телефон", kk: Some("Ұялы телефон"), en: Some("Mobile phone") }
+    FieldGroups { ru: "Вы относитесь к группам", kk: Some("Сіз мына топтарға жатасыз"), en: Some("You belong to") }
+    HintGroups { ru: "Отметьте все подходящие. Молодёжь (до 29 лет) и женщины определяются по ИИН.", kk: Some("Сәйкес келетіннің бәрін белгілеңіз. Жастар (29 жасқа дейін) мен әйелдер ЖСН бойынша анықталады."), en: Some("Tick all that apply. Youth (up to 29) and women follow from the IIN.") }
+    FieldLegalForm { ru: "Форма бизнеса", kk: Some("Бизнес нысаны"), en: Some("Business form") }
+    FieldBin { ru: "БИН (для ТОО и кооперативов)", kk: Some("БСН (ЖШС мен кооперативтер үшін)"), en: Some("BIN (for LLPs and co-operatives)") }
+    FieldSector { ru: "Отрасль", kk: Some("Сала"), en: Some("Sector") }
+    FieldOked { ru: "Раздел ОКЭД (две цифры)", kk: Some("ЭҚЖЖ бөлімі (екі цифр)"), en: Some("OKED division (two digits)") }
+    FieldStage { ru: "Стадия бизнеса", kk: Some("Бизнес кезеңі"), en: Some("Business stage") }
+    FieldStarted { ru: "Когда начали (месяц)", kk: Some("Қашан бастадыңыз (ай)"), en: Some("Started (month)") }
+    FieldEmployees { ru: "Работников", kk: Some("Қызметкерлер саны"), en: Some("Employees") }
+    FieldRevenue { ru: "Годовой доход, ₸", kk: Some("Жылдық табыс, ₸"), en: Some("Annual revenue, ₸") }
+    FieldLand { ru: "Земля, га", kk: Some("Жер, га"), en: Some("Land, ha") }
+    FieldLivestock { ru: "Скот, голов", kk: Some("Мал, бас"), en: Some("Livestock, head") }
+    FieldCollateral { ru: "Есть имущество для залога", kk: Some("Кепілге қоятын мүлік бар ма"), en: Some("Property to pledge") }
+    ChoiceYes { ru: "Да", kk: Some("Иә"), en: Some("Yes") }
+    ChoiceNo { ru: "Нет", kk: Some("Жоқ"), en: Some("No") }
+    ChoiceNotSaid { ru: "— не указано —", kk: Some("— көрсетілмеген —"), en: Some("— not said —") }
+    FieldCertificates { ru: "Сертификаты", kk: Some("Сертификаттар"), en: Some("Certificates") }
+    FieldAmount { ru: "Сколько нужно, ₸", kk: Some("Қанша керек, ₸"), en: Some("Amount needed, ₸") }
+    FieldSettlement { ru: "Населённый пункт", kk: Some("Елді мекен"), en: Some("Settlement") }
+    FieldPlaceSearch { ru: "Найти населённый пункт", kk: Some("Елді мекенді іздеу"), en: Some("Find your settlement") }
+    HintPlaceSearch { ru: "Начните с названия, например «Шаян», и нажмите «Найти».", kk: Some("Атауын жазып, «Іздеу» түймесін басыңыз, мысалы «Шаян»."), en: Some("Type its name, e.g. “Shayan”, and press Find.") }
+    ButtonFind { ru: "Найти", kk: Some("Іздеу"), en: Some("Find") }
+    PlaceNoHits { ru: "Ничего не найдено. Проверьте написание.", kk: Some("Ештеңе табылмады. Жазылуын тексеріңіз."), en: Some("Nothing found. Check the spelling.") }
+    PlaceNotChosen { ru: "Населённый пункт не выбран.", kk: Some("Елді мекен таңдалмаған."), en: Some("No settlement chosen.") }
+    ButtonSaveProfile { ru: "Сохранить и посмотреть программы", kk: Some("Сақтау және бағдарламаларды көру"), en: Some("Save and see programmes") }
+    ProfileOnlyEntrepreneurs { ru: "Профиль и подбор программ — для предпринимателей. Вы вошли в другой роли.", kk: Some("Профиль мен бағдарламаларды іріктеу кәсіпкерлерге арналған. Сіз басқа рөлмен кірдіңіз."), en: Some("The profile and matching are for entrepreneurs; you are signed in in another role.") }
+    ProfileSaved { ru: "Профиль сохранён.", kk: Some("Профиль сақталды."), en: Some("Profile saved.") }
+    MatchesTitle { ru: "Мне подходит", kk: Some("Маған сәйкес"), en: Some("My matches") }
+    MatchesLead { ru: "Все открытые программы по вашему профилю: почему подходят или нет и что можно изменить.", kk: Some("Профиліңіз бойынша барлық ашық бағдарламалар: неге сәйкес немесе сәйкес емес және нені өзгертуге болады."), en: Some("Every open programme against your profile: why it fits or not, and what would change that.") }
+    MatchesCompleteness { ru: "Заполнено сведений: {filled} из {total}.", kk: Some("Толтырылған мәліметтер: {total} ішінен {filled}."), en: Some("Facts given: {filled} of {total}.") }
+    MatchesEditProfile { ru: "Изменить профиль", kk: Some("Профильді өзгерту"), en: Some("Edit profile") }
+    StandingEligible { ru: "Подходят вам", kk: Some("Сізге сәйкес"), en: Some("You are eligible") }
+    StandingPossible { ru: "Могут подойти — не хватает сведений", kk: Some("Сәйкес болуы мүмкін — мәліметтер жетіспейді"), en: Some("May fit: some facts are missing") }
+    StandingNearMiss { ru: "Почти подходят", kk: Some("Сәйкес келуге жақын"), en: Some("Near misses") }
+    MatchesNextBest { ru: "Подходит из того же вида:", kk: Some("Осы түрдегі сәйкес бағдарлама:"), en: Some("Eligible of the same kind:") }
+    MatchesNone { ru: "Нет открытых программ.", kk: Some("Ашық бағдарламалар жоқ."), en: Some("No open programmes.") }
+    WhatIfTitle { ru: "А если…", kk: Some("Егер…"), en: Some("What if…") }
+    WhatIfLead { ru: "Измените возраст, сумму, отрасль или регион — список пересчитается. Профиль при этом не меняется.", kk: Some("Жасты, соманы, саланы немесе өңірді өзгертіңіз — тізім қайта есептеледі. Профиль өзгермейді."), en: Some("Change the age, amount, sector or region and the list is recalculated. Your profile is not changed.") }
+    WhatIfAge { ru: "Возраст", kk: Some("Жасы"), en: Some("Age") }
+    WhatIfAmount { ru: "Сумма, ₸", kk: Some("Сома, ₸"), en: Some("Amount, ₸") }
+    WhatIfRegion { ru: "Регион", kk: Some("Өңір"), en: Some("Region") }
+    WhatIfApply { ru: "Пересчитать", kk: Some("Қайта есептеу"), en: Some("Recalculate") }
+    WhatIfReset { ru: "Как в профиле", kk: Some("Профильдегідей"), en: Some("As in my profile") }
+    WhatIfActive { ru: "Показан расчёт «а если»: профиль не изменён.", kk: Some("«Егер» есебі көрсетілген: профиль өзгерген жоқ."), en: Some("Showing a what-if: your profile is unchanged.") }
+    AsInProfile { ru: "как в профиле", kk: Some("профильдегідей"), en: Some("as in profile") }
+    FitTitle { ru: "Подходит ли вам", kk: Some("Сізге сәйкес пе"), en: Some("Does it fit you") }
+    FitEligible { ru: "По вашему профилю вы подходите.", kk: Some("Профиліңіз бойынша сіз сәйкессіз."), en: Some("By your profile, you are eligible.") }
+    FitPossible { ru: "Может подойти: не хватает сведений.", kk: Some("Сәйкес болуы мүмкін: мәліметтер жетіспейді."), en: Some("May fit: some facts are missing.") }
+    FitNearMiss { ru: "Пока не подходит.", kk: Some("Әзірге сәйкес емес."), en: Some("Not eligible yet.") }
+    FitClosed { ru: "Программа сейчас не принимает заявки.", kk: Some("Бағдарлама қазір өтінім қабылдамайды."), en: Some("The programme is not taking applications now.") }
+    FitSignIn { ru: "Войдите как предприниматель и заполните профиль — здесь появится, подходит ли вам программа и почему.", kk: Some("Кәсіпкер ретінде кіріп, профильді толтырыңыз — мұнда бағдарламаның сізге сәйкес-сәйкес еместігі және себебі көрсетіледі."), en: Some("Sign in as an entrepreneur and fill in your profile to see here whether the programme fits you, and why.") }
 
     // Eligibility explanations: one line per criterion, met / not met / unknown
     ExplAgeMet { ru: "Возраст {age} — подходит ({range})", kk: Some("Жасыңыз {age} — сәйкес ({range})"), en: Some("Age {age} fits ({range})") }

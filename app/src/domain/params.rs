@@ -90,6 +90,14 @@ pub enum Problem {
         /// The programme's smallest amount, in whole tenge.
         min_tenge: i64,
     },
+    /// Not a date (or a month) in the expected form, or a date that cannot be right.
+    NotADate,
+    /// Not a Kazakh mobile number.
+    BadPhone,
+    /// A choice the list does not offer.
+    UnknownChoice(String),
+    /// Not a division of the OKED classifier.
+    OkedUnknown,
     /// A number outside `min..=max`.
     OutOfRange {
         /// Smallest allowed.
@@ -150,6 +158,10 @@ impl FieldError {
             Problem::AmountAboveCap { .. } => "above_cap",
             Problem::AmountBelowMin { .. } => "below_min",
             Problem::OutOfRange { .. } => "out_of_range",
+            Problem::NotADate => "not_a_date",
+            Problem::BadPhone => "bad_phone",
+            Problem::UnknownChoice(_) => "unknown_value",
+            Problem::OkedUnknown => "unknown_oked",
         }
     }
 
@@ -213,6 +225,10 @@ impl FieldError {
                 Msg::ErrorAmountBelowMin,
                 &[("min", &tenge(lang, *min_tenge))],
             ),
+            Problem::NotADate => tf(lang, Msg::ErrorNotADate, &[]),
+            Problem::BadPhone => tf(lang, Msg::ErrorBadPhone, &[]),
+            Problem::UnknownChoice(v) => tf(lang, Msg::ErrorUnknownChoice, &[("value", &echo(v))]),
+            Problem::OkedUnknown => tf(lang, Msg::ErrorOkedUnknown, &[]),
             Problem::OutOfRange { min, max } => tf(
                 lang,
                 Msg::ErrorOutOfRange,

@@ -42,6 +42,8 @@ pub enum Action<'a> {
     },
     /// Read the security audit log.
     ViewAuditLog,
+    /// Keep an entrepreneur's profile, see one's matches and save searches on them.
+    KeepProfile,
     /// Read an application (the applications issue): by its applicant, the akim of the
     /// applicant's okrug, the programme's operator, or an admin.
     ViewApplication {
@@ -109,6 +111,9 @@ pub fn allow(who: Option<&Principal>, action: &Action<'_>) -> Result<(), Denied>
                 }
         }
         Action::ViewAuditLog => p.role == Role::Admin,
+        // A profile describes a person's own business: staff of funds and akimats act in a
+        // role, not as applicants.
+        Action::KeepProfile => p.role == Role::Entrepreneur,
         Action::ViewApplication {
             applicant,
             okrug,
@@ -295,6 +300,18 @@ mod tests {
             assert!(allow(p.as_ref(), &Action::ReadCatalogue).is_ok(), "{name}");
             let audit = allow(p.as_ref(), &Action::ViewAuditLog).is_ok();
             assert_eq!(audit, name == "admin", "{name}");
+        }
+    }
+
+    #[test]
+    fn only_entrepreneurs_keep_a_profile() {
+        for (name, p) in people() {
+            let keeps = allow(p.as_ref(), &Action::KeepProfile);
+            match name {
+                "anonymous" => assert_eq!(keeps, Err(Denied::SignInRequired)),
+                "entrepreneur" | "other entrepreneur" => assert!(keeps.is_ok()),
+                _ => assert_eq!(keeps, Err(Denied::Forbidden), "{name}"),
+            }
         }
     }
 }

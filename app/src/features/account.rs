@@ -17,7 +17,7 @@ use crate::error::AppError;
 
 /// The error a form's server function sent back in the address (no-JS posts), if it is for
 /// `endpoint`.
-fn form_error(endpoint: &str) -> Option<AppError> {
+pub(crate) fn form_error(endpoint: &str) -> Option<AppError> {
     let pairs = decode_query(&request_query()).ok()?;
     let path = pairs
         .iter()
@@ -34,7 +34,7 @@ fn form_error(endpoint: &str) -> Option<AppError> {
 }
 
 /// A query parameter of the page's address.
-fn query_param(name: &str) -> Option<String> {
+pub(crate) fn query_param(name: &str) -> Option<String> {
     decode_query(&request_query())
         .ok()?
         .into_iter()
@@ -54,7 +54,7 @@ fn field_message(error: &Option<AppError>, lang: Lang, field: &str) -> Option<St
 
 /// What the error summary above a form says: the message, and the field it is about when
 /// it is about one of the form's fields (then the summary links to it).
-fn form_message<'a>(
+pub(crate) fn form_message<'a>(
     error: &Option<AppError>,
     lang: Lang,
     fields: &[&'a str],
@@ -111,7 +111,7 @@ fn Field(
 
 /// The error summary: announced at once, and after a page load without JavaScript it is the
 /// first thing under the heading; a field's error links to the field (GOV.UK pattern).
-fn alert(message: Option<(String, Option<&str>)>) -> impl IntoView {
+pub(crate) fn alert(message: Option<(String, Option<&str>)>) -> impl IntoView {
     message.map(|(m, field)| {
         let text = match field {
             Some(f) => view! { <a href=format!("#{f}")>{m}</a> }.into_any(),
@@ -194,7 +194,7 @@ fn SignUpFields(
 }
 
 /// Sends people who are not signed in to the sign-in page, then back here.
-fn require_sign_in(path: &str) -> Option<Principal> {
+pub(crate) fn require_sign_in(path: &str) -> Option<Principal> {
     let principal = current_principal();
     if principal.is_none() {
         #[cfg(feature = "ssr")]

@@ -107,6 +107,47 @@ fn mci_note(lang: Lang, p: &ProgramView) -> Option<String> {
     Some(note)
 }
 
+/// "Does it fit you": the reasons for the signed-in entrepreneur, an invitation to sign in
+/// for people who are not, nothing for staff.
+fn fit_section(
+    lang: Lang,
+    fit: Result<Option<(crate::domain::eligibility::RankingData, crate::domain::eligibility::Facts)>, crate::error::AppError>,
+) -> AnyView {
+    use crate::domain::eligibility::{Standing, rank};
+    let signed_in = crate::features::account::current_principal().is_some();
+    let body = match fit {
+        Ok(Some((data, facts))) => {
+            let ranked = rank(&data.candidates, &facts, &data.ctx);
+            match ranked.first() {
+                Some(m) => {
+                    let verdict = match m.standing {
+                        Standing::Eligible => Msg::FitEligible,
+                        Standing::Possible => Msg::FitPossible,
+                        Standing::NearMiss => Msg::FitNearMiss,
+                    };
+                    let lines = crate::features::matches::explain_lines(lang, &data, &facts, m);
+                    view! {
+                        <p class=format!("fit-verdict fit-{}", match m.standing { Standing::Eligible => "eligible", Standing::Possible => "possible", Standing::NearMiss => "near-miss" }) data-testid="fit-verdict">{t(lang, verdict)}</p>
+                        {lines}
+                        <p><a href="/profile">{t(lang, Msg::MatchesEditProfile)}</a></p>
+                    }
+                    .into_any()
+                }
+                None => view! { <p>{t(lang, Msg::FitClosed)}</p> }.into_any(),
+            }
+        }
+        Ok(None) if !signed_in => view! { <p><a href="/sign-in">{t(lang, Msg::FitSignIn)}</a></p> }.into_any(),
+        _ => return ().into_any(),
+    };
+    view! {
+        <section aria-labelledby="fit" class="fit" data-testid="fit">
+            <h2 id="fit">{t(lang, Msg::FitTitle)}</h2>
+            {body}
+        </section>
+    }
+    .into_any()
+}
+
 #[component]
 fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
     let p = program;
@@ -240,6 +281,8 @@ fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
         let rate_bps = p.rate_max_bps.or(p.rate_min_bps);
         view! { <calculator::LoanCalculator lang slug limits rate_bps /> }
     });
+    let fit_slug = p.slug.clone();
+    let fit = Suspend::new(async move { fit_section(lang, api::my_fit(fit_slug).await) });
     let description = format!("{title}. {summary}");
     view! {
         <PageTitle text=title.clone() />
@@ -277,6 +320,7 @@ fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
                 </dl>
             </section>
             <section class="prose">{paragraphs}</section>
+            <Suspense fallback=|| ()>{fit}</Suspense>
             <section aria-labelledby="criteria">
                 <h2 id="criteria">{t(lang, Msg::ProgramCriteria)} {uncertain(lang, &p, "criteria")}</h2>
                 {criteria_view}

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod entities;
 pub mod locations;
 pub mod outbox;
+pub mod profiles;
 
 use std::time::Duration;
 

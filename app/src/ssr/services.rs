@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod health;
 pub mod indexer;
 pub mod invitations;
+pub mod profiles;
 pub mod programs;
 pub mod seed;
 

@@ -152,6 +152,11 @@ fn signed_in(who: Who) -> Outcome {
     if who == Anonymous { SignIn } else { Allowed }
 }
 
+/// Entrepreneurs only: a profile is about one's own business.
+fn entrepreneurs(who: Who) -> Outcome {
+    only(who, &[Entrepreneur, OtherEntrepreneur])
+}
+
 /// Signed in and one of `allowed`; refused for others.
 fn only(who: Who, allowed: &[Who]) -> Outcome {
     match who {
@@ -424,6 +429,56 @@ fn cases() -> Vec<Case> {
             args: |_| path("/api/v1/applications"),
             expect: |_| Refused,
         },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/my_matches",
+            what: "rank the programmes for one's profile",
+            fresh: Fresh::Nothing,
+            args: none,
+            expect: entrepreneurs,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/profile_page",
+            what: "read one's profile and search settlements",
+            fresh: Fresh::Nothing,
+            args: |_| vec![("place_q", "Шаян".into())],
+            expect: entrepreneurs,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/my_fit",
+            what: "see whether a programme fits (nothing for non-entrepreneurs)",
+            fresh: Fresh::Nothing,
+            args: |c| vec![("slug", c.program_slug.clone())],
+            expect: everyone,
+        },
+        Case {
+            kind: Route,
+            endpoint: "/profile",
+            what: "save one's profile (form post)",
+            fresh: Fresh::Nothing,
+            args: |_| {
+                vec![
+                    ("path", "/profile".into()),
+                    ("form", "full_name=Test&sector=livestock".into()),
+                ]
+            },
+            expect: entrepreneurs,
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/eligibility",
+            what: "rank programmes for a posted profile",
+            fresh: Fresh::Nothing,
+            args: |_| {
+                vec![
+                    ("path", "/api/v1/eligibility".into()),
+                    ("json", r#"{"age": 34, "sector": "livestock"}"#.into()),
+                ]
+            },
+            expect: everyone,
+        },
         // --- Pages ---
         page("/", "the home page", |_| path("/"), everyone),
         page(
@@ -453,6 +508,8 @@ fn cases() -> Vec<Case> {
             everyone,
         ),
         page("/account", "one's account", |_| path("/account"), signed_in),
+        page("/profile", "one's profile", |_| path("/profile"), entrepreneurs),
+        page("/matches", "one's matches", |_| path("/matches"), entrepreneurs),
         page(
             "/invitations",
             "invitations and staff",
@@ -614,7 +671,7 @@ fn outcome_of(kind: Kind, status: StatusCode, location: Option<&str>) -> Option<
     let to_sign_in = location.is_some_and(|l| l.starts_with("/sign-in"));
     Some(match status.as_u16() {
         401 => SignIn,
-        302 | 303 if kind == Kind::Page && to_sign_in => SignIn,
+        302 | 303 if kind != Kind::ServerFn && to_sign_in => SignIn,
         200..=399 => Allowed,
         403 | 404 => Refused,
         400 | 410 => Invalid,
@@ -695,7 +752,23 @@ async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
                     let at = args
                         .first()
                         .map_or(case.endpoint.to_owned(), |(_, p)| p.clone());
-                    let mut request = browser.client.get(format!("{}{at}", app.address));
+                    // A second argument makes it a POST: a form body or a JSON body.
+                    let url = format!("{}{at}", app.address);
+                    let mut request = match args.get(1) {
+                        Some(("form", body)) => browser
+                            .client
+                            .post(url)
+                            .header("origin", &app.address)
+                            .header("content-type", "application/x-www-form-urlencoded")
+                            .body(body.clone()),
+                        Some((_, body)) => browser
+                            .client
+                            .post(url)
+                            .header("origin", &app.address)
+                            .header("content-type", "application/json")
+                            .body(body.clone()),
+                        None => browser.client.get(url),
+                    };
                     if case.kind == Kind::Page {
                         request = request.header("accept", "text/html");
                     }

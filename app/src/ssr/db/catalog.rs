@@ -523,3 +523,33 @@ pub async fn program_view(
         demo_variant: p.demo_variant,
     }))
 }
+
+/// Every programme open on `today`, as the eligibility ranking sees it, in slug order.
+pub async fn open_candidates(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> Result<Vec<crate::domain::eligibility::Candidate>, DbErr> {
+    let rows = programs::Entity::find()
+        .filter(programs::Column::Status.eq(ProgramStatus::Open.as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(programs::Column::Deadline.is_null())
+                .add(programs::Column::Deadline.gte(today)),
+        )
+        .order_by_asc(programs::Column::Slug)
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|p| {
+            Ok(crate::domain::eligibility::Candidate {
+                kind: code(&p.slug, "kind", &p.kind, ProgramKind::parse)?,
+                sectors: decode(&p.slug, "sectors", &p.sectors)?,
+                criteria: decode(&p.slug, "criteria", &p.criteria)?,
+                deadline: p.deadline,
+                slug: p.slug,
+                title_ru: p.title_ru,
+                title_kk: p.title_kk,
+            })
+        })
+        .collect()
+}

@@ -8,6 +8,7 @@ pub mod locations;
 pub mod mci_rates;
 pub mod organisations;
 pub mod password_resets;
+pub mod profiles;
 pub mod program_locations;
 pub mod programs;
 pub mod rate_limits;

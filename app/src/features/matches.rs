@@ -1,0 +1,323 @@
+//! `/matches`: every open programme ranked against the signed-in entrepreneur's profile, each
+//! with its reasons, and a what-if form. Without JavaScript the what-if is a GET form to this
+//! page; with it, the island re-ranks in the browser on every change (the same domain code as
+//! the server), with no request at all.
+
+pub mod api;
+
+use leptos::prelude::*;
+
+use super::{request_query, set_status};
+use crate::PageTitle;
+use crate::components::layout::use_lang;
+use crate::domain::catalog::Sector;
+use crate::domain::eligibility::{
+    Facts, Match, RankingData, Standing, WhatIfInput, explain_all, mark, rank,
+};
+use crate::domain::i18n::{Lang, Msg, pick, t, tf};
+use crate::domain::location::REGIONS;
+use crate::domain::params::{FieldError, decode_query};
+use crate::error::AppError;
+
+/// `/matches`.
+#[component]
+pub fn MatchesPage() -> impl IntoView {
+    let lang = use_lang();
+    let principal = super::account::require_sign_in("/matches");
+    let pairs = decode_query(&request_query()).unwrap_or_default();
+    let input = WhatIfInput::from_pairs(&pairs);
+    let saved = pairs.iter().any(|(k, _)| k == "saved");
+    let content = Suspend::new(async move {
+        match api::my_matches().await {
+            Ok(m) => {
+                let error = input.parse().err();
+                if error.is_some() {
+                    set_status(400);
+                }
+                let (filled, total) = m.completeness;
+                let completeness = tf(
+                    lang,
+                    Msg::MatchesCompleteness,
+                    &[("filled", &filled.to_string()), ("total", &total.to_string())],
+                );
+                view! {
+                    <p class="profile-completeness">
+                        {completeness} " " <a href="/profile">{t(lang, Msg::MatchesEditProfile)}</a>
+                    </p>
+                    <WhatIfMatches lang data=m.data facts=m.facts input error />
+                }
+                .into_any()
+            }
+            Err(e) => {
+                if e != AppError::Unauthorized {
+                    set_status(e.status());
+                }
+                let text = if e == AppError::Forbidden {
+                    t(lang, Msg::ProfileOnlyEntrepreneurs).to_owned()
+                } else {
+                    e.message(lang)
+                };
+                view! { <p class="notice notice-error" role="alert">{text}</p> }.into_any()
+            }
+        }
+    });
+    let _ = principal;
+    view! {
+        <PageTitle text=t(lang, Msg::MatchesTitle) />
+        <div class="page matches">
+            <h1>{t(lang, Msg::MatchesTitle)}</h1>
+            {saved.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::ProfileSaved)}</p> })}
+            <p class="lead">{t(lang, Msg::MatchesLead)}</p>
+            <Suspense fallback=|| ()>{content}</Suspense>
+        </div>
+    }
+}
+
+/// The what-if form and the ranked list.
+#[island]
+fn WhatIfMatches(
+    lang: Lang,
+    data: RankingData,
+    facts: Facts,
+    input: WhatIfInput,
+    error: Option<FieldError>,
+) -> impl IntoView {
+    let age = RwSignal::new(input.age.clone());
+    let amount = RwSignal::new(input.amount.clone());
+    let sector = RwSignal::new(input.sector.clone());
+    let region = RwSignal::new(input.region.clone());
+    let server_error = StoredValue::new(error);
+    let edited = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let data = StoredValue::new(data);
+    let facts = StoredValue::new(facts);
+    let current = Memo::new(move |_| {
+        let input = WhatIfInput {
+            age: age.get(),
+            amount: amount.get(),
+            sector: sector.get(),
+            region: region.get(),
+        };
+        match server_error.get_value().filter(|_| !edited.get()) {
+            Some(e) => (input, Err(e)),
+            None => {
+                let parsed = input.parse();
+                (input, parsed)
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let (input, _) = current.get();
+        if edited.get_untracked() {
+            let q = input.query();
+            replace_address(&if q.is_empty() {
+                "/matches".to_owned()
+            } else {
+                format!("/matches?{q}")
+            });
+        }
+    });
+    let message = move |field: &'static str| {
+        move || {
+            current.with(|(_, r)| {
+                r.as_ref()
+                    .err()
+                    .filter(|e| e.field == field)
+                    .map(|e| e.message(lang))
+            })
+        }
+    };
+    let edit = move |signal: RwSignal<String>| {
+        move |ev: leptos::ev::Event| {
+            signal.set(event_target_value(&ev));
+            edited.set(true);
+        }
+    };
+    let list = move || {
+        current.with(|(_, parsed)| {
+            // A wrong field keeps the profile's own ranking on screen, under the message.
+            let what_if = parsed.clone().unwrap_or_default();
+            let active = !what_if.is_empty();
+            let view = data.with_value(|d| {
+                facts.with_value(|f| {
+                    let f = f.with(&what_if);
+                    ranked_view(lang, d, &f)
+                })
+            });
+            view! {
+                {active.then(|| view! { <p class="notice notice-info" role="status" data-testid="what-if-active">{t(lang, Msg::WhatIfActive)}</p> })}
+                {view}
+            }
+        })
+    };
+    let sectors = Sector::ALL
+        .iter()
+        .map(|s| {
+            let code = s.as_str();
+            view! { <option value=code selected=input.sector == code>{s.label(lang)}</option> }
+        })
+        .collect_view();
+    let regions = REGIONS
+        .iter()
+        .map(|r| {
+            let code = r.code;
+            view! { <option value=code selected=input.region == code>{r.name(lang)}</option> }
+        })
+        .collect_view();
+    let field = move |id: &'static str, label: Msg, signal: RwSignal<String>, mode: &'static str| {
+        let err = message(id);
+        view! {
+            <div class="field" class:field-error=move || err().is_some()>
+                <label for=format!("whatif-{id}")>{t(lang, label)}</label>
+                {move || err().map(|e| view! { <p class="error-message" id=format!("whatif-{id}-error")>{e}</p> })}
+                <input
+                    id=format!("whatif-{id}")
+                    name=id
+                    inputmode=mode
+                    autocomplete="off"
+                    prop:value=move || signal.get()
+                    value=signal.get_untracked()
+                    on:input=edit(signal)
+                    aria-invalid=move || err().is_some().then_some("true")
+                />
+            </div>
+        }
+    };
+    let sector_err = message("sector");
+    let region_err = message("region");
+    view! {
+        <section class="what-if" aria-labelledby="what-if-title" data-hydrated=move || hydrated.get().then_some("true")>
+            <h2 id="what-if-title">{t(lang, Msg::WhatIfTitle)}</h2>
+            <p class="hint">{t(lang, Msg::WhatIfLead)}</p>
+            <form method="get" action="/matches" class="what-if-form" on:submit=move |ev| ev.prevent_default()>
+                {field("age", Msg::WhatIfAge, age, "numeric")}
+                {field("amount", Msg::WhatIfAmount, amount, "numeric")}
+                <div class="field" class:field-error=move || sector_err().is_some()>
+                    <label for="whatif-sector">{t(lang, Msg::FieldSector)}</label>
+                    {move || sector_err().map(|e| view! { <p class="error-message">{e}</p> })}
+                    <select id="whatif-sector" name="sector" on:change=edit(sector) prop:value=move || sector.get()>
+                        <option value="">{t(lang, Msg::AsInProfile)}</option>
+                        {sectors}
+                    </select>
+                </div>
+                <div class="field" class:field-error=move || region_err().is_some()>
+                    <label for="whatif-region">{t(lang, Msg::WhatIfRegion)}</label>
+                    {move || region_err().map(|e| view! { <p class="error-message">{e}</p> })}
+                    <select id="whatif-region" name="region" on:change=edit(region) prop:value=move || region.get()>
+                        <option value="">{t(lang, Msg::AsInProfile)}</option>
+                        {regions}
+                    </select>
+                </div>
+                <div class="what-if-actions">
+                    <button type="submit" class="button">{t(lang, Msg::WhatIfApply)}</button>
+                    <a href="/matches" class="button button-secondary" on:click=move |ev| {
+                        ev.prevent_default();
+                        for s in [age, amount, sector, region] {
+                            s.set(String::new());
+                        }
+                        edited.set(true);
+                    }>{t(lang, Msg::WhatIfReset)}</a>
+                </div>
+            </form>
+        </section>
+        <div class="match-results" aria-live="polite">{list}</div>
+    }
+}
+
+/// Keeps the address in step with the what-if, without a new history entry per keystroke.
+fn replace_address(url: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
+
+/// The ranking, grouped by standing, each programme with its reasons.
+fn ranked_view(lang: Lang, d: &RankingData, facts: &Facts) -> AnyView {
+    let ranked = rank(&d.candidates, facts, &d.ctx);
+    if ranked.is_empty() {
+        return view! { <p>{t(lang, Msg::MatchesNone)}</p> }.into_any();
+    }
+    let group = |standing: Standing, heading: Msg| {
+        let items: Vec<&Match> = ranked.iter().filter(|m| m.standing == standing).collect();
+        (!items.is_empty()).then(|| {
+            let count = items.len();
+            let cards = items
+                .into_iter()
+                .map(|m| card(lang, d, facts, m))
+                .collect_view();
+            let id = format!("standing-{}", standing_code(standing));
+            let (class, labelled, testid) = (format!("standing {id}"), id.clone(), id.clone());
+            view! {
+                <section class=class aria-labelledby=labelled data-testid=testid>
+                    <h2 id=id>{t(lang, heading)} " " <span class="count">{count}</span></h2>
+                    <ol class="match-list">{cards}</ol>
+                </section>
+            }
+        })
+    };
+    view! {
+        {group(Standing::Eligible, Msg::StandingEligible)}
+        {group(Standing::Possible, Msg::StandingPossible)}
+        {group(Standing::NearMiss, Msg::StandingNearMiss)}
+    }
+    .into_any()
+}
+
+fn standing_code(s: Standing) -> &'static str {
+    match s {
+        Standing::Eligible => "eligible",
+        Standing::Possible => "possible",
+        Standing::NearMiss => "near-miss",
+    }
+}
+
+/// One programme: title, kind, the reasons (unmet first) with what would help, and for a
+/// near miss the best programme of the same kind that fits.
+fn card(lang: Lang, d: &RankingData, facts: &Facts, m: &Match) -> impl IntoView + use<> {
+    let c = &d.candidates[m.index];
+    let title = pick(lang, &c.title_ru, &c.title_kk).to_owned();
+    let href = format!("/programs/{}", c.slug);
+    let lines = explain_lines(lang, d, facts, m);
+    let next = m.next_best.map(|i| {
+        let n = &d.candidates[i];
+        let href = format!("/programs/{}", n.slug);
+        view! {
+            <p class="next-best">{t(lang, Msg::MatchesNextBest)} " " <a href=href>{pick(lang, &n.title_ru, &n.title_kk).to_owned()}</a></p>
+        }
+    });
+    view! {
+        <li class="match" data-slug=c.slug.clone()>
+            <h3><a href=href>{title}</a></h3>
+            <p class="program-kind"><span class=format!("badge badge-{}", c.kind.as_str())>{c.kind.label(lang)}</span></p>
+            {lines}
+            {next}
+        </li>
+    }
+}
+
+/// The reasons of one result as a list.
+pub fn explain_lines(lang: Lang, d: &RankingData, facts: &Facts, m: &Match) -> impl IntoView + use<> {
+    let c = &d.candidates[m.index];
+    let items = explain_all(lang, c, m, facts, &d.ctx, &d.places)
+        .into_iter()
+        .map(|l| {
+            let class = match l.outcome {
+                crate::domain::eligibility::Outcome::Met => "reason reason-met",
+                crate::domain::eligibility::Outcome::NotMet => "reason reason-unmet",
+                crate::domain::eligibility::Outcome::Unknown => "reason reason-unknown",
+            };
+            view! {
+                <li class=class>
+                    <span class="reason-mark" aria-hidden="true">{mark(l.outcome)}</span>
+                    " " {l.text}
+                    {l.fix.map(|f| view! { <span class="reason-fix">" — " {f}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="reasons">{items}</ul> }
+}

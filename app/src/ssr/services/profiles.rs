@@ -1,0 +1,201 @@
+//! Entrepreneurs' profiles and their matches: saving a profile, the settlement picker, and
+//! everything the matches page and the eligibility API rank with.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use sea_orm::DatabaseConnection;
+use tracing::instrument;
+
+use super::ServiceError;
+use crate::domain::account::Principal;
+use crate::domain::criteria::Criterion;
+use crate::domain::eligibility::{Context, Facts, RankingData};
+use crate::domain::location::KatoCode;
+use crate::domain::params::{FieldError, Problem};
+use crate::domain::policy::{Action, allow};
+use crate::domain::profile::{Profile, SettlementHit, field, parse_form};
+use crate::ssr::db;
+
+/// The signed-in entrepreneur, or why not.
+fn keeper(who: Option<&Principal>) -> Result<&Principal, ServiceError> {
+    allow(who, &Action::KeepProfile)?;
+    who.ok_or(ServiceError::Denied(
+        crate::domain::policy::Denied::SignInRequired,
+    ))
+}
+
+/// The saved profile of the signed-in entrepreneur (empty if none was saved yet).
+#[instrument(skip_all)]
+pub async fn profile(
+    db: &DatabaseConnection,
+    who: Option<&Principal>,
+) -> Result<Option<Profile>, ServiceError> {
+    let p = keeper(who)?;
+    Ok(db::profiles::find(db, p.user_id).await?)
+}
+
+/// Parses and saves the profile form of the signed-in entrepreneur.
+#[instrument(skip_all)]
+pub async fn save(
+    db: &DatabaseConnection,
+    who: Option<&Principal>,
+    pairs: &[(String, String)],
+    today: NaiveDate,
+) -> Result<Profile, ServiceError> {
+    let p = keeper(who)?;
+    let profile = parse_form(pairs, today)?;
+    if let Some(code) = &profile.settlement
+        && db::locations::existing(db, &[code.to_string()])
+            .await?
+            .is_empty()
+    {
+        return Err(FieldError::new(
+            field::SETTLEMENT,
+            Problem::UnknownReference(code.to_string()),
+        )
+        .into());
+    }
+    if let Some(iin) = &profile.iin
+        && db::profiles::holder_of_iin(db, iin.as_str())
+            .await?
+            .is_some_and(|holder| holder != p.user_id)
+    {
+        return Err(FieldError::new(field::IIN, Problem::Taken).into());
+    }
+    db::profiles::save(db, p.user_id, &profile).await?;
+    Ok(profile)
+}
+
+/// Codes of the units above `code`, nearest first.
+fn parents(code: &KatoCode) -> Vec<KatoCode> {
+    let s = code.as_str();
+    [format!("{}000", &s[..6]), format!("{}00000", &s[..4]), format!("{}0000000", &s[..2])]
+        .into_iter()
+        .filter(|c| c != s)
+        .filter_map(|c| KatoCode::parse(&c).ok())
+        .collect()
+}
+
+/// Settlements matching what was typed, at most 20.
+#[instrument(skip(db))]
+pub async fn settlements(
+    db: &DatabaseConnection,
+    needle: &str,
+) -> Result<Vec<SettlementHit>, ServiceError> {
+    if needle.chars().count() > 100 {
+        return Err(FieldError::new("place_q", Problem::TooLong { max: 100 }).into());
+    }
+    let rows = db::profiles::search_settlements(db, needle, 20).await?;
+    let mut codes: BTreeSet<String> = BTreeSet::new();
+    let found: Vec<(KatoCode, String)> = rows
+        .into_iter()
+        .filter_map(|r| Some((KatoCode::parse(&r.code).ok()?, r.name_ru)))
+        .collect();
+    for (code, _) in &found {
+        codes.extend(parents(code).iter().map(ToString::to_string));
+    }
+    let names = db::locations::places(db, &codes.into_iter().collect::<Vec<_>>()).await?;
+    Ok(found
+        .into_iter()
+        .map(|(code, name)| {
+            let within = parents(&code)
+                .iter()
+                .filter_map(|c| names.get(c.as_str()).map(|p| p.name_ru.clone()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            SettlementHit { code, name, within }
+        })
+        .collect())
+}
+
+/// The open programmes on `today` and the names of the places that `extra` and their criteria
+/// mention (with the units above each, so a what-if by region is named too).
+#[instrument(skip(db, extra))]
+pub async fn ranking_data(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    extra: &[&KatoCode],
+) -> Result<RankingData, ServiceError> {
+    let candidates = db::catalog::open_candidates(db, today).await?;
+    let mut codes: BTreeSet<String> = BTreeSet::new();
+    for c in &candidates {
+        for criterion in &c.criteria {
+            if let Criterion::LocationWithin { codes: within } = criterion {
+                codes.extend(within.iter().map(ToString::to_string));
+            }
+        }
+    }
+    for code in extra {
+        codes.insert(code.to_string());
+        codes.extend(parents(code).iter().map(ToString::to_string));
+    }
+    let places = db::locations::places(db, &codes.into_iter().collect::<Vec<_>>()).await?;
+    let mci = db::catalog::mci_table(db).await?;
+    Ok(RankingData {
+        candidates,
+        places,
+        ctx: Context { today, mci },
+    })
+}
+
+/// The facts of the signed-in entrepreneur's saved profile (none known if not saved).
+pub async fn facts(
+    db: &DatabaseConnection,
+    who: Option<&Principal>,
+    today: NaiveDate,
+) -> Result<(Facts, Option<Profile>), ServiceError> {
+    let profile = profile(db, who).await?;
+    Ok((
+        profile
+            .as_ref()
+            .map(|p| p.facts(today))
+            .unwrap_or_default(),
+        profile,
+    ))
+}
+
+/// One settlement by code, named with the units above it; `None` for a code not in KATO.
+pub async fn settlement(
+    db: &DatabaseConnection,
+    code: &str,
+) -> Result<Option<SettlementHit>, ServiceError> {
+    let Ok(code) = KatoCode::parse(code) else {
+        return Ok(None);
+    };
+    let mut codes = vec![code.to_string()];
+    codes.extend(parents(&code).iter().map(ToString::to_string));
+    let names = db::locations::places(db, &codes).await?;
+    let Some(own) = names.get(code.as_str()) else {
+        return Ok(None);
+    };
+    let within = parents(&code)
+        .iter()
+        .filter_map(|c| names.get(c.as_str()).map(|p| p.name_ru.clone()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Some(SettlementHit {
+        name: own.name_ru.clone(),
+        code,
+        within,
+    }))
+}
+
+/// How programme `slug` stands for the signed-in entrepreneur: `None` for anybody else; a
+/// ranking of that one programme (empty when it is not open) otherwise.
+#[instrument(skip(db, who))]
+pub async fn fit(
+    db: &DatabaseConnection,
+    who: Option<&Principal>,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<Option<(RankingData, Facts)>, ServiceError> {
+    if allow(who, &Action::KeepProfile).is_err() {
+        return Ok(None);
+    }
+    let (facts, _) = facts(db, who, today).await?;
+    let extra: Vec<&KatoCode> = facts.location.iter().collect();
+    let mut data = ranking_data(db, today, &extra).await?;
+    data.candidates.retain(|c| c.slug == slug);
+    Ok(Some((data, facts)))
+}

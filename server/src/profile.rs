@@ -1,0 +1,189 @@
+//! The profile form's post and the eligibility API.
+
+use app::domain::eligibility::{Facts, Standing, explain_all, rank};
+use app::domain::i18n::{Lang, pick};
+use app::domain::params::{FieldError, Problem, decode_query, encode_component};
+use app::error::AppError;
+use app::ssr::services::ServiceError;
+use app::ssr::session::RequestCaller;
+use app::ssr::{AppState, lang_of, services, to_app_error};
+use axum::Extension;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::api::error_response;
+
+fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
+}
+
+/// `POST /profile`: saves the form and goes to the matches; a bad field sends the browser back
+/// to the form with everything typed and the error beside the field.
+pub(crate) async fn save_profile(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let text = String::from_utf8_lossy(&body);
+    let result = match decode_query(&text) {
+        Ok(pairs) => services::profiles::save(
+            &st.db,
+            caller.principal.as_ref(),
+            &pairs,
+            st.config.today(),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| (e, pairs)),
+        Err(e) => Err((ServiceError::Invalid(e), Vec::new())),
+    };
+    match result {
+        Ok(()) => see_other("/matches?saved=1"),
+        Err((ServiceError::Denied(app::domain::policy::Denied::SignInRequired), _)) => {
+            see_other("/sign-in?next=%2Fprofile")
+        }
+        // Only a forged post gets here: the page shows no form to other roles.
+        Err((ServiceError::Denied(app::domain::policy::Denied::Forbidden), _)) => {
+            error_response(lang, AppError::Forbidden)
+        }
+        Err((e, pairs)) => {
+            let error = to_app_error(lang, e);
+            back_to_profile(&error, &pairs)
+        }
+    }
+}
+
+/// The profile page's address with the typed values and the error, the way pages read a
+/// failed form's error (`__path`, `__err`).
+fn back_to_profile(error: &AppError, pairs: &[(String, String)]) -> Response {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let mut query: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| !k.starts_with("__") && k != "form")
+        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+        .collect();
+    query.insert(0, "form=1".into());
+    let base = format!("http://localhost/profile?{}", query.join("&"));
+    match ServerFnUrlError::new("/api/save_profile", error.clone()).to_url(&base) {
+        Ok(url) => see_other(&format!("/profile?{}", url.query().unwrap_or("form=1"))),
+        Err(_) => see_other("/profile"),
+    }
+}
+
+#[derive(Serialize)]
+struct ApiReason {
+    outcome: app::domain::eligibility::Outcome,
+    text: String,
+    fix: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ApiResult {
+    slug: String,
+    title: String,
+    kind: app::domain::catalog::ProgramKind,
+    standing: Standing,
+    unmet: usize,
+    unknown: usize,
+    reasons: Vec<ApiReason>,
+    next_best: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ApiRanking {
+    date: chrono::NaiveDate,
+    results: Vec<ApiResult>,
+}
+
+/// Reads the profile of an eligibility request: a JSON object whose keys are [`Facts`]' fields,
+/// each optional. Every problem names its field.
+pub fn parse_facts(body: &[u8]) -> Result<Facts, FieldError> {
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(FieldError::new("body", Problem::NotAccepted));
+    };
+    let known = serde_json::to_value(Facts::default())
+        .ok()
+        .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()))
+        .unwrap_or_default();
+    let mut checked = serde_json::Map::new();
+    for (key, v) in map {
+        if !known.contains(&key) {
+            return Err(FieldError::new(key, Problem::NotAccepted));
+        }
+        // Each field alone, so that a wrong one is named.
+        let mut one = serde_json::to_value(Facts::default())
+            .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+        one[&key] = v.clone();
+        if serde_json::from_value::<Facts>(one).is_err() {
+            return Err(FieldError::new(key, Problem::NotAccepted));
+        }
+        checked.insert(key, v);
+    }
+    let mut all = serde_json::to_value(Facts::default())
+        .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+    for (k, v) in checked {
+        all[&k] = v;
+    }
+    serde_json::from_value(all).map_err(|_| FieldError::new("body", Problem::NotAccepted))
+}
+
+/// `POST /api/v1/eligibility`: every open programme ranked for the posted profile, with the
+/// reasons in the caller's language. Needs no account: the profile is in the request and
+/// nothing is stored.
+pub(crate) async fn eligibility(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let facts = match parse_facts(&body) {
+        Ok(f) => f,
+        Err(e) => return error_response(lang, AppError::invalid(&e, lang)),
+    };
+    let today = st.config.today();
+    let extra: Vec<&app::domain::location::KatoCode> = facts.location.iter().collect();
+    let data = match services::profiles::ranking_data(&st.db, today, &extra).await {
+        Ok(d) => d,
+        Err(e) => return error_response(lang, to_app_error(lang, e)),
+    };
+    let ranked = rank(&data.candidates, &facts, &data.ctx);
+    let results = ranked
+        .iter()
+        .map(|m| {
+            let c = &data.candidates[m.index];
+            ApiResult {
+                slug: c.slug.clone(),
+                title: pick(lang, &c.title_ru, &c.title_kk).to_owned(),
+                kind: c.kind,
+                standing: m.standing,
+                unmet: m.unmet,
+                unknown: m.unknown,
+                reasons: explain_all(lang, c, m, &facts, &data.ctx, &data.places)
+                    .into_iter()
+                    .map(|l| ApiReason {
+                        outcome: l.outcome,
+                        text: l.text,
+                        fix: l.fix,
+                    })
+                    .collect(),
+                next_best: m.next_best.map(|i| data.candidates[i].slug.clone()),
+            }
+        })
+        .collect();
+    let _: Lang = lang;
+    Json(ApiRanking {
+        date: today,
+        results,
+    })
+    .into_response()
+}
