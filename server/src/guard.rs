@@ -58,12 +58,20 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     next.run(req).await
 }
 
+/// POST endpoints that neither read the session nor change anything.
+pub const STATELESS_POSTS: &[&str] = &["/api/v1/eligibility"];
+
 /// Refuses state-changing requests that come from another site (CSRF), in addition to the
 /// session cookie's `SameSite=Lax`: the browser's `Sec-Fetch-Site` must say same-origin, or
 /// failing that the `Origin` must be this site. A request with neither is refused too: every
 /// browser that can use this site sends one of them on a POST.
 pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    // POSTs that change nothing and ignore the session (a computation over the posted body)
+    // are for any API client, which sends no `Origin`; a forged one gains nothing.
+    if STATELESS_POSTS.contains(&req.uri().path()) {
         return next.run(req).await;
     }
     let headers = req.headers();

@@ -216,7 +216,10 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         ("/api/v1/programs/{slug}", get(api::get_program)),
         ("/programs/{slug}/schedule.csv", get(api::schedule_csv)),
         ("/profile", axum::routing::post(profile::save_profile)),
-        ("/api/v1/eligibility", axum::routing::post(profile::eligibility)),
+        (
+            "/api/v1/eligibility",
+            axum::routing::post(profile::eligibility),
+        ),
         ("/api/v1/{*rest}", axum::routing::any(api::not_found)),
     ]
 }

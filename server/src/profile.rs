@@ -18,7 +18,11 @@ use serde::Serialize;
 use crate::api::error_response;
 
 fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location.to_owned())],
+    )
+        .into_response()
 }
 
 /// `POST /profile`: saves the form and goes to the matches; a bad field sends the browser back
@@ -33,15 +37,12 @@ pub(crate) async fn save_profile(
     let lang = lang_of(&headers, raw.as_deref());
     let text = String::from_utf8_lossy(&body);
     let result = match decode_query(&text) {
-        Ok(pairs) => services::profiles::save(
-            &st.db,
-            caller.principal.as_ref(),
-            &pairs,
-            st.config.today(),
-        )
-        .await
-        .map(|_| ())
-        .map_err(|e| (e, pairs)),
+        Ok(pairs) => {
+            services::profiles::save(&st.db, caller.principal.as_ref(), &pairs, st.config.today())
+                .await
+                .map(|_| ())
+                .map_err(|e| (e, pairs))
+        }
         Err(e) => Err((ServiceError::Invalid(e), Vec::new())),
     };
     match result {
@@ -105,8 +106,8 @@ struct ApiRanking {
 /// Reads the profile of an eligibility request: a JSON object whose keys are [`Facts`]' fields,
 /// each optional. Every problem names its field.
 pub fn parse_facts(body: &[u8]) -> Result<Facts, FieldError> {
-    let value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
     let serde_json::Value::Object(map) = value else {
         return Err(FieldError::new("body", Problem::NotAccepted));
     };

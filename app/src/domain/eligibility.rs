@@ -164,8 +164,9 @@ impl WhatIfInput {
                 .transpose()?,
             sector: opt(&self.sector)
                 .map(|v| {
-                    Sector::parse(v)
-                        .ok_or_else(|| FieldError::new("sector", Problem::UnknownSector(v.to_owned())))
+                    Sector::parse(v).ok_or_else(|| {
+                        FieldError::new("sector", Problem::UnknownSector(v.to_owned()))
+                    })
                 })
                 .transpose()?,
             location: opt(&self.region)
@@ -173,7 +174,9 @@ impl WhatIfInput {
                     KatoCode::parse(v)
                         .ok()
                         .filter(|c| super::location::region(c.as_str()).is_some())
-                        .ok_or_else(|| FieldError::new("region", Problem::RegionUnknown(v.to_owned())))
+                        .ok_or_else(|| {
+                            FieldError::new("region", Problem::RegionUnknown(v.to_owned()))
+                        })
                 })
                 .transpose()?,
         })
@@ -181,12 +184,17 @@ impl WhatIfInput {
 
     /// The address query of these inputs (empty fields left out).
     pub fn query(&self) -> String {
-        [("age", &self.age), ("amount", &self.amount), ("sector", &self.sector), ("region", &self.region)]
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", super::params::encode_component(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        [
+            ("age", &self.age),
+            ("amount", &self.amount),
+            ("sector", &self.sector),
+            ("region", &self.region),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", super::params::encode_component(v)))
+        .collect::<Vec<_>>()
+        .join("&")
     }
 }
 

@@ -94,6 +94,8 @@ pub enum Problem {
     NotADate,
     /// Not a Kazakh mobile number.
     BadPhone,
+    /// An IIN already in another person's profile.
+    IdTaken,
     /// A choice the list does not offer.
     UnknownChoice(String),
     /// Not a division of the OKED classifier.
@@ -160,6 +162,7 @@ impl FieldError {
             Problem::OutOfRange { .. } => "out_of_range",
             Problem::NotADate => "not_a_date",
             Problem::BadPhone => "bad_phone",
+            Problem::IdTaken => "taken",
             Problem::UnknownChoice(_) => "unknown_value",
             Problem::OkedUnknown => "unknown_oked",
         }
@@ -227,6 +230,7 @@ impl FieldError {
             ),
             Problem::NotADate => tf(lang, Msg::ErrorNotADate, &[]),
             Problem::BadPhone => tf(lang, Msg::ErrorBadPhone, &[]),
+            Problem::IdTaken => tf(lang, Msg::ErrorIdTaken, &[]),
             Problem::UnknownChoice(v) => tf(lang, Msg::ErrorUnknownChoice, &[("value", &echo(v))]),
             Problem::OkedUnknown => tf(lang, Msg::ErrorOkedUnknown, &[]),
             Problem::OutOfRange { min, max } => tf(

@@ -78,11 +78,13 @@ impl Profile {
             location: self.settlement.clone(),
             sector: self.sector,
             stage: self.stage.or_else(|| {
-                self.started.and_then(|s| months_between(s, today)).map(|m| match m {
-                    0..12 => Stage::Under1y,
-                    12..36 => Stage::Y1To3,
-                    _ => Stage::Over3y,
-                })
+                self.started
+                    .and_then(|s| months_between(s, today))
+                    .map(|m| match m {
+                        0..12 => Stage::Under1y,
+                        12..36 => Stage::Y1To3,
+                        _ => Stage::Over3y,
+                    })
             }),
             legal_form: self.legal_form,
             employees: self.employees,
@@ -245,12 +247,21 @@ pub fn parse_form(pairs: &[(String, String)], today: NaiveDate) -> Result<Profil
 
     let full_name = match one(field::NAME) {
         Some(n) if n.chars().count() > NAME_MAX => {
-            return Err(FieldError::new(field::NAME, Problem::TooLong { max: NAME_MAX }));
+            return Err(FieldError::new(
+                field::NAME,
+                Problem::TooLong { max: NAME_MAX },
+            ));
         }
         other => other.map(str::to_owned),
     };
-    let iin = one(field::IIN).map(|v| Iin::parse(field::IIN, v)).transpose()?;
-    if iin.as_ref().and_then(|i| i.birth_date).is_some_and(|b| b > today) {
+    let iin = one(field::IIN)
+        .map(|v| Iin::parse(field::IIN, v))
+        .transpose()?;
+    if iin
+        .as_ref()
+        .and_then(|i| i.birth_date)
+        .is_some_and(|b| b > today)
+    {
         return Err(FieldError::new(field::IIN, Problem::IdDate));
     }
     let birth_date = one(field::BIRTH_DATE)
@@ -280,7 +291,9 @@ pub fn parse_form(pairs: &[(String, String)], today: NaiveDate) -> Result<Profil
     let legal_form = one(field::LEGAL_FORM)
         .map(|v| choice(field::LEGAL_FORM, v, LegalForm::parse))
         .transpose()?;
-    let bin = one(field::BIN).map(|v| Bin::parse(field::BIN, v)).transpose()?;
+    let bin = one(field::BIN)
+        .map(|v| Bin::parse(field::BIN, v))
+        .transpose()?;
     let sector = one(field::SECTOR)
         .map(|v| choice(field::SECTOR, v, Sector::parse))
         .transpose()?;
@@ -375,22 +388,32 @@ pub fn to_form(p: &Profile) -> Vec<(String, String)> {
     put(field::IIN, p.iin.as_ref().map(|i| i.as_str().to_owned()));
     put(field::BIRTH_DATE, p.birth_date.map(|d| d.to_string()));
     put(field::PHONE, p.phone.clone());
-    put(field::LEGAL_FORM, p.legal_form.map(|f| f.as_str().to_owned()));
+    put(
+        field::LEGAL_FORM,
+        p.legal_form.map(|f| f.as_str().to_owned()),
+    );
     put(field::BIN, p.bin.as_ref().map(|b| b.as_str().to_owned()));
     put(field::SECTOR, p.sector.map(|s| s.as_str().to_owned()));
     put(field::OKED, p.oked.clone());
     put(field::STAGE, p.stage.map(|s| s.as_str().to_owned()));
-    put(field::STARTED, p.started.map(|d| d.format("%Y-%m").to_string()));
+    put(
+        field::STARTED,
+        p.started.map(|d| d.format("%Y-%m").to_string()),
+    );
     put(field::EMPLOYEES, p.employees.map(|n| n.to_string()));
     put(field::REVENUE, p.revenue_tenge.map(|n| n.to_string()));
     put(field::LAND, p.land_ha.map(|n| n.to_string()));
     put(field::LIVESTOCK, p.livestock_heads.map(|n| n.to_string()));
     put(
         field::COLLATERAL,
-        p.collateral.map(|c| if c { "yes" } else { "no" }.to_owned()),
+        p.collateral
+            .map(|c| if c { "yes" } else { "no" }.to_owned()),
     );
     put(field::AMOUNT, p.amount_tenge.map(|n| n.to_string()));
-    put(field::SETTLEMENT, p.settlement.as_ref().map(|c| c.to_string()));
+    put(
+        field::SETTLEMENT,
+        p.settlement.as_ref().map(|c| c.to_string()),
+    );
     if let Some(groups) = &p.groups {
         put(field::GROUPS_ANSWERED, Some("1".into()));
         for g in groups {
@@ -518,7 +541,11 @@ mod tests {
         ];
         for (name, value, code) in cases {
             let err = parse_form(&pairs(&[(name, value)]), today()).expect_err(value);
-            assert_eq!((err.field.as_str(), err.code()), (*name, *code), "{name}={value}");
+            assert_eq!(
+                (err.field.as_str(), err.code()),
+                (*name, *code),
+                "{name}={value}"
+            );
         }
         let long = "я".repeat(NAME_MAX + 1);
         let err = parse_form(&pairs(&[("full_name", &long)]), today()).expect_err("long");

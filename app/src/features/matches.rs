@@ -38,7 +38,10 @@ pub fn MatchesPage() -> impl IntoView {
                 let completeness = tf(
                     lang,
                     Msg::MatchesCompleteness,
-                    &[("filled", &filled.to_string()), ("total", &total.to_string())],
+                    &[
+                        ("filled", &filled.to_string()),
+                        ("total", &total.to_string()),
+                    ],
                 );
                 view! {
                     <p class="profile-completeness">
@@ -165,7 +168,10 @@ fn WhatIfMatches(
             view! { <option value=code selected=input.region == code>{r.name(lang)}</option> }
         })
         .collect_view();
-    let field = move |id: &'static str, label: Msg, signal: RwSignal<String>, mode: &'static str| {
+    let field = move |id: &'static str,
+                      label: Msg,
+                      signal: RwSignal<String>,
+                      mode: &'static str| {
         let err = message(id);
         view! {
             <div class="field" class:field-error=move || err().is_some()>
@@ -187,8 +193,9 @@ fn WhatIfMatches(
     let sector_err = message("sector");
     let region_err = message("region");
     view! {
-        <section class="what-if" aria-labelledby="what-if-title" data-hydrated=move || hydrated.get().then_some("true")>
-            <h2 id="what-if-title">{t(lang, Msg::WhatIfTitle)}</h2>
+        // Folded on a phone's first screen so the results come first; open while in use.
+        <details class="what-if" open=!input.query().is_empty() data-hydrated=move || hydrated.get().then_some("true")>
+            <summary><h2 id="what-if-title">{t(lang, Msg::WhatIfTitle)}</h2></summary>
             <p class="hint">{t(lang, Msg::WhatIfLead)}</p>
             <form method="get" action="/matches" class="what-if-form" on:submit=move |ev| ev.prevent_default()>
                 {field("age", Msg::WhatIfAge, age, "numeric")}
@@ -220,7 +227,7 @@ fn WhatIfMatches(
                     }>{t(lang, Msg::WhatIfReset)}</a>
                 </div>
             </form>
-        </section>
+        </details>
         <div class="match-results" aria-live="polite">{list}</div>
     }
 }
@@ -300,7 +307,12 @@ fn card(lang: Lang, d: &RankingData, facts: &Facts, m: &Match) -> impl IntoView 
 }
 
 /// The reasons of one result as a list.
-pub fn explain_lines(lang: Lang, d: &RankingData, facts: &Facts, m: &Match) -> impl IntoView + use<> {
+pub fn explain_lines(
+    lang: Lang,
+    d: &RankingData,
+    facts: &Facts,
+    m: &Match,
+) -> impl IntoView + use<> {
     let c = &d.candidates[m.index];
     let items = explain_all(lang, c, m, facts, &d.ctx, &d.places)
         .into_iter()

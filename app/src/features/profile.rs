@@ -129,7 +129,11 @@ fn ProfileForm(
     place_q: Option<String>,
     error: Option<AppError>,
 ) -> impl IntoView {
-    let input = |name: &'static str, label: Msg, hint: Option<Msg>, kind: &'static str, mode: Option<&'static str>| {
+    let input = |name: &'static str,
+                 label: Msg,
+                 hint: Option<Msg>,
+                 kind: &'static str,
+                 mode: Option<&'static str>| {
         let err = message(&error, lang, name);
         let described = [
             hint.map(|_| format!("{name}-hint")),
@@ -175,7 +179,11 @@ fn ProfileForm(
             </div>
         }
     };
-    let checks = |name: &'static str, answered: &'static str, label: Msg, hint: Option<Msg>, options: Vec<(&'static str, &'static str)>| {
+    let checks = |name: &'static str,
+                  answered: &'static str,
+                  label: Msg,
+                  hint: Option<Msg>,
+                  options: Vec<(&'static str, &'static str)>| {
         let err = message(&error, lang, name);
         let boxes = options
             .into_iter()
@@ -207,18 +215,38 @@ fn ProfileForm(
         .filter(|g| !matches!(g, TargetGroup::Youth | TargetGroup::Women))
         .map(|g| (g.as_str(), g.label(lang)))
         .collect();
-    let forms: Vec<(&str, &str)> = LegalForm::ALL.iter().map(|f| (f.as_str(), f.label(lang))).collect();
-    let sectors: Vec<(&str, &str)> = Sector::ALL.iter().map(|s| (s.as_str(), s.label(lang))).collect();
-    let stages: Vec<(&str, &str)> = Stage::ALL.iter().map(|s| (s.as_str(), s.label(lang))).collect();
-    let certificates: Vec<(&str, &str)> = Certificate::ALL.iter().map(|c| (c.as_str(), c.label(lang))).collect();
-    let collateral = labels(&[("yes", t(lang, Msg::ChoiceYes)), ("no", t(lang, Msg::ChoiceNo))]);
+    let forms: Vec<(&str, &str)> = LegalForm::ALL
+        .iter()
+        .map(|f| (f.as_str(), f.label(lang)))
+        .collect();
+    let sectors: Vec<(&str, &str)> = Sector::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label(lang)))
+        .collect();
+    let stages: Vec<(&str, &str)> = Stage::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label(lang)))
+        .collect();
+    let certificates: Vec<(&str, &str)> = Certificate::ALL
+        .iter()
+        .map(|c| (c.as_str(), c.label(lang)))
+        .collect();
+    let collateral = labels(&[
+        ("yes", t(lang, Msg::ChoiceYes)),
+        ("no", t(lang, Msg::ChoiceNo)),
+    ]);
     // The settlement: the chosen one, then what the search found.
     let chosen_code = page.chosen.as_ref().map(|c| c.code.to_string());
     let mut options = Vec::new();
     if let Some(c) = &page.chosen {
         options.push(c.clone());
     }
-    options.extend(page.hits.iter().filter(|h| Some(h.code.to_string()) != chosen_code).cloned());
+    options.extend(
+        page.hits
+            .iter()
+            .filter(|h| Some(h.code.to_string()) != chosen_code)
+            .cloned(),
+    );
     let searched = place_q.as_ref().is_some_and(|q| !q.trim().is_empty());
     let no_hits = searched && page.hits.is_empty();
     let settlement_err = message(&error, lang, field::SETTLEMENT);

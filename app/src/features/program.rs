@@ -111,7 +111,13 @@ fn mci_note(lang: Lang, p: &ProgramView) -> Option<String> {
 /// for people who are not, nothing for staff.
 fn fit_section(
     lang: Lang,
-    fit: Result<Option<(crate::domain::eligibility::RankingData, crate::domain::eligibility::Facts)>, crate::error::AppError>,
+    fit: Result<
+        Option<(
+            crate::domain::eligibility::RankingData,
+            crate::domain::eligibility::Facts,
+        )>,
+        crate::error::AppError,
+    >,
 ) -> AnyView {
     use crate::domain::eligibility::{Standing, rank};
     let signed_in = crate::features::account::current_principal().is_some();
@@ -136,7 +142,9 @@ fn fit_section(
                 None => view! { <p>{t(lang, Msg::FitClosed)}</p> }.into_any(),
             }
         }
-        Ok(None) if !signed_in => view! { <p><a href="/sign-in">{t(lang, Msg::FitSignIn)}</a></p> }.into_any(),
+        Ok(None) if !signed_in => {
+            view! { <p><a href="/sign-in">{t(lang, Msg::FitSignIn)}</a></p> }.into_any()
+        }
         _ => return ().into_any(),
     };
     view! {

@@ -508,8 +508,18 @@ fn cases() -> Vec<Case> {
             everyone,
         ),
         page("/account", "one's account", |_| path("/account"), signed_in),
-        page("/profile", "one's profile", |_| path("/profile"), entrepreneurs),
-        page("/matches", "one's matches", |_| path("/matches"), entrepreneurs),
+        page(
+            "/profile",
+            "one's profile",
+            |_| path("/profile"),
+            entrepreneurs,
+        ),
+        page(
+            "/matches",
+            "one's matches",
+            |_| path("/matches"),
+            entrepreneurs,
+        ),
         page(
             "/invitations",
             "invitations and staff",

@@ -6,6 +6,7 @@ mod authorization;
 mod bad_input;
 mod calculator;
 mod catalog_api;
+mod eligibility;
 mod health;
 mod helpers;
 mod invitations;

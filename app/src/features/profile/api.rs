@@ -34,9 +34,12 @@ pub async fn profile_page(
             Some(q) if !q.is_empty() => services::profiles::settlements(&st.db, q).await?,
             _ => Vec::new(),
         };
-        let code = settlement
-            .filter(|s| !s.trim().is_empty())
-            .or_else(|| saved.as_ref().and_then(|p| p.settlement.as_ref()).map(ToString::to_string));
+        let code = settlement.filter(|s| !s.trim().is_empty()).or_else(|| {
+            saved
+                .as_ref()
+                .and_then(|p| p.settlement.as_ref())
+                .map(ToString::to_string)
+        });
         let chosen = match code {
             Some(c) => services::profiles::settlement(&st.db, &c).await?,
             None => None,

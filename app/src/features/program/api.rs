@@ -20,7 +20,13 @@ pub async fn get_program(slug: String) -> Result<ProgramView, AppError> {
 #[server(endpoint = "my_fit")]
 pub async fn my_fit(
     slug: String,
-) -> Result<Option<(crate::domain::eligibility::RankingData, crate::domain::eligibility::Facts)>, AppError> {
+) -> Result<
+    Option<(
+        crate::domain::eligibility::RankingData,
+        crate::domain::eligibility::Facts,
+    )>,
+    AppError,
+> {
     use crate::ssr::{boundary, request_lang, services, session, state};
     boundary(request_lang(), async move {
         let st = state()?;

@@ -77,7 +77,11 @@ pub async fn search_settlements(
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default();
-    let escape = |s: &str| s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escape = |s: &str| {
+        s.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    };
     let mut any = Condition::any();
     for form in [needle.to_owned(), lower, capital] {
         any = any.add(

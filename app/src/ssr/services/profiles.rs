@@ -61,7 +61,7 @@ pub async fn save(
             .await?
             .is_some_and(|holder| holder != p.user_id)
     {
-        return Err(FieldError::new(field::IIN, Problem::Taken).into());
+        return Err(FieldError::new(field::IIN, Problem::IdTaken).into());
     }
     db::profiles::save(db, p.user_id, &profile).await?;
     Ok(profile)
@@ -70,11 +70,15 @@ pub async fn save(
 /// Codes of the units above `code`, nearest first.
 fn parents(code: &KatoCode) -> Vec<KatoCode> {
     let s = code.as_str();
-    [format!("{}000", &s[..6]), format!("{}00000", &s[..4]), format!("{}0000000", &s[..2])]
-        .into_iter()
-        .filter(|c| c != s)
-        .filter_map(|c| KatoCode::parse(&c).ok())
-        .collect()
+    [
+        format!("{}000", &s[..6]),
+        format!("{}00000", &s[..4]),
+        format!("{}0000000", &s[..2]),
+    ]
+    .into_iter()
+    .filter(|c| c != s)
+    .filter_map(|c| KatoCode::parse(&c).ok())
+    .collect()
 }
 
 /// Settlements matching what was typed, at most 20.
@@ -147,10 +151,7 @@ pub async fn facts(
 ) -> Result<(Facts, Option<Profile>), ServiceError> {
     let profile = profile(db, who).await?;
     Ok((
-        profile
-            .as_ref()
-            .map(|p| p.facts(today))
-            .unwrap_or_default(),
+        profile.as_ref().map(|p| p.facts(today)).unwrap_or_default(),
         profile,
     ))
 }
