@@ -2,6 +2,7 @@
 //! and to wasm alike, and is tested with plain `#[test]`s.
 
 pub mod account;
+pub mod alerts;
 pub mod catalog;
 pub mod criteria;
 pub mod eligibility;

@@ -1,6 +1,7 @@
 //! Pages and their server functions, one module per feature.
 
 pub mod account;
+pub mod alerts;
 pub mod catalog;
 pub mod home;
 pub mod matches;

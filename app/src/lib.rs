@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("account") view=features::account::AccountPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("profile") view=features::profile::ProfilePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("matches") view=features::matches::MatchesPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("notifications") view=features::alerts::NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/unsubscribe/:token") view=features::alerts::UnsubscribePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("reset") view=features::account::ResetRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/reset/:token") view=features::account::ResetPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("invitations") view=features::account::InvitationsPage ssr=SsrMode::Async />

@@ -51,6 +51,7 @@ async fn freshness(dir: &std::path::Path) -> (Duration, Duration) {
         indexes.clone(),
         &wake,
         Arc::new(config.clone()),
+        Arc::new(app::ssr::mail::LogMailer),
     );
     let today = config.today();
     let mut program = seed::demo_file()

@@ -42,10 +42,16 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         principal: None,
         session: None,
         ip,
+        unread: 0,
     };
     if let Some(token) = session_token(req.headers()) {
         match accounts::principal_of(&state.db, &token).await {
             Ok(Some((principal, hash))) => {
+                // The bell's count: one indexed count per signed-in request.
+                match app::ssr::services::alerts::unread(&state.db, principal.user_id).await {
+                    Ok(n) => caller.unread = n,
+                    Err(e) => tracing::warn!(error = %e, "unread notifications not counted"),
+                }
                 caller.principal = Some(principal);
                 caller.session = Some(hash);
             }

@@ -117,7 +117,13 @@ pub async fn build_with_mailer(
     };
     let indexes = Arc::new(open_indexes(&config, &db, CatchUp::Yes).await?);
     let wake = Wake::default();
-    workers::spawn(db.clone(), indexes.clone(), &wake, Arc::new(config.clone()));
+    workers::spawn(
+        db.clone(),
+        indexes.clone(),
+        &wake,
+        Arc::new(config.clone()),
+        mailer.clone(),
+    );
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

@@ -45,6 +45,17 @@ pub fn Layout(children: Children) -> impl IntoView {
         .as_ref()
         .filter(|p| p.role == crate::domain::account::Role::Entrepreneur)
         .map(|_| view! { <a href="/matches">{t(lang, Msg::NavMatches)}</a> });
+    // The bell: a link to the notifications, with the unread count when there are any.
+    let bell = principal.as_ref().map(|_| {
+        let unread = crate::features::account::current_unread();
+        let label = crate::domain::i18n::tf(lang, Msg::BellLabel, &[("n", &unread.to_string())]);
+        view! {
+            <a href="/notifications" class="bell" aria-label=label data-testid="bell">
+                <span aria-hidden="true">"🔔"</span>
+                {(unread > 0).then(|| view! { <span class="bell-count" aria-hidden="true">{unread}</span> })}
+            </a>
+        }
+    });
     let who = match principal {
         Some(p) => view! {
             <a href="/account" class="who" data-testid="who">
@@ -82,6 +93,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav class="site-nav" aria-label=t(lang, Msg::NavPrograms)>
                 <a href="/programs">{t(lang, Msg::NavPrograms)}</a>
                 {matches}
+                {bell}
                 {who}
             </nav>
             <nav class="lang-switch" aria-label=t(lang, Msg::LanguageLabel)>

@@ -813,6 +813,27 @@ messages! {
     FitClosed { ru: "Программа сейчас не принимает заявки.", kk: Some("Бағдарлама қазір өтінім қабылдамайды."), en: Some("The programme is not taking applications now.") }
     FitSignIn { ru: "Войдите как предприниматель и заполните профиль — здесь появится, подходит ли вам программа и почему.", kk: Some("Кәсіпкер ретінде кіріп, профильді толтырыңыз — мұнда бағдарламаның сізге сәйкес-сәйкес еместігі және себебі көрсетіледі."), en: Some("Sign in as an entrepreneur and fill in your profile to see here whether the programme fits you, and why.") }
 
+    // Saved searches and alerts
+    AlertMailSubject { ru: "Новые программы для вас", kk: Some("Сізге жаңа бағдарламалар"), en: Some("New programmes for you") }
+    AlertMailBody { ru: "Появились программы, которые подходят под вашу подписку:\n\n{links}\n\nОтписаться одним нажатием: {unsubscribe}", kk: Some("Жазылымыңызға сәйкес бағдарламалар пайда болды:\n\n{links}\n\nБір басумен жазылымнан бас тарту: {unsubscribe}"), en: Some("Programmes matching your subscription have appeared:\n\n{links}\n\nUnsubscribe in one click: {unsubscribe}") }
+    NotificationsTitle { ru: "Уведомления", kk: Some("Хабарламалар"), en: Some("Notifications") }
+    NotificationsNone { ru: "Пока уведомлений нет.", kk: Some("Әзірге хабарлама жоқ."), en: Some("No notifications yet.") }
+    NotificationsMarkRead { ru: "Отметить все прочитанными", kk: Some("Барлығын оқылды деп белгілеу"), en: Some("Mark all as read") }
+    NotificationNew { ru: "Новая программа по подписке:", kk: Some("Жазылым бойынша жаңа бағдарлама:"), en: Some("New programme for your subscription:") }
+    BellLabel { ru: "Уведомления, непрочитанных: {n}", kk: Some("Хабарламалар, оқылмағаны: {n}"), en: Some("Notifications, unread: {n}") }
+    SubscriptionsTitle { ru: "Мои подписки", kk: Some("Менің жазылымдарым"), en: Some("My subscriptions") }
+    SubscriptionsNone { ru: "Подписок нет. Сохраните поиск в каталоге или подпишитесь на подходящие программы на странице «Мне подходит».", kk: Some("Жазылымдар жоқ. Каталогта іздеуді сақтаңыз немесе «Маған сәйкес» бетінде сәйкес бағдарламаларға жазылыңыз."), en: Some("No subscriptions. Save a search in the catalogue, or subscribe to your matches on “My matches”.") }
+    SavedSearchLabel { ru: "Поиск: {query}", kk: Some("Іздеу: {query}"), en: Some("Search: {query}") }
+    SavedSearchAll { ru: "все программы", kk: Some("барлық бағдарламалар"), en: Some("all programmes") }
+    SavedMatchesLabel { ru: "Новые программы, которые мне подходят", kk: Some("Маған сәйкес жаңа бағдарламалар"), en: Some("New programmes I am eligible for") }
+    UnsubscribeButton { ru: "Отписаться", kk: Some("Жазылымнан бас тарту"), en: Some("Unsubscribe") }
+    SaveSearchButton { ru: "Сообщать о новых программах по этому поиску", kk: Some("Осы іздеу бойынша жаңа бағдарламалар туралы хабарлау"), en: Some("Tell me about new programmes for this search") }
+    SaveMatchesButton { ru: "Сообщать о новых подходящих мне программах", kk: Some("Маған сәйкес жаңа бағдарламалар туралы хабарлау"), en: Some("Tell me about new programmes I am eligible for") }
+    Subscribed { ru: "Подписка сохранена: о новых программах сообщим здесь и по почте.", kk: Some("Жазылым сақталды: жаңа бағдарламалар туралы осында және поштамен хабарлаймыз."), en: Some("Subscribed: we will tell you about new programmes here and by e-mail.") }
+    UnsubscribeTitle { ru: "Отписка от уведомлений", kk: Some("Хабарламалардан бас тарту"), en: Some("Unsubscribe from alerts") }
+    UnsubscribeLead { ru: "Больше не сообщать о новых программах по этой подписке?", kk: Some("Осы жазылым бойынша жаңа бағдарламалар туралы енді хабарламау керек пе?"), en: Some("Stop telling you about new programmes for this subscription?") }
+    Unsubscribed { ru: "Вы отписались. Уведомлений по этой подписке больше не будет.", kk: Some("Сіз жазылымнан бас тарттыңыз. Бұл жазылым бойынша хабарламалар енді келмейді."), en: Some("You are unsubscribed. No more alerts for this subscription.") }
+
     // Eligibility explanations: one line per criterion, met / not met / unknown
     ExplAgeMet { ru: "Возраст {age} — подходит ({range})", kk: Some("Жасыңыз {age} — сәйкес ({range})"), en: Some("Age {age} fits ({range})") }
     ExplAgeNotMet { ru: "Возраст {age}, а программа для возраста {range}", kk: Some("Жасыңыз {age}, ал бағдарлама {range} адамдарға арналған"), en: Some("Age {age}, the programme is for {range}") }

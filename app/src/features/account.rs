@@ -220,6 +220,18 @@ pub fn current_principal() -> Option<Principal> {
     }
 }
 
+/// Unread notifications of the signed-in person of this request (server only).
+pub fn current_unread() -> u64 {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::session::caller().unread
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        0
+    }
+}
+
 /// `/account`.
 #[component]
 pub fn AccountPage() -> impl IntoView {

@@ -47,6 +47,7 @@ pub fn MatchesPage() -> impl IntoView {
                     <p class="profile-completeness">
                         {completeness} " " <a href="/profile">{t(lang, Msg::MatchesEditProfile)}</a>
                     </p>
+                    <crate::features::alerts::SubscribeForm lang kind=crate::domain::alerts::SavedKind::Matches query=String::new() />
                     <WhatIfMatches lang data=m.data facts=m.facts input error />
                 }
                 .into_any()

@@ -3,6 +3,7 @@
 //! here and never cross the wire themselves.
 
 pub mod accounts;
+pub mod alerts;
 pub mod catalog;
 pub mod entities;
 pub mod locations;

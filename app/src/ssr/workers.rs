@@ -32,6 +32,7 @@ const BATCH: u64 = 500;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+const ALERTS_EVERY: Duration = Duration::from_secs(60);
 
 /// Runs `step` forever: again at once while it reports more work, then after a wake-up or
 /// `poll`, and with growing pauses while it fails.
@@ -70,8 +71,29 @@ pub fn spawn(
     indexes: Arc<Indexes>,
     wake: &Wake,
     config: Arc<Config>,
+    mailer: Arc<dyn super::mail::Mailer>,
 ) -> Vec<JoinHandle<()>> {
     let mut handles = Vec::new();
+
+    // Alerts: after every programme change on this instance, and every minute for changes
+    // made by other instances and for the date moving on.
+    let (d, c) = (db.clone(), config.clone());
+    handles.push(tokio::spawn(run(
+        "alerts",
+        wake.listen(),
+        ALERTS_EVERY,
+        move || {
+            let (d, c, mailer) = (d.clone(), c.clone(), mailer.clone());
+            async move {
+                let created =
+                    super::services::alerts::check(&d, &*mailer, &c.public_url, c.today()).await?;
+                if created > 0 {
+                    tracing::info!(notifications = created, "alerts sent");
+                }
+                Ok(false)
+            }
+        },
+    )));
 
     let (d, embedded, c) = (db.clone(), indexes.embedded.clone(), config.clone());
     handles.push(tokio::spawn(run(

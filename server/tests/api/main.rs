@@ -2,6 +2,7 @@
 //! One binary (this file only declares modules) so that linking happens once.
 
 mod accounts;
+mod alerts;
 mod authorization;
 mod bad_input;
 mod calculator;

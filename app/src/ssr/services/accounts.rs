@@ -96,6 +96,8 @@ pub struct Caller {
     pub session: Option<String>,
     /// The client address.
     pub ip: Option<String>,
+    /// Unread notifications of the signed-in person (the bell in the header).
+    pub unread: u64,
 }
 
 impl Caller {

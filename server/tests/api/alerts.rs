@@ -1,0 +1,243 @@
+//! Saved searches and alerts: a programme that newly matches is announced once, in the app
+//! (the bell) and by message with a one-click unsubscribe link; unsubscribing stops it.
+
+use std::time::Duration;
+
+use app::domain::program::{ProgramInput, Slug};
+use app::ssr::services::{alerts, programs, seed};
+use reqwest::StatusCode;
+
+use crate::helpers::{Browser, TestApp, spawn_app};
+
+const ENTREPRENEUR: &str = "+77010000001";
+
+fn copy_of(slug: &str, new_slug: &str) -> ProgramInput {
+    let mut p = seed::demo_file()
+        .expect("demo")
+        .programs
+        .into_iter()
+        .find(|p| p.slug.as_str() == slug)
+        .expect("demo programme");
+    p.slug = Slug::parse(new_slug).expect("slug");
+    p.title_ru = format!("{} (новый приём)", p.title_ru);
+    p
+}
+
+async fn form(b: &Browser, endpoint: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    form_from(b, "/programs", endpoint, fields).await
+}
+
+/// Posts a form from the page at `from` (the search a catalogue page shows is its address).
+async fn form_from(
+    b: &Browser,
+    from: &str,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let (status, location) = b.post_form(from, endpoint, fields).await;
+    (status, location.unwrap_or_default())
+}
+
+/// The notifications of the person, waiting for the alert worker (woken by the change).
+async fn notifications_after_change(app: &TestApp, b: &Browser, expected: usize) -> String {
+    for _ in 0..100 {
+        let (_, page) = html(b, "/notifications").await;
+        if page.matches("data-testid=\"notification\"").count() >= expected {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = app;
+    panic!("no notification arrived")
+}
+
+async fn html(b: &Browser, path: &str) -> (StatusCode, String) {
+    let response = b.get_with(path, &[("accept", "text/html")]).await;
+    (response.status(), response.text().await.expect("body"))
+}
+
+async fn check(app: &TestApp) -> usize {
+    alerts::check(
+        &app.state.db,
+        &*app.state.mailer,
+        &app.state.config.public_url,
+        app.state.config.today(),
+    )
+    .await
+    .expect("check")
+}
+
+#[tokio::test]
+async fn a_new_programme_for_a_saved_search_is_announced_once_and_unsubscribing_stops_it() {
+    let app = spawn_app().await;
+    let b = app.signed_in(ENTREPRENEUR).await;
+    // The hidden field holds the query the page was served with; the address (Referer) wins,
+    // since with JavaScript it follows the typing.
+    let (status, location) = form_from(
+        &b,
+        "/programs?sector=beekeeping",
+        "save_search",
+        &[("kind", "search"), ("query", "sector=crop")],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::FOUND, "/notifications?subscribed=1")
+    );
+    let (_, page) = html(&b, "/notifications?subscribed=1").await;
+    assert!(page.contains("Подписка сохранена"));
+    assert!(
+        page.contains("Поиск: Пчеловодство"),
+        "the subscription is listed"
+    );
+    assert!(
+        !page.contains("data-testid=\"notification\""),
+        "what matched already is not news"
+    );
+    assert_eq!(check(&app).await, 0);
+
+    // A new beekeeping programme: announced once, with the bell counting it.
+    programs::create(
+        &app.state.db,
+        &app.state.wake,
+        &copy_of("zhetisu-beekeeping-microcredit", "zhetisu-bees-2027"),
+    )
+    .await
+    .expect("created");
+    let page = notifications_after_change(&app, &b, 1).await;
+    assert!(page.contains("/programs/zhetisu-bees-2027"));
+    let (_, programs_page) = html(&b, "/programs").await;
+    assert!(
+        programs_page.contains("class=\"bell-count\""),
+        "the bell counts it"
+    );
+    assert_eq!(check(&app).await, 0, "announced once");
+    programs::update(
+        &app.state.db,
+        &app.state.wake,
+        "zhetisu-bees-2027",
+        &copy_of("zhetisu-beekeeping-microcredit", "zhetisu-bees-2027"),
+    )
+    .await
+    .expect("updated");
+    assert_eq!(
+        check(&app).await,
+        0,
+        "a change to a programme already announced is not news"
+    );
+    // A programme of another sector is not announced.
+    programs::create(
+        &app.state.db,
+        &app.state.wake,
+        &copy_of("ken-dala-2026", "ken-dala-2028"),
+    )
+    .await
+    .expect("created");
+    assert_eq!(check(&app).await, 0);
+    let (_, page) = html(&b, "/notifications").await;
+    assert_eq!(page.matches("data-testid=\"notification\"").count(), 1);
+
+    // The message: the programme's link and the one-click unsubscribe link.
+    let mail = app
+        .mail
+        .sent()
+        .into_iter()
+        .rev()
+        .find(|m| m.to == ENTREPRENEUR)
+        .expect("a message");
+    assert!(mail.body.contains("/programs/zhetisu-bees-2027"));
+    let unsubscribe = mail
+        .body
+        .split_whitespace()
+        .find(|w| w.contains("/unsubscribe/"))
+        .expect("an unsubscribe link");
+    let path = &unsubscribe[unsubscribe.find("/unsubscribe/").expect("path")..];
+    let token = path.trim_start_matches("/unsubscribe/").to_owned();
+
+    // Read: the bell stops counting.
+    let (status, _) = form(&b, "mark_notifications_read", &[]).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let (_, page) = html(&b, "/programs").await;
+    assert!(!page.contains("class=\"bell-count\""));
+
+    // The e-mail's link works signed out, with one press of a button.
+    let anonymous = app.browser();
+    let (status, page) = html(&anonymous, path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("name=\"token\""));
+    let (status, location) = anonymous
+        .post_form(path, "unsubscribe_link", &[("token", &token)])
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::FOUND, Some("/unsubscribe/done"))
+    );
+    let (status, _) = anonymous
+        .post_form(path, "unsubscribe_link", &[("token", &token)])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FOUND,
+        "a used link goes back to its page with the error"
+    );
+    programs::create(
+        &app.state.db,
+        &app.state.wake,
+        &copy_of("zhetisu-beekeeping-microcredit", "zhetisu-bees-2028"),
+    )
+    .await
+    .expect("created");
+    assert_eq!(check(&app).await, 0, "nothing after unsubscribing");
+    let (_, page) = html(&b, "/notifications").await;
+    assert!(!page.contains("data-testid=\"subscription\""));
+}
+
+#[tokio::test]
+async fn my_matches_announce_a_new_programme_i_am_eligible_for() {
+    let app = spawn_app().await;
+    let b = app.signed_in(ENTREPRENEUR).await;
+    // A farm in Turkestan region with collateral and a need of 5 000 000 ₸.
+    let response = b
+        .client
+        .post(format!("{}/profile", b.address))
+        .header("origin", &b.address)
+        .form(&[
+            ("form", "1"),
+            ("legal_form", "farm"),
+            ("sector", "livestock"),
+            ("collateral", "yes"),
+            ("amount", "5000000"),
+            ("settlement", "613630100"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (status, _) = form(&b, "save_search", &[("kind", "matches"), ("query", "")]).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(check(&app).await, 0);
+    // A second Auyl Amanaty intake: the farm is eligible, so it is announced.
+    programs::create(
+        &app.state.db,
+        &app.state.wake,
+        &copy_of("auyl-amanaty-microcredit", "auyl-amanaty-2027"),
+    )
+    .await
+    .expect("created");
+    let page = notifications_after_change(&app, &b, 1).await;
+    assert!(page.contains("/programs/auyl-amanaty-2027"));
+    assert!(page.contains("Новые программы, которые мне подходят"));
+    // An operator has no matches to follow.
+    let operator = app.signed_in("operator@agrocredit.demo").await;
+    let (status, location) = form(
+        &operator,
+        "save_search",
+        &[("kind", "matches"), ("query", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(
+        location.contains("__err"),
+        "refused back to the page: {location}"
+    );
+}
