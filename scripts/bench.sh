@@ -32,6 +32,9 @@ cargo bench -q -p server --bench search 2>/dev/null | grep '^|' | tee -a "$rows"
 say "search outbox: freshness and drain rate (SQLite and PostgreSQL)"
 BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench outbox 2>/dev/null | grep '^|' | tee -a "$rows"
 
+say "ranking for one profile on the server (cargo bench)"
+cargo bench -q -p server --bench ranking 2>/dev/null | grep '^|' | tee -a "$rows"
+
 say "SSR throughput against a static file (wrk, ${DURATION}s each)"
 export DATA_DIR="$DATA" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" APP_TODAY=2026-11-27 RUST_LOG=warn
 ./target/release/server seed --synthetic 10000 >/dev/null
@@ -60,6 +63,15 @@ ratio="$(awk -v a="$ssr_rps" -v b="$static_rps" 'BEGIN {printf "%.2f", a / b}')"
   echo "| static /pkg/auyl.css, same run | ${static_rps} req/s · p50 ${static_p50} · p99 ${static_p99} |"
   echo "| SSR ÷ static throughput | ${ratio} |"
 } | tee -a "$rows"
+
+say "ranking for one profile in the browser (wasm, Playwright)"
+(cd end2end && BASE_URL="http://127.0.0.1:$PORT" npx playwright test --config bench.config.ts 2>/dev/null) | grep '^|' | tee -a "$rows"
+matches_html="$OUT/matches.html"
+jar="$OUT/cookies.txt"
+curl -s -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$PORT" -H 'Accept: application/json' \
+  --data-urlencode login=+77010000001 --data-urlencode password=demo-parol-2026 "http://127.0.0.1:$PORT/api/sign_in"
+curl -s -b "$jar" -o "$matches_html" "http://127.0.0.1:$PORT/matches"
+echo "| matches page HTML with every open programme as the island's data (10,046 programmes) | $(awk -v b="$(wc -c <"$matches_html")" 'BEGIN {printf "%.1f KiB", b / 1024}') raw · $(awk -v b="$(brotli -c -q 11 "$matches_html" | wc -c)" 'BEGIN {printf "%.1f KiB", b / 1024}') brotli |" | tee -a "$rows"
 
 say "weights (raw and brotli -q 11)"
 size() { wc -c <"$1" | tr -d ' '; }

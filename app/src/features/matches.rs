@@ -138,23 +138,29 @@ fn WhatIfMatches(
             edited.set(true);
         }
     };
-    let list = move || {
+    // The ranking, recomputed in the browser on every change; its time is on the section
+    // (`data-rank-ms`), which the wasm benchmark reads.
+    let ranking = Memo::new(move |_| {
         current.with(|(_, parsed)| {
             // A wrong field keeps the profile's own ranking on screen, under the message.
             let what_if = parsed.clone().unwrap_or_default();
-            let active = !what_if.is_empty();
-            let view = data.with_value(|d| {
-                facts.with_value(|f| {
-                    let f = f.with(&what_if);
-                    ranked_view(lang, d, &f)
-                })
-            });
+            let f = facts.with_value(|f| f.with(&what_if));
+            let start = now_ms();
+            let ranked = data.with_value(|d| rank(&d.candidates, &f, &d.ctx));
+            let took = start.zip(now_ms()).map(|(a, b)| b - a);
+            (f, ranked, took, !what_if.is_empty())
+        })
+    });
+    let list = move || {
+        ranking.with(|(f, ranked, _, active)| {
+            let view = data.with_value(|d| ranked_view(lang, d, f, ranked));
             view! {
                 {active.then(|| view! { <p class="notice notice-info" role="status" data-testid="what-if-active">{t(lang, Msg::WhatIfActive)}</p> })}
                 {view}
             }
         })
     };
+    let rank_ms = move || ranking.with(|(_, _, took, _)| took.map(|ms| format!("{ms:.2}")));
     let sectors = Sector::ALL
         .iter()
         .map(|s| {
@@ -229,7 +235,7 @@ fn WhatIfMatches(
                 </div>
             </form>
         </details>
-        <div class="match-results" aria-live="polite">{list}</div>
+        <div class="match-results" aria-live="polite" data-rank-ms=rank_ms>{list}</div>
     }
 }
 
@@ -243,9 +249,26 @@ fn replace_address(url: &str) {
     let _ = url;
 }
 
+/// Milliseconds from the browser's clock; `None` on the server.
+fn now_ms() -> Option<f64> {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.now())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+/// How many programmes each group shows: the rest are counted, not rendered (a phone cannot
+/// lay out thousands of cards, and nobody reads past the first few dozen).
+const SHOW_MAX: usize = 50;
+
 /// The ranking, grouped by standing, each programme with its reasons.
-fn ranked_view(lang: Lang, d: &RankingData, facts: &Facts) -> AnyView {
-    let ranked = rank(&d.candidates, facts, &d.ctx);
+fn ranked_view(lang: Lang, d: &RankingData, facts: &Facts, ranked: &[Match]) -> AnyView {
     if ranked.is_empty() {
         return view! { <p>{t(lang, Msg::MatchesNone)}</p> }.into_any();
     }
@@ -253,8 +276,10 @@ fn ranked_view(lang: Lang, d: &RankingData, facts: &Facts) -> AnyView {
         let items: Vec<&Match> = ranked.iter().filter(|m| m.standing == standing).collect();
         (!items.is_empty()).then(|| {
             let count = items.len();
+            let more = count.saturating_sub(SHOW_MAX);
             let cards = items
                 .into_iter()
+                .take(SHOW_MAX)
                 .map(|m| card(lang, d, facts, m))
                 .collect_view();
             let id = format!("standing-{}", standing_code(standing));
@@ -263,6 +288,7 @@ fn ranked_view(lang: Lang, d: &RankingData, facts: &Facts) -> AnyView {
                 <section class=class aria-labelledby=labelled data-testid=testid>
                     <h2 id=id>{t(lang, heading)} " " <span class="count">{count}</span></h2>
                     <ol class="match-list">{cards}</ol>
+                    {(more > 0).then(|| view! { <p class="more">{tf(lang, Msg::MatchesMore, &[("n", &more.to_string())])}</p> })}
                 </section>
             }
         })
