@@ -531,7 +531,15 @@ pub async fn open_candidates(
     db: &impl ConnectionTrait,
     today: NaiveDate,
 ) -> Result<Vec<crate::domain::eligibility::Candidate>, DbErr> {
-    type Row = (String, String, String, String, Option<NaiveDate>, String, String);
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        Option<NaiveDate>,
+        String,
+        String,
+    );
     let rows: Vec<Row> = programs::Entity::find()
         .select_only()
         .columns([
@@ -554,16 +562,18 @@ pub async fn open_candidates(
         .all(db)
         .await?;
     rows.into_iter()
-        .map(|(slug, title_ru, title_kk, kind, deadline, sectors, criteria)| {
-            Ok(crate::domain::eligibility::Candidate {
-                kind: code(&slug, "kind", &kind, ProgramKind::parse)?,
-                sectors: decode(&slug, "sectors", &sectors)?,
-                criteria: decode(&slug, "criteria", &criteria)?,
-                deadline,
-                slug,
-                title_ru,
-                title_kk,
-            })
-        })
+        .map(
+            |(slug, title_ru, title_kk, kind, deadline, sectors, criteria)| {
+                Ok(crate::domain::eligibility::Candidate {
+                    kind: code(&slug, "kind", &kind, ProgramKind::parse)?,
+                    sectors: decode(&slug, "sectors", &sectors)?,
+                    criteria: decode(&slug, "criteria", &criteria)?,
+                    deadline,
+                    slug,
+                    title_ru,
+                    title_kk,
+                })
+            },
+        )
         .collect()
 }
