@@ -74,4 +74,13 @@ test('a herder fills a profile, sees why programmes fit, and asks "what if I wer
   // Nothing was saved: the profile's own ranking is back without the what-if.
   await page.goto('/matches');
   await expect(matches.card(matches.nearMiss, YOUTH)).toBeVisible();
+
+  // Keeping a what-if is a choice: a smaller amount goes into the profile on request.
+  await page.locator('.what-if summary').click();
+  await page.locator('#whatif-amount').fill('1 000 000');
+  if (testInfo.project.name === 'chromium-no-js') await matches.recalculate.click();
+  await page.getByTestId('keep-what-if').click();
+  await expect(page).toHaveURL(/\/matches\?saved=1$/);
+  await profile.goto();
+  await expect(profile.amount).toHaveValue('1000000');
 });

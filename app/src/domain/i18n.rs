@@ -796,6 +796,7 @@ messages! {
     StandingPossible { ru: "Могут подойти — не хватает сведений", kk: Some("Сәйкес болуы мүмкін — мәліметтер жетіспейді"), en: Some("May fit: some facts are missing") }
     StandingNearMiss { ru: "Почти подходят", kk: Some("Сәйкес келуге жақын"), en: Some("Near misses") }
     MatchesNextBest { ru: "Подходит из того же вида:", kk: Some("Осы түрдегі сәйкес бағдарлама:"), en: Some("Eligible of the same kind:") }
+    WhatIfKeep { ru: "Сохранить сумму и отрасль в профиль", kk: Some("Соманы және саланы профильге сақтау"), en: Some("Keep the amount and sector in my profile") }
     MatchesMore { ru: "И ещё {n} — уточните профиль или «А если…», чтобы сузить список.", kk: Some("Тағы {n} — тізімді тарылту үшін профильді немесе «Егер…» өрістерін нақтылаңыз."), en: Some("And {n} more: refine your profile or the what-if to narrow the list.") }
     MatchesNone { ru: "Нет открытых программ.", kk: Some("Ашық бағдарламалар жоқ."), en: Some("No open programmes.") }
     WhatIfTitle { ru: "А если…", kk: Some("Егер…"), en: Some("What if…") }

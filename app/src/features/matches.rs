@@ -27,6 +27,7 @@ pub fn MatchesPage() -> impl IntoView {
     let pairs = decode_query(&request_query()).unwrap_or_default();
     let input = WhatIfInput::from_pairs(&pairs);
     let saved = pairs.iter().any(|(k, _)| k == "saved");
+    let keep_error = super::account::form_error("keep_what_if");
     let content = Suspend::new(async move {
         match api::my_matches().await {
             Ok(m) => {
@@ -71,6 +72,7 @@ pub fn MatchesPage() -> impl IntoView {
         <div class="page matches">
             <h1>{t(lang, Msg::MatchesTitle)}</h1>
             {saved.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::ProfileSaved)}</p> })}
+            {super::account::alert(super::account::form_message(&keep_error, lang, &[]))}
             <p class="lead">{t(lang, Msg::MatchesLead)}</p>
             <Suspense fallback=|| ()>{content}</Suspense>
         </div>
@@ -234,6 +236,18 @@ fn WhatIfMatches(
                     }>{t(lang, Msg::WhatIfReset)}</a>
                 </div>
             </form>
+            // Nothing is kept until the person asks: the amount and the sector can go into
+            // the profile (age comes from the IIN; a region is coarser than a settlement).
+            {move || {
+                let keepable = current.with(|(i, r)| r.is_ok() && (!i.amount.is_empty() || !i.sector.is_empty()));
+                keepable.then(|| view! {
+                    <form method="post" action="/api/keep_what_if" class="what-if-keep">
+                        <input type="hidden" name="amount" prop:value=move || amount.get() value=amount.get_untracked() />
+                        <input type="hidden" name="sector" prop:value=move || sector.get() value=sector.get_untracked() />
+                        <button type="submit" class="button button-secondary" data-testid="keep-what-if">{t(lang, Msg::WhatIfKeep)}</button>
+                    </form>
+                })
+            }}
         </details>
         <div class="match-results" aria-live="polite" data-rank-ms=rank_ms>{list}</div>
     }

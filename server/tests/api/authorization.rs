@@ -479,6 +479,14 @@ fn cases() -> Vec<Case> {
         },
         Case {
             kind: ServerFn,
+            endpoint: "/api/keep_what_if",
+            what: "keep a what-if's amount and sector in one's profile",
+            fresh: Fresh::Nothing,
+            args: |_| vec![("amount", "1000000".into()), ("sector", "crop".into())],
+            expect: entrepreneurs,
+        },
+        Case {
+            kind: ServerFn,
             endpoint: "/api/my_matches",
             what: "rank the programmes for one's profile",
             fresh: Fresh::Nothing,

@@ -269,3 +269,45 @@ async fn an_iin_belongs_to_one_profile() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("Этот ИИН уже указан в профиле другого пользователя."));
 }
+
+#[tokio::test]
+async fn a_what_if_is_kept_in_the_profile_only_when_asked() {
+    let app = spawn_app().await;
+    let b = saved_herder(&app).await;
+    let from = "/matches?amount=1000000&sector=crop";
+    let (_, page) = html(&b, from).await;
+    assert!(page.contains("data-testid=\"keep-what-if\""), "offered");
+    let (_, profile) = html(&b, "/profile").await;
+    assert!(profile.contains("value=\"5000000\""), "not kept by looking");
+
+    let (status, location) = b
+        .post_form(
+            from,
+            "keep_what_if",
+            &[("amount", "1 000 000"), ("sector", "crop")],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::FOUND, Some("/matches?saved=1"))
+    );
+    let (_, profile) = html(&b, "/profile").await;
+    assert!(profile.contains("value=\"1000000\""), "the amount is kept");
+    assert!(
+        profile.contains("<option value=\"crop\" selected"),
+        "the sector is kept"
+    );
+    assert!(
+        profile.contains("value=\"613630100\" checked"),
+        "the rest is untouched"
+    );
+
+    // A forged bad value comes back to the page, said.
+    let (status, location) = b
+        .post_form(from, "keep_what_if", &[("amount", "много"), ("sector", "")])
+        .await;
+    assert_eq!(status, StatusCode::FOUND);
+    let location = location.expect("back to the page");
+    let (_, page) = html(&b, &location).await;
+    assert!(page.contains("Здесь нужно целое число."), "{location}");
+}

@@ -5,11 +5,15 @@ use crate::helpers::{leaks_internals, spawn_app};
 #[tokio::test]
 async fn a_broken_database_gives_plain_errors_without_internals() {
     let app = spawn_app().await;
-    app.state
-        .db
-        .execute_unprepared("DROP TABLE program_locations")
-        .await
-        .expect("sabotage");
+    // The tables that refer to programmes go first (PostgreSQL refuses to drop a table
+    // others depend on).
+    for table in ["program_locations", "saved_search_hits", "notifications"] {
+        app.state
+            .db
+            .execute_unprepared(&format!("DROP TABLE {table}"))
+            .await
+            .expect("sabotage");
+    }
     app.state
         .db
         .execute_unprepared("DROP TABLE programs")
@@ -21,6 +25,19 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
         .await;
     let (page_status, page) = app.get_html("/programs/auyl-amanaty-microcredit").await;
     let (_, health) = app.get_json("/healthz").await;
+    let ranking = app
+        .browser()
+        .client
+        .post(format!("{}/api/v1/eligibility", app.address))
+        .header("content-type", "application/json")
+        .body(r#"{"age": 30}"#)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(ranking.status(), 500);
+    let ranking = ranking.text().await.expect("body");
+    assert!(ranking.contains("\"internal\""), "{ranking}");
+    assert_eq!(leaks_internals(&ranking), None, "{ranking}");
 
     assert_eq!(api_status, 500);
     assert_eq!(api["error"]["code"], "internal");

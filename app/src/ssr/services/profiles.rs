@@ -200,3 +200,31 @@ pub async fn fit(
     data.candidates.retain(|c| c.slug == slug);
     Ok(Some((data, facts)))
 }
+
+/// Keeps what-if values in the signed-in entrepreneur's profile: the amount and the sector
+/// (the age follows from the IIN and a region is coarser than the settlement, so those two
+/// stay what-ifs).
+#[instrument(skip(db, who))]
+pub async fn keep_what_if(
+    db: &DatabaseConnection,
+    who: Option<&Principal>,
+    amount: &str,
+    sector: &str,
+) -> Result<(), ServiceError> {
+    let p = keeper(who)?;
+    let input = crate::domain::eligibility::WhatIfInput {
+        amount: amount.trim().to_owned(),
+        sector: sector.trim().to_owned(),
+        ..Default::default()
+    };
+    let what_if = input.parse()?;
+    let mut profile = db::profiles::find(db, p.user_id).await?.unwrap_or_default();
+    if let Some(amount) = what_if.amount_tenge {
+        profile.amount_tenge = Some(amount);
+    }
+    if let Some(sector) = what_if.sector {
+        profile.sector = Some(sector);
+    }
+    db::profiles::save(db, p.user_id, &profile).await?;
+    Ok(())
+}
