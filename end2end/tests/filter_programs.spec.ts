@@ -23,6 +23,10 @@ test('a region shows its own programmes and the nationwide ones', async ({ page 
   await search.choose(search.region, '610000000');
 
   await expect(page).toHaveURL(/region=610000000/);
+  // With JavaScript the address changes before the results do: wait for the filtered list.
+  await expect(
+    search.cards.locator('.card-where').filter({ hasNotText: /^(Туркестанская область|Весь Казахстан)$/ }),
+  ).toHaveCount(0);
   const places = await search.cards.locator('.card-where').allTextContents();
   expect(places.length).toBeGreaterThan(0);
   for (const place of places) {

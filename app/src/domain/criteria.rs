@@ -277,7 +277,9 @@ impl Criterion {
     }
 }
 
-fn range_text<N: ToString + Copy>(
+/// A range in words with the message for each shape: both bounds, only the lower, only the
+/// upper.
+pub(crate) fn range_text<N: ToString + Copy>(
     lang: Lang,
     min: Option<N>,
     max: Option<N>,

@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Certificate, LegalForm, ProgramKind, Sector, Stage, TargetGroup};
-use super::criteria::Criterion;
+use super::criteria::{Criterion, range_text};
 use super::i18n::{Lang, Msg, pick, t, tf};
 use super::identity::Sex;
 use super::location::KatoCode;
@@ -497,20 +497,6 @@ pub fn place_name(lang: Lang, places: &Places, code: &KatoCode) -> String {
         .map_or_else(|| code.to_string(), |r| r.name(lang).to_owned())
 }
 
-fn range<N: ToString + Copy>(lang: Lang, min: Option<N>, max: Option<N>, msgs: [Msg; 3]) -> String {
-    let [both, lo, hi] = msgs;
-    match (min, max) {
-        (Some(a), Some(b)) => tf(
-            lang,
-            both,
-            &[("min", &a.to_string()), ("max", &b.to_string())],
-        ),
-        (Some(a), None) => tf(lang, lo, &[("min", &a.to_string())]),
-        (None, Some(b)) => tf(lang, hi, &[("max", &b.to_string())]),
-        (None, None) => String::new(),
-    }
-}
-
 fn labels<T: Copy>(lang: Lang, items: &[T], label: fn(T, Lang) -> &'static str) -> String {
     items
         .iter()
@@ -537,11 +523,13 @@ pub fn explain(
     let fill_in = || Some(t(lang, Msg::FixFillIn).to_owned());
     match criterion {
         Criterion::Age { min, max } => {
-            let range = range(
+            let range = range_text(
                 lang,
                 *min,
                 *max,
-                [Msg::CritAgeRange, Msg::CritAgeMin, Msg::CritAgeMax],
+                Msg::CritAgeRange,
+                Msg::CritAgeMin,
+                Msg::CritAgeMax,
             );
             let age = facts.age.unwrap_or_default().to_string();
             match outcome {
@@ -761,11 +749,13 @@ pub fn explain(
             }
         }
         Criterion::BusinessAgeMonths { min, max } => {
-            let range = range(
+            let range = range_text(
                 lang,
                 *min,
                 *max,
-                [Msg::CritMonthsRange, Msg::CritMonthsMin, Msg::CritMonthsMax],
+                Msg::CritMonthsRange,
+                Msg::CritMonthsMin,
+                Msg::CritMonthsMax,
             );
             let months = facts.business_age_months.unwrap_or_default().to_string();
             match outcome {
@@ -789,11 +779,13 @@ pub fn explain(
             }
         }
         Criterion::Employees { min, max } => {
-            let range = range(
+            let range = range_text(
                 lang,
                 *min,
                 *max,
-                [Msg::CritCountRange, Msg::CritCountMin, Msg::CritCountMax],
+                Msg::CritCountRange,
+                Msg::CritCountMin,
+                Msg::CritCountMax,
             );
             let n = facts.employees.unwrap_or_default().to_string();
             match outcome {

@@ -7,6 +7,8 @@ pub mod api;
 
 use leptos::prelude::*;
 
+use crate::features::replace_address;
+
 use super::{request_query, set_status};
 use crate::PageTitle;
 use crate::components::layout::use_lang;
@@ -17,7 +19,6 @@ use crate::domain::eligibility::{
 use crate::domain::i18n::{Lang, Msg, pick, t, tf};
 use crate::domain::location::REGIONS;
 use crate::domain::params::{FieldError, decode_query};
-use crate::error::AppError;
 
 /// `/matches`.
 #[component]
@@ -54,14 +55,7 @@ pub fn MatchesPage() -> impl IntoView {
                 .into_any()
             }
             Err(e) => {
-                if e != AppError::Unauthorized {
-                    set_status(e.status());
-                }
-                let text = if e == AppError::Forbidden {
-                    t(lang, Msg::ProfileOnlyEntrepreneurs).to_owned()
-                } else {
-                    e.message(lang)
-                };
+                let text = super::load_error(lang, &e);
                 view! { <p class="notice notice-error" role="alert">{text}</p> }.into_any()
             }
         }
@@ -251,16 +245,6 @@ fn WhatIfMatches(
         </details>
         <div class="match-results" aria-live="polite" data-rank-ms=rank_ms>{list}</div>
     }
-}
-
-/// Keeps the address in step with the what-if, without a new history entry per keystroke.
-fn replace_address(url: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = url;
 }
 
 /// Milliseconds from the browser's clock; `None` on the server.

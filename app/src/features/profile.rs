@@ -90,14 +90,7 @@ pub fn ProfilePage() -> impl IntoView {
                 view! { <ProfileForm lang values page place_q error /> }.into_any()
             }
             Err(e) => {
-                if e != AppError::Unauthorized {
-                    set_status(e.status());
-                }
-                let text = if e == AppError::Forbidden {
-                    t(lang, Msg::ProfileOnlyEntrepreneurs).to_owned()
-                } else {
-                    e.message(lang)
-                };
+                let text = super::load_error(lang, &e);
                 view! { <p class="notice notice-error" role="alert">{text}</p> }.into_any()
             }
         }

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::features::replace_address;
+
 use super::api::search_programs;
 use crate::components::results::ResultsView;
 use crate::domain::catalog::{ProgramKind, Sector};
@@ -235,14 +237,4 @@ pub fn LiveSearch(
             {move || live.get().map(|(query, results)| view! { <ResultsView lang query results /> })}
         </div>
     }
-}
-
-/// Puts the search into the address bar without a new history entry per keystroke.
-fn replace_address(url: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = url;
 }

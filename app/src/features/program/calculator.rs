@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::features::replace_address;
+
 use crate::domain::i18n::{Lang, Msg, t};
 use crate::domain::loan::{Grace, Limits, LoanInput, Method, Schedule};
 use crate::domain::money::{Tiyn, format_bps, format_kzt};
@@ -180,16 +182,6 @@ fn LiveCalculator(
 
 /// The fields shown with their own error message.
 const NUMBER_FIELDS: [&str; 4] = ["amount", "rate", "term", "grace"];
-
-/// Puts the calculation into the address bar without a new history entry per keystroke.
-fn replace_address(url: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = url;
-}
 
 /// A number input with its error tied to it.
 #[component]
