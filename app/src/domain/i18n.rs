@@ -815,6 +815,19 @@ messages! {
     FitClosed { ru: "Программа сейчас не принимает заявки.", kk: Some("Бағдарлама қазір өтінім қабылдамайды."), en: Some("The programme is not taking applications now.") }
     FitSignIn { ru: "Войдите как предприниматель и заполните профиль — здесь появится, подходит ли вам программа и почему.", kk: Some("Кәсіпкер ретінде кіріп, профильді толтырыңыз — мұнда бағдарламаның сізге сәйкес-сәйкес еместігі және себебі көрсетіледі."), en: Some("Sign in as an entrepreneur and fill in your profile to see here whether the programme fits you, and why.") }
 
+    // Applications: states and what the applicant is expected to do
+    AppStateDraft { ru: "Черновик", kk: Some("Жоба"), en: Some("Draft") }
+    AppStateSubmitted { ru: "Подана", kk: Some("Жіберілді"), en: Some("Submitted") }
+    AppStateInReview { ru: "На рассмотрении", kk: Some("Қаралуда"), en: Some("In review") }
+    AppStateInfoRequested { ru: "Запрошены сведения", kk: Some("Мәліметтер сұралды"), en: Some("Information requested") }
+    AppStateApproved { ru: "Одобрена", kk: Some("Мақұлданды"), en: Some("Approved") }
+    AppStateDisbursed { ru: "Деньги выданы", kk: Some("Қаржы берілді"), en: Some("Disbursed") }
+    AppStateRejected { ru: "Отклонена", kk: Some("Қабылданбады"), en: Some("Rejected") }
+    AppStateWithdrawn { ru: "Отозвана", kk: Some("Кері қайтарылды"), en: Some("Withdrawn") }
+    AppTodoDraft { ru: "Заполните заявку и отправьте её.", kk: Some("Өтінімді толтырып, жіберіңіз."), en: Some("Complete the application and send it.") }
+    AppTodoInfoRequested { ru: "Ответьте на запрос и приложите то, что просят — до ответа рассмотрение приостановлено.", kk: Some("Сұрауға жауап беріп, сұралған құжаттарды тіркеңіз — жауап бергенше қарау тоқтатылады."), en: Some("Answer the request and attach what is asked; the review is paused until you do.") }
+    AppTodoApproved { ru: "Ждите перечисления денег; оператор свяжется с вами для подписания договора.", kk: Some("Қаржының аударылуын күтіңіз; шартқа қол қою үшін оператор сізбен байланысады."), en: Some("Wait for the payment; the operator will contact you to sign the contract.") }
+
     // Saved searches and alerts
     AlertMailSubject { ru: "Новые программы для вас", kk: Some("Сізге жаңа бағдарламалар"), en: Some("New programmes for you") }
     AlertMailBody { ru: "Появились программы, которые подходят под вашу подписку:\n\n{links}\n\nОтписаться одним нажатием: {unsubscribe}", kk: Some("Жазылымыңызға сәйкес бағдарламалар пайда болды:\n\n{links}\n\nБір басумен жазылымнан бас тарту: {unsubscribe}"), en: Some("Programmes matching your subscription have appeared:\n\n{links}\n\nUnsubscribe in one click: {unsubscribe}") }
