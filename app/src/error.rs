@@ -54,6 +54,10 @@ impl AppError {
     /// The HTTP status that goes with the error.
     pub fn status(&self) -> u16 {
         match self {
+            // A stale version and an upload over the limit have their own statuses, so that
+            // API clients can tell them from a field to correct.
+            AppError::Invalid { code, .. } if code == "conflict" => 409,
+            AppError::Invalid { code, .. } if code == "too_large" => 413,
             AppError::Invalid { .. } => 400,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,

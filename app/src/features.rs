@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod alerts;
+pub mod applications;
 pub mod catalog;
 pub mod home;
 pub mod matches;

@@ -16,6 +16,7 @@ mod m20261127_000004_create_search_outbox;
 mod m20261128_000005_create_accounts;
 mod m20261128_000006_create_profiles;
 mod m20261128_000007_create_alerts;
+mod m20261128_000008_create_applications;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_create_accounts::Migration),
             Box::new(m20261128_000006_create_profiles::Migration),
             Box::new(m20261128_000007_create_alerts::Migration),
+            Box::new(m20261128_000008_create_applications::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 //! on a random port.
 
 pub mod api;
+pub mod applications;
 pub mod cli;
 pub mod guard;
 pub mod profile;
@@ -222,6 +223,31 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         ("/api/v1/programs/{slug}", get(api::get_program)),
         ("/programs/{slug}/schedule.csv", get(api::schedule_csv)),
         ("/profile", axum::routing::post(profile::save_profile)),
+        ("/applications", axum::routing::post(applications::open_form)),
+        (
+            "/applications/{id}",
+            axum::routing::post(applications::post_form),
+        ),
+        (
+            "/applications/{id}/documents/{doc}",
+            get(applications::download),
+        ),
+        (
+            "/api/v1/applications",
+            get(applications::api_list).post(applications::api_create),
+        ),
+        (
+            "/api/v1/applications/{id}",
+            get(applications::api_read).put(applications::api_update),
+        ),
+        (
+            "/api/v1/applications/{id}/documents",
+            axum::routing::post(applications::api_upload),
+        ),
+        (
+            "/api/v1/applications/{id}/{verb}",
+            axum::routing::post(applications::api_step),
+        ),
         (
             "/api/v1/eligibility",
             axum::routing::post(profile::eligibility),
@@ -233,18 +259,39 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// The routes that take documents, with their own, larger body limit.
+pub const UPLOAD_ROUTES: &[&str] = &["/applications/{id}", "/api/v1/applications/{id}/documents"];
+
 /// Every route: pages, server functions, the JSON API, health, static files.
 pub fn router(state: AppState) -> Router {
     let pages = generate_route_list(App);
     let options = state.leptos_options.clone();
-    let router = routes()
+    let (uploads, others): (Vec<_>, Vec<_>) = routes()
+        .into_iter()
+        .partition(|(path, _)| UPLOAD_ROUTES.contains(path));
+    let router = others
         .into_iter()
         .fold(Router::new(), |router, (path, handler)| {
             router.route(path, handler)
-        });
-    router
+        })
         .leptos_routes(&state, pages, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Forms and server-function arguments are small. `DefaultBodyLimit` covers axum's
+        // extractors; the layer covers everything else, server functions included, and
+        // answers 413 before reading a declared-too-large body.
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY));
+    // Documents get room for a few files; each file's own limit is checked as it arrives,
+    // so that an oversize one is refused with a message naming the limit.
+    let upload_router = uploads
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
+        .layer(DefaultBodyLimit::max(applications::MAX_UPLOAD_BODY))
+        .layer(RequestBodyLimitLayer::new(applications::MAX_UPLOAD_BODY));
+    router
+        .merge(upload_router)
         // Brotli's default quality (11) is meant for compressing files once, ahead of time; for
         // responses compressed per request, level 4 keeps most of the saving for far less CPU.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
@@ -260,11 +307,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::headers,
         ))
-        // Forms and server-function arguments are small; uploads get their own limit later.
-        // `DefaultBodyLimit` covers axum's extractors; the layer covers everything else,
-        // server functions included, and answers 413 before reading a declared-too-large body.
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         // A panic is a bug; the user still gets a plain 500 and the process keeps serving.
         .layer(CatchPanicLayer::custom(api::panic_response))
         .with_state(state)

@@ -44,7 +44,12 @@ pub fn Layout(children: Children) -> impl IntoView {
     let matches = principal
         .as_ref()
         .filter(|p| p.role == crate::domain::account::Role::Entrepreneur)
-        .map(|_| view! { <a href="/matches">{t(lang, Msg::NavMatches)}</a> });
+        .map(|_| {
+            view! {
+                <a href="/matches">{t(lang, Msg::NavMatches)}</a>
+                <a href="/applications">{t(lang, Msg::NavApplications)}</a>
+            }
+        });
     // The bell: a link to the notifications, with the unread count when there are any.
     let bell = principal.as_ref().map(|_| {
         let unread = crate::features::account::current_unread();

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::i18n::{Lang, Msg, t};
 
+pub mod form;
+
 /// Where an application is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

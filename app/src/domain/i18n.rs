@@ -495,6 +495,31 @@ messages! {
         kk: Some("«{field}» өрісі мұндай мән қабылдай алмайды."),
         en: Some("The field “{field}” cannot take this value."),
     }
+    ErrorFileType {
+        ru: "Можно приложить только PDF, JPEG или PNG; этот файл другого типа (проверяется содержимое, а не имя).",
+        kk: Some("Тек PDF, JPEG немесе PNG тіркеуге болады; бұл файл басқа түрде (аты емес, мазмұны тексеріледі)."),
+        en: Some("Only PDF, JPEG or PNG can be attached; this file is of another type (its content is checked, not its name)."),
+    }
+    ErrorFileTooLarge {
+        ru: "Файл больше {max} МБ. Уменьшите его (например, сканируйте в меньшем разрешении) и приложите снова.",
+        kk: Some("Файл {max} МБ-тан үлкен. Оны кішірейтіп (мысалы, төменірек ажыратымдылықпен сканерлеп), қайта тіркеңіз."),
+        en: Some("The file is larger than {max} MB. Make it smaller (for example, scan at a lower resolution) and attach it again."),
+    }
+    ErrorConflict {
+        ru: "Заявка изменилась, пока вы с ней работали (сейчас версия {version}). Обновите страницу и повторите.",
+        kk: Some("Сіз жұмыс істеп жатқанда өтінім өзгерді (қазір {version}-нұсқа). Бетті жаңартып, қайталаңыз."),
+        en: Some("The application changed while you were working on it (now version {version}). Reload the page and try again."),
+    }
+    ErrorNotNow {
+        ru: "Сейчас это сделать нельзя: заявка в статусе «{state}».",
+        kk: Some("Мұны қазір жасауға болмайды: өтінім «{state}» күйінде."),
+        en: Some("This cannot be done now: the application is “{state}”."),
+    }
+    ErrorProgramClosed {
+        ru: "Программа сейчас не принимает заявки.",
+        kk: Some("Бағдарлама қазір өтінім қабылдамайды."),
+        en: Some("The programme is not taking applications now."),
+    }
     ErrorTaken {
         ru: "Значение поля «{field}» уже занято.",
         kk: Some("«{field}» өрісінің мәні бос емес."),
@@ -827,6 +852,81 @@ messages! {
     AppTodoDraft { ru: "Заполните заявку и отправьте её.", kk: Some("Өтінімді толтырып, жіберіңіз."), en: Some("Complete the application and send it.") }
     AppTodoInfoRequested { ru: "Ответьте на запрос и приложите то, что просят — до ответа рассмотрение приостановлено.", kk: Some("Сұрауға жауап беріп, сұралған құжаттарды тіркеңіз — жауап бергенше қарау тоқтатылады."), en: Some("Answer the request and attach what is asked; the review is paused until you do.") }
     AppTodoApproved { ru: "Ждите перечисления денег; оператор свяжется с вами для подписания договора.", kk: Some("Қаржының аударылуын күтіңіз; шартқа қол қою үшін оператор сізбен байланысады."), en: Some("Wait for the payment; the operator will contact you to sign the contract.") }
+
+    AppMailSubject { ru: "Заявка №{id}: {state}", kk: Some("№{id} өтінім: {state}"), en: Some("Application No. {id}: {state}") }
+    AppMailBody { ru: "Ваша заявка №{id} на программу «{program}»: {state}.\n\nПодробности и история: {link}", kk: Some("«{program}» бағдарламасына №{id} өтініміңіз: {state}.\n\nТолығырақ және тарихы: {link}"), en: Some("Your application No. {id} to “{program}”: {state}.\n\nDetails and history: {link}") }
+    AppReason { ru: "Комментарий", kk: Some("Түсініктеме"), en: Some("Comment") }
+
+    // Applications: pages
+    NavApplications { ru: "Мои заявки", kk: Some("Менің өтінімдерім"), en: Some("My applications") }
+    AppApply { ru: "Подать заявку", kk: Some("Өтінім беру"), en: Some("Apply") }
+    AppApplyContinue { ru: "У вас уже есть открытая заявка на эту программу — продолжить её", kk: Some("Бұл бағдарламаға ашық өтініміңіз бар — оны жалғастыру"), en: Some("You already have an open application to this programme — continue it") }
+    AppApplySignIn { ru: "Чтобы подать заявку, войдите как предприниматель.", kk: Some("Өтінім беру үшін кәсіпкер ретінде кіріңіз."), en: Some("Sign in as an entrepreneur to apply.") }
+    AppsTitle { ru: "Мои заявки", kk: Some("Менің өтінімдерім"), en: Some("My applications") }
+    AppsNone { ru: "Заявок пока нет. Найдите подходящую программу и нажмите «Подать заявку».", kk: Some("Әзірге өтінім жоқ. Сәйкес бағдарламаны тауып, «Өтінім беру» түймесін басыңыз."), en: Some("No applications yet. Find a programme that fits and press “Apply”.") }
+    AppTitle { ru: "Заявка №{id}", kk: Some("№{id} өтінім"), en: Some("Application No. {id}") }
+    AppStateNow { ru: "Статус", kk: Some("Күйі"), en: Some("Status") }
+    AppTodoTitle { ru: "Что от вас ждут", kk: Some("Сізден не күтіледі"), en: Some("What is expected of you") }
+    AppNothingToDo { ru: "Сейчас от вас ничего не требуется: мы сообщим, когда что-то изменится.", kk: Some("Қазір сізден ештеңе талап етілмейді: бірдеңе өзгерсе, хабарлаймыз."), en: Some("Nothing is needed from you now; we will tell you when something changes.") }
+    AppEstimateTitle { ru: "Срок решения", kk: Some("Шешім мерзімі"), en: Some("Time to a decision") }
+    AppEstimate { ru: "Обычно решение принимают за {median}; в 9 случаях из 10 — не дольше {p90}. Это по {n} последним решениям по этой программе, без времени, пока ждали ответа заявителя.", kk: Some("Әдетте шешім {median} ішінде қабылданады; 10 жағдайдың 9-ында — {p90} аспайды. Бұл осы бағдарлама бойынша соңғы {n} шешімнен есептелген, өтініш берушінің жауабын күткен уақыт есептелмейді."), en: Some("A decision usually takes {median}; 9 times in 10 no more than {p90}. From the latest {n} decisions of this programme, not counting time spent waiting for applicants.") }
+    AppEstimateNone { ru: "По этой программе пока слишком мало решений, чтобы назвать срок: он появится, когда их будет не меньше {min}.", kk: Some("Бұл бағдарлама бойынша мерзімді айту үшін шешімдер әлі аз: олар кемінде {min} болғанда мерзім көрсетіледі."), en: Some("There are too few decisions in this programme to give a time yet; it appears once there are at least {min}.") }
+    AppDays { ru: "{n} дн.", kk: Some("{n} күн"), en: Some("{n} days") }
+    AppHours { ru: "{n} ч", kk: Some("{n} сағ"), en: Some("{n} h") }
+    AppTimeline { ru: "История заявки", kk: Some("Өтінім тарихы"), en: Some("Timeline") }
+    AppStepCreate { ru: "Создан черновик", kk: Some("Жоба құрылды"), en: Some("Draft created") }
+    AppStepSubmit { ru: "Заявка отправлена", kk: Some("Өтінім жіберілді"), en: Some("Application sent") }
+    AppStepStartReview { ru: "Оператор начал рассмотрение", kk: Some("Оператор қарауды бастады"), en: Some("The operator started the review") }
+    AppStepRequestInfo { ru: "Оператор запросил сведения", kk: Some("Оператор мәліметтер сұрады"), en: Some("The operator asked for information") }
+    AppStepAnswer { ru: "Заявитель ответил на запрос", kk: Some("Өтініш беруші сұрауға жауап берді"), en: Some("The applicant answered") }
+    AppStepApprove { ru: "Заявка одобрена", kk: Some("Өтінім мақұлданды"), en: Some("Approved") }
+    AppStepReject { ru: "Заявка отклонена", kk: Some("Өтінім қабылданбады"), en: Some("Rejected") }
+    AppStepDisburse { ru: "Деньги выданы", kk: Some("Қаржы берілді"), en: Some("Money paid out") }
+    AppStepWithdraw { ru: "Заявка отозвана", kk: Some("Өтінім кері қайтарылды"), en: Some("Withdrawn") }
+    AppActorOperator { ru: "оператор программы", kk: Some("бағдарлама операторы"), en: Some("programme operator") }
+    AppFieldAmount { ru: "Сумма, ₸", kk: Some("Сома, ₸"), en: Some("Amount, ₸") }
+    AppFieldAmountRange { ru: "Программа даёт до {max}.", kk: Some("Бағдарлама {max} дейін береді."), en: Some("The programme gives up to {max}.") }
+    AppFieldTerm { ru: "Срок, месяцев", kk: Some("Мерзімі, ай"), en: Some("Term, months") }
+    AppFieldTermRange { ru: "Не больше {max} мес.", kk: Some("{max} айдан аспайды."), en: Some("At most {max} months.") }
+    AppFieldPurpose { ru: "На что нужны деньги", kk: Some("Қаржы не үшін қажет"), en: Some("What the money is for") }
+    AppPlanTitle { ru: "Коротко о бизнес-плане", kk: Some("Бизнес-жоспар туралы қысқаша"), en: Some("The business plan in brief") }
+    AppFieldPlanActivity { ru: "Что вы будете делать", kk: Some("Не істейсіз"), en: Some("What you will do") }
+    AppFieldPlanCosts { ru: "Сколько это стоит всего, ₸", kk: Some("Барлығы қанша тұрады, ₸"), en: Some("What it costs in total, ₸") }
+    AppFieldPlanRevenue { ru: "Ожидаемая выручка за год, ₸", kk: Some("Жылдық күтілетін түсім, ₸"), en: Some("Expected revenue per year, ₸") }
+    AppFieldPlanJobs { ru: "Сколько рабочих мест создадите", kk: Some("Қанша жұмыс орнын ашасыз"), en: Some("Jobs you will create") }
+    AppFieldCollateral { ru: "Что можете предложить в залог (если есть)", kk: Some("Кепілге не ұсына аласыз (бар болса)"), en: Some("What you can offer as security (if anything)") }
+    AppDocsTitle { ru: "Документы", kk: Some("Құжаттар"), en: Some("Documents") }
+    AppDocsHint { ru: "PDF, JPEG или PNG, до 10 МБ каждый. Если какого-то документа нет, отправьте без него: оператор может запросить его позже.", kk: Some("PDF, JPEG немесе PNG, әрқайсысы 10 МБ дейін. Қандай да бір құжат болмаса, онсыз жіберіңіз: оператор оны кейін сұрай алады."), en: Some("PDF, JPEG or PNG, up to 10 MB each. If you lack a document, send without it; the operator may ask for it later.") }
+    AppDocAttached { ru: "Приложен:", kk: Some("Тіркелді:"), en: Some("Attached:") }
+    AppDocMissing { ru: "Не приложен", kk: Some("Тіркелмеген"), en: Some("Not attached") }
+    AppDocOther { ru: "Другие файлы", kk: Some("Басқа файлдар"), en: Some("Other files") }
+    AppSave { ru: "Сохранить черновик", kk: Some("Жобаны сақтау"), en: Some("Save draft") }
+    AppSubmit { ru: "Отправить заявку", kk: Some("Өтінімді жіберу"), en: Some("Send the application") }
+    AppWithdraw { ru: "Отозвать заявку", kk: Some("Өтінімді кері қайтару"), en: Some("Withdraw the application") }
+    AppAutosaveOn { ru: "Черновик сохраняется сам, пока вы пишете.", kk: Some("Жоба сіз жазып отырғанда өзі сақталады."), en: Some("The draft saves itself as you type.") }
+    AppSaving { ru: "Сохраняем…", kk: Some("Сақталуда…"), en: Some("Saving…") }
+    AppAutosaved { ru: "Черновик сохранён.", kk: Some("Жоба сақталды."), en: Some("Draft saved.") }
+    AppSavedLocally { ru: "Нет связи: черновик сохранён на этом устройстве и уйдёт на сервер, когда связь вернётся.", kk: Some("Байланыс жоқ: жоба осы құрылғыда сақталды, байланыс қалпына келгенде серверге жіберіледі."), en: Some("No connection: the draft is kept on this device and will be sent when the connection returns.") }
+    AppRestored { ru: "Восстановлен черновик, сохранённый на этом устройстве без связи.", kk: Some("Байланыссыз осы құрылғыда сақталған жоба қалпына келтірілді."), en: Some("Restored the draft kept on this device while offline.") }
+    AppRequestTitle { ru: "Оператор просит", kk: Some("Оператор сұрайды"), en: Some("The operator asks for") }
+    AppAnswerLabel { ru: "Ваш ответ", kk: Some("Сіздің жауабыңыз"), en: Some("Your answer") }
+    AppAnswerFiles { ru: "Файлы к ответу (PDF, JPEG, PNG, до 10 МБ)", kk: Some("Жауапқа файлдар (PDF, JPEG, PNG, 10 МБ дейін)"), en: Some("Files for the answer (PDF, JPEG, PNG, up to 10 MB)") }
+    AppAnswerSend { ru: "Отправить ответ", kk: Some("Жауапты жіберу"), en: Some("Send the answer") }
+    AppOperatorTitle { ru: "Действия оператора", kk: Some("Оператор әрекеттері"), en: Some("Operator actions") }
+    AppOpStartReview { ru: "Взять на рассмотрение", kk: Some("Қарауға алу"), en: Some("Start the review") }
+    AppOpRequestInfo { ru: "Запросить сведения", kk: Some("Мәліметтер сұрау"), en: Some("Ask for information") }
+    AppOpItems { ru: "Что нужно от заявителя (по пункту на строку)", kk: Some("Өтініш берушіден не қажет (әр жолға бір тармақ)"), en: Some("What the applicant must provide (one item per line)") }
+    AppOpApprove { ru: "Одобрить", kk: Some("Мақұлдау"), en: Some("Approve") }
+    AppOpReject { ru: "Отклонить", kk: Some("Қабылдамау"), en: Some("Reject") }
+    AppOpReason { ru: "Комментарий (для отказа обязателен)", kk: Some("Түсініктеме (бас тарту үшін міндетті)"), en: Some("Comment (required for a rejection)") }
+    AppOpDisburse { ru: "Отметить выдачу денег", kk: Some("Қаржы берілгенін белгілеу"), en: Some("Record the payment") }
+    AppDoneSaved { ru: "Черновик сохранён.", kk: Some("Жоба сақталды."), en: Some("Draft saved.") }
+    AppDoneSubmitted { ru: "Заявка отправлена. Мы сообщим о каждом изменении.", kk: Some("Өтінім жіберілді. Әр өзгеріс туралы хабарлаймыз."), en: Some("Application sent. We will tell you about every change.") }
+    AppDoneAnswered { ru: "Ответ отправлен; заявка вернулась на рассмотрение.", kk: Some("Жауап жіберілді; өтінім қайта қарауға оралды."), en: Some("Answer sent; the application is back in review.") }
+    AppDoneWithdrawn { ru: "Заявка отозвана.", kk: Some("Өтінім кері қайтарылды."), en: Some("Application withdrawn.") }
+    AppDoneStep { ru: "Готово: статус заявки изменён.", kk: Some("Дайын: өтінім күйі өзгерді."), en: Some("Done: the application's status changed.") }
+    AppSubmitted { ru: "Отправлено", kk: Some("Жіберілді"), en: Some("Sent") }
+    NotificationApp { ru: "Заявка №{id} на «{program}»: {state}", kk: Some("«{program}» бағдарламасына №{id} өтінім: {state}"), en: Some("Application No. {id} to “{program}”: {state}") }
 
     // Saved searches and alerts
     AlertMailSubject { ru: "Новые программы для вас", kk: Some("Сізге жаңа бағдарламалар"), en: Some("New programmes for you") }

@@ -57,6 +57,14 @@ impl KatoCode {
         KatoCode(format!("{}0000000", &self.0[..2]))
     }
 
+    /// The okrug this unit lies in (itself for an okrug); `None` above okrug level.
+    pub fn okrug(&self) -> Option<KatoCode> {
+        match self.level() {
+            Level::Okrug | Level::Settlement => Some(KatoCode(format!("{}000", &self.0[..6]))),
+            Level::Region | Level::District => None,
+        }
+    }
+
     /// Whether this unit lies within `area` (or is it).
     pub fn is_within(&self, area: &KatoCode) -> bool {
         let keep = match area.level() {

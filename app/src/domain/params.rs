@@ -107,6 +107,25 @@ pub enum Problem {
         /// Largest allowed.
         max: i64,
     },
+    /// A file that is not a PDF, JPEG or PNG by its content (whatever its name says).
+    FileType,
+    /// A file over the size limit.
+    FileTooLarge {
+        /// The limit, in megabytes.
+        max_mb: u64,
+    },
+    /// A change based on an older version than the record's.
+    Conflict {
+        /// The version now.
+        current: i32,
+    },
+    /// A step the record's state does not allow now (or that is someone else's to make).
+    NotNow {
+        /// The state, in words.
+        state: String,
+    },
+    /// The programme does not take applications now.
+    ProgramClosed,
 }
 
 /// A problem with a named input field: what every parser returns for bad input.
@@ -165,6 +184,11 @@ impl FieldError {
             Problem::IdTaken => "taken",
             Problem::UnknownChoice(_) => "unknown_value",
             Problem::OkedUnknown => "unknown_oked",
+            Problem::FileType => "unsupported_type",
+            Problem::FileTooLarge { .. } => "too_large",
+            Problem::Conflict { .. } => "conflict",
+            Problem::NotNow { .. } => "not_allowed",
+            Problem::ProgramClosed => "program_closed",
         }
     }
 
@@ -238,6 +262,19 @@ impl FieldError {
                 Msg::ErrorOutOfRange,
                 &[("min", &min.to_string()), ("max", &max.to_string())],
             ),
+            Problem::FileType => tf(lang, Msg::ErrorFileType, &[]),
+            Problem::FileTooLarge { max_mb } => tf(
+                lang,
+                Msg::ErrorFileTooLarge,
+                &[("max", &max_mb.to_string())],
+            ),
+            Problem::Conflict { current } => tf(
+                lang,
+                Msg::ErrorConflict,
+                &[("version", &current.to_string())],
+            ),
+            Problem::NotNow { state } => tf(lang, Msg::ErrorNotNow, &[("state", state)]),
+            Problem::ProgramClosed => tf(lang, Msg::ErrorProgramClosed, &[]),
         }
     }
 }

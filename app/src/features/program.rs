@@ -111,6 +111,7 @@ fn mci_note(lang: Lang, p: &ProgramView) -> Option<String> {
 /// for people who are not, nothing for staff.
 fn fit_section(
     lang: Lang,
+    apply: Option<String>,
     fit: Result<
         Option<(
             crate::domain::eligibility::RankingData,
@@ -132,10 +133,19 @@ fn fit_section(
                         Standing::NearMiss => Msg::FitNearMiss,
                     };
                     let lines = crate::features::matches::explain_lines(lang, &data, &facts, m);
+                    // Applying is never conditional on the verdict: the engine explains, the
+                    // operator decides.
+                    let apply = apply.map(|slug| view! {
+                        <form method="post" action="/applications" class="apply">
+                            <input type="hidden" name="program" value=slug />
+                            <button type="submit" class="button" data-testid="apply">{t(lang, Msg::AppApply)}</button>
+                        </form>
+                    });
                     view! {
                         <p class=format!("fit-verdict fit-{}", match m.standing { Standing::Eligible => "eligible", Standing::Possible => "possible", Standing::NearMiss => "near-miss" }) data-testid="fit-verdict">{t(lang, verdict)}</p>
                         {lines}
                         <p><a href="/profile">{t(lang, Msg::MatchesEditProfile)}</a></p>
+                        {apply}
                     }
                     .into_any()
                 }
@@ -290,7 +300,8 @@ fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
         view! { <calculator::LoanCalculator lang slug limits rate_bps /> }
     });
     let fit_slug = p.slug.clone();
-    let fit = Suspend::new(async move { fit_section(lang, api::my_fit(fit_slug).await) });
+    let apply = p.is_open().then(|| p.slug.clone());
+    let fit = Suspend::new(async move { fit_section(lang, apply, api::my_fit(fit_slug).await) });
     let description = format!("{title}. {summary}");
     view! {
         <PageTitle text=title.clone() />

@@ -279,6 +279,11 @@ impl Config {
         self.data_dir.join("search")
     }
 
+    /// Where uploaded documents are kept, each under its SHA-256.
+    pub fn uploads_dir(&self) -> PathBuf {
+        self.data_dir.join("uploads")
+    }
+
     /// Today in Kazakhstan (UTC+5 everywhere since 1 March 2024), unless `APP_TODAY` is set.
     pub fn today(&self) -> NaiveDate {
         self.today

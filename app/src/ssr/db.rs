@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod applications;
 pub mod catalog;
 pub mod entities;
 pub mod locations;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod applications;
 pub mod catalog;
 pub mod health;
 pub mod indexer;
@@ -40,6 +41,9 @@ pub enum ServiceError {
     /// The policy refuses the action.
     #[error(transparent)]
     Denied(#[from] crate::domain::policy::Denied),
+    /// Storing or reading an uploaded file failed (disk full, permissions).
+    #[error("file storage: {0}")]
+    Storage(String),
     /// Hashing a password failed (a bug or exhausted resources, never the user's input).
     #[error("password hashing: {0}")]
     Hashing(String),

@@ -139,6 +139,8 @@ pub async fn notify(
         saved_search_id: Set(Some(saved_id)),
         created_at: Set(Utc::now().fixed_offset()),
         read_at: Set(None),
+        application_id: Set(None),
+        event_id: Set(None),
     };
     notifications::Entity::insert(row)
         .exec_without_returning(db)

@@ -410,6 +410,26 @@ fn search_doc(
     })
 }
 
+/// The slug of programme `id`.
+pub async fn slug_of(db: &impl ConnectionTrait, id: i32) -> Result<Option<String>, DbErr> {
+    programs::Entity::find_by_id(id)
+        .select_only()
+        .column(programs::Column::Slug)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// The operator of programme `id`.
+pub async fn organisation_of(db: &impl ConnectionTrait, id: i32) -> Result<Option<i32>, DbErr> {
+    programs::Entity::find_by_id(id)
+        .select_only()
+        .column(programs::Column::OrganisationId)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
 /// Everything the page of programme `slug` shows, as of `today`; `None` if there is
 /// no such programme.
 pub async fn program_view(

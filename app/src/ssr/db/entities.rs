@@ -2,6 +2,9 @@
 
 pub mod prelude;
 
+pub mod application_documents;
+pub mod application_events;
+pub mod applications;
 pub mod audit_log;
 pub mod invitations;
 pub mod locations;

@@ -17,10 +17,18 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::profiles::Entity")]
+    Profiles,
     #[sea_orm(has_many = "super::program_locations::Entity")]
     ProgramLocations,
     #[sea_orm(has_many = "super::users::Entity")]
     Users,
+}
+
+impl Related<super::profiles::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Profiles.def()
+    }
 }
 
 impl Related<super::program_locations::Entity> for Entity {

@@ -12,9 +12,54 @@ pub struct Model {
     pub saved_search_id: Option<i32>,
     pub created_at: DateTimeWithTimeZone,
     pub read_at: Option<DateTimeWithTimeZone>,
+    pub application_id: Option<i32>,
+    pub event_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::programs::Entity",
+        from = "Column::ProgramId",
+        to = "super::programs::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Programs,
+    #[sea_orm(
+        belongs_to = "super::saved_searches::Entity",
+        from = "Column::SavedSearchId",
+        to = "super::saved_searches::Column::Id",
+        on_update = "NoAction",
+        on_delete = "SetNull"
+    )]
+    SavedSearches,
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UserId",
+        to = "super::users::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Users,
+}
+
+impl Related<super::programs::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Programs.def()
+    }
+}
+
+impl Related<super::saved_searches::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SavedSearches.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Users.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

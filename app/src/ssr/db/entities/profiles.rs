@@ -19,6 +19,14 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
+        belongs_to = "super::locations::Entity",
+        from = "Column::SettlementCode",
+        to = "super::locations::Column::Code",
+        on_update = "NoAction",
+        on_delete = "Restrict"
+    )]
+    Locations,
+    #[sea_orm(
         belongs_to = "super::users::Entity",
         from = "Column::UserId",
         to = "super::users::Column::Id",
@@ -26,6 +34,12 @@ pub enum Relation {
         on_delete = "Cascade"
     )]
     Users,
+}
+
+impl Related<super::locations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Locations.def()
+    }
 }
 
 impl Related<super::users::Entity> for Entity {

@@ -65,6 +65,10 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::applications::Entity")]
+    Applications,
+    #[sea_orm(has_many = "super::notifications::Entity")]
+    Notifications,
     #[sea_orm(
         belongs_to = "super::organisations::Entity",
         from = "Column::OrganisationId",
@@ -75,6 +79,20 @@ pub enum Relation {
     Organisations,
     #[sea_orm(has_many = "super::program_locations::Entity")]
     ProgramLocations,
+    #[sea_orm(has_many = "super::saved_search_hits::Entity")]
+    SavedSearchHits,
+}
+
+impl Related<super::applications::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Applications.def()
+    }
+}
+
+impl Related<super::notifications::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Notifications.def()
+    }
 }
 
 impl Related<super::organisations::Entity> for Entity {
@@ -89,12 +107,27 @@ impl Related<super::program_locations::Entity> for Entity {
     }
 }
 
+impl Related<super::saved_search_hits::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SavedSearchHits.def()
+    }
+}
+
 impl Related<super::locations::Entity> for Entity {
     fn to() -> RelationDef {
         super::program_locations::Relation::Locations.def()
     }
     fn via() -> Option<RelationDef> {
         Some(super::program_locations::Relation::Programs.def().rev())
+    }
+}
+
+impl Related<super::saved_searches::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::saved_search_hits::Relation::SavedSearches.def()
+    }
+    fn via() -> Option<RelationDef> {
+        Some(super::saved_search_hits::Relation::Programs.def().rev())
     }
 }
 

@@ -13,6 +13,35 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::programs::Entity",
+        from = "Column::ProgramId",
+        to = "super::programs::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Programs,
+    #[sea_orm(
+        belongs_to = "super::saved_searches::Entity",
+        from = "Column::SavedSearchId",
+        to = "super::saved_searches::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    SavedSearches,
+}
+
+impl Related<super::programs::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Programs.def()
+    }
+}
+
+impl Related<super::saved_searches::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SavedSearches.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

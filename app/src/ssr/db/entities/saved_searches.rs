@@ -17,6 +17,50 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::notifications::Entity")]
+    Notifications,
+    #[sea_orm(has_many = "super::saved_search_hits::Entity")]
+    SavedSearchHits,
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UserId",
+        to = "super::users::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Users,
+}
+
+impl Related<super::notifications::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Notifications.def()
+    }
+}
+
+impl Related<super::saved_search_hits::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SavedSearchHits.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Users.def()
+    }
+}
+
+impl Related<super::programs::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::saved_search_hits::Relation::Programs.def()
+    }
+    fn via() -> Option<RelationDef> {
+        Some(
+            super::saved_search_hits::Relation::SavedSearches
+                .def()
+                .rev(),
+        )
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

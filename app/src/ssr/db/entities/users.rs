@@ -24,6 +24,12 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(has_many = "super::application_documents::Entity")]
+    ApplicationDocuments,
+    #[sea_orm(has_many = "super::application_events::Entity")]
+    ApplicationEvents,
+    #[sea_orm(has_many = "super::applications::Entity")]
+    Applications,
     #[sea_orm(has_many = "super::invitations::Entity")]
     Invitations,
     #[sea_orm(
@@ -34,6 +40,8 @@ pub enum Relation {
         on_delete = "Restrict"
     )]
     Locations,
+    #[sea_orm(has_many = "super::notifications::Entity")]
+    Notifications,
     #[sea_orm(
         belongs_to = "super::organisations::Entity",
         from = "Column::OrganisationId",
@@ -44,8 +52,30 @@ pub enum Relation {
     Organisations,
     #[sea_orm(has_many = "super::password_resets::Entity")]
     PasswordResets,
+    #[sea_orm(has_one = "super::profiles::Entity")]
+    Profiles,
+    #[sea_orm(has_many = "super::saved_searches::Entity")]
+    SavedSearches,
     #[sea_orm(has_many = "super::sessions::Entity")]
     Sessions,
+}
+
+impl Related<super::application_documents::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ApplicationDocuments.def()
+    }
+}
+
+impl Related<super::application_events::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ApplicationEvents.def()
+    }
+}
+
+impl Related<super::applications::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Applications.def()
+    }
 }
 
 impl Related<super::invitations::Entity> for Entity {
@@ -60,6 +90,12 @@ impl Related<super::locations::Entity> for Entity {
     }
 }
 
+impl Related<super::notifications::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Notifications.def()
+    }
+}
+
 impl Related<super::organisations::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Organisations.def()
@@ -69,6 +105,18 @@ impl Related<super::organisations::Entity> for Entity {
 impl Related<super::password_resets::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::PasswordResets.def()
+    }
+}
+
+impl Related<super::profiles::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Profiles.def()
+    }
+}
+
+impl Related<super::saved_searches::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SavedSearches.def()
     }
 }
 

@@ -1,0 +1,726 @@
+//! `/applications` (one's applications) and `/applications/{id}` (one application: its state
+//! in words, what is expected now, the expected time to a decision, the timeline, and the
+//! form or the answer to an information request). Every action is a plain multipart form
+//! posted to `POST /applications/{id}`, so all of it works without JavaScript; with it, the
+//! `DraftFields` island saves the draft as the person types, and keeps it on the device
+//! while the connection is down.
+
+pub mod api;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::account::{alert, form_error, form_message, query_param, require_sign_in};
+use super::set_status;
+use crate::PageTitle;
+use crate::components::layout::use_lang;
+use crate::domain::application::form::{
+    ApplicationView, Draft, EventView, Limits, RequiredDocument, field,
+};
+use crate::domain::application::{ESTIMATE_MIN, Estimate, State};
+use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
+use crate::domain::money::{Tiyn, format_kzt};
+use crate::error::AppError;
+
+/// The endpoint name the form post reports its errors under (`__path`).
+pub const FORM_ENDPOINT: &str = "application_form";
+
+/// Every field of the form, for the error summary's links.
+const FIELDS: &[&str] = &[
+    field::AMOUNT,
+    field::TERM,
+    field::PURPOSE,
+    field::PLAN_ACTIVITY,
+    field::PLAN_COSTS,
+    field::PLAN_REVENUE,
+    field::PLAN_JOBS,
+    field::COLLATERAL,
+    "document",
+    "answer",
+    "items",
+    "reason",
+    "version",
+];
+
+/// `/applications`.
+#[component]
+pub fn ApplicationsPage() -> impl IntoView {
+    let lang = use_lang();
+    let _ = require_sign_in("/applications");
+    let content = Suspend::new(async move {
+        match api::my_applications().await {
+            Ok(list) if list.is_empty() => {
+                view! { <p>{t(lang, Msg::AppsNone)}</p> }.into_any()
+            }
+            Ok(list) => {
+                let rows = list
+                    .into_iter()
+                    .map(|a| {
+                        let href = format!("/applications/{}", a.id);
+                        let title = tf(lang, Msg::AppTitle, &[("id", &a.id.to_string())]);
+                        view! {
+                            <li data-testid="application">
+                                <a href=href>{title}</a> " — "
+                                {pick(lang, &a.program_title_ru, &a.program_title_kk).to_owned()}
+                                " · " <strong class=format!("state state-{}", a.state.as_str())>{a.state.label(lang)}</strong>
+                                " · " <small>{format_date(lang, a.updated_at.date_naive())}</small>
+                            </li>
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                view! { <ul class="applications">{rows}</ul> }.into_any()
+            }
+            Err(e) => {
+                if e != AppError::Unauthorized {
+                    set_status(e.status());
+                }
+                view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any()
+            }
+        }
+    });
+    view! {
+        <PageTitle text=t(lang, Msg::AppsTitle) />
+        <div class="page narrow">
+            <h1>{t(lang, Msg::AppsTitle)}</h1>
+            <Suspense fallback=|| ()>{content}</Suspense>
+        </div>
+    }
+}
+
+/// `/applications/{id}`.
+#[component]
+pub fn ApplicationPage() -> impl IntoView {
+    let lang = use_lang();
+    let raw = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
+    let _ = require_sign_in(&format!("/applications/{raw}"));
+    let error = form_error(FORM_ENDPOINT);
+    if error.is_some() {
+        set_status(400);
+    }
+    let done = query_param("done");
+    let content = Suspend::new(async move {
+        let Ok(id) = raw.parse::<i32>() else {
+            set_status(404);
+            return view! { <p class="notice notice-error" role="alert">{AppError::NotFound.message(lang)}</p> }.into_any();
+        };
+        match api::application_page(id).await {
+            Ok(v) => view! { <Application lang view=v error=error.clone() done=done.clone() /> }.into_any(),
+            Err(e) => {
+                if e != AppError::Unauthorized {
+                    set_status(e.status());
+                }
+                view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any()
+            }
+        }
+    });
+    view! {
+        <PageTitle text=t(lang, Msg::AppsTitle) />
+        <div class="page narrow application">
+            <Suspense fallback=|| ()>{content}</Suspense>
+        </div>
+    }
+}
+
+fn duration(lang: Lang, secs: i64) -> String {
+    const DAY: i64 = 86_400;
+    if secs < DAY {
+        tf(lang, Msg::AppHours, &[("n", &(secs.div_euclid(3600).max(1)).to_string())])
+    } else {
+        tf(lang, Msg::AppDays, &[("n", &((secs + DAY - 1) / DAY).to_string())])
+    }
+}
+
+fn estimate_text(lang: Lang, e: Option<Estimate>) -> String {
+    match e {
+        Some(e) => tf(
+            lang,
+            Msg::AppEstimate,
+            &[
+                ("median", &duration(lang, e.median_secs)),
+                ("p90", &duration(lang, e.p90_secs)),
+                ("n", &e.decisions.to_string()),
+            ],
+        ),
+        None => tf(lang, Msg::AppEstimateNone, &[("min", &ESTIMATE_MIN.to_string())]),
+    }
+}
+
+fn step_label(step: &str) -> Msg {
+    match step {
+        "submit" => Msg::AppStepSubmit,
+        "start_review" => Msg::AppStepStartReview,
+        "request_info" => Msg::AppStepRequestInfo,
+        "answer" => Msg::AppStepAnswer,
+        "approve" => Msg::AppStepApprove,
+        "reject" => Msg::AppStepReject,
+        "disburse" => Msg::AppStepDisburse,
+        "withdraw" => Msg::AppStepWithdraw,
+        _ => Msg::AppStepCreate,
+    }
+}
+
+fn timeline(lang: Lang, events: Vec<EventView>) -> impl IntoView {
+    let items = events
+        .into_iter()
+        .rev()
+        .map(|e| {
+            let who = match (&e.actor_name, e.actor_role.as_str()) {
+                (Some(name), _) => name.clone(),
+                (None, "entrepreneur") => String::new(),
+                (None, _) => t(lang, Msg::AppActorOperator).to_owned(),
+            };
+            let at = e.at + chrono::Duration::hours(5);
+            view! {
+                <li data-testid="event">
+                    <strong>{t(lang, step_label(&e.step))}</strong>
+                    " · " <time datetime=e.at.to_rfc3339()>{format_date(lang, at.date_naive())} " " {at.format("%H:%M").to_string()}</time>
+                    {(!who.is_empty()).then(|| view! { " · " {who} })}
+                    {e.reason.map(|r| view! { <p class="reason">{r}</p> })}
+                    {(!e.items.is_empty()).then(|| view! {
+                        <ul>{e.items.into_iter().map(|i| view! { <li>{i}</li> }).collect::<Vec<_>>()}</ul>
+                    })}
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section aria-labelledby="timeline">
+            <h2 id="timeline">{t(lang, Msg::AppTimeline)}</h2>
+            <ol class="timeline" data-testid="timeline">{items}</ol>
+        </section>
+    }
+}
+
+fn done_message(done: &str) -> Option<Msg> {
+    Some(match done {
+        "save" => Msg::AppDoneSaved,
+        "submit" => Msg::AppDoneSubmitted,
+        "answer" => Msg::AppDoneAnswered,
+        "withdraw" => Msg::AppDoneWithdrawn,
+        "step" => Msg::AppDoneStep,
+        _ => return None,
+    })
+}
+
+#[component]
+fn Application(
+    lang: Lang,
+    view: ApplicationView,
+    error: Option<AppError>,
+    done: Option<String>,
+) -> impl IntoView {
+    let v = view;
+    let id = v.summary.id;
+    let state = v.summary.state;
+    let action = format!("/applications/{id}");
+    let title = tf(lang, Msg::AppTitle, &[("id", &id.to_string())]);
+    let program = pick(lang, &v.summary.program_title_ru, &v.summary.program_title_kk).to_owned();
+    let program_href = format!("/programs/{}", v.summary.program_slug);
+    let todo = if v.mine {
+        state.applicant_todo(lang)
+    } else {
+        None
+    };
+    let notice = done
+        .as_deref()
+        .and_then(done_message)
+        .filter(|_| error.is_none())
+        .map(|m| view! { <p class="notice notice-info" role="status">{t(lang, m)}</p> });
+    let summary_alert = alert(form_message(&error, lang, FIELDS));
+    let decided = matches!(
+        state,
+        State::Approved | State::Disbursed | State::Rejected | State::Withdrawn
+    );
+    let editable = v.mine && state == State::Draft;
+    let can_withdraw = v.mine && !decided;
+    let version = v.summary.version;
+    let err_for = {
+        let error = error.clone();
+        move |name: &str| match &error {
+            Some(AppError::Invalid { field, .. }) if field == name => {
+                error.as_ref().map(|e| e.message(lang))
+            }
+            _ => None,
+        }
+    };
+    let document_error = err_for("document");
+    let draft_form = editable.then(|| {
+        let documents = documents_fieldset(lang, &v.required, document_error.clone());
+        view! {
+            <form method="post" action=action.clone() enctype="multipart/form-data" id="application-form" data-testid="application-form">
+                <DraftFields lang id version fields=v.fields.clone() limits=v.limits error=error.clone() />
+                {documents}
+                <div class="actions">
+                    <button type="submit" name="action" value="submit" class="button" data-testid="submit">{t(lang, Msg::AppSubmit)}</button>
+                    " "
+                    <button type="submit" name="action" value="save" class="button button-secondary" data-testid="save">{t(lang, Msg::AppSave)}</button>
+                </div>
+            </form>
+        }
+    });
+    let answer_form = (v.mine && state == State::InfoRequested).then(|| {
+        let answer_err = err_for("answer");
+        let doc_err = document_error.clone();
+        view! {
+            <section aria-labelledby="request" class="info-request" data-testid="info-request">
+                <h2 id="request">{t(lang, Msg::AppRequestTitle)}</h2>
+                <ul>{v.open_request.iter().map(|i| view! { <li>{i.clone()}</li> }).collect::<Vec<_>>()}</ul>
+                <form method="post" action=action.clone() enctype="multipart/form-data">
+                    <input type="hidden" name="version" value=version />
+                    <div class="field" class:field-error=answer_err.is_some()>
+                        <label for="answer">{t(lang, Msg::AppAnswerLabel)}</label>
+                        {answer_err.clone().map(|e| view! { <p class="error-message" id="answer-error">{e}</p> })}
+                        <textarea id="answer" name="answer" rows="4" required aria-invalid=answer_err.is_some().then_some("true")></textarea>
+                    </div>
+                    <div class="field" class:field-error=doc_err.is_some()>
+                        <label for="document">{t(lang, Msg::AppAnswerFiles)}</label>
+                        {doc_err.clone().map(|e| view! { <p class="error-message" id="document-error">{e}</p> })}
+                        <input type="file" id="document" name="document" multiple accept="application/pdf,image/jpeg,image/png" />
+                    </div>
+                    <button type="submit" name="action" value="answer" class="button" data-testid="answer">{t(lang, Msg::AppAnswerSend)}</button>
+                </form>
+            </section>
+        }
+    });
+    let withdraw_form = can_withdraw.then(|| {
+        view! {
+            <form method="post" action=action.clone() enctype="multipart/form-data" class="withdraw">
+                <input type="hidden" name="version" value=version />
+                <button type="submit" name="action" value="withdraw" class="button button-secondary" data-testid="withdraw">{t(lang, Msg::AppWithdraw)}</button>
+            </form>
+        }
+    });
+    let operator = v
+        .operator
+        .then(|| operator_actions(lang, &action, state, version, err_for("items"), err_for("reason")));
+    let submitted_fields = (!editable).then(|| submitted(lang, &v.fields, &v.limits));
+    let files = (!editable && !v.documents.is_empty()).then(|| {
+        let items = v
+            .documents
+            .iter()
+            .map(|d| {
+                let href = format!("/applications/{id}/documents/{}", d.id);
+                let name = v
+                    .required
+                    .iter()
+                    .find(|r| Some(r.slot) == d.slot)
+                    .map(|r| pick(lang, &r.ru, &r.kk).to_owned());
+                view! {
+                    <li>
+                        {name.map(|n| view! { {n} ": " })}
+                        <a href=href download=d.file_name.clone()>{d.file_name.clone()}</a>
+                        " " <small>{size(d.size)}</small>
+                    </li>
+                }
+            })
+            .collect::<Vec<_>>();
+        view! {
+            <section aria-labelledby="files">
+                <h2 id="files">{t(lang, Msg::AppDocsTitle)}</h2>
+                <ul data-testid="documents">{items}</ul>
+            </section>
+        }
+    });
+    view! {
+        <h1>{title}</h1>
+        <p class="lead"><a href=program_href>{program}</a></p>
+        {notice}
+        {summary_alert}
+        <dl class="application-status">
+            <dt>{t(lang, Msg::AppStateNow)}</dt>
+            <dd><strong class=format!("state state-{}", state.as_str()) data-testid="state">{state.label(lang)}</strong></dd>
+            {v.mine.then(|| view! {
+                <dt>{t(lang, Msg::AppTodoTitle)}</dt>
+                <dd data-testid="todo">{todo.unwrap_or(t(lang, Msg::AppNothingToDo))}</dd>
+            })}
+            {(!decided).then(|| view! {
+                <dt>{t(lang, Msg::AppEstimateTitle)}</dt>
+                <dd data-testid="estimate">{estimate_text(lang, v.estimate)}</dd>
+            })}
+        </dl>
+        {answer_form}
+        {draft_form}
+        {submitted_fields}
+        {files}
+        {operator}
+        {timeline(lang, v.events)}
+        {withdraw_form}
+    }
+}
+
+fn size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+fn documents_fieldset(
+    lang: Lang,
+    required: &[RequiredDocument],
+    error: Option<String>,
+) -> AnyView {
+    let invalid = error.is_some();
+    let slots = required
+        .iter()
+        .map(|r| {
+            let name = format!("document_{}", r.slot);
+            let label_for = name.clone();
+            let state = match &r.attached {
+                Some(d) => view! {
+                    <span class="attached">{t(lang, Msg::AppDocAttached)} " " {d.file_name.clone()} " (" {size(d.size)} ")"</span>
+                }
+                .into_any(),
+                None => view! { <span class="missing">{t(lang, Msg::AppDocMissing)}</span> }.into_any(),
+            };
+            view! {
+                <div class="field document" data-testid="document-slot">
+                    <label for=label_for>{pick(lang, &r.ru, &r.kk).to_owned()}</label>
+                    <p class="hint">{state}</p>
+                    <input type="file" id=name.clone() name=name accept="application/pdf,image/jpeg,image/png" />
+                </div>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <fieldset class="documents" id="document" class:field-error=invalid>
+            <legend>{t(lang, Msg::AppDocsTitle)}</legend>
+            <p class="hint">{t(lang, Msg::AppDocsHint)}</p>
+            {error.map(|e| view! { <p class="error-message" role="alert">{e}</p> })}
+            {slots}
+        </fieldset>
+    }
+    .into_any()
+}
+
+fn submitted(lang: Lang, fields: &Draft, limits: &Limits) -> AnyView {
+    let rows: Vec<(Msg, String)> = [
+        (Msg::AppFieldAmount, field::AMOUNT),
+        (Msg::AppFieldTerm, field::TERM),
+        (Msg::AppFieldPurpose, field::PURPOSE),
+        (Msg::AppFieldPlanActivity, field::PLAN_ACTIVITY),
+        (Msg::AppFieldPlanCosts, field::PLAN_COSTS),
+        (Msg::AppFieldPlanRevenue, field::PLAN_REVENUE),
+        (Msg::AppFieldPlanJobs, field::PLAN_JOBS),
+        (Msg::AppFieldCollateral, field::COLLATERAL),
+    ]
+    .into_iter()
+    .filter(|(_, name)| *name != field::TERM || limits.term_months_max.is_some())
+    .filter_map(|(label, name)| Some((label, fields.get(name)?.clone())))
+    .filter(|(_, v)| !v.trim().is_empty())
+    .collect();
+    let items = rows
+        .into_iter()
+        .map(|(label, value)| view! { <dt>{t(lang, label)}</dt><dd>{value}</dd> })
+        .collect::<Vec<_>>();
+    view! { <dl class="application-fields" data-testid="fields">{items}</dl> }.into_any()
+}
+
+fn operator_actions(
+    lang: Lang,
+    action: &str,
+    state: State,
+    version: i32,
+    items_err: Option<String>,
+    reason_err: Option<String>,
+) -> Option<AnyView> {
+    let button = |step: &'static str, label: Msg| {
+        view! { <button type="submit" name="action" value=step class="button button-secondary" data-testid=format!("op-{step}")>{t(lang, label)}</button> " " }
+    };
+    let buttons = match state {
+        State::Submitted => vec![button("start_review", Msg::AppOpStartReview)],
+        State::InReview => vec![
+            button("request_info", Msg::AppOpRequestInfo),
+            button("approve", Msg::AppOpApprove),
+            button("reject", Msg::AppOpReject),
+        ],
+        State::Approved => vec![button("disburse", Msg::AppOpDisburse)],
+        _ => Vec::new(),
+    };
+    (!buttons.is_empty()).then(|| {
+        let in_review = state == State::InReview;
+        view! {
+            <section aria-labelledby="operator" class="operator-actions">
+                <h2 id="operator">{t(lang, Msg::AppOperatorTitle)}</h2>
+                <form method="post" action=action.to_owned() enctype="multipart/form-data">
+                    <input type="hidden" name="version" value=version />
+                    {in_review.then(|| view! {
+                        <div class="field" class:field-error=items_err.is_some()>
+                            <label for="items">{t(lang, Msg::AppOpItems)}</label>
+                            {items_err.clone().map(|e| view! { <p class="error-message">{e}</p> })}
+                            <textarea id="items" name="items" rows="3"></textarea>
+                        </div>
+                    })}
+                    <div class="field" class:field-error=reason_err.is_some()>
+                        <label for="reason">{t(lang, Msg::AppOpReason)}</label>
+                        {reason_err.clone().map(|e| view! { <p class="error-message">{e}</p> })}
+                        <textarea id="reason" name="reason" rows="2"></textarea>
+                    </div>
+                    <div class="actions">{buttons}</div>
+                </form>
+            </section>
+        }
+        .into_any()
+    })
+}
+
+/// The draft's fields. Without JavaScript they are plain inputs of the form; with it, every
+/// change is saved to the server a moment after typing stops, and when that fails for want
+/// of a connection, kept in the browser's storage and sent when the connection returns (or
+/// when the page is next opened).
+#[island]
+fn DraftFields(
+    lang: Lang,
+    id: i32,
+    version: i32,
+    fields: Draft,
+    limits: Limits,
+    error: Option<AppError>,
+) -> impl IntoView {
+    let values = RwSignal::new(fields);
+    let version = RwSignal::new(version);
+    let status: RwSignal<Option<(Msg, bool)>> = RwSignal::new(None);
+    let failure: RwSignal<Option<String>> = RwSignal::new(None);
+    let hydrated = RwSignal::new(false);
+    let server_error = StoredValue::new(error);
+
+    #[cfg(feature = "hydrate")]
+    let schedule = {
+        let pending: StoredValue<Option<leptos::prelude::TimeoutHandle>> = StoredValue::new(None);
+        move || {
+            if let Some(h) = pending.get_value() {
+                h.clear();
+            }
+            let handle = leptos::prelude::set_timeout_with_handle(
+                move || autosave::save(lang, id, values, version, status, failure),
+                std::time::Duration::from_millis(700),
+            )
+            .ok();
+            pending.set_value(handle);
+        }
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let schedule = || {};
+
+    Effect::new(move |_| {
+        hydrated.set(true);
+        #[cfg(feature = "hydrate")]
+        autosave::restore(lang, id, values, version, status, failure);
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::online, move |_| {
+            autosave::save(lang, id, values, version, status, failure);
+        });
+        on_cleanup(move || handle.remove());
+    }
+
+    let input = move |name: &'static str, label: Msg, hint: Option<String>, numeric: bool, area: bool| {
+        let err = server_error.with_value(|e| match e {
+            Some(AppError::Invalid { field, .. }) if field == name => e.as_ref().map(|e| e.message(lang)),
+            _ => None,
+        });
+        let hint_id = format!("{name}-hint");
+        let err_id = format!("{name}-error");
+        let described = [
+            hint.as_ref().map(|_| hint_id.clone()),
+            err.as_ref().map(|_| err_id.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let described = (!described.is_empty()).then_some(described);
+        let invalid = err.is_some();
+        let current = move || values.with(|v| v.get(name).cloned().unwrap_or_default());
+        let on_input = move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            values.update(|v| {
+                v.insert(name.to_owned(), value);
+            });
+            schedule();
+        };
+        let control = if area {
+            view! {
+                <textarea id=name name=name rows="4"
+                    aria-invalid=err.is_some().then_some("true")
+                    aria-describedby=described.clone()
+                    prop:value=current
+                    on:input=on_input
+                >{current()}</textarea>
+            }
+            .into_any()
+        } else {
+            view! {
+                <input id=name name=name type="text"
+                    inputmode=numeric.then_some("numeric")
+                    autocomplete="off"
+                    aria-invalid=err.is_some().then_some("true")
+                    aria-describedby=described.clone()
+                    prop:value=current
+                    value=current()
+                    on:input=on_input
+                />
+            }
+            .into_any()
+        };
+        view! {
+            <div class="field" class:field-error=invalid>
+                <label for=name>{t(lang, label)}</label>
+                {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+                {err.map(|e| view! { <p class="error-message" id=err_id>{e}</p> })}
+                {control}
+            </div>
+        }
+    };
+    let amount_hint = limits
+        .amount_max_kzt
+        .map(|max| tf(lang, Msg::AppFieldAmountRange, &[("max", &format_kzt(lang, Tiyn(max.saturating_mul(100))))]));
+    let term = limits.term_months_max.map(|max| {
+        input(
+            field::TERM,
+            Msg::AppFieldTerm,
+            Some(tf(lang, Msg::AppFieldTermRange, &[("max", &max.to_string())])),
+            true,
+            false,
+        )
+    });
+    view! {
+        <input type="hidden" name="version" prop:value=move || version.get().to_string() value=version.get_untracked() />
+        <p class="hint autosave" role="status" data-testid="autosave" data-application=id data-hydrated=move || hydrated.get().then_some("1")>
+            {move || match (status.get(), failure.get()) {
+                (_, Some(message)) => message,
+                (Some((m, _)), None) => t(lang, m).to_owned(),
+                (None, None) if hydrated.get() => t(lang, Msg::AppAutosaveOn).to_owned(),
+                (None, None) => String::new(),
+            }}
+        </p>
+        {input(field::AMOUNT, Msg::AppFieldAmount, amount_hint, true, false)}
+        {term}
+        {input(field::PURPOSE, Msg::AppFieldPurpose, None, false, true)}
+        <fieldset class="plan">
+            <legend>{t(lang, Msg::AppPlanTitle)}</legend>
+            {input(field::PLAN_ACTIVITY, Msg::AppFieldPlanActivity, None, false, true)}
+            {input(field::PLAN_COSTS, Msg::AppFieldPlanCosts, None, true, false)}
+            {input(field::PLAN_REVENUE, Msg::AppFieldPlanRevenue, None, true, false)}
+            {input(field::PLAN_JOBS, Msg::AppFieldPlanJobs, None, true, false)}
+        </fieldset>
+        {input(field::COLLATERAL, Msg::AppFieldCollateral, None, false, true)}
+    }
+}
+
+/// The browser side of the autosave: the request, and the copy in local storage.
+#[cfg(feature = "hydrate")]
+mod autosave {
+    use leptos::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    use crate::domain::application::form::Draft;
+    use crate::domain::i18n::{Lang, Msg};
+    use crate::error::AppError;
+
+    /// What is kept on the device: the fields, and the version they were based on.
+    #[derive(Serialize, Deserialize)]
+    struct Kept {
+        version: i32,
+        fields: Draft,
+    }
+
+    fn key(id: i32) -> String {
+        format!("auyl-draft-{id}")
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    fn keep(id: i32, version: i32, fields: &Draft) {
+        if let (Some(s), Ok(json)) = (
+            storage(),
+            serde_json::to_string(&Kept {
+                version,
+                fields: fields.clone(),
+            }),
+        ) {
+            let _ = s.set_item(&key(id), &json);
+        }
+    }
+
+    fn forget(id: i32) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(&key(id));
+        }
+    }
+
+    /// Sends the fields; on a lost connection keeps them on the device instead.
+    pub fn save(
+        lang: Lang,
+        id: i32,
+        values: RwSignal<Draft>,
+        version: RwSignal<i32>,
+        status: RwSignal<Option<(Msg, bool)>>,
+        failure: RwSignal<Option<String>>,
+    ) {
+        let fields = values.get_untracked();
+        let seen = version.get_untracked();
+        status.set(Some((Msg::AppSaving, false)));
+        leptos::task::spawn_local(async move {
+            match super::api::autosave_draft(id, seen, fields.clone()).await {
+                Ok(v) => {
+                    // Typing may have gone on meanwhile: only a save of what is on screen
+                    // clears the copy on the device.
+                    if version.get_untracked() == seen {
+                        version.set(v);
+                    }
+                    if values.get_untracked() == fields {
+                        forget(id);
+                    }
+                    failure.set(None);
+                    status.set(Some((Msg::AppAutosaved, false)));
+                }
+                Err(AppError::Transport(_)) => {
+                    keep(id, seen, &fields);
+                    failure.set(None);
+                    status.set(Some((Msg::AppSavedLocally, true)));
+                }
+                Err(e) => {
+                    failure.set(Some(e.message(lang)));
+                }
+            }
+        });
+    }
+
+    /// Puts back what the device kept while offline, if the server has not moved on since,
+    /// and sends it.
+    pub fn restore(
+        lang: Lang,
+        id: i32,
+        values: RwSignal<Draft>,
+        version: RwSignal<i32>,
+        status: RwSignal<Option<(Msg, bool)>>,
+        failure: RwSignal<Option<String>>,
+    ) {
+        let Some(s) = storage() else { return };
+        let Some(kept) = s
+            .get_item(&key(id))
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str::<Kept>(&json).ok())
+        else {
+            return;
+        };
+        if kept.version != version.get_untracked() {
+            // Saved elsewhere since (another device, or the copy was sent after all).
+            forget(id);
+            return;
+        }
+        if kept.fields != values.get_untracked() {
+            values.set(kept.fields);
+            status.set(Some((Msg::AppRestored, false)));
+            save(lang, id, values, version, status, failure);
+        } else {
+            forget(id);
+        }
+    }
+}

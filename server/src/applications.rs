@@ -1,0 +1,579 @@
+//! Applications over HTTP: the pages' form posts (multipart, so files travel with the fields
+//! and everything works without JavaScript), the JSON API `/api/v1/applications`, and the
+//! document downloads. The use cases are in `app::ssr::services::applications`.
+
+use app::domain::application::Step;
+use app::domain::application::form::{ApplicationView, Draft, MAX_DOCUMENT};
+use app::domain::i18n::Lang;
+use app::domain::params::{FieldError, Problem, decode_query, encode_component};
+use app::error::AppError;
+use app::ssr::services::ServiceError;
+use app::ssr::services::applications::{self as service, Notifier, StepInput, parse_step};
+use app::ssr::session::RequestCaller;
+use app::ssr::{AppState, lang_of, to_app_error};
+use axum::Extension;
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::api::error_response;
+use app::domain::account::Principal;
+
+/// The largest request that carries documents: a few files at the per-file limit, and the
+/// form. A file over its own limit is still read to the end and refused by name.
+pub const MAX_UPLOAD_BODY: usize = 64 * 1024 * 1024;
+
+fn see_other(location: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location.to_owned())],
+    )
+        .into_response()
+}
+
+fn notifier(st: &AppState) -> Notifier<'_> {
+    Notifier {
+        mailer: &*st.mailer,
+        public_url: &st.config.public_url,
+    }
+}
+
+/// One uploaded file of a form.
+struct Upload {
+    /// The form field it came in.
+    field: String,
+    /// The name the browser gave.
+    file_name: String,
+    /// Its bytes (empty when too large).
+    bytes: Vec<u8>,
+    /// Whether it was over the limit.
+    too_large: bool,
+}
+
+/// A posted form: its text fields and its files.
+#[derive(Default)]
+struct Posted {
+    pairs: Vec<(String, String)>,
+    files: Vec<Upload>,
+}
+
+impl Posted {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    fn version(&self) -> Result<i32, FieldError> {
+        self.get("version")
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or_else(|| FieldError::new("version", Problem::NotANumber))
+    }
+}
+
+/// Reads a form post: multipart (with files) or URL-encoded.
+async fn read_form(st: &AppState, req: Request) -> Result<Posted, FieldError> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_UPLOAD_BODY)
+            .await
+            .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| FieldError::new("body", Problem::Encoding))?;
+        return Ok(Posted {
+            pairs: decode_query(text)?,
+            files: Vec::new(),
+        });
+    }
+    let mut form = Multipart::from_request(req, st)
+        .await
+        .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+    let mut posted = Posted::default();
+    let broken = |_| FieldError::new("document", Problem::NotAccepted);
+    while let Some(mut part) = form.next_field().await.map_err(broken)? {
+        let name = part.name().unwrap_or_default().to_owned();
+        match part.file_name().map(str::to_owned) {
+            Some(file_name) => {
+                let mut bytes = Vec::new();
+                let mut too_large = false;
+                // Counted as it arrives: an oversize file is drained, never kept whole.
+                while let Some(chunk) = part.chunk().await.map_err(broken)? {
+                    if too_large {
+                        continue;
+                    }
+                    if bytes.len() + chunk.len() > MAX_DOCUMENT {
+                        too_large = true;
+                        bytes = Vec::new();
+                    } else {
+                        bytes.extend_from_slice(&chunk);
+                    }
+                }
+                // An empty file input arrives as a nameless, empty part.
+                if file_name.is_empty() && bytes.is_empty() && !too_large {
+                    continue;
+                }
+                posted.files.push(Upload {
+                    field: name,
+                    file_name,
+                    bytes,
+                    too_large,
+                });
+            }
+            None => {
+                let value = part.text().await.map_err(broken)?;
+                posted.pairs.push((name, value));
+            }
+        }
+    }
+    Ok(posted)
+}
+
+fn too_large() -> FieldError {
+    FieldError::new(
+        "document",
+        Problem::FileTooLarge {
+            max_mb: (MAX_DOCUMENT / (1024 * 1024)) as u64,
+        },
+    )
+}
+
+/// The application's page with the error, the way pages read a failed form's error.
+fn back_with_error(id: i32, error: &AppError) -> Response {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let base = format!("http://localhost/applications/{id}");
+    let path = format!("/api/{}", app::features::applications::FORM_ENDPOINT);
+    match ServerFnUrlError::new(path, error.clone()).to_url(&base) {
+        Ok(url) => see_other(&format!(
+            "/applications/{id}?{}",
+            url.query().unwrap_or_default()
+        )),
+        Err(_) => see_other(&format!("/applications/{id}")),
+    }
+}
+
+/// `POST /applications`: opens the signed-in entrepreneur's application to the posted
+/// programme (their open one, or a new draft) and goes to it.
+pub(crate) async fn open_form(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let slug = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|t| decode_query(t).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "program"))
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    match service::open(&st.db, caller.principal.as_ref(), &slug, st.config.today()).await {
+        Ok(id) => see_other(&format!("/applications/{id}")),
+        Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => see_other(
+            &format!("/sign-in?next={}", encode_component(&format!("/programs/{slug}"))),
+        ),
+        Err(e) => error_response(lang, to_app_error(lang, e)),
+    }
+}
+
+/// `POST /applications/{id}`: the page's forms. `action` says what: `save` or `submit` the
+/// draft (its fields and files), `answer` an information request, `withdraw`, or an
+/// operator's step. Success and failure both go back to the page, the failure with the
+/// error beside its field; what was typed is saved before anything is checked.
+pub(crate) async fn post_form(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    Path(id): Path<i32>,
+    req: Request,
+) -> Response {
+    let lang = lang_of(req.headers(), req.uri().query());
+    let who = caller.principal.clone();
+    let result = match read_form(&st, req).await {
+        Ok(posted) => act(&st, who.as_ref(), id, &posted).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(done) => see_other(&format!("/applications/{id}?done={done}")),
+        Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => {
+            see_other(&format!("/sign-in?next=%2Fapplications%2F{id}"))
+        }
+        Err(e @ (ServiceError::NotFound | ServiceError::Denied(_))) => {
+            error_response(lang, to_app_error(lang, e))
+        }
+        Err(e) => back_with_error(id, &to_app_error(lang, e)),
+    }
+}
+
+async fn act(
+    st: &AppState,
+    who: Option<&Principal>,
+    id: i32,
+    posted: &Posted,
+) -> Result<&'static str, ServiceError> {
+    let today = st.config.today();
+    let uploads = st.config.uploads_dir();
+    let version = posted.version()?;
+    let action = posted.get("action").unwrap_or("save");
+    match action {
+        "save" | "submit" => {
+            let saved = match service::save_draft(&st.db, who, id, version, &posted.pairs).await
+            {
+                Ok(v) => v,
+                // Submitted already (a second click, a resent form): the submit below
+                // recognises the repeat.
+                Err(ServiceError::Invalid(FieldError {
+                    problem: Problem::NotNow { .. },
+                    ..
+                })) if action == "submit" => version,
+                Err(e) => return Err(e),
+            };
+            for f in &posted.files {
+                if f.too_large {
+                    return Err(too_large().into());
+                }
+                let slot = f
+                    .field
+                    .strip_prefix("document_")
+                    .and_then(|s| s.parse::<i32>().ok());
+                service::attach(&st.db, &uploads, who, id, slot, &f.file_name, &f.bytes, today)
+                    .await?;
+            }
+            if action == "save" {
+                return Ok("save");
+            }
+            service::step(
+                &st.db,
+                &notifier(st),
+                who,
+                id,
+                saved,
+                Step::Submit,
+                &StepInput::default(),
+                today,
+            )
+            .await?;
+            Ok("submit")
+        }
+        "answer" => {
+            for f in &posted.files {
+                if f.too_large {
+                    return Err(too_large().into());
+                }
+                service::attach(&st.db, &uploads, who, id, None, &f.file_name, &f.bytes, today)
+                    .await?;
+            }
+            let input = StepInput {
+                answer: posted.get("answer").map(str::to_owned),
+                ..StepInput::default()
+            };
+            service::step(&st.db, &notifier(st), who, id, version, Step::Answer, &input, today)
+                .await?;
+            Ok("answer")
+        }
+        other => {
+            let step = parse_step(other)
+                .ok_or_else(|| FieldError::new("action", Problem::UnknownChoice(other.into())))?;
+            let input = StepInput {
+                reason: posted.get("reason").map(str::to_owned),
+                items: posted.all("items"),
+                answer: None,
+            };
+            service::step(&st.db, &notifier(st), who, id, version, step, &input, today).await?;
+            Ok(if step == Step::Withdraw {
+                "withdraw"
+            } else {
+                "step"
+            })
+        }
+    }
+}
+
+/// `GET /applications/{id}/documents/{doc}`: the file, to people who may read the
+/// application, always as a download.
+pub(crate) async fn download(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    Path((id, doc)): Path<(i32, i32)>,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let uploads = st.config.uploads_dir();
+    let (view, path) =
+        match service::document(&st.db, &uploads, caller.principal.as_ref(), id, doc).await {
+            Ok(found) => found,
+            Err(e) => return error_response(lang, to_app_error(lang, e)),
+        };
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, path = %path.display(), "a stored document cannot be read");
+            return error_response(lang, AppError::Unavailable);
+        }
+    };
+    // RFC 6266: an ASCII fallback and the real name in UTF-8.
+    let ascii: String = view
+        .file_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encode_component(&view.file_name)
+    );
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, view.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response()
+}
+
+// ---- The JSON API -------------------------------------------------------------------------
+
+fn api_error(lang: Lang, e: ServiceError) -> Response {
+    error_response(lang, to_app_error(lang, e))
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, FieldError> {
+    serde_json::from_slice(body).map_err(|e| {
+        // serde names the unknown or mistyped field in its message; the field is the body
+        // when it does not.
+        let text = e.to_string();
+        let field = text
+            .split('`')
+            .nth(1)
+            .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or("body")
+            .to_owned();
+        FieldError::new(field, Problem::NotAccepted)
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    program: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    version: i32,
+    fields: Draft,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepBody {
+    version: i32,
+    #[serde(default)]
+    step: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    items: Vec<String>,
+    #[serde(default)]
+    answer: Option<String>,
+}
+
+#[derive(Serialize)]
+struct VersionBody {
+    id: i32,
+    version: i32,
+}
+
+/// `GET /api/v1/applications`: the caller's applications.
+pub(crate) async fn api_list(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    match service::list(&st.db, caller.principal.as_ref()).await {
+        Ok(list) => Json(serde_json::json!({ "applications": list })).into_response(),
+        Err(e) => api_error(lang, e),
+    }
+}
+
+async fn api_view_of(st: &AppState, who: Option<&Principal>, id: i32) -> Result<ApplicationView, ServiceError> {
+    service::view(&st.db, who, id, st.config.today()).await
+}
+
+/// `POST /api/v1/applications` `{"program": slug}`: opens a draft (or the open one).
+pub(crate) async fn api_create(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let who = caller.principal.as_ref();
+    let result = async {
+        let b: CreateBody = parse_json(&body)?;
+        let id = service::open(&st.db, who, &b.program, st.config.today()).await?;
+        api_view_of(&st, who, id).await
+    }
+    .await;
+    match result {
+        Ok(v) => (StatusCode::CREATED, Json(v)).into_response(),
+        Err(e) => api_error(lang, e),
+    }
+}
+
+/// `GET /api/v1/applications/{id}`.
+pub(crate) async fn api_read(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    Path(id): Path<i32>,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    match api_view_of(&st, caller.principal.as_ref(), id).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => api_error(lang, e),
+    }
+}
+
+/// `PUT /api/v1/applications/{id}` `{"version", "fields": {…}}`: saves a draft's fields.
+pub(crate) async fn api_update(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let result = async {
+        let b: UpdateBody = parse_json(&body)?;
+        let pairs: Vec<(String, String)> = b.fields.into_iter().collect();
+        for (k, _) in &pairs {
+            if !app::domain::application::form::field::ALL.contains(&k.as_str()) {
+                return Err(FieldError::new(k.clone(), Problem::NotAccepted).into());
+            }
+        }
+        service::save_draft(&st.db, caller.principal.as_ref(), id, b.version, &pairs).await
+    }
+    .await;
+    match result {
+        Ok(version) => Json(VersionBody { id, version }).into_response(),
+        Err(e) => api_error(lang, e),
+    }
+}
+
+/// `POST /api/v1/applications/{id}/{submit|withdraw|answer|steps}` `{"version", …}`: one step
+/// of the state machine; `steps` takes the step by name (the operator's steps).
+pub(crate) async fn api_step(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    Path((id, verb)): Path<(i32, String)>,
+    body: Bytes,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let result = async {
+        let b: StepBody = parse_json(&body)?;
+        let step = match verb.as_str() {
+            "submit" => Step::Submit,
+            "withdraw" => Step::Withdraw,
+            "answer" => Step::Answer,
+            "steps" => {
+                let name = b.step.clone().unwrap_or_default();
+                parse_step(&name)
+                    .ok_or_else(|| FieldError::new("step", Problem::UnknownChoice(name)))?
+            }
+            _ => return Err(ServiceError::NotFound),
+        };
+        let input = StepInput {
+            reason: b.reason,
+            items: b.items,
+            answer: b.answer,
+        };
+        service::step(
+            &st.db,
+            &notifier(&st),
+            caller.principal.as_ref(),
+            id,
+            b.version,
+            step,
+            &input,
+            st.config.today(),
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(version) => Json(VersionBody { id, version }).into_response(),
+        Err(e) => api_error(lang, e),
+    }
+}
+
+/// `POST /api/v1/applications/{id}/documents` (multipart: `document`, optional `slot`).
+pub(crate) async fn api_upload(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    Path(id): Path<i32>,
+    req: Request,
+) -> Response {
+    let lang = lang_of(req.headers(), req.uri().query());
+    let result = async {
+        let posted = read_form(&st, req).await?;
+        let slot = match posted.get("slot") {
+            Some(s) if !s.trim().is_empty() => Some(
+                s.trim()
+                    .parse::<i32>()
+                    .map_err(|_| FieldError::new("slot", Problem::NotANumber))?,
+            ),
+            _ => None,
+        };
+        let file = posted
+            .files
+            .first()
+            .ok_or_else(|| FieldError::new("document", Problem::Required))?;
+        if file.too_large {
+            return Err(too_large().into());
+        }
+        service::attach(
+            &st.db,
+            &st.config.uploads_dir(),
+            caller.principal.as_ref(),
+            id,
+            slot,
+            &file.file_name,
+            &file.bytes,
+            st.config.today(),
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(doc) => (StatusCode::CREATED, Json(doc)).into_response(),
+        Err(e) => api_error(lang, e),
+    }
+}
