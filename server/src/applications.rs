@@ -235,35 +235,37 @@ async fn act(
         "save" | "submit" => {
             let saved = match service::save_draft(&st.db, who, id, version, &posted.pairs).await
             {
-                Ok(v) => v,
+                Ok(v) => Some(v),
                 // Submitted already (a second click, a resent form): the submit below
-                // recognises the repeat.
+                // recognises the repeat; the form's files went with the first.
                 Err(ServiceError::Invalid(FieldError {
                     problem: Problem::NotNow { .. },
                     ..
-                })) if action == "submit" => version,
+                })) if action == "submit" => None,
                 Err(e) => return Err(e),
             };
-            for f in &posted.files {
-                if f.too_large {
-                    return Err(too_large().into());
+            if saved.is_some() {
+                for f in &posted.files {
+                    if f.too_large {
+                        return Err(too_large().into());
+                    }
+                    let slot = f
+                        .field
+                        .strip_prefix("document_")
+                        .and_then(|s| s.parse::<i32>().ok());
+                    service::attach(&st.db, &uploads, who, id, slot, &f.file_name, &f.bytes, today)
+                        .await?;
                 }
-                let slot = f
-                    .field
-                    .strip_prefix("document_")
-                    .and_then(|s| s.parse::<i32>().ok());
-                service::attach(&st.db, &uploads, who, id, slot, &f.file_name, &f.bytes, today)
-                    .await?;
-            }
-            if action == "save" {
-                return Ok("save");
+                if action == "save" {
+                    return Ok("save");
+                }
             }
             service::step(
                 &st.db,
                 &notifier(st),
                 who,
                 id,
-                saved,
+                saved.unwrap_or(version),
                 Step::Submit,
                 &StepInput::default(),
                 today,

@@ -59,6 +59,8 @@ pub struct NotificationView {
     pub title_kk: String,
     /// Which kind of saved search raised it, if the search still exists.
     pub via: Option<SavedKind>,
+    /// The application it is about, and the state it entered (a transition's notice).
+    pub application: Option<(i32, crate::domain::application::State)>,
     /// When.
     pub created_at: DateTime<Utc>,
     /// Whether it was read.

@@ -49,8 +49,9 @@ pub enum Action<'a> {
     ViewApplication {
         /// The applicant.
         applicant: i32,
-        /// The okrug the business is in.
-        okrug: &'a KatoCode,
+        /// The okrug the business is in (`None` until the applicant names their settlement:
+        /// no akim reads it then).
+        okrug: Option<&'a KatoCode>,
         /// The programme's operator.
         organisation: i32,
     },
@@ -121,7 +122,7 @@ pub fn allow(who: Option<&Principal>, action: &Action<'_>) -> Result<(), Denied>
         } => match (&p.role, &p.scope) {
             (Role::Admin, _) => true,
             (Role::Entrepreneur, _) => *applicant == p.user_id,
-            (Role::Akim | Role::AkimatStaff, Scope::Okrug(own)) => own == *okrug,
+            (Role::Akim | Role::AkimatStaff, Scope::Okrug(own)) => *okrug == Some(own),
             (Role::Operator | Role::OrgAdmin, Scope::Organisation(own)) => own == organisation,
             _ => false,
         },
@@ -191,7 +192,7 @@ mod tests {
         let home = okrug("101033000");
         let action = Action::ViewApplication {
             applicant: 1,
-            okrug: &home,
+            okrug: Some(&home),
             organisation: 10,
         };
         let allowed: Vec<&str> = people()

@@ -76,11 +76,21 @@ pub fn NotificationsPage() -> impl IntoView {
                 let items = notifications
                     .into_iter()
                     .map(|n| {
-                        let href = format!("/programs/{}", n.slug);
+                        let title = pick(lang, &n.title_ru, &n.title_kk).to_owned();
+                        let text = match n.application {
+                            Some((id, state)) => view! {
+                                <a href=format!("/applications/{id}")>{tf(lang, Msg::NotificationApp, &[("id", &id.to_string()), ("program", &title), ("state", state.label(lang))])}</a>
+                            }
+                            .into_any(),
+                            None => view! {
+                                {t(lang, Msg::NotificationNew)} " "
+                                <a href=format!("/programs/{}", n.slug)>{title}</a>
+                            }
+                            .into_any(),
+                        };
                         view! {
                             <li class:notification-unread=!n.read data-testid="notification">
-                                {t(lang, Msg::NotificationNew)} " "
-                                <a href=href>{pick(lang, &n.title_ru, &n.title_kk).to_owned()}</a>
+                                {text}
                                 " " <small>{format_date(lang, n.created_at.date_naive())}</small>
                             </li>
                         }

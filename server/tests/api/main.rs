@@ -3,6 +3,7 @@
 
 mod accounts;
 mod alerts;
+mod applications;
 mod authorization;
 mod bad_input;
 mod calculator;

@@ -10,7 +10,9 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::entities::{notifications, programs, saved_search_hits, saved_searches, users};
+use super::entities::{
+    application_events, notifications, programs, saved_search_hits, saved_searches, users,
+};
 
 /// Saves a search; returns its id.
 pub async fn insert_saved(
@@ -181,6 +183,25 @@ pub async fn notifications_of(
             Some((n, p))
         })
         .collect())
+}
+
+/// The state each of these application events entered, by event id.
+pub async fn event_states(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<std::collections::HashMap<i32, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(i32, String)> = application_events::Entity::find()
+        .select_only()
+        .column(application_events::Column::Id)
+        .column(application_events::Column::ToState)
+        .filter(application_events::Column::Id.is_in(ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Marks every notification of `user_id` read.

@@ -170,8 +170,10 @@ pub async fn notifications(
 ) -> Result<Vec<NotificationView>, ServiceError> {
     let p = signed_in(who)?;
     let saved = db::alerts::saved_of(db, p.user_id).await?;
-    Ok(db::alerts::notifications_of(db, p.user_id, 100)
-        .await?
+    let rows = db::alerts::notifications_of(db, p.user_id, 100).await?;
+    let events: Vec<i32> = rows.iter().filter_map(|(n, _)| n.event_id).collect();
+    let states = db::alerts::event_states(db, &events).await?;
+    Ok(rows
         .into_iter()
         .map(|(n, program)| NotificationView {
             id: n.id,
@@ -182,6 +184,11 @@ pub async fn notifications(
                 .saved_search_id
                 .and_then(|id| saved.iter().find(|s| s.id == id))
                 .and_then(|s| SavedKind::parse(&s.kind)),
+            application: n.application_id.zip(
+                n.event_id
+                    .and_then(|e| states.get(&e))
+                    .and_then(|s| crate::domain::application::State::parse(s)),
+            ),
             created_at: n.created_at.with_timezone(&Utc),
             read: n.read_at.is_some(),
         })

@@ -1,0 +1,594 @@
+#!/usr/bin/env python3
+"""Crash durability of application submissions: `kill -9` the server while it takes them.
+
+Each run starts the server on one data directory (or one PostgreSQL database) kept for the
+whole test, signs in, and submits applications from 2-4 threads as fast as it can; after a
+random 0.2-2.0 s it sends SIGKILL. Every submission (and withdrawal) the server answered 200
+to was acknowledged, so after the restart each one must be there: a submitted application
+still submitted (never a draft, never missing), a withdrawn one still withdrawn. Earlier runs'
+applications are sampled again after each restart, since the database accumulates.
+
+Accounts: a few are signed up once (sign-up is limited to 10 per client address an hour) and
+their sessions are kept across restarts (a lost session is a failure too). Each run also signs
+one account in afresh, within the sign-in limits (30 per address, 5 per account, per 15 min).
+An account has one open application per programme, so a thread that has used every open
+programme withdraws its oldest submission and applies again.
+
+    python3 scripts/crash.py [--runs 20] [--server PATH] [--port 3170]
+                             [--database-url URL | --postgres-admin URL]
+
+Python 3 standard library only. Exit status 0 when nothing acknowledged was lost.
+"""
+
+import argparse
+import collections
+import http.cookiejar
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+TODAY = "2026-11-27"
+PASSWORD = "crash-test-password-7"
+DEMO_ACCOUNTS = ["+77010000001", "+77010000002"]
+DEMO_PASSWORD = "demo-parol-2026"
+SIGN_UPS = 6  # the server allows 10 per client address per hour
+KILL_AFTER = (0.2, 2.0)  # seconds of submitting before the SIGKILL
+FIRST_ACK_WAIT = 15.0  # the kill waits this long at most for a first acknowledgement
+SAMPLE_EARLIER = 40  # acknowledged applications of earlier runs re-read after each restart
+# Sign-in limits of the server (app/src/ssr/services/accounts.rs), kept under with a margin.
+SIGN_IN_WINDOW = 15 * 60
+SIGN_IN_PER_IP = 25
+SIGN_IN_PER_ACCOUNT = 4
+REQUEST_TIMEOUT = 30
+
+
+def log(*parts):
+    print(*parts, flush=True)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Server functions answer with a `Location` to go to; the test does not follow it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Response:
+    def __init__(self, status, body):
+        self.status = status
+        self.body = body
+
+    def json(self):
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    def error_code(self):
+        j = self.json()
+        if isinstance(j, dict) and isinstance(j.get("error"), dict):
+            return j["error"].get("code")
+        return None
+
+    def __repr__(self):
+        return f"HTTP {self.status} {self.body[:300]!r}"
+
+
+class Client:
+    """One account's session: its own cookie jar, sent with every request."""
+
+    def __init__(self, base, login, password):
+        self.base = base
+        self.login = login
+        self.password = password
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
+        )
+
+    def request(self, method, path, body=None, form=None):
+        headers = {"Accept": "application/json"}
+        data = None
+        if form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        if method not in ("GET", "HEAD"):
+            # The server's CSRF guard refuses state changes without the site's Origin.
+            headers["Origin"] = self.base
+        req = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
+        try:
+            with self.opener.open(req, timeout=REQUEST_TIMEOUT) as r:
+                return Response(r.status, r.read().decode("utf-8", "replace"))
+        except urllib.error.HTTPError as e:
+            return Response(e.code, e.read().decode("utf-8", "replace"))
+
+    def has_session(self):
+        return any(c.name == "auyl_session" for c in self.jar)
+
+
+class Budget:
+    """Sign-ins made, so that the test stays under the server's rate limits."""
+
+    def __init__(self):
+        self.times = []
+
+    def recent(self, login=None):
+        now = time.monotonic()
+        return [t for (l, t) in self.times if now - t < SIGN_IN_WINDOW and login in (None, l)]
+
+    def allows(self, login):
+        return (
+            len(self.recent()) < SIGN_IN_PER_IP
+            and len(self.recent(login)) < SIGN_IN_PER_ACCOUNT
+        )
+
+    def spend(self, login):
+        self.times.append((login, time.monotonic()))
+
+
+class Failure(Exception):
+    """The test itself could not go on (the server did not start, an unexpected answer)."""
+
+
+class Server:
+    def __init__(self, binary, env, port, log_path):
+        self.binary = binary
+        self.env = env
+        self.port = port
+        self.log_path = log_path
+        self.proc = None
+
+    def start(self):
+        if port_open(self.port):
+            raise Failure(f"port {self.port} is in use before the server started (try --port)")
+        logf = open(self.log_path, "ab")
+        logf.write(f"\n---- start at {time.strftime('%H:%M:%S')} ----\n".encode())
+        logf.flush()
+        self.proc = subprocess.Popen(
+            [self.binary],
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=logf,
+            stderr=subprocess.STDOUT,
+        )
+        logf.close()
+        started = time.monotonic()
+        url = f"http://127.0.0.1:{self.port}/healthz"
+        while time.monotonic() - started < 60:
+            if self.proc.poll() is not None:
+                raise Failure(f"the server exited with status {self.proc.returncode}\n{self.tail()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200:
+                        return time.monotonic() - started
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.1)
+        raise Failure(f"the server did not answer /healthz within 60 s\n{self.tail()}")
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        if self.proc is not None:
+            self.proc.wait()
+        # The port is free again once the listener is gone (the kernel closes it at exit).
+        for _ in range(100):
+            if not port_open(self.port):
+                break
+            time.sleep(0.05)
+
+    def tail(self, lines=30):
+        try:
+            with open(self.log_path, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+        return "\n".join("    server: " + line for line in text.splitlines()[-lines:])
+
+
+def port_open(port):
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+# ---- PostgreSQL, for --postgres-admin -----------------------------------------------------
+
+
+def psql(admin_url, sql):
+    exe = shutil.which("psql")
+    if exe is None:
+        candidates = sorted(
+            d for d in (os.path.join("/usr/lib/postgresql", v, "bin", "psql")
+                        for v in (os.listdir("/usr/lib/postgresql")
+                                  if os.path.isdir("/usr/lib/postgresql") else []))
+            if os.path.exists(d)
+        )
+        if not candidates:
+            raise Failure("psql is needed for --postgres-admin and was not found")
+        exe = candidates[-1]
+    r = subprocess.run(
+        [exe, admin_url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
+        capture_output=True,
+        text=True,
+    )
+    if r.returncode != 0:
+        raise Failure(f"psql {sql!r} failed: {r.stderr.strip()}")
+
+
+def database_url(admin_url, name):
+    u = urllib.parse.urlsplit(admin_url)
+    return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, u.query, u.fragment))
+
+
+# ---- One run --------------------------------------------------------------------------------
+
+
+class Ledger:
+    """What the server acknowledged, by application id, and what each must be after a crash."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        # id -> [owner Client, expected]; expected is "submitted" (acknowledged submission),
+        # "not-draft" (a withdrawal was sent but not acknowledged) or "withdrawn".
+        self.apps = {}
+        self.run_of = {}
+
+    def submitted(self, app_id, owner, run):
+        with self.lock:
+            self.apps[app_id] = [owner, "submitted"]
+            self.run_of[app_id] = run
+
+    def withdrawing(self, app_id):
+        with self.lock:
+            if app_id in self.apps:
+                self.apps[app_id][1] = "not-draft"
+
+    def withdrawn(self, app_id):
+        with self.lock:
+            if app_id in self.apps:
+                self.apps[app_id][1] = "withdrawn"
+
+
+class Worker(threading.Thread):
+    """Submits applications for its own accounts (no two threads share an account, so the
+    versions they send are never stale) until told to stop or the server goes away."""
+
+    def __init__(self, run, clients, programs, ledger, stop, first_ack, closed):
+        super().__init__(daemon=True)
+        self.run_no = run
+        self.clients = clients
+        self.programs = programs
+        self.ledger = ledger
+        self.stop = stop
+        self.first_ack = first_ack
+        self.closed = closed
+        self.acknowledged = 0
+        self.withdrawals = 0
+        self.unexpected = []
+        self.gone = False
+        # Every (account, programme) pair this thread may use, in a random order.
+        self.slots = [(c, p) for c in clients for p in programs]
+        random.shuffle(self.slots)
+
+    def run(self):
+        try:
+            i = 0
+            while not self.stop.is_set() and self.slots:
+                client, program = self.slots[i % len(self.slots)]
+                i += 1
+                if program in self.closed:
+                    continue
+                self.apply(client, program)
+        except (urllib.error.URLError, OSError, ConnectionError) as e:
+            # The server was killed under the request: expected, and nothing acknowledged.
+            self.gone = True
+            self.error = e
+        except Exception as e:  # noqa: BLE001 - reported by the run
+            if not self.stop.is_set():
+                self.unexpected.append(f"{type(e).__name__}: {e}")
+
+    def note(self, what, r):
+        if not self.stop.is_set() and len(self.unexpected) < 20:
+            self.unexpected.append(f"{what}: {r!r}")
+
+    def apply(self, client, program):
+        r = client.request("POST", "/api/v1/applications", body={"program": program})
+        if r.status == 400 and r.error_code() == "program_closed":
+            self.closed.add(program)
+            return
+        if r.status != 201:
+            return self.note(f"create {program} as {client.login}", r)
+        view = r.json()
+        summary = view["summary"]
+        app_id, version, state = summary["id"], summary["version"], summary["state"]
+        if state != "draft":
+            # The open application of this pair from an earlier round: withdraw it (final),
+            # so that applying again opens a new draft.
+            self.ledger.withdrawing(app_id)
+            w = client.request(
+                "POST", f"/api/v1/applications/{app_id}/withdraw", body={"version": version}
+            )
+            if w.status != 200:
+                return self.note(f"withdraw {app_id} ({state}) as {client.login}", w)
+            self.ledger.withdrawn(app_id)
+            self.withdrawals += 1
+            return
+        limits = view.get("limits") or {}
+        amount = 100000
+        if limits.get("amount_max_kzt") is not None:
+            amount = min(amount, limits["amount_max_kzt"])
+        if limits.get("amount_min_kzt") is not None:
+            amount = max(amount, limits["amount_min_kzt"])
+        fields = {
+            "amount": str(amount),
+            "purpose": f"Crash test, run {self.run_no}: a cold store for the village shop",
+            "plan_activity": "Buying and selling dairy produce of the neighbouring farms",
+            "plan_costs": "200000",
+            "plan_revenue": "300000",
+            "plan_jobs": "1",
+        }
+        if limits.get("term_months_max") is not None:
+            fields["term"] = str(min(12, limits["term_months_max"]))
+        u = client.request(
+            "PUT", f"/api/v1/applications/{app_id}", body={"version": version, "fields": fields}
+        )
+        if u.status != 200:
+            return self.note(f"save {app_id} as {client.login}", u)
+        version = u.json()["version"]
+        s = client.request(
+            "POST", f"/api/v1/applications/{app_id}/submit", body={"version": version}
+        )
+        if s.status == 200:
+            self.ledger.submitted(app_id, client, self.run_no)
+            self.acknowledged += 1
+            self.first_ack.set()
+        elif s.status == 400 and s.error_code() == "program_closed":
+            self.closed.add(program)
+        else:
+            self.note(f"submit {app_id} as {client.login}", s)
+
+
+def check_sessions(clients):
+    """Every kept session must still be signed in after the crash."""
+    lost = []
+    for c in clients:
+        r = c.request("GET", "/api/v1/applications")
+        if r.status != 200:
+            lost.append(f"{c.login}: {r!r}")
+    return lost
+
+
+def verify(ledger, ids):
+    """Reads each acknowledged application back as its owner; returns (verified, problems)."""
+    verified, problems = 0, []
+    for app_id in ids:
+        owner, expected = ledger.apps[app_id]
+        r = None
+        for _ in range(3):
+            r = owner.request("GET", f"/api/v1/applications/{app_id}")
+            if r.status in (200, 404):
+                break
+            time.sleep(0.2)
+        if r.status == 404:
+            problems.append(f"application {app_id} ({owner.login}, acknowledged in run "
+                            f"{ledger.run_of[app_id]}) is missing")
+            continue
+        if r.status != 200:
+            problems.append(f"application {app_id} could not be read: {r!r}")
+            continue
+        state = r.json()["summary"]["state"]
+        ok = {
+            "submitted": state not in ("draft", "withdrawn"),
+            "not-draft": state != "draft",
+            "withdrawn": state == "withdrawn",
+        }[expected]
+        if ok:
+            verified += 1
+        else:
+            problems.append(f"application {app_id} ({owner.login}, run {ledger.run_of[app_id]}) "
+                            f"is {state!r}, acknowledged as {expected}")
+    return verified, problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--server", help="the server binary (default target/release/server, "
+                    "else target/debug/server)")
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--port", type=int, default=3170)
+    ap.add_argument("--database-url", help="PostgreSQL URL of an existing database to use")
+    ap.add_argument("--postgres-admin", help="PostgreSQL admin URL: the test creates a database "
+                    "of its own there and drops it at the end")
+    ap.add_argument("--seed", type=int, help="random seed (printed when not given)")
+    args = ap.parse_args()
+    if args.database_url and args.postgres_admin:
+        ap.error("give --database-url or --postgres-admin, not both")
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    binary = args.server
+    if binary is None:
+        binary = os.path.join(root, "target/release/server")
+        if not os.path.exists(binary):
+            binary = os.path.join(root, "target/debug/server")
+    if not os.path.exists(binary):
+        print(f"crash test: no server binary at {binary} (make build, or cargo build -p server)",
+              file=sys.stderr)
+        return 2
+    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+    random.seed(seed)
+
+    data_dir = tempfile.mkdtemp(prefix="auyl-crash-")
+    env = dict(os.environ)
+    env.update({
+        "DATA_DIR": data_dir,
+        "LEPTOS_SITE_ADDR": f"127.0.0.1:{args.port}",
+        "APP_TODAY": TODAY,
+        "RUST_LOG": "warn",
+    })
+    env.pop("DATABASE_URL", None)
+    created_db = None
+    server = Server(binary, env, args.port, os.path.join(data_dir, "server.log"))
+    try:
+        if args.postgres_admin:
+            created_db = f"crash_{os.getpid()}_{random.randrange(1 << 30):x}"
+            psql(args.postgres_admin, f'CREATE DATABASE "{created_db}"')
+            env["DATABASE_URL"] = database_url(args.postgres_admin, created_db)
+        elif args.database_url:
+            env["DATABASE_URL"] = args.database_url
+        backend = "PostgreSQL" if "DATABASE_URL" in env else "SQLite"
+        log(f"crash test: {args.runs} runs against {os.path.relpath(binary, os.getcwd())} "
+            f"({backend}, port {args.port}, seed {seed})")
+        return crash_test(args, server)
+    except Failure as e:
+        log(f"crash test failed: {e}")
+        return 1
+    except KeyboardInterrupt:
+        log("crash test interrupted")
+        return 130
+    finally:
+        server.kill()
+        if created_db:
+            try:
+                psql(args.postgres_admin, f'DROP DATABASE IF EXISTS "{created_db}" WITH (FORCE)')
+            except Failure as e:
+                log(f"warning: {e}")
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def crash_test(args, server):
+    base = f"http://127.0.0.1:{args.port}"
+    began = time.monotonic()
+    up = server.start()
+    log(f"first start (migrations, demo data, search index): {up:.1f} s")
+
+    budget = Budget()
+    clients = []
+    tag = f"{os.getpid()}-{random.randrange(1 << 20):x}"
+    for i in range(SIGN_UPS):
+        c = Client(base, f"crash-{tag}-{i}@example.kz", PASSWORD)
+        r = c.request("POST", "/api/sign_up",
+                      form={"name": f"Crash Test {i}", "login": c.login, "password": PASSWORD})
+        if r.status != 200 or not c.has_session():
+            raise Failure(f"sign-up of {c.login} failed: {r!r}")
+        clients.append(c)
+    for login in DEMO_ACCOUNTS:
+        c = Client(base, login, DEMO_PASSWORD)
+        r = c.request("POST", "/api/sign_in", form={"login": login, "password": DEMO_PASSWORD})
+        budget.spend(login)
+        if r.status != 200 or not c.has_session():
+            raise Failure(f"sign-in of the demo account {login} failed: {r!r}")
+        clients.append(c)
+
+    r = clients[0].request("GET", "/api/v1/programs?per_page=50")
+    if r.status != 200:
+        raise Failure(f"listing programmes failed: {r!r}")
+    programs = [h["slug"] for h in r.json()["hits"]]
+    if not programs:
+        raise Failure("no programmes listed")
+    closed = set()  # learnt from `program_closed` answers; shared by the threads (set.add is atomic)
+
+    ledger = Ledger()
+    total_ack = 0
+    lost_total = 0
+    failed_runs = []
+    next_signin = 0
+    for run in range(1, args.runs + 1):
+        t0 = time.monotonic()
+        problems = []
+        # Sign one account in afresh each run, within the server's limits.
+        for _ in range(len(clients)):
+            c = clients[next_signin % len(clients)]
+            next_signin += 1
+            if budget.allows(c.login):
+                r = c.request("POST", "/api/sign_in",
+                              form={"login": c.login, "password": c.password})
+                budget.spend(c.login)
+                if r.status != 200:
+                    problems.append(f"sign-in of {c.login} failed: {r!r}")
+                break
+
+        # Submit from 2-4 threads, each with accounts of its own, then kill -9.
+        threads = random.randint(2, 4)
+        order = clients[:]
+        random.shuffle(order)
+        stop = threading.Event()
+        first_ack = threading.Event()
+        workers = [
+            Worker(run, order[k::threads], programs, ledger, stop, first_ack, closed)
+            for k in range(threads)
+        ]
+        delay = random.uniform(*KILL_AFTER)
+        for w in workers:
+            w.start()
+        started = time.monotonic()
+        time.sleep(delay)
+        # A kill before anything was acknowledged would test nothing: wait for the first.
+        if not first_ack.wait(FIRST_ACK_WAIT):
+            problems.append(f"nothing acknowledged in {FIRST_ACK_WAIT:.0f} s")
+        waited = time.monotonic() - started
+        server.kill()
+        stop.set()
+        for w in workers:
+            w.join(REQUEST_TIMEOUT + 5)
+        for w in workers:
+            problems += [f"unexpected answer: {u}" for u in w.unexpected]
+        run_ids = [i for i, r in ledger.run_of.items() if r == run]
+        acknowledged = len(run_ids)
+        withdrawals = sum(w.withdrawals for w in workers)
+
+        # Restart (the next run uses this start too): every acknowledged submission of this
+        # run must be there, a sample of the earlier runs' ones too, and every session.
+        server.start()
+        earlier = [i for i, r in ledger.run_of.items() if r < run]
+        sample = random.sample(earlier, min(SAMPLE_EARLIER, len(earlier)))
+        verified, lost = verify(ledger, run_ids)
+        earlier_ok, earlier_lost = verify(ledger, sample)
+        lost += earlier_lost
+        problems += [f"session lost: {p}" for p in check_sessions(clients)]
+
+        total_ack += acknowledged
+        lost_total += len(lost)
+        problems = lost + problems
+        if acknowledged == 0:
+            problems.append("no submission was acknowledged before the kill")
+        status = "ok" if not problems else "FAILED"
+        log(f"run {run:2d}: {threads} threads, killed after {waited:.2f} s: "
+            f"{acknowledged} acknowledged, {verified} verified "
+            f"(+{earlier_ok}/{len(sample)} earlier, {withdrawals} withdrawals) "
+            f"[{time.monotonic() - t0:.1f} s] {status}")
+        for p in problems[:15]:
+            log(f"    {p}")
+        if len(problems) > 15:
+            log(f"    ... and {len(problems) - 15} more")
+        if problems:
+            failed_runs.append(run)
+    log(f"{args.runs} runs in {time.monotonic() - began:.0f} s")
+    if failed_runs:
+        log(f"failed runs: {', '.join(map(str, failed_runs))}")
+        tail = server.tail(20)
+        if tail:
+            log("last lines of the server's log:\n" + tail)
+    log(f"crash test: {args.runs} runs, {total_ack} acknowledged submissions, {lost_total} lost")
+    return 0 if not failed_runs else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
