@@ -95,8 +95,8 @@ async fn read_form(st: &AppState, req: Request) -> Result<Posted, FieldError> {
         let bytes = axum::body::to_bytes(req.into_body(), MAX_UPLOAD_BODY)
             .await
             .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| FieldError::new("body", Problem::Encoding))?;
+        let text =
+            std::str::from_utf8(&bytes).map_err(|_| FieldError::new("body", Problem::Encoding))?;
         return Ok(Posted {
             pairs: decode_query(text)?,
             files: Vec::new(),
@@ -186,9 +186,12 @@ pub(crate) async fn open_form(
         .unwrap_or_default();
     match service::open(&st.db, caller.principal.as_ref(), &slug, st.config.today()).await {
         Ok(id) => see_other(&format!("/applications/{id}")),
-        Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => see_other(
-            &format!("/sign-in?next={}", encode_component(&format!("/programs/{slug}"))),
-        ),
+        Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => {
+            see_other(&format!(
+                "/sign-in?next={}",
+                encode_component(&format!("/programs/{slug}"))
+            ))
+        }
         Err(e) => error_response(lang, to_app_error(lang, e)),
     }
 }
@@ -233,8 +236,7 @@ async fn act(
     let action = posted.get("action").unwrap_or("save");
     match action {
         "save" | "submit" => {
-            let saved = match service::save_draft(&st.db, who, id, version, &posted.pairs).await
-            {
+            let saved = match service::save_draft(&st.db, who, id, version, &posted.pairs).await {
                 Ok(v) => Some(v),
                 // Submitted already (a second click, a resent form): the submit below
                 // recognises the repeat; the form's files went with the first.
@@ -253,8 +255,17 @@ async fn act(
                         .field
                         .strip_prefix("document_")
                         .and_then(|s| s.parse::<i32>().ok());
-                    service::attach(&st.db, &uploads, who, id, slot, &f.file_name, &f.bytes, today)
-                        .await?;
+                    service::attach(
+                        &st.db,
+                        &uploads,
+                        who,
+                        id,
+                        slot,
+                        &f.file_name,
+                        &f.bytes,
+                        today,
+                    )
+                    .await?;
                 }
                 if action == "save" {
                     return Ok("save");
@@ -278,15 +289,33 @@ async fn act(
                 if f.too_large {
                     return Err(too_large().into());
                 }
-                service::attach(&st.db, &uploads, who, id, None, &f.file_name, &f.bytes, today)
-                    .await?;
+                service::attach(
+                    &st.db,
+                    &uploads,
+                    who,
+                    id,
+                    None,
+                    &f.file_name,
+                    &f.bytes,
+                    today,
+                )
+                .await?;
             }
             let input = StepInput {
                 answer: posted.get("answer").map(str::to_owned),
                 ..StepInput::default()
             };
-            service::step(&st.db, &notifier(st), who, id, version, Step::Answer, &input, today)
-                .await?;
+            service::step(
+                &st.db,
+                &notifier(st),
+                who,
+                id,
+                version,
+                Step::Answer,
+                &input,
+                today,
+            )
+            .await?;
             Ok("answer")
         }
         other => {
@@ -334,7 +363,13 @@ pub(crate) async fn download(
     let ascii: String = view
         .file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
@@ -420,7 +455,11 @@ pub(crate) async fn api_list(
     }
 }
 
-async fn api_view_of(st: &AppState, who: Option<&Principal>, id: i32) -> Result<ApplicationView, ServiceError> {
+async fn api_view_of(
+    st: &AppState,
+    who: Option<&Principal>,
+    id: i32,
+) -> Result<ApplicationView, ServiceError> {
     service::view(&st.db, who, id, st.config.today()).await
 }
 

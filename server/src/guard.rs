@@ -108,6 +108,40 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
     (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
 }
 
+/// A server function whose arguments do not decode (a field missing or of the wrong type)
+/// answers as bad input, naming the field, not as a server fault: Leptos reports it as a 500
+/// carrying a transport error, which is the client's mistake, never ours.
+pub async fn server_fn_input(req: Request, next: Next) -> Response {
+    let server_fn =
+        req.uri().path().starts_with("/api/") && !req.uri().path().starts_with("/api/v1/");
+    let lang = lang_of(req.headers(), req.uri().query());
+    let res = next.run(req).await;
+    if !server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    if !text.contains("error deserializing server function arguments") {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    }
+    // serde names the field between backticks ("missing field `slug`").
+    let field = text
+        .split('`')
+        .nth(1)
+        .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or("body")
+        .to_owned();
+    let error =
+        app::domain::params::FieldError::new(field, app::domain::params::Problem::NotAccepted);
+    let body = app::error::AppError::invalid(&error, lang);
+    let mut res = (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+    res.headers_mut().remove(header::CONTENT_LENGTH);
+    res
+}
+
 /// Security headers on every response. HTML pages get their Content-Security-Policy from the
 /// app (it carries the page's script nonce); everything else gets one that allows nothing.
 pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {

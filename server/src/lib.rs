@@ -223,7 +223,10 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         ("/api/v1/programs/{slug}", get(api::get_program)),
         ("/programs/{slug}/schedule.csv", get(api::schedule_csv)),
         ("/profile", axum::routing::post(profile::save_profile)),
-        ("/applications", axum::routing::post(applications::open_form)),
+        (
+            "/applications",
+            axum::routing::post(applications::open_form),
+        ),
         (
             "/applications/{id}",
             axum::routing::post(applications::post_form),
@@ -292,6 +295,8 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(applications::MAX_UPLOAD_BODY));
     router
         .merge(upload_router)
+        // Inside compression, so that it reads the body as written.
+        .layer(axum::middleware::from_fn(guard::server_fn_input))
         // Brotli's default quality (11) is meant for compressing files once, ahead of time; for
         // responses compressed per request, level 4 keeps most of the saving for far less CPU.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))

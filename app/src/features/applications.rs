@@ -49,9 +49,7 @@ pub fn ApplicationsPage() -> impl IntoView {
     let _ = require_sign_in("/applications");
     let content = Suspend::new(async move {
         match api::my_applications().await {
-            Ok(list) if list.is_empty() => {
-                view! { <p>{t(lang, Msg::AppsNone)}</p> }.into_any()
-            }
+            Ok(list) if list.is_empty() => view! { <p>{t(lang, Msg::AppsNone)}</p> }.into_any(),
             Ok(list) => {
                 let rows = list
                     .into_iter()
@@ -104,7 +102,8 @@ pub fn ApplicationPage() -> impl IntoView {
             return view! { <p class="notice notice-error" role="alert">{AppError::NotFound.message(lang)}</p> }.into_any();
         };
         match api::application_page(id).await {
-            Ok(v) => view! { <Application lang view=v error=error.clone() done=done.clone() /> }.into_any(),
+            Ok(v) => view! { <Application lang view=v error=error.clone() done=done.clone() /> }
+                .into_any(),
             Err(e) => {
                 if e != AppError::Unauthorized {
                     set_status(e.status());
@@ -124,9 +123,17 @@ pub fn ApplicationPage() -> impl IntoView {
 fn duration(lang: Lang, secs: i64) -> String {
     const DAY: i64 = 86_400;
     if secs < DAY {
-        tf(lang, Msg::AppHours, &[("n", &(secs.div_euclid(3600).max(1)).to_string())])
+        tf(
+            lang,
+            Msg::AppHours,
+            &[("n", &(secs.div_euclid(3600).max(1)).to_string())],
+        )
     } else {
-        tf(lang, Msg::AppDays, &[("n", &((secs + DAY - 1) / DAY).to_string())])
+        tf(
+            lang,
+            Msg::AppDays,
+            &[("n", &((secs + DAY - 1) / DAY).to_string())],
+        )
     }
 }
 
@@ -141,7 +148,11 @@ fn estimate_text(lang: Lang, e: Option<Estimate>) -> String {
                 ("n", &e.decisions.to_string()),
             ],
         ),
-        None => tf(lang, Msg::AppEstimateNone, &[("min", &ESTIMATE_MIN.to_string())]),
+        None => tf(
+            lang,
+            Msg::AppEstimateNone,
+            &[("min", &ESTIMATE_MIN.to_string())],
+        ),
     }
 }
 
@@ -214,7 +225,12 @@ fn Application(
     let state = v.summary.state;
     let action = format!("/applications/{id}");
     let title = tf(lang, Msg::AppTitle, &[("id", &id.to_string())]);
-    let program = pick(lang, &v.summary.program_title_ru, &v.summary.program_title_kk).to_owned();
+    let program = pick(
+        lang,
+        &v.summary.program_title_ru,
+        &v.summary.program_title_kk,
+    )
+    .to_owned();
     let program_href = format!("/programs/{}", v.summary.program_slug);
     let todo = if v.mine {
         state.applicant_todo(lang)
@@ -290,9 +306,16 @@ fn Application(
             </form>
         }
     });
-    let operator = v
-        .operator
-        .then(|| operator_actions(lang, &action, state, version, err_for("items"), err_for("reason")));
+    let operator = v.operator.then(|| {
+        operator_actions(
+            lang,
+            &action,
+            state,
+            version,
+            err_for("items"),
+            err_for("reason"),
+        )
+    });
     let submitted_fields = (!editable).then(|| submitted(lang, &v.fields, &v.limits));
     let files = (!editable && !v.documents.is_empty()).then(|| {
         let items = v
@@ -356,11 +379,7 @@ fn size(bytes: i64) -> String {
     }
 }
 
-fn documents_fieldset(
-    lang: Lang,
-    required: &[RequiredDocument],
-    error: Option<String>,
-) -> AnyView {
+fn documents_fieldset(lang: Lang, required: &[RequiredDocument], error: Option<String>) -> AnyView {
     let invalid = error.is_some();
     let slots = required
         .iter()
@@ -516,72 +535,83 @@ fn DraftFields(
         on_cleanup(move || handle.remove());
     }
 
-    let input = move |name: &'static str, label: Msg, hint: Option<String>, numeric: bool, area: bool| {
-        let err = server_error.with_value(|e| match e {
-            Some(AppError::Invalid { field, .. }) if field == name => e.as_ref().map(|e| e.message(lang)),
-            _ => None,
-        });
-        let hint_id = format!("{name}-hint");
-        let err_id = format!("{name}-error");
-        let described = [
-            hint.as_ref().map(|_| hint_id.clone()),
-            err.as_ref().map(|_| err_id.clone()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-        let described = (!described.is_empty()).then_some(described);
-        let invalid = err.is_some();
-        let current = move || values.with(|v| v.get(name).cloned().unwrap_or_default());
-        let on_input = move |ev: leptos::ev::Event| {
-            let value = event_target_value(&ev);
-            values.update(|v| {
-                v.insert(name.to_owned(), value);
+    let input =
+        move |name: &'static str, label: Msg, hint: Option<String>, numeric: bool, area: bool| {
+            let err = server_error.with_value(|e| match e {
+                Some(AppError::Invalid { field, .. }) if field == name => {
+                    e.as_ref().map(|e| e.message(lang))
+                }
+                _ => None,
             });
-            schedule();
-        };
-        let control = if area {
+            let hint_id = format!("{name}-hint");
+            let err_id = format!("{name}-error");
+            let described = [
+                hint.as_ref().map(|_| hint_id.clone()),
+                err.as_ref().map(|_| err_id.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+            let described = (!described.is_empty()).then_some(described);
+            let invalid = err.is_some();
+            let current = move || values.with(|v| v.get(name).cloned().unwrap_or_default());
+            let on_input = move |ev: leptos::ev::Event| {
+                let value = event_target_value(&ev);
+                values.update(|v| {
+                    v.insert(name.to_owned(), value);
+                });
+                schedule();
+            };
+            let control = if area {
+                view! {
+                    <textarea id=name name=name rows="4"
+                        aria-invalid=err.is_some().then_some("true")
+                        aria-describedby=described.clone()
+                        prop:value=current
+                        on:input=on_input
+                    >{current()}</textarea>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <input id=name name=name type="text"
+                        inputmode=numeric.then_some("numeric")
+                        autocomplete="off"
+                        aria-invalid=err.is_some().then_some("true")
+                        aria-describedby=described.clone()
+                        prop:value=current
+                        value=current()
+                        on:input=on_input
+                    />
+                }
+                .into_any()
+            };
             view! {
-                <textarea id=name name=name rows="4"
-                    aria-invalid=err.is_some().then_some("true")
-                    aria-describedby=described.clone()
-                    prop:value=current
-                    on:input=on_input
-                >{current()}</textarea>
+                <div class="field" class:field-error=invalid>
+                    <label for=name>{t(lang, label)}</label>
+                    {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+                    {err.map(|e| view! { <p class="error-message" id=err_id>{e}</p> })}
+                    {control}
+                </div>
             }
-            .into_any()
-        } else {
-            view! {
-                <input id=name name=name type="text"
-                    inputmode=numeric.then_some("numeric")
-                    autocomplete="off"
-                    aria-invalid=err.is_some().then_some("true")
-                    aria-describedby=described.clone()
-                    prop:value=current
-                    value=current()
-                    on:input=on_input
-                />
-            }
-            .into_any()
         };
-        view! {
-            <div class="field" class:field-error=invalid>
-                <label for=name>{t(lang, label)}</label>
-                {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-                {err.map(|e| view! { <p class="error-message" id=err_id>{e}</p> })}
-                {control}
-            </div>
-        }
-    };
-    let amount_hint = limits
-        .amount_max_kzt
-        .map(|max| tf(lang, Msg::AppFieldAmountRange, &[("max", &format_kzt(lang, Tiyn(max.saturating_mul(100))))]));
+    let amount_hint = limits.amount_max_kzt.map(|max| {
+        tf(
+            lang,
+            Msg::AppFieldAmountRange,
+            &[("max", &format_kzt(lang, Tiyn(max.saturating_mul(100))))],
+        )
+    });
     let term = limits.term_months_max.map(|max| {
         input(
             field::TERM,
             Msg::AppFieldTerm,
-            Some(tf(lang, Msg::AppFieldTermRange, &[("max", &max.to_string())])),
+            Some(tf(
+                lang,
+                Msg::AppFieldTermRange,
+                &[("max", &max.to_string())],
+            )),
             true,
             false,
         )

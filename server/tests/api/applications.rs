@@ -27,7 +27,12 @@ fn fields() -> Value {
     })
 }
 
-async fn send(b: &Browser, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+async fn send(
+    b: &Browser,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut request = b
         .client
         .request(method, format!("{}{path}", b.address))
@@ -116,7 +121,10 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
     let app = spawn_app().await;
     let b = app.signed_in(APPLICANT).await;
     let (_, programme) = page(&b, &format!("/programs/{PROGRAM}")).await;
-    assert!(programme.contains("data-testid=\"apply\""), "the programme page offers to apply");
+    assert!(
+        programme.contains("data-testid=\"apply\""),
+        "the programme page offers to apply"
+    );
 
     let r = b
         .client
@@ -132,7 +140,10 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
     let id: i64 = at.trim_start_matches("/applications/").parse().expect("id");
     let (status, html) = page(&b, &at).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Черновик") && html.contains("name=\"amount\""), "the draft's form");
+    assert!(
+        html.contains("Черновик") && html.contains("name=\"amount\""),
+        "the draft's form"
+    );
 
     // One multipart post: the fields, a document for the first slot, and "submit". The amount
     // is over the programme's cap: the error comes back beside the field, the rest is kept.
@@ -140,9 +151,16 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
         let mut form = Form::new()
             .text("version", version.to_string())
             .text("action", "submit")
-            .part("document_0", Part::bytes(PDF.to_vec()).file_name("удостоверение.pdf"));
+            .part(
+                "document_0",
+                Part::bytes(PDF.to_vec()).file_name("удостоверение.pdf"),
+            );
         for (k, v) in fields().as_object().expect("object") {
-            let v = if k == "amount" { amount.to_owned() } else { v.as_str().unwrap_or_default().to_owned() };
+            let v = if k == "amount" {
+                amount.to_owned()
+            } else {
+                v.as_str().unwrap_or_default().to_owned()
+            };
             form = form.text(k.clone(), v);
         }
         b.client
@@ -156,8 +174,14 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
     let back = location(&r);
     let (status, html) = page(&b, &back).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{back}");
-    assert!(html.contains("field-error") && html.contains("900000000"), "the typed amount is kept with its error");
-    assert!(html.contains("Приложен:") && html.contains("удостоверение.pdf"), "the file is attached");
+    assert!(
+        html.contains("field-error") && html.contains("900000000"),
+        "the typed amount is kept with its error"
+    );
+    assert!(
+        html.contains("Приложен:") && html.contains("удостоверение.pdf"),
+        "the file is attached"
+    );
 
     let version = version_of(&b, id).await;
     let r = send_form("2500000", version).await.expect("sent");
@@ -169,13 +193,25 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
     let (_, html) = page(&b, &format!("/applications/{id}?done=submit")).await;
     assert!(html.contains("Заявка отправлена"), "says it is sent");
     assert!(html.contains("data-testid=\"state\"") && html.contains("Подана"));
-    assert!(html.contains("слишком мало решений"), "no invented decision time");
-    assert_eq!(html.matches("data-testid=\"event\"").count(), 2, "created, sent");
+    assert!(
+        html.contains("слишком мало решений"),
+        "no invented decision time"
+    );
+    assert_eq!(
+        html.matches("data-testid=\"event\"").count(),
+        2,
+        "created, sent"
+    );
 
     // The operator takes it up and asks for something; the applicant sees it and answers.
     let op = app.signed_in(OPERATOR).await;
     let v = version_of(&op, id).await;
-    let (s, body) = post(&op, &format!("/api/v1/applications/{id}/steps"), json!({ "version": v, "step": "start_review" })).await;
+    let (s, body) = post(
+        &op,
+        &format!("/api/v1/applications/{id}/steps"),
+        json!({ "version": v, "step": "start_review" }),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     let (s, body) = post(
         &op,
@@ -185,18 +221,29 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
     .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     let (_, html) = page(&b, &format!("/applications/{id}")).await;
-    assert!(html.contains("Справка о составе семьи") && html.contains("data-testid=\"info-request\""));
-    let (_, html) = page(&b, "/notifications").await;
-    assert!(html.contains(&format!("/applications/{id}")) && html.contains("Запрошены сведения"), "the bell tells");
     assert!(
-        app.mail.sent().iter().any(|m| m.to == APPLICANT && m.body.contains("Запрошены сведения")),
+        html.contains("Справка о составе семьи") && html.contains("data-testid=\"info-request\"")
+    );
+    let (_, html) = page(&b, "/notifications").await;
+    assert!(
+        html.contains(&format!("/applications/{id}")) && html.contains("Запрошены сведения"),
+        "the bell tells"
+    );
+    assert!(
+        app.mail
+            .sent()
+            .iter()
+            .any(|m| m.to == APPLICANT && m.body.contains("Запрошены сведения")),
         "and a message (to the log, for a phone number)"
     );
     let form = Form::new()
         .text("version", version_of(&b, id).await.to_string())
         .text("action", "answer")
         .text("answer", "Справку прилагаю")
-        .part("document", Part::bytes(PDF.to_vec()).file_name("spravka.pdf"));
+        .part(
+            "document",
+            Part::bytes(PDF.to_vec()).file_name("spravka.pdf"),
+        );
     let r = b
         .client
         .post(format!("{}/applications/{id}", b.address))
@@ -217,26 +264,56 @@ async fn documents_are_checked_by_content_and_size_and_served_only_to_those_conc
     let b = app.signed_in(APPLICANT).await;
     let (id, _) = draft(&b).await;
 
-    let (s, e) = upload(&b, id, "passport.pdf", b"MZ\x90\x00\x03 this is a program".to_vec()).await;
+    let (s, e) = upload(
+        &b,
+        id,
+        "passport.pdf",
+        b"MZ\x90\x00\x03 this is a program".to_vec(),
+    )
+    .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(e["error"]["code"], "unsupported_type");
     assert_eq!(e["error"]["field"], "document");
-    assert!(e["error"]["message"].as_str().unwrap_or_default().contains("PDF, JPEG или PNG"));
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("PDF, JPEG или PNG")
+    );
 
     let big = [b"%PDF-1.7\n".to_vec(), vec![b' '; 10 * 1024 * 1024]].concat();
     let (s, e) = upload(&b, id, "big.pdf", big).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(e["error"]["code"], "too_large");
-    assert!(e["error"]["message"].as_str().unwrap_or_default().contains("10 МБ"), "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("10 МБ"),
+        "{e}"
+    );
 
     let (s, d) = upload(&b, id, "паспорт.pdf", PDF.to_vec()).await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     let url = format!("/applications/{id}/documents/{}", d["id"]);
     let r = b.get_with(&url, &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let disposition = r.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    assert!(disposition.starts_with("attachment;") && disposition.contains("filename*=UTF-8''"), "{disposition}");
-    assert_eq!(r.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/pdf"));
+    let disposition = r
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("filename*=UTF-8''"),
+        "{disposition}"
+    );
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
     assert_eq!(r.bytes().await.expect("bytes").as_ref(), PDF);
 
     // Stored under its SHA-256, nothing else.
@@ -248,12 +325,26 @@ async fn documents_are_checked_by_content_and_size_and_served_only_to_those_conc
     assert!(names[0].len() == 64 && names[0].bytes().all(|c| c.is_ascii_hexdigit()));
 
     let other = app.signed_in(OTHER).await;
-    assert_eq!(other.get_with(&url, &[]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.get_with(&url, &[]).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let op = app.signed_in(OPERATOR).await;
-    assert_eq!(op.get_with(&url, &[]).await.status(), StatusCode::NOT_FOUND, "a draft is its author's");
-    assert_eq!(app.browser().get_with(&url, &[]).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        op.get_with(&url, &[]).await.status(),
+        StatusCode::NOT_FOUND,
+        "a draft is its author's"
+    );
+    assert_eq!(
+        app.browser().get_with(&url, &[]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     let (s, _) = upload(&other, id, "x.pdf", PDF.to_vec()).await;
-    assert_eq!(s, StatusCode::NOT_FOUND, "nobody attaches to another's application");
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "nobody attaches to another's application"
+    );
 }
 
 #[tokio::test]
@@ -265,27 +356,54 @@ async fn concurrent_writers_one_change_wins_and_a_double_submit_is_one_submissio
     let edit = |purpose: &str| {
         let mut f = fields();
         f["purpose"] = json!(purpose);
-        send(&b, reqwest::Method::PUT, &path, Some(json!({ "version": version, "fields": f })))
+        send(
+            &b,
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({ "version": version, "fields": f })),
+        )
     };
     let ((s1, v1), (s2, v2)) = tokio::join!(edit("Трактор"), edit("Теплица"));
     let mut statuses = [s1, s2];
     statuses.sort();
-    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{v1} {v2}");
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{v1} {v2}"
+    );
     let conflict = if s1 == StatusCode::CONFLICT { v1 } else { v2 };
     assert_eq!(conflict["error"]["code"], "conflict");
-    assert!(conflict["error"]["message"].as_str().unwrap_or_default().contains("Обновите страницу"));
+    assert!(
+        conflict["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Обновите страницу")
+    );
 
     let version = version_of(&b, id).await;
     let submit_path = format!("{path}/submit");
     let submit = || post(&b, &submit_path, json!({ "version": version }));
     let ((s1, _), (s2, _)) = tokio::join!(submit(), submit());
-    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK), "both clicks are answered as done");
+    assert_eq!(
+        (s1, s2),
+        (StatusCode::OK, StatusCode::OK),
+        "both clicks are answered as done"
+    );
     let (_, v) = b.get_json(&path).await;
     assert_eq!(v["summary"]["state"], "submitted");
-    let submits = v["events"].as_array().expect("events").iter().filter(|e| e["step"] == "submit").count();
+    let submits = v["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["step"] == "submit")
+        .count();
     assert_eq!(submits, 1);
     let (_, list) = b.get_json("/api/v1/applications").await;
-    assert_eq!(list["applications"].as_array().map(Vec::len), Some(1), "one application");
+    assert_eq!(
+        list["applications"].as_array().map(Vec::len),
+        Some(1),
+        "one application"
+    );
 }
 
 #[tokio::test]
@@ -293,26 +411,79 @@ async fn the_api_names_every_bad_field_and_refuses_steps_out_of_turn() {
     let app = spawn_app().await;
     let b = app.signed_in(APPLICANT).await;
     let (s, e) = post(&b, "/api/v1/applications", json!({ "programme": PROGRAM })).await;
-    assert_eq!((s, e["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("programme")));
-    let (s, e) = post(&b, "/api/v1/applications", json!({ "program": "no-such-programme" })).await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("programme"))
+    );
+    let (s, e) = post(
+        &b,
+        "/api/v1/applications",
+        json!({ "program": "no-such-programme" }),
+    )
+    .await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{e}");
     let (id, version) = draft(&b).await;
     let path = format!("/api/v1/applications/{id}");
-    let (s, e) = send(&b, reqwest::Method::PUT, &path, Some(json!({ "version": version, "fields": { "amount_typo": "1" } }))).await;
-    assert_eq!((s, e["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("amount_typo")));
-    let (s, e) = send(&b, reqwest::Method::PUT, &path, Some(json!({ "version": "one", "fields": {} }))).await;
+    let (s, e) = send(
+        &b,
+        reqwest::Method::PUT,
+        &path,
+        Some(json!({ "version": version, "fields": { "amount_typo": "1" } })),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("amount_typo"))
+    );
+    let (s, e) = send(
+        &b,
+        reqwest::Method::PUT,
+        &path,
+        Some(json!({ "version": "one", "fields": {} })),
+    )
+    .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
     let (s, e) = post(&b, &format!("{path}/submit"), json!({ "version": version })).await;
     // The demo applicant has no profile, so nothing was filled in: the first field is named.
-    assert_eq!((s, e["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("amount")), "{e}");
-    let (s, e) = post(&b, &format!("{path}/steps"), json!({ "version": version, "step": "approve" })).await;
-    assert_eq!((s, e["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("not_allowed")), "{e}");
-    let (s, e) = post(&b, &format!("{path}/steps"), json!({ "version": version, "step": "fly" })).await;
-    assert_eq!((s, e["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("step")), "{e}");
-    let (s, _) = post(&b, &format!("{path}/withdraw"), json!({ "version": version })).await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("amount")),
+        "{e}"
+    );
+    let (s, e) = post(
+        &b,
+        &format!("{path}/steps"),
+        json!({ "version": version, "step": "approve" }),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("not_allowed")),
+        "{e}"
+    );
+    let (s, e) = post(
+        &b,
+        &format!("{path}/steps"),
+        json!({ "version": version, "step": "fly" }),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("step")),
+        "{e}"
+    );
+    let (s, _) = post(
+        &b,
+        &format!("{path}/withdraw"),
+        json!({ "version": version }),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     let (_, v) = b.get_json(&path).await;
     assert_eq!(v["summary"]["state"], "withdrawn");
     let submitted_id = submitted(&b).await;
-    assert_ne!(submitted_id, id, "a withdrawn application frees the programme for a new one");
+    assert_ne!(
+        submitted_id, id,
+        "a withdrawn application frees the programme for a new one"
+    );
 }

@@ -110,6 +110,12 @@ enum Fresh {
     OperatorOfAgrocredit,
     /// A new akimat staff member of okrug 101033000.
     StaffOfOkrug,
+    /// An empty draft of the first entrepreneur (to Auyl Amanaty leasing).
+    Draft,
+    /// A complete draft of the first entrepreneur (to the Auyl Amanaty repeat loan).
+    Filled,
+    /// A submitted application of the first entrepreneur (to Auyl Amanaty cooperatives).
+    Submitted,
 }
 
 /// The values a call's fields are made from.
@@ -126,6 +132,16 @@ struct Ctx {
     fresh_token: String,
     fresh_user: i32,
     program_slug: String,
+    /// A submitted application of the first entrepreneur, and a document of it.
+    application: i32,
+    document: i32,
+}
+
+impl Ctx {
+    /// The version of a fresh application (carried as the fresh token).
+    fn version(&self) -> &str {
+        &self.fresh_token
+    }
 }
 
 struct Case {
@@ -164,6 +180,20 @@ fn only(who: Who, allowed: &[Who]) -> Outcome {
         w if allowed.contains(&w) => Allowed,
         _ => Refused,
     }
+}
+
+/// Who may read an application of the first entrepreneur (okrug 101033000, a programme of
+/// Agrarian Credit): its applicant, that okrug's akimat, the operator's staff, an admin.
+fn readers(who: Who) -> Outcome {
+    only(
+        who,
+        &[Entrepreneur, Akim, AkimatStaff, Operator, OrgAdmin, Admin],
+    )
+}
+
+/// A JSON body for a server function that takes JSON.
+fn json_body(v: serde_json::Value) -> Vec<(&'static str, String)> {
+    vec![("json", v.to_string())]
 }
 
 fn path(p: &str) -> Vec<(&'static str, String)> {
@@ -426,7 +456,7 @@ fn cases() -> Vec<Case> {
             endpoint: "/api/v1/{*rest}",
             what: "an unknown API path",
             fresh: Fresh::Nothing,
-            args: |_| path("/api/v1/applications"),
+            args: |_| path("/api/v1/nothing-here"),
             expect: |_| Refused,
         },
         Case {
@@ -600,6 +630,181 @@ fn cases() -> Vec<Case> {
             |c| path(&format!("/invite/{}", c.open_token)),
             everyone,
         ),
+        // --- Applications ---
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/application_page",
+            what: "read an entrepreneur's submitted application",
+            fresh: Fresh::Nothing,
+            args: |c| vec![("id", c.application.to_string())],
+            expect: readers,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/my_applications",
+            what: "list one's applications",
+            fresh: Fresh::Nothing,
+            args: none,
+            expect: signed_in,
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/autosave_draft",
+            what: "autosave the entrepreneur's draft",
+            fresh: Fresh::Draft,
+            args: |c| {
+                json_body(serde_json::json!({
+                    "id": c.fresh_user,
+                    "version": c.version().parse::<i32>().unwrap_or_default(),
+                    "fields": { "purpose": "Теплица" }
+                }))
+            },
+            expect: |w| only(w, &[Entrepreneur]),
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/applications",
+            what: "list one's applications through the API",
+            fresh: Fresh::Nothing,
+            args: |_| path("/api/v1/applications"),
+            expect: signed_in,
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/applications",
+            what: "open an application through the API",
+            fresh: Fresh::Nothing,
+            args: |_| {
+                let mut a = path("/api/v1/applications");
+                a.push(("json", r#"{"program":"auyl-amanaty-leasing"}"#.into()));
+                a
+            },
+            expect: entrepreneurs,
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/applications/{id}",
+            what: "read an application through the API",
+            fresh: Fresh::Nothing,
+            args: |c| path(&format!("/api/v1/applications/{}", c.application)),
+            expect: readers,
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/applications/{id}",
+            what: "update the entrepreneur's draft through the API",
+            fresh: Fresh::Draft,
+            args: |c| {
+                let mut a = path(&format!("/api/v1/applications/{}", c.fresh_user));
+                a.push((
+                    "put",
+                    format!(
+                        r#"{{"version":{},"fields":{{"purpose":"Теплица"}}}}"#,
+                        c.version()
+                    ),
+                ));
+                a
+            },
+            expect: |w| only(w, &[Entrepreneur]),
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/applications/{id}/documents",
+            what: "attach a document to the entrepreneur's draft",
+            fresh: Fresh::Draft,
+            args: |c| {
+                let mut a = path(&format!("/api/v1/applications/{}/documents", c.fresh_user));
+                a.push(("multipart", String::new()));
+                a
+            },
+            expect: |w| only(w, &[Entrepreneur]),
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/applications/{id}/{verb}",
+            what: "submit the entrepreneur's completed draft",
+            fresh: Fresh::Filled,
+            args: |c| {
+                let mut a = path(&format!("/api/v1/applications/{}/submit", c.fresh_user));
+                a.push(("json", format!(r#"{{"version":{}}}"#, c.version())));
+                a
+            },
+            expect: |w| only(w, &[Entrepreneur]),
+        },
+        Case {
+            kind: Route,
+            endpoint: "/api/v1/applications/{id}/{verb}",
+            what: "start reviewing a submitted application (Agrarian Credit's)",
+            fresh: Fresh::Submitted,
+            args: |c| {
+                let mut a = path(&format!("/api/v1/applications/{}/steps", c.fresh_user));
+                a.push((
+                    "json",
+                    format!(r#"{{"version":{},"step":"start_review"}}"#, c.version()),
+                ));
+                a
+            },
+            // The applicant reaches it but the step is not theirs: refused as input.
+            expect: |w| match w {
+                Entrepreneur => Invalid,
+                w => only(w, &[Operator, OrgAdmin, Admin]),
+            },
+        },
+        Case {
+            kind: Route,
+            endpoint: "/applications",
+            what: "apply from a programme page (form)",
+            fresh: Fresh::Nothing,
+            args: |_| {
+                let mut a = path("/applications");
+                a.push(("form", "program=auyl-amanaty-leasing".into()));
+                a
+            },
+            expect: entrepreneurs,
+        },
+        Case {
+            kind: Route,
+            endpoint: "/applications/{id}",
+            what: "save the entrepreneur's draft (form)",
+            fresh: Fresh::Draft,
+            args: |c| {
+                let mut a = path(&format!("/applications/{}", c.fresh_user));
+                a.push((
+                    "form",
+                    format!(
+                        "action=save&version={}&purpose=%D0%A2%D0%B5%D0%BF%D0%BB%D0%B8%D1%86%D0%B0",
+                        c.version()
+                    ),
+                ));
+                a
+            },
+            expect: |w| only(w, &[Entrepreneur]),
+        },
+        Case {
+            kind: Route,
+            endpoint: "/applications/{id}/documents/{doc}",
+            what: "download a document of a submitted application",
+            fresh: Fresh::Nothing,
+            args: |c| {
+                path(&format!(
+                    "/applications/{}/documents/{}",
+                    c.application, c.document
+                ))
+            },
+            expect: readers,
+        },
+        page(
+            "/applications",
+            "one's applications",
+            |_| path("/applications"),
+            signed_in,
+        ),
+        page(
+            "/applications/{id}",
+            "an entrepreneur's submitted application",
+            |c| path(&format!("/applications/{}", c.application)),
+            readers,
+        ),
     ]
 }
 
@@ -715,6 +920,15 @@ async fn make_fresh(app: &TestApp, fresh: Fresh, n: u32) -> (String, i32) {
                 .expect("reset link");
             (token, 0)
         }
+        Fresh::Draft | Fresh::Filled | Fresh::Submitted => {
+            let slug = match fresh {
+                Fresh::Draft => "auyl-amanaty-leasing",
+                Fresh::Filled => "auyl-amanaty-repeat-loan",
+                _ => "auyl-amanaty-coop-processing",
+            };
+            let (id, version) = fresh_application(app, slug, fresh).await;
+            (version.to_string(), id)
+        }
         Fresh::OperatorOfAgrocredit | Fresh::StaffOfOkrug => {
             let (role, scope) = match fresh {
                 Fresh::OperatorOfAgrocredit => {
@@ -743,6 +957,78 @@ async fn make_fresh(app: &TestApp, fresh: Fresh, n: u32) -> (String, i32) {
             (String::new(), id)
         }
     }
+}
+
+/// The fields of a complete application.
+fn complete_fields() -> Vec<(String, String)> {
+    [
+        ("amount", "1000000"),
+        ("term", "24"),
+        ("purpose", "Покупка скота"),
+        ("plan_activity", "Откорм бычков"),
+        ("plan_costs", "1200000"),
+        ("plan_revenue", "1800000"),
+        ("plan_jobs", "1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+/// A new application of the first entrepreneur to `slug` (an earlier open one is withdrawn),
+/// as `fresh` asks: (id, version).
+async fn fresh_application(app: &TestApp, slug: &str, fresh: Fresh) -> (i32, i32) {
+    use app::domain::application::Step;
+    use app::ssr::services::applications::{self as service, Notifier, StepInput};
+    let db = &app.state.db;
+    let who = user(app, "+77010000001").await;
+    let today = app.state.config.today();
+    let notifier = Notifier {
+        mailer: &app::ssr::mail::LogMailer,
+        public_url: "http://127.0.0.1",
+    };
+    let id = service::open(db, Some(&who), slug, today)
+        .await
+        .expect("opens");
+    let view = service::view(db, Some(&who), id, today)
+        .await
+        .expect("view");
+    if view.summary.state != app::domain::application::State::Draft {
+        service::step(
+            db,
+            &notifier,
+            Some(&who),
+            id,
+            view.summary.version,
+            Step::Withdraw,
+            &StepInput::default(),
+            today,
+        )
+        .await
+        .expect("withdraws the earlier one");
+        return Box::pin(fresh_application(app, slug, fresh)).await;
+    }
+    let mut version = view.summary.version;
+    if matches!(fresh, Fresh::Filled | Fresh::Submitted) {
+        version = service::save_draft(db, Some(&who), id, version, &complete_fields())
+            .await
+            .expect("fills in");
+    }
+    if matches!(fresh, Fresh::Submitted) {
+        version = service::step(
+            db,
+            &notifier,
+            Some(&who),
+            id,
+            version,
+            Step::Submit,
+            &StepInput::default(),
+            today,
+        )
+        .await
+        .expect("submits");
+    }
+    (id, version)
 }
 
 fn outcome_of(kind: Kind, status: StatusCode, location: Option<&str>) -> Option<Outcome> {
@@ -797,6 +1083,48 @@ async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
         .expect("a programme")
         .to_owned();
 
+    // A submitted application of the first entrepreneur, whose settlement is in okrug
+    // 101033000, to a programme of Agrarian Credit, with a document.
+    let applicant = user(&app, "+77010000001").await;
+    app::ssr::services::profiles::save(
+        db,
+        Some(&applicant),
+        &[("settlement".into(), "101033100".into())],
+        app.state.config.today(),
+    )
+    .await
+    .expect("profile");
+    let (application, version) =
+        fresh_application(&app, "auyl-amanaty-microcredit", Fresh::Filled).await;
+    let document = app::ssr::services::applications::attach(
+        db,
+        &app.state.config.uploads_dir(),
+        Some(&applicant),
+        application,
+        Some(0),
+        "pasport.pdf",
+        b"%PDF-1.4\n%%EOF\n",
+        app.state.config.today(),
+    )
+    .await
+    .expect("document")
+    .id;
+    app::ssr::services::applications::step(
+        db,
+        &app::ssr::services::applications::Notifier {
+            mailer: &app::ssr::mail::LogMailer,
+            public_url: "http://127.0.0.1",
+        },
+        Some(&applicant),
+        application,
+        version,
+        app::domain::application::Step::Submit,
+        &app::ssr::services::applications::StepInput::default(),
+        app.state.config.today(),
+    )
+    .await
+    .expect("submits");
+
     let counter = AtomicU32::new(1);
     let mut failures = Vec::new();
     let mut calls = 0;
@@ -813,18 +1141,27 @@ async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
                 fresh_token,
                 fresh_user,
                 program_slug: program_slug.clone(),
+                application,
+                document,
             };
             let args = (case.args)(&ctx);
             let browser = browser_of(&app, who, n).await;
             let response = match case.kind {
                 Kind::ServerFn => {
-                    browser
+                    let request = browser
                         .client
                         .post(format!("{}{}", app.address, case.endpoint))
-                        .header("origin", &app.address)
-                        .form(&args)
-                        .send()
-                        .await
+                        .header("origin", &app.address);
+                    match args.first() {
+                        Some(("json", body)) => {
+                            request
+                                .header("content-type", "application/json")
+                                .body(body.clone())
+                                .send()
+                                .await
+                        }
+                        _ => request.form(&args).send().await,
+                    }
                 }
                 Kind::Route | Kind::Page => {
                     let at = args
@@ -833,6 +1170,23 @@ async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
                     // A second argument makes it a POST: a form body or a JSON body.
                     let url = format!("{}{at}", app.address);
                     let mut request = match args.get(1) {
+                        Some(("put", body)) => browser
+                            .client
+                            .put(url)
+                            .header("origin", &app.address)
+                            .header("content-type", "application/json")
+                            .body(body.clone()),
+                        Some(("multipart", _)) => browser
+                            .client
+                            .post(url)
+                            .header("origin", &app.address)
+                            .multipart(
+                                reqwest::multipart::Form::new().text("slot", "0").part(
+                                    "document",
+                                    reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec())
+                                        .file_name("doc.pdf"),
+                                ),
+                            ),
                         Some(("form", body)) => browser
                             .client
                             .post(url)

@@ -158,3 +158,19 @@ async fn unknown_api_paths_and_bad_path_bytes_get_json_errors() {
     assert_eq!(bad_status, 400);
     assert_eq!(bad["error"]["field"], "slug");
 }
+
+#[tokio::test]
+async fn a_server_function_with_missing_or_mistyped_arguments_is_a_400_naming_the_field() {
+    let app = crate::helpers::spawn_app().await;
+    let (status, body) = app.call("get_program", &[("nothing", "1")]).await;
+    assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["Invalid"]["field"], "slug", "{body}");
+    assert!(
+        body["Invalid"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("slug")),
+        "{body}"
+    );
+    let (status, body) = app.call("application_page", &[("id", "seven")]).await;
+    assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{body}");
+}

@@ -59,7 +59,10 @@ pub fn open_key(user_id: i32, program_id: i32) -> String {
 }
 
 /// Application `id`.
-pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<applications::Model>, DbErr> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<applications::Model>, DbErr> {
     applications::Entity::find_by_id(id).one(db).await
 }
 
@@ -115,7 +118,10 @@ pub async fn update_draft(
             applications::Column::Version,
             Expr::col(applications::Column::Version).add(1),
         )
-        .col_expr(applications::Column::UpdatedAt, Expr::value(now.fixed_offset()))
+        .col_expr(
+            applications::Column::UpdatedAt,
+            Expr::value(now.fixed_offset()),
+        )
         .filter(applications::Column::Id.eq(id))
         .filter(applications::Column::Version.eq(seen))
         .filter(applications::Column::State.eq("draft"))

@@ -246,9 +246,7 @@ fn document_view(d: &application_documents::Model) -> DocumentView {
 fn draft_of(a: &applications::Model) -> Draft {
     // A submitted application stores the validated form; both read as fields.
     serde_json::from_str::<Draft>(&a.data)
-        .or_else(|_| {
-            serde_json::from_str::<form::ApplicationForm>(&a.data).map(|f| fields_of(&f))
-        })
+        .or_else(|_| serde_json::from_str::<form::ApplicationForm>(&a.data).map(|f| fields_of(&f)))
         .unwrap_or_default()
 }
 
@@ -468,11 +466,14 @@ async fn repeat_or_conflict(
     actor: i32,
     current: i32,
 ) -> Result<i32, ServiceError> {
-    let repeat = db::applications::events(db, id).await?.iter().any(|(e, _)| {
-        e.step == step_name(step)
-            && e.actor_user_id == Some(actor)
-            && (step == Step::Submit || e.version == seen + 1)
-    });
+    let repeat = db::applications::events(db, id)
+        .await?
+        .iter()
+        .any(|(e, _)| {
+            e.step == step_name(step)
+                && e.actor_user_id == Some(actor)
+                && (step == Step::Submit || e.version == seen + 1)
+        });
     if repeat {
         Ok(current)
     } else {
@@ -493,6 +494,10 @@ fn bounded(field: &str, value: Option<&str>, max: usize) -> Result<Option<String
 /// just made from the same version (a double click, a retried request) succeeds without
 /// making it twice. Returns the new version.
 #[instrument(skip(db, notifier, who, input))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each is a separate input of the use case (who, which application, at which version, what)"
+)]
 pub async fn step(
     db: &DatabaseConnection,
     notifier: &Notifier<'_>,
@@ -588,16 +593,8 @@ pub async fn step(
     };
 
     let txn = db.begin().await?;
-    if !db::applications::transition(
-        &txn,
-        id,
-        seen,
-        from.as_str(),
-        to.as_str(),
-        &changes,
-        now,
-    )
-    .await?
+    if !db::applications::transition(&txn, id, seen, from.as_str(), to.as_str(), &changes, now)
+        .await?
     {
         txn.rollback().await?;
         let current = db::applications::find(db, id)
@@ -749,7 +746,10 @@ fn hex(bytes: &[u8]) -> String {
 /// Attaches a document to application `id`: by its applicant, to a draft or in answer to an
 /// information request. `slot` names the required document it is (`None`: something else).
 #[instrument(skip(db, who, bytes))]
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each is a separate input of the use case (where files go, who, which application and slot, the file)"
+)]
 pub async fn attach(
     db: &DatabaseConnection,
     uploads: &Path,
@@ -791,10 +791,13 @@ pub async fn attach(
     if let Some(s) = slot {
         let program = program_of(db, a.program_id, today).await?;
         if s < 0 || usize::try_from(s).is_ok_and(|s| s >= program.required_documents.len()) {
-            return Err(FieldError::new("slot", Problem::OutOfRange {
-                min: 0,
-                max: program.required_documents.len() as i64 - 1,
-            })
+            return Err(FieldError::new(
+                "slot",
+                Problem::OutOfRange {
+                    min: 0,
+                    max: program.required_documents.len() as i64 - 1,
+                },
+            )
             .into());
         }
     }
