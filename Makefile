@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help tools build run test bench fmt clippy entities
+.PHONY: help tools build run test bench crash fmt clippy entities
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ test: ## install test prerequisites and run every check; ends with "N passed, N 
 
 bench: build ## run the benchmarks and print their figures
 	@scripts/bench.sh
+
+crash: build ## kill -9 the server while it takes submissions, 20 times; every acknowledged one must survive
+	@python3 scripts/crash.py --runs 20
 
 fmt: ## format the code
 	@cargo fmt --all

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every check, on a fresh machine. Installs what is missing (build tools, Chromium,
 # Playwright, PostgreSQL), then runs: formatting, clippy per package, unit and integration tests
-# on SQLite and on PostgreSQL, the release build, and the Playwright suite against it. Ends with
-# one line: `N passed, N failed`.
+# on SQLite and on PostgreSQL, the release build, the Playwright suite against it, and the crash
+# test (kill -9 during submissions) on both databases. Ends with one line: `N passed, N failed`.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -86,6 +86,16 @@ else
   failed=$((failed + 1))
 fi
 [ "$e2e_status" -ne 0 ] && failures+=("end-to-end")
+
+# The release server killed with SIGKILL while it takes submissions, 20 times per database;
+# every submission it acknowledged must be there after each restart. PostgreSQL is still up
+# (stopped on exit); the port is not the end-to-end server's, which is still running.
+CRASH_PORT="${CRASH_PORT:-3170}"
+check "crash test (SIGKILL during submissions, SQLite)" \
+  python3 scripts/crash.py --runs 20 --server target/release/server --port "$CRASH_PORT"
+check "crash test (SIGKILL during submissions, PostgreSQL)" \
+  python3 scripts/crash.py --runs 20 --server target/release/server --port "$CRASH_PORT" \
+  --postgres-admin "$PG_URL"
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then

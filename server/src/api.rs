@@ -47,7 +47,7 @@ pub(crate) fn error_response(lang: Lang, e: AppError) -> Response {
         AppError::Internal | AppError::Transport(_) => ("internal".into(), None),
     };
     let message = match &e {
-        AppError::NotFound => t(lang, Msg::ErrorProgramNotFound).to_owned(),
+        AppError::NotFound => t(lang, Msg::ErrorApiNotFound).to_owned(),
         other => other.message(lang),
     };
     (
@@ -61,6 +61,14 @@ pub(crate) fn error_response(lang: Lang, e: AppError) -> Response {
         }),
     )
         .into_response()
+}
+
+/// A programme that does not exist, said so.
+fn not_found_programme(lang: Lang) -> Response {
+    let mut res = error_response(lang, AppError::NotFound);
+    let body = serde_json::json!({"error": {"code": "not_found", "field": null, "message": t(lang, Msg::ErrorProgramNotFound)}});
+    *res.body_mut() = axum::body::Body::from(body.to_string());
+    res
 }
 
 /// One result, as API clients see it.
@@ -170,7 +178,10 @@ pub(crate) async fn get_program(
     };
     match services::catalog::program(&st.db, &slug, st.config.today()).await {
         Ok(view) => Json(view).into_response(),
-        Err(e) => error_response(lang, to_app_error(lang, e)),
+        Err(e) => match to_app_error(lang, e) {
+            AppError::NotFound => not_found_programme(lang),
+            other => error_response(lang, other),
+        },
     }
 }
 

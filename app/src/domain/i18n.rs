@@ -415,6 +415,11 @@ messages! {
         kk: Some("Мұндай бет жоқ. Бағдарлама жариялаудан алынған болуы мүмкін."),
         en: Some("There is no such page. The programme may have been withdrawn."),
     }
+    ErrorApiNotFound {
+        ru: "Не найдено: такого адреса нет, или у вас нет к нему доступа.",
+        kk: Some("Табылмады: мұндай мекенжай жоқ немесе сізге оған рұқсат жоқ."),
+        en: Some("Not found: there is no such address, or you have no access to it."),
+    }
     ErrorProgramNotFound {
         ru: "Программа не найдена.",
         kk: Some("Бағдарлама табылмады."),

@@ -202,6 +202,22 @@ fn timeline(lang: Lang, events: Vec<EventView>) -> impl IntoView {
     }
 }
 
+fn field_label(name: &str) -> Option<Msg> {
+    Some(match name {
+        field::AMOUNT => Msg::AppFieldAmount,
+        field::TERM => Msg::AppFieldTerm,
+        field::PURPOSE => Msg::AppFieldPurpose,
+        field::PLAN_ACTIVITY => Msg::AppFieldPlanActivity,
+        field::PLAN_COSTS => Msg::AppFieldPlanCosts,
+        field::PLAN_REVENUE => Msg::AppFieldPlanRevenue,
+        field::PLAN_JOBS => Msg::AppFieldPlanJobs,
+        field::COLLATERAL => Msg::AppFieldCollateral,
+        "document" => Msg::AppDocsTitle,
+        "answer" => Msg::AppAnswerLabel,
+        _ => return None,
+    })
+}
+
 fn done_message(done: &str) -> Option<Msg> {
     Some(match done {
         "save" => Msg::AppDoneSaved,
@@ -242,7 +258,14 @@ fn Application(
         .and_then(done_message)
         .filter(|_| error.is_none())
         .map(|m| view! { <p class="notice notice-info" role="status">{t(lang, m)}</p> });
-    let summary_alert = alert(form_message(&error, lang, FIELDS));
+    // The summary names the field as its label says it, and links to it.
+    let summary_alert =
+        alert(
+            form_message(&error, lang, FIELDS).map(|(m, f)| match f.and_then(field_label) {
+                Some(label) => (format!("{}: {m}", t(lang, label)), f),
+                None => (m, f),
+            }),
+        );
     let decided = matches!(
         state,
         State::Approved | State::Disbursed | State::Rejected | State::Withdrawn
@@ -522,10 +545,24 @@ fn DraftFields(
     #[cfg(not(feature = "hydrate"))]
     let schedule = || {};
 
+    // The inputs themselves hold the text (the page may be typed in before it is live, and
+    // hydration must not wipe that); the signal follows them for the autosave.
+    let inputs: StoredValue<Vec<(&'static str, NodeRef<leptos::html::Input>)>, LocalStorage> =
+        StoredValue::new_local(Vec::new());
+    let areas: StoredValue<Vec<(&'static str, NodeRef<leptos::html::Textarea>)>, LocalStorage> =
+        StoredValue::new_local(Vec::new());
     Effect::new(move |_| {
         hydrated.set(true);
         #[cfg(feature = "hydrate")]
-        autosave::restore(lang, id, values, version, status, failure);
+        {
+            let dom = autosave::Dom { inputs, areas };
+            let typed = dom.read();
+            if typed != values.get_untracked() {
+                values.set(typed);
+                schedule();
+            }
+            autosave::restore(lang, id, dom, values, version, status, failure);
+        }
     });
     #[cfg(feature = "hydrate")]
     {
@@ -555,7 +592,7 @@ fn DraftFields(
             .join(" ");
             let described = (!described.is_empty()).then_some(described);
             let invalid = err.is_some();
-            let current = move || values.with(|v| v.get(name).cloned().unwrap_or_default());
+            let initial = values.with_untracked(|v| v.get(name).cloned().unwrap_or_default());
             let on_input = move |ev: leptos::ev::Event| {
                 let value = event_target_value(&ev);
                 values.update(|v| {
@@ -564,24 +601,26 @@ fn DraftFields(
                 schedule();
             };
             let control = if area {
+                let node = NodeRef::<leptos::html::Textarea>::new();
+                areas.update_value(|a| a.push((name, node)));
                 view! {
-                    <textarea id=name name=name rows="4"
-                        aria-invalid=err.is_some().then_some("true")
+                    <textarea id=name name=name rows="4" node_ref=node
+                        aria-invalid=invalid.then_some("true")
                         aria-describedby=described.clone()
-                        prop:value=current
                         on:input=on_input
-                    >{current()}</textarea>
+                    >{initial}</textarea>
                 }
                 .into_any()
             } else {
+                let node = NodeRef::<leptos::html::Input>::new();
+                inputs.update_value(|a| a.push((name, node)));
                 view! {
-                    <input id=name name=name type="text"
+                    <input id=name name=name type="text" node_ref=node
                         inputmode=numeric.then_some("numeric")
                         autocomplete="off"
-                        aria-invalid=err.is_some().then_some("true")
+                        aria-invalid=invalid.then_some("true")
                         aria-describedby=described.clone()
-                        prop:value=current
-                        value=current()
+                        value=initial
                         on:input=on_input
                     />
                 }
@@ -649,6 +688,57 @@ mod autosave {
     use crate::domain::application::form::Draft;
     use crate::domain::i18n::{Lang, Msg};
     use crate::error::AppError;
+
+    type Refs<E> = StoredValue<Vec<(&'static str, NodeRef<E>)>, LocalStorage>;
+
+    /// The form's text inputs and text areas.
+    #[derive(Clone, Copy)]
+    pub struct Dom {
+        /// One-line inputs, by field name.
+        pub inputs: Refs<leptos::html::Input>,
+        /// Text areas, by field name.
+        pub areas: Refs<leptos::html::Textarea>,
+    }
+
+    impl Dom {
+        /// What the inputs hold now.
+        pub fn read(self) -> Draft {
+            let mut d = Draft::new();
+            self.inputs.with_value(|all| {
+                for (name, node) in all {
+                    if let Some(el) = node.get_untracked() {
+                        d.insert((*name).to_owned(), el.value());
+                    }
+                }
+            });
+            self.areas.with_value(|all| {
+                for (name, node) in all {
+                    if let Some(el) = node.get_untracked() {
+                        d.insert((*name).to_owned(), el.value());
+                    }
+                }
+            });
+            d
+        }
+
+        /// Puts `fields` into the inputs.
+        fn write(self, fields: &Draft) {
+            self.inputs.with_value(|all| {
+                for (name, node) in all {
+                    if let (Some(el), Some(v)) = (node.get_untracked(), fields.get(*name)) {
+                        el.set_value(v);
+                    }
+                }
+            });
+            self.areas.with_value(|all| {
+                for (name, node) in all {
+                    if let (Some(el), Some(v)) = (node.get_untracked(), fields.get(*name)) {
+                        el.set_value(v);
+                    }
+                }
+            });
+        }
+    }
 
     /// What is kept on the device: the fields, and the version they were based on.
     #[derive(Serialize, Deserialize)]
@@ -726,6 +816,7 @@ mod autosave {
     pub fn restore(
         lang: Lang,
         id: i32,
+        dom: Dom,
         values: RwSignal<Draft>,
         version: RwSignal<i32>,
         status: RwSignal<Option<(Msg, bool)>>,
@@ -746,6 +837,7 @@ mod autosave {
             return;
         }
         if kept.fields != values.get_untracked() {
+            dom.write(&kept.fields);
             values.set(kept.fields);
             status.set(Some((Msg::AppRestored, false)));
             save(lang, id, values, version, status, failure);

@@ -1,0 +1,111 @@
+import { expect, test } from '@playwright/test';
+import { SignUpPage } from './pages/account_pages';
+import { ApplicationPage, Operator, pdf } from './pages/application';
+
+const PROGRAM = 'auyl-amanaty-microcredit';
+
+/** A phone number nobody has used yet on this server. */
+function freshPhone(): string {
+  const n = Math.floor(Math.random() * 9_000_000) + 1_000_000;
+  return `+7707${n}`;
+}
+
+async function applicant(page: import('@playwright/test').Page): Promise<ApplicationPage> {
+  const signUp = new SignUpPage(page);
+  await signUp.goto();
+  await signUp.signUp('Айжан Нұрланова', freshPhone(), 'бал-ара-2026-сот');
+  await expect(page).toHaveURL(/\/account/);
+  await page.goto(`/programs/${PROGRAM}`);
+  await page.getByTestId('apply').click();
+  await expect(page).toHaveURL(/\/applications\/\d+$/);
+  return new ApplicationPage(page);
+}
+
+test('an entrepreneur applies with a document, follows the timeline and answers a request', async ({ page, baseURL }) => {
+  const app = await applicant(page);
+  await expect(app.state).toHaveText('Черновик');
+  await expect(app.estimate).toContainText('слишком мало решений');
+
+  await app.amount.fill('2 500 000');
+  await app.term.fill('36');
+  await app.purpose.fill('Покупка пяти нетелей');
+  await app.activity.fill('Молочная ферма на пять коров');
+  await app.costs.fill('3 000 000');
+  await app.revenue.fill('2 400 000');
+  await app.jobs.fill('2');
+  await app.document(0).setInputFiles(pdf('удостоверение.pdf'));
+  await app.submit.click();
+
+  await expect(page).toHaveURL(/done=submit/);
+  await expect(page.getByRole('status').first()).toContainText('Заявка отправлена');
+  await expect(app.state).toHaveText('Подана');
+  await expect(app.events).toHaveCount(2);
+  await expect(app.timeline).toContainText('Заявка отправлена');
+  await expect(page.getByTestId('documents')).toContainText('удостоверение.pdf');
+
+  // The operator takes it up and asks for a certificate.
+  const operator = await Operator.signIn(baseURL!);
+  const id = app.id();
+  await operator.step(id, 'start_review');
+  await operator.step(id, 'request_info', { items: ['Справка о составе семьи'] });
+
+  await page.goto(`/applications/${id}`);
+  await expect(app.state).toHaveText('Запрошены сведения');
+  await expect(app.todo).toContainText('Ответьте на запрос');
+  await expect(app.infoRequest).toContainText('Справка о составе семьи');
+  await expect(app.timeline).toContainText('Оператор запросил сведения');
+  await app.answer.fill('Справку прилагаю');
+  await app.answerFiles.setInputFiles(pdf('spravka.pdf'));
+  await app.sendAnswer.click();
+
+  await expect(page).toHaveURL(/done=answer/);
+  await expect(app.state).toHaveText('На рассмотрении');
+  await expect(app.events).toHaveCount(5);
+  await expect(app.timeline).toContainText('Заявитель ответил на запрос');
+  await expect(page.getByTestId('documents')).toContainText('spravka.pdf');
+
+  // The bell carries the operator's steps.
+  await page.goto('/notifications');
+  await expect(page.getByTestId('notification').first()).toContainText(`Заявка №${id}`);
+  await operator.dispose();
+});
+
+test('a draft survives a reload and an interval without a connection', async ({ page, context }, testInfo) => {
+  test.skip(testInfo.project.name === 'chromium-no-js', 'saving as one types needs JavaScript');
+  const app = await applicant(page);
+  // Typed before the page is live (a slow connection): the text stays, and is saved once
+  // the page comes alive.
+  await app.purpose.fill('Теплица на 6 соток');
+  await app.hydrated();
+  await expect(app.purpose).toHaveValue('Теплица на 6 соток');
+  await expect(app.autosave).toHaveText('Черновик сохранён.');
+  await page.reload();
+  await expect(app.purpose).toHaveValue('Теплица на 6 соток');
+
+  // The connection drops while typing: kept on the device, sent when it returns.
+  await app.hydrated();
+  await context.setOffline(true);
+  await app.activity.fill('Выращивание огурцов');
+  await expect(app.autosave).toContainText('Нет связи');
+  await context.setOffline(false);
+  await expect(app.autosave).toHaveText('Черновик сохранён.');
+  await page.reload();
+  await expect(app.activity).toHaveValue('Выращивание огурцов');
+
+  // Offline again, and the page is closed before the connection returns: the next visit
+  // restores the text from the device and sends it.
+  await app.hydrated();
+  await context.setOffline(true);
+  await app.collateral.fill('Дом в селе');
+  await expect(app.autosave).toContainText('Нет связи');
+  const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('auyl-draft-')));
+  expect(kept).toHaveLength(1);
+  const id = app.id();
+  await page.goto('about:blank');
+  await context.setOffline(false);
+  await page.goto(`/applications/${id}`);
+  await expect(app.collateral).toHaveValue('Дом в селе');
+  await expect(app.autosave).toHaveText('Черновик сохранён.');
+  await page.reload();
+  await expect(app.collateral).toHaveValue('Дом в селе');
+});
