@@ -17,6 +17,7 @@ mod m20261128_000005_create_accounts;
 mod m20261128_000006_create_profiles;
 mod m20261128_000007_create_alerts;
 mod m20261128_000008_create_applications;
+mod m20261128_000009_index_staff;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_create_profiles::Migration),
             Box::new(m20261128_000007_create_alerts::Migration),
             Box::new(m20261128_000008_create_applications::Migration),
+            Box::new(m20261128_000009_index_staff::Migration),
         ]
     }
 }

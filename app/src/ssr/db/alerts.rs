@@ -171,18 +171,7 @@ pub async fn notifications_of(
         .limit(limit)
         .all(db)
         .await?;
-    let ids: Vec<i32> = rows.iter().map(|n| n.program_id).collect();
-    let programs = programs::Entity::find()
-        .filter(programs::Column::Id.is_in(ids))
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|n| {
-            let p = programs.iter().find(|p| p.id == n.program_id)?.clone();
-            Some((n, p))
-        })
-        .collect())
+    super::catalog::with_programs(db, rows, |n| n.program_id).await
 }
 
 /// The state each of these application events entered, by event id.

@@ -90,18 +90,7 @@ pub async fn of_user(
         .limit(limit)
         .all(db)
         .await?;
-    let ids: Vec<i32> = rows.iter().map(|a| a.program_id).collect();
-    let programs = programs::Entity::find()
-        .filter(programs::Column::Id.is_in(ids))
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|a| {
-            let p = programs.iter().find(|p| p.id == a.program_id)?.clone();
-            Some((a, p))
-        })
-        .collect())
+    super::catalog::with_programs(db, rows, |a| a.program_id).await
 }
 
 /// Saves a draft's fields if it is still a draft at version `seen`; whether it was.

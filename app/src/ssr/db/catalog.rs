@@ -410,6 +410,30 @@ fn search_doc(
     })
 }
 
+/// Each row with its programme (`program_of` names it), in the rows' order; a row whose
+/// programme is gone is left out.
+pub async fn with_programs<T>(
+    db: &impl ConnectionTrait,
+    rows: Vec<T>,
+    program_of: impl Fn(&T) -> i32,
+) -> Result<Vec<(T, programs::Model)>, DbErr> {
+    let ids: BTreeSet<i32> = rows.iter().map(&program_of).collect();
+    let found: HashMap<i32, programs::Model> = programs::Entity::find()
+        .filter(programs::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let p = found.get(&program_of(&r))?.clone();
+            Some((r, p))
+        })
+        .collect())
+}
+
 /// The slug of programme `id`.
 pub async fn slug_of(db: &impl ConnectionTrait, id: i32) -> Result<Option<String>, DbErr> {
     programs::Entity::find_by_id(id)
