@@ -259,24 +259,38 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
 
     // The operator's minimal buttons on the same page: a rejection needs its reason.
     let (_, html) = page(&op, &format!("/applications/{id}")).await;
-    assert!(html.contains("data-testid=\"op-approve\"") && html.contains("data-testid=\"op-reject\""));
+    assert!(
+        html.contains("data-testid=\"op-approve\"") && html.contains("data-testid=\"op-reject\"")
+    );
     let version = version_of(&op, id).await.to_string();
     let decide = |action: &'static str, reason: &'static str| {
         op.client
             .post(format!("{}/applications/{id}", op.address))
             .header("origin", &op.address)
-            .form(&[("action", action), ("version", version.as_str()), ("reason", reason)])
+            .form(&[
+                ("action", action),
+                ("version", version.as_str()),
+                ("reason", reason),
+            ])
             .send()
     };
     let r = decide("reject", "").await.expect("sent");
     let (status, html) = page(&op, &location(&r)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(html.contains("Заполните это поле"), "the reason is asked for");
-    let r = decide("approve", "Бизнес-план реалистичен").await.expect("sent");
+    assert!(
+        html.contains("Заполните это поле"),
+        "the reason is asked for"
+    );
+    let r = decide("approve", "Бизнес-план реалистичен")
+        .await
+        .expect("sent");
     assert_eq!(location(&r), format!("/applications/{id}?done=step"));
     let (_, html) = page(&b, &format!("/applications/{id}")).await;
     assert!(html.contains("Одобрена") && html.contains("Бизнес-план реалистичен"));
-    assert!(!html.contains("data-testid=\"estimate\""), "no estimate after the decision");
+    assert!(
+        !html.contains("data-testid=\"estimate\""),
+        "no estimate after the decision"
+    );
 }
 
 #[tokio::test]
