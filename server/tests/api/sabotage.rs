@@ -7,7 +7,14 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
     let app = spawn_app().await;
     // The tables that refer to programmes go first (PostgreSQL refuses to drop a table
     // others depend on).
-    for table in ["program_locations", "saved_search_hits", "notifications"] {
+    for table in [
+        "program_locations",
+        "saved_search_hits",
+        "notifications",
+        "application_documents",
+        "application_events",
+        "applications",
+    ] {
         app.state
             .db
             .execute_unprepared(&format!("DROP TABLE {table}"))
