@@ -3,7 +3,9 @@
 #   - embedded search latency (p50/p99) over a fixed query mix at 10,000 synthetic programmes;
 #   - SSR throughput of /programs?q=… against a static file of the same server, same run (wrk);
 #   - the weight of the wasm bundle and of the search page's first load, raw and brotli;
-#   - freshness (an edit's commit to its visibility in search) and the outbox drain rate.
+#   - freshness (an edit's commit to its visibility in search) and the outbox drain rate;
+#   - durable submissions per second with 1,000,000 existing applications, SQLite and PostgreSQL
+#     (adds under a minute after its build: the bulk load and the submissions).
 # Everything runs on 127.0.0.1 only, bounded in time (about 3 minutes after the build).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -31,6 +33,9 @@ cargo bench -q -p server --bench search 2>/dev/null | grep '^|' | tee -a "$rows"
 
 say "search outbox: freshness and drain rate (SQLite and PostgreSQL)"
 BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench outbox 2>/dev/null | grep '^|' | tee -a "$rows"
+
+say "durable submissions with 1,000,000 applications (SQLite and PostgreSQL)"
+BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench submissions 2>/dev/null | grep '^|' | tee -a "$rows"
 
 say "ranking for one profile on the server (cargo bench)"
 cargo bench -q -p server --bench ranking 2>/dev/null | grep '^|' | tee -a "$rows"
