@@ -18,6 +18,7 @@ mod m20261128_000006_create_profiles;
 mod m20261128_000007_create_alerts;
 mod m20261128_000008_create_applications;
 mod m20261128_000009_index_staff;
+mod m20261128_000010_append_only_events;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_create_alerts::Migration),
             Box::new(m20261128_000008_create_applications::Migration),
             Box::new(m20261128_000009_index_staff::Migration),
+            Box::new(m20261128_000010_append_only_events::Migration),
         ]
     }
 }

@@ -621,28 +621,56 @@ async fn the_decision_time_comes_from_past_decisions_with_the_waiting_left_out()
         None
     );
     // Ten past decisions: submitted, then decided `days` later, with a 2-day wait for the
-    // applicant in each.
+    // applicant in each. Written the way the service writes (state change + event), with the
+    // times chosen: events are append-only, so they are made right, not corrected.
     let start = Utc::now() - Duration::days(60);
+    let at = |d: i64| start + Duration::days(d);
     for days in 1..=10i64 {
-        let id = w.submitted().await;
+        let id = open(&w.t.db, Some(&w.applicant), PROGRAM, today())
+            .await
+            .expect("opens");
         let txn = w.t.db.begin().await.expect("txn");
-        let at = |d: i64| start + Duration::days(d);
-        for (step, to, when) in [
+        let history = [
+            ("submit", State::Draft, State::Submitted, at(0)),
             (
                 "request_info",
+                State::Submitted,
                 State::InfoRequested,
                 at(0) + Duration::hours(1),
             ),
-            ("answer", State::InReview, at(2) + Duration::hours(1)),
-            ("approve", State::Approved, at(days + 2)),
-        ] {
+            (
+                "answer",
+                State::InfoRequested,
+                State::InReview,
+                at(2) + Duration::hours(1),
+            ),
+            ("approve", State::InReview, State::Approved, at(days + 2)),
+        ];
+        for (n, (step, from, to, when)) in (1..).zip(history) {
+            let changes = Changes {
+                decided: to == State::Approved,
+                close: to == State::Approved,
+                ..Changes::default()
+            };
+            let moved = db::applications::transition(
+                &txn,
+                id,
+                n,
+                from.as_str(),
+                to.as_str(),
+                &changes,
+                when,
+            )
+            .await
+            .expect("moves");
+            assert!(moved, "{step}");
             db::applications::append_event(
                 &txn,
                 &NewEvent {
                     application_id: id,
-                    version: 100,
+                    version: n + 1,
                     step,
-                    from: None,
+                    from: Some(from.as_str()),
                     to: to.as_str(),
                     actor: None,
                     role: "operator",
@@ -654,33 +682,7 @@ async fn the_decision_time_comes_from_past_decisions_with_the_waiting_left_out()
             .await
             .expect("event");
         }
-        let moved = db::applications::transition(
-            &txn,
-            id,
-            3,
-            "submitted",
-            "approved",
-            &Changes {
-                decided: true,
-                close: true,
-                ..Changes::default()
-            },
-            at(days + 2),
-        )
-        .await
-        .expect("decided");
-        assert!(moved, "the application was at version 3");
         txn.commit().await.expect("commit");
-        // The submission happened "now"; move it to the start for the arithmetic.
-        use crate::ssr::db::entities::application_events as ev;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-        ev::Entity::update_many()
-            .col_expr(ev::Column::At, Expr::value(start.fixed_offset()))
-            .filter(ev::Column::ApplicationId.eq(id))
-            .filter(ev::Column::Step.eq("submit"))
-            .exec(&w.t.db)
-            .await
-            .expect("backdated");
     }
     let e = decision_estimate(&w.t.db, program_id)
         .await
@@ -689,4 +691,21 @@ async fn the_decision_time_comes_from_past_decisions_with_the_waiting_left_out()
     assert_eq!(e.decisions, 10);
     assert_eq!(e.median_secs, Duration::days(5).num_seconds());
     assert_eq!(e.p90_secs, Duration::days(9).num_seconds());
+}
+
+#[tokio::test]
+async fn the_events_are_append_only_in_the_database_itself() {
+    use sea_orm::ConnectionTrait;
+    let w = world().await;
+    let id = w.submitted().await;
+    for sql in [
+        format!("UPDATE application_events SET reason = 'rewritten' WHERE application_id = {id}"),
+        format!("DELETE FROM application_events WHERE application_id = {id}"),
+    ] {
+        let refused = w.t.db.execute_unprepared(&sql).await;
+        assert!(refused.is_err(), "{sql} must be refused");
+    }
+    let events = db::applications::events(&w.t.db, id).await.expect("events");
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|(e, _)| e.reason.is_none()));
 }
