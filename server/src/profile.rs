@@ -1,7 +1,7 @@
 //! The profile form's post and the eligibility API.
 
 use app::domain::eligibility::{Facts, Standing, explain_all, rank};
-use app::domain::i18n::{Lang, pick};
+use app::domain::i18n::pick;
 use app::domain::params::{FieldError, Problem, decode_query, encode_component};
 use app::error::AppError;
 use app::ssr::services::ServiceError;
@@ -111,28 +111,21 @@ pub fn parse_facts(body: &[u8]) -> Result<Facts, FieldError> {
     let serde_json::Value::Object(map) = value else {
         return Err(FieldError::new("body", Problem::NotAccepted));
     };
-    let known = serde_json::to_value(Facts::default())
-        .ok()
-        .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()))
-        .unwrap_or_default();
-    let mut checked = serde_json::Map::new();
+    // Every field at its default: the keys that exist, and the base each field is tried on.
+    let defaults = serde_json::to_value(Facts::default())
+        .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+    let mut all = defaults.clone();
     for (key, v) in map {
-        if !known.contains(&key) {
+        if defaults.get(&key).is_none() {
             return Err(FieldError::new(key, Problem::NotAccepted));
         }
         // Each field alone, so that a wrong one is named.
-        let mut one = serde_json::to_value(Facts::default())
-            .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+        let mut one = defaults.clone();
         one[&key] = v.clone();
         if serde_json::from_value::<Facts>(one).is_err() {
             return Err(FieldError::new(key, Problem::NotAccepted));
         }
-        checked.insert(key, v);
-    }
-    let mut all = serde_json::to_value(Facts::default())
-        .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
-    for (k, v) in checked {
-        all[&k] = v;
+        all[&key] = v;
     }
     serde_json::from_value(all).map_err(|_| FieldError::new("body", Problem::NotAccepted))
 }
@@ -181,7 +174,6 @@ pub(crate) async fn eligibility(
             }
         })
         .collect();
-    let _: Lang = lang;
     Json(ApiRanking {
         date: today,
         results,

@@ -121,8 +121,8 @@ pub enum Problem {
     },
     /// A step the record's state does not allow now (or that is someone else's to make).
     NotNow {
-        /// The state, in words.
-        state: String,
+        /// The state it is in.
+        state: super::application::State,
     },
     /// The programme does not take applications now.
     ProgramClosed,
@@ -273,7 +273,9 @@ impl FieldError {
                 Msg::ErrorConflict,
                 &[("version", &current.to_string())],
             ),
-            Problem::NotNow { state } => tf(lang, Msg::ErrorNotNow, &[("state", state)]),
+            Problem::NotNow { state } => {
+                tf(lang, Msg::ErrorNotNow, &[("state", state.label(lang))])
+            }
             Problem::ProgramClosed => tf(lang, Msg::ErrorProgramClosed, &[]),
         }
     }

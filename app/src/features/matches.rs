@@ -24,7 +24,8 @@ use crate::domain::params::{FieldError, decode_query};
 #[component]
 pub fn MatchesPage() -> impl IntoView {
     let lang = use_lang();
-    let principal = super::account::require_sign_in("/matches");
+    // Signed out: redirected to sign in (the page below then shows nothing of use).
+    let _ = super::account::require_sign_in("/matches");
     let pairs = decode_query(&request_query()).unwrap_or_default();
     let input = WhatIfInput::from_pairs(&pairs);
     let saved = pairs.iter().any(|(k, _)| k == "saved");
@@ -60,7 +61,6 @@ pub fn MatchesPage() -> impl IntoView {
             }
         }
     });
-    let _ = principal;
     view! {
         <PageTitle text=t(lang, Msg::MatchesTitle) />
         <div class="page matches">

@@ -39,7 +39,7 @@ async fn form_from(
 }
 
 /// The notifications of the person, waiting for the alert worker (woken by the change).
-async fn notifications_after_change(app: &TestApp, b: &Browser, expected: usize) -> String {
+async fn notifications_after_change(b: &Browser, expected: usize) -> String {
     for _ in 0..100 {
         let (_, page) = html(b, "/notifications").await;
         if page.matches("data-testid=\"notification\"").count() >= expected {
@@ -47,7 +47,6 @@ async fn notifications_after_change(app: &TestApp, b: &Browser, expected: usize)
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let _ = app;
     panic!("no notification arrived")
 }
 
@@ -104,7 +103,7 @@ async fn a_new_programme_for_a_saved_search_is_announced_once_and_unsubscribing_
     )
     .await
     .expect("created");
-    let page = notifications_after_change(&app, &b, 1).await;
+    let page = notifications_after_change(&b, 1).await;
     assert!(page.contains("/programs/zhetisu-bees-2027"));
     let (_, programs_page) = html(&b, "/programs").await;
     assert!(
@@ -224,7 +223,7 @@ async fn my_matches_announce_a_new_programme_i_am_eligible_for() {
     )
     .await
     .expect("created");
-    let page = notifications_after_change(&app, &b, 1).await;
+    let page = notifications_after_change(&b, 1).await;
     assert!(page.contains("/programs/auyl-amanaty-2027"));
     assert!(page.contains("Новые программы, которые мне подходят"));
     // An operator has no matches to follow.

@@ -395,13 +395,7 @@ pub async fn save_draft(
     }
     let state = state_of(&a)?;
     if state != State::Draft {
-        return Err(FieldError::new(
-            "step",
-            Problem::NotNow {
-                state: state.label(Lang::Ru).to_owned(),
-            },
-        )
-        .into());
+        return Err(FieldError::new("step", Problem::NotNow { state }).into());
     }
     // Fields the request does not carry keep their saved value: an autosave sends only
     // the form, never less than it.
@@ -441,16 +435,12 @@ pub fn parse_step(s: &str) -> Option<Step> {
     Step::ALL.into_iter().find(|st| step_name(*st) == s)
 }
 
-fn refused(e: StepError, lang_state: State) -> ServiceError {
+fn refused(e: StepError, state: State) -> ServiceError {
     match e {
         StepError::Conflict { current, .. } => conflict(current),
-        StepError::NotFromHere { .. } | StepError::NotYours { .. } => FieldError::new(
-            "step",
-            Problem::NotNow {
-                state: lang_state.label(Lang::Ru).to_owned(),
-            },
-        )
-        .into(),
+        StepError::NotFromHere { .. } | StepError::NotYours { .. } => {
+            FieldError::new("step", Problem::NotNow { state }).into()
+        }
     }
 }
 
@@ -769,13 +759,7 @@ pub async fn attach(
     }
     let state = state_of(&a)?;
     if !matches!(state, State::Draft | State::InfoRequested) {
-        return Err(FieldError::new(
-            "document",
-            Problem::NotNow {
-                state: state.label(Lang::Ru).to_owned(),
-            },
-        )
-        .into());
+        return Err(FieldError::new("document", Problem::NotNow { state }).into());
     }
     if bytes.len() > form::MAX_DOCUMENT {
         return Err(FieldError::new(
