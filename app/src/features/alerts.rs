@@ -15,7 +15,6 @@ use crate::domain::alerts::{SavedKind, SavedSearchView};
 use crate::domain::catalog::{ProgramKind, Sector};
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
 use crate::domain::params::decode_query;
-use crate::error::AppError;
 
 /// A saved search in words: the catalogue query's text and filters, or "my matches".
 fn describe(lang: Lang, s: &SavedSearchView) -> String {
@@ -134,13 +133,8 @@ pub fn NotificationsPage() -> impl IntoView {
                 }
                 .into_any()
             }
-            Err(e) => {
-                if e != AppError::Unauthorized {
-                    set_status(e.status());
-                }
-                view! { <p class="notice notice-error" role="alert">{e.message(lang)}</p> }
-                    .into_any()
-            }
+            Err(e) => view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }
+                .into_any(),
         }
     });
     view! {

@@ -69,9 +69,6 @@ pub fn ApplicationsPage() -> impl IntoView {
                 view! { <ul class="applications">{rows}</ul> }.into_any()
             }
             Err(e) => {
-                if e != AppError::Unauthorized {
-                    set_status(e.status());
-                }
                 view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any()
             }
         }
@@ -105,9 +102,6 @@ pub fn ApplicationPage() -> impl IntoView {
             Ok(v) => view! { <Application lang view=v error=error.clone() done=done.clone() /> }
                 .into_any(),
             Err(e) => {
-                if e != AppError::Unauthorized {
-                    set_status(e.status());
-                }
                 view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any()
             }
         }
