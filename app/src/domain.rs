@@ -16,6 +16,7 @@ pub mod params;
 pub mod policy;
 pub mod profile;
 pub mod program;
+pub mod recommendation;
 pub mod search;
 pub mod synthetic;
 pub mod text;

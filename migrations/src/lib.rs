@@ -19,6 +19,7 @@ mod m20261128_000007_create_alerts;
 mod m20261128_000008_create_applications;
 mod m20261128_000009_index_staff;
 mod m20261128_000010_append_only_events;
+mod m20261128_000011_create_recommendations;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_create_applications::Migration),
             Box::new(m20261128_000009_index_staff::Migration),
             Box::new(m20261128_000010_append_only_events::Migration),
+            Box::new(m20261128_000011_create_recommendations::Migration),
         ]
     }
 }

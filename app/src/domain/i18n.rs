@@ -888,6 +888,9 @@ messages! {
     AppStepReject { ru: "Заявка отклонена", kk: Some("Өтінім қабылданбады"), en: Some("Rejected") }
     AppStepDisburse { ru: "Деньги выданы", kk: Some("Қаржы берілді"), en: Some("Money paid out") }
     AppStepWithdraw { ru: "Заявка отозвана", kk: Some("Өтінім кері қайтарылды"), en: Some("Withdrawn") }
+    AppStepAskRecommendation { ru: "Заявитель попросил акимат о рекомендации", kk: Some("Өтініш беруші әкімдіктен ұсыным сұрады"), en: Some("The applicant asked the akimat for a recommendation") }
+    AppStepRecommend { ru: "Акимат дал рекомендацию", kk: Some("Әкімдік ұсыным берді"), en: Some("The akimat gave a recommendation") }
+    AppActorAkimat { ru: "акимат сельского округа", kk: Some("ауылдық округ әкімдігі"), en: Some("the okrug's akimat") }
     AppActorOperator { ru: "оператор программы", kk: Some("бағдарлама операторы"), en: Some("programme operator") }
     AppFieldAmount { ru: "Сумма, ₸", kk: Some("Сома, ₸"), en: Some("Amount, ₸") }
     AppFieldAmountRange { ru: "Программа даёт до {max}.", kk: Some("Бағдарлама {max} дейін береді."), en: Some("The programme gives up to {max}.") }
@@ -932,6 +935,15 @@ messages! {
     AppDoneStep { ru: "Готово: статус заявки изменён.", kk: Some("Дайын: өтінім күйі өзгерді."), en: Some("Done: the application's status changed.") }
     AppSubmitted { ru: "Отправлено", kk: Some("Жіберілді"), en: Some("Sent") }
     NotificationApp { ru: "Заявка №{id} на «{program}»: {state}", kk: Some("«{program}» бағдарламасына №{id} өтінім: {state}"), en: Some("Application No. {id} to “{program}”: {state}") }
+
+    // Recommendations by akims
+    RecVerdictRecommend { ru: "Рекомендует", kk: Some("Ұсынады"), en: Some("Recommends") }
+    RecVerdictDoNotRecommend { ru: "Не рекомендует", kk: Some("Ұсынбайды"), en: Some("Does not recommend") }
+    RecReasonKnown { ru: "Заявитель известен акимату", kk: Some("Өтініш беруші әкімдікке таныс"), en: Some("The applicant is known to the akimat") }
+    RecReasonVerified { ru: "Хозяйство или участок проверены на месте", kk: Some("Шаруашылық немесе учаске орнында тексерілді"), en: Some("The business or plot was verified on site") }
+    RecReasonDemand { ru: "В селе есть спрос", kk: Some("Ауылда сұраныс бар"), en: Some("There is local demand") }
+    RecReasonJobs { ru: "Рабочие места для села", kk: Some("Ауылға жұмыс орындары"), en: Some("Jobs for the village") }
+    RecReasonRepaid { ru: "Прежняя поддержка погашена", kk: Some("Бұрынғы қолдау өтелді"), en: Some("Earlier support was repaid") }
 
     // Saved searches and alerts
     AlertMailSubject { ru: "Новые программы для вас", kk: Some("Сізге жаңа бағдарламалар"), en: Some("New programmes for you") }

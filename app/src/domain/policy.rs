@@ -55,6 +55,13 @@ pub enum Action<'a> {
         /// The programme's operator.
         organisation: i32,
     },
+    /// Give (or correct) the akimat's recommendation of an application from an okrug: the
+    /// akim or akimat staff of that okrug, and nobody else (not even an admin: it is the
+    /// akimat's own, accountable word).
+    Recommend {
+        /// The okrug the business is in.
+        okrug: Option<&'a KatoCode>,
+    },
 }
 
 /// Why an action is refused.
@@ -124,6 +131,10 @@ pub fn allow(who: Option<&Principal>, action: &Action<'_>) -> Result<(), Denied>
             (Role::Entrepreneur, _) => *applicant == p.user_id,
             (Role::Akim | Role::AkimatStaff, Scope::Okrug(own)) => *okrug == Some(own),
             (Role::Operator | Role::OrgAdmin, Scope::Organisation(own)) => own == organisation,
+            _ => false,
+        },
+        Action::Recommend { okrug } => match (&p.role, &p.scope) {
+            (Role::Akim | Role::AkimatStaff, Scope::Okrug(own)) => *okrug == Some(own),
             _ => false,
         },
     };
@@ -211,6 +222,20 @@ mod tests {
                 "admin"
             ]
         );
+    }
+
+    #[test]
+    fn only_the_akimat_of_the_applicant_s_okrug_recommends() {
+        let home = okrug("101033000");
+        let allowed = |okrug: Option<&KatoCode>| -> Vec<&'static str> {
+            people()
+                .iter()
+                .filter(|(_, p)| allow(p.as_ref(), &Action::Recommend { okrug }).is_ok())
+                .map(|(n, _)| *n)
+                .collect()
+        };
+        assert_eq!(allowed(Some(&home)), ["akim", "akimat staff"]);
+        assert!(allowed(None).is_empty(), "no okrug, no akim");
     }
 
     #[test]

@@ -160,6 +160,8 @@ fn step_label(step: &str) -> Msg {
         "reject" => Msg::AppStepReject,
         "disburse" => Msg::AppStepDisburse,
         "withdraw" => Msg::AppStepWithdraw,
+        "ask_recommendation" => Msg::AppStepAskRecommendation,
+        "recommend" => Msg::AppStepRecommend,
         _ => Msg::AppStepCreate,
     }
 }
@@ -172,6 +174,7 @@ fn timeline(lang: Lang, events: Vec<EventView>) -> impl IntoView {
             let who = match (&e.actor_name, e.actor_role.as_str()) {
                 (Some(name), _) => name.clone(),
                 (None, "entrepreneur") => String::new(),
+                (None, "akim" | "akimat_staff") => t(lang, Msg::AppActorAkimat).to_owned(),
                 (None, _) => t(lang, Msg::AppActorOperator).to_owned(),
             };
             let at = e.at + chrono::Duration::hours(5);

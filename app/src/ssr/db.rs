@@ -10,6 +10,7 @@ pub mod entities;
 pub mod locations;
 pub mod outbox;
 pub mod profiles;
+pub mod recommendations;
 
 use std::time::Duration;
 

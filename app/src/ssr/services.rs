@@ -10,6 +10,7 @@ pub mod indexer;
 pub mod invitations;
 pub mod profiles;
 pub mod programs;
+pub mod recommendations;
 pub mod seed;
 
 use sea_orm::DbErr;

@@ -11,6 +11,8 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
         "program_locations",
         "saved_search_hits",
         "notifications",
+        "recommendations",
+        "recommendation_requests",
         "application_documents",
         "application_events",
         "applications",

@@ -16,6 +16,8 @@ pub mod profiles;
 pub mod program_locations;
 pub mod programs;
 pub mod rate_limits;
+pub mod recommendation_requests;
+pub mod recommendations;
 pub mod saved_search_hits;
 pub mod saved_searches;
 pub mod search_outbox;

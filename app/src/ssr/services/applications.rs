@@ -110,11 +110,7 @@ fn standing(
     a: &applications::Model,
     organisation: i32,
 ) -> Result<Option<Party>, ServiceError> {
-    let okrug = a
-        .settlement_code
-        .as_deref()
-        .and_then(|c| KatoCode::parse(c).ok())
-        .and_then(|c| c.okrug());
+    let okrug = okrug_of(a);
     let action = Action::ViewApplication {
         applicant: a.user_id,
         okrug: okrug.as_ref(),
@@ -137,6 +133,31 @@ fn standing(
     } else {
         None
     })
+}
+
+/// Application `id` as `p` may see it: the row, its programme's operator, and how `p` stands
+/// to it (`NotFound` for someone who may not read it).
+pub(crate) async fn access(
+    db: &DatabaseConnection,
+    p: &Principal,
+    id: i32,
+) -> Result<(applications::Model, i32, Option<Party>), ServiceError> {
+    let a = db::applications::find(db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let organisation = db::catalog::organisation_of(db, a.program_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let party = standing(p, &a, organisation)?;
+    Ok((a, organisation, party))
+}
+
+/// The okrug of an application's settlement, if it names one.
+pub(crate) fn okrug_of(a: &applications::Model) -> Option<KatoCode> {
+    a.settlement_code
+        .as_deref()
+        .and_then(|c| KatoCode::parse(c).ok())
+        .and_then(|c| c.okrug())
 }
 
 /// Opens the signed-in entrepreneur's application to programme `slug`: their open one if

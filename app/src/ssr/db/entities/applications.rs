@@ -37,6 +37,10 @@ pub enum Relation {
         on_delete = "Restrict"
     )]
     Programs,
+    #[sea_orm(has_one = "super::recommendation_requests::Entity")]
+    RecommendationRequests,
+    #[sea_orm(has_many = "super::recommendations::Entity")]
+    Recommendations,
     #[sea_orm(
         belongs_to = "super::users::Entity",
         from = "Column::UserId",
@@ -62,6 +66,18 @@ impl Related<super::application_events::Entity> for Entity {
 impl Related<super::programs::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Programs.def()
+    }
+}
+
+impl Related<super::recommendation_requests::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::RecommendationRequests.def()
+    }
+}
+
+impl Related<super::recommendations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Recommendations.def()
     }
 }
 

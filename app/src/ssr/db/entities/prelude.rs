@@ -14,6 +14,8 @@ pub use super::profiles::Entity as Profiles;
 pub use super::program_locations::Entity as ProgramLocations;
 pub use super::programs::Entity as Programs;
 pub use super::rate_limits::Entity as RateLimits;
+pub use super::recommendation_requests::Entity as RecommendationRequests;
+pub use super::recommendations::Entity as Recommendations;
 pub use super::saved_search_hits::Entity as SavedSearchHits;
 pub use super::saved_searches::Entity as SavedSearches;
 pub use super::search_outbox::Entity as SearchOutbox;

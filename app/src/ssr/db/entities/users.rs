@@ -54,6 +54,8 @@ pub enum Relation {
     PasswordResets,
     #[sea_orm(has_one = "super::profiles::Entity")]
     Profiles,
+    #[sea_orm(has_many = "super::recommendations::Entity")]
+    Recommendations,
     #[sea_orm(has_many = "super::saved_searches::Entity")]
     SavedSearches,
     #[sea_orm(has_many = "super::sessions::Entity")]
@@ -111,6 +113,12 @@ impl Related<super::password_resets::Entity> for Entity {
 impl Related<super::profiles::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Profiles.def()
+    }
+}
+
+impl Related<super::recommendations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Recommendations.def()
     }
 }
 

@@ -1,0 +1,249 @@
+use chrono::NaiveDate;
+
+use super::*;
+use crate::domain::account::{Login, Scope};
+use crate::domain::application::Step;
+use crate::domain::location::KatoCode;
+use crate::ssr::db::accounts as q;
+use crate::ssr::mail::LogMailer;
+use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
+use crate::ssr::services::{profiles, seed};
+use crate::ssr::testing::{TestDb, test_db};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
+}
+
+async fn person(db: &DatabaseConnection, login: &str, role: Role, scope: Scope) -> Principal {
+    let login = Login::parse("login", login).expect("login");
+    let user_id = q::insert_user(
+        db,
+        q::NewUser {
+            login: &login,
+            password_hash: "not-a-hash".into(),
+            display_name: "Тест",
+            role,
+            scope: &scope,
+            demo: false,
+        },
+    )
+    .await
+    .expect("user");
+    Principal {
+        user_id,
+        role,
+        scope,
+        display_name: "Тест".into(),
+    }
+}
+
+fn okrug(code: &str) -> Scope {
+    Scope::Okrug(KatoCode::parse(code).expect("okrug"))
+}
+
+fn form(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// A submitted application of a new entrepreneur in okrug 101033000, and its applicant.
+async fn submitted(t: &TestDb, login: &str) -> (i32, Principal) {
+    let p = person(&t.db, login, Role::Entrepreneur, Scope::None).await;
+    profiles::save(
+        &t.db,
+        Some(&p),
+        &form(&[("settlement", "101033100")]),
+        today(),
+    )
+    .await
+    .expect("profile");
+    let id = apps::open(&t.db, Some(&p), "auyl-amanaty-microcredit", today())
+        .await
+        .expect("opens");
+    let fields = form(&[
+        ("amount", "1000000"),
+        ("term", "24"),
+        ("purpose", "Скот"),
+        ("plan_activity", "Откорм"),
+        ("plan_costs", "1200000"),
+        ("plan_revenue", "1800000"),
+        ("plan_jobs", "1"),
+    ]);
+    let v = apps::save_draft(&t.db, Some(&p), id, 1, &fields)
+        .await
+        .expect("fills in");
+    let notifier = Notifier {
+        mailer: &LogMailer,
+        public_url: "http://127.0.0.1",
+    };
+    apps::step(
+        &t.db,
+        &notifier,
+        Some(&p),
+        id,
+        v,
+        Step::Submit,
+        &StepInput::default(),
+        today(),
+    )
+    .await
+    .expect("submits");
+    (id, p)
+}
+
+#[tokio::test]
+async fn an_akim_recommends_declares_a_relationship_and_corrects_in_visible_versions() {
+    let t = test_db().await;
+    seed::ensure_demo(&t.db).await.expect("demo");
+    let akim = person(&t.db, "akim@example.kz", Role::Akim, okrug("101033000")).await;
+    let staff = person(
+        &t.db,
+        "staff@example.kz",
+        Role::AkimatStaff,
+        okrug("101033000"),
+    )
+    .await;
+    let other_akim = person(&t.db, "akim2@example.kz", Role::Akim, okrug("611633000")).await;
+    let (id, applicant) = submitted(&t, "a@example.kz").await;
+
+    // Not requested yet: nothing to recommend, and the queue is empty.
+    let verdict = form(&[
+        ("verdict", "recommend"),
+        ("reasons", "verified_on_site"),
+        ("reasons", "jobs_for_village"),
+        ("text", "Хозяйство проверено, коровник готов"),
+        ("relationship", "family"),
+        ("relationship_note", "Двоюродный брат"),
+    ]);
+    assert!(recommend(&t.db, Some(&akim), id, &verdict).await.is_err());
+    assert!(queue(&t.db, Some(&akim)).await.expect("queue").is_empty());
+
+    request(&t.db, Some(&applicant), id).await.expect("asks");
+    request(&t.db, Some(&applicant), id)
+        .await
+        .expect("asking twice is one request");
+    let q = queue(&t.db, Some(&akim)).await.expect("queue");
+    assert_eq!(q.len(), 1);
+    assert_eq!((q[0].application_id, q[0].latest), (id, None));
+    assert!(
+        queue(&t.db, Some(&other_akim))
+            .await
+            .expect("queue")
+            .is_empty()
+    );
+
+    let r = recommend(&t.db, Some(&other_akim), id, &verdict).await;
+    assert!(
+        matches!(r, Err(ServiceError::NotFound)),
+        "another okrug's akim: {r:?}"
+    );
+    let r = recommend(&t.db, Some(&applicant), id, &verdict).await;
+    assert!(matches!(r, Err(ServiceError::NotFound)), "{r:?}");
+
+    assert_eq!(
+        recommend(&t.db, Some(&akim), id, &verdict)
+            .await
+            .expect("gives"),
+        1
+    );
+    let correction = form(&[
+        ("verdict", "do_not_recommend"),
+        ("text", "Земля в споре"),
+        ("relationship", "family"),
+        ("relationship_note", "Двоюродный брат"),
+    ]);
+    assert_eq!(
+        recommend(&t.db, Some(&staff), id, &correction)
+            .await
+            .expect("corrects"),
+        2
+    );
+
+    // The applicant sees both versions, the declared relationship and who gave each.
+    let seen = of_application(&t.db, Some(&applicant), id)
+        .await
+        .expect("visible");
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].input.verdict, Verdict::Recommend);
+    assert_eq!(
+        seen[0].input.reasons,
+        [Reason::VerifiedOnSite, Reason::JobsForVillage]
+    );
+    assert_eq!(seen[0].input.relationship, Relationship::Family);
+    assert_eq!(
+        seen[0].input.relationship_note.as_deref(),
+        Some("Двоюродный брат")
+    );
+    assert_eq!(
+        (seen[1].input.verdict, seen[1].author_role.as_str()),
+        (Verdict::DoNotRecommend, "akimat_staff")
+    );
+    let q = queue(&t.db, Some(&akim)).await.expect("queue");
+    assert_eq!(q[0].latest, Some(Verdict::DoNotRecommend));
+
+    // On the timeline, and the applicant was told of each version.
+    let view = apps::view(&t.db, Some(&applicant), id, today())
+        .await
+        .expect("view");
+    let steps: Vec<&str> = view.events.iter().map(|e| e.step.as_str()).collect();
+    assert_eq!(
+        steps,
+        [
+            "create",
+            "submit",
+            "ask_recommendation",
+            "recommend",
+            "recommend"
+        ]
+    );
+    assert_eq!(
+        view.summary.state,
+        State::Submitted,
+        "a recommendation is not a step"
+    );
+    assert_eq!(
+        db::alerts::unread(&t.db, applicant.user_id)
+            .await
+            .expect("unread"),
+        2
+    );
+
+    // A bad form names its field; the record keeps what was given.
+    let e = recommend(&t.db, Some(&akim), id, &form(&[("verdict", "recommend")]))
+        .await
+        .expect_err("no declaration");
+    assert!(
+        matches!(e, ServiceError::Invalid(ref f) if f.field == "relationship"),
+        "{e:?}"
+    );
+    assert_eq!(
+        of_application(&t.db, Some(&akim), id)
+            .await
+            .expect("visible")
+            .len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn asking_needs_a_submitted_application_with_a_settlement() {
+    let t = test_db().await;
+    seed::ensure_demo(&t.db).await.expect("demo");
+    let p = person(&t.db, "b@example.kz", Role::Entrepreneur, Scope::None).await;
+    let id = apps::open(&t.db, Some(&p), "auyl-amanaty-microcredit", today())
+        .await
+        .expect("opens");
+    let e = request(&t.db, Some(&p), id).await.expect_err("a draft");
+    assert!(
+        matches!(e, ServiceError::Invalid(ref f) if f.field == "step"),
+        "{e:?}"
+    );
+    let (submitted_id, _) = submitted(&t, "c@example.kz").await;
+    let r = request(&t.db, Some(&p), submitted_id).await;
+    assert!(
+        matches!(r, Err(ServiceError::NotFound)),
+        "only one's own: {r:?}"
+    );
+}
