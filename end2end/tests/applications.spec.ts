@@ -109,3 +109,54 @@ test('a draft survives a reload and an interval without a connection', async ({ 
   await page.reload();
   await expect(app.collateral).toHaveValue('Дом в селе');
 });
+
+test('an akim recommends an application, declaring a relationship, and the applicant sees it', async ({ page, browser, baseURL }, testInfo) => {
+  const app = await applicant(page);
+  // The applicant lives in okrug 101033000, the demo akim's.
+  const saved = await page.request.post('/profile', {
+    form: { settlement: '101033100' },
+    headers: { Origin: baseURL! },
+    maxRedirects: 0,
+  });
+  expect(saved.status()).toBe(303);
+  const id = app.id();
+  await page.goto(`/applications/${id}`);
+  await app.amount.fill('1 000 000');
+  await app.term.fill('24');
+  await app.purpose.fill('Покупка бычков');
+  await app.activity.fill('Откорм');
+  await app.costs.fill('1 200 000');
+  await app.revenue.fill('1 800 000');
+  await app.jobs.fill('1');
+  await app.submit.click();
+  await expect(app.state).toHaveText('Подана');
+  await expect(page.getByTestId('recommendation-section')).toContainText('не условие подачи');
+  await page.getByTestId('ask-recommendation').click();
+  await expect(page.getByTestId('recommendation-asked')).toBeVisible();
+
+  const akimContext = await browser.newContext({ javaScriptEnabled: testInfo.project.name !== 'chromium-no-js' });
+  const akim = await akimContext.newPage();
+  await akim.goto('/sign-in');
+  await akim.getByLabel('Телефон или e-mail').fill('+77010000003');
+  await akim.getByLabel('Пароль', { exact: true }).fill('demo-parol-2026');
+  await akim.getByRole('button', { name: 'Войти' }).click();
+  await expect(akim).toHaveURL(/\/account/);
+  await akim.goto('/akimat');
+  await akim.locator(`a[href="/applications/${id}"]`).click();
+  const form = akim.getByTestId('recommend-form');
+  await form.locator('#verdict-recommend').check();
+  await form.locator('#reasons-verified_on_site').check();
+  await form.locator('#text').fill('Хозяйство проверено на месте');
+  await form.locator('#relationship-family').check();
+  await form.locator('#relationship_note').fill('Племянница');
+  await akim.getByTestId('recommend').click();
+  await expect(akim).toHaveURL(/done=recommended/);
+  await akimContext.close();
+
+  await page.goto(`/applications/${id}`);
+  const rec = page.getByTestId('recommendation');
+  await expect(rec).toHaveCount(1);
+  await expect(rec).toContainText('Рекомендует');
+  await expect(page.getByTestId('relationship')).toContainText('Родство — Племянница');
+  await expect(app.timeline).toContainText('Акимат дал рекомендацию');
+});

@@ -318,6 +318,14 @@ async fn act(
             .await?;
             Ok("answer")
         }
+        "ask_recommendation" => {
+            app::ssr::services::recommendations::request(&st.db, who, id).await?;
+            Ok("asked")
+        }
+        "recommend" => {
+            app::ssr::services::recommendations::recommend(&st.db, who, id, &posted.pairs).await?;
+            Ok("recommended")
+        }
         other => {
             let step = parse_step(other)
                 .ok_or_else(|| FieldError::new("action", Problem::UnknownChoice(other.into())))?;

@@ -50,6 +50,15 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <a href="/applications">{t(lang, Msg::NavApplications)}</a>
             }
         });
+    let akimat = principal
+        .as_ref()
+        .filter(|p| {
+            matches!(
+                p.role,
+                crate::domain::account::Role::Akim | crate::domain::account::Role::AkimatStaff
+            )
+        })
+        .map(|_| view! { <a href="/akimat">{t(lang, Msg::NavAkimat)}</a> });
     // The bell: a link to the notifications, with the unread count when there are any.
     let bell = principal.as_ref().map(|_| {
         let unread = crate::features::account::current_unread();
@@ -98,6 +107,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav class="site-nav" aria-label=t(lang, Msg::NavPrograms)>
                 <a href="/programs">{t(lang, Msg::NavPrograms)}</a>
                 {matches}
+                {akimat}
                 {bell}
                 {who}
             </nav>

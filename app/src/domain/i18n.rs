@@ -937,6 +937,28 @@ messages! {
     NotificationApp { ru: "Заявка №{id} на «{program}»: {state}", kk: Some("«{program}» бағдарламасына №{id} өтінім: {state}"), en: Some("Application No. {id} to “{program}”: {state}") }
 
     // Recommendations by akims
+    RecRelNone { ru: "Нет связи с заявителем", kk: Some("Өтініш берушімен байланыс жоқ"), en: Some("No relationship with the applicant") }
+    RecRelFamily { ru: "Родство", kk: Some("Туыстық"), en: Some("Family") }
+    RecRelBusiness { ru: "Деловая связь", kk: Some("Іскерлік байланыс"), en: Some("Business relationship") }
+    RecTitle { ru: "Рекомендация акимата", kk: Some("Әкімдік ұсынымы"), en: Some("The akimat's recommendation") }
+    RecAskButton { ru: "Попросить акимат о рекомендации", kk: Some("Әкімдіктен ұсыным сұрау"), en: Some("Ask the akimat for a recommendation") }
+    RecAskHint { ru: "Необязательно: рекомендация акима — не условие подачи заявки. Акимат вашего сельского округа увидит заявку и может её рекомендовать или нет; его ответ будет виден вам и оператору.", kk: Some("Міндетті емес: әкімнің ұсынымы өтінім берудің шарты емес. Ауылдық округіңіздің әкімдігі өтінімді көріп, оны ұсына алады немесе ұсынбайды; жауабы сізге және операторға көрінеді."), en: Some("Optional: the akim's recommendation is not a condition to apply. Your okrug's akimat will see the application and may recommend it or not; its answer is shown to you and to the operator.") }
+    RecAsked { ru: "Вы попросили акимат о рекомендации; ответа пока нет.", kk: Some("Сіз әкімдіктен ұсыным сұрадыңыз; әзірге жауап жоқ."), en: Some("You asked the akimat for a recommendation; no answer yet.") }
+    RecVersion { ru: "версия {n}", kk: Some("{n}-нұсқа"), en: Some("version {n}") }
+    RecRelationshipDeclared { ru: "Заявлена связь с заявителем: {kind} — {note}", kk: Some("Өтініш берушімен байланыс мәлімделді: {kind} — {note}"), en: Some("Declared relationship with the applicant: {kind} — {note}") }
+    RecFormTitle { ru: "Рекомендация вашего акимата", kk: Some("Әкімдігіңіздің ұсынымы"), en: Some("Your akimat's recommendation") }
+    RecVerdictLabel { ru: "Решение", kk: Some("Шешім"), en: Some("Verdict") }
+    RecReasonsLabel { ru: "Основания", kk: Some("Негіздер"), en: Some("Reasons") }
+    RecTextLabel { ru: "Комментарий", kk: Some("Түсініктеме"), en: Some("Comment") }
+    RecRelationshipLabel { ru: "Есть ли у вас родство или деловая связь с заявителем", kk: Some("Өтініш берушімен туыстығыңыз немесе іскерлік байланысыңыз бар ма"), en: Some("Do you have a family or business relationship with the applicant") }
+    RecRelNoteLabel { ru: "Какая именно (если есть)", kk: Some("Қандай (бар болса)"), en: Some("What exactly (if any)") }
+    RecSave { ru: "Сохранить рекомендацию", kk: Some("Ұсынымды сақтау"), en: Some("Save the recommendation") }
+    RecCorrect { ru: "Исправить (будет новая версия, прежняя останется видна)", kk: Some("Түзету (жаңа нұсқа болады, бұрынғысы көрінеді)"), en: Some("Correct it (a new version; the earlier one stays visible)") }
+    AppDoneAsked { ru: "Акимат получил вашу просьбу о рекомендации.", kk: Some("Әкімдік ұсыным туралы өтінішіңізді алды."), en: Some("The akimat has your request for a recommendation.") }
+    AppDoneRecommended { ru: "Рекомендация сохранена; заявитель и оператор её видят.", kk: Some("Ұсыным сақталды; өтініш беруші мен оператор оны көреді."), en: Some("Recommendation saved; the applicant and the operator see it.") }
+    NavAkimat { ru: "Просьбы о рекомендации", kk: Some("Ұсыным туралы өтініштер"), en: Some("Recommendation requests") }
+    AkimatQueueNone { ru: "Пока никто из жителей округа не просил рекомендации.", kk: Some("Әзірге округ тұрғындарының ешқайсысы ұсыным сұраған жоқ."), en: Some("No resident of the okrug has asked for a recommendation yet.") }
+    AkimatQueueAwaiting { ru: "ждёт ответа", kk: Some("жауап күтуде"), en: Some("awaiting an answer") }
     RecVerdictRecommend { ru: "Рекомендует", kk: Some("Ұсынады"), en: Some("Recommends") }
     RecVerdictDoNotRecommend { ru: "Не рекомендует", kk: Some("Ұсынбайды"), en: Some("Does not recommend") }
     RecReasonKnown { ru: "Заявитель известен акимату", kk: Some("Өтініш беруші әкімдікке таныс"), en: Some("The applicant is known to the akimat") }

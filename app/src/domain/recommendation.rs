@@ -143,6 +143,18 @@ impl Relationship {
         }
     }
 
+    /// In words.
+    pub fn label(self, lang: Lang) -> &'static str {
+        t(
+            lang,
+            match self {
+                Relationship::None => Msg::RecRelNone,
+                Relationship::Family => Msg::RecRelFamily,
+                Relationship::Business => Msg::RecRelBusiness,
+            },
+        )
+    }
+
     /// Parses a code.
     pub fn parse(s: &str) -> Option<Relationship> {
         [
@@ -234,6 +246,25 @@ pub struct RecommendationView {
     pub author_role: String,
     /// When.
     pub at: DateTime<Utc>,
+}
+
+/// One line of an akimat's queue of requests.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// The application.
+    pub application_id: i32,
+    /// Its programme's Russian title.
+    pub program_title_ru: String,
+    /// Its programme's Kazakh title.
+    pub program_title_kk: String,
+    /// Its state.
+    pub state: super::application::State,
+    /// The amount asked for.
+    pub amount_kzt: Option<i64>,
+    /// When the applicant asked.
+    pub requested_at: DateTime<Utc>,
+    /// The latest verdict, if one was given.
+    pub latest: Option<Verdict>,
 }
 
 #[cfg(test)]

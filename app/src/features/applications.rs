@@ -40,6 +40,12 @@ const FIELDS: &[&str] = &[
     "items",
     "reason",
     "version",
+    "settlement",
+    "verdict",
+    "reasons",
+    "text",
+    "relationship",
+    "relationship_note",
 ];
 
 /// `/applications`.
@@ -77,6 +83,51 @@ pub fn ApplicationsPage() -> impl IntoView {
         <PageTitle text=t(lang, Msg::AppsTitle) />
         <div class="page narrow">
             <h1>{t(lang, Msg::AppsTitle)}</h1>
+            <Suspense fallback=|| ()>{content}</Suspense>
+        </div>
+    }
+}
+
+/// `/akimat`: the requests for a recommendation made to one's akimat, oldest first.
+#[component]
+pub fn AkimatPage() -> impl IntoView {
+    let lang = use_lang();
+    let _ = require_sign_in("/akimat");
+    let content = Suspend::new(async move {
+        match api::akimat_queue().await {
+            Ok(list) if list.is_empty() => {
+                view! { <p>{t(lang, Msg::AkimatQueueNone)}</p> }.into_any()
+            }
+            Ok(list) => {
+                let rows = list
+                    .into_iter()
+                    .map(|q| {
+                        let href = format!("/applications/{}", q.application_id);
+                        let title = tf(lang, Msg::AppTitle, &[("id", &q.application_id.to_string())]);
+                        let answer = match q.latest {
+                            Some(v) => v.label(lang),
+                            None => t(lang, Msg::AkimatQueueAwaiting),
+                        };
+                        view! {
+                            <li data-testid="request">
+                                <a href=href>{title}</a> " — "
+                                {pick(lang, &q.program_title_ru, &q.program_title_kk).to_owned()}
+                                " · " {q.state.label(lang)}
+                                " · " <strong>{answer}</strong>
+                                " · " <small>{format_date(lang, q.requested_at.date_naive())}</small>
+                            </li>
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                view! { <ul class="applications">{rows}</ul> }.into_any()
+            }
+            Err(e) => view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any(),
+        }
+    });
+    view! {
+        <PageTitle text=t(lang, Msg::NavAkimat) />
+        <div class="page narrow">
+            <h1>{t(lang, Msg::NavAkimat)}</h1>
             <Suspense fallback=|| ()>{content}</Suspense>
         </div>
     }
@@ -222,6 +273,8 @@ fn done_message(done: &str) -> Option<Msg> {
         "answer" => Msg::AppDoneAnswered,
         "withdraw" => Msg::AppDoneWithdrawn,
         "step" => Msg::AppDoneStep,
+        "asked" => Msg::AppDoneAsked,
+        "recommended" => Msg::AppDoneRecommended,
         _ => return None,
     })
 }
@@ -364,6 +417,7 @@ fn Application(
             </section>
         }
     });
+    let recommendation = recommendation_section(lang, &v, &action, error.as_ref());
     view! {
         <h1>{title}</h1>
         <p class="lead"><a href=program_href>{program}</a></p>
@@ -382,6 +436,7 @@ fn Application(
             })}
         </dl>
         {answer_form}
+        {recommendation}
         {draft_form}
         {submitted_fields}
         {files}
@@ -389,6 +444,155 @@ fn Application(
         {timeline(lang, v.events)}
         {withdraw_form}
     }
+}
+
+/// The akimat's recommendation: every version (a declared relationship shown first and
+/// plainly), the applicant's request, and the akimat's form.
+fn recommendation_section(
+    lang: Lang,
+    v: &ApplicationView,
+    action: &str,
+    error: Option<&AppError>,
+) -> Option<AnyView> {
+    use crate::domain::recommendation::{Reason, Relationship, Verdict};
+    let state = v.summary.state;
+    let open = matches!(
+        state,
+        State::Submitted | State::InReview | State::InfoRequested
+    );
+    let may_ask = v.mine && open && !v.recommendation_asked;
+    if v.recommendations.is_empty() && !may_ask && !v.can_recommend && !v.recommendation_asked {
+        return None;
+    }
+    let err_for = |name: &str| match error {
+        Some(AppError::Invalid { field, .. }) if field == name => error.map(|e| e.message(lang)),
+        _ => None,
+    };
+    let versions = v
+        .recommendations
+        .iter()
+        .rev()
+        .map(|r| {
+            let declared = (r.input.relationship != Relationship::None).then(|| {
+                view! {
+                    <p class="notice notice-warning relationship" data-testid="relationship">
+                        {tf(lang, Msg::RecRelationshipDeclared, &[
+                            ("kind", r.input.relationship.label(lang)),
+                            ("note", r.input.relationship_note.as_deref().unwrap_or("")),
+                        ])}
+                    </p>
+                }
+            });
+            let reasons = r
+                .input
+                .reasons
+                .iter()
+                .map(|x| view! { <li>{x.label(lang)}</li> })
+                .collect::<Vec<_>>();
+            let at = r.at + chrono::Duration::hours(5);
+            view! {
+                <li data-testid="recommendation">
+                    {declared}
+                    <strong class=format!("verdict verdict-{}", r.input.verdict.as_str())>{r.input.verdict.label(lang)}</strong>
+                    " · " {r.author.clone()}
+                    " · " {format_date(lang, at.date_naive())}
+                    " · " {tf(lang, Msg::RecVersion, &[("n", &r.version.to_string())])}
+                    {(!reasons.is_empty()).then(|| view! { <ul>{reasons}</ul> })}
+                    {r.input.text.clone().map(|x| view! { <p class="reason">{x}</p> })}
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    let asked = (v.recommendation_asked && v.recommendations.is_empty() && v.mine)
+        .then(|| view! { <p data-testid="recommendation-asked">{t(lang, Msg::RecAsked)}</p> });
+    let ask = may_ask.then(|| {
+        let err = err_for("settlement");
+        view! {
+            <form method="post" action=action.to_owned() enctype="multipart/form-data">
+                <input type="hidden" name="version" value=v.summary.version />
+                <p class="hint">{t(lang, Msg::RecAskHint)}</p>
+                {err.map(|e| view! { <p class="error-message">{e} " " <a href="/profile">{t(lang, Msg::MatchesEditProfile)}</a></p> })}
+                <button type="submit" name="action" value="ask_recommendation" class="button button-secondary" data-testid="ask-recommendation">{t(lang, Msg::RecAskButton)}</button>
+            </form>
+        }
+    });
+    let form = v.can_recommend.then(|| {
+        let latest = v.recommendations.last().map(|r| r.input.clone());
+        let radio = |name: &'static str, code: &'static str, label: &'static str, checked: bool| {
+            let id = format!("{name}-{code}");
+            let label_for = id.clone();
+            view! {
+                <label class="check" for=label_for>
+                    <input type="radio" id=id name=name value=code checked=checked /> " " {label}
+                </label>
+            }
+        };
+        let verdicts = [Verdict::Recommend, Verdict::DoNotRecommend]
+            .into_iter()
+            .map(|x| radio("verdict", x.as_str(), x.label(lang), latest.as_ref().is_some_and(|l| l.verdict == x)))
+            .collect::<Vec<_>>();
+        let reasons = Reason::ALL
+            .into_iter()
+            .map(|x| {
+                let id = format!("reasons-{}", x.as_str());
+                let label_for = id.clone();
+                let checked = latest.as_ref().is_some_and(|l| l.reasons.contains(&x));
+                view! {
+                    <label class="check" for=label_for>
+                        <input type="checkbox" id=id name="reasons" value=x.as_str() checked=checked /> " " {x.label(lang)}
+                    </label>
+                }
+            })
+            .collect::<Vec<_>>();
+        let relationships = [Relationship::None, Relationship::Family, Relationship::Business]
+            .into_iter()
+            .map(|x| radio("relationship", x.as_str(), x.label(lang), latest.as_ref().is_some_and(|l| l.relationship == x)))
+            .collect::<Vec<_>>();
+        let group = |name: &'static str, legend: Msg, items: Vec<AnyView>| {
+            let err = err_for(name);
+            let invalid = err.is_some();
+            view! {
+                <fieldset class="field" class:field-error=invalid id=name>
+                    <legend>{t(lang, legend)}</legend>
+                    {err.map(|e| view! { <p class="error-message">{e}</p> })}
+                    {items}
+                </fieldset>
+            }
+        };
+        let note_err = err_for("relationship_note");
+        let label = if latest.is_some() { Msg::RecCorrect } else { Msg::RecSave };
+        view! {
+            <form method="post" action=action.to_owned() enctype="multipart/form-data" class="recommend-form" data-testid="recommend-form">
+                <h3>{t(lang, Msg::RecFormTitle)}</h3>
+                <input type="hidden" name="version" value=v.summary.version />
+                {group("verdict", Msg::RecVerdictLabel, verdicts.into_iter().map(IntoAny::into_any).collect())}
+                {group("reasons", Msg::RecReasonsLabel, reasons.into_iter().map(IntoAny::into_any).collect())}
+                <div class="field">
+                    <label for="text">{t(lang, Msg::RecTextLabel)}</label>
+                    <textarea id="text" name="text" rows="3">{latest.as_ref().and_then(|l| l.text.clone()).unwrap_or_default()}</textarea>
+                </div>
+                {group("relationship", Msg::RecRelationshipLabel, relationships.into_iter().map(IntoAny::into_any).collect())}
+                <div class="field" class:field-error=note_err.is_some()>
+                    <label for="relationship_note">{t(lang, Msg::RecRelNoteLabel)}</label>
+                    {note_err.clone().map(|e| view! { <p class="error-message">{e}</p> })}
+                    <input type="text" id="relationship_note" name="relationship_note" value=latest.as_ref().and_then(|l| l.relationship_note.clone()).unwrap_or_default() />
+                </div>
+                <button type="submit" name="action" value="recommend" class="button" data-testid="recommend">{t(lang, label)}</button>
+            </form>
+        }
+    });
+    Some(
+        view! {
+            <section aria-labelledby="recommendation" class="recommendation" data-testid="recommendation-section">
+                <h2 id="recommendation">{t(lang, Msg::RecTitle)}</h2>
+                {(!versions.is_empty()).then(|| view! { <ol class="recommendations">{versions}</ol> })}
+                {asked}
+                {ask}
+                {form}
+            </section>
+        }
+        .into_any(),
+    )
 }
 
 fn size(bytes: i64) -> String {

@@ -522,3 +522,115 @@ async fn the_api_names_every_bad_field_and_refuses_steps_out_of_turn() {
         "a withdrawn application frees the programme for a new one"
     );
 }
+
+#[tokio::test]
+async fn an_applicant_asks_the_akimat_which_recommends_with_a_declared_relationship() {
+    let app = spawn_app().await;
+    let b = app.signed_in(APPLICANT).await;
+    // The applicant's settlement is in okrug 101033000, the demo akim's.
+    let (s, body) = b
+        .client
+        .post(format!("{}/profile", b.address))
+        .header("origin", &b.address)
+        .form(&[("settlement", "101033100")])
+        .send()
+        .await
+        .map(|r| (r.status(), r.headers().get("location").cloned()))
+        .expect("sent");
+    assert_eq!(s, StatusCode::SEE_OTHER, "{body:?}");
+    let id = submitted(&b).await;
+    let (_, html) = page(&b, &format!("/applications/{id}")).await;
+    assert!(
+        html.contains("не условие подачи"),
+        "asking is optional and says so"
+    );
+    let post = |who: &Browser, fields: Vec<(&'static str, String)>| {
+        let mut form = Form::new();
+        for (k, v) in fields {
+            form = form.text(k, v);
+        }
+        who.client
+            .post(format!("{}/applications/{id}", who.address))
+            .header("origin", &who.address)
+            .multipart(form)
+            .send()
+    };
+    let version = version_of(&b, id).await.to_string();
+    let r = post(
+        &b,
+        vec![
+            ("action", "ask_recommendation".into()),
+            ("version", version.clone()),
+        ],
+    )
+    .await
+    .expect("sent");
+    assert_eq!(location(&r), format!("/applications/{id}?done=asked"));
+
+    let akim = app.signed_in("+77010000003").await;
+    let (_, queue) = page(&akim, "/akimat").await;
+    assert!(queue.contains(&format!("/applications/{id}")) && queue.contains("ждёт ответа"));
+    let (_, html) = page(&akim, &format!("/applications/{id}")).await;
+    assert!(html.contains("data-testid=\"recommend-form\""));
+    // The declaration is required, and a relationship must be described.
+    let r = post(
+        &akim,
+        vec![
+            ("action", "recommend".into()),
+            ("version", version.clone()),
+            ("verdict", "recommend".into()),
+        ],
+    )
+    .await
+    .expect("sent");
+    let (status, html) = page(&akim, &location(&r)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("field-error"));
+    let r = post(
+        &akim,
+        vec![
+            ("action", "recommend".into()),
+            ("version", version.clone()),
+            ("verdict", "recommend".into()),
+            ("reasons", "verified_on_site".into()),
+            ("reasons", "jobs_for_village".into()),
+            ("text", "Коровник построен, проверено на месте".into()),
+            ("relationship", "family".into()),
+            ("relationship_note", "Племянница".into()),
+        ],
+    )
+    .await
+    .expect("sent");
+    assert_eq!(location(&r), format!("/applications/{id}?done=recommended"));
+
+    // The applicant and the operator see it, the relationship first and plainly.
+    for who in [&b, &app.signed_in(OPERATOR).await] {
+        let (_, html) = page(who, &format!("/applications/{id}")).await;
+        assert!(
+            html.contains("Рекомендует")
+                && html.contains("Хозяйство или участок проверены на месте")
+        );
+        assert!(
+            html.contains("Заявлена связь с заявителем: Родство — Племянница"),
+            "{html}"
+        );
+    }
+    // Another okrug's akim neither sees nor acts.
+    let other = app.signed_in("+77010000005").await;
+    assert_eq!(
+        page(&other, &format!("/applications/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let r = post(
+        &other,
+        vec![
+            ("action", "recommend".into()),
+            ("version", version),
+            ("verdict", "recommend".into()),
+            ("relationship", "none".into()),
+        ],
+    )
+    .await
+    .expect("sent");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

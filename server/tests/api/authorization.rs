@@ -805,6 +805,20 @@ fn cases() -> Vec<Case> {
             |c| path(&format!("/applications/{}", c.application)),
             readers,
         ),
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/akimat_queue",
+            what: "the requests for a recommendation made to one's akimat",
+            fresh: Fresh::Nothing,
+            args: none,
+            expect: |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
+        },
+        page(
+            "/akimat",
+            "the akimat's queue of recommendation requests",
+            |_| path("/akimat"),
+            |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
+        ),
     ]
 }
 

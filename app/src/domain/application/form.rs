@@ -329,4 +329,11 @@ pub struct ApplicationView {
     pub mine: bool,
     /// Whether the viewer may act for the operator.
     pub operator: bool,
+    /// Every version of the akimat's recommendation, oldest first.
+    pub recommendations: Vec<crate::domain::recommendation::RecommendationView>,
+    /// Whether the applicant asked the akimat for one.
+    pub recommendation_asked: bool,
+    /// Whether the viewer may give or correct the recommendation (the okrug's akimat, once
+    /// asked).
+    pub can_recommend: bool,
 }

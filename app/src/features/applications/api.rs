@@ -44,3 +44,15 @@ pub async fn autosave_draft(id: i32, version: i32, fields: Draft) -> Result<i32,
     })
     .await
 }
+
+/// The requests for a recommendation made to the signed-in person's akimat.
+#[server(endpoint = "akimat_queue")]
+pub async fn akimat_queue() -> Result<Vec<crate::domain::recommendation::QueueItem>, AppError> {
+    use crate::ssr::{boundary, request_lang, services, session, state};
+    boundary(request_lang(), async move {
+        let st = state()?;
+        let who = session::principal();
+        services::recommendations::queue(&st.db, who.as_ref()).await
+    })
+    .await
+}

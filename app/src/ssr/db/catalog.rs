@@ -444,6 +444,20 @@ pub async fn slug_of(db: &impl ConnectionTrait, id: i32) -> Result<Option<String
         .await
 }
 
+/// The Russian and Kazakh titles of programme `id`.
+pub async fn titles_of(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<(String, String)>, DbErr> {
+    programs::Entity::find_by_id(id)
+        .select_only()
+        .column(programs::Column::TitleRu)
+        .column(programs::Column::TitleKk)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
 /// The operator of programme `id`.
 pub async fn organisation_of(db: &impl ConnectionTrait, id: i32) -> Result<Option<i32>, DbErr> {
     programs::Entity::find_by_id(id)

@@ -356,6 +356,7 @@ pub async fn view(
     } else {
         Vec::new()
     };
+    let recommendation_asked = db::recommendations::request_of(db, id).await?.is_some();
     Ok(ApplicationView {
         summary: summary(&a, &program.slug, &program.title_ru, &program.title_kk),
         fields: draft_of(&a),
@@ -367,6 +368,16 @@ pub async fn view(
         estimate: decision_estimate(db, a.program_id).await?,
         mine: party == Some(Party::Applicant),
         operator: party == Some(Party::Operator),
+        recommendations: super::recommendations::views_of(db, id).await?,
+        recommendation_asked,
+        can_recommend: recommendation_asked
+            && allow(
+                Some(p),
+                &Action::Recommend {
+                    okrug: okrug_of(&a).as_ref(),
+                },
+            )
+            .is_ok(),
     })
 }
 

@@ -9,12 +9,12 @@ use tracing::instrument;
 
 use super::ServiceError;
 use super::applications::{access, okrug_of};
-use crate::domain::account::{Principal, Role};
+use crate::domain::account::Principal;
 use crate::domain::application::{Party, State};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::recommendation::{
-    self, Reason, RecommendationInput, RecommendationView, Relationship, Verdict,
+    self, QueueItem, Reason, RecommendationInput, RecommendationView, Relationship, Verdict,
 };
 use crate::ssr::db;
 use crate::ssr::db::applications::NewEvent;
@@ -95,21 +95,6 @@ pub async fn request(
     Ok(())
 }
 
-/// One line of an akimat's queue.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QueueItem {
-    /// The application.
-    pub application_id: i32,
-    /// Its state.
-    pub state: State,
-    /// The amount asked for.
-    pub amount_kzt: Option<i64>,
-    /// When the applicant asked.
-    pub requested_at: chrono::DateTime<Utc>,
-    /// The latest verdict, if one was given.
-    pub latest: Option<Verdict>,
-}
-
 /// The requests made to the akimat of the signed-in akim or staff member, oldest first.
 pub async fn queue(
     db: &DatabaseConnection,
@@ -129,8 +114,13 @@ pub async fn queue(
             .await?
             .last()
             .and_then(|(v, _)| Verdict::parse(&v.verdict));
+        let (ru, kk) = db::catalog::titles_of(db, a.program_id)
+            .await?
+            .unwrap_or_default();
         items.push(QueueItem {
             application_id: a.id,
+            program_title_ru: ru,
+            program_title_kk: kk,
             state: state_of(&a),
             amount_kzt: a.amount_kzt,
             requested_at: r.created_at.with_timezone(&Utc),
@@ -227,6 +217,14 @@ pub async fn of_application(
 ) -> Result<Vec<RecommendationView>, ServiceError> {
     let p = signed_in(who)?;
     access(db, p, id).await?;
+    views_of(db, id).await
+}
+
+/// Every version of application `id`'s recommendation (the caller has checked access).
+pub(crate) async fn views_of(
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<Vec<RecommendationView>, ServiceError> {
     Ok(db::recommendations::versions(db, id)
         .await?
         .into_iter()
@@ -247,11 +245,6 @@ pub async fn of_application(
             })
         })
         .collect())
-}
-
-/// Whether `p` acts for an akimat (used by pages to offer the queue).
-pub fn is_akimat(p: &Principal) -> bool {
-    matches!(p.role, Role::Akim | Role::AkimatStaff)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::domain::account::{Login, Scope};
+use crate::domain::account::{Login, Role, Scope};
 use crate::domain::application::Step;
 use crate::domain::location::KatoCode;
 use crate::ssr::db::accounts as q;
