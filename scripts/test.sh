@@ -70,7 +70,10 @@ check "release build (cargo leptos build --release)" cargo leptos build --releas
 say "end-to-end tests (Playwright, Chromium, JavaScript on and off)"
 E2E_DATA="$(mktemp -d)"
 E2E_PORT="${E2E_PORT:-3100}"
-DATA_DIR="$E2E_DATA" LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" APP_TODAY=2026-11-27 \
+# TRUST_PROXY: each test that signs people up comes from an address of its own (the specs set
+# X-Forwarded-For), as real villagers would; the per-address limits stay on and are tested
+# in the integration suite.
+DATA_DIR="$E2E_DATA" LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" APP_TODAY=2026-11-27 TRUST_PROXY=1 \
   ./target/release/server >"$LOGS/e2e-server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; scripts/postgres.sh stop; rm -rf "$E2E_DATA"' EXIT

@@ -1,5 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { AccountPage, Header, SignInPage, SignUpPage } from './pages/account_pages';
+import { ownAddress } from './client';
+
+test.beforeEach(async ({ page }) => {
+  await ownAddress(page);
+});
 
 // Demo accounts (README, "Demo accounts"). Each test signs in as a different one: a server
 // counts five sign-in attempts per account per 15 minutes, and both projects (JavaScript on

@@ -1,6 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { SignUpPage } from './pages/account_pages';
 import { ApplicationPage, Operator, pdf } from './pages/application';
+import { ownAddress } from './client';
+
+test.beforeEach(async ({ page }) => {
+  await ownAddress(page);
+});
 
 const PROGRAM = 'auyl-amanaty-microcredit';
 

@@ -1,6 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { SignUpPage } from './pages/account_pages';
 import { MatchesPage, ProfilePage } from './pages/profile';
+import { ownAddress } from './client';
+
+test.beforeEach(async ({ page }) => {
+  await ownAddress(page);
+});
 
 const AUYL_AMANATY = 'auyl-amanaty-microcredit';
 const YOUTH = 'turkestan-youth-livestock-microcredit';

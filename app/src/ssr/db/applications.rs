@@ -415,3 +415,13 @@ pub async fn staff_of(
         .all(db)
         .await
 }
+
+/// The active akim and akimat staff of okrug `code`.
+pub async fn akimat_of(db: &impl ConnectionTrait, code: &str) -> Result<Vec<users::Model>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::OkrugCode.eq(code))
+        .filter(users::Column::Role.is_in(["akim", "akimat_staff"]))
+        .filter(users::Column::DisabledAt.is_null())
+        .all(db)
+        .await
+}

@@ -642,7 +642,7 @@ pub async fn step(
     .await?;
     // Whom it concerns: the applicant of what the operator did, the operator's staff of what
     // the applicant did. The in-app notice is part of the same commit as the step.
-    let recipients: Vec<i32> = match (party, step) {
+    let mut recipients: Vec<i32> = match (party, step) {
         (Party::Operator, _) => vec![a.user_id],
         // A withdrawn draft concerns nobody else.
         (Party::Applicant, Step::Withdraw) if from == State::Draft => Vec::new(),
@@ -655,6 +655,18 @@ pub async fn step(
         }
         (Party::Applicant, _) => Vec::new(),
     };
+    // The akimat that was asked to recommend hears of an information request too, so that
+    // it can help the villager answer.
+    if step == Step::RequestInfo
+        && let Some(request) = db::recommendations::request_of(&txn, id).await?
+    {
+        recipients.extend(
+            db::applications::akimat_of(&txn, &request.okrug_code)
+                .await?
+                .iter()
+                .map(|u| u.id),
+        );
+    }
     for r in &recipients {
         db::applications::notify(&txn, *r, a.program_id, id, event, now).await?;
     }

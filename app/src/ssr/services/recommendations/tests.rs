@@ -247,3 +247,92 @@ async fn asking_needs_a_submitted_application_with_a_settlement() {
         "only one's own: {r:?}"
     );
 }
+
+#[tokio::test]
+async fn the_akimat_asked_to_recommend_hears_of_an_information_request() {
+    let t = test_db().await;
+    seed::ensure_demo(&t.db).await.expect("demo");
+    let orgs = db::catalog::organisation_ids(&t.db).await.expect("orgs");
+    let akim = person(&t.db, "akim@example.kz", Role::Akim, okrug("101033000")).await;
+    let other_akim = person(&t.db, "akim2@example.kz", Role::Akim, okrug("611633000")).await;
+    let operator = person(
+        &t.db,
+        "op@example.kz",
+        Role::Operator,
+        Scope::Organisation(orgs["agrocredit"]),
+    )
+    .await;
+    let notifier = Notifier {
+        mailer: &LogMailer,
+        public_url: "http://127.0.0.1",
+    };
+    let step = |who: Principal, id: i32, step: Step, items: Vec<String>| {
+        let db = t.db.clone();
+        let notifier = &notifier;
+        async move {
+            let v = db::applications::find(&db, id)
+                .await
+                .expect("find")
+                .expect("exists")
+                .version;
+            let input = StepInput {
+                items,
+                ..StepInput::default()
+            };
+            apps::step(&db, notifier, Some(&who), id, v, step, &input, today()).await
+        }
+    };
+    // Without a request, the akimat is not bothered.
+    let (quiet, _) = submitted(&t, "q@example.kz").await;
+    step(operator.clone(), quiet, Step::StartReview, vec![])
+        .await
+        .expect("review");
+    step(
+        operator.clone(),
+        quiet,
+        Step::RequestInfo,
+        vec!["Справка".into()],
+    )
+    .await
+    .expect("asks");
+    assert_eq!(
+        db::alerts::unread(&t.db, akim.user_id)
+            .await
+            .expect("unread"),
+        0
+    );
+
+    let (id, applicant) = submitted(&t, "r@example.kz").await;
+    request(&t.db, Some(&applicant), id)
+        .await
+        .expect("asks the akimat");
+    step(operator.clone(), id, Step::StartReview, vec![])
+        .await
+        .expect("review");
+    assert_eq!(
+        db::alerts::unread(&t.db, akim.user_id)
+            .await
+            .expect("unread"),
+        0
+    );
+    step(
+        operator,
+        id,
+        Step::RequestInfo,
+        vec!["Справка о составе семьи".into()],
+    )
+    .await
+    .expect("asks");
+    assert_eq!(
+        db::alerts::unread(&t.db, akim.user_id)
+            .await
+            .expect("unread"),
+        1
+    );
+    assert_eq!(
+        db::alerts::unread(&t.db, other_akim.user_id)
+            .await
+            .expect("unread"),
+        0
+    );
+}
