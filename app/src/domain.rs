@@ -17,6 +17,7 @@ pub mod policy;
 pub mod profile;
 pub mod program;
 pub mod recommendation;
+pub mod report;
 pub mod search;
 pub mod synthetic;
 pub mod text;

@@ -9,6 +9,7 @@ pub mod matches;
 pub mod not_found;
 pub mod profile;
 pub mod program;
+pub mod reports;
 
 #[cfg(feature = "ssr")]
 use leptos::prelude::*;

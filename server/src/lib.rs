@@ -7,6 +7,7 @@ pub mod applications;
 pub mod cli;
 pub mod guard;
 pub mod profile;
+pub mod reports;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -255,6 +256,8 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
             "/api/v1/eligibility",
             axum::routing::post(profile::eligibility),
         ),
+        ("/api/v1/reports/{area}", get(reports::api_report)),
+        ("/okrugs/{area}/{file}", get(reports::data)),
         ("/api/v1/{*rest}", axum::routing::any(api::not_found)),
     ]
 }

@@ -106,6 +106,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <nav class="site-nav" aria-label=t(lang, Msg::NavPrograms)>
                 <a href="/programs">{t(lang, Msg::NavPrograms)}</a>
+                <a href="/okrugs">{t(lang, Msg::NavReports)}</a>
                 {matches}
                 {akimat}
                 {bell}

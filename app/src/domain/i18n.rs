@@ -956,8 +956,86 @@ messages! {
     RecCorrect { ru: "Исправить (будет новая версия, прежняя останется видна)", kk: Some("Түзету (жаңа нұсқа болады, бұрынғысы көрінеді)"), en: Some("Correct it (a new version; the earlier one stays visible)") }
     AppDoneAsked { ru: "Акимат получил вашу просьбу о рекомендации.", kk: Some("Әкімдік ұсыным туралы өтінішіңізді алды."), en: Some("The akimat has your request for a recommendation.") }
     AppDoneRecommended { ru: "Рекомендация сохранена; заявитель и оператор её видят.", kk: Some("Ұсыным сақталды; өтініш беруші мен оператор оны көреді."), en: Some("Recommendation saved; the applicant and the operator see it.") }
-    NavAkimat { ru: "Просьбы о рекомендации", kk: Some("Ұсыным туралы өтініштер"), en: Some("Recommendation requests") }
+    NavAkimat { ru: "Мой округ", kk: Some("Менің округім"), en: Some("My okrug") }
     AkimatQueueNone { ru: "Пока никто из жителей округа не просил рекомендации.", kk: Some("Әзірге округ тұрғындарының ешқайсысы ұсыным сұраған жоқ."), en: Some("No resident of the okrug has asked for a recommendation yet.") }
+    NavReports { ru: "Отчёты округов", kk: Some("Округтер есебі"), en: Some("Okrug reports") }
+    AkimatQueueHeading { ru: "Просьбы о рекомендации", kk: Some("Ұсыным туралы өтініштер"), en: Some("Recommendation requests") }
+    RepStageWaiting { ru: "Ожидание рассмотрения", kk: Some("Қарауды күту"), en: Some("Waiting for review") }
+    RepStageReview { ru: "Рассмотрение до решения", kk: Some("Шешімге дейін қарау"), en: Some("Review to decision") }
+    RepStagePayment { ru: "От одобрения до выдачи денег", kk: Some("Мақұлдаудан ақша беруге дейін"), en: Some("Approval to payment") }
+    RepSaidRecommended { ru: "Рекомендованы акиматом", kk: Some("Әкімдік ұсынған"), en: Some("Recommended by the akimat") }
+    RepSaidNotRecommended { ru: "Не рекомендованы акиматом", kk: Some("Әкімдік ұсынбаған"), en: Some("Not recommended by the akimat") }
+    RepSaidNothing { ru: "Без рекомендации", kk: Some("Ұсынымсыз"), en: Some("Without a recommendation") }
+    RepTitle { ru: "Отчёт о поддержке сельского предпринимательства", kk: Some("Ауылдық кәсіпкерлікті қолдау туралы есеп"), en: Some("Rural business support report") }
+    RepPickerLabel { ru: "Найти округ, район или область", kk: Some("Округті, ауданды немесе облысты табу"), en: Some("Find an okrug, district or region") }
+    RepPickerPlaceholder { ru: "Например: Акжар", kk: Some("Мысалы: Ақжар"), en: Some("For example: Akzhar") }
+    RepPickerButton { ru: "Найти", kk: Some("Табу"), en: Some("Find") }
+    RepPickerNone { ru: "По запросу «{q}» ничего не найдено. Проверьте название или введите его часть.", kk: Some("«{q}» бойынша ештеңе табылмады. Атауын тексеріңіз немесе бір бөлігін енгізіңіз."), en: Some("Nothing found for “{q}”. Check the name or type part of it.") }
+    RepPickerResults { ru: "Найденные места", kk: Some("Табылған жерлер"), en: Some("Places found") }
+    RepFewerThan3 { ru: "менее 3", kk: Some("3-тен аз"), en: Some("fewer than 3") }
+    RepTooFew { ru: "мало данных", kk: Some("дерек аз"), en: Some("too few to say") }
+    RepDays { ru: "{n} дн.", kk: Some("{n} күн"), en: Some("{n} d") }
+    RepLevelCountry { ru: "Страна", kk: Some("Ел"), en: Some("Country") }
+    RepLevelRegion { ru: "Область", kk: Some("Облыс"), en: Some("Region") }
+    RepLevelDistrict { ru: "Район", kk: Some("Аудан"), en: Some("District") }
+    RepLevelOkrug { ru: "Сельский округ", kk: Some("Ауылдық округ"), en: Some("Rural okrug") }
+    RepCountry { ru: "Казахстан", kk: Some("Қазақстан"), en: Some("Kazakhstan") }
+    RepKato { ru: "КАТО", kk: Some("ӘАОЖ"), en: Some("KATO") }
+    RepAsOf { ru: "данные на {date}", kk: Some("{date} жағдай бойынша"), en: Some("figures as of {date}") }
+    RepWithin { ru: "Где находится", kk: Some("Орналасуы"), en: Some("Location") }
+    RepHeading { ru: "{name}: поддержка предпринимателей", kk: Some("{name}: кәсіпкерлерді қолдау"), en: Some("{name}: support for entrepreneurs") }
+    RepPrint { ru: "Версия для печати", kk: Some("Басып шығаруға арналған нұсқа"), en: Some("Print version") }
+    RepCsv { ru: "Данные CSV", kk: Some("CSV деректері"), en: Some("CSV data") }
+    RepJson { ru: "Данные JSON", kk: Some("JSON деректері"), en: Some("JSON data") }
+    RepSchema { ru: "Открытые данные: описание", kk: Some("Ашық деректер: сипаттамасы"), en: Some("Open data: the schema") }
+    RepFunnel { ru: "Путь к деньгам", kk: Some("Ақшаға дейінгі жол"), en: Some("The road to the money") }
+    RepRegistered { ru: "Зарегистрировано предпринимателей", kk: Some("Тіркелген кәсіпкерлер"), en: Some("Entrepreneurs registered") }
+    RepApplied { ru: "Подано заявок", kk: Some("Берілген өтінімдер"), en: Some("Applications submitted") }
+    RepRecommended { ru: "Рекомендовано акиматом", kk: Some("Әкімдік ұсынған"), en: Some("Recommended by the akimat") }
+    RepApproved { ru: "Одобрено", kk: Some("Мақұлданды"), en: Some("Approved") }
+    RepDisbursed { ru: "Деньги выданы", kk: Some("Ақша берілді"), en: Some("Paid out") }
+    RepApprovedKzt { ru: "Одобрено, ₸", kk: Some("Мақұлданды, ₸"), en: Some("Approved, ₸") }
+    RepDisbursedKzt { ru: "Выдано, ₸", kk: Some("Берілді, ₸"), en: Some("Paid out, ₸") }
+    RepJobs { ru: "Рабочих мест по планам одобренных заявок", kk: Some("Мақұлданған өтінімдер жоспары бойынша жұмыс орындары"), en: Some("Jobs in the approved business plans") }
+    RepApprovalRate { ru: "Доля одобренных из решённых", kk: Some("Шешілгендердің ішінде мақұлданғаны"), en: Some("Approved of those decided") }
+    RepRecommendedShare { ru: "Доля рекомендованных акиматом", kk: Some("Әкімдік ұсынғандардың үлесі"), en: Some("Share recommended by the akimat") }
+    RepOutcomeRejected { ru: "Отклонено", kk: Some("Қабылданбады"), en: Some("Rejected") }
+    RepOutcomePending { ru: "Ещё рассматриваются", kk: Some("Әлі қаралуда"), en: Some("Still being decided") }
+    RepStages { ru: "Сколько длится каждый этап", kk: Some("Әр кезең қанша уақыт алады"), en: Some("How long each stage takes") }
+    RepStage { ru: "Этап", kk: Some("Кезең"), en: Some("Stage") }
+    RepMedian { ru: "Обычно (медиана)", kk: Some("Әдетте (медиана)"), en: Some("Typically (median)") }
+    RepP90 { ru: "9 из 10 заявок — не дольше", kk: Some("10 өтінімнің 9-ы — бұдан ұзақ емес"), en: Some("9 in 10 within") }
+    RepApplications { ru: "Заявок", kk: Some("Өтінімдер"), en: Some("Applications") }
+    RepRecommendations { ru: "Рекомендации акимата и их итог", kk: Some("Әкімдік ұсынымдары және олардың нәтижесі"), en: Some("The akimat's recommendations and how they fared") }
+    RepSaid { ru: "Что сказал акимат", kk: Some("Әкімдік не деді"), en: Some("What the akimat said") }
+    RepAkimNamed { ru: "Аким {name}", kk: Some("Әкім {name}"), en: Some("Akim {name}") }
+    RepAkimatStaff { ru: "Сотрудник акимата", kk: Some("Әкімдік қызметкері"), en: Some("Akimat staff member") }
+    RepRecommenderLine { ru: "рекомендовал — {yes}, не рекомендовал — {no}; рекомендовано {share} всех заявок округа", kk: Some("ұсынды — {yes}, ұсынбады — {no}; округтің барлық өтінімдерінің {share} ұсынылды"), en: Some("recommended {yes}, did not recommend {no}; recommended {share} of all the okrug's applications") }
+    RepMonths { ru: "По месяцам: подано и одобрено", kk: Some("Айлар бойынша: берілгені және мақұлданғаны"), en: Some("By month: submitted and approved") }
+    RepAsTable { ru: "Те же данные таблицей", kk: Some("Сол деректер кестемен"), en: Some("The same figures as a table") }
+    RepMonth { ru: "Месяц", kk: Some("Ай"), en: Some("Month") }
+    RepPrograms { ru: "Программы, по которым подают чаще всего", kk: Some("Жиі өтінім берілетін бағдарламалар"), en: Some("The programmes most applied to") }
+    RepNoApplications { ru: "Заявок пока не было.", kk: Some("Әзірге өтінім болған жоқ."), en: Some("No applications yet.") }
+    RepProgram { ru: "Программа", kk: Some("Бағдарлама"), en: Some("Programme") }
+    RepComparison { ru: "Сравнение с районом, областью и страной", kk: Some("Аудан, облыс және елмен салыстыру"), en: Some("Compared with the district, region and country") }
+    RepArea { ru: "Территория", kk: Some("Аумақ"), en: Some("Area") }
+    RepPer100 { ru: "Заявок на 100 зарегистрированных", kk: Some("100 тіркелгенге шаққандағы өтінімдер"), en: Some("Applications per 100 registered") }
+    RepReviewMedian { ru: "Рассмотрение, медиана", kk: Some("Қарау, медиана"), en: Some("Review, median") }
+    RepChildrenRegions { ru: "По областям", kk: Some("Облыстар бойынша"), en: Some("By region") }
+    RepChildrenDistricts { ru: "По районам", kk: Some("Аудандар бойынша"), en: Some("By district") }
+    RepChildrenOkrugs { ru: "По сельским округам", kk: Some("Ауылдық округтер бойынша"), en: Some("By rural okrug") }
+    RepPrivacy { ru: "Здесь нет персональных данных. Числа 1 и 2 показаны как «менее 3», а суммы, доли и сроки, за которыми меньше трёх заявок, не показаны, чтобы по ним нельзя было узнать человека.", kk: Some("Мұнда дербес деректер жоқ. 1 және 2 сандары «3-тен аз» деп көрсетілген, ал үштен аз өтінімге негізделген сомалар, үлестер мен мерзімдер адамды тану мүмкін болмауы үшін көрсетілмейді."), en: Some("There is no personal data here. Counts of 1 and 2 are shown as “fewer than 3”, and sums, shares and times resting on fewer than three applications are left out, so that no figure points at a person.") }
+    RepSchemaIntro { ru: "Каждый отчёт можно скачать в CSV и JSON: /okrugs/{код КАТО}/data.csv и data.json, для всей страны — /okrugs/kz/…. Схема называется auyl-report/1; столбцы и названия показателей только добавляются, не меняются.", kk: Some("Әр есепті CSV және JSON түрінде жүктеуге болады: /okrugs/{ӘАОЖ коды}/data.csv және data.json, бүкіл ел үшін — /okrugs/kz/…. Схема атауы auyl-report/1; бағандар мен көрсеткіш атаулары тек қосылады, өзгермейді."), en: Some("Every report downloads as CSV and JSON: /okrugs/{KATO code}/data.csv and data.json, /okrugs/kz/… for the whole country. The schema is auyl-report/1; columns and measure names are only ever added, never changed.") }
+    RepSchemaColumns { ru: "CSV: одна строка — один показатель. area_code — код КАТО (пусто для страны), level — country, region, district или okrug, measure — показатель (applied, approved, disbursed_kzt, stage_median_days…), key — уточнение (этап, месяц ГГГГ-ММ, программа, код вложенной территории), value — целое число, «<3» для скрытого значения или пусто, когда данных мало.", kk: Some("CSV: бір жол — бір көрсеткіш. area_code — ӘАОЖ коды (ел үшін бос), level — country, region, district немесе okrug, measure — көрсеткіш (applied, approved, disbursed_kzt, stage_median_days…), key — нақтылау (кезең, ЖЖЖЖ-АА айы, бағдарлама, ішкі аумақ коды), value — бүтін сан, жасырын мән үшін «<3» немесе дерек аз болса бос."), en: Some("CSV: one figure per line. area_code is the KATO code (empty for the country), level is country, region, district or okrug, measure names the figure (applied, approved, disbursed_kzt, stage_median_days…), key narrows it (a stage, a month YYYY-MM, a programme, a child area's code), value is a whole number, “<3” for a suppressed figure, or empty where there are too few applications.") }
+    WsHeading { ru: "Рабочее место акимата: {name}", kk: Some("Әкімдіктің жұмыс орны: {name}"), en: Some("Akimat workspace: {name}") }
+    WsPublicReport { ru: "Публичный отчёт округа", kk: Some("Округтің ашық есебі"), en: Some("The okrug's public report") }
+    WsFigures { ru: "Показатели округа", kk: Some("Округ көрсеткіштері"), en: Some("The okrug's figures") }
+    WsByState { ru: "Заявки по состоянию", kk: Some("Өтінімдер күйі бойынша"), en: Some("Applications by state") }
+    WsStuck { ru: "Заявки, которые ждут дольше обычного", kk: Some("Әдеттегіден ұзақ күтіп тұрған өтінімдер"), en: Some("Applications waiting longer than usual") }
+    WsStuckNone { ru: "Ни одна заявка не ждёт дольше обычного срока своей программы.", kk: Some("Бірде-бір өтінім өз бағдарламасының әдеттегі мерзімінен ұзақ күтіп тұрған жоқ."), en: Some("No application has waited longer than its programme usually takes.") }
+    WsStuckDays { ru: "{n} дн. в этом состоянии (обычно до {usual} дн.)", kk: Some("осы күйде {n} күн (әдетте {usual} күнге дейін)"), en: Some("{n} d in this state (usually up to {usual} d)") }
+    WsRejections { ru: "Причины отказов", kk: Some("Бас тарту себептері"), en: Some("Reasons for rejection") }
+    WsRejectionsNone { ru: "Отказов пока не было.", kk: Some("Әзірге бас тарту болған жоқ."), en: Some("No rejections yet.") }
     AkimatQueueAwaiting { ru: "ждёт ответа", kk: Some("жауап күтуде"), en: Some("awaiting an answer") }
     RecVerdictRecommend { ru: "Рекомендует", kk: Some("Ұсынады"), en: Some("Recommends") }
     RecVerdictDoNotRecommend { ru: "Не рекомендует", kk: Some("Ұсынбайды"), en: Some("Does not recommend") }

@@ -62,6 +62,12 @@ pub enum Action<'a> {
         /// The okrug the business is in.
         okrug: Option<&'a KatoCode>,
     },
+    /// See an okrug's workspace (its unrounded figures, stuck applications, rejection
+    /// reasons): the akim and akimat staff of that okrug, and admins.
+    OkrugWorkspace {
+        /// The okrug.
+        okrug: &'a KatoCode,
+    },
 }
 
 /// Why an action is refused.
@@ -135,6 +141,11 @@ pub fn allow(who: Option<&Principal>, action: &Action<'_>) -> Result<(), Denied>
         },
         Action::Recommend { okrug } => match (&p.role, &p.scope) {
             (Role::Akim | Role::AkimatStaff, Scope::Okrug(own)) => *okrug == Some(own),
+            _ => false,
+        },
+        Action::OkrugWorkspace { okrug } => match (&p.role, &p.scope) {
+            (Role::Admin, _) => true,
+            (Role::Akim | Role::AkimatStaff, Scope::Okrug(own)) => *okrug == own,
             _ => false,
         },
     };
@@ -236,6 +247,21 @@ mod tests {
         };
         assert_eq!(allowed(Some(&home)), ["akim", "akimat staff"]);
         assert!(allowed(None).is_empty(), "no okrug, no akim");
+    }
+
+    #[test]
+    fn an_okrug_s_workspace_is_its_akimat_s_and_the_admins() {
+        let home = okrug("101033000");
+        let other = okrug("101035000");
+        let allowed = |okrug: &KatoCode| -> Vec<&'static str> {
+            people()
+                .iter()
+                .filter(|(_, p)| allow(p.as_ref(), &Action::OkrugWorkspace { okrug }).is_ok())
+                .map(|(n, _)| *n)
+                .collect()
+        };
+        assert_eq!(allowed(&home), ["akim", "akimat staff", "admin"]);
+        assert_eq!(allowed(&other), ["admin"]);
     }
 
     #[test]

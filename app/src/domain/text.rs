@@ -282,7 +282,7 @@ fn distance(a: &str, b: &str, max: u8) -> Option<u8> {
 }
 
 /// Whether some prefix of `word` is within `max` edits of `prefix`.
-fn prefix_within(prefix: &str, word: &str, max: u8) -> bool {
+pub fn prefix_within(prefix: &str, word: &str, max: u8) -> bool {
     let len = prefix.chars().count();
     let max_usize = usize::from(max);
     (len.saturating_sub(max_usize)..=len + max_usize).any(|k| {

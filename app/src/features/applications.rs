@@ -124,11 +124,20 @@ pub fn AkimatPage() -> impl IntoView {
             Err(e) => view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any(),
         }
     });
+    let workspace = Suspend::new(async move {
+        match crate::features::reports::api::okrug_workspace().await {
+            Ok(w) => view! { <crate::features::reports::WorkspaceView lang w /> }.into_any(),
+            Err(e) => view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any(),
+        }
+    });
     view! {
         <PageTitle text=t(lang, Msg::NavAkimat) />
         <div class="page narrow">
-            <h1>{t(lang, Msg::NavAkimat)}</h1>
-            <Suspense fallback=|| ()>{content}</Suspense>
+            <Suspense fallback=|| ()>{workspace}</Suspense>
+            <section aria-labelledby="queue-h">
+                <h2 id="queue-h">{t(lang, Msg::AkimatQueueHeading)}</h2>
+                <Suspense fallback=|| ()>{content}</Suspense>
+            </section>
         </div>
     }
 }

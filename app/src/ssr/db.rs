@@ -11,6 +11,7 @@ pub mod locations;
 pub mod outbox;
 pub mod profiles;
 pub mod recommendations;
+pub mod reports;
 
 use std::time::Duration;
 

@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod profiles;
 pub mod programs;
 pub mod recommendations;
+pub mod reports;
 pub mod seed;
 
 use sea_orm::DbErr;

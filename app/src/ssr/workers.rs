@@ -1,6 +1,7 @@
 //! The background work of an app instance: applying the search outbox to its indexes,
-//! reconciling them with the database, and pruning old outbox rows. Each loop retries with
-//! backoff, so a dead engine or database costs a log line, not a crash.
+//! reconciling them with the database, pruning old outbox rows, and keeping okrug reports
+//! computed. Each loop retries with backoff, so a dead engine or database costs a log line,
+//! not a crash.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -33,6 +34,7 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 const ALERTS_EVERY: Duration = Duration::from_secs(60);
+const REPORTS_EVERY: Duration = Duration::from_secs(5);
 
 /// Runs `step` forever: again at once while it reports more work, then after a wake-up or
 /// `poll`, and with growing pauses while it fails.
@@ -92,6 +94,20 @@ pub fn spawn(
                 }
                 Ok(false)
             }
+        },
+    )));
+
+    // Okrug reports: recompute the okrugs whose figures a write has put out of date. Pages
+    // recompute what they show anyway; this keeps district, region and country pages from
+    // having to.
+    let d = db.clone();
+    handles.push(tokio::spawn(run(
+        "reports",
+        Arc::new(tokio::sync::Notify::new()),
+        REPORTS_EVERY,
+        move || {
+            let d = d.clone();
+            async move { super::services::reports::refresh_round(&d).await }
         },
     )));
 

@@ -1,6 +1,6 @@
 //! Queries on the catalogue: operators, programmes, where programmes apply, and MCI values.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
@@ -442,6 +442,30 @@ pub async fn slug_of(db: &impl ConnectionTrait, id: i32) -> Result<Option<String
         .into_tuple()
         .one(db)
         .await
+}
+
+/// The slugs and the Russian and Kazakh titles of programmes `ids`.
+pub async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<BTreeMap<i32, (String, String, String)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let rows: Vec<(i32, String, String, String)> = programs::Entity::find()
+        .select_only()
+        .column(programs::Column::Id)
+        .column(programs::Column::Slug)
+        .column(programs::Column::TitleRu)
+        .column(programs::Column::TitleKk)
+        .filter(programs::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, ru, kk)| (id, (slug, ru, kk)))
+        .collect())
 }
 
 /// The Russian and Kazakh titles of programme `id`.

@@ -10,6 +10,7 @@ pub mod invitations;
 pub mod locations;
 pub mod mci_rates;
 pub mod notifications;
+pub mod okrug_reports;
 pub mod organisations;
 pub mod password_resets;
 pub mod profiles;

@@ -670,6 +670,18 @@ pub async fn step(
     for r in &recipients {
         db::applications::notify(&txn, *r, a.program_id, id, event, now).await?;
     }
+    // The okrug's public figures change with the step (drafts are not counted).
+    let counted = from != State::Draft || step == Step::Submit;
+    if counted
+        && let Some(okrug) = changes
+            .settlement
+            .as_deref()
+            .or(a.settlement_code.as_deref())
+            .and_then(|c| KatoCode::parse(c).ok())
+            .and_then(|c| c.okrug())
+    {
+        db::reports::touch(&txn, &okrug).await?;
+    }
     txn.commit().await?;
 
     if party == Party::Operator {

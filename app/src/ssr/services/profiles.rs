@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use tracing::instrument;
 
 use super::ServiceError;
@@ -63,7 +63,22 @@ pub async fn save(
     {
         return Err(FieldError::new(field::IIN, Problem::IdTaken).into());
     }
-    db::profiles::save(db, p.user_id, &profile).await?;
+    // The okrugs a move leaves and joins count their registered entrepreneurs anew.
+    let before = db::profiles::find(db, p.user_id)
+        .await?
+        .and_then(|old| old.settlement);
+    let txn = db.begin().await?;
+    db::profiles::save(&txn, p.user_id, &profile).await?;
+    if before != profile.settlement {
+        for okrug in [&before, &profile.settlement]
+            .into_iter()
+            .flatten()
+            .filter_map(KatoCode::okrug)
+        {
+            db::reports::touch(&txn, &okrug).await?;
+        }
+    }
+    txn.commit().await?;
     Ok(profile)
 }
 

@@ -203,6 +203,7 @@ pub async fn recommend(
                 .map(|u| u.id),
         );
         note(&txn, &a, "recommend", p, &data, &recipients).await?;
+        db::reports::touch(&txn, &okrug).await?;
         txn.commit().await?;
         return Ok(version);
     }

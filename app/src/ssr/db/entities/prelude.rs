@@ -8,6 +8,7 @@ pub use super::invitations::Entity as Invitations;
 pub use super::locations::Entity as Locations;
 pub use super::mci_rates::Entity as MciRates;
 pub use super::notifications::Entity as Notifications;
+pub use super::okrug_reports::Entity as OkrugReports;
 pub use super::organisations::Entity as Organisations;
 pub use super::password_resets::Entity as PasswordResets;
 pub use super::profiles::Entity as Profiles;

@@ -1,0 +1,476 @@
+//! Okrug report rows: marking an okrug's figures out of date, computing them from the
+//! applications, and reading them back for an area.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::entities::{
+    application_events, applications, locations, okrug_reports, profiles, recommendations, users,
+};
+use crate::domain::account::Role;
+use crate::domain::application::State;
+use crate::domain::location::{KatoCode, Level};
+use crate::domain::recommendation::Verdict;
+use crate::domain::report::{Figures, Recommender, Said, Stage};
+
+/// The first and last code of the settlements of the area `prefix` names (`""`: all).
+fn range(prefix: &str) -> (String, String) {
+    let pad = |c: char| {
+        let mut s = prefix.to_owned();
+        while s.len() < 9 {
+            s.push(c);
+        }
+        s
+    };
+    (pad('0'), pad('9'))
+}
+
+/// The significant digits of an area's code: 2 for a region, 4 for a district, 6 for an okrug.
+pub fn prefix(area: Option<&KatoCode>) -> &str {
+    match area {
+        None => "",
+        Some(c) => match c.level() {
+            Level::Region => &c.as_str()[..2],
+            Level::District => &c.as_str()[..4],
+            Level::Okrug | Level::Settlement => &c.as_str()[..6],
+        },
+    }
+}
+
+/// Marks the figures of `okrug` out of date: part of the transaction that changes them.
+pub async fn touch(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<(), DbErr> {
+    let row = okrug_reports::ActiveModel {
+        okrug_code: Set(okrug.to_string()),
+        generation: Set(1),
+        computed_generation: Set(0),
+        figures: Set(None),
+        computed_at: Set(None),
+    };
+    okrug_reports::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(okrug_reports::Column::OkrugCode)
+                .value(
+                    okrug_reports::Column::Generation,
+                    Expr::col((okrug_reports::Entity, okrug_reports::Column::Generation)).add(1),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks every okrug out of date (after a bulk load that bypassed the use cases).
+pub async fn touch_all(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    let codes: Vec<String> = locations::Entity::find()
+        .select_only()
+        .column(locations::Column::Code)
+        .filter(locations::Column::Level.eq(Level::Okrug.as_i16()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for code in &codes {
+        if let Ok(c) = KatoCode::parse(code) {
+            touch(db, &c).await?;
+        }
+    }
+    Ok(codes.len() as u64)
+}
+
+/// Okrugs whose figures are out of date (at most `limit`), with the generation to compute.
+pub async fn stale(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    limit: u64,
+) -> Result<Vec<(String, i64)>, DbErr> {
+    let (lo, hi) = range(prefix);
+    okrug_reports::Entity::find()
+        .select_only()
+        .column(okrug_reports::Column::OkrugCode)
+        .column(okrug_reports::Column::Generation)
+        .filter(okrug_reports::Column::OkrugCode.between(lo, hi))
+        .filter(
+            Expr::col(okrug_reports::Column::ComputedGeneration)
+                .lt(Expr::col(okrug_reports::Column::Generation)),
+        )
+        .order_by_asc(okrug_reports::Column::OkrugCode)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Stores figures computed as of `generation` (a later touch keeps the row out of date).
+pub async fn store(
+    db: &impl ConnectionTrait,
+    okrug: &str,
+    generation: i64,
+    figures: &Figures,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let json = serde_json::to_string(figures)
+        .map_err(|e| DbErr::Custom(format!("figures of okrug {okrug}: {e}")))?;
+    okrug_reports::Entity::update_many()
+        .col_expr(okrug_reports::Column::Figures, Expr::value(json))
+        .col_expr(
+            okrug_reports::Column::ComputedGeneration,
+            Expr::value(generation),
+        )
+        .col_expr(
+            okrug_reports::Column::ComputedAt,
+            Expr::value(now.fixed_offset()),
+        )
+        .filter(okrug_reports::Column::OkrugCode.eq(okrug))
+        .filter(okrug_reports::Column::ComputedGeneration.lt(generation))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A stored row: code, figures (empty if never computed), when computed.
+pub type Stored = (String, Figures, Option<DateTime<FixedOffset>>);
+
+/// The okrugs of an area with their stored figures.
+pub async fn in_area(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<Stored>, DbErr> {
+    let (lo, hi) = range(prefix);
+    let rows = okrug_reports::Entity::find()
+        .filter(okrug_reports::Column::OkrugCode.between(lo, hi))
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let figures = match &r.figures {
+                Some(json) => serde_json::from_str(json).map_err(|e| {
+                    DbErr::Custom(format!("okrug_reports.figures of {}: {e}", r.okrug_code))
+                })?,
+                None => Figures::default(),
+            };
+            Ok((r.okrug_code, figures, r.computed_at))
+        })
+        .collect()
+}
+
+/// What changes whenever any okrug of the area is recomputed: a cheap check that a sum made
+/// earlier still holds (rows, the sum of their generations, the latest computation).
+pub async fn signature(db: &impl ConnectionTrait, prefix: &str) -> Result<Signature, DbErr> {
+    let (lo, hi) = range(prefix);
+    let row: Option<(Option<i64>, i64, Option<DateTime<FixedOffset>>)> =
+        okrug_reports::Entity::find()
+            .select_only()
+            .column_as(
+                // PostgreSQL sums bigints into numeric; the cast keeps it a 64-bit integer.
+                Expr::cust("CAST(SUM(computed_generation) AS BIGINT)"),
+                "total",
+            )
+            .column_as(okrug_reports::Column::OkrugCode.count(), "rows")
+            .column_as(okrug_reports::Column::ComputedAt.max(), "latest")
+            .filter(okrug_reports::Column::OkrugCode.between(lo, hi))
+            .into_tuple()
+            .one(db)
+            .await?;
+    Ok(row.map_or((0, 0, None), |(total, rows, latest)| {
+        (total.unwrap_or(0), rows, latest)
+    }))
+}
+
+/// See [`signature`].
+pub type Signature = (i64, i64, Option<DateTime<FixedOffset>>);
+
+/// The month key of a moment, in Kazakhstan's time (UTC+5).
+fn month(at: DateTime<FixedOffset>) -> String {
+    let local = at.with_timezone(&FixedOffset::east_opt(5 * 3600).unwrap_or(*at.offset()));
+    local.format("%Y-%m").to_string()
+}
+
+fn days(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> u32 {
+    std::cmp::max((to - from).num_days(), 0) as u32
+}
+
+/// Computes an okrug's figures from its applications, recommendations and profiles.
+pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figures, DbErr> {
+    let (lo, hi) = range(prefix(Some(okrug)));
+    let mut f = Figures {
+        registered: profiles::Entity::find()
+            .filter(profiles::Column::SettlementCode.between(lo.clone(), hi.clone()))
+            .count(db)
+            .await?,
+        ..Figures::default()
+    };
+
+    type Row = (i32, i32, String, Option<i64>, Option<DateTime<FixedOffset>>);
+    let apps: Vec<Row> = applications::Entity::find()
+        .select_only()
+        .column(applications::Column::Id)
+        .column(applications::Column::ProgramId)
+        .column(applications::Column::State)
+        .column(applications::Column::AmountKzt)
+        .column(applications::Column::SubmittedAt)
+        .filter(applications::Column::SettlementCode.between(lo.clone(), hi.clone()))
+        .filter(applications::Column::SubmittedAt.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+
+    // The latest recommendation of each application.
+    let recs = recommendations::Entity::find()
+        .filter(recommendations::Column::OkrugCode.eq(okrug.as_str()))
+        .order_by_asc(recommendations::Column::ApplicationId)
+        .order_by_asc(recommendations::Column::Version)
+        .all(db)
+        .await?;
+    let mut latest: BTreeMap<i32, recommendations::Model> = BTreeMap::new();
+    for r in recs {
+        latest.insert(r.application_id, r);
+    }
+
+    // The moments of the steps that end a stage.
+    let events: Vec<(i32, String, DateTime<FixedOffset>)> = application_events::Entity::find()
+        .select_only()
+        .column(application_events::Column::ApplicationId)
+        .column(application_events::Column::Step)
+        .column(application_events::Column::At)
+        .inner_join(applications::Entity)
+        .filter(applications::Column::SettlementCode.between(lo.clone(), hi.clone()))
+        .filter(application_events::Column::Step.is_in([
+            "start_review",
+            "approve",
+            "reject",
+            "disburse",
+        ]))
+        .order_by_asc(application_events::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut moments: BTreeMap<i32, BTreeMap<String, DateTime<FixedOffset>>> = BTreeMap::new();
+    for (id, step, at) in events {
+        // The first of each: a review taken up twice started the first time.
+        moments.entry(id).or_default().entry(step).or_insert(at);
+    }
+
+    // Jobs are in the submitted form, read only for the approved.
+    let plans: Vec<(i32, String)> = applications::Entity::find()
+        .select_only()
+        .column(applications::Column::Id)
+        .column(applications::Column::Data)
+        .filter(applications::Column::SettlementCode.between(lo, hi))
+        .filter(
+            applications::Column::State
+                .is_in([State::Approved.as_str(), State::Disbursed.as_str()]),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let jobs: BTreeMap<i32, u64> = plans
+        .into_iter()
+        .map(|(id, data)| {
+            let jobs = serde_json::from_str::<serde_json::Value>(&data)
+                .ok()
+                .and_then(|v| v.get("plan")?.get("jobs")?.as_u64())
+                .unwrap_or(0);
+            (id, jobs)
+        })
+        .collect();
+
+    for (id, program, state, amount, submitted) in &apps {
+        let Some(state) = State::parse(state) else {
+            continue;
+        };
+        let amount = amount.unwrap_or(0);
+        f.applied += 1;
+        *f.by_state.entry(state.as_str().to_owned()).or_default() += 1;
+        let said = match latest.get(id).map(|r| Verdict::parse(&r.verdict)) {
+            Some(Some(Verdict::Recommend)) => Said::Recommended,
+            Some(Some(Verdict::DoNotRecommend)) => Said::NotRecommended,
+            _ => Said::Nothing,
+        };
+        match said {
+            Said::Recommended => f.recommended += 1,
+            Said::NotRecommended => f.not_recommended += 1,
+            Said::Nothing => {}
+        }
+        let outcome = f.outcomes.entry(said).or_default();
+        outcome.applied += 1;
+        let program = f.programs.entry(*program).or_default();
+        program.applied += 1;
+        if let Some(at) = submitted {
+            f.months.entry(month(*at)).or_default().applied += 1;
+        }
+        match state {
+            State::Approved | State::Disbursed => {
+                f.approved += 1;
+                f.approved_kzt += amount;
+                f.jobs_planned += jobs.get(id).copied().unwrap_or(0);
+                outcome.approved += 1;
+                program.approved += 1;
+            }
+            State::Rejected => {
+                f.rejected += 1;
+                outcome.rejected += 1;
+            }
+            State::Withdrawn => {
+                f.withdrawn += 1;
+                outcome.withdrawn += 1;
+            }
+            _ => {}
+        }
+        if state == State::Disbursed {
+            f.disbursed += 1;
+            f.disbursed_kzt += amount;
+            program.disbursed_kzt += amount;
+        }
+        let m = moments.get(id);
+        let at = |step: &str| m.and_then(|m| m.get(step)).copied();
+        let decided = at("approve").or(at("reject"));
+        if let (Some(s), Some(r)) = (submitted, at("start_review")) {
+            f.add_stage(Stage::Waiting, days(*s, r));
+            if let Some(d) = decided {
+                f.add_stage(Stage::Review, days(r, d));
+            }
+        }
+        if let Some(a) = at("approve") {
+            f.months.entry(month(a)).or_default().approved += 1;
+            if let Some(d) = at("disburse") {
+                f.add_stage(Stage::Payment, days(a, d));
+                let m = f.months.entry(month(d)).or_default();
+                m.disbursed += 1;
+                m.disbursed_kzt += amount;
+            }
+        }
+    }
+
+    // Who in the akimat said what, over the applications counted above.
+    let counted: std::collections::BTreeSet<i32> = apps.iter().map(|a| a.0).collect();
+    let mut by_author: BTreeMap<i32, (String, u64, u64)> = BTreeMap::new();
+    for r in latest
+        .values()
+        .filter(|r| counted.contains(&r.application_id))
+    {
+        let e = by_author
+            .entry(r.author_user_id)
+            .or_insert_with(|| (r.author_role.clone(), 0, 0));
+        match Verdict::parse(&r.verdict) {
+            Some(Verdict::Recommend) => e.1 += 1,
+            Some(Verdict::DoNotRecommend) => e.2 += 1,
+            None => {}
+        }
+    }
+    let names: BTreeMap<i32, String> = if by_author.is_empty() {
+        BTreeMap::new()
+    } else {
+        users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .column(users::Column::DisplayName)
+            .filter(users::Column::Id.is_in(by_author.keys().copied()))
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    f.recommenders = by_author
+        .into_iter()
+        .map(|(user_id, (role, recommended, not_recommended))| {
+            let akim = role == Role::Akim.as_str();
+            Recommender {
+                user_id,
+                akim,
+                name: if akim {
+                    names.get(&user_id).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                recommended,
+                not_recommended,
+            }
+        })
+        .collect();
+    Ok(f)
+}
+
+/// Areas by code: name, level, parent.
+pub async fn areas(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<locations::Model>, DbErr> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    locations::Entity::find()
+        .filter(locations::Column::Code.is_in(codes.iter().cloned()))
+        .all(db)
+        .await
+}
+
+/// The units directly within `parent` (the regions, for the country).
+pub async fn children(
+    db: &impl ConnectionTrait,
+    parent: Option<&KatoCode>,
+) -> Result<Vec<locations::Model>, DbErr> {
+    let q = locations::Entity::find();
+    let q = match parent {
+        Some(p) => q.filter(locations::Column::ParentCode.eq(p.as_str())),
+        None => q.filter(locations::Column::Level.eq(Level::Region.as_i16())),
+    };
+    q.filter(locations::Column::Level.lte(Level::Okrug.as_i16()))
+        .order_by_asc(locations::Column::NameRu)
+        .all(db)
+        .await
+}
+
+/// Every region, district and okrug with its names, for the picker.
+pub async fn all_areas(db: &impl ConnectionTrait) -> Result<Vec<locations::Model>, DbErr> {
+    locations::Entity::find()
+        .filter(locations::Column::Level.lte(Level::Okrug.as_i16()))
+        .order_by_asc(locations::Column::Code)
+        .all(db)
+        .await
+}
+
+/// The okrug's applications still being decided: id, programme, state, since when.
+pub async fn open_in(
+    db: &impl ConnectionTrait,
+    okrug: &KatoCode,
+) -> Result<Vec<(i32, i32, String, DateTime<FixedOffset>)>, DbErr> {
+    let (lo, hi) = range(prefix(Some(okrug)));
+    applications::Entity::find()
+        .select_only()
+        .column(applications::Column::Id)
+        .column(applications::Column::ProgramId)
+        .column(applications::Column::State)
+        .column(applications::Column::UpdatedAt)
+        .filter(applications::Column::SettlementCode.between(lo, hi))
+        .filter(applications::Column::State.is_in([
+            State::Submitted.as_str(),
+            State::InReview.as_str(),
+            State::InfoRequested.as_str(),
+        ]))
+        .order_by_asc(applications::Column::UpdatedAt)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The reasons given for rejecting the okrug's applications.
+pub async fn rejection_reasons(
+    db: &impl ConnectionTrait,
+    okrug: &KatoCode,
+) -> Result<Vec<String>, DbErr> {
+    let (lo, hi) = range(prefix(Some(okrug)));
+    let rows: Vec<Option<String>> = application_events::Entity::find()
+        .select_only()
+        .column(application_events::Column::Reason)
+        .inner_join(applications::Entity)
+        .filter(applications::Column::SettlementCode.between(lo, hi))
+        .filter(application_events::Column::Step.eq("reject"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}

@@ -1,0 +1,81 @@
+//! Open data of the public reports: `GET /okrugs/{area}/data.csv` and `data.json`, and the
+//! same JSON at `GET /api/v1/reports/{area}`. `{area}` is a KATO code of a region, district or
+//! okrug, or `kz` for the country. The schema (`auyl-report/1`) is described at
+//! `/okrugs/open-data` and in `docs/open-data.md`.
+
+use app::domain::report;
+use app::error::AppError;
+use app::features::reports::COUNTRY;
+use app::ssr::{AppState, lang_of, services, to_app_error};
+use axum::Json;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::api::error_response;
+
+async fn build(st: &AppState, area: &str) -> Result<report::Report, services::ServiceError> {
+    let code = (area != COUNTRY).then_some(area);
+    services::reports::report(&st.db, code, st.config.today()).await
+}
+
+/// `GET /okrugs/{area}/{file}` with `file` one of `data.csv`, `data.json`.
+pub(crate) async fn data(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let Ok(Path((area, file))) = path else {
+        return error_response(lang, AppError::NotFound);
+    };
+    if file != "data.csv" && file != "data.json" {
+        return error_response(lang, AppError::NotFound);
+    }
+    let r = match build(&st, &area).await {
+        Ok(r) => r,
+        Err(e) => return error_response(lang, to_app_error(lang, e)),
+    };
+    let name = format!("okrug-report-{area}");
+    if file == "data.csv" {
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.csv\""),
+                ),
+            ],
+            report::csv(&r),
+        )
+            .into_response()
+    } else {
+        (
+            [(
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}.json\""),
+            )],
+            Json(r),
+        )
+            .into_response()
+    }
+}
+
+/// `GET /api/v1/reports/{area}`: the report as JSON.
+pub(crate) async fn api_report(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    let Ok(Path(area)) = path else {
+        return error_response(lang, AppError::NotFound);
+    };
+    match build(&st, &area).await {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => error_response(lang, to_app_error(lang, e)),
+    }
+}
