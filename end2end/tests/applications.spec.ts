@@ -1,30 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { SignUpPage } from './pages/account_pages';
-import { ApplicationPage, Operator, pdf } from './pages/application';
+import { ApplicationPage, Operator, applicant, pdf } from './pages/application';
 import { ownAddress } from './client';
 
 test.beforeEach(async ({ page }) => {
   await ownAddress(page);
 });
-
-const PROGRAM = 'auyl-amanaty-microcredit';
-
-/** A phone number nobody has used yet on this server. */
-function freshPhone(): string {
-  const n = Math.floor(Math.random() * 9_000_000) + 1_000_000;
-  return `+7707${n}`;
-}
-
-async function applicant(page: import('@playwright/test').Page): Promise<ApplicationPage> {
-  const signUp = new SignUpPage(page);
-  await signUp.goto();
-  await signUp.signUp('Айжан Нұрланова', freshPhone(), 'бал-ара-2026-сот');
-  await expect(page).toHaveURL(/\/account/);
-  await page.goto(`/programs/${PROGRAM}`);
-  await page.getByTestId('apply').click();
-  await expect(page).toHaveURL(/\/applications\/\d+$/);
-  return new ApplicationPage(page);
-}
 
 test('an entrepreneur applies with a document, follows the timeline and answers a request', async ({ page, baseURL }) => {
   const app = await applicant(page);
@@ -126,15 +106,7 @@ test('an akim recommends an application, declaring a relationship, and the appli
   expect(saved.status()).toBe(303);
   const id = app.id();
   await page.goto(`/applications/${id}`);
-  await app.amount.fill('1 000 000');
-  await app.term.fill('24');
-  await app.purpose.fill('Покупка бычков');
-  await app.activity.fill('Откорм');
-  await app.costs.fill('1 200 000');
-  await app.revenue.fill('1 800 000');
-  await app.jobs.fill('1');
-  await app.submit.click();
-  await expect(app.state).toHaveText('Подана');
+  await app.submitComplete();
   await expect(page.getByTestId('recommendation-section')).toContainText('не условие подачи');
   await page.getByTestId('ask-recommendation').click();
   await expect(page.getByTestId('recommendation-asked')).toBeVisible();

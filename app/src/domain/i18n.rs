@@ -1017,7 +1017,7 @@ messages! {
     RepPrograms { ru: "Программы, по которым подают чаще всего", kk: Some("Жиі өтінім берілетін бағдарламалар"), en: Some("The programmes most applied to") }
     RepNoApplications { ru: "Заявок пока не было.", kk: Some("Әзірге өтінім болған жоқ."), en: Some("No applications yet.") }
     RepProgram { ru: "Программа", kk: Some("Бағдарлама"), en: Some("Programme") }
-    RepComparison { ru: "Сравнение с районом, областью и страной", kk: Some("Аудан, облыс және елмен салыстыру"), en: Some("Compared with the district, region and country") }
+    RepComparison { ru: "Сравнение с более крупными территориями", kk: Some("Үлкенірек аумақтармен салыстыру"), en: Some("Compared with the larger areas it is part of") }
     RepArea { ru: "Территория", kk: Some("Аумақ"), en: Some("Area") }
     RepPer100 { ru: "Заявок на 100 зарегистрированных", kk: Some("100 тіркелгенге шаққандағы өтінімдер"), en: Some("Applications per 100 registered") }
     RepReviewMedian { ru: "Рассмотрение, медиана", kk: Some("Қарау, медиана"), en: Some("Review, median") }

@@ -848,9 +848,12 @@ mod tests {
         assert_eq!(Shown::count(1), Shown::FewerThan3);
         assert_eq!(Shown::count(2), Shown::FewerThan3);
         assert_eq!(Shown::count(3), Shown::Value(3));
-        assert_eq!(serde_json::to_string(&Shown::FewerThan3).unwrap(), "\"<3\"");
         assert_eq!(
-            serde_json::from_str::<Shown>("\"<3\"").unwrap(),
+            serde_json::to_string(&Shown::FewerThan3).expect("test value"),
+            "\"<3\""
+        );
+        assert_eq!(
+            serde_json::from_str::<Shown>("\"<3\"").expect("test value"),
             Shown::FewerThan3
         );
     }
@@ -886,7 +889,11 @@ mod tests {
     #[test]
     fn a_median_over_fewer_than_three_applications_is_not_published() {
         let p = okrug(2, 0, &[4, 6]).public();
-        let review = p.stages.iter().find(|s| s.stage == Stage::Review).unwrap();
+        let review = p
+            .stages
+            .iter()
+            .find(|s| s.stage == Stage::Review)
+            .expect("test value");
         assert_eq!(review.median_days, None);
         assert_eq!(review.count, Shown::FewerThan3);
     }
@@ -901,9 +908,12 @@ mod tests {
 
     #[test]
     fn the_trend_covers_twelve_months_across_the_new_year() {
-        let m = last_months(chrono::NaiveDate::from_ymd_opt(2026, 2, 10).unwrap(), 12);
-        assert_eq!(m.first().unwrap(), "2025-03");
-        assert_eq!(m.last().unwrap(), "2026-02");
+        let m = last_months(
+            chrono::NaiveDate::from_ymd_opt(2026, 2, 10).expect("test value"),
+            12,
+        );
+        assert_eq!(m.first().expect("test value"), "2025-03");
+        assert_eq!(m.last().expect("test value"), "2026-02");
         assert_eq!(m.len(), 12);
     }
 }

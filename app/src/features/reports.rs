@@ -142,15 +142,65 @@ fn level_label(lang: Lang, level: AreaLevel) -> &'static str {
     )
 }
 
-fn month_label(lang: Lang, key: &str) -> String {
-    chrono::NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d")
-        .map(|d| {
-            let full = format_date(lang, d);
-            // "1 ноября 2026" → "ноября 2026" reads oddly; the short form is month and year.
-            full.split_once(' ')
-                .map_or(full.clone(), |(_, rest)| rest.to_owned())
-        })
-        .unwrap_or_else(|_| key.to_owned())
+/// Month names as a heading or a chart axis says them (nominative, unlike a date's).
+const MONTHS_RU: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+const MONTHS_KK: [&str; 12] = [
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `2026-11` → ("ноябрь 2026", "ноя").
+fn month_label(lang: Lang, key: &str) -> (String, String) {
+    let parsed = key
+        .split_once('-')
+        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok()?.checked_sub(1)?)))
+        .filter(|(_, m)| *m < 12);
+    let Some((year, m)) = parsed else {
+        return (key.to_owned(), key.to_owned());
+    };
+    let name = match lang {
+        Lang::Ru => MONTHS_RU[m],
+        Lang::Kk => MONTHS_KK[m],
+        Lang::En => MONTHS_EN[m],
+    };
+    (format!("{name} {year}"), name.chars().take(3).collect())
 }
 
 #[component]
@@ -309,7 +359,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                     <tbody>
                         {months.iter().map(|m| view! {
                             <tr>
-                                <th scope="row">{month_label(lang, &m.month)}</th>
+                                <th scope="row">{month_label(lang, &m.month).0}</th>
                                 <td>{shown(lang, m.applied)}</td>
                                 <td>{shown(lang, m.approved)}</td>
                                 <td>{money(lang, m.disbursed_kzt)}</td>
@@ -415,7 +465,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
 #[component]
 fn Funnel(lang: Lang, steps: Vec<(Msg, Shown)>) -> impl IntoView {
     const W: i64 = 600;
-    const LABEL: i64 = 230;
+    const LABEL: i64 = 270;
     const ROW: i64 = 34;
     let max = steps
         .iter()
@@ -475,7 +525,7 @@ fn Months(lang: Lang, months: Vec<crate::domain::report::MonthRow>) -> impl Into
         .map(|m| {
             format!(
                 "{}: {} / {}",
-                month_label(lang, &m.month),
+                month_label(lang, &m.month).0,
                 shown(lang, m.applied),
                 shown(lang, m.approved)
             )
@@ -489,7 +539,7 @@ fn Months(lang: Lang, months: Vec<crate::domain::report::MonthRow>) -> impl Into
         .map(|(i, m)| {
             let x = COL * i as i64 + 4;
             let (a, b) = (bar(m.applied), bar(m.approved));
-            let short: String = month_label(lang, &m.month).chars().take(3).collect();
+            let short = month_label(lang, &m.month).1;
             view! {
                 <g>
                     <rect x=x.to_string() y=(H - a).to_string() width="20" height=a.to_string() class="bar bar-1" />

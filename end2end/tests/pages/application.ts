@@ -1,4 +1,25 @@
-import { APIRequestContext, Locator, Page, request } from '@playwright/test';
+import { APIRequestContext, Locator, Page, expect, request } from '@playwright/test';
+import { SignUpPage } from './account_pages';
+
+export const PROGRAM = 'auyl-amanaty-microcredit';
+
+/** A phone number nobody has used yet on this server. */
+export function freshPhone(): string {
+  const n = Math.floor(Math.random() * 9_000_000) + 1_000_000;
+  return `+7707${n}`;
+}
+
+/** A new entrepreneur who has just opened an application to {@link PROGRAM}. */
+export async function applicant(page: Page): Promise<ApplicationPage> {
+  const signUp = new SignUpPage(page);
+  await signUp.goto();
+  await signUp.signUp('Айжан Нұрланова', freshPhone(), 'бал-ара-2026-сот');
+  await expect(page).toHaveURL(/\/account/);
+  await page.goto(`/programs/${PROGRAM}`);
+  await page.getByTestId('apply').click();
+  await expect(page).toHaveURL(/\/applications\/\d+$/);
+  return new ApplicationPage(page);
+}
 
 /** One application, `/applications/{id}`. */
 export class ApplicationPage {
@@ -56,6 +77,19 @@ export class ApplicationPage {
     const m = /\/applications\/(\d+)/.exec(this.page.url());
     if (!m) throw new Error(`not an application page: ${this.page.url()}`);
     return Number(m[1]);
+  }
+
+  /** Fills in a complete loan application and submits it. */
+  async submitComplete(): Promise<void> {
+    await this.amount.fill('1 000 000');
+    await this.term.fill('24');
+    await this.purpose.fill('Покупка бычков');
+    await this.activity.fill('Откорм');
+    await this.costs.fill('1 200 000');
+    await this.revenue.fill('1 800 000');
+    await this.jobs.fill('1');
+    await this.submit.click();
+    await expect(this.state).toHaveText('Подана');
   }
 
   /** Waits until the autosave island is live (JavaScript on). */

@@ -51,7 +51,7 @@ impl World {
         seed::ensure_demo(&t.db).await.expect("demo");
         let orgs = db::catalog::organisation_ids(&t.db).await.expect("orgs");
         let okrug = Scope::Okrug(KatoCode::parse(A).expect("okrug"));
-        let w = World {
+        World {
             operator: person(
                 &t,
                 "op@example.kz",
@@ -71,8 +71,7 @@ impl World {
             staff: person(&t, "staff@example.kz", "Гүлнар", Role::AkimatStaff, okrug).await,
             n: std::cell::Cell::new(0),
             t,
-        };
-        w
+        }
     }
 
     /// A new entrepreneur with a profile in `village`.
@@ -585,8 +584,8 @@ async fn the_picker_finds_okrugs_by_russian_kazakh_or_misspelt_names() {
 
 #[test]
 fn an_okrug_rolls_up_into_its_district_region_and_country_rows() {
-    let region = KatoCode::parse("310000000").unwrap();
-    let district = KatoCode::parse("313600000").unwrap();
+    let region = KatoCode::parse("310000000").expect("test value");
+    let district = KatoCode::parse("313600000").expect("test value");
     assert_eq!(child_of(None, "313637000"), "310000000");
     assert_eq!(child_of(Some(&region), "313637000"), "313600000");
     assert_eq!(child_of(Some(&district), "313637000"), "313637000");
