@@ -3,6 +3,7 @@
 pub mod account;
 pub mod alerts;
 pub mod applications;
+pub mod assisted;
 pub mod catalog;
 pub mod home;
 pub mod matches;

@@ -21,6 +21,7 @@ mod m20261128_000009_index_staff;
 mod m20261128_000010_append_only_events;
 mod m20261128_000011_create_recommendations;
 mod m20261128_000012_create_reports;
+mod m20261128_000013_create_assisted_filings;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_append_only_events::Migration),
             Box::new(m20261128_000011_create_recommendations::Migration),
             Box::new(m20261128_000012_create_reports::Migration),
+            Box::new(m20261128_000013_create_assisted_filings::Migration),
         ]
     }
 }

@@ -26,7 +26,7 @@ use app::domain::account::Principal;
 /// form. A file over its own limit is still read to the end and refused by name.
 pub const MAX_UPLOAD_BODY: usize = 64 * 1024 * 1024;
 
-fn see_other(location: &str) -> Response {
+pub(crate) fn see_other(location: &str) -> Response {
     (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, location.to_owned())],
@@ -34,7 +34,7 @@ fn see_other(location: &str) -> Response {
         .into_response()
 }
 
-fn notifier(st: &AppState) -> Notifier<'_> {
+pub(crate) fn notifier(st: &AppState) -> Notifier<'_> {
     Notifier {
         mailer: &*st.mailer,
         public_url: &st.config.public_url,
@@ -42,26 +42,26 @@ fn notifier(st: &AppState) -> Notifier<'_> {
 }
 
 /// One uploaded file of a form.
-struct Upload {
+pub(crate) struct Upload {
     /// The form field it came in.
-    field: String,
+    pub(crate) field: String,
     /// The name the browser gave.
-    file_name: String,
+    pub(crate) file_name: String,
     /// Its bytes (empty when too large).
-    bytes: Vec<u8>,
+    pub(crate) bytes: Vec<u8>,
     /// Whether it was over the limit.
-    too_large: bool,
+    pub(crate) too_large: bool,
 }
 
 /// A posted form: its text fields and its files.
 #[derive(Default)]
-struct Posted {
-    pairs: Vec<(String, String)>,
-    files: Vec<Upload>,
+pub(crate) struct Posted {
+    pub(crate) pairs: Vec<(String, String)>,
+    pub(crate) files: Vec<Upload>,
 }
 
 impl Posted {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
             .rev()
@@ -85,7 +85,7 @@ impl Posted {
 }
 
 /// Reads a form post: multipart (with files) or URL-encoded.
-async fn read_form(st: &AppState, req: Request) -> Result<Posted, FieldError> {
+pub(crate) async fn read_form(st: &AppState, req: Request) -> Result<Posted, FieldError> {
     let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -145,7 +145,7 @@ async fn read_form(st: &AppState, req: Request) -> Result<Posted, FieldError> {
     Ok(posted)
 }
 
-fn too_large() -> FieldError {
+pub(crate) fn too_large() -> FieldError {
     FieldError::new(
         "document",
         Problem::FileTooLarge {

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod applications;
+pub mod assisted;
 pub mod cli;
 pub mod guard;
 pub mod profile;
@@ -256,6 +257,7 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
             "/api/v1/eligibility",
             axum::routing::post(profile::eligibility),
         ),
+        ("/akimat/assist", axum::routing::post(assisted::post_form)),
         ("/api/v1/reports/{area}", get(reports::api_report)),
         ("/okrugs/{area}/{file}", get(reports::data)),
         ("/api/v1/{*rest}", axum::routing::any(api::not_found)),
@@ -266,7 +268,11 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
 pub const MAX_BODY: usize = 64 * 1024;
 
 /// The routes that take documents, with their own, larger body limit.
-pub const UPLOAD_ROUTES: &[&str] = &["/applications/{id}", "/api/v1/applications/{id}/documents"];
+pub const UPLOAD_ROUTES: &[&str] = &[
+    "/applications/{id}",
+    "/api/v1/applications/{id}/documents",
+    "/akimat/assist",
+];
 
 /// Every route: pages, server functions, the JSON API, health, static files.
 pub fn router(state: AppState) -> Router {

@@ -1036,6 +1036,30 @@ messages! {
     WsStuckDays { ru: "{n} дн. в этом состоянии (обычно до {usual} дн.)", kk: Some("осы күйде {n} күн (әдетте {usual} күнге дейін)"), en: Some("{n} d in this state (usually up to {usual} d)") }
     WsRejections { ru: "Причины отказов", kk: Some("Бас тарту себептері"), en: Some("Reasons for rejection") }
     WsRejectionsNone { ru: "Отказов пока не было.", kk: Some("Әзірге бас тарту болған жоқ."), en: Some("No rejections yet.") }
+    ErrorWrongCode { ru: "Код неверный или устарел. Попросите жителя назвать код из последнего сообщения или отправьте новый.", kk: Some("Код қате немесе ескірген. Тұрғыннан соңғы хабарламадағы кодты сұраңыз немесе жаңасын жіберіңіз."), en: Some("The code is wrong or expired. Ask the resident for the code in the latest message, or send a new one.") }
+    ErrorOutsideOkrug { ru: "Этот населённый пункт не входит в ваш округ: акимат подаёт заявки только за жителей своего округа.", kk: Some("Бұл елді мекен сіздің округке кірмейді: әкімдік тек өз округінің тұрғындары үшін өтінім береді."), en: Some("This settlement is not in your okrug: an akimat files only for residents of its own okrug.") }
+    ErrorStaffAccount { ru: "Этот номер принадлежит сотруднику, а не жителю. Проверьте номер.", kk: Some("Бұл нөмір тұрғынға емес, қызметкерге тиесілі. Нөмірді тексеріңіз."), en: Some("This number belongs to a staff account, not a resident. Check the number.") }
+    AssistTitle { ru: "Заявка за жителя", kk: Some("Тұрғын үшін өтінім"), en: Some("Filing for a resident") }
+    AssistIntro { ru: "Если у жителя нет телефона с интернетом или учётной записи, акимат может начать заявку за него — только с его согласия. Житель получит сообщение на телефон, сможет войти по этому номеру и увидит всё, что сделано от его имени; каждое действие записывается с именем сотрудника.", kk: Some("Тұрғынның интернеті бар телефоны немесе тіркелгісі болмаса, әкімдік оның келісімімен ғана өтінімді бастай алады. Тұрғын телефонына хабарлама алады, осы нөмірмен кіріп, оның атынан жасалғанның бәрін көреді; әр әрекет қызметкердің атымен жазылады."), en: Some("If a resident has no smartphone or account, the akimat may start an application for them, only with their consent. The resident gets a message on their phone, can sign in with that number and sees everything done in their name; every action is recorded with the staff member's name.") }
+    AssistLink { ru: "Подать заявку за жителя", kk: Some("Тұрғын үшін өтінім беру"), en: Some("File for a resident") }
+    AssistName { ru: "Имя и фамилия жителя", kk: Some("Тұрғынның аты-жөні"), en: Some("Resident's full name") }
+    AssistPhone { ru: "Телефон жителя", kk: Some("Тұрғынның телефоны"), en: Some("Resident's phone") }
+    AssistSettlement { ru: "Населённый пункт (код КАТО)", kk: Some("Елді мекен (ӘАОЖ коды)"), en: Some("Settlement (KATO code)") }
+    AssistProgram { ru: "Программа", kk: Some("Бағдарлама"), en: Some("Programme") }
+    AssistConsent { ru: "Как житель дал согласие", kk: Some("Тұрғын келісімін қалай берді"), en: Some("How the resident consented") }
+    AssistPaper { ru: "Подписал бумажное согласие — приложите скан или фото", kk: Some("Қағаз келісімге қол қойды — сканын немесе фотосын тіркеңіз"), en: Some("Signed a paper consent: attach a scan or photo") }
+    AssistPhoneCode { ru: "Назвал код из сообщения на свой телефон", kk: Some("Өз телефонына келген хабарламадағы кодты айтты"), en: Some("Read back the code sent to their phone") }
+    AssistScan { ru: "Скан подписанного согласия (PDF, JPEG или PNG)", kk: Some("Қол қойылған келісімнің сканы (PDF, JPEG немесе PNG)"), en: Some("Scan of the signed consent (PDF, JPEG or PNG)") }
+    AssistCode { ru: "Код из сообщения", kk: Some("Хабарламадағы код"), en: Some("Code from the message") }
+    AssistSendCode { ru: "Отправить код жителю", kk: Some("Тұрғынға код жіберу"), en: Some("Send the resident a code") }
+    AssistCodeSent { ru: "Код отправлен на телефон жителя. Он действует 15 минут.", kk: Some("Код тұрғынның телефонына жіберілді. Ол 15 минут жарамды."), en: Some("The code was sent to the resident's phone. It is valid for 15 minutes.") }
+    AssistStart { ru: "Начать заявку", kk: Some("Өтінімді бастау"), en: Some("Start the application") }
+    AssistedBy { ru: "Заявку начал акимат ({name}) с согласия жителя: {how}, {date}.", kk: Some("Өтінімді тұрғынның келісімімен әкімдік ({name}) бастады: {how}, {date}."), en: Some("The akimat ({name}) started this application with the resident's consent: {how}, {date}.") }
+    AssistedPaper { ru: "подписанное согласие на бумаге", kk: Some("қағаздағы қол қойылған келісім"), en: Some("a signed paper consent") }
+    AssistedCode { ru: "код, отправленный на телефон жителя", kk: Some("тұрғынның телефонына жіберілген код"), en: Some("a code sent to the resident's phone") }
+    AppDoneAssisted { ru: "Заявка начата от имени жителя. Заполните её вместе с ним; житель получил сообщение на телефон.", kk: Some("Өтінім тұрғынның атынан басталды. Оны тұрғынмен бірге толтырыңыз; тұрғын телефонына хабарлама алды."), en: Some("The application was started in the resident's name. Fill it in together; the resident got a message on their phone.") }
+    AppStepAssistOpen { ru: "Акимат начал заявку от имени жителя", kk: Some("Әкімдік тұрғынның атынан өтінімді бастады"), en: Some("The akimat started the application in the resident's name") }
+    AppStepAssistEdit { ru: "Акимат внёс данные в черновик", kk: Some("Әкімдік жобаға деректер енгізді"), en: Some("The akimat filled in the draft") }
     AkimatQueueAwaiting { ru: "ждёт ответа", kk: Some("жауап күтуде"), en: Some("awaiting an answer") }
     RecVerdictRecommend { ru: "Рекомендует", kk: Some("Ұсынады"), en: Some("Recommends") }
     RecVerdictDoNotRecommend { ru: "Не рекомендует", kk: Some("Ұсынбайды"), en: Some("Does not recommend") }

@@ -126,6 +126,12 @@ pub enum Problem {
     },
     /// The programme does not take applications now.
     ProgramClosed,
+    /// A confirmation code that is wrong, used or expired.
+    WrongCode,
+    /// A place outside the okrug of the person acting.
+    OutsideOkrug,
+    /// A phone number that belongs to a staff account, not a resident's.
+    StaffAccount,
 }
 
 /// A problem with a named input field: what every parser returns for bad input.
@@ -189,6 +195,9 @@ impl FieldError {
             Problem::Conflict { .. } => "conflict",
             Problem::NotNow { .. } => "not_allowed",
             Problem::ProgramClosed => "program_closed",
+            Problem::WrongCode => "wrong_code",
+            Problem::OutsideOkrug => "outside_okrug",
+            Problem::StaffAccount => "staff_account",
         }
     }
 
@@ -277,6 +286,9 @@ impl FieldError {
                 tf(lang, Msg::ErrorNotNow, &[("state", state.label(lang))])
             }
             Problem::ProgramClosed => tf(lang, Msg::ErrorProgramClosed, &[]),
+            Problem::WrongCode => tf(lang, Msg::ErrorWrongCode, &[]),
+            Problem::OutsideOkrug => tf(lang, Msg::ErrorOutsideOkrug, &[]),
+            Problem::StaffAccount => tf(lang, Msg::ErrorStaffAccount, &[]),
         }
     }
 }

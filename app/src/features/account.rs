@@ -43,7 +43,7 @@ pub(crate) fn query_param(name: &str) -> Option<String> {
 }
 
 /// The message for one field, if the error is about it.
-fn field_message(error: &Option<AppError>, lang: Lang, field: &str) -> Option<String> {
+pub(crate) fn field_message(error: &Option<AppError>, lang: Lang, field: &str) -> Option<String> {
     match error {
         Some(AppError::Invalid { field: f, .. }) if f == field => {
             error.as_ref().map(|e| e.message(lang))
@@ -69,7 +69,7 @@ pub(crate) fn form_message<'a>(
 
 /// A labelled input, with its hint and error tied to it for screen readers.
 #[component]
-fn Field(
+pub(crate) fn Field(
     id: &'static str,
     name: &'static str,
     label: &'static str,

@@ -134,6 +134,7 @@ pub fn AkimatPage() -> impl IntoView {
         <PageTitle text=t(lang, Msg::NavAkimat) />
         <div class="page narrow">
             <Suspense fallback=|| ()>{workspace}</Suspense>
+            <p><a class="button button-secondary" href="/akimat/assist" data-testid="assist-link">{t(lang, Msg::AssistLink)}</a></p>
             <section aria-labelledby="queue-h">
                 <h2 id="queue-h">{t(lang, Msg::AkimatQueueHeading)}</h2>
                 <Suspense fallback=|| ()>{content}</Suspense>
@@ -222,6 +223,8 @@ fn step_label(step: &str) -> Msg {
         "withdraw" => Msg::AppStepWithdraw,
         "ask_recommendation" => Msg::AppStepAskRecommendation,
         "recommend" => Msg::AppStepRecommend,
+        "assist_open" => Msg::AppStepAssistOpen,
+        "assist_edit" => Msg::AppStepAssistEdit,
         _ => Msg::AppStepCreate,
     }
 }
@@ -284,6 +287,7 @@ fn done_message(done: &str) -> Option<Msg> {
         "step" => Msg::AppDoneStep,
         "asked" => Msg::AppDoneAsked,
         "recommended" => Msg::AppDoneRecommended,
+        "assisted" => Msg::AppDoneAssisted,
         _ => return None,
     })
 }
@@ -427,10 +431,31 @@ fn Application(
         }
     });
     let recommendation = recommendation_section(lang, &v, &action, error.as_ref());
+    let assisted = v.assisted.as_ref().map(|a| {
+        let how = t(
+            lang,
+            if a.method == "paper" {
+                Msg::AssistedPaper
+            } else {
+                Msg::AssistedCode
+            },
+        );
+        let text = tf(
+            lang,
+            Msg::AssistedBy,
+            &[
+                ("name", &a.staff_name),
+                ("how", how),
+                ("date", &format_date(lang, a.at.date_naive())),
+            ],
+        );
+        view! { <p class="notice" data-testid="assisted">{text}</p> }
+    });
     view! {
         <h1>{title}</h1>
         <p class="lead"><a href=program_href>{program}</a></p>
         {notice}
+        {assisted}
         {summary_alert}
         <dl class="application-status">
             <dt>{t(lang, Msg::AppStateNow)}</dt>

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod applications;
+pub mod assisted;
 pub mod catalog;
 pub mod entities;
 pub mod locations;

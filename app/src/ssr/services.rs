@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod applications;
+pub mod assisted;
 pub mod catalog;
 pub mod health;
 pub mod indexer;

@@ -819,6 +819,33 @@ fn cases() -> Vec<Case> {
             |_| path("/akimat"),
             |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
         ),
+        // --- Assisted filing: akimat staff, for residents of their own okrug ---
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/assist_options",
+            what: "the settlements and programmes of the assisted-filing form",
+            fresh: Fresh::Nothing,
+            args: none,
+            expect: |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
+        },
+        Case {
+            kind: Route,
+            endpoint: "/akimat/assist",
+            what: "send a resident a consent code (the assisted-filing form)",
+            fresh: Fresh::Nothing,
+            args: |_| {
+                let mut a = path("/akimat/assist");
+                a.push(("form", "action=send_code&phone=%2B77019998877".into()));
+                a
+            },
+            expect: |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
+        },
+        page(
+            "/akimat/assist",
+            "the assisted-filing form",
+            |_| path("/akimat/assist"),
+            |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
+        ),
         // --- Okrug reports: public; the workspace is the akimat's own okrug only ---
         Case {
             kind: ServerFn,

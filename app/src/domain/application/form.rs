@@ -336,4 +336,29 @@ pub struct ApplicationView {
     /// Whether the viewer may give or correct the recommendation (the okrug's akimat, once
     /// asked).
     pub can_recommend: bool,
+    /// Set when akimat staff started it for the resident.
+    pub assisted: Option<AssistedView>,
+}
+
+/// What the assisted-filing form offers the akimat: its okrug's settlements and the open
+/// programmes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistOptions {
+    /// The okrug's name.
+    pub okrug: String,
+    /// Its settlements: code and name.
+    pub settlements: Vec<(String, String)>,
+    /// Programmes taking applications: slug, Russian and Kazakh titles.
+    pub programs: Vec<(String, String, String)>,
+}
+
+/// How an application filed with the akimat's help came about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistedView {
+    /// The staff member who started it.
+    pub staff_name: String,
+    /// `paper` or `phone_code`.
+    pub method: String,
+    /// When the resident consented.
+    pub at: chrono::DateTime<chrono::Utc>,
 }

@@ -87,3 +87,22 @@ pub async fn places(
         })
         .collect())
 }
+
+/// The settlements of `okrug`: code and Russian name, by name.
+pub async fn within(
+    db: &impl ConnectionTrait,
+    okrug: &KatoCode,
+) -> Result<Vec<(String, String)>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let stem = &okrug.as_str()[..6];
+    locations::Entity::find()
+        .select_only()
+        .column(locations::Column::Code)
+        .column(locations::Column::NameRu)
+        .filter(locations::Column::Level.eq(Level::Settlement.as_i16()))
+        .filter(locations::Column::Code.between(format!("{stem}000"), format!("{stem}999")))
+        .order_by_asc(locations::Column::NameRu)
+        .into_tuple()
+        .all(db)
+        .await
+}

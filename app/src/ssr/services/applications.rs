@@ -18,8 +18,8 @@ use tracing::instrument;
 use super::ServiceError;
 use crate::domain::account::{Principal, Role, Scope};
 use crate::domain::application::form::{
-    self, ApplicationSummary, ApplicationView, DocumentView, Draft, EventView, Limits,
-    RequiredDocument, field,
+    self, ApplicationSummary, ApplicationView, AssistedView, DocumentView, Draft, EventView,
+    Limits, RequiredDocument, field,
 };
 use crate::domain::application::{Moment, Party, State, Step, StepError, decision_time, estimate};
 use crate::domain::i18n::{Lang, Msg, t, tf};
@@ -29,7 +29,7 @@ use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::program::ProgramView;
 use crate::ssr::db;
 use crate::ssr::db::applications::{Changes, NewDocument, NewEvent};
-use crate::ssr::db::entities::{application_documents, applications};
+use crate::ssr::db::entities::{application_documents, applications, assisted_filings};
 use crate::ssr::mail::{Mail, Mailer};
 
 /// The most past decisions the estimate reads (the latest ones).
@@ -96,7 +96,7 @@ fn limits(program: &ProgramView) -> Limits {
     }
 }
 
-fn takes_applications(program: &ProgramView, today: NaiveDate) -> bool {
+pub(crate) fn takes_applications(program: &ProgramView, today: NaiveDate) -> bool {
     program.status == crate::domain::catalog::ProgramStatus::Open
         && program.deadline.is_none_or(|d| d >= today)
         && program.intake_opens.is_none_or(|d| d <= today)
@@ -109,17 +109,23 @@ fn standing(
     p: &Principal,
     a: &applications::Model,
     organisation: i32,
+    filing: Option<&assisted_filings::Model>,
 ) -> Result<Option<Party>, ServiceError> {
+    // Akimat staff of the okrug that filed it for a resident act for the resident.
+    let assistant = filing.is_some_and(|f| {
+        matches!(p.role, Role::Akim | Role::AkimatStaff)
+            && matches!(&p.scope, Scope::Okrug(own) if own.as_str() == f.okrug_code)
+    });
     let okrug = okrug_of(a);
     let action = Action::ViewApplication {
         applicant: a.user_id,
         okrug: okrug.as_ref(),
         organisation,
     };
-    if allow(Some(p), &action).is_err() {
+    if !assistant && allow(Some(p), &action).is_err() {
         return Err(ServiceError::NotFound);
     }
-    let mine = p.role == Role::Entrepreneur && a.user_id == p.user_id;
+    let mine = (p.role == Role::Entrepreneur && a.user_id == p.user_id) || assistant;
     if a.state == State::Draft.as_str() && !mine {
         return Err(ServiceError::NotFound);
     }
@@ -148,7 +154,8 @@ pub(crate) async fn access(
     let organisation = db::catalog::organisation_of(db, a.program_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let party = standing(p, &a, organisation)?;
+    let filing = db::assisted::filing(db, a.id).await?;
+    let party = standing(p, &a, organisation, filing.as_ref())?;
     Ok((a, organisation, party))
 }
 
@@ -310,7 +317,19 @@ pub async fn view(
     let organisation = db::catalog::organisation_of(db, a.program_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let party = standing(p, &a, organisation)?;
+    let filing = db::assisted::filing(db, a.id).await?;
+    let party = standing(p, &a, organisation, filing.as_ref())?;
+    let assisted = match &filing {
+        Some(f) => Some(AssistedView {
+            staff_name: db::accounts::user(db, f.staff_user_id)
+                .await?
+                .map(|u| u.display_name)
+                .unwrap_or_default(),
+            method: f.consent_method.clone(),
+            at: f.consented_at.with_timezone(&Utc),
+        }),
+        None => None,
+    };
     let state = state_of(&a)?;
     let documents: Vec<DocumentView> = db::applications::documents(db, id)
         .await?
@@ -370,6 +389,7 @@ pub async fn view(
         operator: party == Some(Party::Operator),
         recommendations: super::recommendations::views_of(db, id).await?,
         recommendation_asked,
+        assisted,
         can_recommend: recommendation_asked
             && allow(
                 Some(p),
@@ -419,10 +439,8 @@ pub async fn save_draft(
 ) -> Result<i32, ServiceError> {
     let p = signed_in(who)?;
     let draft = form::draft_from_pairs(pairs)?;
-    let a = db::applications::find(db, id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    if a.user_id != p.user_id || p.role != Role::Entrepreneur {
+    let (a, _, party) = access(db, p, id).await?;
+    if party != Some(Party::Applicant) {
         return Err(ServiceError::NotFound);
     }
     let state = state_of(&a)?;
@@ -432,11 +450,34 @@ pub async fn save_draft(
     // Fields the request does not carry keep their saved value: an autosave sends only
     // the form, never less than it.
     let mut merged = draft_of(&a);
-    merged.extend(draft);
+    merged.extend(draft.clone());
     let data = serde_json::to_string(&merged).map_err(|e| ServiceError::Seed(e.to_string()))?;
-    if db::applications::update_draft(db, id, seen, &data, Utc::now()).await? {
+    let txn = db.begin().await?;
+    if db::applications::update_draft(&txn, id, seen, &data, Utc::now()).await? {
+        // Someone typing for the resident leaves a record of what they typed.
+        if p.user_id != a.user_id {
+            let items: Vec<String> = draft.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            db::applications::append_event(
+                &txn,
+                &NewEvent {
+                    application_id: id,
+                    version: seen + 1,
+                    step: "assist_edit",
+                    from: Some(State::Draft.as_str()),
+                    to: State::Draft.as_str(),
+                    actor: Some(p.user_id),
+                    role: p.role.as_str(),
+                    reason: None,
+                    data: &serde_json::json!({ "items": items }).to_string(),
+                },
+                Utc::now(),
+            )
+            .await?;
+        }
+        txn.commit().await?;
         return Ok(seen + 1);
     }
+    txn.rollback().await?;
     let now = db::applications::find(db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -537,7 +578,9 @@ pub async fn step(
     let organisation = db::catalog::organisation_of(db, a.program_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let party = standing(p, &a, organisation)?.ok_or(ServiceError::Denied(Denied::Forbidden))?;
+    let filing = db::assisted::filing(db, a.id).await?;
+    let party = standing(p, &a, organisation, filing.as_ref())?
+        .ok_or(ServiceError::Denied(Denied::Forbidden))?;
     let from = state_of(&a)?;
     if a.version != seen {
         return repeat_or_conflict(db, id, seen, step, p.user_id, a.version).await;
@@ -655,6 +698,11 @@ pub async fn step(
         }
         (Party::Applicant, _) => Vec::new(),
     };
+    // Staff acting for a resident: the resident hears of every step made in their name.
+    let for_resident = party == Party::Applicant && p.user_id != a.user_id;
+    if for_resident {
+        recipients.push(a.user_id);
+    }
     // The akimat that was asked to recommend hears of an information request too, so that
     // it can help the villager answer.
     if step == Step::RequestInfo
@@ -684,7 +732,7 @@ pub async fn step(
     }
     txn.commit().await?;
 
-    if party == Party::Operator {
+    if party == Party::Operator || for_resident {
         // Mail is best effort: the step and the in-app notice are committed.
         if let Err(e) = mail_applicant(db, notifier, &a, to, reason.as_deref(), today).await {
             tracing::warn!(error = %e, application = id, "transition e-mail not sent");
@@ -807,10 +855,8 @@ pub async fn attach(
     today: NaiveDate,
 ) -> Result<DocumentView, ServiceError> {
     let p = signed_in(who)?;
-    let a = db::applications::find(db, id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    if a.user_id != p.user_id || p.role != Role::Entrepreneur {
+    let (a, _, party) = access(db, p, id).await?;
+    if party != Some(Party::Applicant) {
         return Err(ServiceError::NotFound);
     }
     let state = state_of(&a)?;
@@ -882,7 +928,8 @@ pub async fn document(
     let organisation = db::catalog::organisation_of(db, a.program_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    standing(p, &a, organisation)?;
+    let filing = db::assisted::filing(db, a.id).await?;
+    standing(p, &a, organisation, filing.as_ref())?;
     let d = db::applications::document(db, id, doc)
         .await?
         .ok_or(ServiceError::NotFound)?;

@@ -29,6 +29,8 @@ pub enum Relation {
     ApplicationDocuments,
     #[sea_orm(has_many = "super::application_events::Entity")]
     ApplicationEvents,
+    #[sea_orm(has_one = "super::assisted_filings::Entity")]
+    AssistedFilings,
     #[sea_orm(
         belongs_to = "super::programs::Entity",
         from = "Column::ProgramId",
@@ -60,6 +62,12 @@ impl Related<super::application_documents::Entity> for Entity {
 impl Related<super::application_events::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::ApplicationEvents.def()
+    }
+}
+
+impl Related<super::assisted_filings::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::AssistedFilings.def()
     }
 }
 

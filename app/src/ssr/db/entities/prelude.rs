@@ -3,7 +3,9 @@
 pub use super::application_documents::Entity as ApplicationDocuments;
 pub use super::application_events::Entity as ApplicationEvents;
 pub use super::applications::Entity as Applications;
+pub use super::assisted_filings::Entity as AssistedFilings;
 pub use super::audit_log::Entity as AuditLog;
+pub use super::consent_codes::Entity as ConsentCodes;
 pub use super::invitations::Entity as Invitations;
 pub use super::locations::Entity as Locations;
 pub use super::mci_rates::Entity as MciRates;

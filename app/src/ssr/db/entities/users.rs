@@ -30,6 +30,8 @@ pub enum Relation {
     ApplicationEvents,
     #[sea_orm(has_many = "super::applications::Entity")]
     Applications,
+    #[sea_orm(has_many = "super::consent_codes::Entity")]
+    ConsentCodes,
     #[sea_orm(has_many = "super::invitations::Entity")]
     Invitations,
     #[sea_orm(
@@ -77,6 +79,12 @@ impl Related<super::application_events::Entity> for Entity {
 impl Related<super::applications::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Applications.def()
+    }
+}
+
+impl Related<super::consent_codes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ConsentCodes.def()
     }
 }
 
