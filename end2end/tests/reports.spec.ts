@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ownAddress } from './client';
-import { applicant } from './pages/application';
+import { ApplicationPage, applicant, pdf } from './pages/application';
 
 // Okrug 611633000 (Акдалинский с.о., Turkistan region) and its demo akim; the other specs
 // recommend in another okrug.
@@ -103,4 +103,36 @@ test('the picker finds an okrug typed in Kazakh with a typo, and the open data d
   const json = await (await page.request.get(`/okrugs/${OKRUG}/data.json`)).json();
   expect(json.schema).toBe('auyl-report/1');
   expect(json.area.code).toBe(OKRUG);
+});
+
+test('akimat staff file for a resident with a signed paper consent, then fill in and submit for them', async ({ page }) => {
+  await page.goto('/sign-in');
+  await page.getByLabel('Телефон или e-mail').fill('+77010000004');
+  await page.getByLabel('Пароль', { exact: true }).fill('demo-parol-2026');
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page).toHaveURL(/\/account/);
+  await page.goto('/akimat');
+  await page.getByTestId('assist-link').click();
+  await expect(page).toHaveURL(/\/akimat\/assist$/);
+
+  // Without a consent nothing starts, and what was typed comes back.
+  const form = page.getByTestId('assist-form');
+  const phone = `+7707${Math.floor(Math.random() * 9_000_000) + 1_000_000}`;
+  await form.getByLabel('Имя и фамилия жителя').fill('Сәуле Жұмабаева');
+  await form.getByLabel('Телефон жителя').fill(phone);
+  await form.getByLabel('Программа').selectOption('auyl-amanaty-microcredit');
+  await page.getByTestId('assist-start').click();
+  await expect(page.getByRole('alert')).toContainText('Скан подписанного согласия');
+  await expect(form.getByLabel('Телефон жителя')).toHaveValue(phone);
+
+  await form.locator('#consent_scan').setInputFiles(pdf('согласие.pdf'));
+  await page.getByTestId('assist-start').click();
+  await expect(page).toHaveURL(/\/applications\/\d+\?done=assisted/);
+  const app = new ApplicationPage(page);
+  await expect(page.getByTestId('assisted')).toContainText('Гүлнар Омарова');
+  await expect(app.state).toHaveText('Черновик');
+  await app.submitComplete();
+  await expect(app.timeline).toContainText('Акимат начал заявку от имени жителя');
+  await expect(app.timeline).toContainText('Акимат внёс данные в черновик');
+  await expect(page.getByTestId('documents')).toContainText('согласие.pdf');
 });

@@ -27,6 +27,19 @@ const FIELDS: &[&str] = &[
     "consent_scan",
 ];
 
+fn label(field: &str) -> Option<Msg> {
+    Some(match field {
+        "name" => Msg::AssistName,
+        "phone" => Msg::AssistPhone,
+        "settlement" => Msg::AssistSettlement,
+        "program" => Msg::AssistProgram,
+        "method" => Msg::AssistConsent,
+        "code" => Msg::AssistCode,
+        "consent_scan" => Msg::AssistScan,
+        _ => return None,
+    })
+}
+
 /// The settlements and programmes the form offers.
 #[server(endpoint = "assist_options")]
 pub async fn assist_choices() -> Result<AssistOptions, AppError> {
@@ -64,7 +77,13 @@ pub fn AssistPage() -> impl IntoView {
                 return view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any();
             }
         };
-        let summary = alert(form_message(&error, lang, FIELDS));
+        // The summary names the field as its label says it, and links to it.
+        let summary = alert(form_message(&error, lang, FIELDS).map(
+            |(m, f)| match f.and_then(label) {
+                Some(l) => (format!("{}: {m}", t(lang, l)), f),
+                None => (m, f),
+            },
+        ));
         let msg = |f: &str| field_message(&error, lang, f);
         let settlements = options
             .settlements
