@@ -16,7 +16,7 @@ build: tools ## build the site in release mode (target/site + target/release/ser
 	@source scripts/lib.sh && cargo leptos build --release
 
 run: build ## build and serve demo data at http://127.0.0.1:3000 (SQLite + embedded index in ./data)
-	@source scripts/lib.sh && exec ./target/release/server
+	@source scripts/lib.sh && DEMO_HISTORY=$${DEMO_HISTORY:-true} exec ./target/release/server
 
 test: ## install test prerequisites and run every check; ends with "N passed, N failed"
 	@scripts/test.sh

@@ -101,6 +101,9 @@ pub async fn build_with_mailer(
     if config.demo_data {
         services::seed::ensure_demo(&db).await?;
         services::accounts::ensure_demo_accounts(&db, &hasher).await?;
+        if config.demo_history {
+            services::demo_history::ensure(&db, &hasher, config.today()).await?;
+        }
     }
     if let Some(lock) = startup {
         lock.close().await?;

@@ -14,7 +14,7 @@ use crate::components::layout::use_lang;
 use crate::domain::application::State;
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
 use crate::domain::money::group_digits;
-use crate::domain::report::{AreaHit, AreaLevel, Report, Shown, Workspace};
+use crate::domain::report::{self, AreaHit, AreaLevel, Report, Shown, Workspace};
 
 /// The code that names the country in report addresses and open data files.
 pub const COUNTRY: &str = "kz";
@@ -261,7 +261,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
             </p>
         })}
 
-        <section aria-labelledby="funnel-h">
+        <section aria-labelledby="funnel-h" class="funnel">
             <h2 id="funnel-h">{t(lang, Msg::RepFunnel)}</h2>
             <Funnel lang steps=funnel.to_vec() />
             <dl class="facts report-facts">
@@ -384,7 +384,8 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                             <th scope="col">{t(lang, Msg::RepDisbursedKzt)}</th>
                         </tr></thead>
                         <tbody>
-                            {r.programs.iter().map(|p| view! {
+                            // On paper the three most used fit; the screen lists five.
+                            {r.programs.iter().take(if print { 3 } else { report::TOP_PROGRAMS }).map(|p| view! {
                                 <tr>
                                     <th scope="row"><a href=format!("/programs/{}", p.slug)>{pick(lang, &p.title_ru, &p.title_kk).to_owned()}</a></th>
                                     <td>{shown(lang, p.applied)}</td>
@@ -464,9 +465,11 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
 /// the numbers written beside them.
 #[component]
 fn Funnel(lang: Lang, steps: Vec<(Msg, Shown)>) -> impl IntoView {
-    const W: i64 = 600;
-    const LABEL: i64 = 270;
-    const ROW: i64 = 34;
+    // Drawn at a phone's width, so that it reads at 1:1 there: each step's name on its own
+    // line above its bar, the figure at the bar's end.
+    const W: i64 = 360;
+    const ROW: i64 = 44;
+    const ROOM: i64 = 80;
     let max = steps
         .iter()
         .filter_map(|(_, s)| s.value())
@@ -487,12 +490,12 @@ fn Funnel(lang: Lang, steps: Vec<(Msg, Shown)>) -> impl IntoView {
             let y = ROW * i as i64;
             let width = s
                 .value()
-                .map_or(2, |v| ((W - LABEL - 90) * v / max).max(i64::from(v > 0) * 2));
+                .map_or(2, |v| ((W - ROOM) * v / max).max(i64::from(v > 0) * 2));
             view! {
                 <g data-step=i.to_string()>
-                    <text x="0" y=(y + 22).to_string() class="chart-label">{t(lang, *m)}</text>
-                    <rect x=LABEL.to_string() y=(y + 6).to_string() width=width.to_string() height="22" class=format!("bar bar-{i}") />
-                    <text x=(LABEL + width + 6).to_string() y=(y + 22).to_string() class="chart-value">{shown(lang, *s)}</text>
+                    <text x="0" y=(y + 15).to_string() class="chart-label">{t(lang, *m)}</text>
+                    <rect x="0" y=(y + 21).to_string() width=width.to_string() height="16" class=format!("bar bar-{i}") />
+                    <text x=(width + 6).to_string() y=(y + 34).to_string() class="chart-value">{shown(lang, *s)}</text>
                 </g>
             }
         })
@@ -510,8 +513,8 @@ fn Funnel(lang: Lang, steps: Vec<(Msg, Shown)>) -> impl IntoView {
 /// Applications and approvals by month as paired columns.
 #[component]
 fn Months(lang: Lang, months: Vec<crate::domain::report::MonthRow>) -> impl IntoView {
-    const H: i64 = 140;
-    const COL: i64 = 50;
+    const H: i64 = 120;
+    const COL: i64 = 30;
     let max = months
         .iter()
         .flat_map(|m| [m.applied.value(), m.approved.value()])
@@ -542,9 +545,9 @@ fn Months(lang: Lang, months: Vec<crate::domain::report::MonthRow>) -> impl Into
             let short = month_label(lang, &m.month).1;
             view! {
                 <g>
-                    <rect x=x.to_string() y=(H - a).to_string() width="20" height=a.to_string() class="bar bar-1" />
-                    <rect x=(x + 21).to_string() y=(H - b).to_string() width="20" height=b.to_string() class="bar bar-3" />
-                    <text x=(x + 20).to_string() y=(H + 16).to_string() text-anchor="middle" class="chart-label">{short}</text>
+                    <rect x=x.to_string() y=(H - a).to_string() width="12" height=a.to_string() class="bar bar-1" />
+                    <rect x=(x + 13).to_string() y=(H - b).to_string() width="12" height=b.to_string() class="bar bar-3" />
+                    <text x=(x + 12).to_string() y=(H + 16).to_string() text-anchor="middle" class="chart-axis">{short}</text>
                 </g>
             }
         })

@@ -24,6 +24,9 @@ pub struct Config {
     pub output_name: String,
     /// `DEMO_DATA`: load the demo catalogue into an empty database at start-up. Default `true`.
     pub demo_data: bool,
+    /// `DEMO_HISTORY`: with the demo data, a year of made-up applications in two districts, so
+    /// that reports and the akim's workspace have figures. Default `false`; `make run` sets it.
+    pub demo_history: bool,
     /// `APP_TODAY` (`YYYY-MM-DD`): the date the catalogue is shown for (deadlines, the MCI
     /// year). Unset: today in Asia/Almaty. Set it for demos and reproducible tests.
     pub today: Option<NaiveDate>,
@@ -127,6 +130,16 @@ impl Config {
                 });
             }
         };
+        let demo_history = match var("DEMO_HISTORY").as_deref() {
+            None | Some("0" | "false" | "no") => false,
+            Some("1" | "true" | "yes") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "DEMO_HISTORY",
+                    reason: format!("expected true or false, got {other:?}"),
+                });
+            }
+        };
         let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
             var(name).map_or(Ok(default), |v| {
                 v.parse().map_err(|_| ConfigError {
@@ -184,6 +197,7 @@ impl Config {
             site_pkg_dir: var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()),
             output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "auyl".into()),
             demo_data,
+            demo_history,
             today,
             meili,
             outbox_poll,
@@ -254,6 +268,7 @@ impl Config {
             site_pkg_dir: "pkg".into(),
             output_name: "auyl".into(),
             demo_data: true,
+            demo_history: false,
             today: NaiveDate::from_ymd_opt(2026, 11, 27),
             meili: None,
             // Tests wake workers explicitly; a short poll keeps cross-instance tests quick.

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod applications;
 pub mod assisted;
 pub mod catalog;
+pub mod demo_history;
 pub mod health;
 pub mod indexer;
 pub mod invitations;

@@ -204,7 +204,12 @@ fn problem(r: &Result<i32, ServiceError>) -> Option<(&str, &Problem)> {
 }
 
 /// Extra fields, a scan, and the field and problem it must be refused with.
-type Refusal<'a> = (Vec<(&'a str, &'a str)>, Option<(&'a str, &'a [u8])>, &'a str, Problem);
+type Refusal<'a> = (
+    Vec<(&'a str, &'a str)>,
+    Option<(&'a str, &'a [u8])>,
+    &'a str,
+    Problem,
+);
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 

@@ -597,3 +597,56 @@ fn kazakh_or_misspelt_okrug_names_match_russian_ones() {
     assert!(word_matches("акжрский", "акжарский"));
     assert!(!word_matches("жана", "акжарский"));
 }
+
+#[tokio::test]
+async fn the_demo_history_fills_the_two_districts_reports_once() {
+    let t = test_db().await;
+    seed::ensure_demo(&t.db).await.expect("demo");
+    let hasher = crate::ssr::security::PasswordHasher::new(crate::ssr::config::Hashing {
+        memory_kib: 256,
+        iterations: 1,
+        concurrent: 2,
+    })
+    .expect("hasher");
+    crate::ssr::services::accounts::ensure_demo_accounts(&t.db, &hasher)
+        .await
+        .expect("accounts");
+    let written = crate::ssr::services::demo_history::ensure(&t.db, &hasher, today())
+        .await
+        .expect("history");
+    assert!(written > 200, "{written}");
+    let district = report(&t.db, Some("101000000"), today())
+        .await
+        .expect("report");
+    let applied = district.figures.applied.value().expect("published");
+    assert!(applied > 100, "{applied}");
+    assert!(district.figures.approved.value().is_some_and(|n| n > 0));
+    let okrug = report(&t.db, Some(A), today()).await.expect("report");
+    assert!(
+        okrug.figures.recommended.value().is_some_and(|n| n >= 3),
+        "the demo akimat recommended some: {:?}",
+        okrug.figures.recommended
+    );
+    assert!(
+        okrug.months.iter().filter(|m| m.applied != v(0)).count() > 6,
+        "spread over the year"
+    );
+    // The walkthrough's programme keeps too few decisions for an estimate.
+    let id = db::catalog::find_by_slug(&t.db, PROGRAM)
+        .await
+        .expect("q")
+        .expect("programme")
+        .0;
+    assert!(
+        crate::ssr::services::applications::decision_estimate(&t.db, id)
+            .await
+            .expect("estimate")
+            .is_none()
+    );
+    assert_eq!(
+        crate::ssr::services::demo_history::ensure(&t.db, &hasher, today())
+            .await
+            .expect("again"),
+        0
+    );
+}

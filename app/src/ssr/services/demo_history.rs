@@ -1,0 +1,367 @@
+//! A year of made-up application history for the demo, so that `make run` shows okrug reports,
+//! the akim's workspace and the timelines with something in them.
+//!
+//! Residents (demo accounts that cannot sign in) of the okrugs of two districts — Семей Г.А.,
+//! where the demo akim of 101033000 works, and Арысь Г.А., where the other demo akim works —
+//! apply over the last twelve months to the demo programmes; the operator's steps follow at
+//! plausible intervals, and the two demo akimats recommend some. The microcredit programme the
+//! walkthrough uses is left alone, so that its page still says it has too few decisions to
+//! estimate a time. Written straight to the tables with backdated times (the use cases would
+//! stamp everything "now"), then every okrug is marked for its report to be computed.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
+
+use super::ServiceError;
+use crate::domain::account::{Login, Role, Scope};
+use crate::domain::location::{KatoCode, Level};
+use crate::domain::profile::Profile;
+use crate::domain::synthetic::Rng;
+use crate::ssr::db;
+use crate::ssr::db::entities::{
+    application_events, applications, locations, recommendation_requests, recommendations, users,
+};
+
+/// The districts whose okrugs get history.
+const DISTRICTS: [&str; 2] = ["1010", "6116"];
+/// Residents (one application each).
+const RESIDENTS: usize = 360;
+/// Programmes the walkthrough and the tests start fresh applications to: no history there.
+const UNTOUCHED: [&str; 4] = [
+    "auyl-amanaty-microcredit",
+    "auyl-amanaty-leasing",
+    "auyl-amanaty-repeat-loan",
+    "auyl-amanaty-coop-processing",
+];
+/// The phone numbers of the made-up residents start here.
+const FIRST_PHONE: u64 = 77_020_000_000;
+
+struct Step {
+    step: &'static str,
+    from: Option<&'static str>,
+    to: &'static str,
+    operator: bool,
+    at: DateTime<Utc>,
+}
+
+/// Adds the history once (a second call finds the residents and does nothing); returns how many
+/// applications it wrote.
+pub async fn ensure(
+    db: &DatabaseConnection,
+    hasher: &crate::ssr::security::PasswordHasher,
+    today: NaiveDate,
+) -> Result<usize, ServiceError> {
+    let first = Login::Phone(format!("+{FIRST_PHONE}"));
+    if db::accounts::user_by_login(db, &first).await?.is_some() {
+        return Ok(0);
+    }
+    let organisations = db::catalog::organisation_ids(db).await?;
+    let operator = users::Entity::find()
+        .filter(users::Column::Demo.eq(true))
+        .filter(users::Column::Role.eq(Role::Operator.as_str()))
+        .one(db)
+        .await?;
+    let Some(operator) = operator else {
+        return Ok(0);
+    };
+    let akimat: Vec<users::Model> = users::Entity::find()
+        .filter(users::Column::Demo.eq(true))
+        .filter(users::Column::Role.is_in([Role::Akim.as_str(), Role::AkimatStaff.as_str()]))
+        .all(db)
+        .await?;
+    let mut program_ids = Vec::new();
+    for c in db::catalog::open_candidates(db, today).await? {
+        if UNTOUCHED.contains(&c.slug.as_str()) {
+            continue;
+        }
+        if let Some(p) = db::catalog::find_by_slug(db, &c.slug).await? {
+            program_ids.push(p.0);
+        }
+    }
+    if program_ids.is_empty() || organisations.is_empty() {
+        return Ok(0);
+    }
+    let mut settlements: Vec<String> = Vec::new();
+    for d in DISTRICTS {
+        let codes: Vec<String> = locations::Entity::find()
+            .select_only()
+            .column(locations::Column::Code)
+            .filter(locations::Column::Level.eq(Level::Settlement.as_i16()))
+            .filter(locations::Column::Code.between(format!("{d}00000"), format!("{d}99999")))
+            .into_tuple()
+            .all(db)
+            .await?;
+        settlements.extend(codes);
+    }
+    if settlements.is_empty() {
+        return Ok(0);
+    }
+
+    // Made-up residents cannot sign in: their password is one nobody knows.
+    let (secret, _) = crate::ssr::security::new_token()?;
+    let hash = hasher.hash(&secret).await?;
+    let mut rng = Rng::new(20_261_128);
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let mut written = 0;
+    for i in 0..RESIDENTS {
+        let settlement = rng.pick(&settlements).clone();
+        let Ok(code) = KatoCode::parse(&settlement) else {
+            continue;
+        };
+        let Some(okrug) = code.okrug() else {
+            continue;
+        };
+        let login = Login::Phone(format!("+{}", FIRST_PHONE + i as u64));
+        let resident = db::accounts::insert_user(
+            &txn,
+            db::accounts::NewUser {
+                login: &login,
+                password_hash: hash.clone(),
+                display_name: NAMES[i % NAMES.len()],
+                role: Role::Entrepreneur,
+                scope: &Scope::None,
+                demo: true,
+            },
+        )
+        .await?;
+        let profile = Profile {
+            settlement: Some(code.clone()),
+            ..Profile::default()
+        };
+        db::profiles::save(&txn, resident, &profile).await?;
+        // One in five registered residents has not applied yet.
+        if rng.chance(20) {
+            continue;
+        }
+        let program = *rng.pick(&program_ids);
+        let amount = 500_000 + 100_000 * rng.below(60) as i64;
+        let jobs = 1 + rng.below(4) as i64;
+        let submitted =
+            now - Duration::days(rng.below(360) as i64 + 5) - Duration::hours(rng.below(10) as i64);
+        let mut steps = vec![Step {
+            step: "submit",
+            from: Some("draft"),
+            to: "submitted",
+            operator: false,
+            at: submitted,
+        }];
+        let mut at = submitted;
+        let mut state = "submitted";
+        let mut decided = None;
+        let roll = rng.below(100);
+        if roll < 8 {
+            at += Duration::days(1 + rng.below(10) as i64);
+            steps.push(Step {
+                step: "withdraw",
+                from: Some(state),
+                to: "withdrawn",
+                operator: false,
+                at,
+            });
+            state = "withdrawn";
+        } else if roll >= 15 {
+            at += Duration::days(1 + rng.below(12) as i64);
+            steps.push(Step {
+                step: "start_review",
+                from: Some(state),
+                to: "in_review",
+                operator: true,
+                at,
+            });
+            state = "in_review";
+            if roll >= 25 {
+                at += Duration::days(3 + rng.below(40) as i64);
+                let approve = rng.chance(72);
+                let (step, to) = if approve {
+                    ("approve", "approved")
+                } else {
+                    ("reject", "rejected")
+                };
+                steps.push(Step {
+                    step,
+                    from: Some(state),
+                    to,
+                    operator: true,
+                    at,
+                });
+                state = to;
+                decided = Some(at);
+                if approve && rng.chance(75) {
+                    at += Duration::days(2 + rng.below(25) as i64);
+                    steps.push(Step {
+                        step: "disburse",
+                        from: Some(state),
+                        to: "disbursed",
+                        operator: true,
+                        at,
+                    });
+                    state = "disbursed";
+                }
+            }
+        }
+        // Nothing lies in the future.
+        if at > now {
+            continue;
+        }
+        let data = serde_json::json!({
+            "amount_kzt": amount,
+            "term_months": 36,
+            "purpose": PURPOSES[i % PURPOSES.len()],
+            "plan": {"activity": PURPOSES[i % PURPOSES.len()], "costs_kzt": amount + 200_000, "revenue_kzt": amount, "jobs": jobs},
+            "collateral": null,
+        });
+        let row = applications::ActiveModel {
+            id: NotSet,
+            user_id: Set(resident),
+            program_id: Set(program),
+            state: Set(state.to_owned()),
+            version: Set(steps.len() as i32 + 1),
+            data: Set(data.to_string()),
+            amount_kzt: Set(Some(amount)),
+            settlement_code: Set(Some(settlement.clone())),
+            open_key: Set(None),
+            created_at: Set((submitted - Duration::hours(1)).fixed_offset()),
+            updated_at: Set(at.fixed_offset()),
+            submitted_at: Set(Some(submitted.fixed_offset())),
+            decided_at: Set(decided.map(|d| d.fixed_offset())),
+        };
+        let id = applications::Entity::insert(row)
+            .exec(&txn)
+            .await?
+            .last_insert_id;
+        let mut events = vec![event(
+            id,
+            1,
+            "create",
+            None,
+            "draft",
+            resident,
+            "entrepreneur",
+            submitted - Duration::hours(1),
+            None,
+        )];
+        for (n, s) in steps.iter().enumerate() {
+            let (actor, role) = if s.operator {
+                (operator.id, operator.role.as_str())
+            } else {
+                (resident, "entrepreneur")
+            };
+            let reason = (s.step == "reject").then_some(REJECTIONS[rng.below(REJECTIONS.len())]);
+            events.push(event(
+                id,
+                n as i32 + 2,
+                s.step,
+                s.from,
+                s.to,
+                actor,
+                role,
+                s.at,
+                reason,
+            ));
+        }
+        application_events::Entity::insert_many(events)
+            .exec_without_returning(&txn)
+            .await?;
+        // The akimats of the two demo okrugs were asked about some and answered.
+        let author = akimat
+            .iter()
+            .find(|u| u.okrug_code.as_deref() == Some(okrug.as_str()));
+        if let Some(author) = author
+            && rng.chance(60)
+        {
+            let asked = submitted + Duration::hours(2);
+            recommendation_requests::Entity::insert(recommendation_requests::ActiveModel {
+                application_id: Set(id),
+                okrug_code: Set(okrug.to_string()),
+                created_at: Set(asked.fixed_offset()),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+            let yes = rng.chance(80);
+            recommendations::Entity::insert(recommendations::ActiveModel {
+                id: NotSet,
+                application_id: Set(id),
+                version: Set(1),
+                author_user_id: Set(author.id),
+                author_role: Set(author.role.clone()),
+                okrug_code: Set(okrug.to_string()),
+                verdict: Set(if yes { "recommend" } else { "do_not_recommend" }.to_owned()),
+                reasons: Set(if yes {
+                    r#"["known_to_akimat","local_demand"]"#
+                } else {
+                    r#"["known_to_akimat"]"#
+                }
+                .to_owned()),
+                text: Set(None),
+                relationship: Set("none".to_owned()),
+                relationship_note: Set(None),
+                created_at: Set((asked + Duration::hours(20)).fixed_offset()),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        written += 1;
+    }
+    db::reports::touch_all(&txn).await?;
+    txn.commit().await?;
+    tracing::info!(applications = written, "added the demo application history");
+    Ok(written)
+}
+
+#[expect(clippy::too_many_arguments, reason = "one event row, column by column")]
+fn event(
+    application: i32,
+    version: i32,
+    step: &str,
+    from: Option<&str>,
+    to: &str,
+    actor: i32,
+    role: &str,
+    at: DateTime<Utc>,
+    reason: Option<&str>,
+) -> application_events::ActiveModel {
+    application_events::ActiveModel {
+        id: NotSet,
+        application_id: Set(application),
+        version: Set(version),
+        step: Set(step.to_owned()),
+        from_state: Set(from.map(str::to_owned)),
+        to_state: Set(to.to_owned()),
+        actor_user_id: Set(Some(actor)),
+        actor_role: Set(role.to_owned()),
+        reason: Set(reason.map(str::to_owned)),
+        data: Set("{}".to_owned()),
+        at: Set(at.fixed_offset()),
+    }
+}
+
+const NAMES: [&str; 8] = [
+    "Асхат Нұрланұлы",
+    "Гүлмира Сәрсенова",
+    "Ерболат Қасымов",
+    "Жанар Әлиева",
+    "Мейрам Төлеуов",
+    "Назгүл Бекова",
+    "Серік Омаров",
+    "Айнұр Жұмабаева",
+];
+
+const PURPOSES: [&str; 6] = [
+    "Покупка молодняка КРС",
+    "Теплица на 0,1 га",
+    "Пасека на 40 ульев",
+    "Мини-цех по переработке молока",
+    "Покупка трактора МТЗ",
+    "Откорм бычков",
+];
+
+const REJECTIONS: [&str; 4] = [
+    "Недостаточный залог",
+    "Бизнес-план не окупается в срок займа",
+    "Не представлены документы на землю",
+    "Просроченная задолженность по другому кредиту",
+];
