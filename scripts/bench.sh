@@ -6,7 +6,11 @@
 #   - freshness (an edit's commit to its visibility in search) and the outbox drain rate;
 #   - durable submissions per second with 1,000,000 existing applications, SQLite and PostgreSQL
 #     (adds under a minute after its build: the bulk load and the submissions).
-# Everything runs on 127.0.0.1 only, bounded in time (about 3 minutes after the build).
+#   - public okrug, district, region and country report pages (p50/p99 of the service, as they
+#     are and right after a write) with 1,000,000 applications over every okrug, and the
+#     recompute of every okrug after the bulk load, SQLite and PostgreSQL (adds about 3½ minutes
+#     after its build: 1½ on SQLite, 2 on PostgreSQL, most of it the bulk loads).
+# Everything runs on 127.0.0.1 only, bounded in time (about 7 minutes after the build).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -36,6 +40,9 @@ BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --ben
 
 say "durable submissions with 1,000,000 applications (SQLite and PostgreSQL)"
 BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench submissions 2>/dev/null | grep '^|' | tee -a "$rows"
+
+say "public report pages with 1,000,000 applications over every okrug (SQLite and PostgreSQL)"
+BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench reports 2>/dev/null | grep '^|' | tee -a "$rows"
 
 say "ranking for one profile on the server (cargo bench)"
 cargo bench -q -p server --bench ranking 2>/dev/null | grep '^|' | tee -a "$rows"

@@ -66,21 +66,56 @@ pub async fn touch(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<(), Db
     Ok(())
 }
 
-/// Marks every okrug out of date (after a bulk load that bypassed the use cases).
+/// Marks every okrug out of date (after a bulk load that bypassed the use cases): the
+/// directory's okrugs, and the "okrug" of every settlement with a profile or an application
+/// (a few settlements lie outside any okrug of the directory).
 pub async fn touch_all(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    let codes: Vec<String> = locations::Entity::find()
+    let mut codes: std::collections::BTreeSet<String> = locations::Entity::find()
         .select_only()
         .column(locations::Column::Code)
         .filter(locations::Column::Level.eq(Level::Okrug.as_i16()))
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let used: Vec<Option<String>> = applications::Entity::find()
+        .select_only()
+        .column(applications::Column::SettlementCode)
+        .distinct()
         .into_tuple()
         .all(db)
         .await?;
+    let registered: Vec<Option<String>> = profiles::Entity::find()
+        .select_only()
+        .column(profiles::Column::SettlementCode)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    for code in used.into_iter().chain(registered).flatten() {
+        if let Some(okrug) = KatoCode::parse(&code).ok().and_then(|c| c.okrug()) {
+            codes.insert(okrug.to_string());
+        }
+    }
     for code in &codes {
         if let Ok(c) = KatoCode::parse(code) {
             touch(db, &c).await?;
         }
     }
     Ok(codes.len() as u64)
+}
+
+/// The codes of the okrug rows within the area `prefix`.
+pub async fn codes_in(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<String>, DbErr> {
+    let (lo, hi) = range(prefix);
+    okrug_reports::Entity::find()
+        .select_only()
+        .column(okrug_reports::Column::OkrugCode)
+        .filter(okrug_reports::Column::OkrugCode.between(lo, hi))
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// Okrugs whose figures are out of date (at most `limit`), with the generation to compute.
@@ -100,7 +135,8 @@ pub async fn stale(
                 .lt(Expr::col(okrug_reports::Column::Generation)),
         )
         .order_by_asc(okrug_reports::Column::OkrugCode)
-        .limit(limit)
+        // The SQLite driver takes a LIMIT as i64.
+        .limit(std::cmp::min(limit, i64::MAX as u64))
         .into_tuple()
         .all(db)
         .await
@@ -192,9 +228,16 @@ fn days(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> u32 {
     std::cmp::max((to - from).num_days(), 0) as u32
 }
 
+/// The settlements an okrug row counts: those whose code starts with its six digits. A few
+/// settlements lie directly under a district (`111600100`); their "okrug" is `111600000`,
+/// which is the district's code, and must still count those settlements only, not the district.
+fn own(okrug: &KatoCode) -> (String, String) {
+    range(&okrug.as_str()[..6])
+}
+
 /// Computes an okrug's figures from its applications, recommendations and profiles.
 pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figures, DbErr> {
-    let (lo, hi) = range(prefix(Some(okrug)));
+    let (lo, hi) = own(okrug);
     let mut f = Figures {
         registered: profiles::Entity::find()
             .filter(profiles::Column::SettlementCode.between(lo.clone(), hi.clone()))
@@ -438,7 +481,7 @@ pub async fn open_in(
     db: &impl ConnectionTrait,
     okrug: &KatoCode,
 ) -> Result<Vec<(i32, i32, String, DateTime<FixedOffset>)>, DbErr> {
-    let (lo, hi) = range(prefix(Some(okrug)));
+    let (lo, hi) = own(okrug);
     applications::Entity::find()
         .select_only()
         .column(applications::Column::Id)
@@ -462,7 +505,7 @@ pub async fn rejection_reasons(
     db: &impl ConnectionTrait,
     okrug: &KatoCode,
 ) -> Result<Vec<String>, DbErr> {
-    let (lo, hi) = range(prefix(Some(okrug)));
+    let (lo, hi) = own(okrug);
     let rows: Vec<Option<String>> = application_events::Entity::find()
         .select_only()
         .column(application_events::Column::Reason)

@@ -1,8 +1,10 @@
 //! Accountability reports: the public figures of every okrug, district, region and the country,
 //! the akim's workspace, and the picker that finds an okrug by name.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{LazyLock, Mutex};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -21,8 +23,9 @@ use crate::domain::text;
 use crate::ssr::db;
 use crate::ssr::db::entities::locations;
 
-/// How many out-of-date okrugs a page recomputes before answering; the worker does the rest.
-const RECOMPUTE_ON_READ: u64 = 50;
+/// How many out-of-date okrugs a district, region or country page recomputes before
+/// answering (an okrug page recomputes its own); the worker does the rest within seconds.
+const RECOMPUTE_ON_READ: u64 = 10;
 /// How many the worker recomputes per round.
 const RECOMPUTE_BATCH: u64 = 200;
 
@@ -56,54 +59,75 @@ struct Sum {
     oldest: Option<DateTime<FixedOffset>>,
 }
 
-/// Sums already made, by area, with the signature of the rows they were made from: a district
-/// page does not re-read its okrugs, nor a country page 2,300 rows, until one changes.
-static SUMS: LazyLock<Mutex<HashMap<String, (db::reports::Signature, Sum)>>> =
+/// Sums already made, by area prefix, with the signature of the rows they were made from.
+/// The country is summed from its regions' sums and a region from its districts', so a write
+/// in one okrug costs re-reading its district's rows, not the country's 2,300.
+static SUMS: LazyLock<Mutex<HashMap<String, Cached>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// The code of the unit directly within `area` that okrug `code` lies in.
-fn child_of(area: Option<&KatoCode>, code: &str) -> String {
-    let keep = match area.map(KatoCode::level) {
-        None => 2,
-        Some(Level::Region) => 4,
-        Some(_) => 6,
-    };
-    let mut c = code[..keep.min(code.len())].to_owned();
-    while c.len() < 9 {
-        c.push('0');
-    }
-    c
+/// A sum with the signature it was made at.
+type Cached = (db::reports::Signature, Arc<Sum>);
+
+fn pad(prefix: &str) -> String {
+    format!("{prefix:0<9}")
 }
 
-async fn sum(db: &impl ConnectionTrait, area: Option<&KatoCode>) -> Result<Sum, ServiceError> {
-    let prefix = db::reports::prefix(area).to_owned();
-    refresh(db, &prefix, RECOMPUTE_ON_READ).await?;
-    let signature = db::reports::signature(db, &prefix).await?;
-    if let Ok(cache) = SUMS.lock()
-        && let Some((sig, sum)) = cache.get(&prefix)
-        && *sig == signature
-    {
-        return Ok(sum.clone());
+fn keep_oldest(s: &mut Sum, at: Option<DateTime<FixedOffset>>) {
+    if let Some(at) = at {
+        s.oldest = Some(s.oldest.map_or(at, |o| o.min(at)));
     }
-    let mut s = Sum::default();
-    for (code, figures, at) in db::reports::in_area(db, &prefix).await? {
-        s.total.add(&figures);
-        s.children
-            .entry(child_of(area, &code))
-            .or_default()
-            .add(&figures);
-        if area.is_some_and(|a| a.level() == Level::Okrug) {
-            // An okrug's own record of who recommended what.
-            s.total.recommenders = figures.recommenders.clone();
+}
+
+/// The sum of the area `prefix` (`""` the country, 2 digits a region, 4 a district, 6 an
+/// okrug).
+fn sum(
+    db: &DatabaseConnection,
+    prefix: String,
+) -> Pin<Box<dyn Future<Output = Result<Arc<Sum>, ServiceError>> + Send + '_>> {
+    Box::pin(async move {
+        let signature = db::reports::signature(db, &prefix).await?;
+        if let Ok(cache) = SUMS.lock()
+            && let Some((sig, sum)) = cache.get(&prefix)
+            && *sig == signature
+        {
+            return Ok(sum.clone());
         }
-        if let Some(at) = at {
-            s.oldest = Some(s.oldest.map_or(at, |o| o.min(at)));
+        let mut s = Sum::default();
+        if prefix.len() >= 4 {
+            // A district or an okrug: its okrugs' rows.
+            for (code, figures, at) in db::reports::in_area(db, &prefix).await? {
+                s.total.add(&figures);
+                if prefix.len() == 6 {
+                    // An okrug's own record of who recommended what.
+                    s.total.recommenders = figures.recommenders.clone();
+                }
+                s.children
+                    .entry(pad(code.get(..6).unwrap_or(&code)))
+                    .or_default()
+                    .add(&figures);
+                keep_oldest(&mut s, at);
+            }
+        } else {
+            // A region or the country: the sums of the units within it.
+            let width = prefix.len() + 2;
+            let parts: BTreeSet<String> = db::reports::codes_in(db, &prefix)
+                .await?
+                .iter()
+                .filter_map(|c| c.get(..width).map(str::to_owned))
+                .collect();
+            for part in parts {
+                let child = sum(db, part.clone()).await?;
+                s.total.add(&child.total);
+                s.children.insert(pad(&part), child.total.clone());
+                keep_oldest(&mut s, child.oldest);
+            }
         }
-    }
-    if let Ok(mut cache) = SUMS.lock() {
-        cache.insert(prefix, (signature, s.clone()));
-    }
-    Ok(s)
+        let s = Arc::new(s);
+        if let Ok(mut cache) = SUMS.lock() {
+            cache.insert(prefix, (signature, s.clone()));
+        }
+        Ok(s)
+    })
 }
 
 fn area_ref(l: &locations::Model) -> Option<AreaRef> {
@@ -177,17 +201,24 @@ pub async fn report(
     today: NaiveDate,
 ) -> Result<Report, ServiceError> {
     let (code, own, within) = area(db, code).await?;
-    let s = sum(db, code.as_ref()).await?;
+    let prefix = db::reports::prefix(code.as_ref()).to_owned();
+    // An okrug's page shows its own figures as of now; larger areas take a few out-of-date
+    // okrugs along and leave the rest to the worker.
+    let okrug = code.as_ref().is_some_and(|c| c.level() == Level::Okrug);
+    refresh(db, &prefix, if okrug { 1 } else { RECOMPUTE_ON_READ }).await?;
+    let s = sum(db, prefix).await?;
     let f = &s.total;
 
     let mut comparison = vec![Comparison::new(own.clone(), f)];
     for up in within.iter().rev() {
-        let figures = sum(db, up.code.as_ref()).await?.total;
-        comparison.push(Comparison::new(up.clone(), &figures));
+        let figures = &sum(db, db::reports::prefix(up.code.as_ref()).to_owned())
+            .await?
+            .total;
+        comparison.push(Comparison::new(up.clone(), figures));
     }
     if code.is_some() {
-        let figures = sum(db, None).await?.total;
-        comparison.push(Comparison::new(country(), &figures));
+        let figures = &sum(db, String::new()).await?.total;
+        comparison.push(Comparison::new(country(), figures));
     }
 
     let children = if code.as_ref().is_some_and(|c| c.level() == Level::Okrug) {

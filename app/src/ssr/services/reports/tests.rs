@@ -583,12 +583,10 @@ async fn the_picker_finds_okrugs_by_russian_kazakh_or_misspelt_names() {
 }
 
 #[test]
-fn an_okrug_rolls_up_into_its_district_region_and_country_rows() {
-    let region = KatoCode::parse("310000000").expect("test value");
-    let district = KatoCode::parse("313600000").expect("test value");
-    assert_eq!(child_of(None, "313637000"), "310000000");
-    assert_eq!(child_of(Some(&region), "313637000"), "313600000");
-    assert_eq!(child_of(Some(&district), "313637000"), "313637000");
+fn a_child_area_s_code_is_its_prefix_padded() {
+    assert_eq!(pad("31"), "310000000");
+    assert_eq!(pad("3136"), "313600000");
+    assert_eq!(pad("313637"), "313637000");
 }
 
 #[test]
@@ -649,4 +647,20 @@ async fn the_demo_history_fills_the_two_districts_reports_once() {
             .expect("again"),
         0
     );
+}
+
+#[tokio::test]
+async fn settlements_directly_under_a_district_count_once() {
+    // с.Тайтобе (111600100) lies in Косшы Г.А. (111600000) with no okrug between: its "okrug"
+    // row has the district's code and must hold its own applications only.
+    let w = World::new().await;
+    for _ in 0..3 {
+        w.application("111600100", "700000", "1", &[]).await;
+    }
+    // The town of Косшы, an okrug-level unit of the same district.
+    w.application("111610000", "700000", "1", &[]).await;
+    w.application(A_VILLAGE, "700000", "1", &[]).await;
+    for (area, applied) in [(Some("111600000"), 4), (Some("110000000"), 4), (None, 5)] {
+        assert_eq!(w.report(area).await.figures.applied, v(applied), "{area:?}");
+    }
 }
