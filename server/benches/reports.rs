@@ -13,8 +13,8 @@
 //! for about a fifth of them. Then every okrug is marked out of date (`touch_all`, as after any
 //! bulk load) and recomputed one at a time, each timed; and `services::reports::report` is timed
 //! for okrugs, districts, regions and the country, as they are and right after a write in the
-//! area (one of its okrugs touched before each call: the page recomputes that okrug and sums its
-//! area and every area above it afresh).
+//! area (one of its okrugs touched before each call: the page recomputes that okrug, re-reads
+//! that okrug's district and re-sums the areas above it from their units' cached sums).
 
 #![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
@@ -23,11 +23,16 @@ use std::time::{Duration, Instant};
 
 use app::domain::location::KatoCode;
 use app::domain::report::Figures;
+use app::domain::synthetic::Rng;
 use app::ssr::config::Config;
 use app::ssr::db::{self, TestDatabase};
 use app::ssr::services::{reports, seed};
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+
+#[path = "support/common.rs"]
+mod common;
+use common::{exec, ms, percentile, scalar, thousands};
 
 /// Bulk entrepreneurs, each with a profile in a real settlement.
 const USERS: i64 = 300_000;
@@ -50,43 +55,6 @@ const STATES: [(&str, i64, i32); 7] = [
     ("withdrawn", 100, 3),
 ];
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// 1000000 → "1,000,000".
-fn thousands(n: i64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-async fn exec(db: &DatabaseConnection, sql: &str) -> u64 {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap_or_else(|e| panic!("{e}: {sql}"))
-        .rows_affected()
-}
-
-async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap_or_else(|e| panic!("{e}: {sql}"))
-        .and_then(|row| row.try_get_by_index::<i64>(0).ok())
-        .unwrap_or_else(|| panic!("no value: {sql}"))
-}
-
 /// Code and level of every location, by code.
 async fn directory(db: &DatabaseConnection) -> Vec<(String, i16)> {
     db.query_all_raw(Statement::from_string(
@@ -105,32 +73,15 @@ async fn directory(db: &DatabaseConnection) -> Vec<(String, i16)> {
     .collect()
 }
 
-/// A fixed pseudo-random sequence (SplitMix64), so that every run times the same pages.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+/// `n` distinct items of `from` (all of them if it has fewer), the same ones every run.
+fn sample<T: Clone>(rng: &mut Rng, from: &[T], n: usize) -> Vec<T> {
+    let mut all = from.to_vec();
+    for i in (1..all.len()).rev() {
+        let j = rng.below(i + 1);
+        all.swap(i, j);
     }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// `n` distinct items of `from` (all of them if it has fewer).
-    fn sample<T: Clone>(&mut self, from: &[T], n: usize) -> Vec<T> {
-        let mut all = from.to_vec();
-        for i in (1..all.len()).rev() {
-            let j = self.below(i + 1);
-            all.swap(i, j);
-        }
-        all.truncate(n);
-        all
-    }
+    all.truncate(n);
+    all
 }
 
 /// The dialect bits of the bulk load.
@@ -727,9 +678,9 @@ async fn run(url: &str, what: &str, applications: i64, today: NaiveDate) -> Vec<
     pages(&database, &[(None, None)], today).await;
     let first_country = t.elapsed();
 
-    let mut rng = Rng(7);
-    let okrugs = rng.sample(&loaded.okrugs, OKRUG_PAGES);
-    let districts = rng.sample(&loaded.districts, DISTRICT_PAGES);
+    let mut rng = Rng::new(7);
+    let okrugs = sample(&mut rng, &loaded.okrugs, OKRUG_PAGES);
+    let districts = sample(&mut rng, &loaded.districts, DISTRICT_PAGES);
     let as_they_are =
         |codes: &[String]| -> Vec<Page> { codes.iter().map(|c| (Some(c.clone()), None)).collect() };
     let levels: [(&str, Vec<Page>); 4] = [

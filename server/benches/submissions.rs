@@ -28,6 +28,10 @@ use app::ssr::services::seed;
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
+#[path = "support/common.rs"]
+mod common;
+use common::{exec, ms, percentile, scalar, thousands};
+
 /// Bulk entrepreneurs the existing applications belong to.
 const USERS: i64 = 100_000;
 /// Submissions timed from `TASKS` concurrent tasks.
@@ -46,43 +50,6 @@ fn notifier() -> Notifier<'static> {
         mailer: &MAILER,
         public_url: "http://127.0.0.1",
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// 1000000 → "1,000,000".
-fn thousands(n: i64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-async fn exec(db: &DatabaseConnection, sql: &str) -> u64 {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap_or_else(|e| panic!("{e}: {sql}"))
-        .rows_affected()
-}
-
-async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap_or_else(|e| panic!("{e}: {sql}"))
-        .and_then(|row| row.try_get_by_index::<i64>(0).ok())
-        .unwrap_or_else(|| panic!("no value: {sql}"))
 }
 
 /// The dialect bits of the bulk load.

@@ -141,6 +141,62 @@ pub fn pick<'a>(lang: Lang, ru: &'a str, kk: &'a str) -> &'a str {
     }
 }
 
+/// Months as a heading or a chart axis names them (nominative; Russian dates need the
+/// genitive, below).
+const MONTHS_RU: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+/// Kazakh month names; dates use the same form.
+const MONTHS_KK: [&str; 12] = [
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The name of month `month0` (0 = January) in `lang`, as a heading says it.
+pub fn month_name(lang: Lang, month0: usize) -> &'static str {
+    let m = month0.min(11);
+    match lang {
+        Lang::Ru => MONTHS_RU[m],
+        Lang::Kk => MONTHS_KK[m],
+        Lang::En => MONTHS_EN[m],
+    }
+}
+
 /// Formats a date the way `lang` writes it: «30 июня 2027 г.», «2027 жылғы 30 маусым»,
 /// "30 June 2027".
 pub fn format_date(lang: Lang, date: chrono::NaiveDate) -> String {
@@ -159,39 +215,16 @@ pub fn format_date(lang: Lang, date: chrono::NaiveDate) -> String {
         "ноября",
         "декабря",
     ];
-    const KK: [&str; 12] = [
-        "қаңтар",
-        "ақпан",
-        "наурыз",
-        "сәуір",
-        "мамыр",
-        "маусым",
-        "шілде",
-        "тамыз",
-        "қыркүйек",
-        "қазан",
-        "қараша",
-        "желтоқсан",
-    ];
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let m = date.month0() as usize;
     match lang {
         Lang::Ru => format!("{}\u{a0}{}\u{a0}{}\u{a0}г.", date.day(), RU[m], date.year()),
-        Lang::Kk => format!("{}\u{a0}жылғы {}\u{a0}{}", date.year(), date.day(), KK[m]),
-        Lang::En => format!("{}\u{a0}{}\u{a0}{}", date.day(), EN[m], date.year()),
+        Lang::Kk => format!(
+            "{}\u{a0}жылғы {}\u{a0}{}",
+            date.year(),
+            date.day(),
+            MONTHS_KK[m]
+        ),
+        Lang::En => format!("{}\u{a0}{}\u{a0}{}", date.day(), MONTHS_EN[m], date.year()),
     }
 }
 

@@ -12,7 +12,7 @@ use super::account::query_param;
 use crate::PageTitle;
 use crate::components::layout::use_lang;
 use crate::domain::application::State;
-use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
+use crate::domain::i18n::{Lang, Msg, format_date, month_name, pick, t, tf};
 use crate::domain::money::group_digits;
 use crate::domain::report::{self, AreaHit, AreaLevel, Report, Shown, Workspace};
 
@@ -142,50 +142,6 @@ fn level_label(lang: Lang, level: AreaLevel) -> &'static str {
     )
 }
 
-/// Month names as a heading or a chart axis says them (nominative, unlike a date's).
-const MONTHS_RU: [&str; 12] = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-];
-const MONTHS_KK: [&str; 12] = [
-    "қаңтар",
-    "ақпан",
-    "наурыз",
-    "сәуір",
-    "мамыр",
-    "маусым",
-    "шілде",
-    "тамыз",
-    "қыркүйек",
-    "қазан",
-    "қараша",
-    "желтоқсан",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// `2026-11` → ("ноябрь 2026", "ноя").
 fn month_label(lang: Lang, key: &str) -> (String, String) {
     let parsed = key
@@ -195,11 +151,7 @@ fn month_label(lang: Lang, key: &str) -> (String, String) {
     let Some((year, m)) = parsed else {
         return (key.to_owned(), key.to_owned());
     };
-    let name = match lang {
-        Lang::Ru => MONTHS_RU[m],
-        Lang::Kk => MONTHS_KK[m],
-        Lang::En => MONTHS_EN[m],
-    };
+    let name = month_name(lang, m);
     (format!("{name} {year}"), name.chars().take(3).collect())
 }
 

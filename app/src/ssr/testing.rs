@@ -34,3 +34,44 @@ pub(crate) async fn test_db() -> TestDb {
         _postgres: postgres,
     }
 }
+
+/// An account of `role` in `scope`, made directly (no password anyone could use), as the
+/// principal a signed-in request would carry.
+pub(crate) async fn person(
+    db: &DatabaseConnection,
+    login: &str,
+    name: &str,
+    role: crate::domain::account::Role,
+    scope: crate::domain::account::Scope,
+) -> crate::domain::account::Principal {
+    let login = crate::domain::account::Login::parse("login", login).expect("login");
+    let user_id = db::accounts::insert_user(
+        db,
+        db::accounts::NewUser {
+            login: &login,
+            password_hash: "not-a-hash".into(),
+            display_name: name,
+            role,
+            scope: &scope,
+            demo: false,
+        },
+    )
+    .await
+    .expect("user");
+    crate::domain::account::Principal {
+        user_id,
+        role,
+        scope,
+        display_name: name.into(),
+    }
+}
+
+/// A password hasher cheap enough for tests.
+pub(crate) fn cheap_hasher() -> super::security::PasswordHasher {
+    super::security::PasswordHasher::new(super::config::Hashing {
+        memory_kib: 256,
+        iterations: 1,
+        concurrent: 2,
+    })
+    .expect("hasher")
+}

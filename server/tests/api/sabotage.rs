@@ -15,6 +15,7 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
         "recommendation_requests",
         "application_documents",
         "application_events",
+        "assisted_filings",
         "applications",
     ] {
         app.state

@@ -3,12 +3,11 @@ use std::sync::Mutex;
 use chrono::{Duration, NaiveDate, Utc};
 
 use super::*;
-use crate::domain::account::{Login, Role, Scope};
+use crate::domain::account::{Role, Scope};
 use crate::domain::application::form::field;
-use crate::ssr::db::accounts as q;
 use crate::ssr::mail::MailError;
 use crate::ssr::services::seed;
-use crate::ssr::testing::test_db;
+use crate::ssr::testing::{person, test_db};
 
 const PROGRAM: &str = "auyl-amanaty-microcredit";
 /// A settlement of okrug 101033000.
@@ -41,35 +40,6 @@ struct World {
     akim: Principal,
     other_akim: Principal,
     mail: Recorder,
-}
-
-async fn person(
-    db: &DatabaseConnection,
-    login: &str,
-    name: &str,
-    role: Role,
-    scope: Scope,
-) -> Principal {
-    let login = Login::parse("login", login).expect("login");
-    let user_id = q::insert_user(
-        db,
-        q::NewUser {
-            login: &login,
-            password_hash: "not-a-hash".into(),
-            display_name: name,
-            role,
-            scope: &scope,
-            demo: false,
-        },
-    )
-    .await
-    .expect("user");
-    Principal {
-        user_id,
-        role,
-        scope,
-        display_name: name.into(),
-    }
 }
 
 async fn world() -> World {

@@ -8,14 +8,13 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::*;
 use crate::domain::application::Step;
-use crate::ssr::config::Hashing;
 use crate::ssr::db::accounts as q;
 use crate::ssr::db::entities::{applications, notifications};
 use crate::ssr::mail::{MailError, Mailer};
 use crate::ssr::services::accounts::{self, Caller};
 use crate::ssr::services::applications::{self as apps, StepInput};
 use crate::ssr::services::seed;
-use crate::ssr::testing::{TestDb, test_db};
+use crate::ssr::testing::{TestDb, cheap_hasher, person, test_db};
 
 const OKRUG: &str = "101033000";
 const VILLAGE: &str = "101033100";
@@ -64,29 +63,6 @@ struct World {
     operator: Principal,
 }
 
-async fn person(t: &TestDb, login: &str, name: &str, role: Role, scope: Scope) -> Principal {
-    let login = Login::parse("login", login).expect("login");
-    let user_id = q::insert_user(
-        &t.db,
-        q::NewUser {
-            login: &login,
-            password_hash: "not-a-hash".into(),
-            display_name: name,
-            role,
-            scope: &scope,
-            demo: false,
-        },
-    )
-    .await
-    .expect("user");
-    Principal {
-        user_id,
-        role,
-        scope,
-        display_name: name.into(),
-    }
-}
-
 fn okrug(code: &str) -> Scope {
     Scope::Okrug(KatoCode::parse(code).expect("okrug"))
 }
@@ -105,16 +81,23 @@ impl World {
         let orgs = db::catalog::organisation_ids(&t.db).await.expect("orgs");
         World {
             staff: person(
-                &t,
+                &t.db,
                 "+77015550001",
                 "Гүлнар Омарова",
                 Role::AkimatStaff,
                 okrug(OKRUG),
             )
             .await,
-            other_akim: person(&t, "+77015550002", "Нұрлан", Role::Akim, okrug("611633000")).await,
+            other_akim: person(
+                &t.db,
+                "+77015550002",
+                "Нұрлан",
+                Role::Akim,
+                okrug("611633000"),
+            )
+            .await,
             operator: person(
-                &t,
+                &t.db,
                 "op@example.kz",
                 "Динара",
                 Role::Operator,
@@ -122,12 +105,7 @@ impl World {
             )
             .await,
             t,
-            hasher: PasswordHasher::new(Hashing {
-                memory_kib: 256,
-                iterations: 1,
-                concurrent: 2,
-            })
-            .expect("hasher"),
+            hasher: cheap_hasher(),
             outbox: Outbox::default(),
             uploads: tempfile::tempdir().expect("uploads"),
         }

@@ -1,10 +1,9 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::domain::account::{Login, Role, Scope};
+use crate::domain::account::{Role, Scope};
 use crate::domain::application::Step;
 use crate::domain::location::KatoCode;
-use crate::ssr::db::accounts as q;
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::{profiles, seed};
@@ -15,26 +14,7 @@ fn today() -> NaiveDate {
 }
 
 async fn person(db: &DatabaseConnection, login: &str, role: Role, scope: Scope) -> Principal {
-    let login = Login::parse("login", login).expect("login");
-    let user_id = q::insert_user(
-        db,
-        q::NewUser {
-            login: &login,
-            password_hash: "not-a-hash".into(),
-            display_name: "Тест",
-            role,
-            scope: &scope,
-            demo: false,
-        },
-    )
-    .await
-    .expect("user");
-    Principal {
-        user_id,
-        role,
-        scope,
-        display_name: "Тест".into(),
-    }
+    crate::ssr::testing::person(db, login, "Тест", role, scope).await
 }
 
 fn okrug(code: &str) -> Scope {

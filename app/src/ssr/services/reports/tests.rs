@@ -6,15 +6,14 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::*;
-use crate::domain::account::{Login, Role};
+use crate::domain::account::Role;
 use crate::domain::application::Step;
 use crate::domain::report::{PublicFigures, Said, Shown};
-use crate::ssr::db::accounts as q;
 use crate::ssr::db::entities::applications;
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::{profiles, recommendations, seed};
-use crate::ssr::testing::{TestDb, test_db};
+use crate::ssr::testing::{TestDb, cheap_hasher, person, test_db};
 
 /// Okrug A, Абралинский с.о., and a settlement of it.
 const A: &str = "101033000";
@@ -53,7 +52,7 @@ impl World {
         let okrug = Scope::Okrug(KatoCode::parse(A).expect("okrug"));
         World {
             operator: person(
-                &t,
+                &t.db,
                 "op@example.kz",
                 "Динара",
                 Role::Operator,
@@ -61,14 +60,21 @@ impl World {
             )
             .await,
             akim: person(
-                &t,
+                &t.db,
                 "akim@example.kz",
                 "Бауыржан Сейтов",
                 Role::Akim,
                 okrug.clone(),
             )
             .await,
-            staff: person(&t, "staff@example.kz", "Гүлнар", Role::AkimatStaff, okrug).await,
+            staff: person(
+                &t.db,
+                "staff@example.kz",
+                "Гүлнар",
+                Role::AkimatStaff,
+                okrug,
+            )
+            .await,
             n: std::cell::Cell::new(0),
             t,
         }
@@ -78,7 +84,7 @@ impl World {
     async fn resident(&self, village: &str) -> Principal {
         self.n.set(self.n.get() + 1);
         let p = person(
-            &self.t,
+            &self.t.db,
             &format!("r{}@example.kz", self.n.get()),
             "Житель",
             Role::Entrepreneur,
@@ -187,29 +193,6 @@ impl World {
 
     async fn report(&self, area: Option<&str>) -> Report {
         report(&self.t.db, area, today()).await.expect("report")
-    }
-}
-
-async fn person(t: &TestDb, login: &str, name: &str, role: Role, scope: Scope) -> Principal {
-    let login = Login::parse("login", login).expect("login");
-    let user_id = q::insert_user(
-        &t.db,
-        q::NewUser {
-            login: &login,
-            password_hash: "not-a-hash".into(),
-            display_name: name,
-            role,
-            scope: &scope,
-            demo: false,
-        },
-    )
-    .await
-    .expect("user");
-    Principal {
-        user_id,
-        role,
-        scope,
-        display_name: name.into(),
     }
 }
 
@@ -514,7 +497,7 @@ async fn the_workspace_shows_the_akimat_its_okrug_unrounded_with_stuck_applicati
     ));
     // Another okrug's akim sees their own okrug, with none of A's figures.
     let other = person(
-        &w.t,
+        &w.t.db,
         "akim2@example.kz",
         "Нұрлан",
         Role::Akim,
@@ -600,12 +583,7 @@ fn kazakh_or_misspelt_okrug_names_match_russian_ones() {
 async fn the_demo_history_fills_the_two_districts_reports_once() {
     let t = test_db().await;
     seed::ensure_demo(&t.db).await.expect("demo");
-    let hasher = crate::ssr::security::PasswordHasher::new(crate::ssr::config::Hashing {
-        memory_kib: 256,
-        iterations: 1,
-        concurrent: 2,
-    })
-    .expect("hasher");
+    let hasher = cheap_hasher();
     crate::ssr::services::accounts::ensure_demo_accounts(&t.db, &hasher)
         .await
         .expect("accounts");
