@@ -22,6 +22,7 @@ mod m20261128_000010_append_only_events;
 mod m20261128_000011_create_recommendations;
 mod m20261128_000012_create_reports;
 mod m20261128_000013_create_assisted_filings;
+mod m20261128_000014_create_reviews;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_create_recommendations::Migration),
             Box::new(m20261128_000012_create_reports::Migration),
             Box::new(m20261128_000013_create_assisted_filings::Migration),
+            Box::new(m20261128_000014_create_reviews::Migration),
         ]
     }
 }

@@ -47,6 +47,8 @@ macro_rules! code_enum {
     };
 }
 
+pub(crate) use code_enum;
+
 code_enum! {
     /// What a programme gives.
     ProgramKind {

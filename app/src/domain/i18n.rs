@@ -1169,6 +1169,15 @@ messages! {
     FixAmountBelow { ru: "Попросите не меньше {min}", kk: Some("Кемінде {min} сұраңыз"), en: Some("Ask for at least {min}") }
     FixCollateral { ru: "Найдите имущество для залога или программу с гарантией фонда «Даму»", kk: Some("Кепілге мүлік табыңыз немесе «Даму» қорының кепілдігі бар бағдарламаны таңдаңыз"), en: Some("Find property to pledge, or a programme with a Damu guarantee") }
     FixCertificate { ru: "Пройдите курс {name}", kk: Some("{name} курсынан өтіңіз"), en: Some("Take the {name} course") }
+    RejectNotEligible { ru: "Не соответствует условиям программы", kk: Some("Бағдарлама шарттарына сәйкес келмейді"), en: Some("Does not meet the programme's conditions") }
+    RejectDocuments { ru: "Документы неполные или недействительны", kk: Some("Құжаттар толық емес немесе жарамсыз"), en: Some("Documents incomplete or not valid") }
+    RejectWeakPlan { ru: "Бизнес-план не обоснован", kk: Some("Бизнес-жоспар негізделмеген"), en: Some("The business plan does not hold up") }
+    RejectCollateral { ru: "Недостаточно залога", kk: Some("Кепіл жеткіліксіз"), en: Some("Not enough collateral") }
+    RejectBudget { ru: "Средства программы исчерпаны", kk: Some("Бағдарлама қаражаты таусылды"), en: Some("The programme's funds have run out") }
+    RejectDuplicate { ru: "Повторная заявка", kk: Some("Қайталанған өтінім"), en: Some("Duplicate application") }
+    RejectOther { ru: "Другая причина", kk: Some("Басқа себеп"), en: Some("Another reason") }
+    BudgetWhole { ru: "весь бюджет программы", kk: Some("бағдарламаның бүкіл бюджеті"), en: Some("the programme's whole budget") }
+    ErrorBudgetExceeded { ru: "Не хватает бюджета ({area}): осталось {remaining}, а одобряется {requested}. Уменьшите сумму или дождитесь пополнения.", kk: Some("Бюджет жетпейді ({area}): {remaining} қалды, ал {requested} мақұлданбақ. Соманы азайтыңыз немесе толықтыруды күтіңіз."), en: Some("Not enough budget ({area}): {remaining} left, the approval is for {requested}. Lower the amount or wait for a top-up.") }
 }
 
 #[cfg(test)]

@@ -345,7 +345,7 @@ fn rate_text(bps: i32) -> String {
 }
 
 /// A whole number as people type it: spaces between thousands allowed, a trailing ₸ too.
-fn parse_whole(field: &str, raw: &str) -> Result<i64, FieldError> {
+pub fn parse_whole(field: &str, raw: &str) -> Result<i64, FieldError> {
     let digits: String = raw
         .trim()
         .trim_end_matches('₸')
@@ -381,7 +381,7 @@ fn small(field: &str, n: i64) -> Result<i32, FieldError> {
 }
 
 /// A percentage with up to two decimals, comma or point: `2,5` → 250 bps.
-fn parse_percent(field: &str, raw: &str) -> Result<i32, FieldError> {
+pub fn parse_percent(field: &str, raw: &str) -> Result<i32, FieldError> {
     let text: String = raw
         .trim()
         .trim_end_matches('%')

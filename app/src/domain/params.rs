@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::i18n::{Lang, Msg, tf};
+use super::i18n::{Lang, Msg, t, tf};
 
 /// What is wrong with one input field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +132,15 @@ pub enum Problem {
     OutsideOkrug,
     /// A phone number that belongs to a staff account, not a resident's.
     StaffAccount,
+    /// An approval larger than what is left of a budget envelope.
+    BudgetExceeded {
+        /// The envelope: the programme's whole budget (empty) or a region's name.
+        area: String,
+        /// What is left, whole tenge.
+        remaining_kzt: i64,
+        /// What the approval asked for.
+        requested_kzt: i64,
+    },
 }
 
 /// A problem with a named input field: what every parser returns for bad input.
@@ -198,6 +207,7 @@ impl FieldError {
             Problem::WrongCode => "wrong_code",
             Problem::OutsideOkrug => "outside_okrug",
             Problem::StaffAccount => "staff_account",
+            Problem::BudgetExceeded { .. } => "budget_exceeded",
         }
     }
 
@@ -289,6 +299,26 @@ impl FieldError {
             Problem::WrongCode => tf(lang, Msg::ErrorWrongCode, &[]),
             Problem::OutsideOkrug => tf(lang, Msg::ErrorOutsideOkrug, &[]),
             Problem::StaffAccount => tf(lang, Msg::ErrorStaffAccount, &[]),
+            Problem::BudgetExceeded {
+                area,
+                remaining_kzt,
+                requested_kzt,
+            } => {
+                let area = if area.is_empty() {
+                    t(lang, Msg::BudgetWhole).to_owned()
+                } else {
+                    area.clone()
+                };
+                tf(
+                    lang,
+                    Msg::ErrorBudgetExceeded,
+                    &[
+                        ("area", &area),
+                        ("remaining", &tenge(lang, *remaining_kzt)),
+                        ("requested", &tenge(lang, *requested_kzt)),
+                    ],
+                )
+            }
         }
     }
 }

@@ -68,6 +68,13 @@ pub enum Action<'a> {
         /// The okrug.
         okrug: &'a KatoCode,
     },
+    /// Work the review queue of `organisation`: see it, export it, assign reviewers, score,
+    /// keep private notes. Its own staff only: an admin supports operators but does not
+    /// review for them.
+    Review {
+        /// The operator.
+        organisation: i32,
+    },
 }
 
 /// Why an action is refused.
@@ -148,6 +155,10 @@ pub fn allow(who: Option<&Principal>, action: &Action<'_>) -> Result<(), Denied>
             (Role::Akim | Role::AkimatStaff, Scope::Okrug(own)) => *okrug == own,
             _ => false,
         },
+        Action::Review { organisation } => {
+            matches!(p.role, Role::Operator | Role::OrgAdmin)
+                && p.scope == Scope::Organisation(*organisation)
+        }
     };
     if ok { Ok(()) } else { Err(Denied::Forbidden) }
 }
@@ -262,6 +273,20 @@ mod tests {
         };
         assert_eq!(allowed(&home), ["akim", "akimat staff", "admin"]);
         assert_eq!(allowed(&other), ["admin"]);
+    }
+
+    #[test]
+    fn an_organisation_s_queue_is_its_own_staff_s_alone() {
+        let allowed = |organisation: i32| -> Vec<&'static str> {
+            people()
+                .iter()
+                .filter(|(_, p)| allow(p.as_ref(), &Action::Review { organisation }).is_ok())
+                .map(|(n, _)| *n)
+                .collect()
+        };
+        assert_eq!(allowed(10), ["operator", "org admin"]);
+        assert_eq!(allowed(20), ["other operator"]);
+        assert!(allowed(11).is_empty());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod profiles;
 pub mod recommendations;
 pub mod reports;
+pub mod reviews;
 
 use std::time::Duration;
 

@@ -14,6 +14,7 @@ pub mod profiles;
 pub mod programs;
 pub mod recommendations;
 pub mod reports;
+pub mod review;
 pub mod seed;
 
 use sea_orm::DbErr;

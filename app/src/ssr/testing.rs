@@ -9,10 +9,21 @@ use super::db::{self, TestDatabase};
 pub(crate) struct TestDb {
     pub(crate) db: DatabaseConnection,
     _postgres: Option<TestDatabase>,
+    _dir: Option<tempfile::TempDir>,
 }
 
 /// A fresh, migrated database holding the reference data (locations, MCI).
 pub(crate) async fn test_db() -> TestDb {
+    open_test_db(false).await
+}
+
+/// Like [`test_db`], but SQLite in a file with several connections (WAL), as the server runs
+/// it: for tests of concurrent writers, which one in-memory connection would serialise.
+pub(crate) async fn concurrent_db() -> TestDb {
+    open_test_db(true).await
+}
+
+async fn open_test_db(file: bool) -> TestDb {
     let postgres = match std::env::var("TEST_DATABASE_URL") {
         Ok(admin) if !admin.is_empty() => Some(
             TestDatabase::create(&admin)
@@ -21,10 +32,13 @@ pub(crate) async fn test_db() -> TestDb {
         ),
         _ => None,
     };
-    let url = postgres
-        .as_ref()
-        .map_or("sqlite::memory:", |p| p.url.as_str());
-    let db = db::connect(url).await.expect("connects");
+    let dir = (file && postgres.is_none()).then(|| tempfile::tempdir().expect("temp dir"));
+    let url = match (&postgres, &dir) {
+        (Some(p), _) => p.url.clone(),
+        (None, Some(d)) => format!("sqlite://{}/test.db?mode=rwc", d.path().display()),
+        (None, None) => "sqlite::memory:".to_owned(),
+    };
+    let db = db::connect(&url).await.expect("connects");
     db::migrate(&db).await.expect("migrates");
     super::services::seed::ensure_reference_data(&db)
         .await
@@ -32,6 +46,7 @@ pub(crate) async fn test_db() -> TestDb {
     TestDb {
         db,
         _postgres: postgres,
+        _dir: dir,
     }
 }
 
@@ -74,4 +89,37 @@ pub(crate) fn cheap_hasher() -> super::security::PasswordHasher {
         concurrent: 2,
     })
     .expect("hasher")
+}
+
+/// The fields an operator's form sends with `step`, valid for an application of `amount_kzt`
+/// decided on `today`: a due date two weeks on, a 36-month approval at 2.5 %, a refusal for
+/// "another reason", a payment of the whole amount today.
+pub(crate) fn decision(
+    step: crate::domain::application::Step,
+    amount_kzt: i64,
+    today: chrono::NaiveDate,
+) -> Vec<(String, String)> {
+    use crate::domain::application::Step;
+    let amount = amount_kzt.to_string();
+    let due = (today + chrono::Duration::days(14)).to_string();
+    let day = today.to_string();
+    let pairs: Vec<(&str, &str)> = match step {
+        Step::RequestInfo => vec![("due_on", &due)],
+        Step::Approve => vec![
+            ("approved_amount", &amount),
+            ("approved_term", "36"),
+            ("approved_rate", "2,5"),
+        ],
+        Step::Reject => vec![("reject_reason", "other")],
+        Step::Disburse => vec![
+            ("disbursed_on", &day),
+            ("disbursed_amount", &amount),
+            ("reference", "ПП-1"),
+        ],
+        _ => Vec::new(),
+    };
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
 }

@@ -307,7 +307,7 @@ pub struct RequiredDocument {
 }
 
 /// Everything the page of one application shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationView {
     /// The list line.
     pub summary: ApplicationSummary,
@@ -338,6 +338,11 @@ pub struct ApplicationView {
     pub can_recommend: bool,
     /// Set when akimat staff started it for the resident.
     pub assisted: Option<AssistedView>,
+    /// What was decided: approval terms, the refusal's reason, the payment, the due date of
+    /// an information request.
+    pub decision: crate::domain::review::Decision,
+    /// The operator's desk, for its staff.
+    pub desk: Option<Box<crate::domain::review::Desk>>,
 }
 
 /// What the assisted-filing form offers the akimat: its okrug's settlements and the open

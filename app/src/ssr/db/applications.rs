@@ -37,6 +37,10 @@ pub async fn insert_draft(
         updated_at: Set(now.fixed_offset()),
         submitted_at: Set(None),
         decided_at: Set(None),
+        approved_kzt: Set(None),
+        disbursed_kzt: Set(None),
+        state_at: Set(Some(now.fixed_offset())),
+        info_due_on: Set(None),
     };
     let inserted = applications::Entity::insert(row)
         .on_conflict(
@@ -134,6 +138,12 @@ pub struct Changes {
     pub decided: bool,
     /// The application is final: free the open key so that the person may apply again.
     pub close: bool,
+    /// The approved amount, at approval.
+    pub approved_kzt: Option<i64>,
+    /// The amount paid, at disbursement.
+    pub disbursed_kzt: Option<i64>,
+    /// An information request's due date (cleared by any other step).
+    pub info_due_on: Option<chrono::NaiveDate>,
 }
 
 /// Moves application `id` from `from` at version `seen` to `to`; whether it was there.
@@ -153,7 +163,18 @@ pub async fn transition(
             applications::Column::Version,
             Expr::col(applications::Column::Version).add(1),
         )
-        .col_expr(applications::Column::UpdatedAt, Expr::value(at));
+        .col_expr(applications::Column::UpdatedAt, Expr::value(at))
+        .col_expr(applications::Column::StateAt, Expr::value(at))
+        .col_expr(
+            applications::Column::InfoDueOn,
+            Expr::value(changes.info_due_on),
+        );
+    if let Some(amount) = changes.approved_kzt {
+        update = update.col_expr(applications::Column::ApprovedKzt, Expr::value(amount));
+    }
+    if let Some(amount) = changes.disbursed_kzt {
+        update = update.col_expr(applications::Column::DisbursedKzt, Expr::value(amount));
+    }
     if let Some(data) = &changes.data {
         update = update.col_expr(applications::Column::Data, Expr::value(data.clone()));
     }

@@ -171,6 +171,9 @@ fn program_row(
         variant_of: Set(p.variant_of.as_ref().map(|s| s.as_str().to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
+        // Kept by the operator's back office, not by seed files: left as they are.
+        rubric: NotSet,
+        target_days: NotSet,
     })
 }
 
@@ -480,6 +483,15 @@ pub async fn titles_of(
         .into_tuple()
         .one(db)
         .await
+}
+
+/// The operator of programme `id`.
+/// Programme `id` as stored.
+pub async fn program_model(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<programs::Model>, DbErr> {
+    programs::Entity::find_by_id(id).one(db).await
 }
 
 /// The operator of programme `id`.

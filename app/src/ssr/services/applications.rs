@@ -27,6 +27,7 @@ use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::program::ProgramView;
+use crate::domain::review::{self, ApprovalLimits};
 use crate::ssr::db;
 use crate::ssr::db::applications::{Changes, NewDocument, NewEvent};
 use crate::ssr::db::entities::{application_documents, applications, assisted_filings};
@@ -50,6 +51,11 @@ pub struct StepInput {
     /// The applicant's answer to an information request.
     #[serde(default)]
     pub answer: Option<String>,
+    /// The decision's form fields: `due_on` of an information request; `approved_amount`,
+    /// `approved_term`, `approved_rate`, `conditions` of an approval; `reject_reason` of a
+    /// refusal; `disbursed_on`, `disbursed_amount`, `reference` of a payment.
+    #[serde(default)]
+    pub fields: Vec<(String, String)>,
 }
 
 /// Where outgoing e-mails link to, and who sends them.
@@ -94,6 +100,21 @@ fn limits(program: &ProgramView) -> Limits {
             None
         },
     }
+}
+
+/// What an approval of an application to programme `program_id` may be.
+pub(crate) async fn approval_limits(
+    db: &DatabaseConnection,
+    program_id: i32,
+    today: NaiveDate,
+) -> Result<ApprovalLimits, ServiceError> {
+    let program = program_of(db, program_id, today).await?;
+    let l = limits(&program);
+    Ok(ApprovalLimits {
+        amount_max_kzt: l.amount_max_kzt,
+        term_months_max: l.term_months_max,
+        lends: program.is_loan_like(),
+    })
 }
 
 pub(crate) fn takes_applications(program: &ProgramView, today: NaiveDate) -> bool {
@@ -299,6 +320,12 @@ fn fields_of(f: &form::ApplicationForm) -> Draft {
 struct EventData {
     #[serde(default)]
     items: Vec<String>,
+    #[serde(default)]
+    approval: Option<review::Approval>,
+    #[serde(default)]
+    reject_reason: Option<review::RejectReason>,
+    #[serde(default)]
+    disbursement: Option<review::Disbursement>,
 }
 
 /// Everything the page of application `id` shows to `who`.
@@ -351,8 +378,15 @@ pub async fn view(
         })
         .collect();
     let mut events = Vec::new();
+    let mut decision = review::Decision {
+        due_on: a.info_due_on.filter(|_| state == State::InfoRequested),
+        ..review::Decision::default()
+    };
     for (e, name) in db::applications::events(db, id).await? {
         let data: EventData = serde_json::from_str(&e.data).unwrap_or_default();
+        decision.approval = data.approval.or(decision.approval);
+        decision.rejection = data.reject_reason.or(decision.rejection);
+        decision.disbursement = data.disbursement.or(decision.disbursement);
         events.push(EventView {
             step: e.step.clone(),
             from: e.from_state.as_deref().and_then(State::parse),
@@ -390,6 +424,12 @@ pub async fn view(
         recommendations: super::recommendations::views_of(db, id).await?,
         recommendation_asked,
         assisted,
+        decision,
+        desk: if party == Some(Party::Operator) {
+            super::review::desk(db, p, &a, today).await?.map(Box::new)
+        } else {
+            None
+        },
         can_recommend: recommendation_asked
             && allow(
                 Some(p),
@@ -628,7 +668,9 @@ pub async fn step(
             if items.len() > MAX_ITEMS || items.iter().any(|i| i.chars().count() > MAX_ITEM) {
                 return Err(FieldError::new("items", Problem::TooLong { max: MAX_ITEM }).into());
             }
-            serde_json::json!({ "items": items }).to_string()
+            let due = review::parse_due(&input.fields, today)?;
+            changes.info_due_on = Some(due);
+            serde_json::json!({ "items": items, "due_on": due }).to_string()
         }
         Step::Answer => {
             let answer = bounded("answer", input.answer.as_deref(), form::MAX_TEXT)?
@@ -649,12 +691,32 @@ pub async fn step(
             serde_json::json!({ "answer": answer, "documents": documents }).to_string()
         }
         Step::Reject => {
-            if reason.is_none() {
-                return Err(FieldError::new("reason", Problem::Required).into());
-            }
-            "{}".to_owned()
+            let mut fields = input.fields.clone();
+            fields.push(("reason".into(), reason.clone().unwrap_or_default()));
+            let rejection = review::parse_rejection(&fields)?;
+            serde_json::json!({ "reject_reason": rejection.reason }).to_string()
         }
-        Step::StartReview | Step::Approve | Step::Disburse | Step::Withdraw => "{}".to_owned(),
+        Step::Approve => {
+            let limits = approval_limits(db, a.program_id, today).await?;
+            let approval = review::parse_approval(&input.fields, limits)?;
+            changes.approved_kzt = Some(approval.amount_kzt);
+            serde_json::to_string(&serde_json::json!({ "approval": approval }))
+                .map_err(|e| ServiceError::Seed(e.to_string()))?
+        }
+        Step::Disburse => {
+            let approved = a.approved_kzt.or(a.amount_kzt).unwrap_or(0);
+            // The approval's day in Kazakhstan (UTC+5).
+            // (never after `today`, which a test or demo clock may hold back).
+            let approved_on = a
+                .decided_at
+                .map(|d| (d.with_timezone(&Utc) + chrono::Duration::hours(5)).date_naive())
+                .map(|d| std::cmp::min(d, today));
+            let paid = review::parse_disbursement(&input.fields, approved, approved_on, today)?;
+            changes.disbursed_kzt = Some(paid.amount_kzt);
+            serde_json::to_string(&serde_json::json!({ "disbursement": paid }))
+                .map_err(|e| ServiceError::Seed(e.to_string()))?
+        }
+        Step::StartReview | Step::Withdraw => "{}".to_owned(),
     };
 
     let txn = db.begin().await?;
@@ -666,6 +728,33 @@ pub async fn step(
             .await?
             .map_or(seen + 1, |a| a.version);
         return repeat_or_conflict(db, id, seen, step, p.user_id, current).await;
+    }
+    // The money: an approval is charged to the programme's envelope (and its region's) in the
+    // same transaction, or nothing happens; a payment is added to what was paid.
+    let region = db::reviews::region_of(a.settlement_code.as_deref());
+    let areas: Vec<&str> = {
+        let mut v = vec![review::WHOLE];
+        v.extend(region.as_deref());
+        // Always in the same order, so that two approvals lock envelopes alike.
+        v.sort_unstable();
+        v
+    };
+    if let Some(amount) = changes.approved_kzt {
+        for area in &areas {
+            let exists = db::reviews::envelopes(&txn, a.program_id)
+                .await?
+                .iter()
+                .any(|e| e.area == *area);
+            if exists && !db::reviews::charge(&txn, a.program_id, area, amount, now).await? {
+                txn.rollback().await?;
+                return Err(over_budget(db, a.program_id, area, amount).await);
+            }
+        }
+    }
+    if let Some(amount) = changes.disbursed_kzt {
+        for area in &areas {
+            db::reviews::record_paid(&txn, a.program_id, area, amount, now).await?;
+        }
     }
     let event = db::applications::append_event(
         &txn,
@@ -739,6 +828,29 @@ pub async fn step(
         }
     }
     Ok(seen + 1)
+}
+
+/// The refusal of an approval that does not fit envelope `area`, with its figures.
+async fn over_budget(
+    db: &DatabaseConnection,
+    program_id: i32,
+    area: &str,
+    amount: i64,
+) -> ServiceError {
+    let envelopes = match super::review::envelopes(db, program_id).await {
+        Ok(e) => e,
+        Err(e) => return e,
+    };
+    let e = envelopes.iter().find(|e| e.area == area);
+    FieldError::new(
+        "approved_amount",
+        Problem::BudgetExceeded {
+            area: e.map(|e| e.area_name.clone()).unwrap_or_default(),
+            remaining_kzt: e.map_or(0, review::Envelope::remaining_kzt),
+            requested_kzt: amount,
+        },
+    )
+    .into()
 }
 
 async fn mail_applicant(

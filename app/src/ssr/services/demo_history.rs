@@ -228,6 +228,10 @@ pub async fn ensure(
             updated_at: Set(at.fixed_offset()),
             submitted_at: Set(Some(submitted.fixed_offset())),
             decided_at: Set(decided.map(|d| d.fixed_offset())),
+            approved_kzt: Set(matches!(state, "approved" | "disbursed").then_some(amount)),
+            disbursed_kzt: Set((state == "disbursed").then_some(amount)),
+            state_at: Set(Some(at.fixed_offset())),
+            info_due_on: Set(None),
         };
         let id = applications::Entity::insert(row)
             .exec(&txn)

@@ -216,6 +216,25 @@ pub async fn fit(
     Ok(Some((data, facts)))
 }
 
+/// How programme `slug` stands for entrepreneur `user_id`: what the operator reviewing their
+/// application sees (the caller has checked that it may read the application). The ranking is
+/// empty when the programme no longer takes applications.
+pub async fn fit_of(
+    db: &DatabaseConnection,
+    user_id: i32,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<(RankingData, Facts), ServiceError> {
+    let facts = db::profiles::find(db, user_id)
+        .await?
+        .map(|p| p.facts(today))
+        .unwrap_or_default();
+    let extra: Vec<&KatoCode> = facts.location.iter().collect();
+    let mut data = ranking_data(db, today, &extra).await?;
+    data.candidates.retain(|c| c.slug == slug);
+    Ok((data, facts))
+}
+
 /// Keeps what-if values in the signed-in entrepreneur's profile: the amount and the sector
 /// (the age follows from the IIN and a region is coarser than the settlement, so those two
 /// stay what-ifs).

@@ -21,6 +21,10 @@ pub struct Model {
     pub updated_at: DateTimeWithTimeZone,
     pub submitted_at: Option<DateTimeWithTimeZone>,
     pub decided_at: Option<DateTimeWithTimeZone>,
+    pub approved_kzt: Option<i64>,
+    pub disbursed_kzt: Option<i64>,
+    pub state_at: Option<DateTimeWithTimeZone>,
+    pub info_due_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -43,6 +47,12 @@ pub enum Relation {
     RecommendationRequests,
     #[sea_orm(has_many = "super::recommendations::Entity")]
     Recommendations,
+    #[sea_orm(has_many = "super::review_assignments::Entity")]
+    ReviewAssignments,
+    #[sea_orm(has_many = "super::review_notes::Entity")]
+    ReviewNotes,
+    #[sea_orm(has_many = "super::review_scores::Entity")]
+    ReviewScores,
     #[sea_orm(
         belongs_to = "super::users::Entity",
         from = "Column::UserId",
@@ -86,6 +96,24 @@ impl Related<super::recommendation_requests::Entity> for Entity {
 impl Related<super::recommendations::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Recommendations.def()
+    }
+}
+
+impl Related<super::review_assignments::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ReviewAssignments.def()
+    }
+}
+
+impl Related<super::review_notes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ReviewNotes.def()
+    }
+}
+
+impl Related<super::review_scores::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ReviewScores.def()
     }
 }
 

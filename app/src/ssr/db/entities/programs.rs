@@ -61,12 +61,17 @@ pub struct Model {
     pub variant_of: Option<String>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    #[sea_orm(column_type = "Text")]
+    pub rubric: String,
+    pub target_days: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(has_many = "super::applications::Entity")]
     Applications,
+    #[sea_orm(has_many = "super::budget_envelopes::Entity")]
+    BudgetEnvelopes,
     #[sea_orm(has_many = "super::notifications::Entity")]
     Notifications,
     #[sea_orm(
@@ -86,6 +91,12 @@ pub enum Relation {
 impl Related<super::applications::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Applications.def()
+    }
+}
+
+impl Related<super::budget_envelopes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::BudgetEnvelopes.def()
     }
 }
 

@@ -58,6 +58,12 @@ pub enum Relation {
     Profiles,
     #[sea_orm(has_many = "super::recommendations::Entity")]
     Recommendations,
+    #[sea_orm(has_many = "super::review_assignments::Entity")]
+    ReviewAssignments,
+    #[sea_orm(has_many = "super::review_notes::Entity")]
+    ReviewNotes,
+    #[sea_orm(has_many = "super::review_scores::Entity")]
+    ReviewScores,
     #[sea_orm(has_many = "super::saved_searches::Entity")]
     SavedSearches,
     #[sea_orm(has_many = "super::sessions::Entity")]
@@ -127,6 +133,24 @@ impl Related<super::profiles::Entity> for Entity {
 impl Related<super::recommendations::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Recommendations.def()
+    }
+}
+
+impl Related<super::review_assignments::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ReviewAssignments.def()
+    }
+}
+
+impl Related<super::review_notes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ReviewNotes.def()
+    }
+}
+
+impl Related<super::review_scores::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ReviewScores.def()
     }
 }
 

@@ -7,7 +7,7 @@ use crate::domain::account::{Role, Scope};
 use crate::domain::application::form::field;
 use crate::ssr::mail::MailError;
 use crate::ssr::services::seed;
-use crate::ssr::testing::{person, test_db};
+use crate::ssr::testing::{decision, person, test_db};
 
 const PROGRAM: &str = "auyl-amanaty-microcredit";
 /// A settlement of okrug 101033000.
@@ -321,8 +321,22 @@ async fn the_whole_loop_is_recorded_event_by_event_and_tells_the_right_people() 
         .await
         .expect_err("a request names what it asks for");
     assert_eq!(field_of(&e), Some(("items", &Problem::Required)));
+    let e = w
+        .step(
+            &w.operator,
+            id,
+            Step::RequestInfo,
+            StepInput {
+                items: vec!["Справка".into()],
+                ..StepInput::default()
+            },
+        )
+        .await
+        .expect_err("a request says by when");
+    assert_eq!(field_of(&e), Some(("due_on", &Problem::Required)));
     let ask = StepInput {
         items: vec!["Справка о составе семьи\nФото фермы".into()],
+        fields: decision(Step::RequestInfo, 0, today()),
         ..StepInput::default()
     };
     w.step(&w.operator, id, Step::RequestInfo, ask)
@@ -370,10 +384,23 @@ async fn the_whole_loop_is_recorded_event_by_event_and_tells_the_right_people() 
         matches!(field_of(&e), Some(("step", Problem::NotNow { .. }))),
         "{e:?}"
     );
-    w.step(&w.operator, id, Step::Approve, StepInput::default())
+    let e = w
+        .step(&w.operator, id, Step::Approve, StepInput::default())
+        .await
+        .expect_err("an approval names its amount");
+    assert_eq!(field_of(&e), Some(("approved_amount", &Problem::Required)));
+    let approve = StepInput {
+        fields: decision(Step::Approve, 2_000_000, today()),
+        ..StepInput::default()
+    };
+    w.step(&w.operator, id, Step::Approve, approve)
         .await
         .expect("approves");
-    w.step(&w.operator, id, Step::Disburse, StepInput::default())
+    let pay = StepInput {
+        fields: decision(Step::Disburse, 2_000_000, today()),
+        ..StepInput::default()
+    };
+    w.step(&w.operator, id, Step::Disburse, pay)
         .await
         .expect("pays");
 

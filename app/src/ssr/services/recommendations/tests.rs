@@ -257,6 +257,7 @@ async fn the_akimat_asked_to_recommend_hears_of_an_information_request() {
                 .version;
             let input = StepInput {
                 items,
+                fields: crate::ssr::testing::decision(step, 0, today()),
                 ..StepInput::default()
             };
             apps::step(&db, notifier, Some(&who), id, v, step, &input, today()).await

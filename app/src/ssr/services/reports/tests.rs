@@ -112,8 +112,14 @@ impl World {
             mailer: &LogMailer,
             public_url: "http://127.0.0.1",
         };
+        let amount = db::applications::find(&self.t.db, id)
+            .await
+            .expect("find")
+            .and_then(|a| a.amount_kzt)
+            .unwrap_or(1);
         let input = StepInput {
             reason: reason.map(str::to_owned),
+            fields: crate::ssr::testing::decision(step, amount, today()),
             ..StepInput::default()
         };
         apps::step(

@@ -1,0 +1,569 @@
+//! Reviewing an application: the programme's weighted rubric and the reviewers' scores on it
+//! (with abstention for a conflict of interest), the inputs of a decision (approval terms, a
+//! rejection's reason, the disbursement record, an information request's due date), and the
+//! budget envelopes approvals are charged to.
+//!
+//! Scores are integers 0–5; averages are kept in hundredths (`370` = 3.70) so that nothing here
+//! is floating point, and rounded half up once, at the end.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::i18n::{Lang, Msg, t};
+use super::loan::{parse_percent, parse_whole};
+use super::params::{FieldError, Problem};
+use super::program::LocalText;
+
+/// The top of the scale (the bottom is 0).
+pub const MAX_SCORE: u8 = 5;
+/// The most criteria a rubric may have.
+pub const MAX_CRITERIA: usize = 20;
+/// The largest weight of one criterion.
+pub const MAX_WEIGHT: u32 = 100;
+/// The longest free text of a decision (conditions, a comment, a note).
+pub const MAX_TEXT: usize = 4000;
+/// The longest payment reference.
+pub const MAX_REFERENCE: usize = 100;
+/// The furthest an information request's due date may be.
+pub const MAX_DUE_DAYS: i64 = 90;
+
+/// One criterion of a rubric.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RubricCriterion {
+    /// Stable key the scores refer to (`plan`, `jobs`…).
+    pub key: String,
+    /// Name in Russian.
+    pub ru: String,
+    /// Name in Kazakh.
+    pub kk: String,
+    /// Relative weight, 1..=100.
+    pub weight: u32,
+    /// What each score from 0 to 5 means: six descriptions, or none.
+    #[serde(default)]
+    pub levels: Vec<LocalText>,
+}
+
+/// A programme's rubric: its criteria in order.
+pub type Rubric = Vec<RubricCriterion>;
+
+/// One reviewer's scores: criterion key → 0..=5.
+pub type Scores = BTreeMap<String, u8>;
+
+/// Checks a rubric an operator wrote.
+pub fn validate_rubric(rubric: &[RubricCriterion]) -> Result<(), FieldError> {
+    let field = "rubric";
+    if rubric.len() > MAX_CRITERIA {
+        return Err(FieldError::new(
+            field,
+            Problem::OutOfRange {
+                min: 0,
+                max: MAX_CRITERIA as i64,
+            },
+        ));
+    }
+    let mut keys = BTreeSet::new();
+    for c in rubric {
+        let key_ok = !c.key.is_empty()
+            && c.key.len() <= 40
+            && c.key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !key_ok {
+            return Err(FieldError::new(field, Problem::NotAccepted));
+        }
+        if !keys.insert(c.key.as_str()) {
+            return Err(FieldError::new(field, Problem::Taken));
+        }
+        if c.ru.trim().is_empty() || c.kk.trim().is_empty() {
+            return Err(FieldError::new(field, Problem::Required));
+        }
+        if !(1..=MAX_WEIGHT).contains(&c.weight) {
+            return Err(FieldError::new(
+                field,
+                Problem::OutOfRange {
+                    min: 1,
+                    max: i64::from(MAX_WEIGHT),
+                },
+            ));
+        }
+        if !c.levels.is_empty() && c.levels.len() != usize::from(MAX_SCORE) + 1 {
+            return Err(FieldError::new(field, Problem::NotAccepted));
+        }
+    }
+    Ok(())
+}
+
+/// The form field of a criterion's score.
+pub fn score_field(key: &str) -> String {
+    format!("score_{key}")
+}
+
+/// Reads a reviewer's scores from a form: every criterion scored 0..=5, nothing else.
+pub fn parse_scores(
+    rubric: &[RubricCriterion],
+    pairs: &[(String, String)],
+) -> Result<Scores, FieldError> {
+    let mut scores = Scores::new();
+    for c in rubric {
+        let name = score_field(&c.key);
+        let raw = pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or_default();
+        if raw.is_empty() {
+            return Err(FieldError::new(name, Problem::Required));
+        }
+        let value = raw
+            .parse::<u8>()
+            .ok()
+            .filter(|v| *v <= MAX_SCORE)
+            .ok_or_else(|| {
+                FieldError::new(
+                    name.clone(),
+                    Problem::OutOfRange {
+                        min: 0,
+                        max: i64::from(MAX_SCORE),
+                    },
+                )
+            })?;
+        scores.insert(c.key.clone(), value);
+    }
+    Ok(scores)
+}
+
+/// The weighted average of `scores` on the 0–5 scale, in hundredths; `None` for an empty rubric.
+/// A criterion added after the reviewer scored counts as not scored: the average is over what
+/// they scored, so that a later change of the rubric does not silently turn into zeros.
+pub fn weighted(rubric: &[RubricCriterion], scores: &Scores) -> Option<u32> {
+    let (points, weights) = rubric
+        .iter()
+        .filter_map(|c| scores.get(&c.key).map(|s| (c.weight, u32::from(*s))))
+        .fold((0u32, 0u32), |(p, w), (weight, s)| {
+            (p + weight * s, w + weight)
+        });
+    (weights > 0).then(|| round_div(points * 100, weights))
+}
+
+fn round_div(num: u32, den: u32) -> u32 {
+    (num + den / 2) / den
+}
+
+/// What one reviewer said.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// Scored every criterion.
+    Scored(Scores),
+    /// Stepped aside for a conflict of interest, saying what it is.
+    Abstained(String),
+}
+
+/// One reviewer's line in the panel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sheet {
+    /// The reviewer's account.
+    pub reviewer: i32,
+    /// Their name.
+    pub name: String,
+    /// What they said.
+    pub verdict: Verdict,
+    /// Their weighted total, in hundredths (none when they abstained).
+    pub total: Option<u32>,
+}
+
+/// Everything the reviewers said about one application.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Panel {
+    /// Each reviewer's sheet.
+    pub sheets: Vec<Sheet>,
+    /// The mean of the reviewers' weighted totals, in hundredths; abstentions do not count.
+    pub mean: Option<u32>,
+    /// Per criterion, in rubric order: the mean score in hundredths over those who scored it.
+    pub criteria: Vec<(String, Option<u32>)>,
+    /// How many scored, how many abstained.
+    pub scored: usize,
+    /// How many stepped aside.
+    pub abstained: usize,
+}
+
+/// Puts the reviewers' verdicts together.
+pub fn panel(rubric: &[RubricCriterion], verdicts: Vec<(i32, String, Verdict)>) -> Panel {
+    let sheets: Vec<Sheet> = verdicts
+        .into_iter()
+        .map(|(reviewer, name, verdict)| {
+            let total = match &verdict {
+                Verdict::Scored(s) => weighted(rubric, s),
+                Verdict::Abstained(_) => None,
+            };
+            Sheet {
+                reviewer,
+                name,
+                verdict,
+                total,
+            }
+        })
+        .collect();
+    let totals: Vec<u32> = sheets.iter().filter_map(|s| s.total).collect();
+    let mean = (!totals.is_empty()).then(|| {
+        round_div(
+            totals.iter().sum(),
+            u32::try_from(totals.len()).unwrap_or(1),
+        )
+    });
+    let criteria = rubric
+        .iter()
+        .map(|c| {
+            let given: Vec<u32> = sheets
+                .iter()
+                .filter_map(|s| match &s.verdict {
+                    Verdict::Scored(scores) => scores.get(&c.key).map(|v| u32::from(*v) * 100),
+                    Verdict::Abstained(_) => None,
+                })
+                .collect();
+            let mean = (!given.is_empty())
+                .then(|| round_div(given.iter().sum(), u32::try_from(given.len()).unwrap_or(1)));
+            (c.key.clone(), mean)
+        })
+        .collect();
+    let abstained = sheets
+        .iter()
+        .filter(|s| matches!(s.verdict, Verdict::Abstained(_)))
+        .count();
+    Panel {
+        scored: sheets.len() - abstained,
+        abstained,
+        sheets,
+        mean,
+        criteria,
+    }
+}
+
+/// Hundredths written as people read a score: `3,70` (`3.70` in English).
+pub fn hundredths(lang: Lang, v: u32) -> String {
+    let sep = if lang == Lang::En { '.' } else { ',' };
+    format!("{}{sep}{:02}", v / 100, v % 100)
+}
+
+crate::domain::catalog::code_enum! {
+    /// Why an application is refused (the applicant also reads the operator's text).
+    RejectReason {
+        /// The applicant or the business does not meet the programme's conditions.
+        NotEligible = "not_eligible" => RejectNotEligible,
+        /// Documents missing or not valid.
+        Documents = "documents" => RejectDocuments,
+        /// The business plan does not hold up.
+        WeakPlan = "weak_plan" => RejectWeakPlan,
+        /// Not enough security for the amount.
+        Collateral = "collateral" => RejectCollateral,
+        /// The programme's money has run out.
+        Budget = "budget" => RejectBudget,
+        /// The same request exists elsewhere (another programme, another application).
+        Duplicate = "duplicate" => RejectDuplicate,
+        /// Something else, said in the text.
+        Other = "other" => RejectOther,
+    }
+}
+
+fn get<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+fn text(pairs: &[(String, String)], name: &str, max: usize) -> Result<Option<String>, FieldError> {
+    match get(pairs, name) {
+        Some(v) if v.chars().count() > max => Err(FieldError::new(name, Problem::TooLong { max })),
+        v => Ok(v.map(str::to_owned)),
+    }
+}
+
+fn date(pairs: &[(String, String)], name: &str) -> Result<NaiveDate, FieldError> {
+    let raw = get(pairs, name).ok_or_else(|| FieldError::new(name, Problem::Required))?;
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::new(name, Problem::NotADate))
+}
+
+/// The terms of an approval.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    /// The amount approved, whole tenge.
+    pub amount_kzt: i64,
+    /// The term in months (loans).
+    pub term_months: Option<i32>,
+    /// The annual rate in basis points (loans).
+    pub rate_bps: Option<i32>,
+    /// Conditions the applicant must meet (insurance, a guarantor…).
+    pub conditions: Option<String>,
+}
+
+/// What a programme allows an approval to be.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalLimits {
+    /// The programme's largest amount, whole tenge.
+    pub amount_max_kzt: Option<i64>,
+    /// Its longest term.
+    pub term_months_max: Option<i32>,
+    /// Whether it lends (a term and rate make sense).
+    pub lends: bool,
+}
+
+/// Reads an approval from the form fields `approved_amount`, `approved_term`, `approved_rate`
+/// (percent) and `conditions`.
+pub fn parse_approval(
+    pairs: &[(String, String)],
+    limits: ApprovalLimits,
+) -> Result<Approval, FieldError> {
+    let field = "approved_amount";
+    let amount = parse_whole(field, get(pairs, field).unwrap_or_default())?;
+    if amount <= 0 {
+        return Err(FieldError::new(field, Problem::MustBePositive));
+    }
+    if let Some(max) = limits.amount_max_kzt
+        && amount > max
+    {
+        return Err(FieldError::new(
+            field,
+            Problem::AmountAboveCap { max_tenge: max },
+        ));
+    }
+    let term_months = match (limits.lends, get(pairs, "approved_term")) {
+        (true, Some(raw)) => {
+            let max = limits.term_months_max.unwrap_or(360);
+            let n = parse_whole("approved_term", raw)?;
+            if !(1..=i64::from(max)).contains(&n) {
+                return Err(FieldError::new(
+                    "approved_term",
+                    Problem::OutOfRange {
+                        min: 1,
+                        max: i64::from(max),
+                    },
+                ));
+            }
+            i32::try_from(n).ok()
+        }
+        (true, None) => return Err(FieldError::new("approved_term", Problem::Required)),
+        (false, _) => None,
+    };
+    let rate_bps = match (limits.lends, get(pairs, "approved_rate")) {
+        (true, Some(raw)) => {
+            let bps = parse_percent("approved_rate", raw)?;
+            if bps > 10_000 {
+                return Err(FieldError::new("approved_rate", Problem::NotAPercent));
+            }
+            Some(bps)
+        }
+        (true, None) => return Err(FieldError::new("approved_rate", Problem::Required)),
+        (false, _) => None,
+    };
+    Ok(Approval {
+        amount_kzt: amount,
+        term_months,
+        rate_bps,
+        conditions: text(pairs, "conditions", MAX_TEXT)?,
+    })
+}
+
+/// A refusal: the reason from the list and the text the applicant reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// From the list.
+    pub reason: RejectReason,
+    /// In the operator's words.
+    pub text: String,
+}
+
+/// Reads a refusal from the fields `reject_reason` and `reason`.
+pub fn parse_rejection(pairs: &[(String, String)]) -> Result<Rejection, FieldError> {
+    let code = get(pairs, "reject_reason")
+        .ok_or_else(|| FieldError::new("reject_reason", Problem::Required))?;
+    let reason = RejectReason::parse(code)
+        .ok_or_else(|| FieldError::new("reject_reason", Problem::UnknownChoice(code.to_owned())))?;
+    let text = text(pairs, "reason", MAX_TEXT)?
+        .ok_or_else(|| FieldError::new("reason", Problem::Required))?;
+    Ok(Rejection { reason, text })
+}
+
+/// The record of a payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disbursement {
+    /// The day the money left.
+    pub date: NaiveDate,
+    /// How much, whole tenge.
+    pub amount_kzt: i64,
+    /// The payment order's number or the bank's reference.
+    pub reference: String,
+}
+
+/// Reads a disbursement from `disbursed_on`, `disbursed_amount` and `reference`: on or before
+/// `today`, not before the approval, at most the approved amount.
+pub fn parse_disbursement(
+    pairs: &[(String, String)],
+    approved_kzt: i64,
+    approved_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Disbursement, FieldError> {
+    let date = date(pairs, "disbursed_on")?;
+    if date > today || approved_on.is_some_and(|a| date < a) {
+        return Err(FieldError::new("disbursed_on", Problem::NotADate));
+    }
+    let field = "disbursed_amount";
+    let amount = parse_whole(field, get(pairs, field).unwrap_or_default())?;
+    if amount <= 0 {
+        return Err(FieldError::new(field, Problem::MustBePositive));
+    }
+    if amount > approved_kzt {
+        return Err(FieldError::new(
+            field,
+            Problem::AmountAboveCap {
+                max_tenge: approved_kzt,
+            },
+        ));
+    }
+    let reference = text(pairs, "reference", MAX_REFERENCE)?
+        .ok_or_else(|| FieldError::new("reference", Problem::Required))?;
+    Ok(Disbursement {
+        date,
+        amount_kzt: amount,
+        reference,
+    })
+}
+
+/// Reads the date an information request wants an answer by: after `today`, within
+/// [`MAX_DUE_DAYS`].
+pub fn parse_due(pairs: &[(String, String)], today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    let due = date(pairs, "due_on")?;
+    if due <= today || (due - today).num_days() > MAX_DUE_DAYS {
+        return Err(FieldError::new("due_on", Problem::NotADate));
+    }
+    Ok(due)
+}
+
+/// The whole-programme envelope's area code.
+pub const WHOLE: &str = "all";
+
+/// A budget envelope and what has been charged to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// [`WHOLE`] or a region's KATO code.
+    pub area: String,
+    /// The region's name (empty for the whole programme).
+    pub area_name: String,
+    /// The envelope, whole tenge.
+    pub total_kzt: i64,
+    /// Approved so far (paid or not).
+    pub approved_kzt: i64,
+    /// Paid out so far.
+    pub disbursed_kzt: i64,
+}
+
+impl Envelope {
+    /// What approvals may still use.
+    pub fn remaining_kzt(&self) -> i64 {
+        self.total_kzt - self.approved_kzt
+    }
+
+    /// How it is named on pages.
+    pub fn label(&self, lang: Lang) -> String {
+        if self.area == WHOLE {
+            t(lang, Msg::BudgetWhole).to_owned()
+        } else {
+            self.area_name.clone()
+        }
+    }
+}
+
+/// The envelopes an approval in `region` is charged to: the whole programme's and, when the
+/// programme sets one aside for that region, the region's.
+pub fn charged<'a>(envelopes: &'a [Envelope], region: Option<&str>) -> Vec<&'a Envelope> {
+    envelopes
+        .iter()
+        .filter(|e| e.area == WHOLE || Some(e.area.as_str()) == region)
+        .collect()
+}
+
+/// The first envelope an approval of `amount_kzt` would overspend, if any.
+pub fn overspent<'a>(
+    envelopes: &'a [Envelope],
+    region: Option<&str>,
+    amount_kzt: i64,
+) -> Option<&'a Envelope> {
+    charged(envelopes, region)
+        .into_iter()
+        .find(|e| e.remaining_kzt() < amount_kzt)
+}
+
+/// A private note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteView {
+    /// Who wrote it.
+    pub author: String,
+    /// What it says.
+    pub body: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// What the operator's staff see beside an application: the applicant and how the programme's
+/// conditions stand for them, the budget, the reviewers and their scores, the private notes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Desk {
+    /// The applicant's name.
+    pub applicant: String,
+    /// Their phone, to call them.
+    pub phone: Option<String>,
+    /// Their settlement, named with the units above it.
+    pub settlement: Option<String>,
+    /// The eligibility engine's view of the applicant and this programme (`None` when the
+    /// programme no longer takes applications).
+    pub fit: Option<(super::eligibility::RankingData, super::eligibility::Facts)>,
+    /// The programme's rubric.
+    pub rubric: Rubric,
+    /// The reviewers' scores.
+    pub panel: Panel,
+    /// The viewer's own verdict.
+    pub mine: Option<Verdict>,
+    /// Whether the viewer is assigned.
+    pub assigned_to_me: bool,
+    /// Who is assigned: account and name.
+    pub assignees: Vec<(i32, String)>,
+    /// The envelopes an approval would be charged to.
+    pub envelopes: Vec<Envelope>,
+    /// What an approval may be.
+    pub limits: ApprovalLimits,
+    /// The programme's target days for a decision.
+    pub target_days: i32,
+    /// Whole days in the present state.
+    pub days_in_state: i64,
+    /// Past the target or the due date.
+    pub overdue: bool,
+    /// The private notes, oldest first.
+    pub notes: Vec<NoteView>,
+}
+
+/// What was decided, as the applicant and the operator read it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The approval's terms.
+    pub approval: Option<Approval>,
+    /// The refusal's reason from the list.
+    pub rejection: Option<RejectReason>,
+    /// The payment.
+    pub disbursement: Option<Disbursement>,
+    /// The open information request's due date.
+    pub due_on: Option<NaiveDate>,
+}
+
+impl Decision {
+    /// Whether there is anything to show.
+    pub fn is_empty(&self) -> bool {
+        *self == Decision::default()
+    }
+}
+
+#[cfg(test)]
+mod tests;

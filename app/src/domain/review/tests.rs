@@ -1,0 +1,358 @@
+use super::*;
+
+fn criterion(key: &str, weight: u32) -> RubricCriterion {
+    RubricCriterion {
+        key: key.to_owned(),
+        ru: key.to_owned(),
+        kk: key.to_owned(),
+        weight,
+        levels: Vec::new(),
+    }
+}
+
+fn rubric() -> Rubric {
+    vec![
+        criterion("plan", 50),
+        criterion("jobs", 30),
+        criterion("local", 20),
+    ]
+}
+
+fn scores(v: &[(&str, u8)]) -> Scores {
+    v.iter().map(|(k, s)| ((*k).to_owned(), *s)).collect()
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(k, s)| ((*k).to_owned(), (*s).to_owned()))
+        .collect()
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn the_weighted_total_is_the_weights_average_rounded_half_up() {
+    // (4·50 + 3·30 + 5·20) / 100 = 3.90
+    assert_eq!(
+        weighted(
+            &rubric(),
+            &scores(&[("plan", 4), ("jobs", 3), ("local", 5)])
+        ),
+        Some(390)
+    );
+    // (1·1 + 2·2) / 3 = 1.6666… → 1.67
+    let r = vec![criterion("a", 1), criterion("b", 2)];
+    assert_eq!(weighted(&r, &scores(&[("a", 1), ("b", 2)])), Some(167));
+    assert_eq!(weighted(&r, &scores(&[("a", 0), ("b", 0)])), Some(0));
+    assert_eq!(weighted(&r, &scores(&[("a", 5), ("b", 5)])), Some(500));
+    assert_eq!(weighted(&[], &Scores::new()), None);
+}
+
+#[test]
+fn a_criterion_added_after_scoring_is_left_out_rather_than_counted_as_zero() {
+    let mut r = rubric();
+    let s = scores(&[("plan", 4), ("jobs", 3), ("local", 5)]);
+    r.push(criterion("new", 100));
+    assert_eq!(weighted(&r, &s), Some(390));
+}
+
+#[test]
+fn abstentions_do_not_count_in_the_mean() {
+    let p = panel(
+        &rubric(),
+        vec![
+            (
+                1,
+                "A".into(),
+                Verdict::Scored(scores(&[("plan", 4), ("jobs", 3), ("local", 5)])),
+            ),
+            (
+                2,
+                "B".into(),
+                Verdict::Scored(scores(&[("plan", 2), ("jobs", 2), ("local", 2)])),
+            ),
+            (3, "C".into(), Verdict::Abstained("my cousin".into())),
+        ],
+    );
+    assert_eq!(p.sheets[0].total, Some(390));
+    assert_eq!(p.sheets[1].total, Some(200));
+    assert_eq!(p.sheets[2].total, None);
+    // (3.90 + 2.00) / 2 = 2.95
+    assert_eq!(p.mean, Some(295));
+    assert_eq!((p.scored, p.abstained), (2, 1));
+    assert_eq!(
+        p.criteria,
+        vec![
+            ("plan".to_owned(), Some(300)),
+            ("jobs".to_owned(), Some(250)),
+            ("local".to_owned(), Some(350)),
+        ]
+    );
+    let nobody = panel(
+        &rubric(),
+        vec![(3, "C".into(), Verdict::Abstained("x".into()))],
+    );
+    assert_eq!(nobody.mean, None);
+    assert_eq!(nobody.criteria[0].1, None);
+}
+
+#[test]
+fn hundredths_read_as_scores() {
+    assert_eq!(hundredths(Lang::Ru, 295), "2,95");
+    assert_eq!(hundredths(Lang::En, 405), "4.05");
+    assert_eq!(hundredths(Lang::Kk, 500), "5,00");
+}
+
+#[test]
+fn every_criterion_must_be_scored_from_0_to_5() {
+    let r = rubric();
+    let ok = parse_scores(
+        &r,
+        &pairs(&[
+            ("score_plan", "4"),
+            ("score_jobs", "0"),
+            ("score_local", " 5 "),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(ok, scores(&[("plan", 4), ("jobs", 0), ("local", 5)]));
+    let missing = parse_scores(&r, &pairs(&[("score_plan", "4"), ("score_jobs", "0")]));
+    assert_eq!(
+        missing.unwrap_err(),
+        FieldError::new("score_local", Problem::Required)
+    );
+    for bad in ["6", "-1", "3.5", "x"] {
+        let e = parse_scores(
+            &r,
+            &pairs(&[
+                ("score_plan", bad),
+                ("score_jobs", "0"),
+                ("score_local", "1"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "score_plan", "{bad}");
+    }
+}
+
+#[test]
+fn rubrics_are_checked() {
+    assert!(validate_rubric(&rubric()).is_ok());
+    assert!(validate_rubric(&[]).is_ok());
+    assert!(validate_rubric(&[criterion("a", 0)]).is_err());
+    assert!(validate_rubric(&[criterion("a", 101)]).is_err());
+    assert!(validate_rubric(&[criterion("Bad Key", 1)]).is_err());
+    assert_eq!(
+        validate_rubric(&[criterion("a", 1), criterion("a", 2)])
+            .unwrap_err()
+            .problem,
+        Problem::Taken
+    );
+    let mut five_levels = criterion("a", 1);
+    five_levels.levels = vec![
+        LocalText {
+            ru: "x".into(),
+            kk: "x".into(),
+        };
+        5
+    ];
+    assert!(validate_rubric(&[five_levels]).is_err());
+}
+
+#[test]
+fn an_approval_names_amount_term_and_rate_for_a_loan() {
+    let limits = ApprovalLimits {
+        amount_max_kzt: Some(5_000_000),
+        term_months_max: Some(60),
+        lends: true,
+    };
+    let a = parse_approval(
+        &pairs(&[
+            ("approved_amount", "4 500 000"),
+            ("approved_term", "36"),
+            ("approved_rate", "2,5"),
+            ("conditions", "Страхование скота"),
+        ]),
+        limits,
+    )
+    .unwrap();
+    assert_eq!(
+        a,
+        Approval {
+            amount_kzt: 4_500_000,
+            term_months: Some(36),
+            rate_bps: Some(250),
+            conditions: Some("Страхование скота".into()),
+        }
+    );
+    let field = |v: &[(&str, &str)]| parse_approval(&pairs(v), limits).unwrap_err().field;
+    assert_eq!(
+        field(&[("approved_term", "36"), ("approved_rate", "2")]),
+        "approved_amount"
+    );
+    assert_eq!(
+        parse_approval(
+            &pairs(&[
+                ("approved_amount", "6000000"),
+                ("approved_term", "36"),
+                ("approved_rate", "2")
+            ]),
+            limits
+        )
+        .unwrap_err()
+        .problem,
+        Problem::AmountAboveCap {
+            max_tenge: 5_000_000
+        }
+    );
+    assert_eq!(field(&[("approved_amount", "0")]), "approved_amount");
+    assert_eq!(
+        field(&[("approved_amount", "100"), ("approved_rate", "2")]),
+        "approved_term"
+    );
+    assert_eq!(
+        field(&[
+            ("approved_amount", "100"),
+            ("approved_term", "61"),
+            ("approved_rate", "2")
+        ]),
+        "approved_term"
+    );
+    assert_eq!(
+        field(&[
+            ("approved_amount", "100"),
+            ("approved_term", "6"),
+            ("approved_rate", "abc")
+        ]),
+        "approved_rate"
+    );
+    // A grant has no term or rate: whatever is typed there is not asked for.
+    let grant = parse_approval(
+        &pairs(&[("approved_amount", "100"), ("approved_term", "xx")]),
+        ApprovalLimits::default(),
+    )
+    .unwrap();
+    assert_eq!((grant.term_months, grant.rate_bps), (None, None));
+}
+
+#[test]
+fn a_rejection_needs_a_listed_reason_and_words_for_the_applicant() {
+    let r = parse_rejection(&pairs(&[
+        ("reject_reason", "weak_plan"),
+        ("reason", "Нет расчёта кормов"),
+    ]))
+    .unwrap();
+    assert_eq!(r.reason, RejectReason::WeakPlan);
+    assert_eq!(
+        parse_rejection(&pairs(&[("reason", "x")]))
+            .unwrap_err()
+            .field,
+        "reject_reason"
+    );
+    assert_eq!(
+        parse_rejection(&pairs(&[("reject_reason", "bribe"), ("reason", "x")]))
+            .unwrap_err()
+            .problem,
+        Problem::UnknownChoice("bribe".into())
+    );
+    assert_eq!(
+        parse_rejection(&pairs(&[("reject_reason", "other")]))
+            .unwrap_err()
+            .field,
+        "reason"
+    );
+}
+
+#[test]
+fn a_disbursement_is_dated_between_approval_and_today_and_at_most_the_approved_amount() {
+    let today = day("2026-11-27");
+    let approved = Some(day("2026-11-01"));
+    let ok = parse_disbursement(
+        &pairs(&[
+            ("disbursed_on", "2026-11-20"),
+            ("disbursed_amount", "1000000"),
+            ("reference", "ПП-118"),
+        ]),
+        1_000_000,
+        approved,
+        today,
+    )
+    .unwrap();
+    assert_eq!(ok.amount_kzt, 1_000_000);
+    let field = |v: &[(&str, &str)]| {
+        parse_disbursement(&pairs(v), 1_000_000, approved, today)
+            .unwrap_err()
+            .field
+    };
+    let base = [("disbursed_amount", "1000"), ("reference", "x")];
+    for bad in ["2026-11-28", "2026-10-31", "27.11.2026", ""] {
+        let mut v = base.to_vec();
+        v.push(("disbursed_on", bad));
+        assert_eq!(field(&v), "disbursed_on", "{bad}");
+    }
+    assert_eq!(
+        field(&[
+            ("disbursed_on", "2026-11-20"),
+            ("disbursed_amount", "1000001"),
+            ("reference", "x")
+        ]),
+        "disbursed_amount"
+    );
+    assert_eq!(
+        field(&[("disbursed_on", "2026-11-20"), ("disbursed_amount", "10")]),
+        "reference"
+    );
+}
+
+#[test]
+fn an_information_request_is_due_within_ninety_days() {
+    let today = day("2026-11-27");
+    assert_eq!(
+        parse_due(&pairs(&[("due_on", "2026-12-11")]), today).unwrap(),
+        day("2026-12-11")
+    );
+    for bad in ["2026-11-27", "2027-02-26", "soon"] {
+        assert_eq!(
+            parse_due(&pairs(&[("due_on", bad)]), today)
+                .unwrap_err()
+                .field,
+            "due_on"
+        );
+    }
+    assert_eq!(
+        parse_due(&[], today).unwrap_err().problem,
+        Problem::Required
+    );
+}
+
+#[test]
+fn an_approval_is_charged_to_the_whole_envelope_and_its_regions() {
+    let e = |area: &str, total, approved| Envelope {
+        area: area.to_owned(),
+        area_name: String::new(),
+        total_kzt: total,
+        approved_kzt: approved,
+        disbursed_kzt: 0,
+    };
+    let envelopes = vec![
+        e(WHOLE, 10_000, 9_000),
+        e("100000000", 500, 400),
+        e("610000000", 2000, 0),
+    ];
+    assert_eq!(charged(&envelopes, Some("100000000")).len(), 2);
+    assert_eq!(charged(&envelopes, Some("470000000")).len(), 1);
+    // 100 fits the region's 100 left and the whole's 1,000.
+    assert_eq!(overspent(&envelopes, Some("100000000"), 100), None);
+    assert_eq!(
+        overspent(&envelopes, Some("100000000"), 101).map(|e| e.area.as_str()),
+        Some("100000000")
+    );
+    // The region has 2,000, but the whole programme only 1,000.
+    assert_eq!(
+        overspent(&envelopes, Some("610000000"), 1001).map(|e| e.area.as_str()),
+        Some(WHOLE)
+    );
+    assert_eq!(overspent(&[], None, i64::MAX), None);
+}
