@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod home;
 pub mod matches;
 pub mod not_found;
+pub mod operator;
 pub mod profile;
 pub mod program;
 pub mod reports;

@@ -32,7 +32,10 @@ test('an entrepreneur applies with a document, follows the timeline and answers 
   const operator = await Operator.signIn(baseURL!);
   const id = app.id();
   await operator.step(id, 'start_review');
-  await operator.step(id, 'request_info', { items: ['Справка о составе семьи'] });
+  await operator.step(id, 'request_info', {
+    items: ['Справка о составе семьи'],
+    fields: { due_on: '2026-12-11' },
+  });
 
   await page.goto(`/applications/${id}`);
   await expect(app.state).toHaveText('Запрошены сведения');

@@ -9,6 +9,7 @@ use app::domain::params::{FieldError, Problem, decode_query, encode_component};
 use app::error::AppError;
 use app::ssr::services::ServiceError;
 use app::ssr::services::applications::{self as service, Notifier, StepInput, parse_step};
+use app::ssr::services::review;
 use app::ssr::session::RequestCaller;
 use app::ssr::{AppState, lang_of, to_app_error};
 use axum::Extension;
@@ -326,6 +327,23 @@ async fn act(
             app::ssr::services::recommendations::recommend(&st.db, who, id, &posted.pairs).await?;
             Ok("recommended")
         }
+        "score" => {
+            review::score(&st.db, who, id, &posted.pairs).await?;
+            Ok("scored")
+        }
+        "note" => {
+            review::note(&st.db, who, id, posted.get("note").unwrap_or_default()).await?;
+            Ok("noted")
+        }
+        "assign_me" | "unassign_me" => {
+            let me = who.map_or(0, |p| p.user_id);
+            if action == "assign_me" {
+                review::assign(&st.db, who, &[id], me).await?;
+            } else {
+                review::unassign(&st.db, who, id, me).await?;
+            }
+            Ok("assigned")
+        }
         other => {
             let step = parse_step(other)
                 .ok_or_else(|| FieldError::new("action", Problem::UnknownChoice(other.into())))?;
@@ -333,6 +351,7 @@ async fn act(
                 reason: posted.get("reason").map(str::to_owned),
                 items: posted.all("items"),
                 answer: None,
+                fields: posted.pairs.clone(),
             };
             service::step(&st.db, &notifier(st), who, id, version, step, &input, today).await?;
             Ok(if step == Step::Withdraw {
@@ -441,6 +460,10 @@ struct StepBody {
     items: Vec<String>,
     #[serde(default)]
     answer: Option<String>,
+    /// The decision's fields (`approved_amount`, `due_on`, `reject_reason`…), as strings or
+    /// numbers.
+    #[serde(default)]
+    fields: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -559,10 +582,19 @@ pub(crate) async fn api_step(
             }
             _ => return Err(ServiceError::NotFound),
         };
+        let fields = b
+            .fields
+            .into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect();
         let input = StepInput {
             reason: b.reason,
             items: b.items,
             answer: b.answer,
+            fields,
         };
         service::step(
             &st.db,

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod assisted;
 pub mod cli;
 pub mod guard;
+pub mod operator;
 pub mod profile;
 pub mod reports;
 
@@ -263,6 +264,8 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         ("/akimat/assist", axum::routing::post(assisted::post_form)),
         ("/api/v1/reports/{area}", get(reports::api_report)),
         ("/okrugs/{area}/{file}", get(reports::data)),
+        ("/operator/queue.csv", get(operator::csv)),
+        ("/operator/assign", axum::routing::post(operator::assign)),
         ("/api/v1/{*rest}", axum::routing::any(api::not_found)),
     ]
 }

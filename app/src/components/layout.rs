@@ -59,6 +59,17 @@ pub fn Layout(children: Children) -> impl IntoView {
             )
         })
         .map(|_| view! { <a href="/akimat">{t(lang, Msg::NavAkimat)}</a> });
+    let operator = principal
+        .as_ref()
+        .filter(|p| {
+            matches!(
+                p.role,
+                crate::domain::account::Role::Operator | crate::domain::account::Role::OrgAdmin
+            )
+        })
+        .map(
+            |_| view! { <a href="/operator" data-testid="nav-queue">{t(lang, Msg::NavQueue)}</a> },
+        );
     // The bell: a link to the notifications, with the unread count when there are any.
     let bell = principal.as_ref().map(|_| {
         let unread = crate::features::account::current_unread();
@@ -109,6 +120,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <a href="/okrugs">{t(lang, Msg::NavReports)}</a>
                 {matches}
                 {akimat}
+                {operator}
                 {bell}
                 {who}
             </nav>

@@ -1178,6 +1178,83 @@ messages! {
     RejectOther { ru: "Другая причина", kk: Some("Басқа себеп"), en: Some("Another reason") }
     BudgetWhole { ru: "весь бюджет программы", kk: Some("бағдарламаның бүкіл бюджеті"), en: Some("the programme's whole budget") }
     ErrorBudgetExceeded { ru: "Не хватает бюджета ({area}): осталось {remaining}, а одобряется {requested}. Уменьшите сумму или дождитесь пополнения.", kk: Some("Бюджет жетпейді ({area}): {remaining} қалды, ал {requested} мақұлданбақ. Соманы азайтыңыз немесе толықтыруды күтіңіз."), en: Some("Not enough budget ({area}): {remaining} left, the approval is for {requested}. Lower the amount or wait for a top-up.") }
+    QueueTitle { ru: "Очередь заявок", kk: Some("Өтінімдер кезегі"), en: Some("Review queue") }
+    NavQueue { ru: "Очередь заявок", kk: Some("Өтінімдер кезегі"), en: Some("Review queue") }
+    QueueAssigned { ru: "Рецензент назначен.", kk: Some("Сарапшы тағайындалды."), en: Some("Reviewer assigned.") }
+    QueueTotal { ru: "Заявок в выборке: {n}", kk: Some("Таңдаудағы өтінімдер: {n}"), en: Some("Applications in this view: {n}") }
+    QueueCsv { ru: "Скачать CSV", kk: Some("CSV жүктеу"), en: Some("Download CSV") }
+    QueueAnyProgram { ru: "Все программы", kk: Some("Барлық бағдарламалар"), en: Some("All programmes") }
+    QueueOpenStates { ru: "В работе", kk: Some("Жұмыста"), en: Some("In progress") }
+    QueueAllStates { ru: "Все", kk: Some("Барлығы"), en: Some("All") }
+    QueueAny { ru: "Все", kk: Some("Барлығы"), en: Some("Any") }
+    QueueNoRecommendation { ru: "Без рекомендации", kk: Some("Ұсынымсыз"), en: Some("No recommendation") }
+    QueueAssignedMe { ru: "Мне", kk: Some("Маған"), en: Some("To me") }
+    QueueUnassigned { ru: "Никому", kk: Some("Ешкімге"), en: Some("To nobody") }
+    QueueSortWaiting { ru: "Дольше всех ждут", kk: Some("Ең ұзақ күткендер"), en: Some("Waiting longest") }
+    QueueSortNewest { ru: "Новые", kk: Some("Жаңалары"), en: Some("Newest") }
+    QueueSortAmount { ru: "По сумме", kk: Some("Сома бойынша"), en: Some("By amount") }
+    QueueProgram { ru: "Программа", kk: Some("Бағдарлама"), en: Some("Programme") }
+    QueueState { ru: "Статус", kk: Some("Мәртебе"), en: Some("State") }
+    QueueArea { ru: "Регион, район или округ (код КАТО)", kk: Some("Облыс, аудан немесе округ (ӘАОЖ коды)"), en: Some("Region, district or okrug (KATO code)") }
+    QueueRecommended { ru: "Рекомендация акимата", kk: Some("Әкімдік ұсынымы"), en: Some("Akimat's recommendation") }
+    QueueAssignedTo { ru: "Назначены", kk: Some("Тағайындалған"), en: Some("Assigned") }
+    QueueMinDays { ru: "В статусе не меньше, дней", kk: Some("Мәртебеде кемінде, күн"), en: Some("In state at least, days") }
+    QueueSort { ru: "Порядок", kk: Some("Реті"), en: Some("Order") }
+    QueueApply { ru: "Показать", kk: Some("Көрсету"), en: Some("Show") }
+    QueueCounts { ru: "Заявки по статусам", kk: Some("Мәртебелер бойынша өтінімдер"), en: Some("Applications by state") }
+    QueueEmpty { ru: "В этой выборке заявок нет.", kk: Some("Бұл таңдауда өтінім жоқ."), en: Some("No applications in this view.") }
+    QueueDays { ru: "{n} дн.", kk: Some("{n} күн"), en: Some("{n} d") }
+    QueueOverdue { ru: "дольше срока ({n} дн.)", kk: Some("мерзімнен ұзақ ({n} күн)"), en: Some("past the target ({n} d)") }
+    QueueOverdueAnswer { ru: "ответ просрочен (срок {date})", kk: Some("жауап мерзімі өтті ({date})"), en: Some("answer overdue (due {date})") }
+    QueuePick { ru: "Выбрать заявку № {id}", kk: Some("№ {id} өтінімді таңдау"), en: Some("Select application No. {id}") }
+    QueuePickAll { ru: "Выбор", kk: Some("Таңдау"), en: Some("Select") }
+    QueueApplicant { ru: "Заявитель", kk: Some("Өтініш беруші"), en: Some("Applicant") }
+    QueueSettlement { ru: "Населённый пункт", kk: Some("Елді мекен"), en: Some("Settlement") }
+    QueueAmount { ru: "Сумма", kk: Some("Сома"), en: Some("Amount") }
+    QueueWaiting { ru: "В статусе", kk: Some("Мәртебеде"), en: Some("In state") }
+    QueueReviewers { ru: "Рецензенты", kk: Some("Сарапшылар"), en: Some("Reviewers") }
+    QueueAssignTo { ru: "Назначить выбранные заявки рецензенту", kk: Some("Таңдалған өтінімдерді сарапшыға тағайындау"), en: Some("Assign the selected applications to") }
+    QueueAssign { ru: "Назначить", kk: Some("Тағайындау"), en: Some("Assign") }
+    QueuePages { ru: "Страницы очереди", kk: Some("Кезек беттері"), en: Some("Queue pages") }
+    QueuePageOf { ru: "Страница {page} из {pages}", kk: Some("{pages} беттің {page}-беті"), en: Some("Page {page} of {pages}") }
+    DecisionTitle { ru: "Решение", kk: Some("Шешім"), en: Some("Decision") }
+    DecisionDue { ru: "Ответить до", kk: Some("Жауап беру мерзімі"), en: Some("Answer by") }
+    DecisionAmount { ru: "Одобренная сумма, ₸", kk: Some("Мақұлданған сома, ₸"), en: Some("Approved amount, ₸") }
+    DecisionTerm { ru: "Срок", kk: Some("Мерзімі"), en: Some("Term") }
+    DecisionMonths { ru: "{n} мес.", kk: Some("{n} ай"), en: Some("{n} months") }
+    DecisionTermMonths { ru: "Срок, месяцев", kk: Some("Мерзімі, ай"), en: Some("Term, months") }
+    DecisionRate { ru: "Ставка", kk: Some("Мөлшерлеме"), en: Some("Rate") }
+    DecisionRatePercent { ru: "Ставка, % годовых", kk: Some("Мөлшерлеме, жылдық %"), en: Some("Rate, % a year") }
+    DecisionConditions { ru: "Условия", kk: Some("Шарттар"), en: Some("Conditions") }
+    DecisionRejectReason { ru: "Причина отказа", kk: Some("Бас тарту себебі"), en: Some("Reason for refusal") }
+    DecisionRejectText { ru: "Пояснение для заявителя", kk: Some("Өтініш берушіге түсініктеме"), en: Some("Explanation for the applicant") }
+    DecisionPaid { ru: "Выплата", kk: Some("Төлем"), en: Some("Payment") }
+    DecisionPaidText { ru: "{amount}, {date}, документ {reference}", kk: Some("{amount}, {date}, құжат {reference}"), en: Some("{amount}, {date}, reference {reference}") }
+    DecisionPaidOn { ru: "Дата выплаты", kk: Some("Төлем күні"), en: Some("Date paid") }
+    DecisionPaidAmount { ru: "Выплаченная сумма, ₸", kk: Some("Төленген сома, ₸"), en: Some("Amount paid, ₸") }
+    DecisionReference { ru: "Номер платёжного поручения", kk: Some("Төлем тапсырмасының нөмірі"), en: Some("Payment order number") }
+    DeskTitle { ru: "Рабочее место рецензента", kk: Some("Сарапшының жұмыс орны"), en: Some("Review desk") }
+    DeskPhone { ru: "Телефон", kk: Some("Телефон"), en: Some("Phone") }
+    DeskFit { ru: "Условия программы для заявителя", kk: Some("Өтініш беруші үшін бағдарлама шарттары"), en: Some("The programme's conditions for this applicant") }
+    DeskBudget { ru: "Бюджет", kk: Some("Бюджет"), en: Some("Budget") }
+    DeskBudgetTotal { ru: "Всего", kk: Some("Барлығы"), en: Some("Total") }
+    DeskBudgetApproved { ru: "Одобрено", kk: Some("Мақұлданды"), en: Some("Approved") }
+    DeskBudgetPaid { ru: "Выплачено", kk: Some("Төленді"), en: Some("Paid") }
+    DeskBudgetLeft { ru: "Осталось", kk: Some("Қалды"), en: Some("Left") }
+    DeskReview { ru: "Оценка", kk: Some("Бағалау"), en: Some("Scoring") }
+    DeskAssignMe { ru: "Взять на рецензию", kk: Some("Сараптамаға алу"), en: Some("Assign to me") }
+    DeskUnassignMe { ru: "Снять с себя", kk: Some("Өзімнен алып тастау"), en: Some("Unassign me") }
+    DeskComment { ru: "Комментарий к оценке", kk: Some("Бағаға түсініктеме"), en: Some("Comment on the score") }
+    DeskScore { ru: "Сохранить оценку", kk: Some("Бағаны сақтау"), en: Some("Save score") }
+    DeskAbstain { ru: "Взять самоотвод (конфликт интересов)", kk: Some("Өздігінен бас тарту (мүдделер қақтығысы)"), en: Some("Abstain (conflict of interest)") }
+    DeskConflict { ru: "В чём конфликт интересов", kk: Some("Мүдделер қақтығысы неде"), en: Some("What the conflict of interest is") }
+    DeskAbstained { ru: "самоотвод: {why}", kk: Some("өздігінен бас тарту: {why}"), en: Some("abstained: {why}") }
+    DeskTotal { ru: "Итог (0–5)", kk: Some("Қорытынды (0–5)"), en: Some("Total (0–5)") }
+    DeskMean { ru: "Среднее", kk: Some("Орташа"), en: Some("Mean") }
+    DeskNotes { ru: "Заметки", kk: Some("Жазбалар"), en: Some("Notes") }
+    DeskNotesHint { ru: "Видны только сотрудникам вашей организации.", kk: Some("Тек сіздің ұйымыңыздың қызметкерлеріне көрінеді."), en: Some("Seen only by your organisation's staff.") }
+    DeskNote { ru: "Новая заметка", kk: Some("Жаңа жазба"), en: Some("New note") }
+    DeskAddNote { ru: "Добавить заметку", kk: Some("Жазба қосу"), en: Some("Add note") }
 }
 
 #[cfg(test)]

@@ -342,7 +342,7 @@ mod tests {
             ("sort", "amount"),
             ("page", "2"),
         ]))
-        .unwrap();
+        .expect("accepted");
         assert_eq!(q.states, States::One(State::InReview));
         let s = q.to_query(Some(q.page));
         assert_eq!(
@@ -354,8 +354,8 @@ mod tests {
             .filter_map(|kv| kv.split_once('='))
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
-        assert_eq!(QueueQuery::parse(&back).unwrap(), q);
-        assert_eq!(QueueQuery::parse(&[]).unwrap().to_query(None), "");
+        assert_eq!(QueueQuery::parse(&back).expect("accepted"), q);
+        assert_eq!(QueueQuery::parse(&[]).expect("accepted").to_query(None), "");
     }
 
     #[test]
@@ -371,14 +371,14 @@ mod tests {
             ("page", "0"),
             ("program", "a b"),
         ] {
-            let e = QueueQuery::parse(&pairs(&[(field, value)])).unwrap_err();
+            let e = QueueQuery::parse(&pairs(&[(field, value)])).expect_err("refused");
             assert_eq!(e.field, field, "{value}");
         }
     }
 
     #[test]
     fn overdue_follows_the_programme_target_and_the_due_date() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("accepted");
         assert!(!overdue(State::InReview, 30, 30, None, today));
         assert!(overdue(State::InReview, 31, 30, None, today));
         assert!(overdue(State::Submitted, 8, 7, None, today));

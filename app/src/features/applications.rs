@@ -6,6 +6,7 @@
 //! while the connection is down.
 
 pub mod api;
+mod desk;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -393,15 +394,22 @@ fn Application(
         }
     });
     let operator = v.operator.then(|| {
-        operator_actions(
+        desk::actions(
             lang,
             &action,
             state,
             version,
-            err_for("items"),
-            err_for("reason"),
+            v.summary.amount_kzt,
+            v.decision.approval.as_ref().map(|a| a.amount_kzt),
+            v.desk.as_deref(),
+            &err_for,
         )
     });
+    let decision = desk::decision(lang, &v.decision);
+    let desk = v
+        .desk
+        .as_deref()
+        .map(|d| desk::desk(lang, &action, state, d, &err_for));
     let submitted_fields = (!editable).then(|| submitted(lang, &v.fields, &v.limits));
     let files = (!editable && !v.documents.is_empty()).then(|| {
         let items = v
@@ -474,7 +482,9 @@ fn Application(
         {draft_form}
         {submitted_fields}
         {files}
+        {decision}
         {operator}
+        {desk}
         {timeline(lang, v.events)}
         {withdraw_form}
     }
@@ -692,54 +702,6 @@ fn submitted(lang: Lang, fields: &Draft, limits: &Limits) -> AnyView {
         .map(|(label, value)| view! { <dt>{t(lang, label)}</dt><dd>{value}</dd> })
         .collect::<Vec<_>>();
     view! { <dl class="application-fields" data-testid="fields">{items}</dl> }.into_any()
-}
-
-fn operator_actions(
-    lang: Lang,
-    action: &str,
-    state: State,
-    version: i32,
-    items_err: Option<String>,
-    reason_err: Option<String>,
-) -> Option<AnyView> {
-    let button = |step: &'static str, label: Msg| {
-        view! { <button type="submit" name="action" value=step class="button button-secondary" data-testid=format!("op-{step}")>{t(lang, label)}</button> " " }
-    };
-    let buttons = match state {
-        State::Submitted => vec![button("start_review", Msg::AppOpStartReview)],
-        State::InReview => vec![
-            button("request_info", Msg::AppOpRequestInfo),
-            button("approve", Msg::AppOpApprove),
-            button("reject", Msg::AppOpReject),
-        ],
-        State::Approved => vec![button("disburse", Msg::AppOpDisburse)],
-        _ => Vec::new(),
-    };
-    (!buttons.is_empty()).then(|| {
-        let in_review = state == State::InReview;
-        view! {
-            <section aria-labelledby="operator" class="operator-actions">
-                <h2 id="operator">{t(lang, Msg::AppOperatorTitle)}</h2>
-                <form method="post" action=action.to_owned() enctype="multipart/form-data">
-                    <input type="hidden" name="version" value=version />
-                    {in_review.then(|| view! {
-                        <div class="field" class:field-error=items_err.is_some()>
-                            <label for="items">{t(lang, Msg::AppOpItems)}</label>
-                            {items_err.clone().map(|e| view! { <p class="error-message">{e}</p> })}
-                            <textarea id="items" name="items" rows="3"></textarea>
-                        </div>
-                    })}
-                    <div class="field" class:field-error=reason_err.is_some()>
-                        <label for="reason">{t(lang, Msg::AppOpReason)}</label>
-                        {reason_err.clone().map(|e| view! { <p class="error-message">{e}</p> })}
-                        <textarea id="reason" name="reason" rows="2"></textarea>
-                    </div>
-                    <div class="actions">{buttons}</div>
-                </form>
-            </section>
-        }
-        .into_any()
-    })
 }
 
 /// The draft's fields. Without JavaScript they are plain inputs of the form; with it, every

@@ -216,7 +216,7 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
     let (s, body) = post(
         &op,
         &format!("/api/v1/applications/{id}/steps"),
-        json!({ "version": body["version"], "step": "request_info", "items": ["Справка о составе семьи"] }),
+        json!({ "version": body["version"], "step": "request_info", "items": ["Справка о составе семьи"], "fields": { "due_on": "2026-12-11" } }),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{body}");
@@ -271,6 +271,9 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
                 ("action", action),
                 ("version", version.as_str()),
                 ("reason", reason),
+                ("approved_amount", "2000000"),
+                ("approved_term", "36"),
+                ("approved_rate", "2,5"),
             ])
             .send()
     };

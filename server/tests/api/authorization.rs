@@ -819,6 +819,53 @@ fn cases() -> Vec<Case> {
             |_| path("/akimat"),
             |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
         ),
+        // --- The operators' back office: each organisation's own staff ---
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/review_queue",
+            what: "one's organisation's review queue",
+            fresh: Fresh::Nothing,
+            args: |_| vec![("query", "state=all".into())],
+            expect: |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
+        },
+        page(
+            "/operator",
+            "the review queue",
+            |_| path("/operator"),
+            |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
+        ),
+        Case {
+            kind: Route,
+            endpoint: "/operator/queue.csv",
+            what: "the review queue as CSV",
+            fresh: Fresh::Nothing,
+            args: |_| path("/operator/queue.csv?state=all"),
+            expect: |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
+        },
+        Case {
+            kind: Route,
+            endpoint: "/operator/assign",
+            what: "assign a reviewer to an entrepreneur's submitted application",
+            fresh: Fresh::Nothing,
+            args: |c| {
+                let mut a = path("/operator/assign");
+                a.push(("form", format!("id={}&reviewer=0", c.application)));
+                a
+            },
+            expect: |w| only(w, &[Operator, OrgAdmin]),
+        },
+        Case {
+            kind: Route,
+            endpoint: "/applications/{id}",
+            what: "a private note on an entrepreneur's submitted application (form)",
+            fresh: Fresh::Nothing,
+            args: |c| {
+                let mut a = path(&format!("/applications/{}", c.application));
+                a.push(("form", "action=note&version=0&note=%D0%9F%D0%BE%D0%B7%D0%B2%D0%BE%D0%BD%D0%B8%D1%82%D1%8C".into()));
+                a
+            },
+            expect: |w| only(w, &[Operator, OrgAdmin]),
+        },
         // --- Assisted filing: akimat staff, for residents of their own okrug ---
         Case {
             kind: ServerFn,

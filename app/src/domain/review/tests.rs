@@ -29,7 +29,7 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("accepted")
 }
 
 #[test]
@@ -116,11 +116,11 @@ fn every_criterion_must_be_scored_from_0_to_5() {
             ("score_local", " 5 "),
         ]),
     )
-    .unwrap();
+    .expect("accepted");
     assert_eq!(ok, scores(&[("plan", 4), ("jobs", 0), ("local", 5)]));
     let missing = parse_scores(&r, &pairs(&[("score_plan", "4"), ("score_jobs", "0")]));
     assert_eq!(
-        missing.unwrap_err(),
+        missing.expect_err("refused"),
         FieldError::new("score_local", Problem::Required)
     );
     for bad in ["6", "-1", "3.5", "x"] {
@@ -132,7 +132,7 @@ fn every_criterion_must_be_scored_from_0_to_5() {
                 ("score_local", "1"),
             ]),
         )
-        .unwrap_err();
+        .expect_err("refused");
         assert_eq!(e.field, "score_plan", "{bad}");
     }
 }
@@ -146,7 +146,7 @@ fn rubrics_are_checked() {
     assert!(validate_rubric(&[criterion("Bad Key", 1)]).is_err());
     assert_eq!(
         validate_rubric(&[criterion("a", 1), criterion("a", 2)])
-            .unwrap_err()
+            .expect_err("refused")
             .problem,
         Problem::Taken
     );
@@ -177,7 +177,7 @@ fn an_approval_names_amount_term_and_rate_for_a_loan() {
         ]),
         limits,
     )
-    .unwrap();
+    .expect("accepted");
     assert_eq!(
         a,
         Approval {
@@ -187,7 +187,11 @@ fn an_approval_names_amount_term_and_rate_for_a_loan() {
             conditions: Some("Страхование скота".into()),
         }
     );
-    let field = |v: &[(&str, &str)]| parse_approval(&pairs(v), limits).unwrap_err().field;
+    let field = |v: &[(&str, &str)]| {
+        parse_approval(&pairs(v), limits)
+            .expect_err("refused")
+            .field
+    };
     assert_eq!(
         field(&[("approved_term", "36"), ("approved_rate", "2")]),
         "approved_amount"
@@ -201,7 +205,7 @@ fn an_approval_names_amount_term_and_rate_for_a_loan() {
             ]),
             limits
         )
-        .unwrap_err()
+        .expect_err("refused")
         .problem,
         Problem::AmountAboveCap {
             max_tenge: 5_000_000
@@ -233,7 +237,7 @@ fn an_approval_names_amount_term_and_rate_for_a_loan() {
         &pairs(&[("approved_amount", "100"), ("approved_term", "xx")]),
         ApprovalLimits::default(),
     )
-    .unwrap();
+    .expect("accepted");
     assert_eq!((grant.term_months, grant.rate_bps), (None, None));
 }
 
@@ -243,23 +247,23 @@ fn a_rejection_needs_a_listed_reason_and_words_for_the_applicant() {
         ("reject_reason", "weak_plan"),
         ("reason", "Нет расчёта кормов"),
     ]))
-    .unwrap();
+    .expect("accepted");
     assert_eq!(r.reason, RejectReason::WeakPlan);
     assert_eq!(
         parse_rejection(&pairs(&[("reason", "x")]))
-            .unwrap_err()
+            .expect_err("refused")
             .field,
         "reject_reason"
     );
     assert_eq!(
         parse_rejection(&pairs(&[("reject_reason", "bribe"), ("reason", "x")]))
-            .unwrap_err()
+            .expect_err("refused")
             .problem,
         Problem::UnknownChoice("bribe".into())
     );
     assert_eq!(
         parse_rejection(&pairs(&[("reject_reason", "other")]))
-            .unwrap_err()
+            .expect_err("refused")
             .field,
         "reason"
     );
@@ -279,11 +283,11 @@ fn a_disbursement_is_dated_between_approval_and_today_and_at_most_the_approved_a
         approved,
         today,
     )
-    .unwrap();
+    .expect("accepted");
     assert_eq!(ok.amount_kzt, 1_000_000);
     let field = |v: &[(&str, &str)]| {
         parse_disbursement(&pairs(v), 1_000_000, approved, today)
-            .unwrap_err()
+            .expect_err("refused")
             .field
     };
     let base = [("disbursed_amount", "1000"), ("reference", "x")];
@@ -310,19 +314,19 @@ fn a_disbursement_is_dated_between_approval_and_today_and_at_most_the_approved_a
 fn an_information_request_is_due_within_ninety_days() {
     let today = day("2026-11-27");
     assert_eq!(
-        parse_due(&pairs(&[("due_on", "2026-12-11")]), today).unwrap(),
+        parse_due(&pairs(&[("due_on", "2026-12-11")]), today).expect("accepted"),
         day("2026-12-11")
     );
     for bad in ["2026-11-27", "2027-02-26", "soon"] {
         assert_eq!(
             parse_due(&pairs(&[("due_on", bad)]), today)
-                .unwrap_err()
+                .expect_err("refused")
                 .field,
             "due_on"
         );
     }
     assert_eq!(
-        parse_due(&[], today).unwrap_err().problem,
+        parse_due(&[], today).expect_err("refused").problem,
         Problem::Required
     );
 }

@@ -266,14 +266,15 @@ pub async fn assign(
         )
         .into());
     }
+    // Another organisation's application is not found, whoever the reviewer.
+    for id in ids {
+        of_organisation(db, org, *id).await?;
+    }
     let staff = db::applications::staff_of(db, org).await?;
     if !staff.iter().any(|u| u.id == reviewer) {
         return Err(
             FieldError::new("reviewer", Problem::UnknownReference(reviewer.to_string())).into(),
         );
-    }
-    for id in ids {
-        of_organisation(db, org, *id).await?;
     }
     let txn = db.begin().await?;
     let added = db::reviews::assign(&txn, ids, reviewer, p.user_id, Utc::now()).await?;
