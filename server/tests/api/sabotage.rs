@@ -16,7 +16,11 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
         "application_documents",
         "application_events",
         "assisted_filings",
+        "review_assignments",
+        "review_scores",
+        "review_notes",
         "applications",
+        "budget_envelopes",
     ] {
         app.state
             .db
