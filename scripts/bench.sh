@@ -44,6 +44,9 @@ BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --ben
 say "public report pages with 1,000,000 applications over every okrug (SQLite and PostgreSQL)"
 BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench reports 2>/dev/null | grep '^|' | tee -a "$rows"
 
+say "operator's review queue and application view with 1,000,000 applications (SQLite and PostgreSQL)"
+BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench queue 2>/dev/null | grep '^|' | tee -a "$rows"
+
 say "ranking for one profile on the server (cargo bench)"
 cargo bench -q -p server --bench ranking 2>/dev/null | grep '^|' | tee -a "$rows"
 

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod application;
 pub mod catalog;
 pub mod criteria;
+pub mod editor;
 pub mod eligibility;
 pub mod i18n;
 pub mod identity;

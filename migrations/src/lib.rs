@@ -23,6 +23,7 @@ mod m20261128_000011_create_recommendations;
 mod m20261128_000012_create_reports;
 mod m20261128_000013_create_assisted_filings;
 mod m20261128_000014_create_reviews;
+mod m20261128_000015_create_program_versions;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_create_reports::Migration),
             Box::new(m20261128_000013_create_assisted_filings::Migration),
             Box::new(m20261128_000014_create_reviews::Migration),
+            Box::new(m20261128_000015_create_program_versions::Migration),
         ]
     }
 }

@@ -140,6 +140,9 @@ code_enum! {
         Draft = "draft" => StatusDraft,
         /// Taking applications.
         Open = "open" => StatusOpen,
+        /// Paused by its operator: not taking applications for now, not in search; the page
+        /// stays.
+        Paused = "paused" => StatusPaused,
         /// Not taking applications; the page stays for reference.
         Closed = "closed" => FactClosed,
     }

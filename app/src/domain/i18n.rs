@@ -1255,6 +1255,8 @@ messages! {
     DeskNotesHint { ru: "Видны только сотрудникам вашей организации.", kk: Some("Тек сіздің ұйымыңыздың қызметкерлеріне көрінеді."), en: Some("Seen only by your organisation's staff.") }
     DeskNote { ru: "Новая заметка", kk: Some("Жаңа жазба"), en: Some("New note") }
     DeskAddNote { ru: "Добавить заметку", kk: Some("Жазба қосу"), en: Some("Add note") }
+    StatusPaused { ru: "Приём приостановлен", kk: Some("Қабылдау тоқтатыла тұр"), en: Some("Paused") }
+    ErrorBelowApproved { ru: "Из этого бюджета уже одобрено {approved}: он не может быть меньше.", kk: Some("Бұл бюджеттен {approved} мақұлданып қойған: ол бұдан аз бола алмайды."), en: Some("{approved} has already been approved from this budget: it cannot be less.") }
 }
 
 #[cfg(test)]

@@ -132,6 +132,11 @@ pub enum Problem {
     OutsideOkrug,
     /// A phone number that belongs to a staff account, not a resident's.
     StaffAccount,
+    /// A budget set below what has already been approved from it.
+    BelowApproved {
+        /// Approved so far, whole tenge.
+        approved_kzt: i64,
+    },
     /// An approval larger than what is left of a budget envelope.
     BudgetExceeded {
         /// The envelope: the programme's whole budget (empty) or a region's name.
@@ -208,6 +213,7 @@ impl FieldError {
             Problem::OutsideOkrug => "outside_okrug",
             Problem::StaffAccount => "staff_account",
             Problem::BudgetExceeded { .. } => "budget_exceeded",
+            Problem::BelowApproved { .. } => "below_approved",
         }
     }
 
@@ -299,6 +305,11 @@ impl FieldError {
             Problem::WrongCode => tf(lang, Msg::ErrorWrongCode, &[]),
             Problem::OutsideOkrug => tf(lang, Msg::ErrorOutsideOkrug, &[]),
             Problem::StaffAccount => tf(lang, Msg::ErrorStaffAccount, &[]),
+            Problem::BelowApproved { approved_kzt } => tf(
+                lang,
+                Msg::ErrorBelowApproved,
+                &[("approved", &tenge(lang, *approved_kzt))],
+            ),
             Problem::BudgetExceeded {
                 area,
                 remaining_kzt,

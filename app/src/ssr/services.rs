@@ -7,6 +7,7 @@ pub mod applications;
 pub mod assisted;
 pub mod catalog;
 pub mod demo_history;
+pub mod editor;
 pub mod health;
 pub mod indexer;
 pub mod invitations;

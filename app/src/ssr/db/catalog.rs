@@ -11,14 +11,14 @@ use sea_orm::{
 };
 use serde::de::DeserializeOwned;
 
-use super::entities::{mci_rates, organisations, program_locations, programs};
+use super::entities::{mci_rates, organisations, program_locations, program_versions, programs};
 use crate::domain::catalog::{Collateral, OrganisationKind, ProgramKind, ProgramStatus};
 use crate::domain::i18n::Lang;
 use crate::domain::location::KatoCode;
 use crate::domain::money::{AmountUnit, Limit, MciRate, MciTable, Tiyn};
 use crate::domain::program::{
-    LimitView, OrganisationInput, OrganisationView, ProgramInput, ProgramView, VariantOf,
-    stored_amount,
+    AmountInput, LimitView, OrganisationInput, OrganisationView, ProgramInput, ProgramView,
+    RateInput, Slug, VariantOf, stored_amount,
 };
 use crate::domain::search::{SearchDoc, stamp};
 
@@ -175,6 +175,158 @@ fn program_row(
         rubric: NotSet,
         target_days: NotSet,
     })
+}
+
+fn decode_json<T: DeserializeOwned>(slug: &str, column: &str, text: &str) -> Result<T, DbErr> {
+    serde_json::from_str(text)
+        .map_err(|e| DbErr::Custom(format!("programme {slug}: column {column}: {e}")))
+}
+
+/// Programme `id` as its editor shows it: the input that would store it as it is.
+pub async fn program_input(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<ProgramInput>, DbErr> {
+    let Some(p) = programs::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let organisation = organisations::Entity::find_by_id(p.organisation_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::Custom(format!("programme {}: no organisation", p.slug)))?;
+    let locations: Vec<String> = program_locations::Entity::find()
+        .select_only()
+        .column(program_locations::Column::LocationCode)
+        .filter(program_locations::Column::ProgramId.eq(id))
+        .order_by_asc(program_locations::Column::LocationCode)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let bad = |column: &str| DbErr::Custom(format!("programme {}: column {column}", p.slug));
+    let unit = AmountUnit::parse(&p.amount_unit).ok_or_else(|| bad("amount_unit"))?;
+    // Tenge are stored as tiyn; the editor speaks whole tenge.
+    let amount = |v: Option<i64>| match unit {
+        AmountUnit::Kzt => v.map(|v| v / 100),
+        AmountUnit::Mci => v,
+    };
+    let rate = (p.rate_min_bps.is_some() || p.rate_max_bps.is_some()).then_some(RateInput {
+        min: p.rate_min_bps,
+        max: p.rate_max_bps,
+    });
+    Ok(Some(ProgramInput {
+        slug: Slug::parse(&p.slug).ok_or_else(|| bad("slug"))?,
+        organisation: Slug::parse(&organisation.slug).ok_or_else(|| bad("organisation"))?,
+        kind: ProgramKind::parse(&p.kind).ok_or_else(|| bad("kind"))?,
+        status: ProgramStatus::parse(&p.status).ok_or_else(|| bad("status"))?,
+        amount: AmountInput {
+            unit,
+            min: amount(p.amount_min),
+            max: amount(p.amount_max),
+        },
+        rate_bps: rate,
+        fee_bps: p.fee_bps,
+        term_months_max: p.term_months_max,
+        grace_months_max: p.grace_months_max,
+        collateral: Collateral::parse(&p.collateral).ok_or_else(|| bad("collateral"))?,
+        locations: locations
+            .iter()
+            .filter_map(|c| KatoCode::parse(c).ok())
+            .collect(),
+        sectors: decode_json(&p.slug, "sectors", &p.sectors)?,
+        target_groups: decode_json(&p.slug, "target_groups", &p.target_groups)?,
+        required_documents: decode_json(&p.slug, "required_documents", &p.required_documents)?,
+        criteria: decode_json(&p.slug, "criteria", &p.criteria)?,
+        uncertain: decode_json(&p.slug, "uncertain_fields", &p.uncertain_fields)?,
+        variant_of: p.variant_of.as_deref().and_then(Slug::parse),
+        title_ru: p.title_ru,
+        title_kk: p.title_kk,
+        summary_ru: p.summary_ru,
+        summary_kk: p.summary_kk,
+        description_ru: p.description_ru,
+        description_kk: p.description_kk,
+        collateral_note_ru: p.collateral_note_ru,
+        collateral_note_kk: p.collateral_note_kk,
+        intake_opens: p.intake_opens,
+        deadline: p.deadline,
+        how_to_apply_ru: p.how_to_apply_ru,
+        how_to_apply_kk: p.how_to_apply_kk,
+        source_url: p.source_url,
+        source_name: p.source_name,
+        uncertain_note_ru: p.uncertain_note_ru,
+        uncertain_note_kk: p.uncertain_note_kk,
+        demo_variant: p.demo_variant,
+    }))
+}
+
+/// Appends a version of programme `id` (numbered after the last).
+pub async fn add_version(
+    db: &impl ConnectionTrait,
+    id: i32,
+    change: &str,
+    data: &str,
+    user: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let last: Option<i32> = program_versions::Entity::find()
+        .select_only()
+        .column_as(program_versions::Column::Version.max(), "v")
+        .filter(program_versions::Column::ProgramId.eq(id))
+        .into_tuple::<Option<i32>>()
+        .one(db)
+        .await?
+        .flatten();
+    let row = program_versions::ActiveModel {
+        id: NotSet,
+        program_id: Set(id),
+        version: Set(last.unwrap_or(0) + 1),
+        change: Set(change.to_owned()),
+        data: Set(data.to_owned()),
+        user_id: Set((user > 0).then_some(user)),
+        created_at: Set(now.fixed_offset()),
+    };
+    program_versions::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The versions of programme `id`, oldest first, with their authors' names.
+pub async fn versions(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Vec<(program_versions::Model, String)>, DbErr> {
+    let rows = program_versions::Entity::find()
+        .find_also_related(super::entities::users::Entity)
+        .filter(program_versions::Column::ProgramId.eq(id))
+        .order_by_asc(program_versions::Column::Version)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(v, u)| (v, u.map(|u| u.display_name).unwrap_or_default()))
+        .collect())
+}
+
+/// Sets programme `id`'s rubric and target days.
+pub async fn set_review_settings(
+    db: &impl ConnectionTrait,
+    id: i32,
+    rubric: &str,
+    target_days: Option<i32>,
+) -> Result<(), DbErr> {
+    programs::Entity::update_many()
+        .col_expr(
+            programs::Column::Rubric,
+            sea_orm::sea_query::Expr::value(rubric),
+        )
+        .col_expr(
+            programs::Column::TargetDays,
+            sea_orm::sea_query::Expr::value(target_days),
+        )
+        .filter(programs::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 async fn insert_locations(
@@ -366,9 +518,9 @@ fn search_doc(
 ) -> Result<SearchDoc, DbErr> {
     let kind = code(&p.slug, "kind", &p.kind, ProgramKind::parse)?;
     let unit = code(&p.slug, "amount_unit", &p.amount_unit, AmountUnit::parse)?;
-    let sectors: Vec<crate::domain::catalog::Sector> = decode(&p.slug, "sectors", &p.sectors)?;
+    let sectors: Vec<crate::domain::catalog::Sector> = decode_json(&p.slug, "sectors", &p.sectors)?;
     let groups: Vec<crate::domain::catalog::TargetGroup> =
-        decode(&p.slug, "target_groups", &p.target_groups)?;
+        decode_json(&p.slug, "target_groups", &p.target_groups)?;
     let regions: BTreeSet<KatoCode> = codes
         .iter()
         .filter_map(|c| KatoCode::parse(c).ok())
@@ -528,7 +680,7 @@ pub async fn program_view(
         .remove(&p.id)
         .unwrap_or_default();
     let criteria: Vec<crate::domain::criteria::Criterion> =
-        decode(&p.slug, "criteria", &p.criteria)?;
+        decode_json(&p.slug, "criteria", &p.criteria)?;
     let mut mentioned: BTreeSet<String> = codes.iter().cloned().collect();
     for c in &criteria {
         if let crate::domain::criteria::Criterion::LocationWithin { codes } = c {
@@ -569,10 +721,10 @@ pub async fn program_view(
         kind: code(&p.slug, "kind", &p.kind, ProgramKind::parse)?,
         status: code(&p.slug, "status", &p.status, ProgramStatus::parse)?,
         collateral: code(&p.slug, "collateral", &p.collateral, Collateral::parse)?,
-        sectors: decode(&p.slug, "sectors", &p.sectors)?,
-        target_groups: decode(&p.slug, "target_groups", &p.target_groups)?,
-        required_documents: decode(&p.slug, "required_documents", &p.required_documents)?,
-        uncertain: decode(&p.slug, "uncertain_fields", &p.uncertain_fields)?,
+        sectors: decode_json(&p.slug, "sectors", &p.sectors)?,
+        target_groups: decode_json(&p.slug, "target_groups", &p.target_groups)?,
+        required_documents: decode_json(&p.slug, "required_documents", &p.required_documents)?,
+        uncertain: decode_json(&p.slug, "uncertain_fields", &p.uncertain_fields)?,
         criteria,
         amount_min: limit(p.amount_min),
         amount_max: limit(p.amount_max),

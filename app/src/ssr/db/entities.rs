@@ -18,6 +18,7 @@ pub mod organisations;
 pub mod password_resets;
 pub mod profiles;
 pub mod program_locations;
+pub mod program_versions;
 pub mod programs;
 pub mod rate_limits;
 pub mod recommendation_requests;

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 
 use super::entities::locations;
@@ -58,6 +59,15 @@ pub async fn existing(db: &impl ConnectionTrait, codes: &[String]) -> Result<Vec
         .all(db)
         .await?;
     Ok(found.into_iter().map(|l| l.code).collect())
+}
+
+/// The regions, by name.
+pub async fn regions(db: &impl ConnectionTrait) -> Result<Vec<locations::Model>, DbErr> {
+    locations::Entity::find()
+        .filter(locations::Column::Level.eq(1))
+        .order_by_asc(locations::Column::NameRu)
+        .all(db)
+        .await
 }
 
 /// Names of the given places, by code; unknown codes are left out.

@@ -21,6 +21,33 @@ pub async fn find(db: &impl ConnectionTrait, user_id: i32) -> Result<Option<Prof
         .map_err(|e| DbErr::Custom(format!("profiles.data of user {user_id}: {e}")))
 }
 
+/// Every saved profile (those that no longer read are left out), read a page at a time.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Profile>, DbErr> {
+    const PAGE: u64 = 5_000;
+    let mut out = Vec::new();
+    let mut after = i32::MIN;
+    loop {
+        let rows: Vec<(i32, String)> = profiles::Entity::find()
+            .select_only()
+            .column(profiles::Column::UserId)
+            .column(profiles::Column::Data)
+            .filter(profiles::Column::UserId.gt(after))
+            .order_by_asc(profiles::Column::UserId)
+            .limit(PAGE)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some((last, _)) = rows.last() else {
+            return Ok(out);
+        };
+        after = *last;
+        out.extend(
+            rows.iter()
+                .filter_map(|(_, d)| serde_json::from_str(d).ok()),
+        );
+    }
+}
+
 /// The account holding `iin`, if any.
 pub async fn holder_of_iin(db: &impl ConnectionTrait, iin: &str) -> Result<Option<i32>, DbErr> {
     Ok(profiles::Entity::find()

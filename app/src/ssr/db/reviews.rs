@@ -63,6 +63,20 @@ pub async fn set_envelope(
     Ok(())
 }
 
+/// Deletes envelope `area` of a programme.
+pub async fn delete_envelope(
+    db: &impl ConnectionTrait,
+    program_id: i32,
+    area: &str,
+) -> Result<(), DbErr> {
+    budget_envelopes::Entity::delete_many()
+        .filter(budget_envelopes::Column::ProgramId.eq(program_id))
+        .filter(budget_envelopes::Column::Area.eq(area))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Adds `amount_kzt` to envelope `area`'s approvals if it still fits; whether it did. The test
 /// and the addition are one statement, so two approvals at once cannot both take the last
 /// tenge: on PostgreSQL the second waits for the first's row lock and re-checks; on SQLite

@@ -5,7 +5,7 @@
 //! Who may make these changes is decided with accounts and roles (a later issue); the operators'
 //! editor calls these services.
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use tracing::instrument;
 
 use super::ServiceError;
@@ -62,17 +62,24 @@ pub async fn create(
     p: &ProgramInput,
 ) -> Result<i32, ServiceError> {
     let txn = db.begin().await?;
-    let organisation = check_references(&txn, p).await?;
-    if db::catalog::find_by_slug(&txn, p.slug.as_str())
+    let id = create_in(&txn, p).await?;
+    txn.commit().await?;
+    wake.wake();
+    Ok(id)
+}
+
+/// [`create`] inside the caller's transaction (the caller wakes the index workers after the
+/// commit).
+pub async fn create_in(txn: &DatabaseTransaction, p: &ProgramInput) -> Result<i32, ServiceError> {
+    let organisation = check_references(txn, p).await?;
+    if db::catalog::find_by_slug(txn, p.slug.as_str())
         .await?
         .is_some()
     {
         return Err(FieldError::new("slug", Problem::Taken).into());
     }
-    let id = db::catalog::insert_program(&txn, p, organisation).await?;
-    outbox::enqueue(&txn, id, outbox::Op::Upsert).await?;
-    txn.commit().await?;
-    wake.wake();
+    let id = db::catalog::insert_program(txn, p, organisation).await?;
+    outbox::enqueue(txn, id, outbox::Op::Upsert).await?;
     Ok(id)
 }
 
@@ -85,22 +92,33 @@ pub async fn update(
     p: &ProgramInput,
 ) -> Result<(), ServiceError> {
     let txn = db.begin().await?;
-    let (id, _) = db::catalog::find_by_slug(&txn, slug)
+    update_in(&txn, slug, p).await?;
+    txn.commit().await?;
+    wake.wake();
+    Ok(())
+}
+
+/// [`update`] inside the caller's transaction (the caller wakes the index workers after the
+/// commit); returns the programme's id.
+pub async fn update_in(
+    txn: &DatabaseTransaction,
+    slug: &str,
+    p: &ProgramInput,
+) -> Result<i32, ServiceError> {
+    let (id, _) = db::catalog::find_by_slug(txn, slug)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let organisation = check_references(&txn, p).await?;
+    let organisation = check_references(txn, p).await?;
     if p.slug.as_str() != slug
-        && db::catalog::find_by_slug(&txn, p.slug.as_str())
+        && db::catalog::find_by_slug(txn, p.slug.as_str())
             .await?
             .is_some()
     {
         return Err(FieldError::new("slug", Problem::Taken).into());
     }
-    db::catalog::update_program(&txn, id, p, organisation).await?;
-    outbox::enqueue(&txn, id, outbox::Op::Upsert).await?;
-    txn.commit().await?;
-    wake.wake();
-    Ok(())
+    db::catalog::update_program(txn, id, p, organisation).await?;
+    outbox::enqueue(txn, id, outbox::Op::Upsert).await?;
+    Ok(id)
 }
 
 /// Publishes (open), closes or withdraws to draft the programme at `slug`.

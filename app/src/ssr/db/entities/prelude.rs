@@ -16,6 +16,7 @@ pub use super::organisations::Entity as Organisations;
 pub use super::password_resets::Entity as PasswordResets;
 pub use super::profiles::Entity as Profiles;
 pub use super::program_locations::Entity as ProgramLocations;
+pub use super::program_versions::Entity as ProgramVersions;
 pub use super::programs::Entity as Programs;
 pub use super::rate_limits::Entity as RateLimits;
 pub use super::recommendation_requests::Entity as RecommendationRequests;

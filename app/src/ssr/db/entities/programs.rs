@@ -84,6 +84,8 @@ pub enum Relation {
     Organisations,
     #[sea_orm(has_many = "super::program_locations::Entity")]
     ProgramLocations,
+    #[sea_orm(has_many = "super::program_versions::Entity")]
+    ProgramVersions,
     #[sea_orm(has_many = "super::saved_search_hits::Entity")]
     SavedSearchHits,
 }
@@ -115,6 +117,12 @@ impl Related<super::organisations::Entity> for Entity {
 impl Related<super::program_locations::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::ProgramLocations.def()
+    }
+}
+
+impl Related<super::program_versions::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProgramVersions.def()
     }
 }
 

@@ -56,6 +56,8 @@ pub enum Relation {
     PasswordResets,
     #[sea_orm(has_one = "super::profiles::Entity")]
     Profiles,
+    #[sea_orm(has_many = "super::program_versions::Entity")]
+    ProgramVersions,
     #[sea_orm(has_many = "super::recommendations::Entity")]
     Recommendations,
     #[sea_orm(has_many = "super::review_assignments::Entity")]
@@ -127,6 +129,12 @@ impl Related<super::password_resets::Entity> for Entity {
 impl Related<super::profiles::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Profiles.def()
+    }
+}
+
+impl Related<super::program_versions::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProgramVersions.def()
     }
 }
 

@@ -1,0 +1,454 @@
+//! The operator's programme editor: one plain HTML form (it works without JavaScript) for every
+//! field of the catalogue, the eligibility criteria the engine knows (a fieldset per kind, on or
+//! off), the required documents, the scoring rubric, the budget envelope (whole and per region),
+//! the intake window and the target time for a decision. This module reads the form into a
+//! [`Programme`] with a field-named error for anything wrong, and says which fields two versions
+//! differ in.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::catalog::{
+    Certificate, Collateral, LegalForm, ProgramKind, ProgramStatus, Sector, Stage, TargetGroup,
+};
+use super::criteria::{Criterion, CriterionError};
+use super::loan::{parse_percent, parse_whole};
+use super::location::KatoCode;
+use super::money::AmountUnit;
+use super::params::{FieldError, Problem};
+use super::program::{AmountInput, LocalText, ProgramError, ProgramInput, RateInput, Slug};
+use super::review::{Rubric, RubricCriterion, WHOLE, validate_rubric};
+
+/// The longest text of one field.
+pub const MAX_TEXT: usize = 20_000;
+/// The most rubric rows and regional envelopes the form offers beyond those that exist.
+pub const SPARE_ROWS: usize = 2;
+/// Kazakhstan's regions (oblasts and cities of republican significance).
+pub const MAX_REGIONS: usize = 20;
+
+/// A programme as the editor keeps it: the catalogue's fields and the back office's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Programme {
+    /// The catalogue's fields (status included).
+    pub input: ProgramInput,
+    /// The scoring rubric.
+    pub rubric: Rubric,
+    /// Days a decision should take.
+    pub target_days: Option<i32>,
+    /// Budget envelopes: [`WHOLE`] or a region's code → total, whole tenge.
+    pub budget: BTreeMap<String, i64>,
+}
+
+impl Programme {
+    /// The fields whose values differ between `self` and `other`.
+    pub fn changed_fields(&self, other: &Programme) -> Vec<String> {
+        let a = serde_json::to_value(self).unwrap_or_default();
+        let b = serde_json::to_value(other).unwrap_or_default();
+        let mut out = Vec::new();
+        if let (Some(x), Some(y)) = (a["input"].as_object(), b["input"].as_object()) {
+            out.extend(
+                x.iter()
+                    .filter(|(k, v)| y.get(*k) != Some(*v))
+                    .map(|(k, _)| k.clone()),
+            );
+        }
+        for k in ["rubric", "target_days", "budget"] {
+            if a[k] != b[k] {
+                out.push(k.to_owned());
+            }
+        }
+        out
+    }
+}
+
+struct Form<'a>(&'a [(String, String)]);
+
+impl Form<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    fn text(&self, name: &str) -> Result<String, FieldError> {
+        let v = self.get(name).unwrap_or_default();
+        if v.chars().count() > MAX_TEXT {
+            return Err(FieldError::new(name, Problem::TooLong { max: MAX_TEXT }));
+        }
+        Ok(v.replace("\r\n", "\n"))
+    }
+
+    fn optional_text(&self, name: &str) -> Result<Option<String>, FieldError> {
+        self.text(name).map(|t| (!t.is_empty()).then_some(t))
+    }
+
+    fn number(&self, name: &str) -> Result<Option<i64>, FieldError> {
+        self.get(name).map(|v| parse_whole(name, v)).transpose()
+    }
+
+    fn small(&self, name: &str, max: i64) -> Result<Option<i32>, FieldError> {
+        match self.number(name)? {
+            None => Ok(None),
+            Some(n) if (0..=max).contains(&n) => Ok(i32::try_from(n).ok()),
+            Some(_) => Err(FieldError::new(name, Problem::OutOfRange { min: 0, max })),
+        }
+    }
+
+    fn percent(&self, name: &str) -> Result<Option<i32>, FieldError> {
+        self.get(name).map(|v| parse_percent(name, v)).transpose()
+    }
+
+    fn date(&self, name: &str) -> Result<Option<NaiveDate>, FieldError> {
+        self.get(name)
+            .map(|v| {
+                NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map_err(|_| FieldError::new(name, Problem::NotADate))
+            })
+            .transpose()
+    }
+
+    fn choice<T>(&self, name: &str, parse: fn(&str) -> Option<T>) -> Result<T, FieldError> {
+        let v = self
+            .get(name)
+            .ok_or_else(|| FieldError::new(name, Problem::Required))?;
+        parse(v).ok_or_else(|| FieldError::new(name, Problem::UnknownChoice(v.to_owned())))
+    }
+
+    fn choices<T>(&self, name: &str, parse: fn(&str) -> Option<T>) -> Result<Vec<T>, FieldError> {
+        self.all(name)
+            .into_iter()
+            .map(|v| {
+                parse(v).ok_or_else(|| FieldError::new(name, Problem::UnknownChoice(v.to_owned())))
+            })
+            .collect()
+    }
+
+    fn codes(&self, name: &str) -> Result<Vec<KatoCode>, FieldError> {
+        self.get(name)
+            .unwrap_or_default()
+            .split([',', ' ', '\n', ';'])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| KatoCode::parse(c).map_err(|_| FieldError::new(name, Problem::RegionFormat)))
+            .collect()
+    }
+
+    fn on(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+}
+
+/// The form field of a criterion kind's switch (`c_age`); its inputs add a suffix.
+pub fn criterion_field(kind: &str) -> String {
+    format!("c_{kind}")
+}
+
+fn range_u32(f: &Form<'_>, kind: &str) -> Result<(Option<u32>, Option<u32>), FieldError> {
+    let c = criterion_field(kind);
+    let read = |suffix: &str| -> Result<Option<u32>, FieldError> {
+        let name = format!("{c}_{suffix}");
+        match f.number(&name)? {
+            None => Ok(None),
+            Some(n) => u32::try_from(n).map(Some).map_err(|_| {
+                FieldError::new(
+                    name,
+                    Problem::OutOfRange {
+                        min: 0,
+                        max: i64::from(u32::MAX),
+                    },
+                )
+            }),
+        }
+    };
+    Ok((read("min")?, read("max")?))
+}
+
+/// Reads the criteria fieldsets: each kind switched on becomes one criterion.
+pub fn parse_criteria(pairs: &[(String, String)]) -> Result<Vec<Criterion>, FieldError> {
+    let f = Form(pairs);
+    let mut out = Vec::new();
+    let on = |kind: &str| f.on(&criterion_field(kind));
+    let values = |kind: &str| format!("{}_values", criterion_field(kind));
+    if on("age") {
+        let (min, max) = range_u32(&f, "age")?;
+        let byte = |v: Option<u32>| v.map(|v| u8::try_from(v).unwrap_or(u8::MAX));
+        out.push(Criterion::Age {
+            min: byte(min),
+            max: byte(max),
+        });
+    }
+    if on("location_within") {
+        out.push(Criterion::LocationWithin {
+            codes: f.codes(&values("location_within"))?,
+        });
+    }
+    if on("sector_in") {
+        out.push(Criterion::SectorIn {
+            sectors: f.choices(&values("sector_in"), Sector::parse)?,
+        });
+    }
+    if on("excluded_sectors") {
+        out.push(Criterion::ExcludedSectors {
+            sectors: f.choices(&values("excluded_sectors"), Sector::parse)?,
+        });
+    }
+    if on("stage_in") {
+        out.push(Criterion::StageIn {
+            stages: f.choices(&values("stage_in"), Stage::parse)?,
+        });
+    }
+    if on("legal_form_in") {
+        out.push(Criterion::LegalFormIn {
+            forms: f.choices(&values("legal_form_in"), LegalForm::parse)?,
+        });
+    }
+    if on("target_group_any") {
+        out.push(Criterion::TargetGroupAny {
+            groups: f.choices(&values("target_group_any"), TargetGroup::parse)?,
+        });
+    }
+    if on("amount_within") {
+        let c = criterion_field("amount_within");
+        out.push(Criterion::AmountWithin {
+            unit: f.choice(&format!("{c}_unit"), AmountUnit::parse)?,
+            min: f.number(&format!("{c}_min"))?,
+            max: f.number(&format!("{c}_max"))?,
+        });
+    }
+    if on("collateral_available") {
+        out.push(Criterion::CollateralAvailable);
+    }
+    if on("certificate") {
+        out.push(Criterion::Certificate {
+            name: f.choice(&values("certificate"), Certificate::parse)?,
+        });
+    }
+    if on("business_age_months") {
+        let (min, max) = range_u32(&f, "business_age_months")?;
+        out.push(Criterion::BusinessAgeMonths { min, max });
+    }
+    if on("employees") {
+        let (min, max) = range_u32(&f, "employees")?;
+        out.push(Criterion::Employees { min, max });
+    }
+    if on("tax_registered") {
+        out.push(Criterion::TaxRegistered);
+    }
+    for c in &out {
+        c.validate().map_err(|e| criterion_error(&e))?;
+    }
+    Ok(out)
+}
+
+fn criterion_error(e: &CriterionError) -> FieldError {
+    match e {
+        CriterionError::NoBounds(k)
+        | CriterionError::Inverted(k)
+        | CriterionError::OutOfRange(k) => {
+            FieldError::new(criterion_field(k), Problem::NotAccepted)
+        }
+        CriterionError::EmptyList(k) => FieldError::new(criterion_field(k), Problem::Required),
+        CriterionError::Decode(_) => FieldError::new("criteria", Problem::NotAccepted),
+    }
+}
+
+/// The form field a programme's validation error is about.
+fn program_error(e: &ProgramError) -> FieldError {
+    match e {
+        ProgramError::Criterion(c) => criterion_error(c),
+        ProgramError::Empty(f) => FieldError::new(*f, Problem::Required),
+        other => {
+            let field = match other.field() {
+                "amount" => "amount_max",
+                "rate_bps" => "rate_min",
+                "fee_bps" => "fee",
+                "intake_opens/deadline" => "deadline",
+                f => f,
+            };
+            FieldError::new(field, Problem::NotAccepted)
+        }
+    }
+}
+
+/// Reads the rubric rows `rubric_<n>_key`, `_weight`, `_ru`, `_kk`, `_levels_ru`,
+/// `_levels_kk` (six lines each, for scores 0 to 5); a row with no key is left out.
+fn parse_rubric(f: &Form<'_>) -> Result<Rubric, FieldError> {
+    let mut rubric = Rubric::new();
+    for n in 0..super::review::MAX_CRITERIA + SPARE_ROWS {
+        let name = |s: &str| format!("rubric_{n}_{s}");
+        let Some(key) = f.get(&name("key")) else {
+            continue;
+        };
+        let weight = f
+            .number(&name("weight"))?
+            .ok_or_else(|| FieldError::new(name("weight"), Problem::Required))?;
+        let lines = |s: &str| -> Vec<String> {
+            f.get(&name(s))
+                .unwrap_or_default()
+                .lines()
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty())
+                .collect()
+        };
+        let (ru, kk) = (lines("levels_ru"), lines("levels_kk"));
+        if ru.len() != kk.len() || !(ru.is_empty() || ru.len() == 6) {
+            return Err(FieldError::new(name("levels_ru"), Problem::NotAccepted));
+        }
+        let c = RubricCriterion {
+            key: key.to_owned(),
+            ru: f.text(&name("ru"))?,
+            kk: f.text(&name("kk"))?,
+            weight: u32::try_from(weight).unwrap_or(0),
+            levels: ru
+                .into_iter()
+                .zip(kk)
+                .map(|(ru, kk)| LocalText { ru, kk })
+                .collect(),
+        };
+        validate_rubric(std::slice::from_ref(&c))
+            .map_err(|e| FieldError::new(name("key"), e.problem))?;
+        rubric.push(c);
+    }
+    validate_rubric(&rubric).map_err(|e| FieldError::new("rubric_0_key", e.problem))?;
+    Ok(rubric)
+}
+
+/// Reads the budget: `budget_total` for the whole programme and rows `budget_<n>_region` +
+/// `budget_<n>_total` for regions.
+fn parse_budget(f: &Form<'_>) -> Result<BTreeMap<String, i64>, FieldError> {
+    let mut budget = BTreeMap::new();
+    if let Some(total) = f.number("budget_total")? {
+        if total < 0 {
+            return Err(FieldError::new("budget_total", Problem::MustBePositive));
+        }
+        budget.insert(WHOLE.to_owned(), total);
+    }
+    for n in 0..MAX_REGIONS + SPARE_ROWS {
+        let region = format!("budget_{n}_region");
+        let total = format!("budget_{n}_total");
+        let Some(code) = f.get(&region) else {
+            continue;
+        };
+        let code =
+            KatoCode::parse(code).map_err(|_| FieldError::new(&region, Problem::RegionFormat))?;
+        if code.level() != super::location::Level::Region {
+            return Err(FieldError::new(
+                region,
+                Problem::RegionUnknown(code.as_str().to_owned()),
+            ));
+        }
+        let amount = f
+            .number(&total)?
+            .ok_or_else(|| FieldError::new(&total, Problem::Required))?;
+        if amount < 0 {
+            return Err(FieldError::new(total, Problem::MustBePositive));
+        }
+        if budget.insert(code.as_str().to_owned(), amount).is_some() {
+            return Err(FieldError::new(region, Problem::Taken));
+        }
+    }
+    Ok(budget)
+}
+
+/// Reads the editor's form into a programme of `organisation` with `status`. `base` is the
+/// programme being edited: its slug stays (the form's `slug` is read only for a new one), and so
+/// do what the form does not show (the notes on uncertain figures, the demo-variant marks).
+pub fn parse(
+    pairs: &[(String, String)],
+    organisation: &Slug,
+    base: Option<&ProgramInput>,
+    status: ProgramStatus,
+) -> Result<Programme, FieldError> {
+    let f = Form(pairs);
+    let slug = match base {
+        Some(b) => b.slug.clone(),
+        None => {
+            let raw = f
+                .get("slug")
+                .ok_or_else(|| FieldError::new("slug", Problem::Required))?;
+            Slug::parse(raw).ok_or_else(|| FieldError::new("slug", Problem::InvalidSlug))?
+        }
+    };
+    let rate_min = f.percent("rate_min")?;
+    let rate_max = f.percent("rate_max")?;
+    let documents = f
+        .text("required_documents")?
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (ru, kk) = l.split_once('|').unwrap_or((l, l));
+            LocalText {
+                ru: ru.trim().to_owned(),
+                kk: kk.trim().to_owned(),
+            }
+        })
+        .collect();
+    let input = ProgramInput {
+        slug,
+        organisation: organisation.clone(),
+        kind: f.choice("kind", ProgramKind::parse)?,
+        status,
+        title_ru: f.text("title_ru")?,
+        title_kk: f.text("title_kk")?,
+        summary_ru: f.text("summary_ru")?,
+        summary_kk: f.text("summary_kk")?,
+        description_ru: f.text("description_ru")?,
+        description_kk: f.text("description_kk")?,
+        amount: AmountInput {
+            unit: f.choice("amount_unit", AmountUnit::parse)?,
+            min: f.number("amount_min")?,
+            max: f.number("amount_max")?,
+        },
+        rate_bps: (rate_min.is_some() || rate_max.is_some()).then_some(RateInput {
+            min: rate_min,
+            max: rate_max,
+        }),
+        fee_bps: f.percent("fee")?,
+        term_months_max: f.small("term_months_max", 600)?,
+        grace_months_max: f.small("grace_months_max", 600)?,
+        collateral: f.choice("collateral", Collateral::parse)?,
+        collateral_note_ru: f.optional_text("collateral_note_ru")?,
+        collateral_note_kk: f.optional_text("collateral_note_kk")?,
+        locations: f.codes("locations")?,
+        sectors: f.choices("sectors", Sector::parse)?,
+        target_groups: f.choices("target_groups", TargetGroup::parse)?,
+        intake_opens: f.date("intake_opens")?,
+        deadline: f.date("deadline")?,
+        how_to_apply_ru: f.text("how_to_apply_ru")?,
+        how_to_apply_kk: f.text("how_to_apply_kk")?,
+        required_documents: documents,
+        criteria: parse_criteria(pairs)?,
+        source_url: f.text("source_url")?,
+        source_name: f.text("source_name")?,
+        uncertain: base.map(|b| b.uncertain.clone()).unwrap_or_default(),
+        uncertain_note_ru: base.and_then(|b| b.uncertain_note_ru.clone()),
+        uncertain_note_kk: base.and_then(|b| b.uncertain_note_kk.clone()),
+        demo_variant: base.is_some_and(|b| b.demo_variant),
+        variant_of: base.and_then(|b| b.variant_of.clone()),
+    };
+    input.validate().map_err(|e| program_error(&e))?;
+    Ok(Programme {
+        input,
+        rubric: parse_rubric(&f)?,
+        target_days: f.small("target_days", 365)?,
+        budget: parse_budget(&f)?,
+    })
+}
+
+#[cfg(test)]
+mod tests;
