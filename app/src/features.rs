@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod applications;
 pub mod assisted;
 pub mod catalog;
+pub mod editor;
 pub mod home;
 pub mod matches;
 pub mod not_found;

@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("akimat") view=features::applications::AkimatPage ssr=SsrMode::Async />
                     <Route path=path!("/akimat/assist") view=features::assisted::AssistPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("operator") view=features::operator::OperatorPage ssr=SsrMode::Async />
+                    <Route path=path!("/operator/programs") view=features::editor::ProgrammesPage ssr=SsrMode::Async />
+                    <Route path=path!("/operator/programs/:slug") view=features::editor::EditorPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("applications") view=features::applications::ApplicationsPage ssr=SsrMode::Async />
                     <Route path=path!("/applications/:id") view=features::applications::ApplicationPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("notifications") view=features::alerts::NotificationsPage ssr=SsrMode::Async />

@@ -266,6 +266,14 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         ("/okrugs/{area}/{file}", get(reports::data)),
         ("/operator/queue.csv", get(operator::csv)),
         ("/operator/assign", axum::routing::post(operator::assign)),
+        (
+            "/operator/programs",
+            axum::routing::post(operator::programme_new),
+        ),
+        (
+            "/operator/programs/{slug}",
+            axum::routing::post(operator::programme_edit),
+        ),
         ("/api/v1/{*rest}", axum::routing::any(api::not_found)),
     ]
 }
@@ -278,6 +286,9 @@ pub const UPLOAD_ROUTES: &[&str] = &[
     "/applications/{id}",
     "/api/v1/applications/{id}/documents",
     "/akimat/assist",
+    // The programme editor's form: descriptions in two languages outgrow the small limit.
+    "/operator/programs",
+    "/operator/programs/{slug}",
 ];
 
 /// Every route: pages, server functions, the JSON API, health, static files.

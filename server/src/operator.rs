@@ -116,3 +116,97 @@ pub(crate) async fn assign(
         Err(e) => back(&view, Some(&to_app_error(lang, e))),
     }
 }
+
+/// The editor's page, with the error beside its field and what was typed (`typed=1`).
+fn back_to_editor(here: &str, pairs: &[(String, String)], error: &AppError) -> Response {
+    use app::domain::params::encode_component;
+    use leptos::server_fn::error::ServerFnUrlError;
+    let typed: String = pairs
+        .iter()
+        .filter(|(k, _)| k != "action" && !k.starts_with("__"))
+        .map(|(k, v)| format!("&{}={}", encode_component(k), encode_component(v)))
+        .collect();
+    let path = format!("/api/{}", app::features::editor::FORM_ENDPOINT);
+    let err = ServerFnUrlError::new(path, error.clone())
+        .to_url(&format!("http://localhost{here}"))
+        .map(|u| u.query().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    see_other(&format!("{here}?typed=1{typed}&{err}"))
+}
+
+async fn programme_form(
+    st: &AppState,
+    caller: &app::ssr::services::accounts::Caller,
+    lang: app::domain::i18n::Lang,
+    slug: Option<String>,
+    body: &[u8],
+) -> Response {
+    use app::ssr::services::editor;
+    let pairs = match std::str::from_utf8(body)
+        .map_err(|_| app::domain::params::FieldError::new("form", Problem::Encoding))
+        .and_then(decode_query)
+    {
+        Ok(p) => p,
+        Err(e) => return error_response(lang, to_app_error(lang, e.into())),
+    };
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let who = caller.principal.as_ref();
+    let here = slug.as_ref().map_or_else(
+        || "/operator/programs/new".to_owned(),
+        |s| format!("/operator/programs/{s}"),
+    );
+    let result = match (get("action"), &slug) {
+        (Some("status"), Some(s)) => {
+            editor::set_status(&st.db, &st.wake, who, s, get("status").unwrap_or_default())
+                .await
+                .map(|()| (s.clone(), "status"))
+        }
+        _ => editor::save(&st.db, &st.wake, who, slug.as_deref(), &pairs)
+            .await
+            .map(|s| (s, "saved")),
+    };
+    match result {
+        Ok((slug, done)) => see_other(&format!("/operator/programs/{slug}?done={done}")),
+        Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => {
+            see_other(&format!(
+                "/sign-in?next={}",
+                app::domain::params::encode_component(&here)
+            ))
+        }
+        Err(e @ (ServiceError::NotFound | ServiceError::Denied(_))) => {
+            error_response(lang, to_app_error(lang, e))
+        }
+        Err(e) => back_to_editor(&here, &pairs, &to_app_error(lang, e)),
+    }
+}
+
+/// `POST /operator/programs`: a new programme from the editor's form.
+pub(crate) async fn programme_new(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    programme_form(&st, &caller, lang, None, &body).await
+}
+
+/// `POST /operator/programs/{slug}`: the editor's form (`action=save`) or a status button
+/// (`action=status`, `status=open|paused|closed`).
+pub(crate) async fn programme_edit(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    body: Bytes,
+) -> Response {
+    let lang = lang_of(&headers, raw.as_deref());
+    programme_form(&st, &caller, lang, Some(slug), &body).await
+}

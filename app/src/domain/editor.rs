@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{
@@ -19,7 +19,7 @@ use super::location::KatoCode;
 use super::money::AmountUnit;
 use super::params::{FieldError, Problem};
 use super::program::{AmountInput, LocalText, ProgramError, ProgramInput, RateInput, Slug};
-use super::review::{Rubric, RubricCriterion, WHOLE, validate_rubric};
+use super::review::{Envelope, Rubric, RubricCriterion, WHOLE, validate_rubric};
 
 /// The longest text of one field.
 pub const MAX_TEXT: usize = 20_000;
@@ -27,6 +27,60 @@ pub const MAX_TEXT: usize = 20_000;
 pub const SPARE_ROWS: usize = 2;
 /// Kazakhstan's regions (oblasts and cities of republican significance).
 pub const MAX_REGIONS: usize = 20;
+
+/// One line of the organisation's programme list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeLine {
+    /// URL handle.
+    pub slug: String,
+    /// Russian title.
+    pub title_ru: String,
+    /// Kazakh title.
+    pub title_kk: String,
+    /// Where it stands.
+    pub status: ProgramStatus,
+    /// The whole budget and what is used of it.
+    pub budget: Option<Envelope>,
+}
+
+/// One version in a programme's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    /// 1, 2, …
+    pub version: i32,
+    /// `create`, `edit`, or the status it moved to.
+    pub change: String,
+    /// Who.
+    pub author: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The fields that changed from the version before.
+    pub fields: Vec<String>,
+}
+
+/// What the editor page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorView {
+    /// The programme as stored (`None` for a new one).
+    pub programme: Option<Programme>,
+    /// Its envelopes with what is used of them.
+    pub envelopes: Vec<Envelope>,
+    /// Its history, newest first.
+    pub versions: Vec<VersionView>,
+    /// The regions an envelope can be set aside for: code and name.
+    pub regions: Vec<(String, String)>,
+}
+
+/// How many registered profiles a set of criteria admits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    /// Profiles considered.
+    pub profiles: u64,
+    /// Meeting every criterion.
+    pub eligible: u64,
+    /// Meeting none against them but missing a fact some criterion needs.
+    pub possible: u64,
+}
 
 /// A programme as the editor keeps it: the catalogue's fields and the back office's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -448,6 +502,175 @@ pub fn parse(
         target_days: f.small("target_days", 365)?,
         budget: parse_budget(&f)?,
     })
+}
+
+/// The editor's form fields of `p`: what [`parse`] reads back into the same programme.
+pub fn to_pairs(p: &Programme) -> Vec<(String, String)> {
+    let i = &p.input;
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut put = |k: &str, v: String| {
+        if !v.is_empty() {
+            out.push((k.to_owned(), v));
+        }
+    };
+    let num = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let pct = |v: Option<i32>| {
+        v.map(|b| {
+            if b % 100 == 0 {
+                (b / 100).to_string()
+            } else {
+                format!("{}.{:02}", b / 100, b % 100)
+            }
+        })
+        .unwrap_or_default()
+    };
+    put("slug", i.slug.as_str().to_owned());
+    put("kind", i.kind.as_str().to_owned());
+    for (k, v) in [
+        ("title_ru", &i.title_ru),
+        ("title_kk", &i.title_kk),
+        ("summary_ru", &i.summary_ru),
+        ("summary_kk", &i.summary_kk),
+        ("description_ru", &i.description_ru),
+        ("description_kk", &i.description_kk),
+        ("how_to_apply_ru", &i.how_to_apply_ru),
+        ("how_to_apply_kk", &i.how_to_apply_kk),
+        ("source_url", &i.source_url),
+        ("source_name", &i.source_name),
+    ] {
+        put(k, v.clone());
+    }
+    put("amount_unit", i.amount.unit.as_str().to_owned());
+    put("amount_min", num(i.amount.min));
+    put("amount_max", num(i.amount.max));
+    put("rate_min", pct(i.rate_bps.and_then(|r| r.min)));
+    put("rate_max", pct(i.rate_bps.and_then(|r| r.max)));
+    put("fee", pct(i.fee_bps));
+    put("term_months_max", num(i.term_months_max.map(i64::from)));
+    put("grace_months_max", num(i.grace_months_max.map(i64::from)));
+    put("collateral", i.collateral.as_str().to_owned());
+    put(
+        "collateral_note_ru",
+        i.collateral_note_ru.clone().unwrap_or_default(),
+    );
+    put(
+        "collateral_note_kk",
+        i.collateral_note_kk.clone().unwrap_or_default(),
+    );
+    put(
+        "locations",
+        i.locations
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    for s in &i.sectors {
+        put("sectors", s.as_str().to_owned());
+    }
+    for g in &i.target_groups {
+        put("target_groups", g.as_str().to_owned());
+    }
+    put(
+        "intake_opens",
+        i.intake_opens.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    put(
+        "deadline",
+        i.deadline.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    put(
+        "required_documents",
+        i.required_documents
+            .iter()
+            .map(|d| format!("{} | {}", d.ru, d.kk))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    for c in &i.criteria {
+        let kind = c.type_name();
+        let f = criterion_field(kind);
+        put(&f, "on".to_owned());
+        let values = format!("{f}_values");
+        let range = |put: &mut dyn FnMut(&str, String), min: Option<u32>, max: Option<u32>| {
+            put(
+                &format!("{f}_min"),
+                min.map(|v| v.to_string()).unwrap_or_default(),
+            );
+            put(
+                &format!("{f}_max"),
+                max.map(|v| v.to_string()).unwrap_or_default(),
+            );
+        };
+        match c {
+            Criterion::Age { min, max } => {
+                range(&mut put, min.map(u32::from), max.map(u32::from));
+            }
+            Criterion::BusinessAgeMonths { min, max } | Criterion::Employees { min, max } => {
+                range(&mut put, *min, *max);
+            }
+            Criterion::LocationWithin { codes } => put(
+                &values,
+                codes
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Criterion::SectorIn { sectors } | Criterion::ExcludedSectors { sectors } => {
+                for s in sectors {
+                    put(&values, s.as_str().to_owned());
+                }
+            }
+            Criterion::StageIn { stages } => {
+                for s in stages {
+                    put(&values, s.as_str().to_owned());
+                }
+            }
+            Criterion::LegalFormIn { forms } => {
+                for s in forms {
+                    put(&values, s.as_str().to_owned());
+                }
+            }
+            Criterion::TargetGroupAny { groups } => {
+                for s in groups {
+                    put(&values, s.as_str().to_owned());
+                }
+            }
+            Criterion::AmountWithin { unit, min, max } => {
+                put(&format!("{f}_unit"), unit.as_str().to_owned());
+                put(&format!("{f}_min"), num(*min));
+                put(&format!("{f}_max"), num(*max));
+            }
+            Criterion::Certificate { name } => put(&values, name.as_str().to_owned()),
+            Criterion::CollateralAvailable | Criterion::TaxRegistered => {}
+        }
+    }
+    for (n, c) in p.rubric.iter().enumerate() {
+        put(&format!("rubric_{n}_key"), c.key.clone());
+        put(&format!("rubric_{n}_weight"), c.weight.to_string());
+        put(&format!("rubric_{n}_ru"), c.ru.clone());
+        put(&format!("rubric_{n}_kk"), c.kk.clone());
+        let lines = |f: fn(&LocalText) -> &String| {
+            c.levels
+                .iter()
+                .map(f)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        put(&format!("rubric_{n}_levels_ru"), lines(|l| &l.ru));
+        put(&format!("rubric_{n}_levels_kk"), lines(|l| &l.kk));
+    }
+    if let Some(total) = p.budget.get(WHOLE) {
+        put("budget_total", total.to_string());
+    }
+    for (n, (area, total)) in p.budget.iter().filter(|(a, _)| *a != WHOLE).enumerate() {
+        put(&format!("budget_{n}_region"), area.clone());
+        put(&format!("budget_{n}_total"), total.to_string());
+    }
+    put("target_days", num(p.target_days.map(i64::from)));
+    out
 }
 
 #[cfg(test)]

@@ -1257,6 +1257,78 @@ messages! {
     DeskAddNote { ru: "Добавить заметку", kk: Some("Жазба қосу"), en: Some("Add note") }
     StatusPaused { ru: "Приём приостановлен", kk: Some("Қабылдау тоқтатыла тұр"), en: Some("Paused") }
     ErrorBelowApproved { ru: "Из этого бюджета уже одобрено {approved}: он не может быть меньше.", kk: Some("Бұл бюджеттен {approved} мақұлданып қойған: ол бұдан аз бола алмайды."), en: Some("{approved} has already been approved from this budget: it cannot be less.") }
+    EdProgrammes { ru: "Программы организации", kk: Some("Ұйымның бағдарламалары"), en: Some("Our programmes") }
+    NavProgrammes { ru: "Программы", kk: Some("Бағдарламалар"), en: Some("Programmes") }
+    EdNew { ru: "Новая программа", kk: Some("Жаңа бағдарлама"), en: Some("New programme") }
+    EdPublicPage { ru: "Страница программы", kk: Some("Бағдарлама беті"), en: Some("Public page") }
+    EdBudgetUsed { ru: "одобрено {approved} из {total}", kk: Some("{total} ішінен {approved} мақұлданды"), en: Some("{approved} approved of {total}") }
+    EdMci { ru: "МРП", kk: Some("АЕК"), en: Some("MCI") }
+    EdMin { ru: "От", kk: Some("Бастап"), en: Some("From") }
+    EdMax { ru: "До", kk: Some("Дейін"), en: Some("To") }
+    EdKatoCodes { ru: "Коды КАТО через пробел", kk: Some("ӘАОЖ кодтары бос орын арқылы"), en: Some("KATO codes, separated by spaces") }
+    EdAmountUnit { ru: "Единица суммы", kk: Some("Сома бірлігі"), en: Some("Amount unit") }
+    EdCritAge { ru: "Возраст заявителя, лет", kk: Some("Өтініш берушінің жасы, жыл"), en: Some("Applicant's age, years") }
+    EdCritLocation { ru: "Бизнес находится на территории", kk: Some("Бизнес аумақта орналасқан"), en: Some("Business located within") }
+    EdCritSectorIn { ru: "Только эти отрасли", kk: Some("Тек осы салалар"), en: Some("Only these sectors") }
+    EdCritExcludedSectors { ru: "Кроме этих отраслей", kk: Some("Осы салалардан басқа"), en: Some("Except these sectors") }
+    EdCritStage { ru: "Стадия бизнеса", kk: Some("Бизнес кезеңі"), en: Some("Business stage") }
+    EdCritLegalForm { ru: "Форма бизнеса", kk: Some("Бизнес нысаны"), en: Some("Legal form") }
+    EdCritGroups { ru: "Заявитель из одной из групп", kk: Some("Өтініш беруші топтардың бірінен"), en: Some("Applicant in one of these groups") }
+    EdCritAmount { ru: "Запрашиваемая сумма", kk: Some("Сұралатын сома"), en: Some("Amount asked for") }
+    EdCritCollateral { ru: "Есть залоговое имущество", kk: Some("Кепіл мүлкі бар"), en: Some("Has collateral") }
+    EdCritCertificate { ru: "Есть сертификат", kk: Some("Сертификаты бар"), en: Some("Holds a certificate") }
+    EdCritBusinessAge { ru: "Возраст бизнеса, месяцев", kk: Some("Бизнестің жасы, ай"), en: Some("Business age, months") }
+    EdCritEmployees { ru: "Работников", kk: Some("Қызметкерлер саны"), en: Some("Employees") }
+    EdCritTax { ru: "Зарегистрирован в налоговом органе", kk: Some("Салық органында тіркелген"), en: Some("Registered for tax") }
+    EdCriteriaHint { ru: "Отметьте условия, которые проверяет программа. Движок объяснит каждому предпринимателю, подходит ли он и почему.", kk: Some("Бағдарлама тексеретін шарттарды белгілеңіз. Жүйе әр кәсіпкерге сәйкес келетінін және неліктен екенін түсіндіреді."), en: Some("Tick the conditions the programme checks. The engine explains to every entrepreneur whether they fit, and why.") }
+    EdRubric { ru: "Критерии оценки", kk: Some("Бағалау өлшемдері"), en: Some("Scoring rubric") }
+    EdRubricHint { ru: "Каждый рецензент ставит по каждому критерию от 0 до 5; итог — взвешенное среднее. Описания баллов — по строке на балл, от 0 до 5.", kk: Some("Әр сарапшы әр өлшем бойынша 0-ден 5-ке дейін қояды; қорытынды — салмақты орташа. Балл сипаттамалары — әр баллға бір жол, 0-ден 5-ке дейін."), en: Some("Each reviewer scores every criterion from 0 to 5; the total is the weighted mean. Describe the scores one line each, 0 to 5.") }
+    EdRubricRow { ru: "Критерий {n}", kk: Some("{n}-өлшем"), en: Some("Criterion {n}") }
+    EdRubricKey { ru: "Код (латиницей)", kk: Some("Коды (латынша)"), en: Some("Key (Latin letters)") }
+    EdRubricWeight { ru: "Вес", kk: Some("Салмағы"), en: Some("Weight") }
+    EdNameRu { ru: "Название по-русски", kk: Some("Орысша атауы"), en: Some("Name in Russian") }
+    EdNameKk { ru: "Название по-казахски", kk: Some("Қазақша атауы"), en: Some("Name in Kazakh") }
+    EdLevelsRu { ru: "Что значит каждый балл (по-русски)", kk: Some("Әр балл нені білдіреді (орысша)"), en: Some("What each score means (Russian)") }
+    EdLevelsKk { ru: "Что значит каждый балл (по-казахски)", kk: Some("Әр балл нені білдіреді (қазақша)"), en: Some("What each score means (Kazakh)") }
+    EdBudgetRegion { ru: "Регион", kk: Some("Өңір"), en: Some("Region") }
+    EdBudgetRegionTotal { ru: "Выделено региону, ₸", kk: Some("Өңірге бөлінді, ₸"), en: Some("Set aside for the region, ₸") }
+    EdBudgetTotal { ru: "Бюджет программы, ₸", kk: Some("Бағдарлама бюджеті, ₸"), en: Some("Programme budget, ₸") }
+    EdBasics { ru: "Основное", kk: Some("Негізгі"), en: Some("Basics") }
+    EdSlug { ru: "Адрес страницы (латиницей, через дефис)", kk: Some("Бет мекенжайы (латынша, сызықша арқылы)"), en: Some("Page address (Latin letters and hyphens)") }
+    EdKind { ru: "Вид поддержки", kk: Some("Қолдау түрі"), en: Some("Kind of support") }
+    EdTitleRu { ru: "Название по-русски", kk: Some("Орысша атауы"), en: Some("Title in Russian") }
+    EdTitleKk { ru: "Название по-казахски", kk: Some("Қазақша атауы"), en: Some("Title in Kazakh") }
+    EdSummaryRu { ru: "Кратко по-русски", kk: Some("Қысқаша орысша"), en: Some("Summary in Russian") }
+    EdSummaryKk { ru: "Кратко по-казахски", kk: Some("Қысқаша қазақша"), en: Some("Summary in Kazakh") }
+    EdDescriptionRu { ru: "Описание по-русски", kk: Some("Орысша сипаттамасы"), en: Some("Description in Russian") }
+    EdDescriptionKk { ru: "Описание по-казахски", kk: Some("Қазақша сипаттамасы"), en: Some("Description in Kazakh") }
+    EdAmountMin { ru: "Сумма от", kk: Some("Сома бастап"), en: Some("Amount from") }
+    EdAmountMax { ru: "Сумма до", kk: Some("Сома дейін"), en: Some("Amount up to") }
+    EdRateMin { ru: "Ставка от, %", kk: Some("Мөлшерлеме бастап, %"), en: Some("Rate from, %") }
+    EdRateMax { ru: "Ставка до, %", kk: Some("Мөлшерлеме дейін, %"), en: Some("Rate up to, %") }
+    EdFee { ru: "Комиссия, %", kk: Some("Комиссия, %"), en: Some("Fee, %") }
+    EdTerm { ru: "Срок до, месяцев", kk: Some("Мерзімі дейін, ай"), en: Some("Term up to, months") }
+    EdGrace { ru: "Льготный период до, месяцев", kk: Some("Жеңілдік кезеңі дейін, ай"), en: Some("Grace period up to, months") }
+    EdCollateralNoteRu { ru: "О залоге по-русски", kk: Some("Кепіл туралы орысша"), en: Some("On collateral, in Russian") }
+    EdCollateralNoteKk { ru: "О залоге по-казахски", kk: Some("Кепіл туралы қазақша"), en: Some("On collateral, in Kazakh") }
+    EdWhere { ru: "Где и для кого", kk: Some("Қайда және кімге"), en: Some("Where and for whom") }
+    EdLocations { ru: "Территории (коды КАТО через пробел; пусто — вся страна)", kk: Some("Аумақтар (ӘАОЖ кодтары бос орын арқылы; бос — бүкіл ел)"), en: Some("Places (KATO codes, spaces between; empty: the whole country)") }
+    EdIntakeOpens { ru: "Приём с", kk: Some("Қабылдау басталады"), en: Some("Intake opens") }
+    EdDeadline { ru: "Приём до", kk: Some("Қабылдау аяқталады"), en: Some("Intake closes") }
+    EdTargetDays { ru: "Срок решения, дней", kk: Some("Шешім мерзімі, күн"), en: Some("Days to a decision") }
+    EdHowRu { ru: "Как подать, по-русски (шаг на строку)", kk: Some("Қалай беру керек, орысша (әр қадам жаңа жолдан)"), en: Some("How to apply, in Russian (a step per line)") }
+    EdHowKk { ru: "Как подать, по-казахски (шаг на строку)", kk: Some("Қалай беру керек, қазақша (әр қадам жаңа жолдан)"), en: Some("How to apply, in Kazakh (a step per line)") }
+    EdDocuments { ru: "Документы (по строке: «по-русски | по-казахски»)", kk: Some("Құжаттар (әр жолға: «орысша | қазақша»)"), en: Some("Documents (a line each: \"Russian | Kazakh\")") }
+    EdSourceUrl { ru: "Источник (ссылка https://)", kk: Some("Дереккөз (https:// сілтемесі)"), en: Some("Source (https:// link)") }
+    EdSourceName { ru: "Название источника", kk: Some("Дереккөз атауы"), en: Some("Source name") }
+    EdSave { ru: "Сохранить", kk: Some("Сақтау"), en: Some("Save") }
+    EdPublish { ru: "Опубликовать", kk: Some("Жариялау"), en: Some("Publish") }
+    EdPause { ru: "Приостановить приём", kk: Some("Қабылдауды тоқтата тұру"), en: Some("Pause") }
+    EdClose { ru: "Закрыть", kk: Some("Жабу"), en: Some("Close") }
+    EdPreview { ru: "По сохранённым условиям подходят {eligible} из {profiles} зарегистрированных предпринимателей; ещё {possible} могут подойти, если заполнят профиль.", kk: Some("Сақталған шарттар бойынша {profiles} тіркелген кәсіпкердің {eligible}-і сәйкес келеді; тағы {possible}-і профилін толтырса, сәйкес келуі мүмкін."), en: Some("Under the saved conditions {eligible} of {profiles} registered entrepreneurs fit; {possible} more might, once they complete their profile.") }
+    EdVersions { ru: "История изменений", kk: Some("Өзгерістер тарихы"), en: Some("History of changes") }
+    EdSaved { ru: "Сохранено. Поиск обновится в течение нескольких секунд.", kk: Some("Сақталды. Іздеу бірнеше секундта жаңарады."), en: Some("Saved. Search updates within seconds.") }
+    EdStatusChanged { ru: "Статус программы изменён.", kk: Some("Бағдарлама мәртебесі өзгертілді."), en: Some("The programme's status changed.") }
 }
 
 #[cfg(test)]

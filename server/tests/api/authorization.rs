@@ -866,6 +866,59 @@ fn cases() -> Vec<Case> {
             },
             expect: |w| only(w, &[Operator, OrgAdmin]),
         },
+        // --- The programme editor: an organisation's staff for its programmes; admins too ---
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/my_programmes",
+            what: "one's organisation's programmes",
+            fresh: Fresh::Nothing,
+            args: none,
+            expect: |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
+        },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/programme_editor",
+            what: "the editor of an Agrarian Credit programme",
+            fresh: Fresh::Nothing,
+            args: |_| vec![("slug", "auyl-amanaty-microcredit".into())],
+            expect: |w| only(w, &[Operator, OrgAdmin, Admin]),
+        },
+        page(
+            "/operator/programs",
+            "one's organisation's programmes",
+            |_| path("/operator/programs"),
+            |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
+        ),
+        page(
+            "/operator/programs/{slug}",
+            "the editor of an Agrarian Credit programme",
+            |_| path("/operator/programs/auyl-amanaty-microcredit"),
+            |w| only(w, &[Operator, OrgAdmin, Admin]),
+        ),
+        Case {
+            kind: Route,
+            endpoint: "/operator/programs",
+            what: "create a programme (an incomplete form: refused by field)",
+            fresh: Fresh::Nothing,
+            args: |_| {
+                let mut a = path("/operator/programs");
+                a.push(("form", "action=save&slug=novaya".into()));
+                a
+            },
+            expect: |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
+        },
+        Case {
+            kind: Route,
+            endpoint: "/operator/programs/{slug}",
+            what: "change an Agrarian Credit programme's status (to an unknown one: refused by field)",
+            fresh: Fresh::Nothing,
+            args: |_| {
+                let mut a = path("/operator/programs/auyl-amanaty-microcredit");
+                a.push(("form", "action=status&status=bogus".into()));
+                a
+            },
+            expect: |w| only(w, &[Operator, OrgAdmin, Admin]),
+        },
         // --- Assisted filing: akimat staff, for residents of their own okrug ---
         Case {
             kind: ServerFn,

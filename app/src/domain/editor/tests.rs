@@ -222,3 +222,30 @@ fn versions_say_which_fields_changed() {
     );
     assert!(a.changed_fields(&a).is_empty());
 }
+
+#[test]
+fn the_form_of_a_programme_reads_back_into_the_same_programme() {
+    let mut f = form();
+    for (k, v) in [
+        ("fee", "0,75"),
+        ("c_location_within", "on"),
+        ("c_location_within_values", "100000000 610000000"),
+        ("c_amount_within", "on"),
+        ("c_amount_within_unit", "mci"),
+        ("c_amount_within_max", "8000"),
+        ("c_employees", "on"),
+        ("c_employees_max", "250"),
+        ("c_certificate", "on"),
+        ("c_certificate_values", "bastau_business"),
+        ("c_tax_registered", "on"),
+        ("c_legal_form_in", "on"),
+        ("c_legal_form_in_values", "ie"),
+        ("c_legal_form_in_values", "farm"),
+    ] {
+        f.push((k.to_owned(), v.to_owned()));
+    }
+    let p = parse(&f, &org(), None, ProgramStatus::Open).expect("valid");
+    assert_eq!(p.input.criteria.len(), 8);
+    let again = parse(&to_pairs(&p), &org(), None, ProgramStatus::Open).expect("valid again");
+    assert_eq!(again, p);
+}

@@ -8,74 +8,22 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
-use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
 use super::ServiceError;
 use super::indexer::Wake;
-use crate::domain::account::{Principal, Scope};
+use crate::domain::account::{Principal, Role, Scope};
 use crate::domain::catalog::ProgramStatus;
-use crate::domain::editor::{Programme, parse, parse_criteria};
+use crate::domain::criteria::Criterion;
+use crate::domain::editor::{
+    EditorView, Preview, Programme, ProgrammeLine, VersionView, parse, parse_criteria,
+};
 use crate::domain::eligibility::{Context, Outcome, assess};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::program::Slug;
-use crate::domain::review::{Envelope, WHOLE};
+use crate::domain::review::WHOLE;
 use crate::ssr::db;
-
-/// One line of the organisation's programme list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProgrammeLine {
-    /// URL handle.
-    pub slug: String,
-    /// Russian title.
-    pub title_ru: String,
-    /// Kazakh title.
-    pub title_kk: String,
-    /// Where it stands.
-    pub status: ProgramStatus,
-    /// The whole budget and what is used of it.
-    pub budget: Option<Envelope>,
-}
-
-/// One version in a programme's history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VersionView {
-    /// 1, 2, …
-    pub version: i32,
-    /// `create`, `edit`, or the status it moved to.
-    pub change: String,
-    /// Who.
-    pub author: String,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// The fields that changed from the version before.
-    pub fields: Vec<String>,
-}
-
-/// What the editor page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EditorView {
-    /// The programme as stored (`None` for a new one).
-    pub programme: Option<Programme>,
-    /// Its envelopes with what is used of them.
-    pub envelopes: Vec<Envelope>,
-    /// Its history, newest first.
-    pub versions: Vec<VersionView>,
-    /// The regions an envelope can be set aside for: code and name.
-    pub regions: Vec<(String, String)>,
-}
-
-/// How many registered profiles a set of criteria admits.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Preview {
-    /// Profiles considered.
-    pub profiles: u64,
-    /// Meeting every criterion.
-    pub eligible: u64,
-    /// Meeting none against them but missing a fact some criterion needs.
-    pub possible: u64,
-}
 
 /// The organisation `who` edits for, and its slug.
 async fn organisation(
@@ -319,13 +267,13 @@ pub async fn set_status(
     slug: &str,
     status: &str,
 ) -> Result<(), ServiceError> {
-    let status = ProgramStatus::parse(status)
-        .filter(|s| *s != ProgramStatus::Draft)
-        .ok_or_else(|| FieldError::new("status", Problem::UnknownChoice(status.to_owned())))?;
     let user = who.map_or(0, |p| p.user_id);
     let now = Utc::now();
     let txn = db.begin().await?;
     let (id, mut input) = editable(&txn, who, slug).await?;
+    let status = ProgramStatus::parse(status)
+        .filter(|s| *s != ProgramStatus::Draft)
+        .ok_or_else(|| FieldError::new("status", Problem::UnknownChoice(status.to_owned())))?;
     if input.status == status {
         return Ok(());
     }
@@ -347,8 +295,22 @@ pub async fn preview(
     pairs: &[(String, String)],
     today: NaiveDate,
 ) -> Result<Preview, ServiceError> {
-    organisation(db, who).await?;
     let criteria = parse_criteria(pairs)?;
+    preview_criteria(db, who, &criteria, today).await
+}
+
+/// How many registered profiles `criteria` admit on `today` (see [`preview`]).
+pub async fn preview_criteria(
+    db: &DatabaseConnection,
+    who: Option<&Principal>,
+    criteria: &[Criterion],
+    today: NaiveDate,
+) -> Result<Preview, ServiceError> {
+    // Operators' staff and admins: a count, no one's data.
+    let p = who.ok_or(ServiceError::Denied(Denied::SignInRequired))?;
+    if !matches!(p.role, Role::Operator | Role::OrgAdmin | Role::Admin) {
+        return Err(ServiceError::Denied(Denied::Forbidden));
+    }
     let ctx = &Context {
         today,
         mci: db::catalog::mci_table(db).await?,
