@@ -89,12 +89,49 @@ pub async fn ensure_demo(db: &DatabaseConnection) -> Result<SeedReport, ServiceE
         return Ok(SeedReport::default());
     }
     let report = load(db, demo_file()?).await?;
+    demo_review_settings(db).await?;
     tracing::info!(
         organisations = report.organisations,
         programs = report.programs.len(),
         "loaded the demo catalogue"
     );
     Ok(report)
+}
+
+/// The demo's scoring rubric: what a fund's credit committee weighs in a village business.
+const DEMO_RUBRIC: &str = r#"[
+  {"key": "plan", "ru": "Обоснованность бизнес-плана", "kk": "Бизнес-жоспардың негізділігі", "weight": 40,
+   "levels": [
+     {"ru": "Плана нет", "kk": "Жоспар жоқ"},
+     {"ru": "Только идея", "kk": "Тек идея"},
+     {"ru": "Есть расходы, нет доходов", "kk": "Шығыстар бар, табыс жоқ"},
+     {"ru": "Расходы и доходы, без расчёта сбыта", "kk": "Шығыстар мен табыс, өткізу есебі жоқ"},
+     {"ru": "Полный расчёт со сбытом", "kk": "Өткізуімен толық есеп"},
+     {"ru": "Полный расчёт, подтверждённый договорами", "kk": "Шарттармен расталған толық есеп"}
+   ]},
+  {"key": "jobs", "ru": "Новые рабочие места", "kk": "Жаңа жұмыс орындары", "weight": 25},
+  {"key": "local", "ru": "Польза для села", "kk": "Ауылға пайдасы", "weight": 20},
+  {"key": "repay", "ru": "Доход покрывает платежи", "kk": "Табыс төлемдерді жабады", "weight": 15}
+]"#;
+
+/// The demo programmes' back-office settings: the rubric, 20 days to a decision, a budget of
+/// 500 million tenge, and 60 million set aside for Abai region (100000000) in microcredit ones.
+async fn demo_review_settings(db: &DatabaseConnection) -> Result<(), ServiceError> {
+    let now = chrono::Utc::now();
+    for slug in db::catalog::program_slugs(db).await? {
+        let Some((id, _)) = db::catalog::find_by_slug(db, &slug).await? else {
+            continue;
+        };
+        db::catalog::set_review_settings(db, id, DEMO_RUBRIC, Some(20)).await?;
+        db::reviews::set_envelope(db, id, crate::domain::review::WHOLE, 500_000_000, now).await?;
+        let microcredit = db::catalog::program_model(db, id)
+            .await?
+            .is_some_and(|p| p.kind == "microcredit");
+        if microcredit {
+            db::reviews::set_envelope(db, id, "100000000", 60_000_000, now).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Adds `n` synthetic programmes (`synthetic-000001`…); ones already present are skipped, so
@@ -304,5 +341,14 @@ mod tests {
                 .len(),
             2
         );
+    }
+
+    #[test]
+    fn the_demo_rubric_is_a_valid_rubric_whose_weights_make_a_hundred() {
+        let r: crate::domain::review::Rubric =
+            serde_json::from_str(DEMO_RUBRIC).expect("the demo rubric reads");
+        crate::domain::review::validate_rubric(&r).expect("valid");
+        assert_eq!(r.iter().map(|c| c.weight).sum::<u32>(), 100);
+        assert_eq!(r[0].levels.len(), 6);
     }
 }
