@@ -156,13 +156,13 @@ pub(crate) fn too_large() -> FieldError {
 }
 
 /// The application's page with the error, the way pages read a failed form's error.
-fn back_with_error(id: i32, error: &AppError) -> Response {
+fn back_with_error(id: i32, error: &AppError, typed: &str) -> Response {
     use leptos::server_fn::error::ServerFnUrlError;
     let base = format!("http://localhost/applications/{id}");
     let path = format!("/api/{}", app::features::applications::FORM_ENDPOINT);
     match ServerFnUrlError::new(path, error.clone()).to_url(&base) {
         Ok(url) => see_other(&format!(
-            "/applications/{id}?{}",
+            "/applications/{id}?{}{typed}",
             url.query().unwrap_or_default()
         )),
         Err(_) => see_other(&format!("/applications/{id}")),
@@ -209,8 +209,12 @@ pub(crate) async fn post_form(
 ) -> Response {
     let lang = lang_of(req.headers(), req.uri().query());
     let who = caller.principal.clone();
+    let mut typed = String::new();
     let result = match read_form(&st, req).await {
-        Ok(posted) => act(&st, who.as_ref(), id, &posted).await,
+        Ok(posted) => {
+            typed = echo_decision(&posted);
+            act(&st, who.as_ref(), id, &posted).await
+        }
         Err(e) => Err(e.into()),
     };
     match result {
@@ -221,8 +225,39 @@ pub(crate) async fn post_form(
         Err(e @ (ServiceError::NotFound | ServiceError::Denied(_))) => {
             error_response(lang, to_app_error(lang, e))
         }
-        Err(e) => back_with_error(id, &to_app_error(lang, e)),
+        Err(e) => back_with_error(id, &to_app_error(lang, e), &typed),
     }
+}
+
+/// The operator's form fields that go back to the page with an error, so that nothing typed
+/// is lost (the draft's own fields are saved before anything is checked, and need not).
+const ECHOED: &[&str] = &[
+    "items",
+    "due_on",
+    "approved_amount",
+    "approved_term",
+    "approved_rate",
+    "conditions",
+    "reject_reason",
+    "reason",
+    "disbursed_on",
+    "disbursed_amount",
+    "reference",
+    "note",
+    "conflict",
+    "comment",
+];
+
+fn echo_decision(posted: &Posted) -> String {
+    ECHOED
+        .iter()
+        .filter_map(|f| {
+            posted
+                .get(f)
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("&{f}={}", app::domain::params::encode_component(v)))
+        })
+        .collect()
 }
 
 async fn act(

@@ -67,9 +67,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                 crate::domain::account::Role::Operator | crate::domain::account::Role::OrgAdmin
             )
         })
-        .map(
-            |_| view! { <a href="/operator" data-testid="nav-queue">{t(lang, Msg::NavQueue)}</a> },
-        );
+        .map(|_| {
+            view! {
+                <a href="/operator" data-testid="nav-queue">{t(lang, Msg::NavQueue)}</a>
+                <a href="/operator/programs" data-testid="nav-programmes">{t(lang, Msg::NavProgrammes)}</a>
+            }
+        });
     // The bell: a link to the notifications, with the unread count when there are any.
     let bell = principal.as_ref().map(|_| {
         let unread = crate::features::account::current_unread();

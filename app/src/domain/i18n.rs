@@ -1258,7 +1258,7 @@ messages! {
     StatusPaused { ru: "Приём приостановлен", kk: Some("Қабылдау тоқтатыла тұр"), en: Some("Paused") }
     ErrorBelowApproved { ru: "Из этого бюджета уже одобрено {approved}: он не может быть меньше.", kk: Some("Бұл бюджеттен {approved} мақұлданып қойған: ол бұдан аз бола алмайды."), en: Some("{approved} has already been approved from this budget: it cannot be less.") }
     EdProgrammes { ru: "Программы организации", kk: Some("Ұйымның бағдарламалары"), en: Some("Our programmes") }
-    NavProgrammes { ru: "Программы", kk: Some("Бағдарламалар"), en: Some("Programmes") }
+    NavProgrammes { ru: "Наши программы", kk: Some("Біздің бағдарламалар"), en: Some("Our programmes") }
     EdNew { ru: "Новая программа", kk: Some("Жаңа бағдарлама"), en: Some("New programme") }
     EdPublicPage { ru: "Страница программы", kk: Some("Бағдарлама беті"), en: Some("Public page") }
     EdBudgetUsed { ru: "одобрено {approved} из {total}", kk: Some("{total} ішінен {approved} мақұлданды"), en: Some("{approved} approved of {total}") }

@@ -292,7 +292,7 @@ fn criteria(c: &Ctx<'_>) -> AnyView {
     };
     let values = |kind: &str| format!("{}_values", criterion_field(kind));
     let sectors = options(lang, Sector::ALL, Sector::as_str, Sector::label);
-    let units = vec![
+    let units = [
         ("kzt".to_owned(), "₸".to_owned()),
         ("mci".to_owned(), t(lang, Msg::EdMci).to_owned()),
     ];
@@ -651,7 +651,7 @@ pub fn EditorPage() -> impl IntoView {
             {saved}
             {status}
             {preview}
-            {form(&c, here.clone(), new, &view.regions)}
+            {form(&c, if new { "/operator/programs".to_owned() } else { here.clone() }, new, &view.regions)}
             {(!view.versions.is_empty()).then(|| view! {
                 <section aria-labelledby="versions">
                     <h2 id="versions">{t(lang, Msg::EdVersions)}</h2>

@@ -322,6 +322,42 @@ async fn the_sixth_attempt_on_one_account_is_refused_even_with_the_right_passwor
 }
 
 #[tokio::test]
+async fn only_failures_count_against_an_account_a_right_password_clears_them() {
+    let app = spawn_app().await;
+    let limit = app::ssr::services::accounts::SIGN_IN_PER_ACCOUNT.attempts;
+    // More sign-ins than the limit, each right: a person on a phone, a tablet, a shared
+    // computer in the akimat.
+    for n in 0..=limit {
+        let (status, body) = app
+            .call(
+                "sign_in",
+                &[("login", "+77010000001"), ("password", DEMO_PASSWORD)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "sign-in {n}: {body}");
+    }
+    // Four wrong, one right, four wrong again: never five failures in a row, never locked.
+    for round in 0..2 {
+        for _ in 1..limit {
+            let (_, body) = app
+                .call(
+                    "sign_in",
+                    &[("login", "+77010000001"), ("password", "wrong-guess")],
+                )
+                .await;
+            assert_eq!(field_error(&body).1, "wrong_credentials", "round {round}");
+        }
+        let (status, body) = app
+            .call(
+                "sign_in",
+                &[("login", "+77010000001"), ("password", DEMO_PASSWORD)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "round {round}: {body}");
+    }
+}
+
+#[tokio::test]
 async fn one_address_guessing_across_many_accounts_is_stopped() {
     let app = spawn_app().await;
     let limit = app::ssr::services::accounts::SIGN_IN_PER_IP.attempts;

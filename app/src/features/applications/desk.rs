@@ -75,6 +75,11 @@ pub(super) fn decision(lang: Lang, d: &Decision) -> Option<AnyView> {
     )
 }
 
+/// What the person typed in field `name` before a refused post (it comes back in the address).
+fn typed(name: &str) -> Option<String> {
+    crate::features::account::query_param(name).filter(|v| !v.is_empty())
+}
+
 fn field(
     lang: Lang,
     id: &'static str,
@@ -83,6 +88,7 @@ fn field(
     value: Option<String>,
     err: &dyn Fn(&str) -> Option<String>,
 ) -> impl IntoView + use<> {
+    let value = typed(id).or(value);
     let e = err(id);
     let described = e.as_ref().map(|_| format!("{id}-error"));
     let invalid = described.is_some().then_some("true");
@@ -106,7 +112,7 @@ fn area(
         <div class="field" class:field-error=e.is_some()>
             <label for=id>{t(lang, label)}</label>
             {e.clone().map(|m| view! { <p class="error-message" id=format!("{id}-error")>{m}</p> })}
-            <textarea id=id name=id rows="2"></textarea>
+            <textarea id=id name=id rows="2">{typed(id)}</textarea>
         </div>
     }
 }
@@ -145,9 +151,13 @@ pub(super) fn actions(
         }
         .into_any(),
         State::InReview => {
+            let chosen = typed("reject_reason");
             let reasons = RejectReason::ALL
                 .iter()
-                .map(|r| view! { <option value=r.as_str()>{r.label(lang)}</option> })
+                .map(|r| {
+                    let selected = chosen.as_deref() == Some(r.as_str());
+                    view! { <option value=r.as_str() selected=selected>{r.label(lang)}</option> }
+                })
                 .collect::<Vec<_>>();
             let e = err("reject_reason");
             view! {
@@ -335,7 +345,7 @@ pub(super) fn desk(
                 {criteria}
                 <div class="field">
                     <label for="comment">{t(lang, Msg::DeskComment)}</label>
-                    <textarea id="comment" name="comment" rows="2"></textarea>
+                    <textarea id="comment" name="comment" rows="2">{typed("comment")}</textarea>
                 </div>
                 <div class="actions"><button type="submit" name="action" value="score" class="button" data-testid="score">{t(lang, Msg::DeskScore)}</button></div>
             </form>
@@ -347,7 +357,7 @@ pub(super) fn desk(
                     <div class="field" class:field-error=conflict_err.is_some()>
                         <label for="conflict">{t(lang, Msg::DeskConflict)}</label>
                         {conflict_err.clone().map(|m| view! { <p class="error-message">{m}</p> })}
-                        <textarea id="conflict" name="conflict" rows="2"></textarea>
+                        <textarea id="conflict" name="conflict" rows="2">{typed("conflict")}</textarea>
                     </div>
                     <div class="actions"><button type="submit" name="action" value="score" class="button button-secondary" data-testid="abstain">{t(lang, Msg::DeskAbstain)}</button></div>
                 </form>
@@ -441,7 +451,7 @@ pub(super) fn desk(
                     <div class="field" class:field-error=note_err.is_some()>
                         <label for="note">{t(lang, Msg::DeskNote)}</label>
                         {note_err.clone().map(|m| view! { <p class="error-message">{m}</p> })}
-                        <textarea id="note" name="note" rows="2"></textarea>
+                        <textarea id="note" name="note" rows="2">{typed("note")}</textarea>
                     </div>
                     <div class="actions"><button type="submit" name="action" value="note" class="button button-secondary" data-testid="add-note">{t(lang, Msg::DeskAddNote)}</button></div>
                 </form>

@@ -9,7 +9,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
-use super::entities::{audit_log, invitations, password_resets, sessions, users};
+use super::entities::{audit_log, invitations, password_resets, rate_limits, sessions, users};
 use crate::domain::account::{Login, Principal, Role, Scope};
 use crate::domain::location::KatoCode;
 
@@ -427,6 +427,14 @@ pub async fn hit(
         .await?
         .ok_or_else(|| DbErr::Custom("rate limit upsert returned nothing".into()))?;
     Ok((row.hits, row.window_start))
+}
+
+/// Empties rate-limit `bucket` (a sign-in that succeeded clears its account's failures).
+pub async fn clear_hits(db: &impl ConnectionTrait, bucket: &str) -> Result<(), DbErr> {
+    rate_limits::Entity::delete_by_id(bucket.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Appends to the security audit log.

@@ -248,13 +248,8 @@ pub async fn sign_in(
         limit(db, &format!("sign_in:ip:{ip}"), SIGN_IN_PER_IP, "login").await?;
     }
     let login = Login::parse("login", login)?;
-    limit(
-        db,
-        &format!("sign_in:account:{}", login.as_str()),
-        SIGN_IN_PER_ACCOUNT,
-        "login",
-    )
-    .await?;
+    let account_bucket = format!("sign_in:account:{}", login.as_str());
+    limit(db, &account_bucket, SIGN_IN_PER_ACCOUNT, "login").await?;
     let user = q::user_by_login(db, &login).await?;
     let verified = hasher
         .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
@@ -272,6 +267,9 @@ pub async fn sign_in(
         .await?;
         return Err(FieldError::new("login", Problem::WrongCredentials).into());
     };
+    // The limit is against guessing: a right password clears the account's count, so that a
+    // person signing in on several devices is never locked out.
+    q::clear_hits(db, &account_bucket).await?;
     if let Some(old) = &caller.session {
         q::delete_session(db, old).await?;
     }
