@@ -246,7 +246,17 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
         ..Figures::default()
     };
 
-    type Row = (i32, i32, String, Option<i64>, Option<DateTime<FixedOffset>>);
+    // The money: the operator's approved amount and the disbursement record's, where there are
+    // (applications decided before they were kept count with the amount applied for).
+    type Row = (
+        i32,
+        i32,
+        String,
+        Option<i64>,
+        Option<DateTime<FixedOffset>>,
+        Option<i64>,
+        Option<i64>,
+    );
     let apps: Vec<Row> = applications::Entity::find()
         .select_only()
         .column(applications::Column::Id)
@@ -254,6 +264,8 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
         .column(applications::Column::State)
         .column(applications::Column::AmountKzt)
         .column(applications::Column::SubmittedAt)
+        .column(applications::Column::ApprovedKzt)
+        .column(applications::Column::DisbursedKzt)
         .filter(applications::Column::SettlementCode.between(lo.clone(), hi.clone()))
         .filter(applications::Column::SubmittedAt.is_not_null())
         .into_tuple()
@@ -320,11 +332,12 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
         })
         .collect();
 
-    for (id, program, state, amount, submitted) in &apps {
+    for (id, program, state, asked, submitted, approved, paid) in &apps {
         let Some(state) = State::parse(state) else {
             continue;
         };
-        let amount = amount.unwrap_or(0);
+        let approved = approved.or(*asked).unwrap_or(0);
+        let paid = paid.unwrap_or(approved);
         f.applied += 1;
         *f.by_state.entry(state.as_str().to_owned()).or_default() += 1;
         let said = match latest.get(id).map(|r| Verdict::parse(&r.verdict)) {
@@ -347,7 +360,7 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
         match state {
             State::Approved | State::Disbursed => {
                 f.approved += 1;
-                f.approved_kzt += amount;
+                f.approved_kzt += approved;
                 f.jobs_planned += jobs.get(id).copied().unwrap_or(0);
                 outcome.approved += 1;
                 program.approved += 1;
@@ -364,8 +377,8 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
         }
         if state == State::Disbursed {
             f.disbursed += 1;
-            f.disbursed_kzt += amount;
-            program.disbursed_kzt += amount;
+            f.disbursed_kzt += paid;
+            program.disbursed_kzt += paid;
         }
         let m = moments.get(id);
         let at = |step: &str| m.and_then(|m| m.get(step)).copied();
@@ -382,7 +395,7 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
                 f.add_stage(Stage::Payment, days(a, d));
                 let m = f.months.entry(month(d)).or_default();
                 m.disbursed += 1;
-                m.disbursed_kzt += amount;
+                m.disbursed_kzt += paid;
             }
         }
     }

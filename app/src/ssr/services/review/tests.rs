@@ -716,3 +716,41 @@ fn csv_fields_are_quoted_and_formulas_defused() {
     assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
     assert_eq!(csv_field("-2+3"), "'-2+3");
 }
+
+#[tokio::test]
+async fn public_reports_count_the_approved_and_paid_amounts_not_those_asked_for() {
+    use crate::domain::report::Shown;
+    let w = desk_world(test_db().await).await;
+    let db = &w.t.db;
+    for n in 0..3 {
+        let id = w
+            .application(&format!("Money{n}"), 1_000_000, SETTLEMENT, true)
+            .await;
+        step(
+            db,
+            &w.operator,
+            id,
+            Step::Approve,
+            decision(Step::Approve, 900_000, today()),
+        )
+        .await
+        .expect("approves less than asked");
+        step(
+            db,
+            &w.operator,
+            id,
+            Step::Disburse,
+            decision(Step::Disburse, 800_000, today()),
+        )
+        .await
+        .expect("pays less than approved");
+    }
+    let r = crate::ssr::services::reports::report(db, Some("101033000"), today())
+        .await
+        .expect("report");
+    assert_eq!(r.figures.approved_kzt, Shown::Value(2_700_000));
+    assert_eq!(r.figures.disbursed_kzt, Shown::Value(2_400_000));
+    // And the budget kept the approvals and the payments apart.
+    let e = w.envelope(WHOLE).await;
+    assert_eq!((e.approved_kzt, e.disbursed_kzt), (2_700_000, 2_400_000));
+}
