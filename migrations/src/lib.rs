@@ -24,6 +24,7 @@ mod m20261128_000012_create_reports;
 mod m20261128_000013_create_assisted_filings;
 mod m20261128_000014_create_reviews;
 mod m20261128_000015_create_program_versions;
+mod m20261128_000016_index_queue;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_create_assisted_filings::Migration),
             Box::new(m20261128_000014_create_reviews::Migration),
             Box::new(m20261128_000015_create_program_versions::Migration),
+            Box::new(m20261128_000016_index_queue::Migration),
         ]
     }
 }

@@ -20,7 +20,7 @@ use crate::domain::recommendation::Verdict;
 use crate::domain::report::{Figures, Recommender, Said, Stage};
 
 /// The first and last code of the settlements of the area `prefix` names (`""`: all).
-fn range(prefix: &str) -> (String, String) {
+pub(crate) fn range(prefix: &str) -> (String, String) {
     let pad = |c: char| {
         let mut s = prefix.to_owned();
         while s.len() < 9 {
