@@ -1325,10 +1325,11 @@ messages! {
     EdPublish { ru: "Опубликовать", kk: Some("Жариялау"), en: Some("Publish") }
     EdPause { ru: "Приостановить приём", kk: Some("Қабылдауды тоқтата тұру"), en: Some("Pause") }
     EdClose { ru: "Закрыть", kk: Some("Жабу"), en: Some("Close") }
-    EdPreview { ru: "По сохранённым условиям подходят {eligible} из {profiles} зарегистрированных предпринимателей; ещё {possible} могут подойти, если заполнят профиль.", kk: Some("Сақталған шарттар бойынша {profiles} тіркелген кәсіпкердің {eligible}-і сәйкес келеді; тағы {possible}-і профилін толтырса, сәйкес келуі мүмкін."), en: Some("Under the saved conditions {eligible} of {profiles} registered entrepreneurs fit; {possible} more might, once they complete their profile.") }
+    EdPreview { ru: "Этим условиям отвечают {eligible} из {profiles} зарегистрированных предпринимателей; ещё {possible} могут подойти, если заполнят профиль.", kk: Some("Бұл шарттарға {profiles} тіркелген кәсіпкердің {eligible}-і сәйкес келеді; тағы {possible}-і профилін толтырса, сәйкес келуі мүмкін."), en: Some("{eligible} of {profiles} registered entrepreneurs meet these conditions; {possible} more might, once they complete their profile.") }
     EdVersions { ru: "История изменений", kk: Some("Өзгерістер тарихы"), en: Some("History of changes") }
     EdSaved { ru: "Сохранено. Поиск обновится в течение нескольких секунд.", kk: Some("Сақталды. Іздеу бірнеше секундта жаңарады."), en: Some("Saved. Search updates within seconds.") }
     EdStatusChanged { ru: "Статус программы изменён.", kk: Some("Бағдарлама мәртебесі өзгертілді."), en: Some("The programme's status changed.") }
+    EdPreviewNew { ru: "Отметьте условия — здесь появится, сколько зарегистрированных предпринимателей им отвечают.", kk: Some("Шарттарды белгілеңіз — мұнда оларға қанша тіркелген кәсіпкер сәйкес келетіні шығады."), en: Some("Tick conditions: how many registered entrepreneurs meet them shows here.") }
 }
 
 #[cfg(test)]

@@ -64,6 +64,91 @@ pub async fn programme_editor(slug: String) -> Result<(EditorView, Option<Previe
     .await
 }
 
+/// How many registered profiles the criteria in `query` (the editor's form, as a query string)
+/// would admit: the live count beside the criteria.
+#[server(endpoint = "criteria_preview")]
+pub async fn criteria_preview(query: String) -> Result<Preview, AppError> {
+    use crate::domain::params::decode_query;
+    use crate::ssr::{boundary, request_lang, services, session, state};
+    boundary(request_lang(), async move {
+        let st = state()?;
+        let pairs = decode_query(&query)?;
+        services::editor::preview(
+            &st.db,
+            session::principal().as_ref(),
+            &pairs,
+            st.config.today(),
+        )
+        .await
+    })
+    .await
+}
+
+fn preview_text(lang: Lang, p: &Preview) -> String {
+    tf(
+        lang,
+        Msg::EdPreview,
+        &[
+            ("eligible", &p.eligible.to_string()),
+            ("possible", &p.possible.to_string()),
+            ("profiles", &p.profiles.to_string()),
+        ],
+    )
+}
+
+/// The criteria fieldsets (`children`, rendered on the server) with the count of profiles they
+/// admit. Without JavaScript the count is the saved criteria's; with it, every change of a
+/// criterion recounts (an answer that arrives after a later one is dropped).
+#[island]
+fn LivePreview(lang: Lang, initial: Option<Preview>, children: Children) -> impl IntoView {
+    let count = RwSignal::new(initial);
+    let failed = RwSignal::new(false);
+    let sent = StoredValue::new(0u64);
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let query = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("form").ok().flatten())
+                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
+                .and_then(|f| web_sys::FormData::new_with_form(&f).ok())
+                .and_then(|d| web_sys::UrlSearchParams::new_with_str_sequence_sequence(&d).ok())
+                .map(|p| String::from(p.to_string()));
+            if let Some(query) = query {
+                sent.update_value(|n| *n += 1);
+                let this = sent.get_value();
+                leptos::task::spawn_local(async move {
+                    let answer = criteria_preview(query).await;
+                    if sent.get_value() != this {
+                        return;
+                    }
+                    match answer {
+                        Ok(p) => {
+                            failed.set(false);
+                            count.set(Some(p));
+                        }
+                        // A form still being typed (a bound without its pair) is not an error
+                        // to show here: the save names it.
+                        Err(_) => failed.set(true),
+                    }
+                });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, sent);
+    };
+    view! {
+        <div on:change=on_change>
+            <p class="notice" role="status" aria-live="polite" data-testid="preview" class:stale=move || failed.get()>
+                {move || count.get().map(|p| preview_text(lang, &p)).unwrap_or_else(|| t(lang, Msg::EdPreviewNew).to_owned())}
+            </p>
+            {children()}
+        </div>
+    }
+}
+
 fn money(lang: Lang, tenge: i64) -> String {
     format_kzt(lang, Tiyn(tenge.saturating_mul(100)))
 }
@@ -465,7 +550,14 @@ fn budget(c: &Ctx<'_>, regions: &[(String, String)]) -> AnyView {
     .into_any()
 }
 
-fn form(c: &Ctx<'_>, action: String, new: bool, regions: &[(String, String)]) -> AnyView {
+fn form(
+    c: &Ctx<'_>,
+    action: String,
+    new: bool,
+    regions: &[(String, String)],
+    preview: Option<Preview>,
+) -> AnyView {
+    let criteria_view = criteria(c);
     let lang = c.lang;
     let kinds = options(
         lang,
@@ -526,7 +618,7 @@ fn form(c: &Ctx<'_>, action: String, new: bool, regions: &[(String, String)]) ->
                 <div class="field-row">{c.area("how_to_apply_ru", Msg::EdHowRu, 4)}{c.area("how_to_apply_kk", Msg::EdHowKk, 4)}</div>
                 {c.area("required_documents", Msg::EdDocuments, 5)}
             </fieldset>
-            {criteria(c)}
+            <LivePreview lang=lang initial=preview>{criteria_view}</LivePreview>
             {rubric(c)}
             {budget(c, regions)}
             <fieldset class="editor-section">
@@ -614,17 +706,6 @@ pub fn EditorPage() -> impl IntoView {
                 </form>
             }
         });
-        let preview = preview.map(|p| {
-            view! {
-                <p class="notice" role="status" data-testid="preview">
-                    {tf(lang, Msg::EdPreview, &[
-                        ("eligible", &p.eligible.to_string()),
-                        ("possible", &p.possible.to_string()),
-                        ("profiles", &p.profiles.to_string()),
-                    ])}
-                </p>
-            }
-        });
         let versions = view
             .versions
             .iter()
@@ -650,8 +731,7 @@ pub fn EditorPage() -> impl IntoView {
             {summary}
             {saved}
             {status}
-            {preview}
-            {form(&c, if new { "/operator/programs".to_owned() } else { here.clone() }, new, &view.regions)}
+            {form(&c, if new { "/operator/programs".to_owned() } else { here.clone() }, new, &view.regions, preview)}
             {(!view.versions.is_empty()).then(|| view! {
                 <section aria-labelledby="versions">
                     <h2 id="versions">{t(lang, Msg::EdVersions)}</h2>

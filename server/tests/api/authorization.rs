@@ -883,6 +883,14 @@ fn cases() -> Vec<Case> {
             args: |_| vec![("slug", "auyl-amanaty-microcredit".into())],
             expect: |w| only(w, &[Operator, OrgAdmin, Admin]),
         },
+        Case {
+            kind: ServerFn,
+            endpoint: "/api/criteria_preview",
+            what: "count the profiles some criteria admit (a count, no one's data)",
+            fresh: Fresh::Nothing,
+            args: |_| vec![("query", "c_age=on&c_age_min=18".into())],
+            expect: |w| only(w, &[Operator, OrgAdmin, OtherOperator, Admin]),
+        },
         page(
             "/operator/programs",
             "one's organisation's programmes",
