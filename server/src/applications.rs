@@ -399,7 +399,7 @@ async fn act(
 }
 
 /// `GET /applications/{id}/documents/{doc}`: the file, to people who may read the
-/// application, always as a download.
+/// application, as a download (or shown in the browser with `?inline=1`).
 pub(crate) async fn download(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
@@ -433,8 +433,15 @@ pub(crate) async fn download(
             }
         })
         .collect();
+    // `?inline=1` shows it in the browser (the operator's preview). Safe: a stored document is
+    // a PDF, JPEG or PNG by its content (checked at upload) and is served with its sniffed
+    // type, `nosniff` and a policy that allows nothing to run.
+    let inline = raw
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|p| p == "inline=1"));
     let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        "{}; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
         encode_component(&view.file_name)
     );
     (

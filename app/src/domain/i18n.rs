@@ -1330,6 +1330,7 @@ messages! {
     EdSaved { ru: "Сохранено. Поиск обновится в течение нескольких секунд.", kk: Some("Сақталды. Іздеу бірнеше секундта жаңарады."), en: Some("Saved. Search updates within seconds.") }
     EdStatusChanged { ru: "Статус программы изменён.", kk: Some("Бағдарлама мәртебесі өзгертілді."), en: Some("The programme's status changed.") }
     EdPreviewNew { ru: "Отметьте условия — здесь появится, сколько зарегистрированных предпринимателей им отвечают.", kk: Some("Шарттарды белгілеңіз — мұнда оларға қанша тіркелген кәсіпкер сәйкес келетіні шығады."), en: Some("Tick conditions: how many registered entrepreneurs meet them shows here.") }
+    AppDocView { ru: "открыть", kk: Some("ашу"), en: Some("view") }
 }
 
 #[cfg(test)]

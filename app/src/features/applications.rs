@@ -422,11 +422,26 @@ fn Application(
                     .iter()
                     .find(|r| Some(r.slot) == d.slot)
                     .map(|r| pick(lang, &r.ru, &r.kk).to_owned());
+                // The operator previews documents in place: images as pictures, a PDF in the
+                // browser's own viewer.
+                let preview = v.operator.then(|| {
+                    let inline = format!("{href}?inline=1");
+                    let image = d.content_type.starts_with("image/");
+                    view! {
+                        " · " <a href=inline.clone() target="_blank" rel="noopener" data-testid="document-view">{t(lang, Msg::AppDocView)}</a>
+                        {image.then(|| view! {
+                            <a href=inline.clone() class="doc-thumb" target="_blank" rel="noopener">
+                                <img src=inline.clone() alt=d.file_name.clone() loading="lazy" data-testid="document-thumb" />
+                            </a>
+                        })}
+                    }
+                });
                 view! {
                     <li>
                         {name.map(|n| view! { {n} ": " })}
                         <a href=href download=d.file_name.clone()>{d.file_name.clone()}</a>
                         " " <small>{size(d.size)}</small>
+                        {preview}
                     </li>
                 }
             })

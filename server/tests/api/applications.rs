@@ -262,6 +262,10 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
     assert!(
         html.contains("data-testid=\"op-approve\"") && html.contains("data-testid=\"op-reject\"")
     );
+    // The operator previews the documents in place; the applicant's page only downloads them.
+    assert!(html.contains("data-testid=\"document-view\"") && html.contains("?inline=1"));
+    let (_, mine) = page(&b, &format!("/applications/{id}")).await;
+    assert!(!mine.contains("data-testid=\"document-view\""));
     let version = version_of(&op, id).await.to_string();
     let decide = |action: &'static str, reason: &'static str| {
         op.client
@@ -353,6 +357,20 @@ async fn documents_are_checked_by_content_and_size_and_served_only_to_those_conc
         Some("application/pdf")
     );
     assert_eq!(r.bytes().await.expect("bytes").as_ref(), PDF);
+    // The preview shows it in the browser, still as the type its content has, with nothing
+    // allowed to run.
+    let r = b.get_with(&format!("{url}?inline=1"), &[]).await;
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(header("content-disposition").starts_with("inline;"));
+    assert_eq!(header("content-type"), "application/pdf");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert!(header("content-security-policy").starts_with("default-src 'none'"));
 
     // Stored under its SHA-256, nothing else.
     let names: Vec<String> = std::fs::read_dir(app.state.config.uploads_dir())
