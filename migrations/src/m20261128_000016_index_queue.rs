@@ -1,14 +1,15 @@
 //! Indexes for the review queue's views at a million applications (measured by
 //! `server/benches/queue.rs`): a region, district or okrug filter, the largest amounts first,
-//! and (for PostgreSQL, which cannot keep an index's order across a list of programmes and
-//! states) the longest-waiting first.
+//! and, on PostgreSQL only, the longest-waiting first. PostgreSQL cannot keep an index's order
+//! across a list of programmes and states and otherwise sorts the whole queue; SQLite, given
+//! that index, walked it for its counts too and the default view went from 0.3 s to 1.6 s.
 
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const INDEXES: [(&str, &[&str]); 3] = [
+const INDEXES: [(&str, &[&str]); 2] = [
     (
         "idx_applications_program_state_settlement",
         &["program_id", "state", "settlement_code"],
@@ -17,13 +18,20 @@ const INDEXES: [(&str, &[&str]); 3] = [
         "idx_applications_program_state_amount",
         &["program_id", "state", "amount_kzt"],
     ),
-    ("idx_applications_state_at", &["state_at", "id"]),
 ];
+
+/// PostgreSQL only (see the top of the file).
+const WAITING: (&str, &[&str]) = ("idx_applications_state_at", &["state_at", "id"]);
+
+fn postgres(manager: &SchemaManager<'_>) -> bool {
+    manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (name, cols) in INDEXES {
+        let waiting = postgres(manager).then_some(WAITING);
+        for (name, cols) in INDEXES.into_iter().chain(waiting) {
             let mut index = Index::create();
             index.name(name).table("applications");
             for c in cols {
@@ -35,7 +43,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (name, _) in INDEXES {
+        let waiting = postgres(manager).then_some(WAITING);
+        for (name, _) in INDEXES.into_iter().chain(waiting) {
             manager
                 .drop_index(Index::drop().name(name).table("applications").to_owned())
                 .await?;
