@@ -343,7 +343,7 @@ fn conditions(q: &QueueQuery, program_ids: &[i32], me: i32, now: DateTime<Utc>) 
             Level::Settlement => 9,
         };
         // A range rather than LIKE: both engines walk an index with it
-        // (`idx_applications_program_state_settlement`).
+        // (`idx_applications_area_program_state`).
         let (lo, hi) = super::reports::range(&area.as_str()[..keep]);
         c = c.add(applications::Column::SettlementCode.between(lo, hi));
     }
@@ -412,9 +412,10 @@ pub async fn queue(
         Sort::Newest => base
             .order_by_desc(applications::Column::SubmittedAt)
             .order_by_desc(applications::Column::Id),
+        // Both descending: `idx_applications_amount` walked backwards, stopping at a page.
         Sort::Amount => base
             .order_by_desc(applications::Column::AmountKzt)
-            .order_by_asc(applications::Column::Id),
+            .order_by_desc(applications::Column::Id),
     };
     let lines = ordered
         .select_only()
