@@ -21,6 +21,7 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
         "review_notes",
         "applications",
         "budget_envelopes",
+        "program_versions",
     ] {
         app.state
             .db
