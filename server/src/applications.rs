@@ -155,18 +155,20 @@ pub(crate) fn too_large() -> FieldError {
     )
 }
 
-/// The application's page with the error, the way pages read a failed form's error.
-fn back_with_error(id: i32, error: &AppError, typed: &str) -> Response {
+/// Back to `page` after a refused form: the error in the address the way pages read it (the
+/// `__path` of the form's `endpoint` and `__err`), then `extra` (a query string: what was
+/// typed, the view to show).
+pub(crate) fn back_to_page(page: &str, endpoint: &str, error: &AppError, extra: &str) -> Response {
     use leptos::server_fn::error::ServerFnUrlError;
-    let base = format!("http://localhost/applications/{id}");
-    let path = format!("/api/{}", app::features::applications::FORM_ENDPOINT);
-    match ServerFnUrlError::new(path, error.clone()).to_url(&base) {
-        Ok(url) => see_other(&format!(
-            "/applications/{id}?{}{typed}",
-            url.query().unwrap_or_default()
-        )),
-        Err(_) => see_other(&format!("/applications/{id}")),
-    }
+    let err = ServerFnUrlError::new(format!("/api/{endpoint}"), error.clone())
+        .to_url(&format!("http://localhost{page}"))
+        .map(|u| u.query().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    let query: Vec<&str> = [err.as_str(), extra.trim_start_matches('&')]
+        .into_iter()
+        .filter(|q| !q.is_empty())
+        .collect();
+    see_other(&format!("{page}?{}", query.join("&")))
 }
 
 /// `POST /applications`: opens the signed-in entrepreneur's application to the posted
@@ -225,7 +227,12 @@ pub(crate) async fn post_form(
         Err(e @ (ServiceError::NotFound | ServiceError::Denied(_))) => {
             error_response(lang, to_app_error(lang, e))
         }
-        Err(e) => back_with_error(id, &to_app_error(lang, e), &typed),
+        Err(e) => back_to_page(
+            &format!("/applications/{id}"),
+            app::features::applications::FORM_ENDPOINT,
+            &to_app_error(lang, e),
+            &typed,
+        ),
     }
 }
 

@@ -14,7 +14,7 @@ use axum::extract::{Request, State};
 use axum::response::Response;
 
 use crate::api::error_response;
-use crate::applications::{Posted, notifier, read_form, see_other, too_large};
+use crate::applications::{Posted, back_to_page, notifier, read_form, see_other, too_large};
 
 /// The fields the form gets back after a post (the scan and the code are not echoed).
 const ECHOED: &[&str] = &[
@@ -38,17 +38,14 @@ fn echo(posted: &Posted) -> String {
 }
 
 fn back(query: &str, error: Option<&AppError>) -> Response {
-    use leptos::server_fn::error::ServerFnUrlError;
-    let Some(error) = error else {
-        return see_other(&format!("/akimat/assist?{query}"));
-    };
-    let path = format!("/api/{}", app::features::assisted::FORM_ENDPOINT);
-    match ServerFnUrlError::new(path, error.clone()).to_url("http://localhost/akimat/assist") {
-        Ok(url) => see_other(&format!(
-            "/akimat/assist?{query}&{}",
-            url.query().unwrap_or_default()
-        )),
-        Err(_) => see_other(&format!("/akimat/assist?{query}")),
+    match error {
+        None => see_other(&format!("/akimat/assist?{query}")),
+        Some(e) => back_to_page(
+            "/akimat/assist",
+            app::features::assisted::FORM_ENDPOINT,
+            e,
+            query,
+        ),
     }
 }
 

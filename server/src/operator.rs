@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::error_response;
-use crate::applications::see_other;
+use crate::applications::{back_to_page, see_other};
 
 /// `GET /operator/queue.csv?…`: the view as CSV.
 pub(crate) async fn csv(
@@ -49,18 +49,17 @@ pub(crate) async fn csv(
 }
 
 fn back(query: &str, error: Option<&AppError>) -> Response {
-    use leptos::server_fn::error::ServerFnUrlError;
-    let sep = if query.is_empty() { "" } else { "&" };
-    let Some(error) = error else {
-        return see_other(&format!("/operator?{query}{sep}done=assigned"));
-    };
-    let path = format!("/api/{}", app::features::operator::ASSIGN_ENDPOINT);
-    match ServerFnUrlError::new(path, error.clone()).to_url("http://localhost/operator") {
-        Ok(url) => see_other(&format!(
-            "/operator?{query}{sep}{}",
-            url.query().unwrap_or_default()
-        )),
-        Err(_) => see_other(&format!("/operator?{query}")),
+    match error {
+        None => {
+            let sep = if query.is_empty() { "" } else { "&" };
+            see_other(&format!("/operator?{query}{sep}done=assigned"))
+        }
+        Some(e) => back_to_page(
+            "/operator",
+            app::features::operator::ASSIGN_ENDPOINT,
+            e,
+            query,
+        ),
     }
 }
 
@@ -120,18 +119,17 @@ pub(crate) async fn assign(
 /// The editor's page, with the error beside its field and what was typed (`typed=1`).
 fn back_to_editor(here: &str, pairs: &[(String, String)], error: &AppError) -> Response {
     use app::domain::params::encode_component;
-    use leptos::server_fn::error::ServerFnUrlError;
     let typed: String = pairs
         .iter()
         .filter(|(k, _)| k != "action" && !k.starts_with("__"))
         .map(|(k, v)| format!("&{}={}", encode_component(k), encode_component(v)))
         .collect();
-    let path = format!("/api/{}", app::features::editor::FORM_ENDPOINT);
-    let err = ServerFnUrlError::new(path, error.clone())
-        .to_url(&format!("http://localhost{here}"))
-        .map(|u| u.query().unwrap_or_default().to_owned())
-        .unwrap_or_default();
-    see_other(&format!("{here}?typed=1{typed}&{err}"))
+    back_to_page(
+        here,
+        app::features::editor::FORM_ENDPOINT,
+        error,
+        &format!("typed=1{typed}"),
+    )
 }
 
 async fn programme_form(
