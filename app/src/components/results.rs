@@ -11,6 +11,19 @@ use crate::domain::text::Segment;
 /// The results of `query`.
 #[component]
 pub fn ResultsView(lang: Lang, query: SearchQuery, results: SearchResults) -> impl IntoView {
+    // Results for the query on the other keyboard layout: say so, and page through that query.
+    let corrected = results.corrected.clone().map(|fixed| {
+        let notice = tf(lang, Msg::ResultsCorrected, &[("typed", &query.text), ("query", &fixed)]);
+        (fixed, view! { <p class="notice notice-info" role="note" data-testid="corrected">{notice}</p> })
+    });
+    let query = match &corrected {
+        Some((fixed, _)) => SearchQuery {
+            text: fixed.clone(),
+            ..query
+        },
+        None => query,
+    };
+    let corrected = corrected.map(|(_, notice)| notice);
     let pages = results.pages(&query);
     let count = tn(lang, Msg::ResultsCount, results.total);
     let degraded = results.degraded.then(|| view! { <p class="notice notice-warning" role="note">{t(lang, Msg::DegradedNotice)}</p> });
@@ -36,6 +49,7 @@ pub fn ResultsView(lang: Lang, query: SearchQuery, results: SearchResults) -> im
         <section class="results-section" aria-labelledby="results-count">
             <h2 id="results-count" class="results-count">{count}</h2>
             {degraded}
+            {corrected}
             {body}
             <Pagination lang query pages />
         </section>

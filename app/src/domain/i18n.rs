@@ -1331,6 +1331,15 @@ messages! {
     EdStatusChanged { ru: "Статус программы изменён.", kk: Some("Бағдарлама мәртебесі өзгертілді."), en: Some("The programme's status changed.") }
     EdPreviewNew { ru: "Отметьте условия — здесь появится, сколько зарегистрированных предпринимателей им отвечают.", kk: Some("Шарттарды белгілеңіз — мұнда оларға қанша тіркелген кәсіпкер сәйкес келетіні шығады."), en: Some("Tick conditions: how many registered entrepreneurs meet them shows here.") }
     AppDocView { ru: "открыть", kk: Some("ашу"), en: Some("view") }
+    ResultsCorrected { ru: "По запросу «{typed}» ничего не нашлось. Показаны результаты по запросу «{query}»: похоже, он набран в другой раскладке клавиатуры.", kk: Some("«{typed}» сұрауы бойынша ештеңе табылмады. «{query}» сұрауының нәтижелері көрсетілген: ол пернетақтаның басқа тілінде терілген сияқты."), en: Some("Nothing matched “{typed}”. Showing results for “{query}”: it looks typed with the other keyboard layout on.") }
+    MailResetSubject { ru: "Ауыл Бизнес: смена пароля", kk: Some("Ауыл Бизнес: құпиясөзді ауыстыру"), en: Some("Auyl Business: changing your password") }
+    MailResetBody { ru: "Чтобы задать новый пароль, откройте ссылку (она действует 1 час):\n{link}\n\nЕсли вы не просили сменить пароль, ничего не делайте: пароль останется прежним.", kk: Some("Жаңа құпиясөз орнату үшін сілтемені ашыңыз (ол 1 сағат жарамды):\n{link}\n\nЕгер құпиясөзді ауыстыруды сұрамаған болсаңыз, ештеңе істемеңіз: құпиясөз өзгермейді."), en: Some("To set a new password, open this link (it works for 1 hour):\n{link}\n\nIf you did not ask to change your password, do nothing: it stays as it is.") }
+    MailConsentSubject { ru: "Согласие на заявку", kk: Some("Өтінімге келісім"), en: Some("Consent to an application") }
+    MailConsentBody { ru: "Код {code}. Сообщите его сотруднику акимата ({name}), только если согласны, чтобы он подал заявку от вашего имени. Код действует {minutes} минут.", kk: Some("Код {code}. Әкімдік қызметкері ({name}) сіздің атыңыздан өтінім беруіне келіссеңіз ғана, кодты оған айтыңыз. Код {minutes} минут жарамды."), en: Some("Code {code}. Give it to the akimat's officer ({name}) only if you agree that they file an application in your name. The code works for {minutes} minutes.") }
+    MailFiledSubject { ru: "Заявка №{id} подана от вашего имени", kk: Some("№{id} өтінім сіздің атыңыздан берілді"), en: Some("Application No. {id} was filed in your name") }
+    MailFiledBody { ru: "Акимат ({staff}) начал заявку №{id} на программу «{program}» от вашего имени, с вашего согласия. Обо всех шагах по ней вам будут приходить сообщения.\n{how}", kk: Some("Әкімдік ({staff}) сіздің келісіміңізбен, сіздің атыңыздан «{program}» бағдарламасына №{id} өтінімді бастады. Оның әр қадамы туралы сізге хабар келеді.\n{how}"), en: Some("The akimat ({staff}) started application No. {id} to “{program}” in your name, with your consent. You will get a message at every step.\n{how}") }
+    MailFiledClaim { ru: "Чтобы видеть заявку и действовать самому, задайте пароль: {link} (ссылка действует {days} дней; потом — «Забыли пароль?» при входе с этим номером).", kk: Some("Өтінімді көріп, өзіңіз әрекет ету үшін құпиясөз орнатыңыз: {link} (сілтеме {days} күн жарамды; кейін — осы нөмірмен кіргенде «Құпиясөзді ұмыттыңыз ба?»)."), en: Some("To see the application and act on it yourself, set a password: {link} (the link works for {days} days; after that, use “Forgot your password?” when signing in with this number).") }
+    MailFiledLink { ru: "Заявка: {link}", kk: Some("Өтінім: {link}"), en: Some("Application: {link}") }
 }
 
 #[cfg(test)]
@@ -1367,7 +1376,7 @@ mod tests {
             (21, "Найдена 21 программа"),
             (22, "Найдено 22 программы"),
             (112, "Найдено 112 программ"),
-            (1001, "Найдена 1\u{a0}001 программа"),
+            (1001, "Найдена 1\u{202f}001 программа"),
         ];
         for (n, expected) in cases {
             assert_eq!(

@@ -437,6 +437,11 @@ pub struct SearchResults {
     pub engine: String,
     /// Whether the answer came from a fallback and may be incomplete.
     pub degraded: bool,
+    /// The query these results are for when it is not the one typed: the typed text found
+    /// nothing, and the same keys on the other keyboard layout did (see
+    /// [`crate::domain::text::other_layout`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<String>,
 }
 
 impl SearchResults {
@@ -550,6 +555,7 @@ mod tests {
             took_ms: 0,
             engine: "embedded".into(),
             degraded: false,
+            corrected: None,
         };
         assert_eq!(results(0).pages(&q), 0);
         assert_eq!(results(41).pages(&q), 3);

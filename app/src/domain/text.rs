@@ -26,13 +26,129 @@ pub fn fold_char(c: char) -> char {
         'һ' => 'х',
         'і' => 'и',
         'ё' => 'е',
+        // Kazakh in the Latin alphabet (2021) and its ASCII habits: «Ауыл» is typed "Auyl",
+        // "Aýyl" or "Auıl", so the Latin letters fold the way the transliteration below writes.
+        'ä' => 'a',
+        'ö' => 'o',
+        'ü' | 'ū' | 'ý' => 'u',
+        'ı' => 'y',
+        'ğ' => 'g',
+        'ñ' => 'n',
         other => other,
     }
 }
 
-/// Folds a whole string (see [`fold_char`]).
+/// Folds a whole string (see [`fold_char`]); `ş` and `ç` become `sh` and `ch`, as typed in ASCII.
 pub fn fold(s: &str) -> String {
-    s.chars().map(fold_char).collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match fold_char(c) {
+            'ş' => out.push_str("sh"),
+            'ç' => out.push_str("ch"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The Latin spellings of a Cyrillic word, the way villagers type it on a phone without a
+/// Kazakh keyboard: «Ауыл» → `auyl`; «Кең» → `ken` (ASCII habit) and `keng`; «Жас» → `zhas` and
+/// `jas`; «Қазақ» → `kazak` and `qazaq`. The second spelling follows the 2021 Kazakh Latin
+/// alphabet with its diacritics folded as [`fold`] folds them. Documents index these beside
+/// their Cyrillic words, so a Latin query finds a Cyrillic title in every engine. Empty for a
+/// word with no Cyrillic letter.
+pub fn latin(word: &str) -> Vec<String> {
+    if !word.chars().any(is_cyrillic) {
+        return Vec::new();
+    }
+    let mut common = String::with_capacity(word.len() * 2);
+    let mut kazakh = String::with_capacity(word.len() * 2);
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let (both, kz): (&str, Option<&str>) = match c {
+            'а' | 'ә' => ("a", None),
+            'б' => ("b", None),
+            'в' => ("v", None),
+            'г' | 'ғ' => ("g", None),
+            'д' => ("d", None),
+            'е' | 'ё' | 'э' => ("e", None),
+            'ж' => ("zh", Some("j")),
+            'з' => ("z", None),
+            'и' | 'і' => ("i", None),
+            'й' => ("y", Some("i")),
+            'к' => ("k", None),
+            'қ' => ("k", Some("q")),
+            'л' => ("l", None),
+            'м' => ("m", None),
+            'н' => ("n", None),
+            'ң' => ("n", Some("ng")),
+            'о' | 'ө' => ("o", None),
+            'п' => ("p", None),
+            'р' => ("r", None),
+            'с' => ("s", None),
+            'т' => ("t", None),
+            'у' | 'ұ' | 'ү' => ("u", None),
+            'ф' => ("f", None),
+            'х' => ("kh", Some("h")),
+            'һ' => ("h", None),
+            'ц' => ("ts", None),
+            'ч' => ("ch", None),
+            'ш' => ("sh", None),
+            'щ' => ("shch", Some("sh")),
+            'ъ' | 'ь' => ("", None),
+            'ы' => ("y", None),
+            'ю' => ("yu", None),
+            'я' => ("ya", None),
+            other => {
+                common.push(other);
+                kazakh.push(other);
+                continue;
+            }
+        };
+        common.push_str(both);
+        kazakh.push_str(kz.unwrap_or(both));
+    }
+    if kazakh == common {
+        vec![common]
+    } else {
+        vec![common, kazakh]
+    }
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{400}'..='\u{4ff}').contains(&c)
+}
+
+/// The same keys on the other keyboard layout: a query typed with the wrong layout switched on
+/// ("vbrhjrhtlbn" for «микрокредит», "Вфьг" for "Damu"). `None` when the text is not wholly in
+/// one of the two layouts' letters, or has no letter at all. The search retries with this when
+/// the query as typed finds nothing.
+pub fn other_layout(text: &str) -> Option<String> {
+    const LATIN: &str = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
+    const RUSSIAN: &str = "йцукенгшщзхъфывапролджэячсмитьбюё";
+    let latin: Vec<char> = LATIN.chars().collect();
+    let russian: Vec<char> = RUSSIAN.chars().collect();
+    let letters = text.chars().filter(|c| c.is_alphabetic());
+    let (mut has_latin, mut has_cyrillic) = (false, false);
+    for c in letters {
+        has_latin |= c.is_ascii_alphabetic();
+        has_cyrillic |= is_cyrillic(c);
+    }
+    let (from, to) = match (has_latin, has_cyrillic) {
+        (true, false) => (&latin, &russian),
+        (false, true) => (&russian, &latin),
+        _ => return None,
+    };
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        match from.iter().position(|&k| k == lower) {
+            Some(i) => out.push(to[i]),
+            // A letter the layout has no key for (ә, қ…): not a layout slip.
+            None if c.is_alphabetic() => return None,
+            None => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// A word of a text, with its byte range in the original.
@@ -59,7 +175,7 @@ static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::Rus
 /// The search term of one folded word: its Russian stem for Cyrillic words, the word itself
 /// otherwise. Short words are kept whole, because stemming them only creates false matches.
 pub fn stem(folded: &str) -> String {
-    let cyrillic = folded.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
+    let cyrillic = folded.chars().any(is_cyrillic);
     if !cyrillic || folded.chars().count() < 4 {
         return folded.to_owned();
     }
@@ -70,6 +186,13 @@ pub fn stem(folded: &str) -> String {
 /// search match against. Both engines index this string, so they see the same vocabulary.
 pub fn words(text: &str) -> String {
     join(tokens(text).map(|t| fold(t.text)))
+}
+
+/// The Latin spellings of a document text's Cyrillic words (see [`latin`]), separated by
+/// spaces. Every engine indexes them with the folded words, so "Auyl amanaty" finds «Ауыл
+/// аманаты» with the same typo tolerance.
+pub fn latin_words(text: &str) -> String {
+    join(tokens(text).flat_map(|t| latin(t.text)))
 }
 
 /// The stems of a document text's words, separated by spaces: what lets «микрокредиты» find
@@ -321,7 +444,11 @@ pub fn highlight(text: &str, parts: &[QueryPart]) -> Vec<Segment> {
     for token in tokens(text) {
         push(&text[cursor..token.start], false);
         let folded = fold(token.text);
-        push(token.text, terms.iter().any(|t| t.matches(&folded)));
+        let spellings = latin(token.text);
+        let hit = terms
+            .iter()
+            .any(|t| t.matches(&folded) || spellings.iter().any(|l| t.matches(l)));
+        push(token.text, hit);
         cursor = token.start + token.text.len();
     }
     push(&text[cursor..], false);
@@ -331,6 +458,41 @@ pub fn highlight(text: &str, parts: &[QueryPart]) -> Vec<Segment> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cyrillic_words_get_the_latin_spellings_people_type() {
+        assert_eq!(latin("Ауыл"), ["auyl"]);
+        assert_eq!(latin("аманаты"), ["amanaty"]);
+        assert_eq!(latin("Кең"), ["ken", "keng"]);
+        assert_eq!(latin("Жас"), ["zhas", "jas"]);
+        assert_eq!(latin("Қазақстан"), ["kazakstan", "qazaqstan"]);
+        assert_eq!(latin("хозяйство"), ["khozyaystvo", "hozyaistvo"]);
+        assert_eq!(latin("Bastau"), Vec::<String>::new(), "already Latin");
+        assert_eq!(latin_words("Кең дала 2026"), "ken keng dala");
+        // Typed with 2021 Latin letters, a query folds to the same spelling.
+        assert_eq!(fold("Aýyl"), "auyl");
+        assert_eq!(fold("Keñ Şarua"), "ken sharua");
+    }
+
+    #[test]
+    fn a_query_on_the_wrong_layout_reads_on_the_other() {
+        assert_eq!(other_layout("vbrhjrhtlbn").as_deref(), Some("микрокредит"));
+        assert_eq!(other_layout("Uhfyn 2026").as_deref(), Some("грант 2026"));
+        assert_eq!(other_layout("ltym,b").as_deref(), Some("деньби"));
+        assert_eq!(other_layout("Вфьг").as_deref(), Some("damu"));
+        assert_eq!(
+            other_layout("кең"),
+            None,
+            "ң has no key on the Russian layout"
+        );
+        assert_eq!(
+            other_layout("grant грант"),
+            None,
+            "two scripts: typed on purpose"
+        );
+        assert_eq!(other_layout("2026"), None, "no letters");
+        assert_eq!(other_layout(""), None);
+    }
 
     #[test]
     fn kazakh_letters_fold_to_their_russian_neighbours() {

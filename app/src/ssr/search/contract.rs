@@ -243,6 +243,12 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
         ("q=кен+дала+xyzzy", &[2], &[]),
         ("q=бизнес-идея", &[9], &[]),
         ("q=переработку+молока", &[], &[11]),
+        // Kazakh typed in the Latin alphabet, ASCII or 2021 letters.
+        ("q=Auyl+amanaty", &[1], &[2]),
+        ("q=Ken+dala", &[2], &[1]),
+        ("q=Keng+dala", &[2], &[]),
+        ("q=Aýyl", &[1], &[]),
+        ("q=mikrokredit", &[1, 4], &[]),
     ];
     for (qs, must, must_not) in relevance {
         let Some(q) = query(qs) else {

@@ -25,8 +25,11 @@ struct Prepared {
     body: Vec<String>,
 }
 
+/// The folded words of a text, then their Latin spellings (as the other engines index them).
 fn words(text: &str) -> Vec<String> {
-    text::tokens(text).map(|t| text::fold(t.text)).collect()
+    let folded = text::tokens(text).map(|t| text::fold(t.text));
+    let latin = text::tokens(text).flat_map(|t| text::latin(t.text));
+    folded.chain(latin).collect()
 }
 
 /// The open programmes as read at a moment, for a day.
@@ -256,6 +259,7 @@ impl SearchIndex for DatabaseSearch {
             took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             engine: "database".into(),
             degraded: false,
+            corrected: None,
         })
     }
 

@@ -159,7 +159,10 @@ impl Generation {
             ),
         ];
         for ((words, stems), text) in texts {
-            d.add_text(words, text::words(&text));
+            d.add_text(
+                words,
+                format!("{} {}", text::words(&text), text::latin_words(&text)),
+            );
             d.add_text(stems, text::stems(&text));
         }
         d.add_facet(f.kind, Facet::from_path([doc.kind.as_str()]));

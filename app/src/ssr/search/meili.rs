@@ -125,9 +125,15 @@ impl From<&SearchDoc> for MeiliDoc {
     }
 }
 
-/// A text as Meilisearch indexes it: folded words, then their stems.
+/// A text as Meilisearch indexes it: folded words, then their stems, then the Latin spellings
+/// of its Cyrillic words.
 fn searchable(text: &str) -> String {
-    format!("{} {}", text::words(text), text::stems(text))
+    format!(
+        "{} {} {}",
+        text::words(text),
+        text::stems(text),
+        text::latin_words(text)
+    )
 }
 
 /// The index settings, applied at start-up and to every rebuilt index.
@@ -469,6 +475,7 @@ impl SearchIndex for MeiliIndex {
             took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             engine: "meilisearch".into(),
             degraded: false,
+            corrected: None,
         })
     }
 

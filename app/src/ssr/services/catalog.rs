@@ -7,6 +7,7 @@ use tracing::instrument;
 use super::ServiceError;
 use crate::domain::program::{ProgramView, Slug};
 use crate::domain::search::{SearchQuery, SearchResults};
+use crate::domain::text;
 use crate::ssr::db;
 use crate::ssr::search::SearchIndex;
 
@@ -18,7 +19,26 @@ pub async fn search(
     today: NaiveDate,
 ) -> Result<SearchResults, ServiceError> {
     let mut results = search.search(query, today).await?;
-    let parts = query.parts();
+    let mut parts = query.parts();
+    // Nothing found: perhaps the keyboard was on the other layout ("vbrhjrhtlbn" for
+    // «микрокредит»). The same keys in the other layout are tried once, above every engine, and
+    // the page says which query it shows.
+    if results.total == 0
+        && let Some(swapped) = text::other_layout(&query.text)
+    {
+        let retry = SearchQuery {
+            text: swapped,
+            ..query.clone()
+        };
+        let again = search.search(&retry, today).await?;
+        if again.total > 0 {
+            results = SearchResults {
+                corrected: Some(retry.text.clone()),
+                ..again
+            };
+            parts = retry.parts();
+        }
+    }
     for hit in &mut results.hits {
         hit.mark(&parts);
     }
@@ -127,5 +147,62 @@ mod tests {
                 .any(|s| s.hit && s.text.to_lowercase().starts_with("микрокредит")),
             "{hit:?}"
         );
+    }
+
+    /// Kazakh typed in Latin letters, and Russian typed on the English layout, find the same
+    /// programmes in the embedded engine and in the database fallback (the Meilisearch adapter's
+    /// share is in `search::meili::tests` and the search contract).
+    #[tokio::test]
+    async fn latin_kazakh_and_the_wrong_keyboard_layout_find_programmes_in_every_engine() {
+        let t = test_db().await;
+        seed::ensure_demo(&t.db).await.expect("demo");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let embedded = EmbeddedIndex::open(dir.path()).expect("opens");
+        indexer::reindex(&t.db, &embedded, today(), &|_, _| {})
+            .await
+            .expect("indexes");
+        let database = crate::ssr::search::database::DatabaseSearch::new(t.db.clone());
+        let engines: [&dyn crate::ssr::search::SearchIndex; 2] = [&embedded, &database];
+        let slugs = |r: &SearchResults| r.hits.iter().map(|h| h.slug.clone()).collect::<Vec<_>>();
+
+        for engine in engines {
+            let name = engine.engine();
+            let q = |text: &str| SearchQuery {
+                text: text.into(),
+                ..SearchQuery::default()
+            };
+            let latin = search(engine, &q("Auyl amanaty"), today())
+                .await
+                .expect("searches");
+            assert!(
+                slugs(&latin).contains(&"auyl-amanaty-microcredit".to_owned()),
+                "{name}: {:?}",
+                slugs(&latin)
+            );
+            assert_eq!(latin.corrected, None, "{name}: found as typed");
+            let first = &latin.hits[0];
+            assert!(
+                first
+                    .title_ru_marked
+                    .iter()
+                    .any(|s| s.hit && s.text.contains("Ауыл")),
+                "{name}: the Cyrillic words a Latin query matched are marked: {first:?}"
+            );
+
+            let layout = search(engine, &q("vbrhjrhtlbn"), today())
+                .await
+                .expect("searches");
+            assert_eq!(layout.corrected.as_deref(), Some("микрокредит"), "{name}");
+            assert!(layout.total >= 3, "{name}: {:?}", slugs(&layout));
+
+            let nothing = search(engine, &q("zzxxqq"), today())
+                .await
+                .expect("searches");
+            assert_eq!(nothing.total, 0, "{name}");
+            assert_eq!(
+                nothing.corrected, None,
+                "{name}: no correction that finds nothing"
+            );
+        }
     }
 }

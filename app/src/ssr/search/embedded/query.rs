@@ -270,6 +270,7 @@ pub(super) fn run_search(
         took_ms: 0,
         engine: "embedded".into(),
         degraded: false,
+        corrected: None,
     })
 }
 

@@ -19,7 +19,9 @@ pub(super) const NATIONWIDE: &str = "nationwide";
 pub(super) struct Fields {
     pub(super) id: Field,
     pub(super) hit: Field,
-    /// Per text, a field of folded words (typos, prefixes) and one of stems (word forms).
+    /// Per text, a field of folded words and their Latin spellings (typos, prefixes) and one of
+    /// stems (word forms). The words fields were renamed `*_words` when they began to hold the
+    /// Latin spellings, so that an index written before is seen as another schema and rebuilt.
     pub(super) title: (Field, Field),
     pub(super) summary: (Field, Field),
     pub(super) body: (Field, Field),
@@ -45,15 +47,15 @@ pub(super) fn schema() -> (Schema, Fields) {
         // The result card as JSON, so a page of results needs no database round trip.
         hit: b.add_text_field("hit", STORED),
         title: (
-            b.add_text_field("title", text.clone()),
+            b.add_text_field("title_words", text.clone()),
             b.add_text_field("title_stems", text.clone()),
         ),
         summary: (
-            b.add_text_field("summary", text.clone()),
+            b.add_text_field("summary_words", text.clone()),
             b.add_text_field("summary_stems", text.clone()),
         ),
         body: (
-            b.add_text_field("body", text.clone()),
+            b.add_text_field("body_words", text.clone()),
             b.add_text_field("body_stems", text),
         ),
         kind: b.add_facet_field("kind", FacetOptions::default()),

@@ -126,8 +126,20 @@ async fn writes_send_normalised_documents_and_a_batch_delete_then_wait_for_their
     let title = format!("{} {}", doc.title_ru, doc.title_kk);
     assert_eq!(
         sent["title"],
-        format!("{} {}", text::words(&title), text::stems(&title)),
-        "words, then stems"
+        format!(
+            "{} {} {}",
+            text::words(&title),
+            text::stems(&title),
+            text::latin_words(&title)
+        ),
+        "words, then stems, then Latin spellings"
+    );
+    assert!(
+        sent["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("auyl amanaty")),
+        "a Latin query must find «Ауыл аманаты» in Meilisearch too: {}",
+        sent["title"]
     );
     assert_eq!(sent["kind"], "microcredit");
     assert_eq!(sent["sectors"], json!(["any"]), "open to every sector");
@@ -261,6 +273,48 @@ async fn a_search_sends_stems_filters_sort_paging_and_facets_in_one_request() {
         results.facets.region.get("610000000"),
         Some(&3),
         "nationwide ones count in each region"
+    );
+}
+
+#[tokio::test]
+async fn a_query_typed_on_the_wrong_layout_is_searched_again_on_the_other() {
+    let server = MockServer::start().await;
+    let corpus = contract::corpus();
+    let empty = answer(&[], 0, &[json!({})]);
+    Mock::given(method("POST"))
+        .and(path("/multi-search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(empty))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    searches(&server, answer(&corpus[..1], 1, &[json!({})])).await;
+    let meili = MeiliIndex::new(config(server.uri())).expect("client");
+    let query = SearchQuery::from_query_string("q=vbrhjrhtlbn").expect("valid");
+
+    let results = crate::ssr::services::catalog::search(&meili, &query, contract::open_on())
+        .await
+        .expect("searches");
+
+    let sent: Vec<Value> = requests(&server, "POST", "/multi-search")
+        .await
+        .iter()
+        .map(|r| body(r)["queries"][0]["q"].clone())
+        .collect();
+    assert_eq!(
+        sent,
+        [json!("vbrhjrhtlbn"), json!(text::stem("микрокредит"))],
+        "as typed, then the same keys on the Russian layout"
+    );
+    assert_eq!(results.corrected.as_deref(), Some("микрокредит"));
+    assert_eq!(results.hits.len(), 1);
+    assert!(
+        results.hits[0]
+            .title_ru_marked
+            .iter()
+            .any(|s| s.hit && s.text == "микрокредит"),
+        "the corrected word is marked: {:?}",
+        results.hits[0].title_ru_marked
     );
 }
 
