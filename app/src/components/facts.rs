@@ -69,7 +69,7 @@ mod tests {
     fn facts_read_naturally() {
         assert_eq!(
             amount_up_to(Lang::Ru, Some(10_812_500)),
-            "до 10\u{a0}812\u{a0}500\u{a0}₸"
+            "до 10\u{202f}812\u{202f}500\u{a0}₸"
         );
         assert_eq!(amount_up_to(Lang::Ru, None), "Сумма не указана");
         assert_eq!(

@@ -425,7 +425,7 @@ mod tests {
                 min: None,
                 max: Some(2500)
             }),
-            "Запрашиваемая сумма: до 10\u{a0}812\u{a0}500\u{a0}₸"
+            "Запрашиваемая сумма: до 10\u{202f}812\u{202f}500\u{a0}₸"
         );
         assert_eq!(
             say(Criterion::TargetGroupAny {

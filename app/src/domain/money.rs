@@ -151,11 +151,13 @@ impl MciTable {
     }
 }
 
-/// Separates thousands the way `lang` writes numbers: a no-break space in Russian and Kazakh
-/// (so the number never wraps), a comma in English.
+/// Separates thousands the way `lang` writes numbers: a thin space in Russian and Kazakh, a
+/// comma in English.
 pub fn group_digits(lang: Lang, n: i128) -> String {
     let sep = match lang {
-        Lang::Ru | Lang::Kk => '\u{a0}',
+        // A narrow no-break space (U+202F), the thin space Russian and Kazakh typography puts
+        // between digit groups: it never breaks a number across lines.
+        Lang::Ru | Lang::Kk => '\u{202f}',
         Lang::En => ',',
     };
     let digits = n.unsigned_abs().to_string();
@@ -281,12 +283,16 @@ mod tests {
     #[test]
     fn money_is_formatted_per_language() {
         let cases = [
-            (Lang::Ru, Tiyn(1_081_250_000), "10\u{a0}812\u{a0}500\u{a0}₸"),
+            (
+                Lang::Ru,
+                Tiyn(1_081_250_000),
+                "10\u{202f}812\u{202f}500\u{a0}₸",
+            ),
             (Lang::En, Tiyn(1_081_250_000), "10,812,500\u{a0}₸"),
-            (Lang::Kk, Tiyn(123_450), "1\u{a0}234,50\u{a0}₸"),
+            (Lang::Kk, Tiyn(123_450), "1\u{202f}234,50\u{a0}₸"),
             (Lang::Ru, Tiyn(0), "0\u{a0}₸"),
             (Lang::Ru, Tiyn(99_900), "999\u{a0}₸"),
-            (Lang::Ru, Tiyn(-500_000), "-5\u{a0}000\u{a0}₸"),
+            (Lang::Ru, Tiyn(-500_000), "-5\u{202f}000\u{a0}₸"),
         ];
         for (lang, amount, expected) in cases {
             assert_eq!(

@@ -56,7 +56,11 @@ fn limit_text(lang: Lang, limit: &LimitView) -> String {
         Some(c) => format_kzt(lang, c.tiyn),
         None => match limit.limit {
             Limit::Kzt(t) => format_kzt(lang, t),
-            Limit::Mci(n) => format!("{} МРП", group_digits(lang, i128::from(n))),
+            Limit::Mci(n) => format!(
+                "{}\u{a0}{}",
+                group_digits(lang, i128::from(n)),
+                t(lang, Msg::EdMci)
+            ),
         },
     }
 }

@@ -70,11 +70,11 @@ async fn a_programme_page_states_its_conditions_in_plain_words() {
 
     assert_eq!(status, 200);
     assert!(
-        html.contains("10\u{a0}812\u{a0}500\u{a0}₸"),
+        html.contains("10\u{202f}812\u{202f}500\u{a0}₸"),
         "2,500 MCI in tenge of 2026"
     );
     assert!(
-        html.contains("2\u{a0}500 МРП × 4\u{a0}325\u{a0}₸ (МРП 2026 года)"),
+        html.contains("2\u{202f}500 МРП × 4\u{202f}325\u{a0}₸ (МРП 2026 года)"),
         "how the amount was worked out"
     );
     assert!(html.contains("2,5\u{a0}% годовых"));
