@@ -25,6 +25,7 @@ mod m20261128_000013_create_assisted_filings;
 mod m20261128_000014_create_reviews;
 mod m20261128_000015_create_program_versions;
 mod m20261128_000016_index_queue;
+mod m20261128_000017_user_language;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_create_reviews::Migration),
             Box::new(m20261128_000015_create_program_versions::Migration),
             Box::new(m20261128_000016_index_queue::Migration),
+            Box::new(m20261128_000017_user_language::Migration),
         ]
     }
 }

@@ -4,6 +4,8 @@
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use crate::domain::i18n::Lang;
+
 /// A message for one person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mail {
@@ -13,6 +15,35 @@ pub struct Mail {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+}
+
+impl Mail {
+    /// A message in the reader's language when it is known (`users.lang`), otherwise in Kazakh
+    /// and then Russian, one after the other: every template exists in all three languages.
+    pub fn in_language(
+        to: impl Into<String>,
+        lang: Option<Lang>,
+        subject: impl Fn(Lang) -> String,
+        body: impl Fn(Lang) -> String,
+    ) -> Mail {
+        let langs = match lang {
+            Some(lang) => vec![lang],
+            None => vec![Lang::Kk, Lang::Ru],
+        };
+        Mail {
+            to: to.into(),
+            subject: langs
+                .iter()
+                .map(|&l| subject(l))
+                .collect::<Vec<_>>()
+                .join(" / "),
+            body: langs
+                .iter()
+                .map(|&l| body(l))
+                .collect::<Vec<_>>()
+                .join("\n\n---\n\n"),
+        }
+    }
 }
 
 /// Why a message was not sent.

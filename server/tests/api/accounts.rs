@@ -698,3 +698,45 @@ async fn the_header_shows_who_is_signed_in_and_in_which_role() {
     assert!(page.contains("Бауыржан Әбенов"), "the name");
     assert!(page.contains("Аким"), "the role");
 }
+
+#[tokio::test]
+async fn e_mails_come_in_the_language_the_person_reads() {
+    let app = spawn_app().await;
+    // A reset asked for from an English page comes in English alone.
+    let response = app
+        .client
+        .post(format!("{}/api/request_reset", app.address))
+        .header("origin", &app.address)
+        .header("accept-language", "en-GB,en;q=0.9")
+        .form(&[("login", "operator@agrocredit.demo")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    let mail = app.mail.sent().pop().expect("a message");
+    assert_eq!(mail.subject, "Auyl Business: changing your password");
+    assert!(
+        mail.body.starts_with("To set a new password"),
+        "{}",
+        mail.body
+    );
+
+    // Signing in from a Kazakh page makes Kazakh the account's language.
+    let response = app
+        .client
+        .post(format!("{}/api/sign_in?lang=kk", app.address))
+        .header("origin", &app.address)
+        .form(&[("login", "+77010000001"), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert!(response.status().is_success(), "{}", response.status());
+    let user = app::ssr::db::accounts::user_by_login(
+        &app.state.db,
+        &app::domain::account::Login::parse("login", "+77010000001").expect("valid"),
+    )
+    .await
+    .expect("reads")
+    .expect("exists");
+    assert_eq!(user.lang.as_deref(), Some("kk"));
+}

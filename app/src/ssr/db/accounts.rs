@@ -11,6 +11,7 @@ use sea_orm::{
 
 use super::entities::{audit_log, invitations, password_resets, rate_limits, sessions, users};
 use crate::domain::account::{Login, Principal, Role, Scope};
+use crate::domain::i18n::Lang;
 use crate::domain::location::KatoCode;
 
 fn now() -> DateTime<FixedOffset> {
@@ -98,6 +99,9 @@ pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser<'_>) -> Result<i3
         disabled_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        // Set at sign-up and each sign-in (see `set_lang`); staff created by invitation get
+        // theirs when they first sign in.
+        lang: Set(None),
     };
     Ok(users::Entity::insert(row).exec(db).await?.last_insert_id)
 }
@@ -231,6 +235,16 @@ pub async fn delete_other_sessions(
         q = q.filter(sessions::Column::IdHash.ne(keep));
     }
     q.exec(db).await.map(|_| ())
+}
+
+/// Remembers the language a person reads (their e-mails go out in it).
+pub async fn set_lang(db: &impl ConnectionTrait, user_id: i32, lang: Lang) -> Result<(), DbErr> {
+    users::Entity::update_many()
+        .col_expr(users::Column::Lang, Expr::value(lang.code()))
+        .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// Stores a password-reset token's hash.

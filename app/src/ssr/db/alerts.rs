@@ -13,6 +13,7 @@ use sea_orm::{
 use super::entities::{
     application_events, notifications, programs, saved_search_hits, saved_searches, users,
 };
+use crate::domain::i18n::Lang;
 
 /// Saves a search; returns its id.
 pub async fn insert_saved(
@@ -225,9 +226,15 @@ pub async fn program_ids(
 }
 
 /// Where messages to `user_id` go: the e-mail address, or the phone number.
-pub async fn address_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Option<String>, DbErr> {
+pub async fn address_of(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<Option<(String, Option<Lang>)>, DbErr> {
     Ok(users::Entity::find_by_id(user_id)
         .one(db)
         .await?
-        .and_then(|u| u.email.or(u.phone)))
+        .and_then(|u| {
+            let lang = u.lang.as_deref().and_then(Lang::parse);
+            u.email.or(u.phone).map(|to| (to, lang))
+        }))
 }

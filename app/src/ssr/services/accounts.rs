@@ -10,7 +10,7 @@ use super::ServiceError;
 use crate::domain::account::{
     AccountView, Login, Principal, Role, Scope, check_password, parse_display_name,
 };
-use crate::domain::i18n::Lang;
+use crate::domain::i18n::{Lang, Msg, t, tf};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, allow};
 use crate::ssr::db::{self, accounts as q};
@@ -98,6 +98,9 @@ pub struct Caller {
     pub ip: Option<String>,
     /// Unread notifications of the signed-in person (the bell in the header).
     pub unread: u64,
+    /// The language of the request (address, cookie or `Accept-Language`): what the person is
+    /// reading, remembered as theirs when they sign up or sign in.
+    pub lang: Lang,
 }
 
 impl Caller {
@@ -220,6 +223,7 @@ pub async fn sign_up(
     }
     let account = prepare_account(hasher, input).await?;
     let user_id = insert_account(db, &account, Role::Entrepreneur, &Scope::None).await?;
+    q::set_lang(db, user_id, caller.lang).await?;
     let login = account.login;
     q::audit(
         db,
@@ -274,6 +278,7 @@ pub async fn sign_in(
         q::delete_session(db, old).await?;
     }
     let session = start_session(db, principal.user_id).await?;
+    q::set_lang(db, principal.user_id, caller.lang).await?;
     q::audit(
         db,
         "sign_in",
@@ -390,15 +395,13 @@ pub async fn request_reset(
     )
     .await?;
     let link = format!("{}/reset/{token}", public_url.trim_end_matches('/'));
-    let mail = Mail {
-        to: login.as_str().to_owned(),
-        subject: "Ауыл Бизнес: смена пароля / құпиясөзді ауыстыру".into(),
-        body: format!(
-            "Чтобы задать новый пароль, откройте ссылку (действует 1 час):\n{link}\n\n\
-             Жаңа құпиясөз орнату үшін сілтемені ашыңыз (1 сағат жарамды):\n{link}\n\n\
-             Если вы не запрашивали смену пароля, ничего не делайте."
-        ),
-    };
+    // In the language of the page the link was asked from: the person is reading it now.
+    let mail = Mail::in_language(
+        login.as_str(),
+        Some(caller.lang),
+        |lang| t(lang, Msg::MailResetSubject).to_owned(),
+        |lang| tf(lang, Msg::MailResetBody, &[("link", &link)]),
+    );
     // A failed delivery is logged, not shown: the answer must not reveal the account exists.
     if let Err(e) = mailer.send(mail).await {
         tracing::error!(error = %e, "could not send a password reset link");

@@ -253,10 +253,10 @@ async fn check_one(
     }
     txn.commit().await?;
     if !announced.is_empty()
-        && let Some(to) = db::alerts::address_of(db, s.user_id).await?
+        && let Some((to, lang)) = db::alerts::address_of(db, s.user_id).await?
     {
         // Mail is best effort: the in-app notification is already there.
-        let mail = alert_mail(&to, public_url, &s.unsubscribe_token, &announced);
+        let mail = alert_mail(&to, lang, public_url, &s.unsubscribe_token, &announced);
         if let Err(e) = mailer.send(mail).await {
             tracing::warn!(error = %e, saved_search = s.id, "alert e-mail not sent");
         }
@@ -264,9 +264,15 @@ async fn check_one(
     Ok(announced.len())
 }
 
-/// The e-mail of new programmes: their links and the one-click unsubscribe link, in Kazakh
-/// and Russian (accounts do not record a language yet).
-fn alert_mail(to: &str, public_url: &str, token: &str, slugs: &[String]) -> Mail {
+/// The e-mail of new programmes: their links and the one-click unsubscribe link, in the
+/// reader's language (see [`Mail::in_language`]).
+fn alert_mail(
+    to: &str,
+    lang: Option<Lang>,
+    public_url: &str,
+    token: &str,
+    slugs: &[String],
+) -> Mail {
     let base = public_url.trim_end_matches('/');
     let links: BTreeSet<String> = slugs
         .iter()
@@ -281,13 +287,10 @@ fn alert_mail(to: &str, public_url: &str, token: &str, slugs: &[String]) -> Mail
             &[("links", &links), ("unsubscribe", &unsubscribe)],
         )
     };
-    Mail {
-        to: to.to_owned(),
-        subject: format!(
-            "{} / {}",
-            t(Lang::Kk, Msg::AlertMailSubject),
-            t(Lang::Ru, Msg::AlertMailSubject)
-        ),
-        body: format!("{}\n\n---\n\n{}", body(Lang::Kk), body(Lang::Ru)),
-    }
+    Mail::in_language(
+        to,
+        lang,
+        |lang| t(lang, Msg::AlertMailSubject).to_owned(),
+        body,
+    )
 }

@@ -861,11 +861,19 @@ async fn mail_applicant(
     reason: Option<&str>,
     today: NaiveDate,
 ) -> Result<(), ServiceError> {
-    let Some(address) = db::alerts::address_of(db, a.user_id).await? else {
+    let Some((address, lang)) = db::alerts::address_of(db, a.user_id).await? else {
         return Ok(());
     };
     let program = program_of(db, a.program_id, today).await?;
-    let mail = transition_mail(&address, notifier.public_url, a.id, &program, to, reason);
+    let mail = transition_mail(
+        &address,
+        lang,
+        notifier.public_url,
+        a.id,
+        &program,
+        to,
+        reason,
+    );
     notifier
         .mailer
         .send(mail)
@@ -873,9 +881,10 @@ async fn mail_applicant(
         .map_err(|e| ServiceError::Storage(e.to_string()))
 }
 
-/// The e-mail of a transition, in Kazakh and Russian (accounts do not record a language yet).
+/// The e-mail of a transition, in the applicant's language (see [`Mail::in_language`]).
 pub fn transition_mail(
     to: &str,
+    lang: Option<Lang>,
     public_url: &str,
     id: i32,
     program: &ProgramView,
@@ -911,11 +920,7 @@ pub fn transition_mail(
             &[("id", &id_text), ("state", state.label(lang))],
         )
     };
-    Mail {
-        to: to.to_owned(),
-        subject: format!("{} / {}", subject(Lang::Kk), subject(Lang::Ru)),
-        body: format!("{}\n\n---\n\n{}", body(Lang::Kk), body(Lang::Ru)),
-    }
+    Mail::in_language(to, lang, subject, body)
 }
 
 /// Stores `bytes` under `dir` by their SHA-256 (written to a temporary file, synced, then

@@ -16,6 +16,7 @@ use super::applications::Notifier;
 use crate::domain::account::{Login, Principal, Role, Scope, parse_display_name};
 use crate::domain::application::State;
 use crate::domain::application::form::{self, AssistOptions};
+use crate::domain::i18n::{Msg, pick, t, tf};
 use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::Denied;
@@ -140,15 +141,24 @@ pub async fn send_code(
         now,
     )
     .await?;
-    let mail = Mail {
-        to: phone,
-        subject: "Согласие на заявку / Өтінімге келісім".to_owned(),
-        body: format!(
-            "Код {code}. Сообщите его сотруднику акимата ({name}), только если согласны, чтобы он подал заявку от вашего имени. Код действует {CODE_MINUTES} минут.\n\
-             Код {code}. Әкімдік қызметкері ({name}) сіздің атыңыздан өтінім беруіне келіссеңіз ғана, кодты оған айтыңыз. Код {CODE_MINUTES} минут жарамды.",
-            name = p.display_name
-        ),
-    };
+    // The resident's language is not known here (they may have no account): Kazakh and Russian.
+    let minutes = CODE_MINUTES.to_string();
+    let mail = Mail::in_language(
+        phone,
+        None,
+        |lang| t(lang, Msg::MailConsentSubject).to_owned(),
+        |lang| {
+            tf(
+                lang,
+                Msg::MailConsentBody,
+                &[
+                    ("code", &code),
+                    ("name", &p.display_name),
+                    ("minutes", &minutes),
+                ],
+            )
+        },
+    );
     notifier
         .mailer
         .send(mail)
@@ -381,22 +391,45 @@ pub async fn start(
     txn.commit().await?;
 
     let url = h.notifier.public_url;
-    let how = match &claim {
-        Some(token) => format!(
-            "Чтобы видеть заявку и действовать самому, задайте пароль: {url}/reset/{token} (ссылка действует {CLAIM_DAYS} дней; потом — «Забыли пароль?» при входе с этим номером).\n\
-             Өтінімді көріп, өзіңіз әрекет ету үшін құпиясөз орнатыңыз: {url}/reset/{token}"
-        ),
-        None => format!("Заявка: {url}/applications/{id}"),
+    // A resident who already had an account reads their own language; a new one both.
+    let lang = if created {
+        None
+    } else {
+        db::alerts::address_of(db, resident)
+            .await?
+            .and_then(|(_, lang)| lang)
     };
-    let mail = Mail {
-        to: phone,
-        subject: format!("Заявка №{id} подана от вашего имени / №{id} өтінім"),
-        body: format!(
-            "Акимат ({staff}) начал заявку №{id} на программу «{title}» от вашего имени, с вашего согласия. Обо всех шагах по ней вам будут приходить сообщения.\n{how}",
-            staff = p.display_name,
-            title = program.title_ru,
+    let id_text = id.to_string();
+    let days = CLAIM_DAYS.to_string();
+    let how = |lang| match &claim {
+        Some(token) => tf(
+            lang,
+            Msg::MailFiledClaim,
+            &[("link", &format!("{url}/reset/{token}")), ("days", &days)],
+        ),
+        None => tf(
+            lang,
+            Msg::MailFiledLink,
+            &[("link", &format!("{url}/applications/{id}"))],
         ),
     };
+    let mail = Mail::in_language(
+        phone,
+        lang,
+        |lang| tf(lang, Msg::MailFiledSubject, &[("id", &id_text)]),
+        |lang| {
+            tf(
+                lang,
+                Msg::MailFiledBody,
+                &[
+                    ("staff", &p.display_name),
+                    ("id", &id_text),
+                    ("program", pick(lang, &program.title_ru, &program.title_kk)),
+                    ("how", &how(lang)),
+                ],
+            )
+        },
+    );
     if let Err(e) = h.notifier.mailer.send(mail).await {
         tracing::warn!(error = %e, application = id, "assisted filing message not sent");
     }

@@ -452,6 +452,50 @@ async fn the_whole_loop_is_recorded_event_by_event_and_tells_the_right_people() 
 }
 
 #[tokio::test]
+async fn e_mails_go_out_in_the_language_the_applicant_reads() {
+    let w = world().await;
+    let id = w.submitted().await;
+    w.step(&w.operator, id, Step::StartReview, StepInput::default())
+        .await
+        .expect("review");
+    db::accounts::set_lang(&w.t.db, w.applicant.user_id, crate::domain::i18n::Lang::En)
+        .await
+        .expect("remembers English");
+    let ask = StepInput {
+        items: vec!["Family certificate".into()],
+        fields: decision(Step::RequestInfo, 0, today()),
+        ..StepInput::default()
+    };
+    w.step(&w.operator, id, Step::RequestInfo, ask)
+        .await
+        .expect("asks");
+
+    let mails = w.mail.0.lock().map(|m| m.clone()).unwrap_or_default();
+    assert_eq!(mails.len(), 2);
+    // No language on record yet: Kazakh, then Russian.
+    assert!(
+        mails[0].subject.starts_with(&format!("№{id} өтінім"))
+            && mails[0].subject.contains(&format!(" / Заявка №{id}")),
+        "{}",
+        mails[0].subject
+    );
+    // English on record: English alone.
+    assert_eq!(
+        mails[1].subject,
+        format!("Application No. {id}: Information requested")
+    );
+    assert!(
+        mails[1]
+            .body
+            .starts_with(&format!("Your application No. {id}"))
+            && !mails[1].body.contains("Ваша заявка")
+            && !mails[1].body.contains("өтініміңіз"),
+        "{}",
+        mails[1].body
+    );
+}
+
+#[tokio::test]
 async fn a_double_submit_makes_one_submission() {
     let w = world().await;
     let id = open(&w.t.db, Some(&w.applicant), PROGRAM, today())
