@@ -13,7 +13,7 @@ tools: ## install the build tools that are missing (wasm target, cargo-leptos, w
 	@scripts/tools.sh
 
 build: tools ## build the site in release mode (target/site + target/release/server)
-	@source scripts/lib.sh && cargo leptos build --release
+	@source scripts/lib.sh && build_site
 
 run: build ## build and serve demo data at http://127.0.0.1:3000 (SQLite + embedded index in ./data)
 	@source scripts/lib.sh && DEMO_HISTORY=$${DEMO_HISTORY:-true} exec ./target/release/server

@@ -75,7 +75,7 @@ measure() { # name url -> "rps p50 p99"
 q='%D0%BA%D1%80%D0%B5%D0%B4%D0%B8%D1%82' # кредит
 read -r ssr_rps ssr_p50 ssr_p99 < <(measure ssr "http://127.0.0.1:$PORT/programs?q=$q")
 read -r api_rps api_p50 api_p99 < <(measure api "http://127.0.0.1:$PORT/api/v1/programs?q=$q")
-read -r static_rps static_p50 static_p99 < <(measure static "http://127.0.0.1:$PORT/pkg/auyl.css")
+read -r static_rps static_p50 static_p99 < <(measure static "http://127.0.0.1:$PORT/pkg/$(basename "$(ls target/site/pkg/auyl.*.css | head -1)")")
 ratio="$(awk -v a="$ssr_rps" -v b="$static_rps" 'BEGIN {printf "%.2f", a / b}')"
 {
   echo "| SSR /programs?q=кредит (10,046 programmes), wrk 2 threads × 16 connections | ${ssr_rps} req/s · p50 ${ssr_p50} · p99 ${ssr_p99} |"
@@ -99,7 +99,9 @@ br() { brotli -c -q 11 "$1" | wc -c | tr -d ' '; }
 kib() { awk -v b="$1" 'BEGIN {printf "%.1f KiB", b / 1024}'; }
 html="$OUT/programs.html"
 curl -s "http://127.0.0.1:$PORT/programs" -o "$html"
-wasm=target/site/pkg/auyl.wasm js=target/site/pkg/auyl.js css=target/site/pkg/auyl.css
+# The hashed names of this build (target/release/hash.txt).
+own() { ls target/site/pkg/auyl.*."$1" | head -1; }
+wasm=$(own wasm) js=$(own js) css=$(own css)
 total_raw=$(( $(size "$html") + $(size "$css") + $(size "$js") + $(size "$wasm") ))
 total_br=$(( $(br "$html") + $(br "$css") + $(br "$js") + $(br "$wasm") ))
 {

@@ -16,7 +16,8 @@ export LEPTOS_RELOAD_PORT=3001
 export LEPTOS_LIB_DIR=frontend
 export LEPTOS_BIN_DIR=server
 export LEPTOS_JS_MINIFY=true
-export LEPTOS_HASH_FILES=false
+export LEPTOS_HASH_FILES=true
+export LEPTOS_HASH_FILE_NAME=hash.txt
 # wasm-bindgen-cli must be exactly the version of the wasm-bindgen crate in Cargo.lock.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$ROOT/Cargo.lock")"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-always}"
@@ -24,6 +25,11 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-always}"
 CARGO_LEPTOS_VERSION=0.3.10
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
+# The release build of the site: the server, and the wasm split per island (`#[island(lazy)]`: a
+# page fetches the code of its own islands only), with hashed file names and brotli and gzip
+# copies of the static files (served as they are; see server/src/assets.rs).
+build_site() { cargo leptos build --release --precompress --split "$@"; }
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: every check, on a fresh machine. Installs what is missing (build tools, Chromium,
 # Playwright, PostgreSQL), then runs: formatting, clippy per package, unit and integration tests
-# on SQLite and on PostgreSQL, the release build, the Playwright suite against it, and the crash
-# test (kill -9 during submissions) on both databases. Ends with one line: `N passed, N failed`.
+# on SQLite and on PostgreSQL, the release build, the Playwright suite against it, the weight
+# budget, and the crash test (kill -9 during submissions) on both databases. Ends with one line:
+# `N passed, N failed`.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -65,7 +66,7 @@ check "clippy frontend (wasm)" cargo clippy -p frontend --target wasm32-unknown-
 cargo_tests "tests-sqlite" cargo test -p app -p server -p migrations --features app/ssr
 TEST_DATABASE_URL="$PG_URL" cargo_tests "tests-postgres" cargo test -p app -p server -p migrations --features app/ssr
 
-check "release build (cargo leptos build --release)" cargo leptos build --release
+check "release build (cargo leptos build --release --precompress --split)" build_site
 
 say "end-to-end tests (Playwright, Chromium, JavaScript on and off)"
 E2E_DATA="$(mktemp -d)"
@@ -89,6 +90,16 @@ else
   failed=$((failed + 1))
 fi
 [ "$e2e_status" -ne 0 ] && failures+=("end-to-end")
+
+# The weight of a first visit to the search and programme pages against the budget (150 KiB of
+# HTML and CSS, 250 KiB of brotli JS and wasm), and the search page's LCP at 400 kbit/s with
+# 400 ms latency; prints the figures (also in target/test-logs/weight.log).
+weight() {
+  (cd end2end && BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test -c weight.config.ts 2>&1) \
+    | tee "$LOGS/weight.log"
+  return "${PIPESTATUS[0]}"
+}
+check "weight budget and slow-network LCP" weight
 
 # The release server killed with SIGKILL while it takes submissions, 20 times per database;
 # every submission it acknowledged must be there after each restart. PostgreSQL is still up

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod applications;
+pub mod assets;
 pub mod assisted;
 pub mod cli;
 pub mod guard;
@@ -143,6 +144,7 @@ pub async fn build_with_mailer(
         .site_root(config.site_root.as_str())
         .site_pkg_dir(config.site_pkg_dir.as_str())
         .site_addr(config.site_addr)
+        .hash_files(assets::hashed())
         .build();
     let state = AppState {
         leptos_options,
@@ -304,6 +306,14 @@ pub fn router(state: AppState) -> Router {
             router.route(path, handler)
         })
         .leptos_routes(&state, pages, move || shell(options.clone()))
+        .nest_service(
+            &format!("/{}", state.leptos_options.site_pkg_dir),
+            assets::pkg(
+                &state.leptos_options.site_root,
+                &state.leptos_options.site_pkg_dir,
+                state.leptos_options.hash_files,
+            ),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Forms and server-function arguments are small. `DefaultBodyLimit` covers axum's
         // extractors; the layer covers everything else, server functions included, and

@@ -723,7 +723,7 @@ fn submitted(lang: Lang, fields: &Draft, limits: &Limits) -> AnyView {
 /// change is saved to the server a moment after typing stops, and when that fails for want
 /// of a connection, kept in the browser's storage and sent when the connection returns (or
 /// when the page is next opened).
-#[island]
+#[island(lazy)]
 fn DraftFields(
     lang: Lang,
     id: i32,

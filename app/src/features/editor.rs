@@ -99,7 +99,7 @@ fn preview_text(lang: Lang, p: &Preview) -> String {
 /// The criteria fieldsets (`children`, rendered on the server) with the count of profiles they
 /// admit. Without JavaScript the count is the saved criteria's; with it, every change of a
 /// criterion recounts (an answer that arrives after a later one is dropped).
-#[island]
+#[island(lazy)]
 fn LivePreview(lang: Lang, initial: Option<Preview>, children: Children) -> impl IntoView {
     let count = RwSignal::new(initial);
     let failed = RwSignal::new(false);
@@ -191,7 +191,7 @@ pub fn ProgrammesPage() -> impl IntoView {
             .collect::<Vec<_>>();
         view! {
             <p><a href="/operator/programs/new" class="button" data-testid="new-programme">{t(lang, Msg::EdNew)}</a></p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table data-testid="programmes">
                     <thead><tr>
                         <th scope="col">{t(lang, Msg::QueueProgram)}</th>

@@ -74,7 +74,7 @@ pub fn MatchesPage() -> impl IntoView {
 }
 
 /// The what-if form and the ranked list.
-#[island]
+#[island(lazy)]
 fn WhatIfMatches(
     lang: Lang,
     data: RankingData,

@@ -40,7 +40,7 @@ fn with_count(label: &str, count: Option<u64>) -> String {
 
 /// The search form with live results. `children` are the server-rendered results, shown until
 /// the first live search replaces them.
-#[island]
+#[island(lazy)]
 pub fn LiveSearch(
     lang: Lang,
     query: SearchQuery,

@@ -55,7 +55,7 @@ pub fn LoanCalculator(
 /// The calculator's form and answer. Without JavaScript the form is a GET to this page; with
 /// it, every keystroke recalculates in the browser (the same domain code as the server) and
 /// the address follows, so a copied link shows the same figures.
-#[island]
+#[island(lazy)]
 fn LiveCalculator(
     lang: Lang,
     slug: String,
@@ -268,7 +268,7 @@ fn Results(lang: Lang, schedule: Schedule, grace: String, csv: String) -> impl I
         </dl>
         <details class="calc-schedule">
             <summary>{t(lang, Msg::CalcSchedule)}</summary>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table>
                     <thead><tr>
                         <th scope="col">{t(lang, Msg::CalcMonth)}</th>
