@@ -440,7 +440,7 @@ pub fn InvitationsPage() -> impl IntoView {
                             view! { <p class="empty">{t(lang, Msg::NoInvitations)}</p> }.into_any()
                         } else {
                             view! {
-                        <div class="table-scroll"><table>
+                        <div class="table-scroll" tabindex="0"><table>
                             <thead><tr>
                                 <th scope="col">{t(lang, Msg::RoleLabel)}</th>
                                 <th scope="col">{t(lang, Msg::ColumnScope)}</th>
@@ -456,7 +456,7 @@ pub fn InvitationsPage() -> impl IntoView {
                     </section>
                     <section aria-labelledby="staff-list">
                         <h2 id="staff-list">{t(lang, Msg::StaffTitle)}</h2>
-                        <div class="table-scroll"><table>
+                        <div class="table-scroll" tabindex="0"><table>
                             <thead><tr>
                                 <th scope="col">{t(lang, Msg::ColumnName)}</th>
                                 <th scope="col">{t(lang, Msg::RoleLabel)}</th>

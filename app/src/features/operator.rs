@@ -259,7 +259,7 @@ fn table(lang: Lang, q: &QueueQuery, page: &QueuePage) -> AnyView {
     view! {
         <form method="post" action="/operator/assign" data-testid="assign-form">
             <input type="hidden" name="back" value=q.to_query(Some(q.page)) />
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="queue" data-testid="queue">
                     <thead>
                         <tr>

@@ -229,7 +229,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
 
         <section aria-labelledby="stages-h">
             <h2 id="stages-h">{t(lang, Msg::RepStages)}</h2>
-            <div class="table-scroll"><table>
+            <div class="table-scroll" tabindex="0"><table>
                 <thead><tr>
                     <th scope="col">{t(lang, Msg::RepStage)}</th>
                     <th scope="col">{t(lang, Msg::RepMedian)}</th>
@@ -251,7 +251,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
 
         <section aria-labelledby="recs-h">
             <h2 id="recs-h">{t(lang, Msg::RepRecommendations)}</h2>
-            <div class="table-scroll"><table data-testid="outcomes">
+            <div class="table-scroll" tabindex="0"><table data-testid="outcomes">
                 <thead><tr>
                     <th scope="col">{t(lang, Msg::RepSaid)}</th>
                     <th scope="col">{t(lang, Msg::RepApplied)}</th>
@@ -301,7 +301,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
             <Months lang months=months.clone() />
             <details class="report-table" open=!print>
                 <summary>{t(lang, Msg::RepAsTable)}</summary>
-                <div class="table-scroll"><table>
+                <div class="table-scroll" tabindex="0"><table>
                     <thead><tr>
                         <th scope="col">{t(lang, Msg::RepMonth)}</th>
                         <th scope="col">{t(lang, Msg::RepApplied)}</th>
@@ -328,7 +328,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                 view! { <p>{t(lang, Msg::RepNoApplications)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll"><table>
+                    <div class="table-scroll" tabindex="0"><table>
                         <thead><tr>
                             <th scope="col">{t(lang, Msg::RepProgram)}</th>
                             <th scope="col">{t(lang, Msg::RepApplied)}</th>
@@ -354,7 +354,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
         {(r.comparison.len() > 1).then(|| view! {
             <section aria-labelledby="compare-h">
                 <h2 id="compare-h">{t(lang, Msg::RepComparison)}</h2>
-                <div class="table-scroll"><table data-testid="comparison">
+                <div class="table-scroll" tabindex="0"><table data-testid="comparison">
                     <thead><tr>
                         <th scope="col">{t(lang, Msg::RepArea)}</th>
                         <th scope="col">{t(lang, Msg::RepPer100)}</th>
@@ -384,7 +384,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                     AreaLevel::Region => Msg::RepChildrenDistricts,
                     _ => Msg::RepChildrenOkrugs,
                 })}</h2>
-                <div class="table-scroll"><table data-testid="children">
+                <div class="table-scroll" tabindex="0"><table data-testid="children">
                     <thead><tr>
                         <th scope="col">{t(lang, Msg::RepArea)}</th>
                         <th scope="col">{t(lang, Msg::RepRegistered)}</th>
@@ -613,7 +613,7 @@ pub fn WorkspaceView(lang: Lang, w: Workspace) -> impl IntoView {
             <h3>{t(lang, Msg::WsByState)}</h3>
             <ul class="by-state">{states}</ul>
             <h3>{t(lang, Msg::RepStages)}</h3>
-            <div class="table-scroll"><table>
+            <div class="table-scroll" tabindex="0"><table>
                 <thead><tr>
                     <th scope="col">{t(lang, Msg::RepStage)}</th>
                     <th scope="col">{t(lang, Msg::RepMedian)}</th>

@@ -273,7 +273,7 @@ pub(super) fn desk(
         view! {
             <section aria-labelledby="desk-budget">
                 <h3 id="desk-budget">{t(lang, Msg::DeskBudget)}</h3>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table data-testid="budget">
                         <thead><tr>
                             <th scope="col"></th>
@@ -400,7 +400,7 @@ pub(super) fn desk(
         .collect::<Vec<_>>();
     let panel = (!d.rubric.is_empty()).then(|| {
         view! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table data-testid="scores">
                     <thead><tr><th scope="col">{t(lang, Msg::QueueReviewers)}</th>{heads}<th scope="col">{t(lang, Msg::DeskTotal)}</th></tr></thead>
                     <tbody>{sheets}</tbody>
