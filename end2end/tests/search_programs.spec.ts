@@ -12,6 +12,19 @@ test('a Kazakh name typed without Kazakh letters finds the programme', async ({ 
   await expect(page).toHaveURL(/q=%D0%BA%D0%B5%D0%BD/);
 });
 
+test('Kazakh in Latin letters, and Russian typed on the English layout, find the programmes', async ({ page }) => {
+  const search = new SearchPage(page);
+  await search.goto();
+
+  await search.search('Auyl amanaty');
+  await expect(search.cardTitles().first()).toContainText('Ауыл аманаты');
+  await expect(search.cards.first().locator('mark').first()).toHaveText('Ауыл');
+
+  await search.search('vbrhjrhtlbn');
+  await expect(page.getByTestId('corrected')).toContainText('Показаны результаты по запросу «микрокредит»');
+  await expect(search.cardTitles().first()).toContainText(/микрокредит/i);
+});
+
 test('with JavaScript, results follow the typing without a page load', async ({ page }) => {
   test.skip(!SearchPage.jsEnabled(), 'needs JavaScript');
   const search = new SearchPage(page);
