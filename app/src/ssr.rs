@@ -150,6 +150,12 @@ pub fn to_app_error(lang: Lang, e: ServiceError) -> AppError {
 /// The language of a request: an explicit `lang` query parameter, then the `lang` cookie, then
 /// `Accept-Language`, then Russian.
 pub fn lang_of(headers: &HeaderMap, query: Option<&str>) -> Lang {
+    stated_lang(headers, query).unwrap_or_default()
+}
+
+/// The language the request states (address, cookie, `Accept-Language`), if any: what may be
+/// remembered as a person's own, unlike the default a bare API client gets.
+pub fn stated_lang(headers: &HeaderMap, query: Option<&str>) -> Option<Lang> {
     let from_query = query.and_then(|q| {
         crate::domain::params::decode_query(q)
             .ok()?
@@ -175,10 +181,7 @@ pub fn lang_of(headers: &HeaderMap, query: Option<&str>) -> Lang {
             .and_then(|v| v.to_str().ok())
             .and_then(Lang::from_accept_language)
     };
-    from_query
-        .or_else(from_cookie)
-        .or_else(from_header)
-        .unwrap_or_default()
+    from_query.or_else(from_cookie).or_else(from_header)
 }
 
 /// The language of the request being served by Leptos (page or server function).

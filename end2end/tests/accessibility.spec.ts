@@ -68,24 +68,30 @@ async function check(page: Page, testInfo: TestInfo, name: string, url: string):
   }
 }
 
-test('public pages pass axe at phone and desktop widths', async ({ page }, testInfo) => {
-  await check(page, testInfo, 'home', '/');
-  await check(page, testInfo, 'search', '/programs?q=%D0%BA%D1%80%D0%B5%D0%B4%D0%B8%D1%82');
-  await check(page, testInfo, 'search-empty', '/programs?q=zzzzqqqq');
-  await check(page, testInfo, 'search-bad-input', '/programs?page=-1&sort=nope');
-  await check(page, testInfo, 'programme', '/programs/auyl-amanaty-microcredit');
-  await check(page, testInfo, 'programme-kk', '/programs/auyl-amanaty-microcredit?lang=kk');
-  await check(page, testInfo, 'calculator-error', '/programs/auyl-amanaty-microcredit?amount=999999999999&rate=2.5&term=36#calculator');
-  await check(page, testInfo, 'okrugs', '/okrugs');
-  await check(page, testInfo, 'okrug-report', '/okrugs/101033000');
-  await check(page, testInfo, 'region-report', '/okrugs/100000000');
-  await check(page, testInfo, 'country-print', '/okrugs/kz?print=1');
-  await check(page, testInfo, 'open-data', '/okrugs/open-data');
-  await check(page, testInfo, 'sign-in', '/sign-in');
-  await check(page, testInfo, 'sign-up', '/sign-up');
-  await check(page, testInfo, 'reset', '/reset');
-  await check(page, testInfo, 'not-found', '/programs/no-such-programme');
-});
+const PUBLIC: [string, string][] = [
+  ['home', '/'],
+  ['search', '/programs?q=%D0%BA%D1%80%D0%B5%D0%B4%D0%B8%D1%82'],
+  ['search-empty', '/programs?q=zzzzqqqq'],
+  ['search-bad-input', '/programs?page=-1&sort=nope'],
+  ['programme', '/programs/auyl-amanaty-microcredit'],
+  ['programme-kk', '/programs/auyl-amanaty-microcredit?lang=kk'],
+  ['calculator-error', '/programs/auyl-amanaty-microcredit?amount=999999999999&rate=2.5&term=36#calculator'],
+  ['okrugs', '/okrugs'],
+  ['okrug-report', '/okrugs/101033000'],
+  ['region-report', '/okrugs/100000000'],
+  ['country-print', '/okrugs/kz?print=1'],
+  ['open-data', '/okrugs/open-data'],
+  ['sign-in', '/sign-in'],
+  ['sign-up', '/sign-up'],
+  ['reset', '/reset'],
+  ['not-found', '/programs/no-such-programme'],
+];
+
+for (const [name, url] of PUBLIC) {
+  test(`public page ${name} passes axe at phone and desktop widths`, async ({ page }, testInfo) => {
+    await check(page, testInfo, name, url);
+  });
+}
 
 test('a refused form passes axe: errors are tied to their fields', async ({ page }) => {
   // Values the browser lets through but the server refuses (the browser's own checks would
@@ -109,6 +115,7 @@ test('a refused form passes axe: errors are tied to their fields', async ({ page
 });
 
 test("an entrepreneur's pages pass axe", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
   const app = await applicant(page);
   const id = app.id();
   await check(page, testInfo, 'application-draft', `/applications/${id}`);
@@ -123,6 +130,7 @@ test("an entrepreneur's pages pass axe", async ({ page }, testInfo) => {
 });
 
 test("an akim's and an operator's pages pass axe", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
   // A submitted application, so that the operator's desk has something on it.
   const app = await applicant(page);
   await app.amount.fill('2 500 000');
@@ -140,6 +148,7 @@ test("an akim's and an operator's pages pass axe", async ({ page }, testInfo) =>
   await signIn(page, AKIM);
   await check(page, testInfo, 'akimat', '/akimat');
   await check(page, testInfo, 'akimat-assist', '/akimat/assist');
+  await check(page, testInfo, 'invitations', '/invitations');
 
   await signIn(page, OPERATOR);
   await check(page, testInfo, 'operator-queue', '/operator');
@@ -181,14 +190,22 @@ test('the search works from the keyboard alone, with the focus always visible', 
   await expect(page).toHaveURL(/\/programs\/auyl-amanaty/);
 });
 
-/** Whether the focused element draws an outline or a shadow, or changes its background. */
+/**
+ * Whether the focused element looks different because it has the focus: its outline, shadow,
+ * background and colour are compared with and without focus, then the focus is put back.
+ */
 async function focusIsVisible(page: Page): Promise<boolean> {
   return page.evaluate(() => {
     const e = document.activeElement as HTMLElement | null;
     if (!e || e === document.body) return false;
-    const s = getComputedStyle(e);
-    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && s.outlineColor !== 'rgba(0, 0, 0, 0)';
-    const shadow = s.boxShadow !== 'none';
-    return outline || shadow;
+    const look = () => {
+      const s = getComputedStyle(e);
+      return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor, s.color].join('|');
+    };
+    const focused = look();
+    e.blur();
+    const unfocused = look();
+    e.focus();
+    return focused !== unfocused;
   });
 }

@@ -9,10 +9,10 @@
 
 use std::path::{Path, PathBuf};
 
-use axum::http::{HeaderValue, header};
-use tower::Layer;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
 use tower_http::services::ServeDir;
-use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 /// The cache lifetime of hashed files: a year, never revalidated.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -33,23 +33,39 @@ pub fn hashed() -> bool {
         .is_some()
 }
 
-/// The service under `/pkg`: the precompressed copy the browser accepts, with the cache lifetime
-/// the names allow.
-pub fn pkg(
-    site_root: &str,
-    pkg_dir: &str,
-    hashed: bool,
-) -> SetResponseHeader<ServeDir, HeaderValue> {
+/// The router under `/pkg`: the precompressed copy the browser accepts, with the cache lifetime
+/// the names allow. Only a file found gets a lifetime (a miss must not be kept for a year by a
+/// proxy), and every answer varies by `Accept-Encoding`, since the same address gives brotli,
+/// gzip or the plain file.
+pub fn pkg(site_root: &str, pkg_dir: &str, hashed: bool) -> Router {
     let dir = Path::new(site_root).join(pkg_dir);
-    let cache = HeaderValue::from_static(if hashed { IMMUTABLE } else { REVALIDATE });
-    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, cache)
-        .layer(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+    let found = HeaderValue::from_static(if hashed { IMMUTABLE } else { REVALIDATE });
+    Router::new()
+        .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+        .layer(axum::middleware::map_response(
+            move |mut response: Response| {
+                let found = found.clone();
+                async move {
+                    let cache = if response.status().is_success()
+                        || response.status() == StatusCode::NOT_MODIFIED
+                    {
+                        found
+                    } else {
+                        HeaderValue::from_static("no-store")
+                    };
+                    let headers = response.headers_mut();
+                    headers.insert(header::CACHE_CONTROL, cache);
+                    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+                    response
+                }
+            },
+        ))
 }
 
 #[cfg(test)]
 mod tests {
     use axum::body::{Body, to_bytes};
-    use axum::http::{Request, StatusCode};
+    use axum::http::Request;
     use tower::ServiceExt;
 
     use super::*;
@@ -66,10 +82,18 @@ mod tests {
     }
 
     async fn get(
-        router: SetResponseHeader<ServeDir, HeaderValue>,
+        router: Router,
         accept: Option<&str>,
     ) -> (StatusCode, Vec<(String, String)>, String) {
-        let mut request = Request::get("/auyl.abc123.css");
+        fetch(router, "/auyl.abc123.css", accept).await
+    }
+
+    async fn fetch(
+        router: Router,
+        path: &str,
+        accept: Option<&str>,
+    ) -> (StatusCode, Vec<(String, String)>, String) {
+        let mut request = Request::get(path);
         if let Some(accept) = accept {
             request = request.header(header::ACCEPT_ENCODING, accept);
         }
@@ -83,9 +107,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
             .collect();
-        let body = to_bytes(Body::new(response.into_body()), 1 << 20)
-            .await
-            .expect("body");
+        let body = to_bytes(response.into_body(), 1 << 20).await.expect("body");
         (status, headers, String::from_utf8_lossy(&body).into_owned())
     }
 
@@ -107,6 +129,11 @@ mod tests {
         assert_eq!(header(&headers, "content-encoding"), Some("br"));
         assert_eq!(header(&headers, "content-type"), Some("text/css"));
         assert_eq!(header(&headers, "cache-control"), Some(IMMUTABLE));
+        assert_eq!(
+            header(&headers, "vary"),
+            Some("accept-encoding"),
+            "for shared caches"
+        );
 
         let (_, headers, body) = get(pkg(root, "pkg", true), Some("gzip")).await;
         assert_eq!(
@@ -120,6 +147,14 @@ mod tests {
             "a client that accepts no compression gets the file itself"
         );
         assert_eq!(header(&headers, "content-encoding"), None);
+
+        let (status, headers, _) = fetch(pkg(root, "pkg", true), "/auyl.ffffff.css", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            header(&headers, "cache-control"),
+            Some("no-store"),
+            "a miss (a half-deployed build) is never kept"
+        );
 
         let (_, headers, _) = get(pkg(root, "pkg", false), Some("br")).await;
         assert_eq!(

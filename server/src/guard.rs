@@ -43,7 +43,7 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         session: None,
         ip,
         unread: 0,
-        lang: app::ssr::lang_of(req.headers(), req.uri().query()),
+        lang: app::ssr::stated_lang(req.headers(), req.uri().query()),
     };
     if let Some(token) = session_token(req.headers()) {
         match accounts::principal_of(&state.db, &token).await {

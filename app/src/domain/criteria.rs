@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::catalog::{Certificate, LegalForm, Sector, Stage, TargetGroup};
 use super::i18n::{Lang, Msg, t, tf};
 use super::location::KatoCode;
-use super::money::{AmountUnit, MciTable, Tiyn, format_kzt};
+use super::money::{AmountUnit, MciTable, Tiyn, format_kzt, group_digits};
 
 /// One eligibility rule. Amount bounds in tenge are whole tenge; in MCI, whole MCI.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,7 +232,10 @@ impl Criterion {
                     AmountUnit::Mci => mci
                         .convert(v, year)
                         .map(|c| format_kzt(lang, c.tiyn))
-                        .unwrap_or_else(|| format!("{v} МРП")),
+                        .unwrap_or_else(|| {
+                            let n = group_digits(lang, i128::from(v));
+                            format!("{n}\u{a0}{}", t(lang, Msg::EdMci))
+                        }),
                 };
                 let range = match (min, max) {
                     (Some(a), Some(b)) => tf(

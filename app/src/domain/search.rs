@@ -330,11 +330,18 @@ pub struct SearchDoc {
     pub stamp: i64,
 }
 
-/// A document's stamp: the programme's last change in Unix milliseconds, times 10,000, plus the
-/// year whose MCI converted its amounts. A new edit or a new year both change it.
+/// The version of what a search document holds. Part of every stamp, so that bumping it makes
+/// reconciliation rewrite every document in every engine (Meilisearch included) after an
+/// upgrade. 1: the Latin spellings of Cyrillic words (`domain::text::latin_words`).
+pub const DOC_FORMAT: i64 = 1;
+
+/// A document's stamp: the programme's last change in Unix milliseconds, times 100,000, plus
+/// [`DOC_FORMAT`] times 10,000, plus the year whose MCI converted its amounts. A new edit, a new
+/// year or a new document format each change it.
 pub fn stamp(updated_at_millis: i64, year: i32) -> i64 {
     updated_at_millis
-        .saturating_mul(10_000)
+        .saturating_mul(100_000)
+        .saturating_add(DOC_FORMAT * 10_000)
         .saturating_add(i64::from(year.clamp(0, 9_999)))
 }
 

@@ -26,12 +26,13 @@ pub fn fold_char(c: char) -> char {
         'һ' => 'х',
         'і' => 'и',
         'ё' => 'е',
-        // Kazakh in the Latin alphabet (2021) and its ASCII habits: «Ауыл» is typed "Auyl",
-        // "Aýyl" or "Auıl", so the Latin letters fold the way the transliteration below writes.
+        // Kazakh in the Latin alphabets (2018, 2021) and its ASCII habits: «Ауыл» is typed "Auyl"
+        // or "Aýyl", so the Latin letters fold the way the transliteration below writes.
         'ä' => 'a',
         'ö' => 'o',
         'ü' | 'ū' | 'ý' => 'u',
-        'ı' => 'y',
+        // The 2021 alphabet writes і as ı (and ы as y).
+        'ı' => 'i',
         'ğ' => 'g',
         'ñ' => 'n',
         other => other,
@@ -120,18 +121,23 @@ fn is_cyrillic(c: char) -> bool {
 
 /// The same keys on the other keyboard layout: a query typed with the wrong layout switched on
 /// ("vbrhjrhtlbn" for «микрокредит», "Вфьг" for "Damu"). `None` when the text is not wholly in
-/// one of the two layouts' letters, or has no letter at all. The search retries with this when
-/// the query as typed finds nothing.
+/// one of the two layouts' letters, has fewer than three letters (too short to tell a slip from
+/// a word), or would turn a letter into punctuation (б, ю, ж, э, х, ъ, ё sit on the English
+/// layout's punctuation keys). The search retries with this when the query as typed finds
+/// nothing.
 pub fn other_layout(text: &str) -> Option<String> {
     const LATIN: &str = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
     const RUSSIAN: &str = "йцукенгшщзхъфывапролджэячсмитьбюё";
     let latin: Vec<char> = LATIN.chars().collect();
     let russian: Vec<char> = RUSSIAN.chars().collect();
-    let letters = text.chars().filter(|c| c.is_alphabetic());
-    let (mut has_latin, mut has_cyrillic) = (false, false);
-    for c in letters {
+    let (mut has_latin, mut has_cyrillic, mut letters) = (false, false, 0);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
         has_latin |= c.is_ascii_alphabetic();
         has_cyrillic |= is_cyrillic(c);
+        letters += 1;
+    }
+    if letters < 3 {
+        return None;
     }
     let (from, to) = match (has_latin, has_cyrillic) {
         (true, false) => (&latin, &russian),
@@ -142,6 +148,8 @@ pub fn other_layout(text: &str) -> Option<String> {
     for c in text.chars() {
         let lower = c.to_lowercase().next().unwrap_or(c);
         match from.iter().position(|&k| k == lower) {
+            // A letter must stay a letter; punctuation typed on the English layout may become one.
+            Some(i) if c.is_alphabetic() && !to[i].is_alphabetic() => return None,
             Some(i) => out.push(to[i]),
             // A letter the layout has no key for (ә, қ…): not a layout slip.
             None if c.is_alphabetic() => return None,
@@ -471,6 +479,11 @@ mod tests {
         assert_eq!(latin_words("Кең дала 2026"), "ken keng dala");
         // Typed with 2021 Latin letters, a query folds to the same spelling.
         assert_eq!(fold("Aýyl"), "auyl");
+        assert_eq!(
+            fold("Käsıpker"),
+            latin("Кәсіпкер")[0],
+            "ı is і in the 2021 alphabet"
+        );
         assert_eq!(fold("Keñ Şarua"), "ken sharua");
     }
 
@@ -480,6 +493,13 @@ mod tests {
         assert_eq!(other_layout("Uhfyn 2026").as_deref(), Some("грант 2026"));
         assert_eq!(other_layout("ltym,b").as_deref(), Some("деньби"));
         assert_eq!(other_layout("Вфьг").as_deref(), Some("damu"));
+        assert_eq!(other_layout("эжх"), None, "would be punctuation only");
+        assert_eq!(
+            other_layout("кабачок"),
+            None,
+            "б and ю have no letter key on the other side"
+        );
+        assert_eq!(other_layout("ab"), None, "too short to tell");
         assert_eq!(
             other_layout("кең"),
             None,

@@ -739,4 +739,23 @@ async fn e_mails_come_in_the_language_the_person_reads() {
     .expect("reads")
     .expect("exists");
     assert_eq!(user.lang.as_deref(), Some("kk"));
+
+    // A client that states no language (no address, cookie or header) leaves it as it is.
+    let bare = reqwest::Client::new();
+    let response = bare
+        .post(format!("{}/api/sign_in", app.address))
+        .header("origin", &app.address)
+        .form(&[("login", "+77010000001"), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert!(response.status().is_success(), "{}", response.status());
+    let user = app::ssr::db::accounts::user_by_login(
+        &app.state.db,
+        &app::domain::account::Login::parse("login", "+77010000001").expect("valid"),
+    )
+    .await
+    .expect("reads")
+    .expect("exists");
+    assert_eq!(user.lang.as_deref(), Some("kk"), "not reset to the default");
 }

@@ -98,9 +98,10 @@ pub struct Caller {
     pub ip: Option<String>,
     /// Unread notifications of the signed-in person (the bell in the header).
     pub unread: u64,
-    /// The language of the request (address, cookie or `Accept-Language`): what the person is
-    /// reading, remembered as theirs when they sign up or sign in.
-    pub lang: Lang,
+    /// The language the request states (address, cookie or `Accept-Language`): what the person
+    /// is reading, remembered as theirs when a session starts. `None` for a client that states
+    /// none, whose account keeps the language it had.
+    pub lang: Option<Lang>,
 }
 
 impl Caller {
@@ -198,6 +199,9 @@ pub(crate) async fn session_for(
     why: &str,
 ) -> Result<NewSession, ServiceError> {
     let session = start_session(db, user_id).await?;
+    if let Some(lang) = caller.lang {
+        q::set_lang(db, user_id, lang).await?;
+    }
     q::audit(
         db,
         "sign_in",
@@ -223,7 +227,6 @@ pub async fn sign_up(
     }
     let account = prepare_account(hasher, input).await?;
     let user_id = insert_account(db, &account, Role::Entrepreneur, &Scope::None).await?;
-    q::set_lang(db, user_id, caller.lang).await?;
     let login = account.login;
     q::audit(
         db,
@@ -278,7 +281,9 @@ pub async fn sign_in(
         q::delete_session(db, old).await?;
     }
     let session = start_session(db, principal.user_id).await?;
-    q::set_lang(db, principal.user_id, caller.lang).await?;
+    if let Some(lang) = caller.lang {
+        q::set_lang(db, principal.user_id, lang).await?;
+    }
     q::audit(
         db,
         "sign_in",
@@ -395,10 +400,11 @@ pub async fn request_reset(
     )
     .await?;
     let link = format!("{}/reset/{token}", public_url.trim_end_matches('/'));
-    // In the language of the page the link was asked from: the person is reading it now.
+    // In the language of the page the link was asked from (the person is reading it now), or
+    // Kazakh and Russian when the request states none.
     let mail = Mail::in_language(
         login.as_str(),
-        Some(caller.lang),
+        caller.lang,
         |lang| t(lang, Msg::MailResetSubject).to_owned(),
         |lang| tf(lang, Msg::MailResetBody, &[("link", &link)]),
     );

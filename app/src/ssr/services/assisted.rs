@@ -16,7 +16,7 @@ use super::applications::Notifier;
 use crate::domain::account::{Login, Principal, Role, Scope, parse_display_name};
 use crate::domain::application::State;
 use crate::domain::application::form::{self, AssistOptions};
-use crate::domain::i18n::{Msg, pick, t, tf};
+use crate::domain::i18n::{Lang, Msg, pick, t, tf};
 use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::Denied;
@@ -141,11 +141,17 @@ pub async fn send_code(
         now,
     )
     .await?;
-    // The resident's language is not known here (they may have no account): Kazakh and Russian.
+    // A resident with an account reads their own language; one without, Kazakh and Russian.
+    let lang = match Login::parse("phone", &phone) {
+        Ok(login) => db::accounts::user_by_login(db, &login)
+            .await?
+            .and_then(|u| u.lang.as_deref().and_then(Lang::parse)),
+        Err(_) => None,
+    };
     let minutes = CODE_MINUTES.to_string();
     let mail = Mail::in_language(
         phone,
-        None,
+        lang,
         |lang| t(lang, Msg::MailConsentSubject).to_owned(),
         |lang| {
             tf(

@@ -30,8 +30,10 @@ pub async fn search(
             text: swapped,
             ..query.clone()
         };
-        let again = search.search(&retry, today).await?;
-        if again.total > 0 {
+        // The retry is a guess: when it fails, the honest answer is the first one (nothing found).
+        if let Ok(again) = search.search(&retry, today).await
+            && again.total > 0
+        {
             results = SearchResults {
                 corrected: Some(retry.text.clone()),
                 ..again
