@@ -81,6 +81,9 @@ test('a herder fills a profile, sees why programmes fit, and asks "what if I wer
   await expect(matches.card(matches.nearMiss, YOUTH)).toBeVisible();
 
   // Keeping a what-if is a choice: a smaller amount goes into the profile on request.
+  if (testInfo.project.name !== 'chromium-no-js') {
+    await expect(page.locator('.what-if[data-hydrated="true"]')).toBeVisible();
+  }
   await page.locator('.what-if summary').click();
   await page.locator('#whatif-amount').fill('1 000 000');
   if (testInfo.project.name === 'chromium-no-js') await matches.recalculate.click();

@@ -157,6 +157,7 @@ test('an operator creates a programme, is told what is missing without losing wh
   await expect(preview).toContainText('зарегистрированных предпринимателей');
   if (js) {
     // Live: switching the age condition off recounts before anything is saved.
+    await expect(page.locator('.live-preview[data-hydrated="true"]')).toBeVisible();
     const before = await preview.textContent();
     await page.locator('#c_age').uncheck();
     await expect(preview).not.toHaveText(before ?? '');

@@ -759,10 +759,12 @@ fn DraftFields(
 
     // The inputs themselves hold the text (the page may be typed in before it is live, and
     // hydration must not wipe that); the signal follows them for the autosave.
-    let inputs: StoredValue<Vec<(&'static str, NodeRef<leptos::html::Input>)>, LocalStorage> =
-        StoredValue::new_local(Vec::new());
-    let areas: StoredValue<Vec<(&'static str, NodeRef<leptos::html::Textarea>)>, LocalStorage> =
-        StoredValue::new_local(Vec::new());
+    // Thread-safe storage: on the server this owner may be dropped by another worker thread
+    // than the one that rendered it, and a thread-local value dropped there panics.
+    let inputs: StoredValue<Vec<(&'static str, NodeRef<leptos::html::Input>)>> =
+        StoredValue::new(Vec::new());
+    let areas: StoredValue<Vec<(&'static str, NodeRef<leptos::html::Textarea>)>> =
+        StoredValue::new(Vec::new());
     Effect::new(move |_| {
         hydrated.set(true);
         #[cfg(feature = "hydrate")]
@@ -901,7 +903,7 @@ mod autosave {
     use crate::domain::i18n::{Lang, Msg};
     use crate::error::AppError;
 
-    type Refs<E> = StoredValue<Vec<(&'static str, NodeRef<E>)>, LocalStorage>;
+    type Refs<E> = StoredValue<Vec<(&'static str, NodeRef<E>)>>;
 
     /// The form's text inputs and text areas.
     #[derive(Clone, Copy)]

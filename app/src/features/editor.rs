@@ -104,6 +104,9 @@ fn LivePreview(lang: Lang, initial: Option<Preview>, children: Children) -> impl
     let count = RwSignal::new(initial);
     let failed = RwSignal::new(false);
     let sent = StoredValue::new(0u64);
+    // Marks the island live (its wasm is fetched lazily, when the browser is idle).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
@@ -140,7 +143,7 @@ fn LivePreview(lang: Lang, initial: Option<Preview>, children: Children) -> impl
         let _ = (ev, sent);
     };
     view! {
-        <div on:change=on_change>
+        <div class="live-preview" on:change=on_change data-hydrated=move || hydrated.get().then_some("true")>
             <p class="notice" role="status" aria-live="polite" data-testid="preview" class:stale=move || failed.get()>
                 {move || count.get().map(|p| preview_text(lang, &p)).unwrap_or_else(|| t(lang, Msg::EdPreviewNew).to_owned())}
             </p>
