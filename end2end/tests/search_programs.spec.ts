@@ -43,6 +43,25 @@ test('with JavaScript, results follow the typing without a page load', async ({ 
   expect(loads, 'no page load while typing').toEqual([]);
 });
 
+test('a query typed before the page is live is kept, and searched when it wakes', async ({ page }) => {
+  test.skip(!SearchPage.jsEnabled(), 'needs JavaScript');
+  // The wasm is held back until the query is typed, as a slow connection holds it for seconds.
+  let release: () => void = () => {};
+  const typed = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await typed;
+    await route.continue();
+  });
+  await page.goto('/programs');
+  await page.locator('#q').fill('микрозайм');
+  release();
+
+  await expect(page.locator('.live-search[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('#q')).toHaveValue('микрозайм');
+  await expect(page).toHaveURL(/q=%D0%BC%D0%B8%D0%BA%D1%80%D0%BE%D0%B7%D0%B0%D0%B9%D0%BC/);
+  await expect(new SearchPage(page).count).toHaveText(/^Найден[оа] \d+ программ/);
+});
+
 test('a search with no results says so and offers a way back', async ({ page }) => {
   const search = new SearchPage(page);
   await search.goto();

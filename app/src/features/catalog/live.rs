@@ -48,33 +48,39 @@ pub fn LiveSearch(
     children: Children,
 ) -> impl IntoView {
     let server_results = children();
-    let text = RwSignal::new(query.text.clone());
-    let kind = RwSignal::new(
+    // What the form holds when the island wakes, which on a slow connection can be seconds
+    // after the page showed: a query typed meanwhile is kept (and searched), never wiped.
+    let rendered = [
+        query.text.clone(),
         query
             .kind
             .map(|k| k.as_str().to_owned())
             .unwrap_or_default(),
-    );
-    let sector = RwSignal::new(
         query
             .sector
             .map(|s| s.as_str().to_owned())
             .unwrap_or_default(),
-    );
-    let region = RwSignal::new(
         query
             .region
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default(),
-    );
-    let sort = RwSignal::new(query.sort.as_str().to_owned());
+        query.sort.as_str().to_owned(),
+    ];
+    let found = [
+        current_value("q", &rendered[0]),
+        current_value("f-kind", &rendered[1]),
+        current_value("f-sector", &rendered[2]),
+        current_value("f-region", &rendered[3]),
+        current_value("f-sort", &rendered[4]),
+    ];
+    let changed_before_waking = found != rendered;
+    let [text, kind, sector, region, sort] = found.map(RwSignal::new);
     let per_page = query.per_page;
     let facets = RwSignal::new(facets);
     let live: RwSignal<Option<(SearchQuery, SearchResults)>> = RwSignal::new(None);
     let status = RwSignal::new(Status::Idle);
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     let sequence = StoredValue::new(0u64);
     let timer = StoredValue::new(None::<TimeoutHandle>);
@@ -118,6 +124,12 @@ pub fn LiveSearch(
         }
         timer.set_value(set_timeout_with_handle(run, delay).ok());
     };
+    Effect::new(move |_| {
+        hydrated.set(true);
+        if changed_before_waking {
+            schedule(Duration::ZERO);
+        }
+    });
 
     let kind_options = ProgramKind::ALL
         .iter()
@@ -237,4 +249,31 @@ pub fn LiveSearch(
             {move || live.get().map(|(query, results)| view! { <ResultsView lang query results /> })}
         </div>
     }
+}
+
+/// The value the page's field `id` holds now (typed or chosen before the island woke), or
+/// `rendered` on the server and when there is no such field.
+fn current_value(id: &str, rendered: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let field = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id));
+        if let Some(input) = field
+            .as_ref()
+            .and_then(|f| f.dyn_ref::<web_sys::HtmlInputElement>())
+        {
+            return input.value();
+        }
+        if let Some(select) = field
+            .as_ref()
+            .and_then(|f| f.dyn_ref::<web_sys::HtmlSelectElement>())
+        {
+            return select.value();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+    rendered.to_owned()
 }
