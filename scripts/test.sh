@@ -2,7 +2,7 @@
 # `make test`: every check, on a fresh machine. Installs what is missing (build tools, Chromium,
 # Playwright, PostgreSQL), then runs: formatting, clippy per package, unit and integration tests
 # on SQLite and on PostgreSQL, the release build, the Playwright suite against it, the weight
-# budget, and the crash test (kill -9 during submissions) on both databases. Ends with one line:
+# budget, schemathesis against the OpenAPI document, and the crash test (kill -9 during submissions) on both databases. Ends with one line:
 # `N passed, N failed`.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -100,6 +100,12 @@ weight() {
   return "${PIPESTATUS[0]}"
 }
 check "weight budget and slow-network LCP" weight
+
+# Schemathesis against /api/v1/openapi.json on the same server: generated valid and invalid
+# requests to every operation, anonymous and signed in; no 5xx, no undocumented status, no
+# response that breaks the document (reports in target/test-logs/schemathesis).
+check "schemathesis (OpenAPI /api/v1: no server errors, no schema violations)" \
+  scripts/schemathesis.sh "http://127.0.0.1:$E2E_PORT" 60
 
 # The release server killed with SIGKILL while it takes submissions, 20 times per database;
 # every submission it acknowledged must be there after each restart. PostgreSQL is still up

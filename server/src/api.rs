@@ -24,15 +24,21 @@ pub async fn not_found(headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     error_response(lang_of(&headers, q.as_deref()), AppError::NotFound)
 }
 
-#[derive(Serialize)]
-struct ErrorBody {
+/// Every error of the API.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
     error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct ErrorDetail {
+/// What went wrong, for programs (`code`, `field`) and for people (`message`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorDetail {
+    /// A stable code: `not_found`, `sign_in_required`, `forbidden`, `unavailable`, `internal`,
+    /// `conflict`, `too_large`, or the problem with a field (`required`, `not_accepted`, …).
     code: String,
+    /// The field (parameter or body key) at fault, when one is.
     field: Option<String>,
+    /// The explanation in the caller's language.
     message: String,
 }
 
@@ -72,8 +78,8 @@ fn not_found_programme(lang: Lang) -> Response {
 }
 
 /// One result, as API clients see it.
-#[derive(Serialize)]
-struct ApiHit {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ApiHit {
     id: i64,
     slug: String,
     title: String,
@@ -91,8 +97,9 @@ struct ApiHit {
     highlight: Vec<Segment>,
 }
 
-#[derive(Serialize)]
-struct ApiSearch {
+/// A page of search results with the facet counts of the whole result.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ApiSearch {
     total: u64,
     page: u32,
     per_page: u32,
@@ -104,6 +111,30 @@ struct ApiSearch {
 }
 
 /// `GET /api/v1/programs?q=…&kind=…&sector=…&region=…&sort=…&page=…&per_page=…`
+#[utoipa::path(
+    get,
+    path = "/api/v1/programs",
+    tag = "catalogue",
+    summary = "Search the programmes",
+    description = "Full-text search over every published programme (Russian, Kazakh and Latin \
+        spellings, typo-tolerant), with filters and facet counts. Unknown parameters are ignored; \
+        an empty value means not set.",
+    params(
+        ("q" = Option<String>, Query, description = "Search text (at most 200 characters)"),
+        ("kind" = Option<ProgramKind>, Query, description = "Kind of support"),
+        ("sector" = Option<app::domain::catalog::Sector>, Query, description = "Line of business"),
+        ("region" = Option<String>, Query, description = "A nine-digit KATO code of a region or lower area"),
+        ("sort" = Option<app::domain::search::SortOrder>, Query, description = "Order of the results"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1"),
+        ("per_page" = Option<u32>, Query, description = "Results per page, 1 to 50"),
+        ("lang" = Option<Lang>, Query, description = "Language of titles and messages"),
+    ),
+    responses(
+        (status = 200, description = "The page of results", body = ApiSearch),
+        (status = 400, description = "A parameter is wrong; `field` names it", body = ErrorBody),
+        (status = 503, description = "No search engine can answer", body = ErrorBody),
+    )
+)]
 pub(crate) async fn list_programs(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -164,6 +195,21 @@ pub(crate) async fn list_programs(
 }
 
 /// `GET /api/v1/programs/{slug}`
+#[utoipa::path(
+    get,
+    path = "/api/v1/programs/{slug}",
+    tag = "catalogue",
+    summary = "One programme",
+    params(
+        ("slug" = String, Path, description = "The programme's URL handle"),
+        ("lang" = Option<Lang>, Query, description = "Language of messages"),
+    ),
+    responses(
+        (status = 200, description = "The programme, in both languages", body = app::domain::program::ProgramView),
+        (status = 400, description = "The handle is not valid text", body = ErrorBody),
+        (status = 404, description = "No such programme", body = ErrorBody),
+    )
+)]
 pub(crate) async fn get_program(
     State(st): State<AppState>,
     headers: HeaderMap,

@@ -15,6 +15,7 @@ use app::ssr::{AppState, lang_of, to_app_error};
 use axum::Extension;
 use axum::Json;
 use axum::body::{Body, Bytes};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -484,22 +485,29 @@ fn parse_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, FieldError
     })
 }
 
-#[derive(Deserialize)]
+/// Opens an application.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateBody {
+pub(crate) struct CreateBody {
+    /// The programme's URL handle.
     program: String,
 }
 
-#[derive(Deserialize)]
+/// A draft's fields, saved over the version the client last read.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct UpdateBody {
+pub(crate) struct UpdateBody {
+    /// The version the client last read; a newer one on the server is a conflict (409).
     version: i32,
+    /// Form field name to value, as the form posts them.
     fields: Draft,
 }
 
-#[derive(Deserialize)]
+/// One step of an application.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct StepBody {
+pub(crate) struct StepBody {
+    /// The version the client last read; a newer one on the server is a conflict (409).
     version: i32,
     #[serde(default)]
     step: Option<String>,
@@ -512,16 +520,50 @@ struct StepBody {
     /// The decision's fields (`approved_amount`, `due_on`, `reject_reason`…), as strings or
     /// numbers.
     #[serde(default)]
+    #[schema(value_type = std::collections::BTreeMap<String, Object>)]
     fields: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Serialize)]
-struct VersionBody {
+/// The application's new version after a change.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct VersionBody {
     id: i32,
     version: i32,
 }
 
+/// A document upload.
+#[derive(utoipa::ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the multipart form for the OpenAPI document only"
+)]
+pub(crate) struct UploadForm {
+    /// The file: PDF, JPEG or PNG.
+    #[schema(value_type = String, format = Binary)]
+    document: Vec<u8>,
+    /// The required document it answers, if any.
+    slot: Option<i32>,
+}
+
+/// The caller's applications.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ApplicationList {
+    applications: Vec<app::domain::application::form::ApplicationSummary>,
+}
+
 /// `GET /api/v1/applications`: the caller's applications.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications",
+    tag = "applications",
+    summary = "My applications",
+    description = "Needs a signed-in session (the `auyl_session` cookie).",
+    params(("lang" = Option<Lang>, Query, description = "Language of messages")),
+    responses(
+        (status = 200, description = "The caller's applications, newest first", body = ApplicationList),
+        (status = 401, description = "Not signed in", body = crate::api::ErrorBody),
+    )
+)]
 pub(crate) async fn api_list(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
@@ -530,7 +572,7 @@ pub(crate) async fn api_list(
 ) -> Response {
     let lang = lang_of(&headers, raw.as_deref());
     match service::list(&st.db, caller.principal.as_ref()).await {
-        Ok(list) => Json(serde_json::json!({ "applications": list })).into_response(),
+        Ok(applications) => Json(ApplicationList { applications }).into_response(),
         Err(e) => api_error(lang, e),
     }
 }
@@ -544,6 +586,23 @@ async fn api_view_of(
 }
 
 /// `POST /api/v1/applications` `{"program": slug}`: opens a draft (or the open one).
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications",
+    tag = "applications",
+    summary = "Open an application",
+    description = "Opens a draft to a programme, or returns the caller's open one. Needs a \
+        signed-in entrepreneur and a same-site `Origin`.",
+    params(("lang" = Option<Lang>, Query, description = "Language of messages")),
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "The draft", body = app::domain::application::form::ApplicationView),
+        (status = 400, description = "The body is wrong; `field` names what", body = crate::api::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::ErrorBody),
+        (status = 403, description = "Not an entrepreneur, or a cross-site request", body = crate::api::ErrorBody),
+        (status = 404, description = "No such open programme", body = crate::api::ErrorBody),
+    )
+)]
 pub(crate) async fn api_create(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
@@ -566,14 +625,37 @@ pub(crate) async fn api_create(
 }
 
 /// `GET /api/v1/applications/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{id}",
+    tag = "applications",
+    summary = "One application",
+    params(
+        ("id" = i32, Path, description = "The application's number"),
+        ("lang" = Option<Lang>, Query, description = "Language of messages"),
+    ),
+    responses(
+        (status = 200, description = "The application with its history and documents", body = app::domain::application::form::ApplicationView),
+        (status = 400, description = "The number is not a number", body = crate::api::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::ErrorBody),
+        (status = 403, description = "Not the caller's to see", body = crate::api::ErrorBody),
+        (status = 404, description = "No such application", body = crate::api::ErrorBody),
+    )
+)]
 pub(crate) async fn api_read(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-    Path(id): Path<i32>,
+    id: Result<Path<i32>, PathRejection>,
 ) -> Response {
     let lang = lang_of(&headers, raw.as_deref());
+    let Ok(Path(id)) = id else {
+        return error_response(
+            lang,
+            AppError::invalid(&FieldError::new("id", Problem::NotANumber), lang),
+        );
+    };
     match api_view_of(&st, caller.principal.as_ref(), id).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => api_error(lang, e),
@@ -581,15 +663,40 @@ pub(crate) async fn api_read(
 }
 
 /// `PUT /api/v1/applications/{id}` `{"version", "fields": {…}}`: saves a draft's fields.
+#[utoipa::path(
+    put,
+    path = "/api/v1/applications/{id}",
+    tag = "applications",
+    summary = "Save a draft",
+    params(
+        ("id" = i32, Path, description = "The application's number"),
+        ("lang" = Option<Lang>, Query, description = "Language of messages"),
+    ),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "Saved", body = VersionBody),
+        (status = 400, description = "A field is wrong; `field` names it", body = crate::api::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::ErrorBody),
+        (status = 403, description = "Not the caller's, or a cross-site request", body = crate::api::ErrorBody),
+        (status = 404, description = "No such application", body = crate::api::ErrorBody),
+        (status = 409, description = "Changed since the version read", body = crate::api::ErrorBody),
+    )
+)]
 pub(crate) async fn api_update(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-    Path(id): Path<i32>,
+    id: Result<Path<i32>, PathRejection>,
     body: Bytes,
 ) -> Response {
     let lang = lang_of(&headers, raw.as_deref());
+    let Ok(Path(id)) = id else {
+        return error_response(
+            lang,
+            AppError::invalid(&FieldError::new("id", Problem::NotANumber), lang),
+        );
+    };
     let result = async {
         let b: UpdateBody = parse_json(&body)?;
         let pairs: Vec<(String, String)> = b.fields.into_iter().collect();
@@ -609,15 +716,43 @@ pub(crate) async fn api_update(
 
 /// `POST /api/v1/applications/{id}/{submit|withdraw|answer|steps}` `{"version", …}`: one step
 /// of the state machine; `steps` takes the step by name (the operator's steps).
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications/{id}/{verb}",
+    tag = "applications",
+    summary = "Take a step",
+    description = "`submit`, `withdraw` and `answer` are the applicant's; `steps` takes the \
+        step named in the body (the operator's and the akim's steps).",
+    params(
+        ("id" = i32, Path, description = "The application's number"),
+        ("verb" = String, Path, description = "`submit`, `withdraw`, `answer` or `steps`"),
+        ("lang" = Option<Lang>, Query, description = "Language of messages"),
+    ),
+    request_body = StepBody,
+    responses(
+        (status = 200, description = "Done", body = VersionBody),
+        (status = 400, description = "A field is wrong, or the step is not allowed now", body = crate::api::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::ErrorBody),
+        (status = 403, description = "Not the caller's step, or a cross-site request", body = crate::api::ErrorBody),
+        (status = 404, description = "No such application or verb", body = crate::api::ErrorBody),
+        (status = 409, description = "Changed since the version read", body = crate::api::ErrorBody),
+    )
+)]
 pub(crate) async fn api_step(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-    Path((id, verb)): Path<(i32, String)>,
+    path: Result<Path<(i32, String)>, PathRejection>,
     body: Bytes,
 ) -> Response {
     let lang = lang_of(&headers, raw.as_deref());
+    let Ok(Path((id, verb))) = path else {
+        return error_response(
+            lang,
+            AppError::invalid(&FieldError::new("id", Problem::NotANumber), lang),
+        );
+    };
     let result = async {
         let b: StepBody = parse_json(&body)?;
         let step = match verb.as_str() {
@@ -665,13 +800,38 @@ pub(crate) async fn api_step(
 }
 
 /// `POST /api/v1/applications/{id}/documents` (multipart: `document`, optional `slot`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications/{id}/documents",
+    tag = "applications",
+    summary = "Attach a document",
+    params(
+        ("id" = i32, Path, description = "The application's number"),
+        ("lang" = Option<Lang>, Query, description = "Language of messages"),
+    ),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Attached", body = app::domain::application::form::DocumentView),
+        (status = 400, description = "No file, or a wrong slot or type", body = crate::api::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::ErrorBody),
+        (status = 403, description = "Not the caller's, or a cross-site request", body = crate::api::ErrorBody),
+        (status = 404, description = "No such application", body = crate::api::ErrorBody),
+        (status = 413, description = "The file is over the limit", body = crate::api::ErrorBody),
+    )
+)]
 pub(crate) async fn api_upload(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    Path(id): Path<i32>,
+    id: Result<Path<i32>, PathRejection>,
     req: Request,
 ) -> Response {
     let lang = lang_of(req.headers(), req.uri().query());
+    let Ok(Path(id)) = id else {
+        return error_response(
+            lang,
+            AppError::invalid(&FieldError::new("id", Problem::NotANumber), lang),
+        );
+    };
     let result = async {
         let posted = read_form(&st, req).await?;
         let slot = match posted.get("slot") {

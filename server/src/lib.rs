@@ -8,6 +8,7 @@ pub mod assets;
 pub mod assisted;
 pub mod cli;
 pub mod guard;
+pub mod openapi;
 pub mod operator;
 pub mod profile;
 pub mod reports;
@@ -227,6 +228,7 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
     vec![
         ("/healthz", get(api::healthz)),
         ("/metrics", get(api::metrics)),
+        ("/api/v1/openapi.json", get(openapi::openapi_json)),
         ("/api/v1/programs", get(api::list_programs)),
         ("/api/v1/programs/{slug}", get(api::get_program)),
         ("/programs/{slug}/schedule.csv", get(api::schedule_csv)),

@@ -1,7 +1,7 @@
 //! The profile form's post and the eligibility API.
 
 use app::domain::eligibility::{Facts, Standing, explain_all, rank};
-use app::domain::i18n::pick;
+use app::domain::i18n::{Lang, pick};
 use app::domain::params::{FieldError, Problem, decode_query, encode_component};
 use app::error::AppError;
 use app::ssr::services::ServiceError;
@@ -78,15 +78,17 @@ fn back_to_profile(error: &AppError, pairs: &[(String, String)]) -> Response {
     }
 }
 
-#[derive(Serialize)]
-struct ApiReason {
+/// One condition of a programme, as it stands for the profile.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ApiReason {
     outcome: app::domain::eligibility::Outcome,
     text: String,
     fix: Option<String>,
 }
 
-#[derive(Serialize)]
-struct ApiResult {
+/// One programme, ranked for the profile.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ApiResult {
     slug: String,
     title: String,
     kind: app::domain::catalog::ProgramKind,
@@ -97,8 +99,9 @@ struct ApiResult {
     next_best: Option<String>,
 }
 
-#[derive(Serialize)]
-struct ApiRanking {
+/// Every open programme ranked for the profile, on a date.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ApiRanking {
     date: chrono::NaiveDate,
     results: Vec<ApiResult>,
 }
@@ -133,6 +136,21 @@ pub fn parse_facts(body: &[u8]) -> Result<Facts, FieldError> {
 /// `POST /api/v1/eligibility`: every open programme ranked for the posted profile, with the
 /// reasons in the caller's language. Needs no account: the profile is in the request and
 /// nothing is stored.
+#[utoipa::path(
+    post,
+    path = "/api/v1/eligibility",
+    tag = "eligibility",
+    summary = "Rank the programmes for a profile",
+    description = "Every key of the profile is optional; what is not given counts as unknown, \
+        never as unmet. Nothing is stored and no account is needed.",
+    params(("lang" = Option<Lang>, Query, description = "Language of the reasons and messages")),
+    request_body = Facts,
+    responses(
+        (status = 200, description = "The ranking with the reasons", body = ApiRanking),
+        (status = 400, description = "A key is unknown or its value wrong; `field` names it", body = crate::api::ErrorBody),
+        (status = 403, description = "A cross-site request", body = crate::api::ErrorBody),
+    )
+)]
 pub(crate) async fn eligibility(
     State(st): State<AppState>,
     headers: HeaderMap,

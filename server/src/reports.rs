@@ -3,6 +3,7 @@
 //! okrug, or `kz` for the country. The schema (`auyl-report/1`) is described at
 //! `/okrugs/open-data` and in `docs/open-data.md`.
 
+use app::domain::i18n::Lang;
 use app::domain::report;
 use app::error::AppError;
 use app::features::reports::COUNTRY;
@@ -64,6 +65,23 @@ pub(crate) async fn data(
 }
 
 /// `GET /api/v1/reports/{area}`: the report as JSON.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/{area}",
+    tag = "reports",
+    summary = "The public report of an area",
+    description = "What support reached an okrug, district or region (a nine-digit KATO \
+        code), or the whole country (`kz`): applications by stage, outcomes, programmes, months \
+        and recommenders. Counts under 3 are published as \"<3\".",
+    params(
+        ("area" = String, Path, description = "A KATO code, or `kz`"),
+        ("lang" = Option<Lang>, Query, description = "Language of messages"),
+    ),
+    responses(
+        (status = 200, description = "The report", body = app::domain::report::Report),
+        (status = 404, description = "No such area", body = crate::api::ErrorBody),
+    )
+)]
 pub(crate) async fn api_report(
     State(st): State<AppState>,
     headers: HeaderMap,

@@ -10,6 +10,7 @@ use super::params::{FieldError, Problem};
 
 /// What a person signs in with, normalised.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Login {
     /// A Kazakh mobile number as `+77xxxxxxxxx`.
     Phone(String),
@@ -113,6 +114,7 @@ pub fn parse_display_name(field: &str, raw: &str) -> Result<String, FieldError> 
 
 /// The role a person acts in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Anyone who signs up: finds programmes and applies.
@@ -185,6 +187,7 @@ impl Role {
 
 /// Where a role applies: the okrug of an akim, the organisation of an operator.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Scope {
     /// Entrepreneurs and admins.
     None,
@@ -217,6 +220,7 @@ impl Scope {
 
 /// Who is asking: a signed-in person and the role they act in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Principal {
     /// Their account.
     pub user_id: i32,
@@ -230,6 +234,7 @@ pub struct Principal {
 
 /// What the account page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccountView {
     /// Name.
     pub display_name: String,
@@ -243,6 +248,7 @@ pub struct AccountView {
 
 /// An invitation as lists show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InvitationView {
     /// Id.
     pub id: i32,
@@ -260,6 +266,7 @@ pub struct InvitationView {
 
 /// What the invitation page shows before it is accepted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InvitationOffer {
     /// Role offered.
     pub role: Role,
@@ -269,6 +276,7 @@ pub struct InvitationOffer {
 
 /// A staff member as lists show them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StaffView {
     /// Account.
     pub user_id: i32,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a saved search follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SavedKind {
     /// A catalogue query (text and filters).
@@ -35,6 +36,7 @@ impl SavedKind {
 
 /// A saved search as its owner sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SavedSearchView {
     /// Id.
     pub id: i32,
@@ -48,6 +50,7 @@ pub struct SavedSearchView {
 
 /// One notification: a programme that newly matches a saved search.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NotificationView {
     /// Id.
     pub id: i32,

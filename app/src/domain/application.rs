@@ -11,6 +11,7 @@ pub mod form;
 
 /// Where an application is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Being written; only the applicant sees it.
@@ -99,6 +100,7 @@ impl State {
 
 /// Something that moves an application from one state to another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     /// The applicant sends the draft.
@@ -135,6 +137,7 @@ impl Step {
 
 /// Who makes a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
     /// The entrepreneur whose application it is.
@@ -330,6 +333,7 @@ pub const ESTIMATE_MIN: usize = 10;
 
 /// The expected time to a decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Estimate {
     /// Half of the decisions took at most this long (seconds).
     pub median_secs: i64,

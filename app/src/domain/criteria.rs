@@ -11,6 +11,7 @@ use super::money::{AmountUnit, MciTable, Tiyn, format_kzt, group_digits};
 
 /// One eligibility rule. Amount bounds in tenge are whole tenge; in MCI, whole MCI.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Criterion {
     /// The applicant's age in years, inclusive bounds.

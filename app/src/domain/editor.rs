@@ -30,6 +30,7 @@ pub const MAX_REGIONS: usize = 20;
 
 /// One line of the organisation's programme list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProgrammeLine {
     /// URL handle.
     pub slug: String,
@@ -45,6 +46,7 @@ pub struct ProgrammeLine {
 
 /// One version in a programme's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VersionView {
     /// 1, 2, …
     pub version: i32,
@@ -60,6 +62,7 @@ pub struct VersionView {
 
 /// What the editor page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EditorView {
     /// The programme as stored (`None` for a new one).
     pub programme: Option<Programme>,
@@ -73,6 +76,7 @@ pub struct EditorView {
 
 /// How many registered profiles a set of criteria admits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Preview {
     /// Profiles considered.
     pub profiles: u64,
@@ -84,6 +88,7 @@ pub struct Preview {
 
 /// A programme as the editor keeps it: the catalogue's fields and the back office's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Programme {
     /// The catalogue's fields (status included).
     pub input: ProgramInput,

@@ -26,6 +26,7 @@ pub const YOUTH_MAX_AGE: u32 = 29;
 
 /// What the engine knows about an entrepreneur. Every fact is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Facts {
     /// Age in whole years.
     pub age: Option<u32>,
@@ -96,6 +97,7 @@ impl Facts {
 
 /// Facts changed for a "what if" look at the ranking; never saved by themselves.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WhatIf {
     /// Another age.
     pub age: Option<u32>,
@@ -116,6 +118,7 @@ impl WhatIf {
 
 /// The what-if form as typed: kept as text so a bad value is shown back beside its field.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WhatIfInput {
     /// Age.
     pub age: String,
@@ -219,6 +222,7 @@ pub fn months_between(start: NaiveDate, today: NaiveDate) -> Option<u32> {
 
 /// How one criterion came out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The facts satisfy it.
@@ -232,6 +236,7 @@ pub enum Outcome {
 /// What is needed to evaluate criteria that depend on the date: amounts in MCI use the MCI of
 /// `today`'s year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Context {
     /// The date of the evaluation.
     pub today: NaiveDate,
@@ -325,6 +330,7 @@ pub fn assess(criterion: &Criterion, facts: &Facts, ctx: &Context) -> Outcome {
 
 /// A programme as the ranking sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Candidate {
     /// URL handle.
     pub slug: String,
@@ -345,6 +351,7 @@ pub struct Candidate {
 /// What a ranking needs besides the facts: the open programmes, the names of every place
 /// they or the person mention, and the date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RankingData {
     /// Open programmes.
     pub candidates: Vec<Candidate>,
@@ -356,6 +363,7 @@ pub struct RankingData {
 
 /// Where a programme stands for a person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     /// Every criterion is met.
@@ -368,6 +376,7 @@ pub enum Standing {
 
 /// One programme's result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Match {
     /// Index into the candidates.
     pub index: usize,
@@ -476,6 +485,7 @@ pub fn rank(candidates: &[Candidate], facts: &Facts, ctx: &Context) -> Vec<Match
 
 /// One line of an explanation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Line {
     /// The outcome it explains.
     pub outcome: Outcome,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A language the interface is offered in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Russian: the default and the reference language.

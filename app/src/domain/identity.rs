@@ -16,6 +16,7 @@ use super::params::{FieldError, Problem};
 
 /// A person's sex as the IIN records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// Odd century digit.
@@ -26,6 +27,7 @@ pub enum Sex {
 
 /// A valid IIN, with what it tells about its holder.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Iin {
     digits: String,
     /// The birth date, where the IIN encodes it.
@@ -79,6 +81,7 @@ impl Iin {
 
 /// What kind of entity a BIN belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     /// A legal entity resident in Kazakhstan.
@@ -91,6 +94,7 @@ pub enum EntityKind {
 
 /// A valid BIN.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Bin {
     digits: String,
     /// The kind of entity.

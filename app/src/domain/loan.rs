@@ -18,6 +18,7 @@ use super::params::{FieldError, Problem};
 
 /// How the principal is repaid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Equal payments.
@@ -47,6 +48,7 @@ impl Method {
 
 /// What is paid during a grace period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Grace {
     /// The interest, no principal.
@@ -76,6 +78,7 @@ impl Grace {
 
 /// A loan to schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Loan {
     /// The amount borrowed.
     pub amount: Tiyn,
@@ -100,6 +103,8 @@ pub const TERM_MAX_MONTHS: i32 = 360;
 
 /// A programme's limits the loan must keep to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = LoanLimits))]
 pub struct Limits {
     /// Smallest amount.
     pub amount_min: Option<Tiyn>,
@@ -239,6 +244,7 @@ impl Loan {
 /// The calculator's inputs as the person typed them (kept for showing the form again) and
 /// their defaults from the programme.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LoanInput {
     /// Amount in tenge, as typed ("1 500 000").
     pub amount: String,
@@ -435,6 +441,7 @@ fn annuity_payment(balance: i128, bps: i128, n: i32) -> i128 {
 
 /// One month of a schedule, in tiyn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Row {
     /// 1-based month.
     pub month: i32,
@@ -464,6 +471,7 @@ impl Row {
 
 /// A whole schedule and its totals.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Schedule {
     /// Month by month.
     pub rows: Vec<Row>,

@@ -12,6 +12,7 @@ use super::i18n::Lang;
 
 /// A valid nine-digit KATO code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct KatoCode(String);
 
@@ -98,6 +99,7 @@ impl fmt::Display for KatoCode {
 
 /// The level of a KATO unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Level {
     /// A region or a city of republican significance (Astana, Almaty, Shymkent).
     Region = 1,

@@ -12,6 +12,7 @@ use super::i18n::Lang;
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Tiyn(pub i64);
 
 impl Tiyn {
@@ -28,6 +29,7 @@ impl Tiyn {
 
 /// The unit a programme's limits are written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AmountUnit {
     /// Tenge; stored values are tiyn.
@@ -57,6 +59,7 @@ impl AmountUnit {
 
 /// A limit as the programme's rules state it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "unit", content = "value", rename_all = "lowercase")]
 pub enum Limit {
     /// A fixed amount.
@@ -88,6 +91,7 @@ impl Limit {
 
 /// The MCI value of one year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MciRate {
     /// Calendar year the value applies to.
     pub year: i32,
@@ -97,12 +101,14 @@ pub struct MciRate {
 
 /// The MCI values known to the system, one per year.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MciTable {
     rates: Vec<MciRate>,
 }
 
 /// A limit converted to money, and which year's MCI was used (when it was in MCI).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Converted {
     /// The amount.
     pub tiyn: Tiyn,

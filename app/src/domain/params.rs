@@ -10,6 +10,7 @@ use super::i18n::{Lang, Msg, t, tf};
 
 /// What is wrong with one input field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Problem {
     /// Longer than allowed.
     TooLong {
@@ -150,6 +151,7 @@ pub enum Problem {
 
 /// A problem with a named input field: what every parser returns for bad input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[error("{field}: {problem:?}")]
 pub struct FieldError {
     /// The parameter or form field, as the client named it.

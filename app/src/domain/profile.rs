@@ -19,6 +19,7 @@ pub const NAME_MAX: usize = 200;
 
 /// The profile as stored.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Profile {
     /// Full name.
     pub full_name: Option<String>,
@@ -431,6 +432,7 @@ pub fn to_form(p: &Profile) -> Vec<(String, String)> {
 
 /// A settlement offered by the picker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SettlementHit {
     /// Its KATO code.
     pub code: KatoCode,

@@ -15,6 +15,7 @@ use super::money::{AmountUnit, Converted, Limit, MciTable};
 
 /// A programme's URL handle: lowercase Latin letters, digits and single hyphens.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Slug(String);
 
@@ -55,6 +56,7 @@ impl From<Slug> for String {
 
 /// An operator as written in a seed file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationInput {
     /// Stable handle.
@@ -71,6 +73,7 @@ pub struct OrganisationInput {
 
 /// Amount limits as the rules state them: whole tenge for `kzt`, whole MCI for `mci`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AmountInput {
     /// Unit of `min` and `max`.
@@ -83,6 +86,7 @@ pub struct AmountInput {
 
 /// A rate range in basis points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RateInput {
     /// Lowest rate.
@@ -93,6 +97,7 @@ pub struct RateInput {
 
 /// A text in Russian and Kazakh.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LocalText {
     /// Russian.
@@ -103,6 +108,7 @@ pub struct LocalText {
 
 /// A programme as written in a seed file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProgramInput {
     /// URL handle.
@@ -338,6 +344,7 @@ pub fn stored_amount(unit: AmountUnit, value: i64) -> Option<i64> {
 
 /// The contents of a seed file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SeedFile {
     /// Operators.
@@ -348,6 +355,7 @@ pub struct SeedFile {
 
 /// An operator, as pages show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganisationView {
     /// Stable handle.
     pub slug: String,
@@ -363,6 +371,7 @@ pub struct OrganisationView {
 
 /// A place named on a programme page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PlaceView {
     /// KATO code.
     pub code: KatoCode,
@@ -374,6 +383,7 @@ pub struct PlaceView {
 
 /// A limit with its value in money for the year shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LimitView {
     /// As the rules state it.
     pub limit: Limit,
@@ -383,6 +393,7 @@ pub struct LimitView {
 
 /// The real programme a demo variant follows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VariantOf {
     /// Its slug.
     pub slug: String,
@@ -394,6 +405,7 @@ pub struct VariantOf {
 
 /// Everything a programme page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProgramView {
     /// Id.
     pub id: i64,

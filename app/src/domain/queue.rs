@@ -18,6 +18,7 @@ pub const DEFAULT_TARGET_DAYS: i32 = 30;
 
 /// Which states the queue shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum States {
     /// Everything waiting for the operator or the applicant: submitted, in review, information
     /// requested, approved (waiting for the money).
@@ -61,6 +62,7 @@ impl States {
 
 /// The akimat's word on the application.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Recommended {
     /// The akim recommends it.
     Yes,
@@ -72,6 +74,7 @@ pub enum Recommended {
 
 /// Whose applications.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Assigned {
     /// Anyone's.
     #[default]
@@ -84,6 +87,7 @@ pub enum Assigned {
 
 /// The order of the lines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Sort {
     /// Longest in its state first.
     #[default]
@@ -96,6 +100,7 @@ pub enum Sort {
 
 /// One view of the queue.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QueueQuery {
     /// One programme of the organisation (its slug), or all of them.
     pub program: Option<String>,
@@ -250,6 +255,7 @@ impl QueueQuery {
 
 /// One line of the queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QueueRow {
     /// The application.
     pub id: i32,
@@ -307,6 +313,7 @@ pub fn overdue(
 
 /// A page of the queue with its counts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QueuePage {
     /// The lines.
     pub rows: Vec<QueueRow>,

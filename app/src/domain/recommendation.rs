@@ -28,6 +28,7 @@ pub const MAX_TEXT: usize = 2_000;
 
 /// The verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// The akimat recommends the application.
@@ -66,6 +67,7 @@ impl Verdict {
 
 /// A reason from the checklist.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The applicant is known to the akimat.
@@ -123,6 +125,7 @@ impl Reason {
 
 /// A relationship between the person recommending and the applicant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Relationship {
     /// None: declared, not assumed.
@@ -169,6 +172,7 @@ impl Relationship {
 
 /// A complete, valid recommendation as the akimat gives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecommendationInput {
     /// The verdict.
     pub verdict: Verdict,
@@ -235,6 +239,7 @@ pub fn parse(pairs: &[(String, String)]) -> Result<RecommendationInput, FieldErr
 
 /// One version of a recommendation, as the applicant, the operator and the akimat see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecommendationView {
     /// 1 for the first, then one more per correction.
     pub version: i32,
@@ -250,6 +255,7 @@ pub struct RecommendationView {
 
 /// One line of an akimat's queue of requests.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QueueItem {
     /// The application.
     pub application_id: i32,

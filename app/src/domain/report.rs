@@ -19,6 +19,8 @@ pub const MIN_SHOWN: u64 = 3;
 
 /// The stages an application passes on its way to the money.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = ReportStage))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// From submission until the operator takes it up.
@@ -57,6 +59,7 @@ impl Stage {
 
 /// What the akimat said of an application (its latest recommendation version).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Said {
     /// Recommended.
@@ -95,6 +98,7 @@ impl Said {
 
 /// How the applications in one group ended (so far).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Outcomes {
     /// Submitted.
     pub applied: u64,
@@ -123,6 +127,7 @@ impl Outcomes {
 
 /// One programme's figures in an area.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProgramFigures {
     /// Submitted.
     pub applied: u64,
@@ -134,6 +139,7 @@ pub struct ProgramFigures {
 
 /// One month's figures in an area.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MonthFigures {
     /// Submitted in the month.
     pub applied: u64,
@@ -147,6 +153,7 @@ pub struct MonthFigures {
 
 /// What one member of an akimat recommended, over all applications of the okrug.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Recommender {
     /// The account.
     pub user_id: i32,
@@ -162,6 +169,7 @@ pub struct Recommender {
 
 /// An area's raw figures. Every field adds up over okrugs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Figures {
     /// Entrepreneurs whose profile places them in the area.
     pub registered: u64,
@@ -317,6 +325,7 @@ impl Figures {
 
 /// A stage's median and 90th percentile, whole days.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StageFigures {
     /// Applications that went through it.
     pub count: u64,
@@ -393,6 +402,32 @@ impl Shown {
     }
 }
 
+// By hand, like its serde: a count, or the string "<3" where a count would identify people.
+#[cfg(feature = "ssr")]
+impl utoipa::PartialSchema for Shown {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0)),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["<3"])),
+            )
+            .description(Some(
+                "A count, or \"<3\" where a smaller count would be shown",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl utoipa::ToSchema for Shown {}
+
 impl Serialize for Shown {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -420,6 +455,7 @@ impl<'de> Deserialize<'de> for Shown {
 
 /// A stage as published.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PublicStage {
     /// Which.
     pub stage: Stage,
@@ -433,6 +469,7 @@ pub struct PublicStage {
 
 /// How applications fared by what the akimat said, as published.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PublicOutcome {
     /// What the akimat said.
     pub said: Said,
@@ -452,6 +489,7 @@ pub struct PublicOutcome {
 
 /// An area's figures as published: no count below 3, nothing that rests on fewer than 3.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PublicFigures {
     /// Entrepreneurs registered in the area.
     pub registered: Shown,
@@ -489,6 +527,7 @@ pub struct PublicFigures {
 
 /// The kind of area a report covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AreaLevel {
     /// Kazakhstan.
@@ -515,6 +554,7 @@ impl AreaLevel {
 
 /// An area named.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AreaRef {
     /// Its KATO code; `None` for the country.
     pub code: Option<KatoCode>,
@@ -546,6 +586,7 @@ impl AreaRef {
 
 /// A smaller area within the report's, with its main figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChildRow {
     /// Which.
     pub area: AreaRef,
@@ -577,6 +618,7 @@ impl ChildRow {
 
 /// A programme's line in an area's report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProgramRow {
     /// Its address part.
     pub slug: String,
@@ -594,6 +636,7 @@ pub struct ProgramRow {
 
 /// A month's line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MonthRow {
     /// `YYYY-MM`.
     pub month: String,
@@ -607,6 +650,7 @@ pub struct MonthRow {
 
 /// One member of an akimat's record, as published.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecommenderRow {
     /// Whether the akim (named) or a member of staff (not named).
     pub akim: bool,
@@ -622,6 +666,7 @@ pub struct RecommenderRow {
 
 /// Key shares of an area, to set beside its district's, region's and the country's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Comparison {
     /// Which area.
     pub area: AreaRef,
@@ -651,6 +696,7 @@ impl Comparison {
 
 /// A public report, as the page, the print view and open data show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Report {
     /// The schema's name and version, for open-data users.
     pub schema: String,
@@ -787,6 +833,7 @@ pub fn csv(r: &Report) -> String {
 
 /// An application of the okrug that has waited longer than its programme usually takes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Stuck {
     /// The application.
     pub application_id: i32,
@@ -804,6 +851,7 @@ pub struct Stuck {
 
 /// An okrug's workspace: the figures unrounded, with what needs the akimat's attention.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Workspace {
     /// The okrug.
     pub area: AreaRef,
@@ -819,6 +867,7 @@ pub struct Workspace {
 
 /// An area found by the picker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AreaHit {
     /// The area.
     pub area: AreaRef,

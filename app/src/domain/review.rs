@@ -31,6 +31,7 @@ pub const MAX_DUE_DAYS: i64 = 90;
 
 /// One criterion of a rubric.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RubricCriterion {
     /// Stable key the scores refer to (`plan`, `jobs`…).
     pub key: String,
@@ -154,6 +155,8 @@ fn round_div(num: u32, den: u32) -> u32 {
 
 /// What one reviewer said.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = ReviewVerdict))]
 pub enum Verdict {
     /// Scored every criterion.
     Scored(Scores),
@@ -163,6 +166,7 @@ pub enum Verdict {
 
 /// One reviewer's line in the panel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Sheet {
     /// The reviewer's account.
     pub reviewer: i32,
@@ -176,6 +180,7 @@ pub struct Sheet {
 
 /// Everything the reviewers said about one application.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Panel {
     /// Each reviewer's sheet.
     pub sheets: Vec<Sheet>,
@@ -290,6 +295,7 @@ fn date(pairs: &[(String, String)], name: &str) -> Result<NaiveDate, FieldError>
 
 /// The terms of an approval.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Approval {
     /// The amount approved, whole tenge.
     pub amount_kzt: i64,
@@ -303,6 +309,7 @@ pub struct Approval {
 
 /// What a programme allows an approval to be.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApprovalLimits {
     /// The programme's largest amount, whole tenge.
     pub amount_max_kzt: Option<i64>,
@@ -370,6 +377,7 @@ pub fn parse_approval(
 
 /// A refusal: the reason from the list and the text the applicant reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Rejection {
     /// From the list.
     pub reason: RejectReason,
@@ -390,6 +398,7 @@ pub fn parse_rejection(pairs: &[(String, String)]) -> Result<Rejection, FieldErr
 
 /// The record of a payment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Disbursement {
     /// The day the money left.
     pub date: NaiveDate,
@@ -448,6 +457,7 @@ pub const WHOLE: &str = "all";
 
 /// A budget envelope and what has been charged to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Envelope {
     /// [`WHOLE`] or a region's KATO code.
     pub area: String,
@@ -499,6 +509,7 @@ pub fn overspent<'a>(
 
 /// A private note.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NoteView {
     /// Who wrote it.
     pub author: String,
@@ -511,6 +522,7 @@ pub struct NoteView {
 /// What the operator's staff see beside an application: the applicant and how the programme's
 /// conditions stand for them, the budget, the reviewers and their scores, the private notes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Desk {
     /// The applicant's name.
     pub applicant: String,
@@ -547,6 +559,7 @@ pub struct Desk {
 
 /// What was decided, as the applicant and the operator read it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Decision {
     /// The approval's terms.
     pub approval: Option<Approval>,

@@ -23,6 +23,7 @@ pub const MAX_RESULTS_WINDOW: u32 = 10_000;
 
 /// The order of results.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
     /// Best match first; with no search text, the soonest deadline first.
@@ -74,6 +75,7 @@ impl SortOrder {
 
 /// A parsed, valid search.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchQuery {
     /// The search text, trimmed; empty means "everything".
     pub text: String,
@@ -292,6 +294,7 @@ fn parse_region(value: &str) -> Result<KatoCode, FieldError> {
 /// What both engines index for one programme. The searchable texts are given as written; each
 /// engine indexes them through [`text::analyze`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchDoc {
     /// Programme id.
     pub id: i64,
@@ -347,6 +350,7 @@ pub fn stamp(updated_at_millis: i64, year: i32) -> i64 {
 
 /// One result: what a result card shows, straight from the index.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     /// Programme id.
     pub id: i64,
@@ -420,6 +424,7 @@ impl From<&SearchDoc> for SearchHit {
 /// Counts of matching programmes per value, for the filters. Each facet is counted with every
 /// other filter applied but not its own, so the menu shows what choosing another value gives.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Facets {
     /// Per kind code.
     pub kind: BTreeMap<String, u64>,
@@ -431,6 +436,7 @@ pub struct Facets {
 
 /// A page of results.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     /// Matching programmes in all.
     pub total: u64,

@@ -261,6 +261,7 @@ pub const SYNONYMS: &[&[&str]] = &[
 
 /// One word of a query, prepared for matching.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QueryTerm {
     /// The folded word as typed.
     pub folded: String,
@@ -299,6 +300,7 @@ impl QueryTerm {
 
 /// One position of a query: a single word, or a choice between synonyms (each a phrase).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum QueryPart {
     /// A word that must match.
     Term(QueryTerm),
@@ -424,6 +426,7 @@ pub fn prefix_within(prefix: &str, word: &str, max: u8) -> bool {
 
 /// A piece of a highlighted text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Segment {
     /// The text of the piece, as written in the original.
     pub text: String,

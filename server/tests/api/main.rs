@@ -12,6 +12,7 @@ mod eligibility;
 mod health;
 mod helpers;
 mod invitations;
+mod openapi;
 mod pages;
 mod sabotage;
 mod search_faults;

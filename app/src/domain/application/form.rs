@@ -80,6 +80,7 @@ pub fn prefill(profile: Option<&Profile>) -> Draft {
 
 /// What a programme allows, in tenge of the year of the application.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Limits {
     /// The smallest amount.
     pub amount_min_kzt: Option<i64>,
@@ -91,6 +92,7 @@ pub struct Limits {
 
 /// A business plan in a few figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Plan {
     /// What the applicant will do.
     pub activity: String,
@@ -104,6 +106,7 @@ pub struct Plan {
 
 /// A complete, valid application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApplicationForm {
     /// The amount asked for, whole tenge.
     pub amount_kzt: i64,
@@ -234,6 +237,7 @@ pub fn clean_file_name(raw: &str) -> String {
 
 /// One line of an application list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApplicationSummary {
     /// Id.
     pub id: i32,
@@ -257,6 +261,7 @@ pub struct ApplicationSummary {
 
 /// One event of the timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventView {
     /// `create` or a step.
     pub step: String,
@@ -278,6 +283,7 @@ pub struct EventView {
 
 /// A document of an application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DocumentView {
     /// Id (its download address is `/applications/{application}/documents/{id}`).
     pub id: i32,
@@ -295,6 +301,7 @@ pub struct DocumentView {
 
 /// A required document of the programme, with the file attached for it, if any.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RequiredDocument {
     /// Its position in the programme's list (the upload's `slot`).
     pub slot: i32,
@@ -308,6 +315,7 @@ pub struct RequiredDocument {
 
 /// Everything the page of one application shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApplicationView {
     /// The list line.
     pub summary: ApplicationSummary,
@@ -348,6 +356,7 @@ pub struct ApplicationView {
 /// What the assisted-filing form offers the akimat: its okrug's settlements and the open
 /// programmes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AssistOptions {
     /// The okrug's name.
     pub okrug: String,
@@ -359,6 +368,7 @@ pub struct AssistOptions {
 
 /// How an application filed with the akimat's help came about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AssistedView {
     /// The staff member who started it.
     pub staff_name: String,
