@@ -63,6 +63,10 @@ check "clippy migrations" cargo clippy -p migrations --all-targets -- -D warning
 check "clippy app (hydrate, wasm)" cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 check "clippy frontend (wasm)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# The fuzz targets for 30 s each (panics and failed round trips in the parsers of untrusted
+# text); `make fuzz` runs them longer.
+check "fuzz (search query, forms, KATO CSV, criteria; 30 s each)" scripts/fuzz.sh 30
+
 cargo_tests "tests-sqlite" cargo test -p app -p server -p migrations --features app/ssr
 TEST_DATABASE_URL="$PG_URL" cargo_tests "tests-postgres" cargo test -p app -p server -p migrations --features app/ssr
 

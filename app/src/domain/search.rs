@@ -470,10 +470,50 @@ impl SearchResults {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+    use crate::domain::catalog::{ProgramKind, Sector};
 
     fn parse(qs: &str) -> Result<SearchQuery, FieldError> {
         SearchQuery::from_query_string(qs)
+    }
+
+    fn any_query() -> impl Strategy<Value = SearchQuery> {
+        (
+            // Any text a person could type: Cyrillic, Latin, digits, signs, spaces, percent signs,
+            // ampersands and equals signs that the encoding must carry.
+            "[ а-яёәғқңөұүһіА-ЯЁa-zA-Z0-9%&=+?#/.,'\"«»-]{0,200}",
+            proptest::option::of(proptest::sample::select(ProgramKind::ALL)),
+            proptest::option::of(proptest::sample::select(Sector::ALL)),
+            proptest::option::of(proptest::sample::select(vec!["610000000", "100000000"])),
+            proptest::sample::select(SortOrder::ALL.to_vec()),
+            1..=MAX_PER_PAGE,
+            any::<u32>(),
+        )
+            .prop_map(|(text, kind, sector, region, sort, per_page, page)| {
+                let mut q = SearchQuery {
+                    text: text.trim().to_owned(),
+                    kind,
+                    sector,
+                    region: region.and_then(|r| KatoCode::parse(r).ok()),
+                    sort,
+                    page: 1,
+                    per_page,
+                };
+                q.page = 1 + page % q.max_page();
+                q
+            })
+    }
+
+    proptest! {
+        /// Every pager link, sort link and the address bar are built from the canonical query
+        /// string, so reading it back must give the same search, whatever was typed.
+        #[test]
+        fn a_search_survives_its_own_query_string(q in any_query()) {
+            let again = parse(&q.to_query_string());
+            prop_assert_eq!(again, Ok(q.clone()), "{}", q.to_query_string());
+        }
     }
 
     #[test]

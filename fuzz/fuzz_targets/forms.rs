@@ -1,0 +1,50 @@
+//! Every form the site reads, fed the same decoded body: the profile, the what-if, the
+//! application, the programme editor and its criteria, the operator's queue filters, the
+//! akimat's recommendation and the operator's decisions. Each answers with a value or a field
+//! error; none panics, whatever the body.
+#![no_main]
+
+use app::domain::application::form::{Draft, Limits, validate};
+use app::domain::catalog::ProgramStatus;
+use app::domain::eligibility::WhatIfInput;
+use app::domain::params::decode_query;
+use app::domain::program::Slug;
+use app::domain::review::{self, ApprovalLimits};
+use app::domain::{editor, profile, queue, recommendation};
+use chrono::NaiveDate;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(raw) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(pairs) = decode_query(raw) else {
+        return;
+    };
+    let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
+    let _ = profile::parse_form(&pairs, today);
+    let _ = WhatIfInput::from_pairs(&pairs).parse();
+    let draft: Draft = pairs.iter().cloned().collect();
+    let limits = Limits {
+        amount_min_kzt: Some(100_000),
+        amount_max_kzt: Some(10_812_500),
+        term_months_max: Some(60),
+    };
+    let _ = validate(&draft, &limits);
+    let _ = validate(&draft, &Limits::default());
+    if let Some(org) = Slug::parse("akk") {
+        let _ = editor::parse(&pairs, &org, None, ProgramStatus::Draft);
+    }
+    let _ = editor::parse_criteria(&pairs);
+    let _ = queue::QueueQuery::parse(&pairs);
+    let _ = recommendation::parse(&pairs);
+    let approval = ApprovalLimits {
+        amount_max_kzt: Some(10_812_500),
+        term_months_max: Some(60),
+        lends: true,
+    };
+    let _ = review::parse_approval(&pairs, approval);
+    let _ = review::parse_rejection(&pairs);
+    let _ = review::parse_disbursement(&pairs, 5_000_000, Some(today), today);
+    let _ = review::parse_due(&pairs, today);
+});

@@ -1,0 +1,24 @@
+//! The search box and the catalogue's query string: any text is either a search or a named
+//! field error, never a panic; a search survives its own canonical query string unchanged (the
+//! address bar and every pager link are built from it); the query parser and the spelling
+//! helpers take any text.
+#![no_main]
+
+use app::domain::search::SearchQuery;
+use app::domain::text;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(raw) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(query) = SearchQuery::from_query_string(raw) {
+        let again = SearchQuery::from_query_string(&query.to_query_string())
+            .expect("a canonical query string parses");
+        assert_eq!(again, query, "{raw:?} → {:?}", query.to_query_string());
+        let _ = query.parts();
+    }
+    let _ = text::parse_query(raw);
+    let _ = text::latin_words(raw);
+    let _ = text::other_layout(raw);
+});
