@@ -105,6 +105,35 @@ pub async fn spawn_app_at(dir: &std::path::Path, change: impl FnOnce(&mut Config
         config.database_url = pg.url.clone();
     }
     change(&mut config);
+    let mut app = start(config).await;
+    app._postgres = postgres;
+    app
+}
+
+/// Two instances of the app on one fresh PostgreSQL database (`admin`: an admin URL), each with
+/// its own data directory (uploads, embedded index), as behind a load balancer.
+pub async fn spawn_two_on_postgres(admin: &str) -> (TestApp, TestApp) {
+    LazyLock::force(&TRACING);
+    let pg = db::TestDatabase::create(admin)
+        .await
+        .expect("creates a test database");
+    let (one, two) = (
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    );
+    let config = |dir: &std::path::Path| {
+        let mut c = Config::for_tests(dir);
+        c.database_url = pg.url.clone();
+        c
+    };
+    let (mut a, mut b) = tokio::join!(start(config(one.path())), start(config(two.path())));
+    a._dir = Some(one);
+    b._dir = Some(two);
+    a._postgres = Some(pg);
+    (a, b)
+}
+
+async fn start(config: Config) -> TestApp {
     let mail = Arc::new(Outbox::default());
     let app = server::build_with_mailer(config, Some(mail.clone()))
         .await
@@ -117,7 +146,7 @@ pub async fn spawn_app_at(dir: &std::path::Path, change: impl FnOnce(&mut Config
         state,
         mail,
         _dir: None,
-        _postgres: postgres,
+        _postgres: None,
     }
 }
 

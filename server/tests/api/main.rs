@@ -11,6 +11,7 @@ mod catalog_api;
 mod eligibility;
 mod health;
 mod helpers;
+mod instances;
 mod invitations;
 mod openapi;
 mod pages;
