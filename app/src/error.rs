@@ -33,6 +33,10 @@ pub enum AppError {
     /// A dependency is down; trying later may work.
     #[error("unavailable")]
     Unavailable,
+    /// The data store takes no changes for now (disk full, read-only): nothing was saved,
+    /// reading still works, and trying again later will.
+    #[error("cannot save")]
+    CannotSave,
     /// Our fault; the details are in the server log only.
     #[error("internal error")]
     Internal,
@@ -62,7 +66,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Unavailable => 503,
+            AppError::Unavailable | AppError::CannotSave => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -75,6 +79,7 @@ impl AppError {
             AppError::Unauthorized => t(lang, Msg::ErrorSignInRequired).into(),
             AppError::Forbidden => t(lang, Msg::ErrorForbidden).into(),
             AppError::Unavailable => t(lang, Msg::ErrorUnavailable).into(),
+            AppError::CannotSave => t(lang, Msg::ErrorCannotSave).into(),
             AppError::Internal => t(lang, Msg::ErrorInternal).into(),
             AppError::Transport(_) => t(lang, Msg::ErrorTransport).into(),
         }

@@ -50,6 +50,7 @@ pub(crate) fn error_response(lang: Lang, e: AppError) -> Response {
         AppError::Unauthorized => ("sign_in_required".into(), None),
         AppError::Forbidden => ("forbidden".into(), None),
         AppError::Unavailable => ("unavailable".into(), None),
+        AppError::CannotSave => ("cannot_save".into(), None),
         AppError::Internal | AppError::Transport(_) => ("internal".into(), None),
     };
     let message = match &e {

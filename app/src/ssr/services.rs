@@ -54,3 +54,23 @@ pub enum ServiceError {
     #[error("password hashing: {0}")]
     Hashing(String),
 }
+
+/// Whether a storage error says the store takes no writes for now: a full disk or a read-only
+/// database or file system (SQLite's and PostgreSQL's wording, and the OS's errors 28 and 30).
+/// Such a failure is the operator's to fix, not a bug, and the user is told so.
+pub fn cannot_write(error: &str) -> bool {
+    let e = error.to_lowercase();
+    [
+        "readonly database",
+        "read-only transaction",
+        "read-only file system",
+        "database or disk is full",
+        "no space left on device",
+        "could not extend file",
+        "disk full",
+        "os error 28",
+        "os error 30",
+    ]
+    .iter()
+    .any(|needle| e.contains(needle))
+}

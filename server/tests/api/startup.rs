@@ -110,3 +110,40 @@ async fn two_instances_starting_together_on_one_postgres_database_both_come_up_o
     );
     assert_eq!(places, 16_264, "loaded once");
 }
+
+#[tokio::test]
+async fn an_index_with_garbled_segment_files_is_rebuilt_at_start_instead_of_stopping_the_server() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()) {
+        // Each PostgreSQL test app gets a fresh database; the SQLite run covers restarts.
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = spawn_app_at(dir.path(), |_| {}).await;
+    drop(first);
+    // Every segment file of the live generation overwritten, meta.json left whole: what a
+    // failing disk or a bad copy leaves.
+    let search = dir.path().join("search");
+    let live = std::fs::read_to_string(search.join("CURRENT")).expect("CURRENT");
+    let mut garbled = 0;
+    for entry in std::fs::read_dir(search.join(live.trim())).expect("generation") {
+        let path = entry.expect("entry").path();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if ["idx", "term", "store", "pos", "fast", "fieldnorm"].contains(&ext) {
+            std::fs::write(&path, vec![0x5a; 3000]).expect("garbled");
+            garbled += 1;
+        }
+    }
+    assert!(garbled > 0, "the generation had segment files");
+
+    let second = spawn_app_at(dir.path(), |_| {}).await;
+
+    let (status, found) = second.get_json("/api/v1/programs?q=кен+дала").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(
+        found["hits"][0]["slug"], "ken-dala-2026",
+        "the index was rebuilt: {found}"
+    );
+}

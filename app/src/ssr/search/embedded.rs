@@ -86,7 +86,22 @@ impl Generation {
                 "{name}: schema differs from this version's"
             )));
         }
-        Generation::from_index(index, name)
+        // Garbled segment files (a failing disk, a bad copy) are as much a corrupt generation as
+        // an unreadable meta.json: every file's checksum is checked once, at open, so that the
+        // caller rebuilds instead of failing searches (or the start) later.
+        let damaged = index
+            .validate_checksum()
+            .map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        if !damaged.is_empty() {
+            return Err(SearchError::Corrupt(format!(
+                "{name}: {} file(s) fail their checksum",
+                damaged.len()
+            )));
+        }
+        Generation::from_index(index, name).map_err(|e| match e {
+            SearchError::Engine(reason) => SearchError::Corrupt(reason),
+            other => other,
+        })
     }
 
     fn from_index(index: Index, name: &str) -> Result<Generation, SearchError> {
