@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help tools build run test bench crash fuzz fmt clippy entities
+.PHONY: help tools build run test bench crash faults fuzz fmt clippy entities
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ bench: build ## run the benchmarks and print their figures
 
 crash: build ## kill -9 the server while it takes submissions, 20 times; every acknowledged one must survive
 	@python3 scripts/crash.py --runs 20
+
+faults: build ## storage faults: a full disk, a read-only PostgreSQL, the search index lost while serving
+	@PG_URL="$$(scripts/postgres.sh start)" && python3 scripts/faults.py --postgres-admin "$$PG_URL"
 
 fuzz: ## run each cargo-fuzz target for FUZZ_SECONDS (default 300); make test runs them for 30 s
 	@scripts/fuzz.sh $${FUZZ_SECONDS:-300}

@@ -121,6 +121,13 @@ check "crash test (SIGKILL during submissions, PostgreSQL)" \
   python3 scripts/crash.py --runs 20 --server target/release/server --port "$CRASH_PORT" \
   --postgres-admin "$PG_URL"
 
+# Storage faults on the release server: a full disk (SQLite and uploads on a small tmpfs), a
+# read-only PostgreSQL, the search index's directory removed while serving and rebuilt by
+# `server reindex`. Writes are acknowledged or refused with 503 cannot_save, reads go on,
+# everything acknowledged survives, and writes work again once the fault is gone.
+check "storage faults (disk full, read-only PostgreSQL, index lost)" \
+  python3 scripts/faults.py --server target/release/server --port 3180 --postgres-admin "$PG_URL"
+
 echo
 if [ ${#failures[@]} -gt 0 ]; then
   echo "failed steps: ${failures[*]} (logs in target/test-logs)"
