@@ -36,12 +36,10 @@ use app::ssr::services::{self, review, seed};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
-#[path = "support/bulk.rs"]
-mod bulk;
 #[path = "support/common.rs"]
 mod common;
-use bulk::{Bulk, H, STATES, by_state, moments};
 use common::{exec, ms, percentile, scalar, thousands};
+use server::synthetic::{Bulk, H, STATES, by_state, moments};
 
 /// Bulk entrepreneurs, each with a profile in a real settlement; every one has applied.
 const APPLICANTS: i64 = 250_000;

@@ -20,7 +20,10 @@ commands:
                           see .env.sample
   reindex                 rebuild the search index from the database; a running server keeps
                           answering from the old index and switches when the new one is ready
-  seed --synthetic N      add N synthetic programmes (for benchmarks), then reindex
+  seed --synthetic N [--entrepreneurs M] [--applications K]
+                          add N synthetic programmes (for benchmarks), and M entrepreneurs with
+                          K applications in every state over every okrug (see
+                          server/src/synthetic.rs), then recompute the okrug reports and reindex
   help                    show this text";
 
 /// A command that could not run.
@@ -38,6 +41,9 @@ pub enum CliError {
     /// A service.
     #[error(transparent)]
     Service(#[from] services::ServiceError),
+    /// The synthetic load.
+    #[error("{0}")]
+    Synthetic(String),
     /// Serving.
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
@@ -49,11 +55,26 @@ pub async fn run(args: &[String]) -> Result<(), CliError> {
     match args.as_slice() {
         [] | ["serve"] => serve().await,
         ["reindex"] => reindex().await,
-        ["seed", "--synthetic", n] => {
-            let n: usize = n
-                .parse()
-                .map_err(|_| CliError::Usage(format!("N must be a whole number, got {n:?}")))?;
-            seed_synthetic(n).await
+        ["seed", "--synthetic", n, rest @ ..] => {
+            let n: usize = whole("N", n)?;
+            let (mut people, mut applications) = (0, 0);
+            let mut flags = rest.iter();
+            while let Some(flag) = flags.next() {
+                let value = flags
+                    .next()
+                    .ok_or_else(|| CliError::Usage(format!("{flag} needs a number")))?;
+                match *flag {
+                    "--entrepreneurs" => people = whole("M", value)?,
+                    "--applications" => applications = whole("K", value)?,
+                    other => return Err(CliError::Usage(format!("unknown option {other:?}"))),
+                }
+            }
+            if applications > 0 && people == 0 {
+                return Err(CliError::Usage(
+                    "--applications needs --entrepreneurs to apply".into(),
+                ));
+            }
+            seed_synthetic(n, people as i64, applications as i64).await
         }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
@@ -123,7 +144,12 @@ async fn reindex() -> Result<(), CliError> {
     Ok(())
 }
 
-async fn seed_synthetic(n: usize) -> Result<(), CliError> {
+fn whole(name: &str, raw: &str) -> Result<usize, CliError> {
+    raw.parse()
+        .map_err(|_| CliError::Usage(format!("{name} must be a whole number, got {raw:?}")))
+}
+
+async fn seed_synthetic(n: usize, people: i64, applications: i64) -> Result<(), CliError> {
     let config = Config::from_env()?;
     let db = db::connect(&config.database_url)
         .await
@@ -138,5 +164,38 @@ async fn seed_synthetic(n: usize) -> Result<(), CliError> {
         report.skipped,
         started.elapsed().as_secs_f64()
     );
+    if people > 0 {
+        services::seed::ensure_demo(&db).await?;
+        let started = Instant::now();
+        let loaded = crate::synthetic::load(&db, people, applications, config.today())
+            .await
+            .map_err(|e| CliError::Synthetic(e.to_string()))?;
+        println!(
+            "added {people} entrepreneurs, {applications} applications ({} events, {} \
+             recommendations) and an akim for each of {} okrugs in {:.1} s",
+            loaded.events,
+            loaded.recommendations,
+            loaded.okrugs.len(),
+            started.elapsed().as_secs_f64()
+        );
+        let started = Instant::now();
+        let okrugs = db::reports::touch_all(&db)
+            .await
+            .map_err(services::ServiceError::from)?;
+        let bar = progress_bar("okrug reports");
+        bar.set_length(okrugs);
+        loop {
+            let done = services::reports::refresh(&db, "", 50).await?;
+            if done == 0 {
+                break;
+            }
+            bar.inc(done as u64);
+        }
+        bar.finish();
+        println!(
+            "recomputed the reports of {okrugs} okrugs in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     reindex().await
 }

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod operator;
 pub mod profile;
 pub mod reports;
+pub mod synthetic;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,8 +1,10 @@
 //! What the benchmarks share: percentiles, number formatting, raw SQL for bulk loads.
 
+#![allow(dead_code, reason = "each bench uses the parts it needs")]
+
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::DatabaseConnection;
 
 /// The `p`th percentile of sorted durations (nearest rank).
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -30,17 +32,14 @@ pub fn thousands(n: i64) -> String {
 
 /// Runs a statement; the rows it changed.
 pub async fn exec(db: &DatabaseConnection, sql: &str) -> u64 {
-    db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
+    server::synthetic::exec(db, sql)
         .await
         .unwrap_or_else(|e| panic!("{e}: {sql}"))
-        .rows_affected()
 }
 
 /// The single integer a query returns.
 pub async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+    server::synthetic::scalar(db, sql)
         .await
         .unwrap_or_else(|e| panic!("{e}: {sql}"))
-        .and_then(|row| row.try_get_by_index::<i64>(0).ok())
-        .unwrap_or_else(|| panic!("no value: {sql}"))
 }
