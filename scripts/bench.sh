@@ -16,7 +16,11 @@
 #     desk and the queue's CSV export, with 1,000,000 applications in one operator's queue,
 #     SQLite and PostgreSQL (adds about 7½ minutes after its build: 3¾ on each, each view timed
 #     for at most 20 seconds or 150 calls).
-# Everything runs on 127.0.0.1 only, bounded in time (about 15 minutes after the build).
+#   - the release server at national scale over HTTP (scripts/bench_scale.sh), SQLite and
+#     PostgreSQL: the synthetic load, reindex, cold start, search, matches, the queue, reports,
+#     the static baseline, resident memory.
+# Writes docs/benchmarks.md (machine, date, commit, command, the table). Everything runs on
+# 127.0.0.1 only, bounded in time (about 27 minutes after the build).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -113,9 +117,39 @@ say "first visits as transferred, and the search page on a slow connection (Chro
   | awk -F' [|] ' '{ sub(/^[|] /, "", $1); sub(/ [|]$/, "", $NF); r = $2; for (i = 3; i <= NF; i++) r = r " · " $i; print "| " $1 " | " r " |" }' \
   | tee -a "$rows"
 
+# The release server at national scale over HTTP, SQLite then PostgreSQL (scripts/bench_scale.sh:
+# about 6 minutes each, most of it the synthetic load and the recompute of the okrug reports).
+kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+say "national scale over HTTP: 10,000 programmes, 300,000 entrepreneurs, 1,000,000 applications (SQLite)"
+BENCH_PORT=$((PORT + 10)) scripts/bench_scale.sh sqlite "$rows"
+say "national scale over HTTP: the same on PostgreSQL"
+BENCH_PORT=$((PORT + 10)) scripts/bench_scale.sh postgres "$rows"
+
+# docs/benchmarks.md: the machine, the date, the command and the table of this run.
+doc="$ROOT/docs/benchmarks.md"
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`make bench\` (scripts/bench.sh, scripts/bench_scale.sh, server/benches/) on"
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs/benchmarks.md' || echo ' (with uncommitted changes)')."
+  echo
+  echo "- Machine: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores,"
+  echo "  $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) of memory, Linux $(uname -r), $(rustc --version | cut -d' ' -f1-2)."
+  echo "  The load generator (wrk, 2 threads × 16 connections, ${DURATION} s per URL) and the server"
+  echo "  share the two cores; every request goes to 127.0.0.1."
+  echo "- Data: the rows marked *national scale* run the release server on"
+  echo "  \`server seed --synthetic 10000 --entrepreneurs 300000 --applications 1000000\`: the KATO"
+  echo "  directory (2,385 rural okrugs, each with an akim), 10,046 programmes, 300,000 entrepreneurs"
+  echo "  with profiles in real settlements and 1,000,000 applications over the 12 months before"
+  echo "  2026-11-27 in every state (see server/src/synthetic.rs). The service-level rows"
+  echo "  (cargo bench) build the same applications in their own database."
+  echo "- Latencies are p50 and p99 over the whole run; throughput in requests (or calls) per"
+  echo "  second. A static file of the same server is the baseline of the same run."
+  echo
+  echo "| figure | value |"
+  echo "| --- | --- |"
+  cat "$rows"
+} >"$doc"
 echo
-echo "## Benchmarks — $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
-echo
-echo "| figure | value |"
-echo "| --- | --- |"
-cat "$rows"
+cat "$doc"
+say "written to docs/benchmarks.md"

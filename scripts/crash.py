@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Crash durability of application submissions: `kill -9` the server while it takes them.
+"""Crash durability under a mixed write load: `kill -9` the server while applicants submit and
+withdraw, an operator starts reviews, approves and refuses, and the operator pauses and reopens
+a programme (each acknowledged decision must be there after the restart, at its version, and the
+programme's acknowledged status too, with the search index converged to it).
 
 Each run starts the server on one data directory (or one PostgreSQL database) kept for the
 whole test, signs in, and submits applications from 2-4 threads as fast as it can; after a
@@ -45,6 +48,10 @@ TODAY = "2026-11-27"
 PASSWORD = "crash-test-password-7"
 DEMO_ACCOUNTS = ["+77010000001", "+77010000002"]
 DEMO_PASSWORD = "demo-parol-2026"
+# The operator deciding applications and editing a programme during the load; the programme is
+# kept out of the applicants' turns (pausing it would refuse their submissions).
+OPERATOR = "operator@agrocredit.demo"
+EDITED_PROGRAM = "auyl-amanaty-microcredit"
 SIGN_UPS = 6  # the server allows 10 per client address per hour
 KILL_AFTER = (0.2, 2.0)  # seconds of submitting before the SIGKILL
 FIRST_ACK_WAIT = 10.0  # the kill waits this long at most for a first acknowledgement
@@ -68,9 +75,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Response:
-    def __init__(self, status, body):
+    def __init__(self, status, body, location=None):
         self.status = status
         self.body = body
+        self.location = location
 
     def json(self):
         try:
@@ -124,7 +132,7 @@ class Client:
             with self.opener.open(req, timeout=REQUEST_TIMEOUT) as r:
                 return Response(r.status, r.read().decode("utf-8", "replace"))
         except urllib.error.HTTPError as e:
-            return Response(e.code, e.read().decode("utf-8", "replace"))
+            return Response(e.code, e.read().decode("utf-8", "replace"), e.headers.get("Location"))
 
     def has_session(self):
         return any(c.name == "auyl_session" for c in self.jar)
@@ -360,6 +368,12 @@ class Worker(threading.Thread):
             w = client.request(
                 "POST", f"/api/v1/applications/{app_id}/withdraw", body={"version": version}
             )
+            if w.status == 400 and w.error_code() == "not_allowed":
+                # The operator approved it first (an approved application stays open until
+                # paid, and cannot be withdrawn): this pair is done.
+                if program in client.turns:
+                    client.turns.remove(program)
+                return
             if w.status != 200:
                 return self.note(f"withdraw {app_id} ({state}) as {client.login}", w)
             self.ledger.withdrawn(app_id)
@@ -400,6 +414,151 @@ class Worker(threading.Thread):
             self.closed.add(program)
         else:
             self.note(f"submit {app_id} as {client.login}", s)
+
+
+class Decisions:
+    """What the operator did that the server acknowledged: each application's (version, state)
+    after its latest acknowledged step, and the edited programme's status."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.apps = {}  # id -> (version, state)
+        self.status_acked = None
+        self.status_sent = None
+        self.steps = 0
+        self.edits = 0
+
+    def acked(self, app_id, version, state):
+        with self.lock:
+            self.apps[app_id] = (version, state)
+            self.steps += 1
+
+
+class Operator(threading.Thread):
+    """The operator's side of the mixed load: starts the review of submitted applications in
+    its queue and approves or refuses them, and pauses and reopens a programme, until told to
+    stop or the server goes away."""
+
+    def __init__(self, client, decisions, stop):
+        super().__init__(daemon=True)
+        self.client = client
+        self.decisions = decisions
+        self.stop = stop
+        self.unexpected = []
+
+    def run(self):
+        try:
+            while not self.stop.is_set():
+                self.edit()
+                for app_id in self.queue()[:3]:
+                    if self.stop.is_set():
+                        return
+                    self.decide(app_id)
+        except (OSError, http.client.HTTPException) as e:
+            if not self.stop.is_set():
+                self.unexpected.append(f"operator: connection failed before the kill: {e!r}")
+        except Exception as e:  # noqa: BLE001 - reported by the run
+            self.unexpected.append(f"operator: {type(e).__name__}: {e}")
+
+    def queue(self):
+        r = self.client.request("GET", "/operator/queue.csv?state=submitted")
+        if r.status != 200:
+            self.unexpected.append(f"operator: queue.csv: {r!r}")
+            return []
+        ids = []
+        for line in r.body.splitlines()[1:]:
+            first = line.split(",", 1)[0].strip().strip('"')
+            if first.isdigit():
+                ids.append(int(first))
+        random.shuffle(ids)
+        return ids
+
+    def step(self, app_id, version, body):
+        body = dict(body, version=version)
+        r = self.client.request("POST", f"/api/v1/applications/{app_id}/steps", body=body)
+        if r.status == 200:
+            version = r.json()["version"]
+            state = {"start_review": "in_review", "approve": "approved",
+                     "reject": "rejected"}[body["step"]]
+            self.decisions.acked(app_id, version, state)
+            return version
+        # Refusals a real desk meets (the applicant withdrew first, the budget or the
+        # programme's limits) are not failures; a server error or anything else is.
+        if r.status not in (400, 409) or r.status >= 500:
+            self.unexpected.append(f"operator: {body['step']} {app_id}: {r!r}")
+        return None
+
+    def decide(self, app_id):
+        r = self.client.request("GET", f"/api/v1/applications/{app_id}")
+        if r.status != 200:
+            if r.status != 404:
+                self.unexpected.append(f"operator: read {app_id}: {r!r}")
+            return
+        summary = r.json()["summary"]
+        if summary["state"] != "submitted":
+            return
+        version = self.step(app_id, summary["version"], {"step": "start_review"})
+        if version is None or self.stop.is_set():
+            return
+        # Mostly refusals: an approved application stays open (the applicant's pair is done),
+        # so approving half would soon leave the applicants little to apply to.
+        if random.random() < 0.25:
+            self.step(app_id, version, {"step": "approve", "fields": {
+                "approved_amount": "100000", "approved_term": "12", "approved_rate": "2,5"}})
+        else:
+            self.step(app_id, version, {"step": "reject", "reason": "Crash test",
+                                        "fields": {"reject_reason": "documents"}})
+
+    def edit(self):
+        target = "paused" if self.decisions.status_acked != "paused" else "open"
+        self.decisions.status_sent = target
+        r = self.client.request("POST", f"/operator/programs/{EDITED_PROGRAM}",
+                                form={"action": "status", "status": target})
+        if r.status == 303 and "done=status" in str(r.location):
+            self.decisions.status_acked = target
+            self.decisions.edits += 1
+        else:
+            self.unexpected.append(f"operator: set {EDITED_PROGRAM} {target}: {r!r}")
+
+
+def verify_decisions(operator, decisions):
+    """Every acknowledged step of the operator is there: each application at least at the
+    version of its last acknowledged step (and in that step's state when at that version), the
+    edited programme's status the last acknowledged (or the one sent after it), and the search
+    index converged to it: the programme found by its title exactly when it is open."""
+    problems = []
+    for app_id, (version, state) in list(decisions.apps.items()):
+        r = operator.request("GET", f"/api/v1/applications/{app_id}")
+        if r.status != 200:
+            problems.append(f"decided application {app_id} could not be read: {r!r}")
+            continue
+        summary = r.json()["summary"]
+        if summary["version"] < version or (summary["version"] == version
+                                            and summary["state"] != state):
+            problems.append(f"application {app_id} is {summary['state']!r} at version "
+                            f"{summary['version']}, acknowledged as {state!r} at {version}")
+    if decisions.status_acked is None:
+        return problems
+    r = operator.request("GET", f"/api/v1/programs/{EDITED_PROGRAM}")
+    if r.status != 200:
+        return problems + [f"the edited programme could not be read: {r!r}"]
+    status, title = r.json()["status"], r.json()["title_ru"]
+    if status not in (decisions.status_acked, decisions.status_sent):
+        problems.append(f"{EDITED_PROGRAM} is {status!r}, acknowledged as "
+                        f"{decisions.status_acked!r}")
+    query = urllib.parse.urlencode({"q": title, "per_page": 50})
+    deadline = time.monotonic() + 15
+    while True:
+        hits = operator.request("GET", f"/api/v1/programs?{query}").json() or {}
+        found = any(h["slug"] == EDITED_PROGRAM for h in hits.get("hits", []))
+        if found == (status == "open"):
+            break
+        if time.monotonic() > deadline:
+            problems.append(f"the search index did not converge: {EDITED_PROGRAM} is {status} "
+                            f"and {'is' if found else 'is not'} found by its title")
+            break
+        time.sleep(0.2)
+    return problems
 
 
 def check_sessions(clients):
@@ -551,7 +710,7 @@ def crash_test(args, server):
     r = clients[0].request("GET", "/api/v1/programs?per_page=50")
     if r.status != 200:
         raise Failure(f"listing programmes failed: {r!r}")
-    programs = [h["slug"] for h in r.json()["hits"]]
+    programs = [h["slug"] for h in r.json()["hits"] if h["slug"] != EDITED_PROGRAM]
     if not programs:
         raise Failure("no programmes listed")
     closed = set()  # learnt from `program_closed` answers; shared by the threads (set.add is atomic)
@@ -571,6 +730,12 @@ def crash_test(args, server):
         hint = probe.unexpected[0] if probe.unexpected else "every programme is closed"
         raise Failure(f"the server does not take submissions ({hint}); is {server.binary} "
                       "up to date?")
+    operator = Client(base, OPERATOR, DEMO_PASSWORD)
+    r = operator.request("POST", "/api/sign_in", form={"login": OPERATOR, "password": DEMO_PASSWORD})
+    budget.spend(OPERATOR)
+    if r.status != 200 or not operator.has_session():
+        raise Failure(f"sign-in of the operator {OPERATOR} failed: {r!r}")
+    decisions = Decisions()
     total_ack = 0
     all_lost = set()  # distinct applications found missing or in the wrong state
     failed_runs = []
@@ -606,9 +771,12 @@ def crash_test(args, server):
             Worker(run, order[k::threads], programs, ledger, stop, first_ack, closed)
             for k in range(threads)
         ]
+        desk = Operator(operator, decisions, stop)
+        steps_before, edits_before = decisions.steps, decisions.edits
         delay = random.uniform(*KILL_AFTER)
         for w in workers:
             w.start()
+        desk.start()
         started = time.monotonic()
         time.sleep(delay)
         # A kill before anything was acknowledged would test nothing: wait for the first.
@@ -617,9 +785,9 @@ def crash_test(args, server):
         waited = time.monotonic() - started
         stop.set()  # first, so that the threads take the failures that follow as the kill's
         server.kill()
-        for w in workers:
+        for w in workers + [desk]:
             w.join(REQUEST_TIMEOUT + 5)
-        for w in workers:
+        for w in workers + [desk]:
             problems += [f"unexpected: {u}" for u in w.unexpected]
         run_ids = [i for i, r in ledger.run_of.items() if r == run]
         acknowledged = len(run_ids)
@@ -634,7 +802,8 @@ def crash_test(args, server):
         earlier_ok, earlier_lost, earlier_ids = verify(ledger, sample)
         lost += earlier_lost
         all_lost |= lost_ids | earlier_ids
-        problems += [f"session lost: {p}" for p in check_sessions(clients)]
+        problems += [f"session lost: {p}" for p in check_sessions(clients + [operator])]
+        problems += verify_decisions(operator, decisions)
 
         total_ack += acknowledged
         problems = lost + problems
@@ -643,7 +812,8 @@ def crash_test(args, server):
         status = "ok" if not problems else "FAILED"
         log(f"run {run:2d}: {threads} threads, killed after {waited:.2f} s: "
             f"{acknowledged} acknowledged, {verified} verified "
-            f"(+{earlier_ok}/{len(sample)} earlier, {withdrawals} withdrawals) "
+            f"(+{earlier_ok}/{len(sample)} earlier, {withdrawals} withdrawals; operator: "
+            f"{decisions.steps - steps_before} steps, {decisions.edits - edits_before} edits) "
             f"[{time.monotonic() - t0:.1f} s] {status}")
         for p in problems[:15]:
             log(f"    {p}")
@@ -660,7 +830,9 @@ def crash_test(args, server):
         tail = server.tail(20)
         if tail:
             log("last lines of the server's log:\n" + tail)
-    log(f"crash test: {runs} runs, {total_ack} acknowledged submissions, {len(all_lost)} lost")
+    log(f"crash test: {runs} runs, {total_ack} acknowledged submissions, {decisions.steps} "
+        f"acknowledged decisions (all {len(decisions.apps)} applications re-read after every "
+        f"restart), {decisions.edits} programme edits, {len(all_lost)} lost")
     return 0 if not failed_runs and runs == args.runs else 1
 
 

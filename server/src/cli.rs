@@ -156,6 +156,10 @@ async fn seed_synthetic(n: usize, people: i64, applications: i64) -> Result<(), 
         .map_err(crate::StartupError::from)?;
     db::migrate(&db).await.map_err(crate::StartupError::from)?;
     services::seed::ensure_reference_data(&db).await?;
+    // The demo catalogue first: its organisations and demo accounts (made at the next start)
+    // are how benchmarks sign in as an operator or an entrepreneur. It loads into an empty
+    // catalogue only, so after synthetic programmes it would never come.
+    services::seed::ensure_demo(&db).await?;
     let started = Instant::now();
     let report = services::seed::synthetic(&db, n).await?;
     println!(
@@ -165,7 +169,6 @@ async fn seed_synthetic(n: usize, people: i64, applications: i64) -> Result<(), 
         started.elapsed().as_secs_f64()
     );
     if people > 0 {
-        services::seed::ensure_demo(&db).await?;
         let started = Instant::now();
         let loaded = crate::synthetic::load(&db, people, applications, config.today())
             .await

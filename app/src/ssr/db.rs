@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
-    Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, Statement, TransactionTrait,
 };
 
 /// Connects to `url` with the settings this app relies on.
@@ -49,6 +49,20 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(16);
     }
     Database::connect(options).await
+}
+
+/// Begins a transaction that is going to write. On SQLite it takes the write lock first (an
+/// empty `UPDATE`), waiting for it up to the busy timeout: a plain `BEGIN` takes it at the
+/// first write, and a transaction that read before it fails at once with "database is locked"
+/// (`SQLITE_BUSY_SNAPSHOT`) whenever another connection committed in between, which the busy
+/// timeout does not cover. PostgreSQL needs nothing: its row locks and constraints decide.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        txn.execute_unprepared("UPDATE seaql_migrations SET version = version WHERE 0")
+            .await?;
+    }
+    Ok(txn)
 }
 
 /// Applies every pending migration.

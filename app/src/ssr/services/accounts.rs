@@ -2,7 +2,7 @@
 //! an audit entry for every security event.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, SqlErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, SqlErr};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
@@ -441,7 +441,7 @@ pub async fn reset_password(
     let password_hash = hasher.hash(new).await?;
     // Using the link up and setting the password happen together or not at all; of two
     // requests racing with one link, one wins.
-    let tx = db.begin().await?;
+    let tx = db::begin_write(db).await?;
     if q::use_reset(&tx, &hash).await? != Some(user_id) {
         return Err(link_invalid());
     }

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection};
 use tracing::instrument;
 
 use super::ServiceError;
@@ -109,7 +109,7 @@ pub async fn save(
     }
     let (token, _) = crate::ssr::security::new_token()?;
     let now = matching(db, kind, p.user_id, &query, today).await?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let id = db::alerts::insert_saved(&txn, p.user_id, kind.as_str(), &query, &token).await?;
     for (program, _) in now {
         db::alerts::record_hit(&txn, id, program).await?;
@@ -243,7 +243,7 @@ async fn check_one(
     if fresh.is_empty() {
         return Ok(0);
     }
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let mut announced = Vec::new();
     for (program, slug) in fresh {
         if db::alerts::record_hit(&txn, s.id, program).await? {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tracing::instrument;
@@ -216,7 +216,7 @@ pub async fn open(
         .map(|c| c.as_str().to_owned());
     let data = serde_json::to_string(&draft).map_err(|e| ServiceError::Seed(e.to_string()))?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let Some(id) = db::applications::insert_draft(
         &txn,
         p.user_id,
@@ -492,7 +492,7 @@ pub async fn save_draft(
     let mut merged = draft_of(&a);
     merged.extend(draft.clone());
     let data = serde_json::to_string(&merged).map_err(|e| ServiceError::Seed(e.to_string()))?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     if db::applications::update_draft(&txn, id, seen, &data, Utc::now()).await? {
         // Someone typing for the resident leaves a record of what they typed.
         if p.user_id != a.user_id {
@@ -719,7 +719,7 @@ pub async fn step(
         Step::StartReview | Step::Withdraw => "{}".to_owned(),
     };
 
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     if !db::applications::transition(&txn, id, seen, from.as_str(), to.as_str(), &changes, now)
         .await?
     {
@@ -1016,7 +1016,7 @@ pub async fn attach(
         sha256: &sha,
         uploaded_by: p.user_id,
     };
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let doc_id = db::applications::insert_document(&txn, &doc, now).await?;
     txn.commit().await?;
     Ok(DocumentView {

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection};
 use tracing::instrument;
 
 use super::ServiceError;
@@ -309,7 +309,7 @@ pub async fn start(
     let now = Utc::now();
     let draft = form::prefill(Some(&profile));
     let data = serde_json::to_string(&draft).map_err(|e| ServiceError::Seed(e.to_string()))?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     if let Some(row) = &code_row
         && !db::assisted::use_code(&txn, row.id, now).await?
     {

@@ -12,7 +12,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::ServiceError;
@@ -105,7 +105,7 @@ pub async fn ensure(
     let hash = hasher.hash(&secret).await?;
     let mut rng = Rng::new(20_261_128);
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let mut written = 0;
     for i in 0..RESIDENTS {
         let settlement = rng.pick(&settlements).clone();

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use tracing::instrument;
 
 use super::ServiceError;
@@ -231,7 +231,7 @@ pub async fn save(
         Some(_) => None,
         None => Some(organisation(db, who).await?.1),
     };
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let (id, programme, change) = match slug {
         Some(slug) => {
             let (id, base) = editable(&txn, who, slug).await?;
@@ -269,7 +269,7 @@ pub async fn set_status(
 ) -> Result<(), ServiceError> {
     let user = who.map_or(0, |p| p.user_id);
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let (id, mut input) = editable(&txn, who, slug).await?;
     let status = ProgramStatus::parse(status)
         .filter(|s| *s != ProgramStatus::Draft)

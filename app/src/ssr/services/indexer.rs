@@ -171,7 +171,7 @@ pub async fn drain(
     today: NaiveDate,
     batch: u64,
 ) -> Result<Drained, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let rows = outbox::claim(&txn, batch).await?;
     if rows.is_empty() {
         txn.commit().await?;

@@ -3,7 +3,7 @@
 //! policy decides who); nobody can declare themselves one.
 
 use chrono::{Duration, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection};
 
 use super::ServiceError;
 use super::accounts::{Caller, NewSession, SignUp};
@@ -263,7 +263,7 @@ pub async fn accept(
     let account = super::accounts::prepare_account(hasher, input).await?;
     // The account and the invitation's acceptance commit together: when someone else took or
     // revoked the invitation meanwhile, nothing is kept and the login stays free.
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let user_id = super::accounts::insert_account(&txn, &account, role, &scope).await?;
     if !q::accept_invitation(&txn, i.id, user_id).await? {
         return Err(invalid());

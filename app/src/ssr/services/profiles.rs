@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection};
 use tracing::instrument;
 
 use super::ServiceError;
@@ -67,7 +67,7 @@ pub async fn save(
     let before = db::profiles::find(db, p.user_id)
         .await?
         .and_then(|old| old.settlement);
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     db::profiles::save(&txn, p.user_id, &profile).await?;
     if before != profile.settlement {
         for okrug in [&before, &profile.settlement]

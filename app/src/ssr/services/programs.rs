@@ -5,7 +5,7 @@
 //! Who may make these changes is decided with accounts and roles (a later issue); the operators'
 //! editor calls these services.
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use tracing::instrument;
 
 use super::ServiceError;
@@ -61,7 +61,7 @@ pub async fn create(
     wake: &Wake,
     p: &ProgramInput,
 ) -> Result<i32, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let id = create_in(&txn, p).await?;
     txn.commit().await?;
     wake.wake();
@@ -91,7 +91,7 @@ pub async fn update(
     slug: &str,
     p: &ProgramInput,
 ) -> Result<(), ServiceError> {
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     update_in(&txn, slug, p).await?;
     txn.commit().await?;
     wake.wake();
@@ -130,7 +130,7 @@ pub async fn set_status(
     status: ProgramStatus,
 ) -> Result<(), ServiceError> {
     let slug = Slug::parse(slug).ok_or(ServiceError::NotFound)?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let (id, _) = db::catalog::find_by_slug(&txn, slug.as_str())
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -145,7 +145,7 @@ pub async fn set_status(
 #[instrument(skip_all, fields(program.slug = %slug))]
 pub async fn delete(db: &DatabaseConnection, wake: &Wake, slug: &str) -> Result<(), ServiceError> {
     let slug = Slug::parse(slug).ok_or(ServiceError::NotFound)?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let (id, _) = db::catalog::find_by_slug(&txn, slug.as_str())
         .await?
         .ok_or(ServiceError::NotFound)?;

@@ -4,7 +4,7 @@
 //! notice to the applicant and the operator's staff.
 
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection};
 use tracing::instrument;
 
 use super::ServiceError;
@@ -87,7 +87,7 @@ pub async fn request(
         return Err(FieldError::new("step", Problem::NotNow { state }).into());
     }
     let okrug = okrug_of(&a).ok_or_else(|| FieldError::new("settlement", Problem::Required))?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     if db::recommendations::request(&txn, id, okrug.as_str(), Utc::now()).await? {
         note(&txn, &a, "ask_recommendation", p, "{}", &[]).await?;
     }
@@ -173,7 +173,7 @@ pub async fn recommend(
             .await?
             .last()
             .map_or(1, |(v, _)| v.version + 1);
-        let txn = db.begin().await?;
+        let txn = db::begin_write(db).await?;
         let inserted = db::recommendations::insert(
             &txn,
             &NewVersion {

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection};
 use tracing::instrument;
 
 use super::ServiceError;
@@ -276,7 +276,7 @@ pub async fn assign(
             FieldError::new("reviewer", Problem::UnknownReference(reviewer.to_string())).into(),
         );
     }
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let added = db::reviews::assign(&txn, ids, reviewer, p.user_id, Utc::now()).await?;
     txn.commit().await?;
     Ok(added)

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection};
 use serde::Deserialize;
 
 use super::ServiceError;
@@ -66,7 +66,7 @@ pub async fn ensure_reference_data(db: &DatabaseConnection) -> Result<u64, Servi
     }
     let started = Instant::now();
     let rows = parse_kato_csv(KATO_CSV).map_err(|e| ServiceError::Seed(e.to_string()))?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let n = db::locations::insert_all(&txn, &rows).await?;
     txn.commit().await?;
     tracing::info!(
@@ -197,7 +197,7 @@ pub async fn load(db: &DatabaseConnection, file: SeedFile) -> Result<SeedReport,
         )));
     }
 
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let mut report = SeedReport::default();
     for o in &file.organisations {
         if !organisations.contains_key(o.slug.as_str()) {
