@@ -427,6 +427,14 @@ fn cases() -> Vec<Case> {
         },
         Case {
             kind: Route,
+            endpoint: "/api/v1/openapi.json",
+            what: "read the API's description",
+            fresh: Fresh::Nothing,
+            args: |_| path("/api/v1/openapi.json"),
+            expect: everyone,
+        },
+        Case {
+            kind: Route,
             endpoint: "/api/v1/programs",
             what: "search through the API",
             fresh: Fresh::Nothing,

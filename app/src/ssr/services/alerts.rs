@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use tracing::instrument;
 
 use super::ServiceError;

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use tracing::instrument;
 
 use super::ServiceError;

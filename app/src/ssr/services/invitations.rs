@@ -3,7 +3,7 @@
 //! policy decides who); nobody can declare themselves one.
 
 use chrono::{Duration, Utc};
-use sea_orm::{DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
 use super::ServiceError;
 use super::accounts::{Caller, NewSession, SignUp};

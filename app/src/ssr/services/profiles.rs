@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use sea_orm::{DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use tracing::instrument;
 
 use super::ServiceError;

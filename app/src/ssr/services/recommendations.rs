@@ -4,7 +4,7 @@
 //! notice to the applicant and the operator's staff.
 
 use chrono::Utc;
-use sea_orm::{DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use tracing::instrument;
 
 use super::ServiceError;

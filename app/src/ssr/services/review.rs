@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use tracing::instrument;
 
 use super::ServiceError;

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use sea_orm::{DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use super::ServiceError;

@@ -670,7 +670,9 @@ async fn the_decision_time_comes_from_past_decisions_with_the_waiting_left_out()
         let id = open(&w.t.db, Some(&w.applicant), PROGRAM, today())
             .await
             .expect("opens");
-        let txn = w.t.db.begin().await.expect("txn");
+        let txn = sea_orm::TransactionTrait::begin(&w.t.db)
+            .await
+            .expect("txn");
         let history = [
             ("submit", State::Draft, State::Submitted, at(0)),
             (
