@@ -470,6 +470,15 @@ fn api_error(lang: Lang, e: ServiceError) -> Response {
     error_response(lang, to_app_error(lang, e))
 }
 
+/// An application number in the path that is not a number: a JSON error naming `id` (axum's
+/// own rejection is plain text).
+fn not_a_number(lang: Lang) -> Response {
+    error_response(
+        lang,
+        AppError::invalid(&FieldError::new("id", Problem::NotANumber), lang),
+    )
+}
+
 fn parse_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, FieldError> {
     serde_json::from_slice(body).map_err(|e| {
         // serde names the unknown or mistyped field in its message; the field is the body
@@ -651,10 +660,7 @@ pub(crate) async fn api_read(
 ) -> Response {
     let lang = lang_of(&headers, raw.as_deref());
     let Ok(Path(id)) = id else {
-        return error_response(
-            lang,
-            AppError::invalid(&FieldError::new("id", Problem::NotANumber), lang),
-        );
+        return not_a_number(lang);
     };
     match api_view_of(&st, caller.principal.as_ref(), id).await {
         Ok(v) => Json(v).into_response(),
@@ -692,10 +698,7 @@ pub(crate) async fn api_update(
 ) -> Response {
     let lang = lang_of(&headers, raw.as_deref());
     let Ok(Path(id)) = id else {
-        return error_response(
-            lang,
-            AppError::invalid(&FieldError::new("id", Problem::NotANumber), lang),
-        );
+        return not_a_number(lang);
     };
     let result = async {
         let b: UpdateBody = parse_json(&body)?;
@@ -748,10 +751,7 @@ pub(crate) async fn api_step(
 ) -> Response {
     let lang = lang_of(&headers, raw.as_deref());
     let Ok(Path((id, verb))) = path else {
-        return error_response(
-            lang,
-            AppError::invalid(&FieldError::new("id", Problem::NotANumber), lang),
-        );
+        return not_a_number(lang);
     };
     let result = async {
         let b: StepBody = parse_json(&body)?;
@@ -827,10 +827,7 @@ pub(crate) async fn api_upload(
 ) -> Response {
     let lang = lang_of(req.headers(), req.uri().query());
     let Ok(Path(id)) = id else {
-        return error_response(
-            lang,
-            AppError::invalid(&FieldError::new("id", Problem::NotANumber), lang),
-        );
+        return not_a_number(lang);
     };
     let result = async {
         let posted = read_form(&st, req).await?;
