@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `make test`: every check, on a fresh machine. Installs what is missing (build tools, Chromium,
 # Playwright, PostgreSQL), then runs: formatting, clippy per package, unit and integration tests
-# on SQLite and on PostgreSQL, the release build, the Playwright suite against it, the weight
-# budget, schemathesis against the OpenAPI document, and the crash test (kill -9 during submissions) on both databases. Ends with one line:
-# `N passed, N failed`.
+# on SQLite and on PostgreSQL, the same against a real Meilisearch 1.50 when its binary is there
+# (../shared/tools/meilisearch, or MEILI_BIN; skipped with the reason otherwise), the release
+# build, the Playwright suite against it, the weight budget, schemathesis against the OpenAPI
+# document, the crash test (kill -9 during submissions) and the storage faults on both databases.
+# Ends with the time of each step and one line: `N passed, N failed`.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -13,18 +15,26 @@ mkdir -p "$LOGS"
 passed=0
 failed=0
 failures=()
+timings=()
+started_all=$SECONDS
+
+# Remembers how long a step took, for the summary at the end.
+took() { timings+=("$(printf '%5d s  %s' "$((SECONDS - $1))" "$2")"); }
 
 # Runs a step that is one check.
 check() {
   local name="$1"; shift
+  local t0=$SECONDS
   say "$name"
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+  took "$t0" "$name"
 }
 
 # Runs a cargo test command and counts its tests.
 cargo_tests() {
   local name="$1"; shift
   local log="$LOGS/$name.log"
+  local t0=$SECONDS
   say "$name"
   "$@" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
@@ -37,6 +47,7 @@ cargo_tests() {
     failed=$((failed + 1))
   fi
   if [ "$status" -ne 0 ]; then failures+=("$name"); fi
+  took "$t0" "$name"
 }
 
 # A cold run writes about 6 GB under target/ (debug and release builds, the wasm bundle);
@@ -55,6 +66,14 @@ fi
 (cd end2end && npm ci --no-audit --no-fund >/dev/null) || { echo "npm ci in end2end failed"; exit 1; }
 PG_URL="$(scripts/postgres.sh start)" || { echo "PostgreSQL did not start"; exit 1; }
 trap 'scripts/postgres.sh stop' EXIT
+# The real Meilisearch 1.50: no registry ships it, so it is used when the workplace's shared tools
+# have it. Each real-server test starts its own (temporary directory, free port, random key).
+if MEILI_BIN="$(scripts/meili.sh bin 2>"$LOGS/meili-bin.txt")"; then
+  say "Meilisearch $("$MEILI_BIN" --version | awk '{print $2}') at $MEILI_BIN: the real-server steps run"
+else
+  MEILI_BIN=""
+  say "skipped: the real Meilisearch steps ($(tail -n 1 "$LOGS/meili-bin.txt"))"
+fi
 
 check "cargo fmt --check" cargo fmt --all --check
 check "clippy app (ssr)" cargo clippy -p app --features ssr --all-targets -- -D warnings
@@ -67,12 +86,26 @@ check "clippy frontend (wasm)" cargo clippy -p frontend --target wasm32-unknown-
 # text); `make fuzz` runs them longer.
 check "fuzz (search query, forms, KATO CSV, criteria; 30 s each)" scripts/fuzz.sh 30
 
-cargo_tests "tests-sqlite" cargo test -p app -p server -p migrations --features app/ssr
-TEST_DATABASE_URL="$PG_URL" cargo_tests "tests-postgres" cargo test -p app -p server -p migrations --features app/ssr
+# The real-Meilisearch tests (`real_meilisearch_*`) run in steps of their own below, so that their
+# time shows; here they are skipped.
+cargo_tests "tests-sqlite" cargo test -p app -p server -p migrations --features app/ssr -- --skip real_meilisearch
+TEST_DATABASE_URL="$PG_URL" cargo_tests "tests-postgres" cargo test -p app -p server -p migrations --features app/ssr -- --skip real_meilisearch
+
+# Against a real Meilisearch 1.50: the search contract, the three engines agreeing programme for
+# programme over every judged query with five sets of filters, the first fill in bulk, the outbox
+# draining, `server reindex` swapping indexes under searches, the breaker when the process is
+# killed and back, reconciliation after deletions behind the app's back.
+if [ -n "$MEILI_BIN" ]; then
+  MEILI_BIN="$MEILI_BIN" cargo_tests "meilisearch-sqlite" \
+    cargo test -p app -p server --features app/ssr real_meilisearch -- --nocapture
+  MEILI_BIN="$MEILI_BIN" TEST_DATABASE_URL="$PG_URL" cargo_tests "meilisearch-postgres" \
+    cargo test -p app -p server --features app/ssr real_meilisearch -- --nocapture
+fi
 
 check "release build (cargo leptos build --release --precompress --split)" build_site
 
 say "end-to-end tests (Playwright, Chromium, JavaScript on and off)"
+e2e_t0=$SECONDS
 E2E_DATA="$(mktemp -d)"
 E2E_PORT="${E2E_PORT:-3100}"
 # TRUST_PROXY: each test that signs people up comes from an address of its own (the specs set
@@ -94,6 +127,7 @@ else
   failed=$((failed + 1))
 fi
 [ "$e2e_status" -ne 0 ] && failures+=("end-to-end")
+took "$e2e_t0" "end-to-end"
 
 # The weight of a first visit to the search and programme pages against the budget (150 KiB of
 # HTML and CSS, 250 KiB of brotli JS and wasm), and the search page's LCP at 400 kbit/s with
@@ -129,6 +163,9 @@ check "storage faults (disk full, read-only PostgreSQL, index lost)" \
   python3 scripts/faults.py --server target/release/server --port 3180 --postgres-admin "$PG_URL"
 
 echo
+echo "time per step:"
+printf '  %s\n' "${timings[@]}"
+echo "  $(printf '%5d s' "$((SECONDS - started_all))")  in all"
 if [ ${#failures[@]} -gt 0 ]; then
   echo "failed steps: ${failures[*]} (logs in target/test-logs)"
 fi

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod identity;
 pub mod loan;
 pub mod location;
+pub mod matching;
 pub mod money;
 pub mod params;
 pub mod policy;

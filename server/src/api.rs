@@ -106,7 +106,8 @@ pub(crate) struct ApiSearch {
     per_page: u32,
     hits: Vec<ApiHit>,
     facets: Facets,
-    took_ms: u64,
+    /// Time the engine took, in milliseconds, to a tenth.
+    took_ms: f64,
     engine: String,
     degraded: bool,
 }
@@ -127,7 +128,7 @@ pub(crate) struct ApiSearch {
         ("region" = Option<String>, Query, description = "A nine-digit KATO code of a region or lower area"),
         ("sort" = Option<app::domain::search::SortOrder>, Query, description = "Order of the results"),
         ("page" = Option<u32>, Query, description = "Page number, from 1"),
-        ("per_page" = Option<u32>, Query, description = "Results per page, 1 to 50"),
+        ("per_page" = Option<u32>, Query, description = "Results per page, 1 to 100"),
         ("lang" = Option<Lang>, Query, description = "Language of titles and messages"),
     ),
     responses(

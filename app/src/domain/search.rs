@@ -291,8 +291,8 @@ fn parse_region(value: &str) -> Result<KatoCode, FieldError> {
     }
 }
 
-/// What both engines index for one programme. The searchable texts are given as written; each
-/// engine indexes them through [`text::analyze`].
+/// What every engine indexes for one programme. The searchable texts are given as written; each
+/// engine indexes them through [`text::index_text`] (see [`SearchDoc::texts`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchDoc {
@@ -333,10 +333,23 @@ pub struct SearchDoc {
     pub stamp: i64,
 }
 
+impl SearchDoc {
+    /// The searchable texts in ranking order, as every engine indexes them (through
+    /// [`text::index_text`]): the titles, the summaries, then the operator and the rest.
+    pub fn texts(&self) -> [String; 3] {
+        [
+            format!("{} {}", self.title_ru, self.title_kk),
+            format!("{} {}", self.summary_ru, self.summary_kk),
+            format!("{} {} {}", self.operator_ru, self.operator_kk, self.body),
+        ]
+    }
+}
+
 /// The version of what a search document holds. Part of every stamp, so that bumping it makes
 /// reconciliation rewrite every document in every engine (Meilisearch included) after an
-/// upgrade. 1: the Latin spellings of Cyrillic words (`domain::text::latin_words`).
-pub const DOC_FORMAT: i64 = 1;
+/// upgrade. 1: the Latin spellings of Cyrillic words (`domain::text::latin_words`). 2: synonym
+/// tokens, canonical terms and the `nationwide` rank (`domain::matching`).
+pub const DOC_FORMAT: i64 = 2;
 
 /// A document's stamp: the programme's last change in Unix milliseconds, times 100,000, plus
 /// [`DOC_FORMAT`] times 10,000, plus the year whose MCI converted its amounts. A new edit, a new
@@ -388,16 +401,6 @@ pub struct SearchHit {
     pub title_kk_marked: Vec<text::Segment>,
 }
 
-impl SearchHit {
-    /// Marks the words of the titles that match the query (the same rule for both engines).
-    pub fn mark(&mut self, parts: &[QueryPart]) {
-        if !parts.is_empty() {
-            self.title_ru_marked = text::highlight(&self.title_ru, parts);
-            self.title_kk_marked = text::highlight(&self.title_kk, parts);
-        }
-    }
-}
-
 impl From<&SearchDoc> for SearchHit {
     fn from(d: &SearchDoc) -> Self {
         SearchHit {
@@ -435,7 +438,7 @@ pub struct Facets {
 }
 
 /// A page of results.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     /// Matching programmes in all.
@@ -444,8 +447,9 @@ pub struct SearchResults {
     pub hits: Vec<SearchHit>,
     /// Counts for the filters.
     pub facets: Facets,
-    /// Time the engine took, in milliseconds.
-    pub took_ms: u64,
+    /// Time the engine took, in milliseconds, to a tenth (the embedded engine often answers in
+    /// less than one).
+    pub took_ms: f64,
     /// Which engine answered: `embedded`, `meilisearch` or `database`.
     pub engine: String,
     /// Whether the answer came from a fallback and may be incomplete.
@@ -605,7 +609,7 @@ mod tests {
             total,
             hits: vec![],
             facets: Facets::default(),
-            took_ms: 0,
+            took_ms: 0.0,
             engine: "embedded".into(),
             degraded: false,
             corrected: None,

@@ -8,9 +8,16 @@ pub mod embedded;
 pub mod meili;
 pub mod resilient;
 
+use std::time::Instant;
+
 use chrono::NaiveDate;
 
 use crate::domain::search::{SearchDoc, SearchQuery, SearchResults};
+
+/// The time since `started` in milliseconds, to a tenth, as `SearchResults::took_ms` reports it.
+pub fn took_ms(started: Instant) -> f64 {
+    (started.elapsed().as_micros() as f64 / 100.0).round() / 10.0
+}
 
 /// A search engine adapter.
 #[async_trait::async_trait]

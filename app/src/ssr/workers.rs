@@ -137,11 +137,24 @@ pub fn spawn(
                     settings_applied.clone(),
                 );
                 async move {
-                    if !applied.load(std::sync::atomic::Ordering::Relaxed) {
+                    use std::sync::atomic::Ordering;
+                    // At start and after every failure: the settings, and a first fill in bulk
+                    // if Meilisearch came up empty (new, or its data lost).
+                    if !applied.load(Ordering::Relaxed) {
                         meili.ensure().await?;
-                        applied.store(true, std::sync::atomic::Ordering::Relaxed);
+                        if let Some(n) = indexer::fill_if_empty(&d, &*meili, today).await? {
+                            tracing::info!(
+                                documents = n,
+                                "filled an empty Meilisearch index in bulk"
+                            );
+                        }
+                        applied.store(true, Ordering::Relaxed);
                     }
-                    let drained = indexer::drain(&d, &*meili, today, BATCH).await?;
+                    let drained = indexer::drain(&d, &*meili, today, BATCH).await;
+                    if !matches!(&drained, Ok(d) if d.failed == 0) {
+                        applied.store(false, Ordering::Relaxed);
+                    }
+                    let drained = drained?;
                     if drained.failed > 0 {
                         return Err(ServiceError::Search(
                             super::search::SearchError::Unavailable(

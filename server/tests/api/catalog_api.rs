@@ -49,6 +49,11 @@ async fn search_results_have_the_documented_shape() {
     }
     assert_eq!(body["engine"], "embedded");
     assert_eq!(body["degraded"], false);
+    let took = body["took_ms"].as_f64().expect("a number");
+    assert!(
+        took >= 0.0 && (took * 10.0 - (took * 10.0).round()).abs() < 1e-9,
+        "milliseconds to a tenth: {took}"
+    );
     let hit = &body["hits"][0];
     for key in [
         "id",

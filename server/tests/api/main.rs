@@ -13,6 +13,7 @@ mod health;
 mod helpers;
 mod instances;
 mod invitations;
+mod meili_real;
 mod openapi;
 mod pages;
 mod sabotage;

@@ -148,7 +148,8 @@ async fn changes_made_while_meilisearch_is_down_wait_in_the_outbox_and_drain_whe
         .await
         .unwrap_or_default()
         .iter()
-        .filter(|r| r.url.path() == "/indexes/programs/documents")
+        // The bulk first fill writes a new index and swaps it in; later changes go to the live one.
+        .filter(|r| r.url.path().starts_with("/indexes/") && r.url.path().ends_with("/documents"))
         .map(|r| {
             serde_json::from_slice::<Vec<Value>>(&r.body)
                 .map(|d| d.len())

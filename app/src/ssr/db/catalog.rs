@@ -437,6 +437,18 @@ pub async fn open_stamps(db: &impl ConnectionTrait, year: i32) -> Result<Vec<(i6
         .collect())
 }
 
+/// Whether any programme is open (so an empty search index is missing something).
+pub async fn any_open(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(programs::Entity::find()
+        .select_only()
+        .column(programs::Column::Id)
+        .filter(programs::Column::Status.eq(ProgramStatus::Open.as_str()))
+        .into_tuple::<i32>()
+        .one(db)
+        .await?
+        .is_some())
+}
+
 fn decode<T: DeserializeOwned>(slug: &str, column: &str, text: &str) -> Result<T, DbErr> {
     serde_json::from_str(text)
         .map_err(|e| DbErr::Custom(format!("programs.{column} of {slug}: {e}")))

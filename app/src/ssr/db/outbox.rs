@@ -187,6 +187,20 @@ pub async fn mark_applied(db: &impl ConnectionTrait, ids: &[i64]) -> Result<(), 
     Ok(())
 }
 
+/// Marks every row up to `id` applied (a rebuild of the shared index from a snapshot taken at
+/// `id` covers them all), so that they are not replayed one by one after it.
+pub async fn mark_applied_through(db: &impl ConnectionTrait, id: i64) -> Result<u64, DbErr> {
+    let now = Utc::now().fixed_offset();
+    Ok(search_outbox::Entity::update_many()
+        .col_expr(search_outbox::Column::AppliedAt, Expr::value(now))
+        .col_expr(search_outbox::Column::UpdatedAt, Expr::value(now))
+        .filter(search_outbox::Column::Id.lte(id))
+        .filter(search_outbox::Column::AppliedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Records a failed attempt; the row is retried after `retry_at`.
 pub async fn mark_failed(
     db: &impl ConnectionTrait,

@@ -160,7 +160,7 @@ pub fn corpus() -> Vec<SearchDoc> {
             Grant,
             "Грант на бизнес-идею",
             "Бизнес-идеяға грант",
-            "Для многодетных семей и кандасов",
+            "Для многодетных семей, кандасов и сельской молодёжи",
             &[],
             region("390000000"),
             Some(1_730_000),
@@ -191,6 +191,19 @@ pub fn corpus() -> Vec<SearchDoc> {
             Some(600),
             date(2026, 11, 1),
         ),
+        doc(
+            12,
+            Loan,
+            "Кредит на молодняк овец",
+            "Қой төліне несие",
+            "Откорм и отгонное содержание",
+            &[Livestock],
+            region("330000000"),
+            Some(15_000_000),
+            Some(800),
+            // The same deadline as programme 8: their order is decided by the id.
+            date(2027, 5, 10),
+        ),
     ]
 }
 
@@ -205,17 +218,24 @@ fn query(qs: &str) -> Option<SearchQuery> {
 
 /// Runs the whole contract against `index`, which it empties first. Returns the failures.
 pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
+    run(index).await.1
+}
+
+/// Runs the whole contract against `index`, which it empties first. Returns how many cases it
+/// checked and the failures.
+pub async fn run(index: &dyn SearchIndex) -> (usize, Vec<String>) {
     let mut failures = Vec::new();
     let mut fail = |msg: String| failures.push(msg);
+    let mut cases = 0usize;
 
     if let Err(e) = index.rebuild(Vec::new(), None, &|_| {}).await {
-        return vec![format!("rebuild to empty failed: {e}")];
+        return (1, vec![format!("rebuild to empty failed: {e}")]);
     }
     if let Err(e) = index.upsert(&corpus()).await {
-        return vec![format!("upsert failed: {e}")];
+        return (1, vec![format!("upsert failed: {e}")]);
     }
     if let Err(e) = index.flush().await {
-        return vec![format!("flush failed: {e}")];
+        return (1, vec![format!("flush failed: {e}")]);
     }
     match index.count().await {
         Ok(n) if n == corpus().len() as u64 => {}
@@ -249,8 +269,18 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
         ("q=Keng+dala", &[2], &[]),
         ("q=Aýyl", &[1], &[]),
         ("q=mikrokredit", &[1, 4], &[]),
+        // A typo never turns one kind of support into another.
+        ("q=гарантия", &[5], &[3, 9]),
+        ("q=гранты", &[3, 9], &[5]),
+        // The young people, not the young livestock.
+        ("q=молодым", &[9], &[12]),
+        ("q=молодняк", &[12], &[9]),
+        // Every word must match.
+        ("q=лизинг+техники", &[8], &[4, 12]),
+        ("q=кредит+овец", &[12], &[4, 10, 11]),
     ];
     for (qs, must, must_not) in relevance {
+        cases += 1;
         let Some(q) = query(qs) else {
             fail(format!("{qs}: does not parse"));
             continue;
@@ -283,6 +313,7 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     }
 
     // Ranking: a title match comes before a body-only match.
+    cases += 1;
     if let Some(q) = query("q=пчеловодство")
         && let Ok(r) = index.search(&q, open_on()).await
     {
@@ -297,7 +328,13 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     // Filters, and facets counted without their own filter.
     let ordered: &[(&str, &[i64])] = &[
         ("kind=grant", &[9, 3]),
-        ("sector=livestock&sort=amount", &[5, 8, 4, 1, 9, 7]),
+        ("sector=livestock&sort=amount", &[5, 8, 4, 12, 1, 9, 7]),
+        // Equal deadlines (8 and 12; 1 and 5 have none) are ordered by the id.
+        ("sector=livestock&sort=deadline", &[9, 4, 7, 8, 12, 1, 5]),
+        // Relevance: fields (title before the rest), then typos, then nationwide, then the id.
+        // Every match is in a title: nationwide ones first, then by id.
+        ("q=кредит", &[1, 5, 4, 10, 12]),
+        ("q=кредит&kind=loan", &[12]),
         ("region=610000000&kind=microcredit&sort=amount", &[4, 1]),
         ("sort=rate&kind=microcredit", &[1, 4, 10]),
         ("sort=deadline&kind=grant", &[9, 3]),
@@ -305,6 +342,7 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
         ("q=гарантия&kind=loan", &[]),
     ];
     for (qs, expected) in ordered {
+        cases += 1;
         let Some(q) = query(qs) else {
             fail(format!("{qs}: does not parse"));
             continue;
@@ -329,6 +367,7 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
         }
     }
 
+    cases += 1;
     if let Some(q) = query("kind=microcredit&region=610000000")
         && let Ok(r) = index.search(&q, open_on()).await
     {
@@ -383,6 +422,7 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     }
 
     // Paging is stable and complete.
+    cases += 1;
     let mut seen = Vec::new();
     for page in 1..=4 {
         let Some(q) = query(&format!(
@@ -393,9 +433,9 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
         };
         match index.search(&q, open_on()).await {
             Ok(r) => {
-                if r.total != 10 {
+                if r.total != 11 {
                     fail(format!(
-                        "paging: total should be 10 (one expired), got {}",
+                        "paging: total should be 11 (one expired), got {}",
                         r.total
                     ));
                 }
@@ -407,13 +447,14 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     let mut sorted = seen.clone();
     sorted.sort_unstable();
     sorted.dedup();
-    if sorted.len() != 10 || seen.len() != 10 {
+    if sorted.len() != 11 || seen.len() != 11 {
         fail(format!(
-            "paging: expected 10 distinct programmes over 4 pages, got {seen:?}"
+            "paging: expected 11 distinct programmes over 4 pages, got {seen:?}"
         ));
     }
 
     // Writes: replace, then delete.
+    cases += 1;
     let mut changed = corpus()[1].clone();
     changed.title_ru = "Весенний сев: новая редакция".into();
     changed.title_kk = "Көктемгі егіс".into();
@@ -471,6 +512,7 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
     }
 
     // Rebuild replaces everything at once.
+    cases += 1;
     let rebuilt = async {
         index.rebuild(corpus()[..3].to_vec(), None, &|_| {}).await?;
         index.flush().await?;
@@ -480,5 +522,5 @@ pub async fn check(index: &dyn SearchIndex) -> Vec<String> {
         Ok(3) => {}
         other => fail(format!("rebuild: expected 3 documents, got {other:?}")),
     }
-    failures
+    (cases, failures)
 }

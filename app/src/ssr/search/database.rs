@@ -1,7 +1,9 @@
-//! The last fallback: search answered from the database itself, with the same matching rule as
-//! the engines (`domain::text`), over a short-lived snapshot of the open programmes. Slower and
-//! with simpler ranking than an index, but it needs nothing that can be lost or unreachable.
+//! The last fallback: search answered from the database itself, by the engines' rule
+//! (`domain::matching`), over a short-lived snapshot of the open programmes held in memory.
+//! Slower than an index, but it needs nothing that can be lost or unreachable, and it finds,
+//! counts and orders programmes exactly as the engines do.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -9,34 +11,65 @@ use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 
 use super::{SearchError, SearchIndex};
-use crate::domain::location::REGIONS;
-use crate::domain::search::{Facets, SearchDoc, SearchHit, SearchQuery, SearchResults, SortOrder};
-use crate::domain::text::{self, QueryPart};
+use crate::domain::matching::{self, Hit, Meta, Plan, Vocabulary};
+use crate::domain::search::{SearchDoc, SearchHit, SearchQuery, SearchResults};
+use crate::domain::text;
 use crate::ssr::db;
 
 /// How long a snapshot of the catalogue is reused.
 const SNAPSHOT_TTL: Duration = Duration::from_secs(5);
 
-/// A programme prepared for matching: its folded words per field.
+/// A programme prepared for matching: its terms per field, as the engines index them.
 struct Prepared {
     doc: SearchDoc,
-    title: Vec<String>,
-    summary: Vec<String>,
-    body: Vec<String>,
+    meta: Meta,
+    /// The terms of the title, the summary and the rest, in order.
+    fields: [Vec<String>; 3],
+    /// Each term with the bit of every field that has it.
+    terms: HashMap<String, u8>,
 }
 
-/// The folded words of a text, then their Latin spellings (as the other engines index them).
-fn words(text: &str) -> Vec<String> {
-    let folded = text::tokens(text).map(|t| text::fold(t.text));
-    let latin = text::tokens(text).flat_map(|t| text::latin(t.text));
-    folded.chain(latin).collect()
+impl Prepared {
+    fn new(doc: SearchDoc) -> Prepared {
+        let fields = doc.texts().map(|t| {
+            text::index_text(&t)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        });
+        let mut terms: HashMap<String, u8> = HashMap::new();
+        for (i, field) in fields.iter().enumerate() {
+            for term in field {
+                *terms.entry(term.clone()).or_default() |= 1 << i;
+            }
+        }
+        Prepared {
+            meta: Meta::of(&doc),
+            doc,
+            fields,
+            terms,
+        }
+    }
+
+    /// The best field that has `term`.
+    fn field_of(&self, term: &str) -> Option<u8> {
+        self.terms.get(term).map(|bits| bits.trailing_zeros() as u8)
+    }
+
+    /// Whether some field has `left` directly followed by `right`.
+    fn adjacent(&self, left: &str, right: &str) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f.windows(2).any(|w| w[0] == left && w[1] == right))
+    }
 }
 
 /// The open programmes as read at a moment, for a day.
 struct Snapshot {
     taken: Instant,
     day: NaiveDate,
-    programmes: Arc<Vec<Prepared>>,
+    programmes: Arc<(Vec<Prepared>, Vocabulary)>,
 }
 
 /// Search over the database.
@@ -54,7 +87,10 @@ impl DatabaseSearch {
         }
     }
 
-    async fn programmes(&self, today: NaiveDate) -> Result<Arc<Vec<Prepared>>, SearchError> {
+    async fn programmes(
+        &self,
+        today: NaiveDate,
+    ) -> Result<Arc<(Vec<Prepared>, Vocabulary)>, SearchError> {
         if let Ok(guard) = self.snapshot.lock()
             && let Some(s) = guard.as_ref()
             && s.taken.elapsed() < SNAPSHOT_TTL
@@ -67,79 +103,66 @@ impl DatabaseSearch {
         let docs = db::catalog::search_docs(&self.db, &mci, today.year(), None)
             .await
             .map_err(failed)?;
-        let prepared: Vec<Prepared> = docs
-            .into_iter()
-            .map(|doc| Prepared {
-                title: words(&format!("{} {}", doc.title_ru, doc.title_kk)),
-                summary: words(&format!("{} {}", doc.summary_ru, doc.summary_kk)),
-                body: words(&format!(
-                    "{} {} {}",
-                    doc.operator_ru, doc.operator_kk, doc.body
-                )),
-                doc,
-            })
-            .collect();
-        let prepared = Arc::new(prepared);
+        let prepared: Vec<Prepared> = docs.into_iter().map(Prepared::new).collect();
+        let vocabulary = Vocabulary::new(
+            prepared
+                .iter()
+                .flat_map(|p| p.terms.keys().cloned())
+                .collect::<Vec<_>>(),
+        );
+        let programmes = Arc::new((prepared, vocabulary));
         if let Ok(mut guard) = self.snapshot.lock() {
             *guard = Some(Snapshot {
                 taken: Instant::now(),
                 day: today,
-                programmes: prepared.clone(),
+                programmes: programmes.clone(),
             });
         }
-        Ok(prepared)
+        Ok(programmes)
     }
 }
 
-/// Whether a part matches one of a field's words.
-fn part_matches(part: &QueryPart, field: &[String]) -> bool {
-    match part {
-        QueryPart::Term(t) => field.iter().any(|w| t.matches(w)),
-        QueryPart::AnyOf(alternatives) => alternatives.iter().any(|phrase| {
-            phrase.iter().all(|t| {
-                field
-                    .iter()
-                    .any(|w| w == &t.folded || text::stem(w) == t.stem)
+/// The answer for one plan.
+fn evaluate<'a>(
+    all: &'a [Prepared],
+    vocabulary: &Vocabulary,
+    plan: &Plan,
+    q: &SearchQuery,
+    open_on: NaiveDate,
+) -> matching::Answer<&'a Prepared> {
+    let nodes = plan.nodes();
+    let derived: Vec<matching::Derived> = nodes
+        .iter()
+        .map(|n| {
+            vocabulary.derive(n, &mut |l, r| {
+                all.iter().filter(|p| p.adjacent(l, r)).count() as u64
             })
-        }),
-    }
-}
-
-/// A relevance score: title matches weigh most, as in the engines.
-fn score(p: &Prepared, parts: &[QueryPart]) -> Option<f32> {
-    let mut total = 0.0;
-    for part in parts {
-        let s = if part_matches(part, &p.title) {
-            3.0
-        } else if part_matches(part, &p.summary) {
-            1.5
-        } else if part_matches(part, &p.body) {
-            1.0
-        } else {
-            return None;
-        };
-        total += s;
-    }
-    Some(total)
-}
-
-#[derive(Clone, Copy)]
-struct Use {
-    kind: bool,
-    sector: bool,
-    region: bool,
-}
-
-fn passes(d: &SearchDoc, q: &SearchQuery, open_on: NaiveDate, u: Use) -> bool {
-    d.deadline.is_none_or(|dl| dl >= open_on)
-        && (!u.kind || q.kind.is_none_or(|k| d.kind == k))
-        && (!u.sector
-            || q.sector
-                .is_none_or(|s| d.sectors.is_empty() || d.sectors.contains(&s)))
-        && (!u.region
-            || q.region
-                .as_ref()
-                .is_none_or(|r| d.regions.is_empty() || d.regions.contains(r)))
+        })
+        .collect();
+    let hit = |p: &Prepared, d: &matching::Derived| -> Option<Hit> {
+        let mut best: Option<Hit> = None;
+        let mut add = |h: Hit| best = Some(best.map_or(h, |b| b.merge(h)));
+        for (term, level) in &d.terms {
+            if let Some(field) = p.field_of(term) {
+                add(Hit {
+                    field,
+                    level: *level,
+                });
+            }
+        }
+        if let Some((l, r)) = &d.split
+            && p.adjacent(l, r)
+            && let Some(field) = p.field_of(l)
+        {
+            add(Hit { field, level: 1 });
+        }
+        best
+    };
+    let words = plan.words.len();
+    let matching = all.iter().filter_map(|p| {
+        matching::costs(words, &nodes, |k| hit(p, &derived[k])).map(|c| (p.meta, c, p))
+    });
+    matching::answer(q, open_on, words > 0, matching)
 }
 
 #[async_trait::async_trait]
@@ -159,104 +182,25 @@ impl SearchIndex for DatabaseSearch {
         open_on: NaiveDate,
     ) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
-        let all = self.programmes(open_on).await?;
-        let mut parts = q.parts();
-        let every = Use {
-            kind: true,
-            sector: true,
-            region: true,
-        };
-        // The same `last` matching strategy as the engines.
-        let matched: Vec<(&Prepared, f32)> = loop {
-            let m: Vec<(&Prepared, f32)> = all
-                .iter()
-                .filter(|p| passes(&p.doc, q, open_on, every))
-                .filter_map(|p| score(p, &parts).map(|s| (p, s)))
-                .collect();
-            if !m.is_empty() || parts.len() <= 1 {
-                break m;
-            }
-            parts.pop();
-        };
-        let count = |u: Use| -> Vec<&SearchDoc> {
-            all.iter()
-                .filter(|p| passes(&p.doc, q, open_on, u) && score(p, &parts).is_some())
-                .map(|p| &p.doc)
-                .collect()
-        };
-        let mut facets = Facets::default();
-        for d in count(Use {
-            kind: false,
-            ..every
-        }) {
-            *facets.kind.entry(d.kind.as_str().to_owned()).or_default() += 1;
-        }
-        let sector_docs = count(Use {
-            sector: false,
-            ..every
-        });
-        for sector in crate::domain::catalog::Sector::ALL {
-            let n = sector_docs
-                .iter()
-                .filter(|d| d.sectors.is_empty() || d.sectors.contains(sector))
-                .count() as u64;
-            if n > 0 {
-                facets.sector.insert(sector.as_str().into(), n);
-            }
-        }
-        let region_docs = count(Use {
-            region: false,
-            ..every
-        });
-        for region in REGIONS {
-            let n = region_docs
-                .iter()
-                .filter(|d| {
-                    d.regions.is_empty() || d.regions.iter().any(|r| r.as_str() == region.code)
-                })
-                .count() as u64;
-            if n > 0 {
-                facets.region.insert(region.code.into(), n);
-            }
-        }
-
-        let mut ranked = matched;
-        let key = |d: &SearchDoc| -> (i64, i64) {
-            match (q.sort, parts.is_empty()) {
-                (SortOrder::Amount, _) => (-d.amount_max_kzt.unwrap_or(i64::MIN / 2), d.id),
-                (SortOrder::Rate, _) => (d.rate_bps.map_or(i64::MAX, i64::from), d.id),
-                (SortOrder::Deadline, _) | (SortOrder::Relevance, true) => (
-                    d.deadline
-                        .map_or(i64::MAX, |x| i64::from(x.num_days_from_ce())),
-                    d.id,
-                ),
-                (SortOrder::Relevance, false) => (0, d.id),
+        let programmes = self.programmes(open_on).await?;
+        let (all, vocabulary) = (&programmes.0, &programmes.1);
+        let mut plan = Plan::from_parts(&q.parts());
+        let answer = loop {
+            let answer = evaluate(all, vocabulary, &plan, q, open_on);
+            match plan.shortened() {
+                Some(shorter) if answer.total == 0 => plan = shorter,
+                _ => break answer,
             }
         };
-        ranked.sort_by(|(a, sa), (b, sb)| {
-            let by_score = if q.sort == SortOrder::Relevance && !parts.is_empty() {
-                sb.total_cmp(sa)
-            } else {
-                std::cmp::Ordering::Equal
-            };
-            key(&a.doc)
-                .0
-                .cmp(&key(&b.doc).0)
-                .then(by_score)
-                .then(key(&a.doc).1.cmp(&key(&b.doc).1))
-        });
-        let total = ranked.len() as u64;
-        let hits: Vec<SearchHit> = ranked
-            .into_iter()
-            .skip(q.offset())
-            .take(q.per_page as usize)
-            .map(|(p, _)| SearchHit::from(&p.doc))
-            .collect();
         Ok(SearchResults {
-            total,
-            hits,
-            facets,
-            took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            total: answer.total,
+            hits: answer
+                .page
+                .into_iter()
+                .map(|p| SearchHit::from(&p.doc))
+                .collect(),
+            facets: answer.facets,
+            took_ms: super::took_ms(started),
             engine: "database".into(),
             degraded: false,
             corrected: None,

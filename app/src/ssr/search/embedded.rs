@@ -1,9 +1,9 @@
 //! The embedded search engine: tantivy in `DATA_DIR/search`, no server to run.
 //!
-//! Matching follows Meilisearch's defaults so the two engines agree: every query word must match
-//! (dropping words from the end when nothing matches, Meilisearch's `last` strategy), typos by
-//! word length, a prefix on the last word, title matches above summary above body. The words
-//! themselves are prepared in `domain::text` for both engines.
+//! Matching and ranking follow `domain::matching`, the rule Meilisearch is configured to apply,
+//! so the two engines find the same programmes in the same order: tantivy keeps the terms, their
+//! positions and the programmes' fast fields on disk; the rule picks the terms a query reaches
+//! from the index's vocabulary and ranks the programmes that have them.
 //!
 //! Generations: the index lives in `search/gen-NNNNNN/`, and `search/CURRENT` names the live one.
 //! A rebuild writes a new generation and then replaces `CURRENT` by an atomic rename, so
@@ -21,12 +21,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use tantivy::schema::{Facet, TantivyDocument};
+use tantivy::schema::TantivyDocument;
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
-use self::schema::{ANY_SECTOR, Fields, NATIONWIDE, TOKENIZER, days, schema};
+use self::schema::{ANY_SECTOR_BIT, Fields, NATIONWIDE_BIT, TOKENIZER, schema};
 use super::{SearchError, SearchIndex};
+use crate::domain::matching::{Meta, Vocabulary};
 use crate::domain::search::{SearchDoc, SearchHit, SearchQuery, SearchResults};
 use crate::domain::text;
 
@@ -54,6 +55,9 @@ struct Generation {
     /// The last search-outbox row applied, kept in tantivy's commit payload so that documents
     /// and position are committed together.
     checkpoint: Mutex<Option<i64>>,
+    /// The terms of the index as of a searcher generation, read from the term dictionaries once
+    /// per write rather than per search.
+    vocabulary: Mutex<Option<(u64, Arc<Vocabulary>)>>,
     f: Fields,
 }
 
@@ -127,6 +131,7 @@ impl Generation {
             reader,
             writer: Mutex::new(None),
             checkpoint: Mutex::new(checkpoint),
+            vocabulary: Mutex::new(None),
             f,
         })
     }
@@ -165,39 +170,53 @@ impl Generation {
         let mut d = TantivyDocument::default();
         d.add_i64(f.id, doc.id);
         d.add_text(f.hit, hit);
-        let texts = [
-            (f.title, format!("{} {}", doc.title_ru, doc.title_kk)),
-            (f.summary, format!("{} {}", doc.summary_ru, doc.summary_kk)),
-            (
-                f.body,
-                format!("{} {} {}", doc.operator_ru, doc.operator_kk, doc.body),
-            ),
-        ];
-        for ((words, stems), text) in texts {
-            d.add_text(
-                words,
-                format!("{} {}", text::words(&text), text::latin_words(&text)),
-            );
-            d.add_text(stems, text::stems(&text));
+        for (field, text) in f.text.iter().zip(doc.texts()) {
+            d.add_text(*field, text::index_text(&text));
         }
-        d.add_facet(f.kind, Facet::from_path([doc.kind.as_str()]));
-        if doc.sectors.is_empty() {
-            d.add_facet(f.sector, Facet::from_path([ANY_SECTOR]));
-        }
-        for sector in &doc.sectors {
-            d.add_facet(f.sector, Facet::from_path([sector.as_str()]));
-        }
-        if doc.regions.is_empty() {
-            d.add_facet(f.region, Facet::from_path([NATIONWIDE]));
-        }
-        for region in &doc.regions {
-            d.add_facet(f.region, Facet::from_path([region.as_str()]));
-        }
-        d.add_i64(f.deadline, doc.deadline.map_or(i64::MAX, days));
-        d.add_i64(f.amount, doc.amount_max_kzt.unwrap_or(i64::MIN));
-        d.add_i64(f.rate, doc.rate_bps.map_or(i64::MAX, i64::from));
+        let m = Meta::of(doc);
+        d.add_u64(f.kind, u64::from(m.kind));
+        d.add_u64(
+            f.sectors,
+            m.sectors | if m.any_sector { ANY_SECTOR_BIT } else { 0 },
+        );
+        d.add_u64(
+            f.regions,
+            m.regions | if m.nationwide { NATIONWIDE_BIT } else { 0 },
+        );
+        d.add_i64(f.deadline, m.deadline);
+        d.add_i64(f.amount, m.amount);
+        d.add_i64(f.rate, m.rate);
         d.add_i64(f.stamp, doc.stamp);
         Ok(d)
+    }
+
+    /// The vocabulary of what `searcher` sees: every term of the three text fields.
+    fn vocabulary(&self, searcher: &tantivy::Searcher) -> Result<Arc<Vocabulary>, SearchError> {
+        let generation = searcher.generation().generation_id();
+        let mut cache = self
+            .vocabulary
+            .lock()
+            .map_err(|_| SearchError::Engine("vocabulary cache poisoned".into()))?;
+        if let Some((g, v)) = cache.as_ref()
+            && *g == generation
+        {
+            return Ok(v.clone());
+        }
+        let mut terms = Vec::new();
+        for segment in searcher.segment_readers() {
+            for field in self.f.text {
+                let index = segment.inverted_index(field).map_err(engine_err)?;
+                let mut stream = index.terms().stream().map_err(engine_err)?;
+                while stream.advance() {
+                    if let Ok(term) = std::str::from_utf8(stream.key()) {
+                        terms.push(term.to_owned());
+                    }
+                }
+            }
+        }
+        let v = Arc::new(Vocabulary::new(terms));
+        *cache = Some((generation, v.clone()));
+        Ok(v)
     }
 
     /// Runs `op` and commits, with the outbox position (`None` keeps the current one).
@@ -353,7 +372,7 @@ impl SearchIndex for EmbeddedIndex {
         let mut results = self
             .blocking(move |g| query::run_search(&g, &query, open_on))
             .await?;
-        results.took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        results.took_ms = super::took_ms(started);
         Ok(results)
     }
 

@@ -2,11 +2,13 @@
 //! instance.
 //!
 //! A real Meilisearch folds no Kazakh letters and knows no Russian word forms, so every
-//! searchable text is sent as `domain::text` prepares it: the folded words followed by their
-//! stems. A query word is sent as its stem, unless stemming would cost it a typo (a 6-letter word
-//! with a 4-letter stem), in which case it is sent as typed; Meilisearch's own typo tolerance and
-//! prefix search then apply. Synonyms are the domain's list, in both forms. Filters, facets and
-//! sorting follow the embedded engine's rules, so the two pass the same contract suite.
+//! searchable text is sent as `domain::text::index_text` prepares it, and a query as the words of
+//! `domain::matching::Plan`. The settings make Meilisearch apply exactly the rule written down in
+//! `domain::matching`, which the embedded engine and the database fallback implement too: every
+//! word must match (`matchingStrategy: all`; when nothing has them all, the adapter drops the last
+//! word and asks again), the synonym tokens take no typo (`disableOnWords`), the last word is a
+//! prefix only when the plan says so (a trailing space says it is not), and the ranking rules are
+//! the explicit sort, the fields (`attributeRank`), the typos, nationwide first and the id.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -18,7 +20,7 @@ use meilisearch_sdk::documents::DocumentsQuery;
 use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
 use meilisearch_sdk::indexes::Index;
 use meilisearch_sdk::search::{
-    SearchQuery as MeiliQuery, SearchResults as MeiliResults, Selectors,
+    MatchingStrategies, SearchQuery as MeiliQuery, SearchResults as MeiliResults, Selectors,
 };
 use meilisearch_sdk::settings::{
     FacetingSettings, MinWordSizeForTypos, PaginationSetting, Settings, TypoToleranceSettings,
@@ -30,21 +32,23 @@ use serde::{Deserialize, Serialize};
 use super::{SearchError, SearchIndex};
 use crate::domain::catalog::Sector;
 use crate::domain::location::REGIONS;
-use crate::domain::search::{
-    Facets, MAX_RESULTS_WINDOW, SearchDoc, SearchHit, SearchQuery, SearchResults, SortOrder,
-};
-use crate::domain::text::{self, QueryPart};
+use crate::domain::matching::{self, Meta, Plan};
+use crate::domain::search::{Facets, SearchDoc, SearchHit, SearchQuery, SearchResults, SortOrder};
+use crate::domain::text;
 
 /// Facet value for programmes open to every sector (the same as the embedded engine's).
 const ANY_SECTOR: &str = "any";
 /// Facet value for nationwide programmes.
 const NATIONWIDE: &str = "nationwide";
-/// Stored instead of "no deadline": Meilisearch numbers are doubles, so no i64::MAX.
-const NO_DEADLINE: i64 = 99_999_999;
-/// Stored instead of "no amount" (sorts last by amount, descending).
-const NO_AMOUNT: i64 = -1;
-/// Stored instead of "no rate" (sorts last by rate, ascending).
-const NO_RATE: i64 = 1_000_000;
+/// How many results Meilisearch counts at most: far above any catalogue, so that its totals are
+/// exact like the other engines'. Paging stops at `MAX_RESULTS_WINDOW` anyway.
+const MAX_TOTAL_HITS: usize = 1_000_000;
+/// How long Meilisearch may rank before it cuts a search short and returns the rest in its
+/// internal order. Far above any `MEILI_TIMEOUT_MS`: the adapter gives up (and the fallback
+/// answers, in the rule's order) long before Meilisearch would answer in another order.
+const SEARCH_CUTOFF_MS: u64 = 60_000;
+/// The ranking rules: `domain::matching`'s order.
+const RANKING_RULES: [&str; 5] = ["sort", "attributeRank", "typo", "nationwide:desc", "id:asc"];
 
 /// Where and how to reach Meilisearch.
 #[derive(Clone, Debug)]
@@ -76,6 +80,8 @@ struct MeiliDoc {
     deadline: i64,
     amount: i64,
     rate: i64,
+    /// 1 for a nationwide programme, 0 for a regional one (a ranking rule).
+    nationwide: u8,
     /// A string: the stamp exceeds the integers a double holds exactly.
     stamp: String,
     hit: SearchHit,
@@ -94,17 +100,15 @@ struct Stamped {
     stamp: String,
 }
 
-fn days(date: NaiveDate) -> i64 {
-    date.signed_duration_since(NaiveDate::default()).num_days()
-}
-
 impl From<&SearchDoc> for MeiliDoc {
     fn from(d: &SearchDoc) -> Self {
+        let [title, summary, body] = d.texts().map(|t| text::index_text(&t));
+        let meta = Meta::of(d);
         MeiliDoc {
             id: d.id,
-            title: searchable(&format!("{} {}", d.title_ru, d.title_kk)),
-            summary: searchable(&format!("{} {}", d.summary_ru, d.summary_kk)),
-            body: searchable(&format!("{} {} {}", d.operator_ru, d.operator_kk, d.body)),
+            title,
+            summary,
+            body,
             kind: d.kind.as_str().to_owned(),
             sectors: if d.sectors.is_empty() {
                 vec![ANY_SECTOR.to_owned()]
@@ -116,107 +120,47 @@ impl From<&SearchDoc> for MeiliDoc {
             } else {
                 d.regions.iter().map(ToString::to_string).collect()
             },
-            deadline: d.deadline.map_or(NO_DEADLINE, days),
-            amount: d.amount_max_kzt.unwrap_or(NO_AMOUNT),
-            rate: d.rate_bps.map_or(NO_RATE, i64::from),
+            deadline: meta.deadline,
+            amount: meta.amount,
+            rate: meta.rate,
+            nationwide: u8::from(meta.nationwide),
             stamp: d.stamp.to_string(),
             hit: SearchHit::from(d),
         }
     }
 }
 
-/// A text as Meilisearch indexes it: folded words, then their stems, then the Latin spellings
-/// of its Cyrillic words.
-fn searchable(text: &str) -> String {
-    format!(
-        "{} {} {}",
-        text::words(text),
-        text::stems(text),
-        text::latin_words(text)
-    )
-}
-
 /// The index settings, applied at start-up and to every rebuilt index.
 pub fn settings() -> Settings {
-    let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
-    for group in text::SYNONYMS {
-        // Each member as written (folded) and as stems, so a query in either form expands.
-        let mut forms: Vec<String> = group
-            .iter()
-            .flat_map(|phrase| [text::words(phrase), text::stems(phrase)])
-            .collect();
-        forms.sort();
-        forms.dedup();
-        for member in &forms {
-            let others = forms.iter().filter(|f| *f != member).cloned();
-            synonyms.entry(member.clone()).or_default().extend(others);
-        }
-    }
     Settings::new()
-        .with_searchable_attributes(["title", "summary", "body"])
+        .with_searchable_attributes(matching::FIELDS)
         .with_displayed_attributes(["id", "hit", "stamp"])
         .with_filterable_attributes(["kind", "sectors", "regions", "deadline"])
-        .with_sortable_attributes(["deadline", "amount", "rate", "id"])
-        // `sort` first: an explicit order (by deadline, amount, rate) is the primary order, as in
-        // the embedded engine; without one, relevance decides.
-        .with_ranking_rules([
-            "sort",
-            "words",
-            "typo",
-            "proximity",
-            "attributeRank",
-            "wordPosition",
-            "exactness",
-        ])
+        .with_sortable_attributes(["deadline", "amount", "rate"])
+        .with_ranking_rules(RANKING_RULES)
         .with_typo_tolerance(TypoToleranceSettings {
             enabled: Some(true),
-            disable_on_attributes: None,
-            disable_on_words: None,
+            disable_on_attributes: Some(Vec::new()),
+            // A synonym group's token is matched exactly: no typo turns one kind of support into
+            // another.
+            disable_on_words: Some(text::synonym_tokens()),
             min_word_size_for_typos: Some(MinWordSizeForTypos {
                 one_typo: Some(5),
                 two_typos: Some(9),
             }),
-            disable_on_numbers: None,
+            disable_on_numbers: Some(false),
         })
-        .with_synonyms(synonyms)
-        .with_search_cutoff(150)
+        // Synonyms are tokens in the documents themselves (`text::index_text`), not a setting.
+        .with_synonyms(HashMap::<String, Vec<String>>::new())
+        .with_stop_words(Vec::<String>::new())
+        .with_search_cutoff(SEARCH_CUTOFF_MS)
         .with_pagination(PaginationSetting {
-            max_total_hits: MAX_RESULTS_WINDOW as usize,
+            max_total_hits: MAX_TOTAL_HITS,
         })
         .with_faceting(FacetingSettings {
             max_values_per_facet: 100,
             sort_facet_values_by: None,
         })
-}
-
-/// The form of a query word Meilisearch gets: its stem, which matches every form of the word,
-/// unless the stem is short enough to lose a typo the typed word is allowed.
-fn query_word(t: &text::QueryTerm) -> String {
-    if text::max_typos(t.stem.chars().count()) < t.typos {
-        t.folded.clone()
-    } else {
-        t.stem.clone()
-    }
-}
-
-/// The query text Meilisearch gets (synonyms are expanded by Meilisearch from the settings).
-fn query_text(parts: &[QueryPart]) -> String {
-    parts
-        .iter()
-        .map(|p| match p {
-            QueryPart::Term(t) => query_word(t),
-            QueryPart::AnyOf(alternatives) => alternatives
-                .first()
-                .map(|a| {
-                    a.iter()
-                        .map(|t| t.stem.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .unwrap_or_default(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn quoted(value: &str) -> String {
@@ -225,7 +169,7 @@ fn quoted(value: &str) -> String {
 
 /// The filter of a search; `without` leaves out one facet's own filter (for its counts).
 fn filter(q: &SearchQuery, open_on: NaiveDate, without: Option<&str>) -> String {
-    let mut clauses = vec![format!("deadline >= {}", days(open_on))];
+    let mut clauses = vec![format!("deadline >= {}", matching::days(open_on))];
     if without != Some("kind")
         && let Some(kind) = q.kind
     {
@@ -252,13 +196,15 @@ fn filter(q: &SearchQuery, open_on: NaiveDate, without: Option<&str>) -> String 
     clauses.join(" AND ")
 }
 
-fn sort(q: &SearchQuery) -> &'static [&'static str] {
-    match (q.sort, q.text.trim().is_empty()) {
-        (SortOrder::Relevance, false) => &[],
+/// The explicit sort: the ranking rules after it (fields, typos, nationwide first, id) order what
+/// it leaves tied.
+fn sort(q: &SearchQuery, has_text: bool) -> &'static [&'static str] {
+    match (q.sort, has_text) {
+        (SortOrder::Relevance, true) => &[],
         // With no words to rank by, "relevance" means the most urgent first.
-        (SortOrder::Relevance, true) | (SortOrder::Deadline, _) => &["deadline:asc", "id:asc"],
-        (SortOrder::Amount, _) => &["amount:desc", "id:asc"],
-        (SortOrder::Rate, _) => &["rate:asc", "id:asc"],
+        (SortOrder::Relevance, false) | (SortOrder::Deadline, _) => &["deadline:asc"],
+        (SortOrder::Amount, _) => &["amount:desc"],
+        (SortOrder::Rate, _) => &["rate:asc"],
     }
 }
 
@@ -371,12 +317,77 @@ impl MeiliIndex {
         filter: &'a str,
     ) -> MeiliQuery<'a, meilisearch_sdk::DefaultHttpClient> {
         let mut search = MeiliQuery::new(index);
-        search.with_query(text).with_filter(filter);
-        let order = sort(q);
+        search
+            .with_query(text)
+            .with_filter(filter)
+            .with_matching_strategy(MatchingStrategies::ALL);
+        let order = sort(q, !text.trim().is_empty());
         if !order.is_empty() {
             search.with_sort(order);
         }
         search
+    }
+}
+
+impl MeiliIndex {
+    /// One search for the words `text` (a plan's query text): the page, the total and every
+    /// facet, each counted without its own filter, in one round trip.
+    async fn search_words(
+        &self,
+        q: &SearchQuery,
+        text: &str,
+        open_on: NaiveDate,
+    ) -> Result<(u64, Vec<SearchHit>, Facets), SearchError> {
+        let index = self.index();
+        let facet_names = ["kind", "sectors", "regions"];
+        let own_filter = |name: &str| match name {
+            "kind" => q.kind.is_some(),
+            "sectors" => q.sector.is_some(),
+            _ => q.region.is_some(),
+        };
+        let main_filter = filter(q, open_on, None);
+        let shared: Vec<&str> = facet_names
+            .iter()
+            .copied()
+            .filter(|f| !own_filter(f))
+            .collect();
+        let own: Vec<[&str; 1]> = facet_names
+            .iter()
+            .copied()
+            .filter(|f| own_filter(f))
+            .map(|f| [f])
+            .collect();
+        let own_filters: Vec<String> = own.iter().map(|[f]| filter(q, open_on, Some(f))).collect();
+
+        let mut multi = self.client.multi_search();
+        let mut main = self.build(&index, q, text, &main_filter);
+        main.with_page(q.page as usize)
+            .with_hits_per_page(q.per_page as usize)
+            .with_attributes_to_retrieve(Selectors::Some(&["hit"]))
+            .with_facets(Selectors::Some(&shared));
+        multi.with_search_query(main);
+        for (name, f) in own.iter().zip(&own_filters) {
+            let mut extra = self.build(&index, q, text, f);
+            extra.with_limit(0).with_facets(Selectors::Some(name));
+            multi.with_search_query(extra);
+        }
+        let answer = self
+            .bounded(self.config.search_timeout, multi.execute::<Card>())
+            .await?;
+        let mut results = answer.results.into_iter();
+        let main: MeiliResults<Card> = results
+            .next()
+            .ok_or_else(|| SearchError::Engine("no results".into()))?;
+        let mut distribution: HashMap<String, HashMap<String, usize>> =
+            main.facet_distribution.unwrap_or_default();
+        for r in results {
+            distribution.extend(r.facet_distribution.unwrap_or_default());
+        }
+        Ok((
+            main.total_hits.or(main.estimated_total_hits).unwrap_or(0) as u64,
+            main.hits.into_iter().map(|h| h.result.hit).collect(),
+            facets(&distribution),
+        ))
     }
 }
 
@@ -418,61 +429,21 @@ impl SearchIndex for MeiliIndex {
         open_on: NaiveDate,
     ) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
-        let index = self.index();
-        let parts = q.parts();
-        let facet_names = ["kind", "sectors", "regions"];
-        let own_filter = |name: &str| match name {
-            "kind" => q.kind.is_some(),
-            "sectors" => q.sector.is_some(),
-            _ => q.region.is_some(),
+        let mut plan = Plan::from_parts(&q.parts());
+        // `all` finds nothing when one word is missing everywhere: then the last word is
+        // dropped and the search made again, as every engine does.
+        let (total, hits, facets) = loop {
+            let answer = self.search_words(q, &plan.query_text(), open_on).await?;
+            match plan.shortened() {
+                Some(shorter) if answer.0 == 0 => plan = shorter,
+                _ => break answer,
+            }
         };
-        // Meilisearch's default matching strategy (`last`) drops trailing words when nothing
-        // matches them all, as the embedded engine does.
-        let text = query_text(&parts);
-        let main_filter = filter(q, open_on, None);
-        let shared: Vec<&str> = facet_names
-            .iter()
-            .copied()
-            .filter(|f| !own_filter(f))
-            .collect();
-        let own: Vec<[&str; 1]> = facet_names
-            .iter()
-            .copied()
-            .filter(|f| own_filter(f))
-            .map(|f| [f])
-            .collect();
-        let own_filters: Vec<String> = own.iter().map(|[f]| filter(q, open_on, Some(f))).collect();
-
-        let mut multi = self.client.multi_search();
-        let mut main = self.build(&index, q, &text, &main_filter);
-        main.with_page(q.page as usize)
-            .with_hits_per_page(q.per_page as usize)
-            .with_attributes_to_retrieve(Selectors::Some(&["hit"]))
-            .with_facets(Selectors::Some(&shared));
-        multi.with_search_query(main);
-        // Each filtered facet is counted without its own filter, in the same request.
-        for (name, f) in own.iter().zip(&own_filters) {
-            let mut extra = self.build(&index, q, &text, f);
-            extra.with_limit(0).with_facets(Selectors::Some(name));
-            multi.with_search_query(extra);
-        }
-        let answer = self
-            .bounded(self.config.search_timeout, multi.execute::<Card>())
-            .await?;
-        let mut results = answer.results.into_iter();
-        let main: MeiliResults<Card> = results
-            .next()
-            .ok_or_else(|| SearchError::Engine("no results".into()))?;
-        let mut distribution: HashMap<String, HashMap<String, usize>> =
-            main.facet_distribution.unwrap_or_default();
-        for r in results {
-            distribution.extend(r.facet_distribution.unwrap_or_default());
-        }
         Ok(SearchResults {
-            total: main.total_hits.or(main.estimated_total_hits).unwrap_or(0) as u64,
-            hits: main.hits.into_iter().map(|h| h.result.hit).collect(),
-            facets: facets(&distribution),
-            took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            total,
+            hits,
+            facets,
+            took_ms: super::took_ms(started),
             engine: "meilisearch".into(),
             degraded: false,
             corrected: None,
@@ -602,6 +573,8 @@ fn facets(distribution: &HashMap<String, HashMap<String, usize>>) -> Facets {
     out
 }
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod process;
 #[cfg(any(test, feature = "test-support"))]
 pub mod stub;
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! Reading the catalogue: search and programme pages.
 
+pub mod quality;
+
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use tracing::instrument;
 
 use super::ServiceError;
+use crate::domain::matching::{self, Plan};
 use crate::domain::program::{ProgramView, Slug};
 use crate::domain::search::{SearchQuery, SearchResults};
 use crate::domain::text;
@@ -19,7 +22,7 @@ pub async fn search(
     today: NaiveDate,
 ) -> Result<SearchResults, ServiceError> {
     let mut results = search.search(query, today).await?;
-    let mut parts = query.parts();
+    let mut plan = Plan::new(&query.text);
     // Nothing found: perhaps the keyboard was on the other layout ("vbrhjrhtlbn" for
     // «микрокредит»). The same keys in the other layout are tried once, above every engine, and
     // the page says which query it shows.
@@ -38,11 +41,14 @@ pub async fn search(
                 corrected: Some(retry.text.clone()),
                 ..again
             };
-            parts = retry.parts();
+            plan = Plan::new(&retry.text);
         }
     }
-    for hit in &mut results.hits {
-        hit.mark(&parts);
+    if !plan.is_empty() {
+        for hit in &mut results.hits {
+            hit.title_ru_marked = matching::highlight(&hit.title_ru, &plan);
+            hit.title_kk_marked = matching::highlight(&hit.title_kk, &plan);
+        }
     }
     Ok(results)
 }

@@ -87,6 +87,8 @@ pub async fn reindex(
         .await?;
     index.flush().await?;
     if !follower {
+        // The snapshot covers every row up to its position; the rows after it are replayed.
+        outbox::mark_applied_through(db, position).await?;
         outbox::reopen_after(db, position).await?;
     }
     tracing::info!(
@@ -96,6 +98,22 @@ pub async fn reindex(
         "search index rebuilt"
     );
     Ok(total)
+}
+
+/// Fills an empty shared index (a new Meilisearch, or one whose data was lost) in bulk, as
+/// `server reindex` does, instead of replaying the outbox one programme at a time. Returns how
+/// many programmes it indexed, or `None` when the index was not empty (or there is nothing to
+/// index).
+pub async fn fill_if_empty(
+    db: &DatabaseConnection,
+    index: &dyn SearchIndex,
+    today: NaiveDate,
+) -> Result<Option<u64>, ServiceError> {
+    if index.count().await? > 0 || !db::catalog::any_open(db).await? {
+        return Ok(None);
+    }
+    let n = reindex(db, index, today, &|_, _| {}).await?;
+    Ok(Some(n))
 }
 
 /// Documents for the given programmes as they are now, and which of them must leave the index

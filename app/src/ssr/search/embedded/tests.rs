@@ -128,7 +128,8 @@ async fn searches_keep_answering_in_full_while_the_index_is_rebuilt() {
     let index = Arc::new(EmbeddedIndex::open(dir.path()).expect("opens"));
     let corpus = contract::corpus();
     index.upsert(&corpus).await.expect("writes");
-    let open = 10; // the contract corpus has one expired programme
+    // The contract corpus has one expired programme.
+    let open = corpus.len() as u64 - 1;
     let searcher = {
         let index = index.clone();
         tokio::spawn(async move {

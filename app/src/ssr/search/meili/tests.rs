@@ -68,37 +68,30 @@ async fn setting_up_creates_the_index_and_sends_the_domain_s_settings() {
     );
     assert_eq!(
         settings["sortableAttributes"],
-        json!(["deadline", "amount", "rate", "id"])
+        json!(["deadline", "amount", "rate"])
     );
     assert_eq!(
-        settings["rankingRules"][0], "sort",
-        "an explicit order comes first"
+        settings["rankingRules"],
+        json!(["sort", "attributeRank", "typo", "nationwide:desc", "id:asc"]),
+        "an explicit order first, then the rule's: fields, typos, nationwide first, the id"
     );
     assert_eq!(
         settings["typoTolerance"]["minWordSizeForTypos"],
         json!({"oneTypo": 5, "twoTypos": 9})
     );
-    assert_eq!(settings["searchCutoffMs"], 150);
-    assert_eq!(settings["pagination"]["maxTotalHits"], 10_000);
+    assert_eq!(
+        settings["typoTolerance"]["disableOnWords"],
+        json!(text::synonym_tokens()),
+        "no typo reaches or leaves a synonym group's token"
+    );
+    assert_eq!(
+        settings["synonyms"],
+        json!({}),
+        "synonyms are tokens in the documents"
+    );
+    assert_eq!(settings["searchCutoffMs"], SEARCH_CUTOFF_MS);
+    assert_eq!(settings["pagination"]["maxTotalHits"], MAX_TOTAL_HITS);
     assert_eq!(settings["faceting"]["maxValuesPerFacet"], 100);
-    // Synonyms are the domain's list, stemmed like the documents.
-    let micro = &settings["synonyms"][text::stems("микрозайм")];
-    assert!(
-        micro
-            .as_array()
-            .is_some_and(|a| a.contains(&json!(text::stems("микрокредит")))),
-        "{micro}"
-    );
-    assert!(
-        settings["synonyms"][text::words("ірі қара мал")]
-            .as_array()
-            .is_some_and(|a| a.contains(&json!("крс")))
-    );
-    assert!(
-        settings["synonyms"]["крс"]
-            .as_array()
-            .is_some_and(|a| a.contains(&json!(text::stems("крупный рогатый скот"))))
-    );
 }
 
 #[tokio::test]
@@ -126,13 +119,15 @@ async fn writes_send_normalised_documents_and_a_batch_delete_then_wait_for_their
     let title = format!("{} {}", doc.title_ru, doc.title_kk);
     assert_eq!(
         sent["title"],
-        format!(
-            "{} {} {}",
-            text::words(&title),
-            text::stems(&title),
-            text::latin_words(&title)
-        ),
-        "words, then stems, then Latin spellings"
+        text::index_text(&title),
+        "words, stems, Latin spellings and synonym tokens"
+    );
+    assert!(
+        sent["title"]
+            .as_str()
+            .is_some_and(|t| t.contains(&text::synonym_token(0))),
+        "«микрокредит» brings its group's token: {}",
+        sent["title"]
     );
     assert!(
         sent["title"]
@@ -144,7 +139,8 @@ async fn writes_send_normalised_documents_and_a_batch_delete_then_wait_for_their
     assert_eq!(sent["kind"], "microcredit");
     assert_eq!(sent["sectors"], json!(["any"]), "open to every sector");
     assert_eq!(sent["regions"], json!(["nationwide"]));
-    assert_eq!(sent["deadline"], NO_DEADLINE);
+    assert_eq!(sent["deadline"], matching::NO_DEADLINE);
+    assert_eq!(sent["nationwide"], 1);
     assert_eq!(sent["amount"], 10_812_500);
     assert_eq!(sent["rate"], 250);
     assert_eq!(
@@ -230,17 +226,22 @@ async fn a_search_sends_stems_filters_sort_paging_and_facets_in_one_request() {
     assert_eq!(main["indexUid"], "programs");
     assert_eq!(
         main["q"],
-        text::stem("микрокредиты"),
-        "a word is sent as its stem"
+        format!("{} ", text::synonym_token(0)),
+        "the plan's words: «микрокредиты» is its group's token, complete (a space after it)"
     );
-    let day = days(open_on);
+    assert_eq!(main["matchingStrategy"], "all");
+    let day = matching::days(open_on);
     assert_eq!(
         main["filter"],
         format!(
             "deadline >= {day} AND kind = \"microcredit\" AND (regions = \"610000000\" OR regions = \"nationwide\")"
         )
     );
-    assert_eq!(main["sort"], json!(["amount:desc", "id:asc"]));
+    assert_eq!(
+        main["sort"],
+        json!(["amount:desc"]),
+        "ties go to the ranking rules, which end with the id"
+    );
     assert_eq!(
         (main["page"].clone(), main["hitsPerPage"].clone()),
         (json!(1), json!(20))
@@ -303,7 +304,10 @@ async fn a_query_typed_on_the_wrong_layout_is_searched_again_on_the_other() {
         .collect();
     assert_eq!(
         sent,
-        [json!("vbrhjrhtlbn"), json!(text::stem("микрокредит"))],
+        [
+            json!("vbrhjrhtlbn"),
+            json!(format!("{} ", text::synonym_token(0)))
+        ],
         "as typed, then the same keys on the Russian layout"
     );
     assert_eq!(results.corrected.as_deref(), Some("микрокредит"));
@@ -318,14 +322,40 @@ async fn a_query_typed_on_the_wrong_layout_is_searched_again_on_the_other() {
     );
 }
 
-#[test]
-fn query_words_are_sent_as_stems_unless_that_costs_a_typo() {
-    let sent = |q: &str| query_text(&text::parse_query(q));
-    assert_eq!(sent("микрокредитов"), text::stem("микрокредитов"));
-    assert_eq!(sent("идея"), text::stem("идея"));
-    // "кердит" (6 letters, one typo) would become a 4-letter stem with none.
-    assert_eq!(sent("кердит"), "кердит");
-    assert_eq!(sent("кен дала"), format!("кен {}", text::stem("дала")));
+#[tokio::test]
+async fn when_nothing_has_every_word_the_last_is_dropped_and_asked_again() {
+    let server = MockServer::start().await;
+    let corpus = contract::corpus();
+    Mock::given(method("POST"))
+        .and(path("/multi-search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer(&[], 0, &[json!({})])))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    searches(&server, answer(&corpus[1..2], 1, &[json!({})])).await;
+    let meili = MeiliIndex::new(config(server.uri())).expect("client");
+    let query = SearchQuery::from_query_string("q=кен+дала+xyzzy").expect("valid");
+
+    let results = meili
+        .search(&query, contract::open_on())
+        .await
+        .expect("searches");
+
+    let sent: Vec<Value> = requests(&server, "POST", "/multi-search")
+        .await
+        .iter()
+        .map(|r| body(r)["queries"][0]["q"].clone())
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            json!(format!("кен {} xyzzy", text::stem("дала"))),
+            json!(format!("кен {} ", text::stem("дала")))
+        ],
+        "the second time without the last word, and nothing a prefix"
+    );
+    assert_eq!(results.total, 1);
 }
 
 #[tokio::test]
@@ -475,32 +505,44 @@ async fn a_rebuild_fills_a_new_index_and_swaps_it_in_atomically() {
     );
 }
 
-/// The contract against a real Meilisearch: `MEILI_URL=http://127.0.0.1:7700
-/// MEILI_API_KEY=… cargo test -p app --features ssr meilisearch_contract -- --nocapture`.
+/// A real Meilisearch for a test: the server at `MEILI_URL` (with `MEILI_API_KEY`) when set,
+/// else one started from `MEILI_BIN` (`make test` sets it), else `None` and a printed reason.
+pub(crate) async fn real_server(test: &str) -> Option<(Option<process::MeiliServer>, MeiliConfig)> {
+    let index = format!("test_{}", uuid::Uuid::new_v4().simple());
+    if let Ok(url) = std::env::var("MEILI_URL") {
+        let config = MeiliConfig {
+            url,
+            api_key: std::env::var("MEILI_API_KEY").ok(),
+            index,
+            search_timeout: Duration::from_secs(5),
+            task_timeout: Duration::from_secs(60),
+        };
+        return Some((None, config));
+    }
+    let server = process::MeiliServer::start(test).await?;
+    let config = server.config(&index);
+    Some((Some(server), config))
+}
+
+/// The search contract against a real Meilisearch 1.50 (see [`real_server`]).
 #[tokio::test]
-async fn meilisearch_contract_on_a_real_server() {
-    let Ok(url) = std::env::var("MEILI_URL") else {
-        eprintln!(
-            "skipped: MEILI_URL is not set (set it to run the search contract against a real Meilisearch)"
-        );
+async fn real_meilisearch_meets_the_search_contract() {
+    let Some((_server, config)) = real_server("real_meilisearch_meets_the_search_contract").await
+    else {
         return;
-    };
-    let config = MeiliConfig {
-        url,
-        api_key: std::env::var("MEILI_API_KEY").ok(),
-        // A fresh index per run, so nothing else on the server is touched.
-        index: format!("contract_{}", uuid::Uuid::new_v4().simple()),
-        search_timeout: Duration::from_secs(5),
-        task_timeout: Duration::from_secs(60),
     };
     let meili = MeiliIndex::new(config.clone()).expect("client");
     meili.ensure().await.expect("sets up");
 
-    let failures = contract::check(&meili).await;
+    let (cases, failures) = contract::run(&meili).await;
 
     if let Ok(task) = meili.client.delete_index(&config.index).await {
         let _ = meili.wait(task).await;
     }
+    eprintln!(
+        "search contract on a real Meilisearch: {cases} cases, {} failed",
+        failures.len()
+    );
     assert!(
         failures.is_empty(),
         "contract failures:\n{}",

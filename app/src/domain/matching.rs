@@ -1,0 +1,743 @@
+//! The matching and ranking rule of the catalogue search: one rule, which every engine
+//! implements, so that Meilisearch, the embedded index and the database fallback find the same
+//! programmes, count the same facets and show them in the same order.
+//!
+//! Meilisearch cannot be given a rule of our own, so the rule is Meilisearch's matching under the
+//! settings its adapter sends (`ssr::search::meili`), written down here exactly; the embedded
+//! engine and the database fallback implement it from this module, and a side-by-side test on a
+//! real Meilisearch (`ssr::search::agreement`) checks that the three agree.
+//!
+//! **Terms.** Every text and every query is prepared by `domain::text`: lower-cased, Kazakh
+//! letters folded, and indexed as its words, their Russian stems, the Latin spellings of its
+//! Cyrillic words and the tokens of the synonym groups it contains ([`text::index_text`]).
+//!
+//! **Query words.** Stop words are dropped. A phrase of a synonym group is one word: the group's
+//! token, matched exactly (no typo, no prefix), so that a typo can never turn one kind of support
+//! into another («гарантия» is never «грант»). Any other word is sent as its stem, which matches
+//! every form of it («микрокредиты» finds «микрокредит»), unless the stem is too short to keep a
+//! typo the typed word is allowed (then as typed). At most [`MAX_WORDS`] words.
+//!
+//! **Matching.** A programme matches when it has every query word (Meilisearch's `all`
+//! strategy); when no programme has them all, the last word is dropped until some do. A query
+//! word matches a programme's term
+//! - exactly;
+//! - as a prefix, for the last word only, and only while it is being typed: a word the stemmer
+//!   shortens ends in a grammatical ending and is complete («молодым» does not find «молодняк»);
+//! - with typos: one from 5 letters, two from 9 (of the word sent); a typo on the first letter
+//!   counts as two, so with one allowed the first letter must be right; at most
+//!   [`MAX_ONE_TYPO_WORDS`] one-typo and [`MAX_TWO_TYPO_WORDS`] two-typo terms per word, the first
+//!   in byte order; prefixes of 3 letters and more reach at most [`MAX_PREFIX_WORDS`] terms;
+//! - split in two at the point where the two halves stand next to each other in the most
+//!   programmes («бизнесидея» finds «бизнес идея»), counted as one typo;
+//! - and two or three neighbouring query words match their concatenation («бизнес идея» finds
+//!   «бизнесидея»), with the concatenation's typo budget less one per extra word, counted as that
+//!   many typos.
+//!
+//! **Order.** An explicit sort (deadline, amount, rate) first; then the fields the words were
+//! found in (the sum over words of 0 for the title, 1 for the summary, 2 for the rest); then the
+//! typos (their sum); then nationwide programmes before regional ones; then the programme id, so
+//! that every order is total and paging never repeats or skips a programme.
+//!
+//! **What Meilisearch does that is not reproduced** (each rare, and listed by the agreement test
+//! when it happens): with several query words, its ranking rules see only the query shapes (words
+//! or concatenations) that brought a document into the previous bucket, so when a document is
+//! found both through a concatenation and through the separate words in different fields, its
+//! typo count may differ; and prefixes of one or two letters shared by at least 100 terms use a
+//! cache with no cap, which is reproduced, but the cache is rebuilt by Meilisearch only after
+//! writes, so right after a write a short prefix may reach a few terms more or less.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder};
+
+use super::catalog::{ProgramKind, Sector};
+use super::location::REGIONS;
+use super::search::{Facets, SearchDoc, SearchQuery, SortOrder};
+use super::text::{self, QueryPart, QueryTerm, Segment};
+
+/// Query words beyond this are ignored (Meilisearch's words limit).
+pub const MAX_WORDS: usize = 10;
+/// One-typo terms a query word reaches at most.
+pub const MAX_ONE_TYPO_WORDS: usize = 150;
+/// Two-typo terms a query word reaches at most.
+pub const MAX_TWO_TYPO_WORDS: usize = 50;
+/// Completions a prefix reaches at most, unless it is short and common (see
+/// [`PREFIX_CACHE_MAX_BYTES`]).
+pub const MAX_PREFIX_WORDS: usize = 1000;
+/// Prefixes of at most this many bytes, shared by at least [`PREFIX_CACHE_MIN_WORDS`] terms,
+/// reach every completion (Meilisearch keeps them in a prefix cache).
+pub const PREFIX_CACHE_MAX_BYTES: usize = 4;
+/// See [`PREFIX_CACHE_MAX_BYTES`].
+pub const PREFIX_CACHE_MIN_WORDS: usize = 100;
+/// Concatenations longer than this (bytes) are not tried.
+const MAX_WORD_BYTES: usize = 250;
+/// The searchable fields, in ranking order: title, summary, the rest.
+pub const FIELDS: [&str; 3] = ["title", "summary", "body"];
+
+/// Stored instead of "no deadline" (sorts last): engines store days since 1970-01-01.
+pub const NO_DEADLINE: i64 = 99_999_999;
+/// Stored instead of "no amount" (sorts last by amount, descending).
+pub const NO_AMOUNT: i64 = -1;
+/// Stored instead of "no rate" (sorts last by rate, ascending).
+pub const NO_RATE: i64 = 1_000_000;
+
+static ONE_TYPO: LazyLock<LevenshteinAutomatonBuilder> =
+    LazyLock::new(|| LevenshteinAutomatonBuilder::new(1, true));
+static TWO_TYPOS: LazyLock<LevenshteinAutomatonBuilder> =
+    LazyLock::new(|| LevenshteinAutomatonBuilder::new(2, true));
+
+/// One word of a plan: what an engine searches for at one position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// The term, in its canonical form.
+    pub text: String,
+    /// Typos allowed.
+    pub typos: u8,
+    /// Whether longer terms starting with it match too.
+    pub prefix: bool,
+}
+
+impl Word {
+    fn new(text: String, prefix: bool, exact: bool) -> Word {
+        Word {
+            typos: if exact {
+                0
+            } else {
+                text::max_typos(text.chars().count())
+            },
+            text,
+            prefix,
+        }
+    }
+}
+
+/// A search text compiled by the rule: the words every engine looks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The words, in query order.
+    pub words: Vec<Word>,
+}
+
+/// The term a query word is searched as: its stem, unless the stem is too short to keep a typo
+/// the typed word is allowed.
+fn sent(t: &QueryTerm) -> &str {
+    let typed = text::max_typos(t.folded.chars().count());
+    if text::max_typos(t.stem.chars().count()) < typed {
+        &t.folded
+    } else {
+        &t.stem
+    }
+}
+
+impl Plan {
+    /// The plan of a search text.
+    pub fn new(query: &str) -> Plan {
+        Plan::from_parts(&text::parse_query(query))
+    }
+
+    /// The plan of a parsed query.
+    pub fn from_parts(parts: &[QueryPart]) -> Plan {
+        let mut words = Vec::new();
+        for part in parts {
+            match part {
+                QueryPart::Term(t) => {
+                    let canonical = text::canonical(sent(t));
+                    let pieces: Vec<&str> =
+                        canonical.split(' ').filter(|p| !p.is_empty()).collect();
+                    let last = pieces.len().saturating_sub(1);
+                    for (i, piece) in pieces.iter().enumerate() {
+                        words.push(Word::new((*piece).to_owned(), t.prefix && i == last, false));
+                    }
+                }
+                QueryPart::Synonym { group, .. } => {
+                    words.push(Word::new(text::synonym_token(*group), false, true));
+                }
+            }
+        }
+        if words.len() > MAX_WORDS {
+            // Meilisearch stops reading the query before its last word: none is a prefix.
+            words.truncate(MAX_WORDS);
+            for w in &mut words {
+                w.prefix = false;
+            }
+        }
+        Plan { words }
+    }
+
+    /// Whether there is nothing to search for (every programme matches).
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The query text that makes Meilisearch search for exactly these words: a space after the
+    /// last word when it is not a prefix (Meilisearch treats the last word as a prefix unless a
+    /// separator follows it).
+    pub fn query_text(&self) -> String {
+        let mut out = self
+            .words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if self.words.last().is_some_and(|w| !w.prefix) {
+            out.push(' ');
+        }
+        out
+    }
+
+    /// The plan without its last word, for when nothing has every word (`None` when one word
+    /// or none is left).
+    pub fn shortened(&self) -> Option<Plan> {
+        (self.words.len() > 1).then(|| Plan {
+            words: self.words[..self.words.len() - 1].to_vec(),
+        })
+    }
+
+    /// What matches where: each word alone, and each run of two or three neighbouring words as
+    /// their concatenation.
+    pub fn nodes(&self) -> Vec<Node> {
+        let n = self.words.len();
+        let mut nodes: Vec<Node> = self
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Node {
+                first: i,
+                span: 1,
+                word: w.clone(),
+                parts: vec![w.text.clone()],
+            })
+            .collect();
+        for span in 2..=3 {
+            for first in 0..n.saturating_sub(span - 1) {
+                let parts: Vec<String> = self.words[first..first + span]
+                    .iter()
+                    .map(|w| w.text.clone())
+                    .collect();
+                let concat = parts.concat();
+                if concat.len() > MAX_WORD_BYTES {
+                    continue;
+                }
+                let typos = text::max_typos(concat.chars().count()).saturating_sub(span as u8 - 1);
+                let includes_last = first + span == n;
+                nodes.push(Node {
+                    first,
+                    span,
+                    word: Word {
+                        text: concat,
+                        typos,
+                        prefix: includes_last && self.words[n - 1].prefix,
+                    },
+                    parts,
+                });
+            }
+        }
+        nodes
+    }
+}
+
+/// A word, or a run of neighbouring words searched as their concatenation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    /// Index of its first query word.
+    pub first: usize,
+    /// How many query words it covers.
+    pub span: usize,
+    /// What is searched for.
+    pub word: Word,
+    /// The query words it covers.
+    pub parts: Vec<String>,
+}
+
+/// The terms of an index a node reaches.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Derived {
+    /// Each term with its typo level: 0 (exact or a prefix completion), 1 or 2.
+    pub terms: Vec<(String, u8)>,
+    /// Two terms that must stand next to each other (a split of the word), typo level 1.
+    pub split: Option<(String, String)>,
+}
+
+fn first_char(s: &str) -> Option<char> {
+    s.chars().next()
+}
+
+fn distance(dfa: &DFA, candidate: &str) -> Option<u8> {
+    match dfa.eval(candidate) {
+        Distance::Exact(d) => Some(d),
+        Distance::AtLeast(_) => None,
+    }
+}
+
+/// Typo automata for one word.
+struct Automata {
+    one: DFA,
+    two: Option<DFA>,
+}
+
+impl Automata {
+    fn new(word: &Word) -> Automata {
+        let build = |builder: &LevenshteinAutomatonBuilder| {
+            if word.prefix {
+                builder.build_prefix_dfa(&word.text)
+            } else {
+                builder.build_dfa(&word.text)
+            }
+        };
+        Automata {
+            one: build(&ONE_TYPO),
+            two: (word.typos >= 2).then(|| build(&TWO_TYPOS)),
+        }
+    }
+
+    /// The typo level at which `candidate` is reached (1 or 2), if it is; 0 when it is the word
+    /// itself or a prefix completion (handled apart).
+    fn level(&self, word: &Word, candidate: &str) -> Option<u8> {
+        let same_first = first_char(candidate) == first_char(&word.text);
+        match &self.two {
+            None if word.typos == 0 => None,
+            // One typo allowed: the first letter must be right.
+            None => same_first
+                .then(|| distance(&self.one, candidate))
+                .flatten()
+                .filter(|d| *d == 1 || *d == 0),
+            // Two allowed: a wrong first letter is a typo that counts twice.
+            Some(two) => {
+                if same_first {
+                    distance(two, candidate)
+                } else {
+                    distance(&self.one, candidate).map(|_| 2)
+                }
+            }
+        }
+    }
+}
+
+/// The terms of an index, sorted by bytes, as the engines' term dictionaries hold them.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    terms: Vec<String>,
+}
+
+impl Vocabulary {
+    /// A vocabulary of these terms (in any order, repeats allowed).
+    pub fn new(terms: impl IntoIterator<Item = String>) -> Vocabulary {
+        let mut terms: Vec<String> = terms.into_iter().collect();
+        terms.sort_unstable();
+        terms.dedup();
+        Vocabulary { terms }
+    }
+
+    /// How many distinct terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Whether it has no terms.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Whether `term` is in it.
+    pub fn contains(&self, term: &str) -> bool {
+        self.terms
+            .binary_search_by(|t| t.as_str().cmp(term))
+            .is_ok()
+    }
+
+    /// The terms that start with `prefix`, in byte order.
+    fn starting_with(&self, prefix: &str) -> &[String] {
+        let from = self.terms.partition_point(|t| t.as_str() < prefix);
+        let len = self.terms[from..].partition_point(|t| t.starts_with(prefix));
+        &self.terms[from..from + len]
+    }
+
+    /// The terms `node` reaches. `pairs(left, right)` counts the programmes in which `left` is
+    /// directly followed by `right` in one field; it is asked only about terms of this vocabulary.
+    pub fn derive(&self, node: &Node, pairs: &mut dyn FnMut(&str, &str) -> u64) -> Derived {
+        let word = &node.word;
+        let mut terms = Vec::new();
+        if self.contains(&word.text) {
+            terms.push((word.text.clone(), 0));
+        }
+        if word.prefix {
+            let completions = self.starting_with(&word.text);
+            let cached = word.text.len() <= PREFIX_CACHE_MAX_BYTES
+                && completions.len() >= PREFIX_CACHE_MIN_WORDS;
+            let limit = if cached { usize::MAX } else { MAX_PREFIX_WORDS };
+            terms.extend(
+                completions
+                    .iter()
+                    .filter(|t| **t != word.text)
+                    .take(limit)
+                    .map(|t| (t.clone(), 0)),
+            );
+        }
+        if word.typos > 0 {
+            terms.extend(self.typos(word));
+        }
+        let split = self.split(&word.text, pairs).filter(|(l, r)| {
+            // A concatenation split back into its own words adds nothing.
+            node.span == 1 || node.parts != [l.clone(), r.clone()]
+        });
+        Derived { terms, split }
+    }
+
+    /// The terms reached with typos, with the caps and order of Meilisearch.
+    fn typos(&self, word: &Word) -> Vec<(String, u8)> {
+        let automata = Automata::new(word);
+        let (mut one, mut two) = (Vec::new(), Vec::new());
+        if word.typos == 1 {
+            let Some(first) = first_char(&word.text) else {
+                return Vec::new();
+            };
+            let mut buf = [0u8; 4];
+            for candidate in self.starting_with(first.encode_utf8(&mut buf)) {
+                if automata.level(word, candidate) == Some(1) {
+                    if one.len() >= MAX_ONE_TYPO_WORDS {
+                        break;
+                    }
+                    one.push((candidate.clone(), 1));
+                }
+            }
+        } else {
+            for candidate in &self.terms {
+                if one.len() >= MAX_ONE_TYPO_WORDS && two.len() >= MAX_TWO_TYPO_WORDS {
+                    break;
+                }
+                match automata.level(word, candidate) {
+                    Some(1) if one.len() < MAX_ONE_TYPO_WORDS => {
+                        one.push((candidate.clone(), 1));
+                    }
+                    Some(2) if two.len() < MAX_TWO_TYPO_WORDS => {
+                        two.push((candidate.clone(), 2));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        one.extend(two);
+        one
+    }
+
+    /// The split of `word` into two terms that stand next to each other in the most programmes
+    /// (the earliest split on a tie).
+    fn split(
+        &self,
+        word: &str,
+        pairs: &mut dyn FnMut(&str, &str) -> u64,
+    ) -> Option<(String, String)> {
+        let mut best: Option<(u64, &str, &str)> = None;
+        for (i, _) in word.char_indices().skip(1) {
+            let (left, right) = word.split_at(i);
+            if !self.contains(left) || !self.contains(right) {
+                continue;
+            }
+            let frequency = pairs(left, right);
+            if frequency > 0 && best.is_none_or(|(old, _, _)| frequency > old) {
+                best = Some((frequency, left, right));
+            }
+        }
+        best.map(|(_, l, r)| (l.to_owned(), r.to_owned()))
+    }
+}
+
+/// How a node is found in one programme: the best field (0 title, 1 summary, 2 the rest) and the
+/// fewest typos, each over every term the node reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// Best field.
+    pub field: u8,
+    /// Fewest typos.
+    pub level: u8,
+}
+
+impl Hit {
+    /// Merges another way the node is found.
+    pub fn merge(self, other: Hit) -> Hit {
+        Hit {
+            field: self.field.min(other.field),
+            level: self.level.min(other.level),
+        }
+    }
+}
+
+/// A programme's relevance costs: the lower the better.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Costs {
+    /// Sum over query words of the best field they were found in.
+    pub fields: u32,
+    /// Sum over query words of their typos.
+    pub typos: u32,
+}
+
+/// The costs of a programme, given how it has each node (`hit(k)` for `nodes[k]`), or `None`
+/// when it lacks a query word. Each cost is the cheapest way of covering every query word with
+/// words and concatenations.
+pub fn costs(words: usize, nodes: &[Node], hit: impl Fn(usize) -> Option<Hit>) -> Option<Costs> {
+    if words == 0 {
+        return Some(Costs::default());
+    }
+    let hits: Vec<Option<Hit>> = (0..nodes.len()).map(hit).collect();
+    let mut fields: Vec<Option<u32>> = vec![None; words + 1];
+    let mut typos: Vec<Option<u32>> = vec![None; words + 1];
+    fields[0] = Some(0);
+    typos[0] = Some(0);
+    for end in 1..=words {
+        for (node, h) in nodes.iter().zip(&hits) {
+            let Some(h) = h else { continue };
+            if node.first + node.span != end {
+                continue;
+            }
+            let span = node.span as u32;
+            let extra = if span > 1 { span } else { 0 };
+            if let Some(before) = fields[node.first] {
+                let c = before + u32::from(h.field) * span;
+                fields[end] = Some(fields[end].map_or(c, |old| old.min(c)));
+            }
+            if let Some(before) = typos[node.first] {
+                let c = before + u32::from(h.level) + extra;
+                typos[end] = Some(typos[end].map_or(c, |old| old.min(c)));
+            }
+        }
+    }
+    Some(Costs {
+        fields: fields[words]?,
+        typos: typos[words]?,
+    })
+}
+
+/// What filters, facets and sorting need of a programme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Meta {
+    /// Programme id.
+    pub id: i64,
+    /// Index of its kind in [`ProgramKind::ALL`].
+    pub kind: u8,
+    /// Bit `i` for [`Sector::ALL`]`[i]`; 0 with `any_sector`.
+    pub sectors: u64,
+    /// Open to every sector.
+    pub any_sector: bool,
+    /// Bit `i` for [`REGIONS`]`[i]`.
+    pub regions: u64,
+    /// Available everywhere.
+    pub nationwide: bool,
+    /// Last day to apply, days since 1970-01-01, or [`NO_DEADLINE`].
+    pub deadline: i64,
+    /// Largest amount in tenge, or [`NO_AMOUNT`].
+    pub amount: i64,
+    /// Highest rate in basis points, or [`NO_RATE`].
+    pub rate: i64,
+}
+
+/// Days since 1970-01-01.
+pub fn days(date: NaiveDate) -> i64 {
+    date.signed_duration_since(NaiveDate::default()).num_days()
+}
+
+impl Meta {
+    /// The meta of a search document.
+    pub fn of(doc: &SearchDoc) -> Meta {
+        let mut sectors = 0u64;
+        for s in &doc.sectors {
+            if let Some(i) = Sector::ALL.iter().position(|x| x == s) {
+                sectors |= 1 << i;
+            }
+        }
+        let mut regions = 0u64;
+        for r in &doc.regions {
+            if let Some(i) = REGIONS.iter().position(|x| x.code == r.as_str()) {
+                regions |= 1 << i;
+            }
+        }
+        Meta {
+            id: doc.id,
+            kind: ProgramKind::ALL
+                .iter()
+                .position(|k| *k == doc.kind)
+                .unwrap_or_default() as u8,
+            sectors,
+            any_sector: doc.sectors.is_empty(),
+            regions,
+            nationwide: doc.regions.is_empty(),
+            deadline: doc.deadline.map_or(NO_DEADLINE, days),
+            amount: doc.amount_max_kzt.unwrap_or(NO_AMOUNT),
+            rate: doc.rate_bps.map_or(NO_RATE, i64::from),
+        }
+    }
+}
+
+/// Which of a search's filters a programme passes.
+#[derive(Clone, Copy)]
+struct Passes {
+    kind: bool,
+    sector: bool,
+    region: bool,
+}
+
+fn passes(m: &Meta, q: &SearchQuery) -> Passes {
+    Passes {
+        kind: q
+            .kind
+            .is_none_or(|k| ProgramKind::ALL.get(m.kind as usize) == Some(&k)),
+        sector: q.sector.is_none_or(|s| {
+            m.any_sector
+                || Sector::ALL
+                    .iter()
+                    .position(|x| *x == s)
+                    .is_some_and(|i| m.sectors & (1 << i) != 0)
+        }),
+        region: q.region.as_ref().is_none_or(|r| {
+            m.nationwide
+                || REGIONS
+                    .iter()
+                    .position(|x| x.code == r.as_str())
+                    .is_some_and(|i| m.regions & (1 << i) != 0)
+        }),
+    }
+}
+
+/// The order of results: smaller keys first.
+type Key = (i64, Costs, bool, i64);
+
+fn key(q: &SearchQuery, has_text: bool, m: &Meta, c: Costs) -> Key {
+    let primary = match (q.sort, has_text) {
+        (SortOrder::Relevance, true) => 0,
+        (SortOrder::Relevance, false) | (SortOrder::Deadline, _) => m.deadline,
+        (SortOrder::Amount, _) => -m.amount,
+        (SortOrder::Rate, _) => m.rate,
+    };
+    (primary, c, !m.nationwide, m.id)
+}
+
+/// A page of results, with the total and the facets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer<R> {
+    /// Matching programmes in all.
+    pub total: u64,
+    /// The page, in order.
+    pub page: Vec<R>,
+    /// Counts for the filters, each without its own filter.
+    pub facets: Facets,
+}
+
+/// Filters, counts, orders and pages the programmes that match a search's words (`costs`), as
+/// of `open_on`.
+pub fn answer<R>(
+    q: &SearchQuery,
+    open_on: NaiveDate,
+    has_text: bool,
+    matching: impl IntoIterator<Item = (Meta, Costs, R)>,
+) -> Answer<R> {
+    let today = days(open_on);
+    let mut kinds = [0u64; 16];
+    let mut sectors = [0u64; 64];
+    let mut any_sector = 0u64;
+    let mut regions = [0u64; 64];
+    let mut nationwide = 0u64;
+    let mut kept: Vec<(Key, R)> = Vec::new();
+    for (m, c, r) in matching {
+        if m.deadline < today {
+            continue;
+        }
+        let p = passes(&m, q);
+        if p.sector && p.region {
+            kinds[usize::from(m.kind) % 16] += 1;
+        }
+        if p.kind && p.region {
+            if m.any_sector {
+                any_sector += 1;
+            }
+            for (i, n) in sectors.iter_mut().enumerate() {
+                if m.sectors & (1 << i) != 0 {
+                    *n += 1;
+                }
+            }
+        }
+        if p.kind && p.sector {
+            if m.nationwide {
+                nationwide += 1;
+            }
+            for (i, n) in regions.iter_mut().enumerate() {
+                if m.regions & (1 << i) != 0 {
+                    *n += 1;
+                }
+            }
+        }
+        if p.kind && p.sector && p.region {
+            kept.push((key(q, has_text, &m, c), r));
+        }
+    }
+    let mut facets = Facets::default();
+    for (i, kind) in ProgramKind::ALL.iter().enumerate() {
+        if kinds[i] > 0 {
+            facets.kind.insert(kind.as_str().into(), kinds[i]);
+        }
+    }
+    // Programmes open to every sector (or nationwide) are available in each one: count them in.
+    for (i, sector) in Sector::ALL.iter().enumerate() {
+        let n = sectors[i] + any_sector;
+        if n > 0 {
+            facets.sector.insert(sector.as_str().into(), n);
+        }
+    }
+    for (i, region) in REGIONS.iter().enumerate() {
+        let n = regions[i] + nationwide;
+        if n > 0 {
+            facets.region.insert(region.code.into(), n);
+        }
+    }
+    let total = kept.len() as u64;
+    let (offset, limit) = (q.offset(), q.per_page as usize);
+    let wanted = offset.saturating_add(limit).min(kept.len());
+    if wanted > 0 && wanted < kept.len() {
+        kept.select_nth_unstable_by_key(wanted - 1, |a| a.0);
+        kept.truncate(wanted);
+    }
+    kept.sort_unstable_by_key(|a| a.0);
+    Answer {
+        total,
+        page: kept.into_iter().skip(offset).map(|(_, r)| r).collect(),
+        facets,
+    }
+}
+
+/// Splits a title into pieces, marking the words a plan's words reach by the rule (exactly, as a
+/// prefix or with typos, through any of the terms the word is indexed as). Concatenations and
+/// splits are left unmarked.
+pub fn highlight(title: &str, plan: &Plan) -> Vec<Segment> {
+    if plan.is_empty() {
+        return text::highlight(title, |_, _| false);
+    }
+    let automata: Vec<Automata> = plan.words.iter().map(Automata::new).collect();
+    let spans = text::synonym_spans(title);
+    let reaches = |term: &str| {
+        plan.words.iter().zip(&automata).any(|(w, a)| {
+            term == w.text
+                || (w.prefix && term.starts_with(&w.text))
+                || a.level(w, term).is_some_and(|l| l <= w.typos)
+        })
+    };
+    text::highlight(title, |i, word| {
+        let folded = text::fold(word);
+        let mut terms = vec![
+            text::canonical(&folded),
+            text::canonical(&text::stem(&folded)),
+        ];
+        terms.extend(text::latin(word));
+        terms.extend(
+            spans
+                .iter()
+                .filter(|(_, range)| range.contains(&i))
+                .map(|(g, _)| text::synonym_token(*g)),
+        );
+        terms
+            .iter()
+            .flat_map(|t| t.split(' '))
+            .any(|t| !t.is_empty() && reaches(t))
+    })
+}
+
+#[cfg(test)]
+mod tests;
