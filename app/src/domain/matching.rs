@@ -21,8 +21,10 @@
 //! strategy); when no programme has them all, the last word is dropped until some do. A query
 //! word matches a programme's term
 //! - exactly;
-//! - as a prefix, for the last word only, and only while it is being typed: a word the stemmer
-//!   shortens ends in a grammatical ending and is complete («молодым» does not find «молодняк»);
+//! - as a prefix, for the last word only (as it is being typed; and the way a Kazakh word reaches
+//!   its suffixed forms, «омарта» → «омартаға», which the Russian stemmer does not know). A
+//!   synonym token is never a prefix: «молодым» is the young people's group and does not reach
+//!   «молодняк»;
 //! - with typos: one from 5 letters, two from 9 (of the word sent); a typo on the first letter
 //!   counts as two, so with one allowed the first letter must be right; at most
 //!   [`MAX_ONE_TYPO_WORDS`] one-typo and [`MAX_TWO_TYPO_WORDS`] two-typo terms per word, the first
@@ -184,6 +186,26 @@ impl Plan {
             out.push(' ');
         }
         out
+    }
+
+    /// Searches this plan with `search`, and again without the last word while nothing matches
+    /// every word (`total` says how many did), as every engine must.
+    pub async fn first_found<T, E, Fut>(
+        &self,
+        total: impl Fn(&T) -> u64,
+        mut search: impl FnMut(Plan) -> Fut,
+    ) -> Result<T, E>
+    where
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let mut plan = self.clone();
+        loop {
+            let found = search(plan.clone()).await?;
+            match plan.shortened() {
+                Some(shorter) if total(&found) == 0 => plan = shorter,
+                _ => return Ok(found),
+            }
+        }
     }
 
     /// The plan without its last word, for when nothing has every word (`None` when one word

@@ -414,19 +414,18 @@ pub struct QueryTerm {
     pub folded: String,
     /// Its search term (see [`stem`]).
     pub stem: String,
-    /// Whether it may be the start of a longer word: the last word of the query, still being
-    /// typed. A word the stemmer shortens («молодым» → «молод») ends in a grammatical ending, so
-    /// it is complete, and the prefix of its stem would reach unrelated words («молодняк»).
+    /// Whether it may be the start of a longer word: the last word of the query, perhaps still
+    /// being typed, and the way a Kazakh word finds its suffixed forms («омарта» finds
+    /// «омартаға», which the Russian stemmer does not know).
     pub prefix: bool,
 }
 
 impl QueryTerm {
-    fn new(folded: String, last: bool) -> QueryTerm {
-        let stem = stem(&folded);
+    fn new(folded: String, prefix: bool) -> QueryTerm {
         QueryTerm {
-            prefix: last && stem == folded,
-            stem,
+            stem: stem(&folded),
             folded,
+            prefix,
         }
     }
 }
@@ -679,7 +678,7 @@ mod tests {
     }
 
     #[test]
-    fn queries_drop_stop_words_and_only_an_unfinished_last_word_is_a_prefix() {
+    fn queries_drop_stop_words_and_mark_the_last_word_as_prefix() {
         let parts = parse_query("Кредит на СКОТ");
         let terms: Vec<(String, bool)> = parts
             .iter()
@@ -689,11 +688,6 @@ mod tests {
             })
             .collect();
         assert_eq!(terms, [("<synonyms>".into(), false), ("скот".into(), true)]);
-        let complete = parse_query("переработку");
-        assert!(
-            matches!(&complete[0], QueryPart::Term(t) if !t.prefix),
-            "a word with an ending is complete: {complete:?}"
-        );
         // Only stop words: searched literally.
         assert_eq!(parse_query("и").len(), 1);
         assert!(parse_query("  ,;  ").is_empty());

@@ -151,6 +151,21 @@ async fn start(config: Config) -> TestApp {
 }
 
 impl TestApp {
+    /// Gives a demo programme a new Russian title (an edit through the programme service, with
+    /// its search-outbox row), as an operator's edit would.
+    pub async fn retitle(&self, slug: &str, title: &str) {
+        let mut programme = app::ssr::services::seed::demo_file()
+            .expect("demo")
+            .programs
+            .into_iter()
+            .find(|p| p.slug.as_str() == slug)
+            .expect("a demo programme");
+        programme.title_ru = title.into();
+        app::ssr::services::programs::update(&self.state.db, &self.state.wake, slug, &programme)
+            .await
+            .expect("updates");
+    }
+
     /// Another browser, with no cookies.
     pub fn browser(&self) -> Browser {
         Browser::new(self.address.clone())
@@ -167,6 +182,28 @@ impl TestApp {
 }
 
 impl Browser {
+    /// Searches `/api/v1/programs?{query}` until `found` says the answer is the awaited one, and
+    /// returns it; fails with the last answer after `within`.
+    pub async fn search_until(
+        &self,
+        query: &str,
+        within: std::time::Duration,
+        found: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let (_, answer) = self.get_json(&format!("/api/v1/programs?{query}")).await;
+            if found(&answer) {
+                return answer;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{query}: never the awaited answer: {answer}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     fn new(address: String) -> Browser {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

@@ -2,11 +2,10 @@
 //! PostgreSQL can show (SQLite is one instance per file). Each test says it is skipped without
 //! `TEST_DATABASE_URL`; `make test` runs the suite on PostgreSQL as well.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use app::ssr::db;
 use app::ssr::services::accounts::DEMO_PASSWORD;
-use app::ssr::services::programs;
 use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -141,27 +140,16 @@ async fn a_session_started_on_one_instance_works_and_ends_on_every_other() {
 async fn a_programme_edited_on_one_instance_is_found_in_the_other_instance_s_search() {
     let Some(admin) = admin() else { return };
     let (a, b) = spawn_two_on_postgres(&admin).await;
-    let mut ken = app::ssr::services::seed::demo_file()
-        .expect("demo")
-        .programs
-        .into_iter()
-        .find(|p| p.slug.as_str() == "ken-dala-2026")
-        .expect("ken dala");
-    ken.title_ru = "Посевная 2026: правка на первом сервере".into();
-    programs::update(&a.state.db, &a.state.wake, "ken-dala-2026", &ken)
-        .await
-        .expect("updates");
+    a.retitle("ken-dala-2026", "Посевная 2026: правка на первом сервере")
+        .await;
 
     // B's own embedded index follows the shared outbox: no wake-up reaches it from A.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let (_, found) = b.get_json("/api/v1/programs?q=правка+сервере").await;
-        if found["hits"][0]["slug"] == "ken-dala-2026" {
-            break;
-        }
-        assert!(Instant::now() < deadline, "B never found A's edit: {found}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    b.search_until(
+        "q=правка+сервере",
+        Duration::from_secs(20),
+        |r| r["hits"][0]["slug"] == "ken-dala-2026",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

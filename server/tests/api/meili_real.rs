@@ -16,7 +16,7 @@ use app::ssr::search::database::DatabaseSearch;
 use app::ssr::search::meili::process::MeiliServer;
 use app::ssr::search::meili::{MeiliConfig, MeiliIndex};
 use app::ssr::services::catalog::quality;
-use app::ssr::services::{indexer, programs, seed};
+use app::ssr::services::{indexer, seed};
 use serde_json::Value;
 
 use crate::helpers::{TestApp, spawn_app_with};
@@ -140,30 +140,17 @@ async fn real_meilisearch_is_filled_in_bulk_follows_the_outbox_and_agrees_with_e
     }
 
     // An edit reaches Meilisearch through the outbox and is found there.
-    let mut ken = seed::demo_file()
-        .expect("demo")
-        .programs
-        .into_iter()
-        .find(|p| p.slug.as_str() == "ken-dala-2026")
-        .expect("ken dala");
-    ken.title_ru = "Посевная 2026: правка через очередь".into();
-    programs::update(&app.state.db, &app.state.wake, "ken-dala-2026", &ken)
-        .await
-        .expect("updates");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let (_, found) = app.get_json("/api/v1/programs?q=правка+очередь").await;
-        if found["hits"][0]["slug"] == "ken-dala-2026" {
-            assert_eq!(found["engine"], "meilisearch");
-            assert_eq!(found["degraded"], false);
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the edit never reached Meilisearch: {found}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    app.retitle("ken-dala-2026", "Посевная 2026: правка через очередь")
+        .await;
+    let found = app
+        .search_until(
+            "q=правка+очередь",
+            Duration::from_secs(20),
+            |r| r["hits"][0]["slug"] == "ken-dala-2026",
+        )
+        .await;
+    assert_eq!(found["engine"], "meilisearch");
+    assert_eq!(found["degraded"], false);
 }
 
 #[tokio::test]
@@ -202,16 +189,8 @@ async fn real_meilisearch_killed_opens_the_breaker_and_back_closes_it() {
         started.elapsed()
     );
     // A change made during the outage waits in the outbox.
-    let mut ken = seed::demo_file()
-        .expect("demo")
-        .programs
-        .into_iter()
-        .find(|p| p.slug.as_str() == "ken-dala-2026")
-        .expect("ken dala");
-    ken.title_ru = "Посевная 2026: правка во время сбоя".into();
-    programs::update(&app.state.db, &app.state.wake, "ken-dala-2026", &ken)
-        .await
-        .expect("updates");
+    app.retitle("ken-dala-2026", "Посевная 2026: правка во время сбоя")
+        .await;
 
     server.restart().await;
     app.state.wake.wake();

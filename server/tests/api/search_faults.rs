@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use app::ssr::search::meili::MeiliConfig;
 use app::ssr::search::meili::stub::{down, healthy};
-use app::ssr::services::programs;
 use serde_json::Value;
 use wiremock::MockServer;
 
@@ -95,16 +94,8 @@ async fn changes_made_while_meilisearch_is_down_wait_in_the_outbox_and_drain_whe
     let stub = MockServer::start().await;
     down(&stub).await;
     let app = spawn_app_with(|c| c.meili = Some(meili(stub.uri()))).await;
-    let mut ken = app::ssr::services::seed::demo_file()
-        .expect("demo")
-        .programs
-        .into_iter()
-        .find(|p| p.slug.as_str() == "ken-dala-2026")
-        .expect("ken dala");
-    ken.title_ru = "Посевная 2026: правка во время сбоя".into();
-    programs::update(&app.state.db, &app.state.wake, "ken-dala-2026", &ken)
-        .await
-        .expect("updates");
+    app.retitle("ken-dala-2026", "Посевная 2026: правка во время сбоя")
+        .await;
 
     let pending = meili_index(&app).await["outbox_pending"]
         .as_u64()
@@ -114,18 +105,10 @@ async fn changes_made_while_meilisearch_is_down_wait_in_the_outbox_and_drain_whe
         "the demo catalogue and the edit wait for Meilisearch: {pending}"
     );
     // The embedded fallback follows the outbox on its own and soon has the edit.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (_, fresh) = app.get_json("/api/v1/programs?q=правка").await;
-        if fresh["hits"][0]["slug"] == "ken-dala-2026" {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the fallback never showed the edit: {fresh}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    app.search_until("q=правка", Duration::from_secs(10), |r| {
+        r["hits"][0]["slug"] == "ken-dala-2026"
+    })
+    .await;
 
     // Meilisearch comes back.
     stub.reset().await;

@@ -45,16 +45,18 @@ fn a_query_becomes_stems_synonym_tokens_and_at_most_one_prefix() {
     );
     assert_eq!(plan.query_text(), format!("{} скот", synonym_token(1)));
 
-    // A word the stemmer shortens is complete: no prefix, and Meilisearch is told so by a space.
+    // The last word is a prefix, as its stem; a last synonym token is not, and Meilisearch is
+    // told so by a space after it.
     let plan = Plan::new("переработка молока");
-    assert_eq!(plan.words[1], word(&stem("молока"), 1, false));
-    assert!(plan.query_text().ends_with(' '), "{:?}", plan.query_text());
+    assert_eq!(plan.words[1], word(&stem("молока"), 1, true));
+    assert!(!plan.query_text().ends_with(' '), "{:?}", plan.query_text());
+    assert!(Plan::new("кредит на гарантия").query_text().ends_with(' '));
 
     // The stem is sent unless it would lose a typo the typed word has.
-    assert_eq!(Plan::new("кердит").words, [word("кердит", 1, false)]);
+    assert_eq!(Plan::new("кердит").words, [word("кердит", 1, true)]);
     assert_eq!(
-        Plan::new("животноводства").words,
-        [word(&stem("животноводства"), 2, false)]
+        Plan::new("животноводства скот").words[0],
+        word(&stem("животноводства"), 2, false)
     );
     // Still being typed: a prefix.
     let typing = Plan::new("микрокр");

@@ -487,6 +487,9 @@ async fn locations_by_program(
     Ok(by_program)
 }
 
+/// A programme with more lines of business than this is indexed without their labels.
+const SECTOR_LABELS_MAX: usize = 3;
+
 /// The search documents of every open programme (or only of `ids`), with amounts in tenge of
 /// `year`. Closed programmes are not searchable; their pages stay reachable by link.
 pub async fn search_docs(
@@ -539,11 +542,16 @@ fn search_doc(
         .map(|c| c.region())
         .collect();
     // Labels in both languages make "грант" or "мал шаруашылығы" find programmes whose texts
-    // only imply them.
+    // only imply them. A programme open to most lines of business is about none of them: its
+    // sector labels would put it among the first for every sector word, above the programmes
+    // made for it (the sector filter still finds it).
+    let specific = sectors.len() <= SECTOR_LABELS_MAX;
     let mut labels = Vec::new();
     for lang in [Lang::Ru, Lang::Kk] {
         labels.push(kind.label(lang));
-        labels.extend(sectors.iter().map(|s| s.label(lang)));
+        if specific {
+            labels.extend(sectors.iter().map(|s| s.label(lang)));
+        }
         labels.extend(groups.iter().map(|g| g.label(lang)));
     }
     let body = format!(

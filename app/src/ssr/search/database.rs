@@ -184,14 +184,15 @@ impl SearchIndex for DatabaseSearch {
         let started = Instant::now();
         let programmes = self.programmes(open_on).await?;
         let (all, vocabulary) = (&programmes.0, &programmes.1);
-        let mut plan = Plan::from_parts(&q.parts());
-        let answer = loop {
-            let answer = evaluate(all, vocabulary, &plan, q, open_on);
-            match plan.shortened() {
-                Some(shorter) if answer.total == 0 => plan = shorter,
-                _ => break answer,
-            }
-        };
+        let answer =
+            Plan::from_parts(&q.parts())
+                .first_found(
+                    |a: &matching::Answer<&Prepared>| a.total,
+                    |plan| async move {
+                        Ok::<_, SearchError>(evaluate(all, vocabulary, &plan, q, open_on))
+                    },
+                )
+                .await?;
         Ok(SearchResults {
             total: answer.total,
             hits: answer

@@ -27,7 +27,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 use self::schema::{ANY_SECTOR_BIT, Fields, NATIONWIDE_BIT, TOKENIZER, schema};
 use super::{SearchError, SearchIndex};
-use crate::domain::matching::{Meta, Vocabulary};
+use crate::domain::matching::{Meta, Plan, Vocabulary};
 use crate::domain::search::{SearchDoc, SearchHit, SearchQuery, SearchResults};
 use crate::domain::text;
 
@@ -367,10 +367,15 @@ impl SearchIndex for EmbeddedIndex {
         query: &SearchQuery,
         open_on: NaiveDate,
     ) -> Result<SearchResults, SearchError> {
-        let query = query.clone();
         let started = Instant::now();
-        let mut results = self
-            .blocking(move |g| query::run_search(&g, &query, open_on))
+        let mut results = Plan::from_parts(&query.parts())
+            .first_found(
+                |r: &SearchResults| r.total,
+                |plan| {
+                    let query = query.clone();
+                    self.blocking(move |g| query::run_search(&g, &query, &plan, open_on))
+                },
+            )
             .await?;
         results.took_ms = super::took_ms(started);
         Ok(results)

@@ -429,16 +429,14 @@ impl SearchIndex for MeiliIndex {
         open_on: NaiveDate,
     ) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
-        let mut plan = Plan::from_parts(&q.parts());
         // `all` finds nothing when one word is missing everywhere: then the last word is
         // dropped and the search made again, as every engine does.
-        let (total, hits, facets) = loop {
-            let answer = self.search_words(q, &plan.query_text(), open_on).await?;
-            match plan.shortened() {
-                Some(shorter) if answer.0 == 0 => plan = shorter,
-                _ => break answer,
-            }
-        };
+        let (total, hits, facets) = Plan::from_parts(&q.parts())
+            .first_found(
+                |(total, _, _)| *total,
+                |plan| async move { self.search_words(q, &plan.query_text(), open_on).await },
+            )
+            .await?;
         Ok(SearchResults {
             total,
             hits,

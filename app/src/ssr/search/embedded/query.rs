@@ -251,21 +251,15 @@ fn evaluate(
     Ok(matching::answer(q, open_on, words > 0, matching))
 }
 
+/// Answers one plan (the caller drops words while nothing matches).
 pub(super) fn run_search(
     g: &Generation,
     q: &SearchQuery,
+    plan: &Plan,
     open_on: NaiveDate,
 ) -> Result<SearchResults, SearchError> {
     let searcher = g.reader.searcher();
-    let mut plan = Plan::from_parts(&q.parts());
-    // When nothing has every word, the last word is dropped until something does.
-    let answer = loop {
-        let answer = evaluate(g, &searcher, &plan, q, open_on)?;
-        match plan.shortened() {
-            Some(shorter) if answer.total == 0 => plan = shorter,
-            _ => break answer,
-        }
-    };
+    let answer = evaluate(g, &searcher, plan, q, open_on)?;
     let hits = answer
         .page
         .into_iter()

@@ -277,19 +277,23 @@ async fn a_search_sends_stems_filters_sort_paging_and_facets_in_one_request() {
     );
 }
 
+/// The first search finds nothing; every later one answers `reply`.
+async fn nothing_then(server: &MockServer, reply: Value) {
+    Mock::given(method("POST"))
+        .and(path("/multi-search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer(&[], 0, &[json!({})])))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    searches(server, reply).await;
+}
+
 #[tokio::test]
 async fn a_query_typed_on_the_wrong_layout_is_searched_again_on_the_other() {
     let server = MockServer::start().await;
     let corpus = contract::corpus();
-    let empty = answer(&[], 0, &[json!({})]);
-    Mock::given(method("POST"))
-        .and(path("/multi-search"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(empty))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    searches(&server, answer(&corpus[..1], 1, &[json!({})])).await;
+    nothing_then(&server, answer(&corpus[..1], 1, &[json!({})])).await;
     let meili = MeiliIndex::new(config(server.uri())).expect("client");
     let query = SearchQuery::from_query_string("q=vbrhjrhtlbn").expect("valid");
 
@@ -326,14 +330,7 @@ async fn a_query_typed_on_the_wrong_layout_is_searched_again_on_the_other() {
 async fn when_nothing_has_every_word_the_last_is_dropped_and_asked_again() {
     let server = MockServer::start().await;
     let corpus = contract::corpus();
-    Mock::given(method("POST"))
-        .and(path("/multi-search"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(answer(&[], 0, &[json!({})])))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    searches(&server, answer(&corpus[1..2], 1, &[json!({})])).await;
+    nothing_then(&server, answer(&corpus[1..2], 1, &[json!({})])).await;
     let meili = MeiliIndex::new(config(server.uri())).expect("client");
     let query = SearchQuery::from_query_string("q=кен+дала+xyzzy").expect("valid");
 
