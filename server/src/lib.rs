@@ -98,6 +98,9 @@ pub async fn build_with_mailer(
         return Err(StartupError::Unsafe(problems.join("; ")));
     }
     let hasher = Arc::new(PasswordHasher::new(config.hashing)?);
+    // The search rule's typo automata are built while the database starts, not by the first
+    // visitor's search.
+    let warm = tokio::task::spawn_blocking(app::domain::matching::warm_up);
     let db = db::connect(&config.database_url).await?;
     let startup = db::startup_lock(&config.database_url).await?;
     db::migrate(&db).await?;
@@ -112,6 +115,8 @@ pub async fn build_with_mailer(
     if let Some(lock) = startup {
         lock.close().await?;
     }
+    // Nothing to report if it failed: the first search builds them then.
+    let _ = warm.await;
     if config.production && db::accounts::demo_accounts(&db).await? > 0 {
         return Err(StartupError::Unsafe(
             "the database holds demo accounts (with a published password); remove them before serving in production".into(),

@@ -340,6 +340,8 @@ impl Automata {
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {
     terms: Vec<String>,
+    /// Each term's length in characters (at most 255), to skip terms no typo can reach.
+    lengths: Vec<u8>,
 }
 
 impl Vocabulary {
@@ -348,7 +350,11 @@ impl Vocabulary {
         let mut terms: Vec<String> = terms.into_iter().collect();
         terms.sort_unstable();
         terms.dedup();
-        Vocabulary { terms }
+        let lengths = terms
+            .iter()
+            .map(|t| u8::try_from(t.chars().count()).unwrap_or(u8::MAX))
+            .collect();
+        Vocabulary { terms, lengths }
     }
 
     /// How many distinct terms.
@@ -370,9 +376,15 @@ impl Vocabulary {
 
     /// The terms that start with `prefix`, in byte order.
     fn starting_with(&self, prefix: &str) -> &[String] {
+        let (from, to) = self.offset_of(prefix);
+        &self.terms[from..to]
+    }
+
+    /// Where the terms that start with `prefix` are: `from..to`.
+    fn offset_of(&self, prefix: &str) -> (usize, usize) {
         let from = self.terms.partition_point(|t| t.as_str() < prefix);
         let len = self.terms[from..].partition_point(|t| t.starts_with(prefix));
-        &self.terms[from..from + len]
+        (from, from + len)
     }
 
     /// The terms `node` reaches. `pairs(left, right)` counts the programmes in which `left` is
@@ -399,24 +411,31 @@ impl Vocabulary {
         if word.typos > 0 {
             terms.extend(self.typos(word));
         }
-        let split = self.split(&word.text, pairs).filter(|(l, r)| {
-            // A concatenation split back into its own words adds nothing.
-            node.span == 1 || node.parts != [l.clone(), r.clone()]
-        });
+        let own: &[String] = if node.span == 1 { &[] } else { &node.parts };
+        let split = self.split(&word.text, own, pairs);
         Derived { terms, split }
     }
 
     /// The terms reached with typos, with the caps and order of Meilisearch.
     fn typos(&self, word: &Word) -> Vec<(String, u8)> {
         let automata = Automata::new(word);
+        // A term more than `typos` letters longer or shorter than the word is out of reach (for
+        // a prefix, only shorter): skipped without running the automata, which would refuse it.
+        let len = i32::try_from(word.text.chars().count()).unwrap_or(i32::MAX);
+        let budget = i32::from(word.typos);
+        let reachable = |i: usize| {
+            let l = i32::from(self.lengths[i]);
+            l >= len - budget && (word.prefix || l <= len + budget)
+        };
         let (mut one, mut two) = (Vec::new(), Vec::new());
         if word.typos == 1 {
             let Some(first) = first_char(&word.text) else {
                 return Vec::new();
             };
             let mut buf = [0u8; 4];
-            for candidate in self.starting_with(first.encode_utf8(&mut buf)) {
-                if automata.level(word, candidate) == Some(1) {
+            let from = self.offset_of(first.encode_utf8(&mut buf));
+            for (i, candidate) in (from.0..from.1).zip(&self.terms[from.0..from.1]) {
+                if reachable(i) && automata.level(word, candidate) == Some(1) {
                     if one.len() >= MAX_ONE_TYPO_WORDS {
                         break;
                     }
@@ -424,9 +443,12 @@ impl Vocabulary {
                 }
             }
         } else {
-            for candidate in &self.terms {
+            for (i, candidate) in self.terms.iter().enumerate() {
                 if one.len() >= MAX_ONE_TYPO_WORDS && two.len() >= MAX_TWO_TYPO_WORDS {
                     break;
+                }
+                if !reachable(i) {
+                    continue;
                 }
                 match automata.level(word, candidate) {
                     Some(1) if one.len() < MAX_ONE_TYPO_WORDS => {
@@ -444,24 +466,34 @@ impl Vocabulary {
     }
 
     /// The split of `word` into two terms that stand next to each other in the most programmes
-    /// (the earliest split on a tie).
+    /// (the earliest split on a tie); none when that split is `parts` (a concatenation split back
+    /// into its own words adds nothing).
     fn split(
         &self,
         word: &str,
+        parts: &[String],
         pairs: &mut dyn FnMut(&str, &str) -> u64,
     ) -> Option<(String, String)> {
+        let own = |l: &str, r: &str| parts.len() == 2 && parts[0] == l && parts[1] == r;
+        let candidates: Vec<(&str, &str)> = word
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| word.split_at(i))
+            .filter(|(l, r)| self.contains(l) && self.contains(r))
+            .collect();
+        // Counting neighbours reads positions: not when the answer is known without them.
+        if candidates.iter().all(|(l, r)| own(l, r)) {
+            return None;
+        }
         let mut best: Option<(u64, &str, &str)> = None;
-        for (i, _) in word.char_indices().skip(1) {
-            let (left, right) = word.split_at(i);
-            if !self.contains(left) || !self.contains(right) {
-                continue;
-            }
+        for (left, right) in candidates {
             let frequency = pairs(left, right);
             if frequency > 0 && best.is_none_or(|(old, _, _)| frequency > old) {
                 best = Some((frequency, left, right));
             }
         }
-        best.map(|(_, l, r)| (l.to_owned(), r.to_owned()))
+        best.filter(|(_, l, r)| !own(l, r))
+            .map(|(_, l, r)| (l.to_owned(), r.to_owned()))
     }
 }
 
@@ -501,17 +533,20 @@ pub fn costs(words: usize, nodes: &[Node], hit: impl Fn(usize) -> Option<Hit>) -
     if words == 0 {
         return Some(Costs::default());
     }
-    let hits: Vec<Option<Hit>> = (0..nodes.len()).map(hit).collect();
-    let mut fields: Vec<Option<u32>> = vec![None; words + 1];
-    let mut typos: Vec<Option<u32>> = vec![None; words + 1];
+    if words > MAX_WORDS {
+        return None;
+    }
+    // Called for every candidate programme: no allocation.
+    let mut fields = [None::<u32>; MAX_WORDS + 1];
+    let mut typos = [None::<u32>; MAX_WORDS + 1];
     fields[0] = Some(0);
     typos[0] = Some(0);
     for end in 1..=words {
-        for (node, h) in nodes.iter().zip(&hits) {
-            let Some(h) = h else { continue };
-            if node.first + node.span != end {
+        for (k, node) in nodes.iter().enumerate() {
+            if node.first + node.span != end || fields[node.first].is_none() {
                 continue;
             }
+            let Some(h) = hit(k) else { continue };
             let span = node.span as u32;
             let extra = if span > 1 { span } else { 0 };
             if let Some(before) = fields[node.first] {
@@ -590,6 +625,49 @@ impl Meta {
     }
 }
 
+/// A search's filters as bits, worked out once per search rather than per programme.
+#[derive(Clone, Copy)]
+struct Filters {
+    kind: Option<u8>,
+    /// The sector's bit; 0 when the sector is not known to the rule (nothing passes).
+    sector: Option<u64>,
+    /// The region's bit, likewise.
+    region: Option<u64>,
+}
+
+impl Filters {
+    fn of(q: &SearchQuery) -> Filters {
+        let bit = |i: Option<usize>| i.map_or(0, |i| 1u64 << i);
+        Filters {
+            kind: q.kind.map(|k| {
+                ProgramKind::ALL
+                    .iter()
+                    .position(|x| *x == k)
+                    .map_or(u8::MAX, |i| i as u8)
+            }),
+            sector: q
+                .sector
+                .map(|s| bit(Sector::ALL.iter().position(|x| *x == s))),
+            region: q
+                .region
+                .as_ref()
+                .map(|r| bit(REGIONS.iter().position(|x| x.code == r.as_str()))),
+        }
+    }
+
+    fn passes(&self, m: &Meta) -> Passes {
+        Passes {
+            kind: self.kind.is_none_or(|k| m.kind == k),
+            sector: self
+                .sector
+                .is_none_or(|bit| m.any_sector || m.sectors & bit != 0),
+            region: self
+                .region
+                .is_none_or(|bit| m.nationwide || m.regions & bit != 0),
+        }
+    }
+}
+
 /// Which of a search's filters a programme passes.
 #[derive(Clone, Copy)]
 struct Passes {
@@ -598,25 +676,11 @@ struct Passes {
     region: bool,
 }
 
-fn passes(m: &Meta, q: &SearchQuery) -> Passes {
-    Passes {
-        kind: q
-            .kind
-            .is_none_or(|k| ProgramKind::ALL.get(m.kind as usize) == Some(&k)),
-        sector: q.sector.is_none_or(|s| {
-            m.any_sector
-                || Sector::ALL
-                    .iter()
-                    .position(|x| *x == s)
-                    .is_some_and(|i| m.sectors & (1 << i) != 0)
-        }),
-        region: q.region.as_ref().is_none_or(|r| {
-            m.nationwide
-                || REGIONS
-                    .iter()
-                    .position(|x| x.code == r.as_str())
-                    .is_some_and(|i| m.regions & (1 << i) != 0)
-        }),
+/// Adds one to the count of every set bit of `bits`.
+fn count_bits(counts: &mut [u64; 64], mut bits: u64) {
+    while bits != 0 {
+        counts[bits.trailing_zeros() as usize] += 1;
+        bits &= bits - 1;
     }
 }
 
@@ -659,11 +723,12 @@ pub fn answer<R>(
     let mut regions = [0u64; 64];
     let mut nationwide = 0u64;
     let mut kept: Vec<(Key, R)> = Vec::new();
+    let filters = Filters::of(q);
     for (m, c, r) in matching {
         if m.deadline < today {
             continue;
         }
-        let p = passes(&m, q);
+        let p = filters.passes(&m);
         if p.sector && p.region {
             kinds[usize::from(m.kind) % 16] += 1;
         }
@@ -671,21 +736,13 @@ pub fn answer<R>(
             if m.any_sector {
                 any_sector += 1;
             }
-            for (i, n) in sectors.iter_mut().enumerate() {
-                if m.sectors & (1 << i) != 0 {
-                    *n += 1;
-                }
-            }
+            count_bits(&mut sectors, m.sectors);
         }
         if p.kind && p.sector {
             if m.nationwide {
                 nationwide += 1;
             }
-            for (i, n) in regions.iter_mut().enumerate() {
-                if m.regions & (1 << i) != 0 {
-                    *n += 1;
-                }
-            }
+            count_bits(&mut regions, m.regions);
         }
         if p.kind && p.sector && p.region {
             kept.push((key(q, has_text, &m, c), r));
@@ -725,40 +782,63 @@ pub fn answer<R>(
     }
 }
 
-/// Splits a title into pieces, marking the words a plan's words reach by the rule (exactly, as a
-/// prefix or with typos, through any of the terms the word is indexed as). Concatenations and
-/// splits are left unmarked.
-pub fn highlight(title: &str, plan: &Plan) -> Vec<Segment> {
-    if plan.is_empty() {
-        return text::highlight(title, |_, _| false);
+/// Marks the words of titles that a plan's words reach by the rule (exactly, as a prefix or with
+/// typos, through any of the terms a word is indexed as). Concatenations and splits are left
+/// unmarked. Made once for a page of results.
+pub struct Highlighter<'a> {
+    plan: &'a Plan,
+    automata: Vec<Automata>,
+}
+
+impl<'a> Highlighter<'a> {
+    /// A highlighter for `plan`.
+    pub fn new(plan: &'a Plan) -> Highlighter<'a> {
+        Highlighter {
+            automata: plan.words.iter().map(Automata::new).collect(),
+            plan,
+        }
     }
-    let automata: Vec<Automata> = plan.words.iter().map(Automata::new).collect();
-    let spans = text::synonym_spans(title);
-    let reaches = |term: &str| {
-        plan.words.iter().zip(&automata).any(|(w, a)| {
+
+    fn reaches(&self, term: &str) -> bool {
+        self.plan.words.iter().zip(&self.automata).any(|(w, a)| {
             term == w.text
                 || (w.prefix && term.starts_with(&w.text))
                 || a.level(w, term).is_some_and(|l| l <= w.typos)
         })
-    };
-    text::highlight(title, |i, word| {
-        let folded = text::fold(word);
-        let mut terms = vec![
-            text::canonical(&folded),
-            text::canonical(&text::stem(&folded)),
-        ];
-        terms.extend(text::latin(word));
-        terms.extend(
-            spans
+    }
+
+    /// Splits `title` into pieces, marking the words the plan reaches.
+    pub fn mark(&self, title: &str) -> Vec<Segment> {
+        if self.plan.is_empty() {
+            return text::highlight(title, |_, _| false);
+        }
+        let spans = text::synonym_spans(title);
+        text::highlight(title, |i, word| {
+            let folded = text::fold(word);
+            let mut terms = vec![
+                text::canonical(&folded),
+                text::canonical(&text::stem(&folded)),
+            ];
+            terms.extend(text::latin(word));
+            terms.extend(
+                spans
+                    .iter()
+                    .filter(|(_, range)| range.contains(&i))
+                    .map(|(g, _)| text::synonym_token(*g)),
+            );
+            terms
                 .iter()
-                .filter(|(_, range)| range.contains(&i))
-                .map(|(g, _)| text::synonym_token(*g)),
-        );
-        terms
-            .iter()
-            .flat_map(|t| t.split(' '))
-            .any(|t| !t.is_empty() && reaches(t))
-    })
+                .flat_map(|t| t.split(' '))
+                .any(|t| !t.is_empty() && self.reaches(t))
+        })
+    }
+}
+
+/// Builds the typo automata ahead of the first search: the two-typo builder takes about half a
+/// second, which the first visitor after a start would otherwise wait for.
+pub fn warm_up() {
+    LazyLock::force(&ONE_TYPO);
+    LazyLock::force(&TWO_TYPOS);
 }
 
 #[cfg(test)]

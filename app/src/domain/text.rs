@@ -217,6 +217,14 @@ pub fn stems(text: &str) -> String {
 pub fn canonical(term: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
+    // Nearly every term is lower-case Latin, Cyrillic without «й», or digits, which the
+    // decomposition leaves as they are.
+    let plain = |c: char| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || (('а'..='я').contains(&c) && c != 'й')
+    };
+    if term.chars().all(plain) {
+        return term.to_owned();
+    }
     let mut out = String::with_capacity(term.len());
     for c in term.nfkd().filter(|c| !is_combining_mark(*c)) {
         match c {
@@ -238,20 +246,36 @@ pub fn canonical(term: &str) -> String {
 /// contains, each in its [`canonical`] form. One string for every engine, so they all see the
 /// same vocabulary and the same neighbouring words.
 pub fn index_text(text: &str) -> String {
-    let parts = [words(text), stems(text), latin_words(text)];
-    let mut out = join(
-        parts
-            .iter()
-            .flat_map(|p| p.split(' '))
-            .filter(|w| !w.is_empty())
-            .map(canonical),
-    );
-    let synonyms = synonym_words(text);
-    if !synonyms.is_empty() {
+    // Every programme's texts go through here at each rebuild: each word is folded, stemmed and
+    // spelled once.
+    let words: Vec<Token<'_>> = tokens(text).collect();
+    let forms: Vec<Forms> = words.iter().map(|t| forms(t.text)).collect();
+    let mut out = String::with_capacity(text.len() * 4);
+    let mut push = |term: &str| {
+        if term.is_empty() {
+            return;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&synonyms);
+        out.push_str(term);
+    };
+    for (folded, _) in &forms {
+        push(&canonical(folded));
+    }
+    for (_, stem) in &forms {
+        push(&canonical(stem));
+    }
+    for t in &words {
+        for spelling in latin(t.text) {
+            push(&canonical(&spelling));
+        }
+    }
+    let mut groups: Vec<usize> = spans(&forms).into_iter().map(|(g, _)| g).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    for g in groups {
+        push(&synonym_token(g));
     }
     out
 }
@@ -380,7 +404,10 @@ fn synonym_at(words: &[Forms]) -> Option<(usize, usize)> {
 /// The synonym groups whose phrases occur in a text, each with the range of words (indexes into
 /// [`tokens`]) where it occurs.
 pub fn synonym_spans(text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
-    let words: Vec<Forms> = tokens(text).map(|t| forms(t.text)).collect();
+    spans(&tokens(text).map(|t| forms(t.text)).collect::<Vec<_>>())
+}
+
+fn spans(words: &[Forms]) -> Vec<(usize, std::ops::Range<usize>)> {
     let mut found = Vec::new();
     for (group, phrases) in SYNONYM_FORMS.iter().enumerate() {
         for phrase in phrases {
@@ -396,14 +423,6 @@ pub fn synonym_spans(text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
         }
     }
     found
-}
-
-/// The synonym tokens of a text, one per group that occurs in it, separated by spaces.
-pub fn synonym_words(text: &str) -> String {
-    let mut groups: Vec<usize> = synonym_spans(text).into_iter().map(|(g, _)| g).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    join(groups.into_iter().map(synonym_token))
 }
 
 /// One word of a query, prepared for matching.
@@ -717,7 +736,11 @@ mod tests {
             !indexed.contains(&synonym_token(0)),
             "not a microcredit: {indexed}"
         );
-        assert_eq!(synonym_words("Гарантия и грант").split(' ').count(), 2);
+        let groups: Vec<usize> = synonym_spans("Гарантия и грант")
+            .into_iter()
+            .map(|(g, _)| g)
+            .collect();
+        assert_eq!(groups.len(), 2, "two kinds, two groups: {groups:?}");
         let tokens = synonym_tokens();
         assert!(
             tokens

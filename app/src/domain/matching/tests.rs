@@ -410,7 +410,8 @@ fn facets_count_each_filter_without_its_own() {
 #[test]
 fn titles_are_marked_by_the_rule_and_a_typo_never_crosses_kinds() {
     let marked = |title: &str, q: &str| -> Vec<String> {
-        highlight(title, &Plan::new(q))
+        Highlighter::new(&Plan::new(q))
+            .mark(title)
             .into_iter()
             .filter(|s| s.hit)
             .map(|s| s.text)
@@ -428,7 +429,8 @@ fn titles_are_marked_by_the_rule_and_a_typo_never_crosses_kinds() {
     );
     assert_eq!(marked("Кең дала 2026", "Keng dala"), ["Кең", "дала"]);
     assert_eq!(marked("Молодняк", "молодым"), Vec::<String>::new());
-    let rebuilt: String = highlight("«Кең дала» — 2026", &Plan::new("кен"))
+    let rebuilt: String = Highlighter::new(&Plan::new("кен"))
+        .mark("«Кең дала» — 2026")
         .into_iter()
         .map(|s| s.text)
         .collect();

@@ -513,14 +513,20 @@ impl SearchIndex for MeiliIndex {
         }
         self.ensure_index(&next).await?;
         let target = self.client.index(&next);
-        let mut done = 0u64;
+        // Every batch is enqueued before any is waited for: Meilisearch then indexes them
+        // together (its auto-batching), several times faster than one batch at a time.
+        let mut tasks = Vec::new();
         for chunk in docs.chunks(1000) {
             let batch: Vec<MeiliDoc> = chunk.iter().map(MeiliDoc::from).collect();
             let task = self
                 .bounded(limit, target.add_or_replace(&batch, None))
                 .await?;
+            tasks.push((task, chunk.len() as u64));
+        }
+        let mut done = 0u64;
+        for (task, n) in tasks {
             self.wait(task).await?;
-            done += chunk.len() as u64;
+            done += n;
             progress(done);
         }
         self.ensure_index(&live).await?;

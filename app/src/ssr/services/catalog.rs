@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 use tracing::instrument;
 
 use super::ServiceError;
-use crate::domain::matching::{self, Plan};
+use crate::domain::matching::{Highlighter, Plan};
 use crate::domain::program::{ProgramView, Slug};
 use crate::domain::search::{SearchQuery, SearchResults};
 use crate::domain::text;
@@ -45,9 +45,10 @@ pub async fn search(
         }
     }
     if !plan.is_empty() {
+        let marker = Highlighter::new(&plan);
         for hit in &mut results.hits {
-            hit.title_ru_marked = matching::highlight(&hit.title_ru, &plan);
-            hit.title_kk_marked = matching::highlight(&hit.title_kk, &plan);
+            hit.title_ru_marked = marker.mark(&hit.title_ru);
+            hit.title_kk_marked = marker.mark(&hit.title_kk);
         }
     }
     Ok(results)
