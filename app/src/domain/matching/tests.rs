@@ -1,6 +1,10 @@
+use chrono::NaiveDate;
+
 use super::*;
-use crate::domain::location::KatoCode;
-use crate::domain::text::{stem, synonym_token};
+use crate::domain::catalog::{ProgramKind, Sector};
+use crate::domain::location::{KatoCode, REGIONS};
+use crate::domain::search::{SearchQuery, SortOrder};
+use crate::domain::text::{self, stem, synonym_token};
 
 fn word(text: &str, typos: u8, prefix: bool) -> Word {
     Word {
