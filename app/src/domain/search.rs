@@ -334,6 +334,13 @@ pub struct SearchDoc {
 }
 
 impl SearchDoc {
+    /// The same document under another id (and slug), for tests and fixtures.
+    pub fn with_id(mut self, id: i64) -> SearchDoc {
+        self.id = id;
+        self.slug = format!("doc-{id}");
+        self
+    }
+
     /// The searchable texts in ranking order, as every engine indexes them (through
     /// [`text::index_text`]): the titles, the summaries, then the operator and the rest.
     pub fn texts(&self) -> [String; 3] {

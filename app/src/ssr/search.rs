@@ -2,6 +2,7 @@
 //! no set-up) by default, Meilisearch at scale. The database is the source of truth; an index
 //! holds derived data and can always be rebuilt from it (`server reindex`).
 
+#[cfg(any(test, feature = "test-support"))]
 pub mod contract;
 pub mod database;
 pub mod embedded;

@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::helpers::{TestApp, spawn_app_with};
 
 /// Synthetic programmes added to the demo catalogue for the comparison.
-const SYNTHETIC: usize = 1_500;
+const SYNTHETIC: usize = 1_000;
 
 fn config(server: &MeiliServer) -> MeiliConfig {
     MeiliConfig {

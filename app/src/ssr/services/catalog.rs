@@ -1,5 +1,6 @@
 //! Reading the catalogue: search and programme pages.
 
+#[cfg(any(test, feature = "test-support"))]
 pub mod quality;
 
 use chrono::NaiveDate;
