@@ -5,9 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Certificate, LegalForm, Sector, Stage, TargetGroup};
+use super::i18n::group_digits;
 use super::i18n::{Lang, Msg, t, tf};
 use super::location::KatoCode;
-use super::money::{AmountUnit, MciTable, Tiyn, format_kzt, group_digits};
+use super::money::{AmountUnit, MciTable, Tiyn, format_kzt};
 
 /// One eligibility rule. Amount bounds in tenge are whole tenge; in MCI, whole MCI.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

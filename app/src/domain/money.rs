@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::i18n::Lang;
+use super::i18n::{Lang, group_digits};
 
 /// An amount of money in tiyn.
 #[derive(
@@ -155,29 +155,6 @@ impl MciTable {
     pub fn rates(&self) -> &[MciRate] {
         &self.rates
     }
-}
-
-/// Separates thousands the way `lang` writes numbers: a thin space in Russian and Kazakh, a
-/// comma in English.
-pub fn group_digits(lang: Lang, n: i128) -> String {
-    let sep = match lang {
-        // A narrow no-break space (U+202F), the thin space Russian and Kazakh typography puts
-        // between digit groups: it never breaks a number across lines.
-        Lang::Ru | Lang::Kk => '\u{202f}',
-        Lang::En => ',',
-    };
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Formats money: `10 812 500 ₸`, with tiyn only when there are any (`1 234,50 ₸`).

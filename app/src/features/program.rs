@@ -13,8 +13,9 @@ use super::set_status;
 use crate::PageTitle;
 use crate::components::facts;
 use crate::components::layout::use_lang;
+use crate::domain::i18n::group_digits;
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf, tn};
-use crate::domain::money::{Limit, format_bps, format_kzt, group_digits};
+use crate::domain::money::{Limit, format_bps, format_kzt};
 use crate::domain::program::{LimitView, ProgramView};
 
 /// `/programs/{slug}`.

@@ -12,8 +12,8 @@ use super::account::query_param;
 use crate::PageTitle;
 use crate::components::layout::use_lang;
 use crate::domain::application::State;
+use crate::domain::i18n::group_digits;
 use crate::domain::i18n::{Lang, Msg, format_date, month_name, pick, t, tf};
-use crate::domain::money::group_digits;
 use crate::domain::report::{self, AreaHit, AreaLevel, Report, Shown, Workspace};
 
 /// The code that names the country in report addresses and open data files.
