@@ -41,45 +41,31 @@ pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
     // Who is signed in, and in which role, or a way to sign in.
     let principal = crate::features::account::current_principal();
-    let matches = principal
-        .as_ref()
-        .filter(|p| p.role == crate::domain::account::Role::Entrepreneur)
-        .map(|_| {
-            view! {
-                <a href="/matches">{t(lang, Msg::NavMatches)}</a>
-                <a href="/applications">{t(lang, Msg::NavApplications)}</a>
-            }
-        });
-    let akimat = principal
-        .as_ref()
-        .filter(|p| {
-            matches!(
-                p.role,
-                crate::domain::account::Role::Akim | crate::domain::account::Role::AkimatStaff
-            )
-        })
-        .map(|_| view! { <a href="/akimat">{t(lang, Msg::NavAkimat)}</a> });
-    let operator = principal
-        .as_ref()
-        .filter(|p| {
-            matches!(
-                p.role,
-                crate::domain::account::Role::Operator | crate::domain::account::Role::OrgAdmin
-            )
-        })
-        .map(|_| {
-            view! {
-                <a href="/operator" data-testid="nav-queue">{t(lang, Msg::NavQueue)}</a>
-                <a href="/operator/programs" data-testid="nav-programmes">{t(lang, Msg::NavProgrammes)}</a>
-            }
-        });
-    // The bell: a link to the notifications, with the unread count when there are any.
-    let bell = principal.as_ref().map(|_| {
+    // What to offer is policy's to say; the header only draws it.
+    let menu = crate::domain::policy::menu(principal.as_ref());
+    let matches = menu.own_business.then(|| {
+        view! {
+            <a href="/matches">{t(lang, Msg::NavMatches)}</a>
+            <a href="/applications">{t(lang, Msg::NavApplications)}</a>
+        }
+    });
+    let akimat = menu
+        .akimat
+        .then(|| view! { <a href="/akimat">{t(lang, Msg::NavAkimat)}</a> });
+    let operator = menu.operator.then(|| {
+        view! {
+            <a href="/operator" data-testid="nav-queue">{t(lang, Msg::NavQueue)}</a>
+            <a href="/operator/programs" data-testid="nav-programmes">{t(lang, Msg::NavProgrammes)}</a>
+        }
+    });
+    // The bell: a link to the notifications, with the unread count when there are any. The
+    // link's label says it all (the count included); the icon and the figure are decoration.
+    let bell = menu.notifications.then(|| {
         let unread = crate::features::account::current_unread();
         let label = crate::domain::i18n::tf(lang, Msg::BellLabel, &[("n", &unread.to_string())]);
         view! {
             <a href="/notifications" class="bell" aria-label=label data-testid="bell">
-                <span aria-hidden="true">"🔔"</span>
+                {super::icon::bell()}
                 {(unread > 0).then(|| view! { <span class="bell-count" aria-hidden="true">{unread}</span> })}
             </a>
         }

@@ -17,7 +17,7 @@ use super::criteria::{Criterion, range_text};
 use super::i18n::{Lang, Msg, pick, t, tf};
 use super::identity::Sex;
 use super::location::KatoCode;
-use super::money::{AmountUnit, MciTable, Tiyn, format_kzt};
+use super::money::{AmountUnit, MciTable, Tenge, Tiyn, format_kzt};
 use super::params::{FieldError, Problem};
 use super::program::PlaceView;
 
@@ -154,7 +154,7 @@ impl WhatIfInput {
 
     /// The changes, or the first field that is wrong. Empty fields change nothing.
     pub fn parse(&self) -> Result<WhatIf, FieldError> {
-        use super::profile::parse_count;
+        use super::params::parse_count;
         fn opt(s: &str) -> Option<&str> {
             Some(s).filter(|v| !v.is_empty())
         }
@@ -515,10 +515,6 @@ fn labels<T: Copy>(lang: Lang, items: &[T], label: fn(T, Lang) -> &'static str) 
         .join(", ")
 }
 
-fn money(lang: Lang, tenge: i64) -> String {
-    format_kzt(lang, Tiyn(tenge.saturating_mul(100)))
-}
-
 /// The words for one criterion's outcome.
 pub fn explain(
     lang: Lang,
@@ -697,15 +693,22 @@ pub fn explain(
                 (Some(a), Some(b)) => tf(
                     lang,
                     Msg::FactAmountRange,
-                    &[("min", &money(lang, a)), ("max", &money(lang, b))],
+                    &[
+                        ("min", &Tenge(a).format(lang)),
+                        ("max", &Tenge(b).format(lang)),
+                    ],
                 ),
-                (None, Some(b)) => tf(lang, Msg::FactAmountUpTo, &[("amount", &money(lang, b))]),
-                (Some(a), None) => tf(lang, Msg::CritCountMin, &[("min", &money(lang, a))]),
+                (None, Some(b)) => tf(
+                    lang,
+                    Msg::FactAmountUpTo,
+                    &[("amount", &Tenge(b).format(lang))],
+                ),
+                (Some(a), None) => tf(lang, Msg::CritCountMin, &[("min", &Tenge(a).format(lang))]),
                 (None, None) => String::new(),
             };
             let amount = facts
                 .amount_tenge
-                .map(|a| money(lang, a))
+                .map(|a| Tenge(a).format(lang))
                 .unwrap_or_default();
             match outcome {
                 Met => line(
@@ -719,12 +722,16 @@ pub fn explain(
                 NotMet => {
                     let too_much = hi.is_some_and(|h| facts.amount_tenge.is_some_and(|a| a > h));
                     let fix = match (too_much, lo, hi) {
-                        (true, _, Some(h)) => {
-                            tf(lang, Msg::FixAmountAbove, &[("max", &money(lang, h))])
-                        }
-                        (_, Some(l), _) => {
-                            tf(lang, Msg::FixAmountBelow, &[("min", &money(lang, l))])
-                        }
+                        (true, _, Some(h)) => tf(
+                            lang,
+                            Msg::FixAmountAbove,
+                            &[("max", &Tenge(h).format(lang))],
+                        ),
+                        (_, Some(l), _) => tf(
+                            lang,
+                            Msg::FixAmountBelow,
+                            &[("min", &Tenge(l).format(lang))],
+                        ),
                         _ => String::new(),
                     };
                     line(

@@ -27,6 +27,22 @@ impl Tiyn {
     }
 }
 
+/// An amount in whole tenge: what applications, decisions, payments, budgets and reports count
+/// (a programme's limits, which may carry tiyn, are [`Tiyn`]). Serialised as a bare number.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Tenge(pub i64);
+
+impl Tenge {
+    /// The amount as the site writes money everywhere: `1 000 000 ₸` (digits grouped the way
+    /// `lang` groups them, a no-break space before the sign).
+    pub fn format(self, lang: Lang) -> String {
+        format!("{}\u{a0}₸", group_digits(lang, i128::from(self.0)))
+    }
+}
+
 /// The unit a programme's limits are written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -272,12 +272,12 @@ impl FieldError {
             Problem::AmountAboveCap { max_tenge } => tf(
                 lang,
                 Msg::ErrorAmountAboveCap,
-                &[("max", &tenge(lang, *max_tenge))],
+                &[("max", &super::money::Tenge(*max_tenge).format(lang))],
             ),
             Problem::AmountBelowMin { min_tenge } => tf(
                 lang,
                 Msg::ErrorAmountBelowMin,
-                &[("min", &tenge(lang, *min_tenge))],
+                &[("min", &super::money::Tenge(*min_tenge).format(lang))],
             ),
             Problem::NotADate => tf(lang, Msg::ErrorNotADate, &[]),
             Problem::BadPhone => tf(lang, Msg::ErrorBadPhone, &[]),
@@ -310,7 +310,7 @@ impl FieldError {
             Problem::BelowApproved { approved_kzt } => tf(
                 lang,
                 Msg::ErrorBelowApproved,
-                &[("approved", &tenge(lang, *approved_kzt))],
+                &[("approved", &super::money::Tenge(*approved_kzt).format(lang))],
             ),
             Problem::BudgetExceeded {
                 area,
@@ -327,18 +327,19 @@ impl FieldError {
                     Msg::ErrorBudgetExceeded,
                     &[
                         ("area", &area),
-                        ("remaining", &tenge(lang, *remaining_kzt)),
-                        ("requested", &tenge(lang, *requested_kzt)),
+                        (
+                            "remaining",
+                            &super::money::Tenge(*remaining_kzt).format(lang),
+                        ),
+                        (
+                            "requested",
+                            &super::money::Tenge(*requested_kzt).format(lang),
+                        ),
                     ],
                 )
             }
         }
     }
-}
-
-/// Whole tenge, written the way the pages write money.
-fn tenge(lang: Lang, amount: i64) -> String {
-    super::money::format_kzt(lang, super::money::Tiyn(amount.saturating_mul(100)))
 }
 
 /// A user's value repeated in a message, cut short so a huge input is not echoed back whole.
@@ -413,6 +414,25 @@ pub fn encode_component(s: &str) -> String {
         }
     }
     out
+}
+
+/// A whole number typed by a person: spaces (also non-breaking) and the ₸ sign are allowed.
+pub fn parse_count(field: &str, raw: &str, min: i64, max: i64) -> Result<i64, FieldError> {
+    let cleaned: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '₸' && *c != '\u{a0}')
+        .collect();
+    if cleaned.is_empty() || !cleaned.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return Err(FieldError::new(field, Problem::NotANumber));
+    }
+    let n: i64 = cleaned
+        .parse()
+        .map_err(|_| FieldError::new(field, Problem::OutOfRange { min, max }))?;
+    if (min..=max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(FieldError::new(field, Problem::OutOfRange { min, max }))
+    }
 }
 
 #[cfg(test)]

@@ -163,6 +163,33 @@ pub fn allow(who: Option<&Principal>, action: &Action<'_>) -> Result<(), Denied>
     if ok { Ok(()) } else { Err(Denied::Forbidden) }
 }
 
+/// What a person's header links to: the parts of the site their role works in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Menu {
+    /// Their matches and their applications (an entrepreneur).
+    pub own_business: bool,
+    /// The okrug's workspace (akim, akimat staff).
+    pub akimat: bool,
+    /// The review queue and the programme editor (an operator's staff).
+    pub operator: bool,
+    /// The notifications bell (anyone signed in).
+    pub notifications: bool,
+}
+
+/// The header of `who` (nobody when `None`). Pages hide what [`allow`] would refuse anyway;
+/// this says which workspaces to offer, so the header checks no role itself.
+pub fn menu(who: Option<&Principal>) -> Menu {
+    let Some(p) = who else {
+        return Menu::default();
+    };
+    Menu {
+        own_business: p.role == Role::Entrepreneur,
+        akimat: matches!(p.role, Role::Akim | Role::AkimatStaff),
+        operator: matches!(p.role, Role::Operator | Role::OrgAdmin),
+        notifications: true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +245,34 @@ mod tests {
             ),
             ("admin", Some(who(9, Role::Admin, Scope::None))),
         ]
+    }
+
+    #[test]
+    fn the_header_offers_each_role_its_own_workspace() {
+        // (own business, akimat, operator, bell), one line per person.
+        let expected = [
+            ("anonymous", (false, false, false, false)),
+            ("entrepreneur", (true, false, false, true)),
+            ("other entrepreneur", (true, false, false, true)),
+            ("akim", (false, true, false, true)),
+            ("akimat staff", (false, true, false, true)),
+            ("other akim", (false, true, false, true)),
+            ("operator", (false, false, true, true)),
+            ("org admin", (false, false, true, true)),
+            ("other operator", (false, false, true, true)),
+            ("admin", (false, false, false, true)),
+        ];
+        let people = people();
+        assert_eq!(people.len(), expected.len(), "a line for everyone");
+        for ((name, p), (want_name, want)) in people.iter().zip(expected) {
+            assert_eq!(*name, want_name);
+            let m = menu(p.as_ref());
+            assert_eq!(
+                (m.own_business, m.akimat, m.operator, m.notifications),
+                want,
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::catalog::{Certificate, LegalForm, Sector, Stage, TargetGroup};
 use super::eligibility::{Facts, age_on, months_between};
 use super::identity::{Bin, Iin, Sex};
 use super::location::{KatoCode, Level};
-use super::params::{FieldError, Problem};
+use super::params::{FieldError, Problem, parse_count};
 
 /// Longest name accepted.
 pub const NAME_MAX: usize = 200;
@@ -198,25 +198,6 @@ pub fn oked_section(division: &str) -> Option<char> {
         .iter()
         .find(|(lo, hi, _)| (*lo..=*hi).contains(&n))
         .map(|(_, _, s)| *s)
-}
-
-/// A whole number typed by a person: spaces (also non-breaking) and the ₸ sign are allowed.
-pub fn parse_count(field: &str, raw: &str, min: i64, max: i64) -> Result<i64, FieldError> {
-    let cleaned: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '₸' && *c != '\u{a0}')
-        .collect();
-    if cleaned.is_empty() || !cleaned.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        return Err(FieldError::new(field, Problem::NotANumber));
-    }
-    let n: i64 = cleaned
-        .parse()
-        .map_err(|_| FieldError::new(field, Problem::OutOfRange { min, max }))?;
-    if (min..=max).contains(&n) {
-        Ok(n)
-    } else {
-        Err(FieldError::new(field, Problem::OutOfRange { min, max }))
-    }
 }
 
 fn choice<T>(field: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, FieldError> {

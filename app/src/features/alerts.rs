@@ -56,7 +56,7 @@ pub fn SubscribeForm(lang: Lang, kind: SavedKind, query: String) -> impl IntoVie
         <form method="post" action="/api/save_search" class="subscribe">
             <input type="hidden" name="kind" value=kind.as_str() />
             <input type="hidden" name="query" value=query />
-            <button type="submit" class="button button-secondary" data-testid="subscribe">"🔔 " {t(lang, label)}</button>
+            <button type="submit" class="button button-secondary" data-testid="subscribe">{crate::components::icon::bell()} " " {t(lang, label)}</button>
         </form>
     }
 }

@@ -20,7 +20,7 @@ use crate::domain::application::form::{
 };
 use crate::domain::application::{ESTIMATE_MIN, Estimate, State};
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
-use crate::domain::money::{Tiyn, format_kzt};
+use crate::domain::money::{Tenge, Tiyn, format_kzt};
 use crate::error::AppError;
 
 /// The endpoint name the form post reports its errors under (`__path`).
@@ -697,7 +697,7 @@ fn documents_fieldset(lang: Lang, required: &[RequiredDocument], error: Option<S
 }
 
 fn submitted(lang: Lang, fields: &Draft, limits: &Limits) -> AnyView {
-    let rows: Vec<(Msg, String)> = [
+    let rows: Vec<(Msg, &str, String)> = [
         (Msg::AppFieldAmount, field::AMOUNT),
         (Msg::AppFieldTerm, field::TERM),
         (Msg::AppFieldPurpose, field::PURPOSE),
@@ -709,12 +709,20 @@ fn submitted(lang: Lang, fields: &Draft, limits: &Limits) -> AnyView {
     ]
     .into_iter()
     .filter(|(_, name)| *name != field::TERM || limits.term_months_max.is_some())
-    .filter_map(|(label, name)| Some((label, fields.get(name)?.clone())))
-    .filter(|(_, v)| !v.trim().is_empty())
+    .filter_map(|(label, name)| Some((label, name, fields.get(name)?.clone())))
+    .filter(|(_, _, v)| !v.trim().is_empty())
     .collect();
     let items = rows
         .into_iter()
-        .map(|(label, value)| view! { <dt>{t(lang, label)}</dt><dd>{value}</dd> })
+        .map(|(label, name, value)| {
+            // Money as the rest of the site writes it («1 000 000 ₸»), not as it was typed.
+            let money = [field::AMOUNT, field::PLAN_COSTS, field::PLAN_REVENUE].contains(&name);
+            let value = match crate::domain::params::parse_count(name, &value, 0, i64::MAX) {
+                Ok(n) if money => Tenge(n).format(lang),
+                _ => value,
+            };
+            view! { <dt>{t(lang, label)}</dt><dd>{value}</dd> }
+        })
         .collect::<Vec<_>>();
     view! { <dl class="application-fields" data-testid="fields">{items}</dl> }.into_any()
 }

@@ -19,7 +19,7 @@ use crate::domain::catalog::{
 use crate::domain::editor::{EditorView, Preview, ProgrammeLine};
 use crate::domain::editor::{SPARE_ROWS, criterion_field, to_pairs};
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
-use crate::domain::money::{Tiyn, format_kzt};
+use crate::domain::money::{Tenge, Tiyn, format_kzt};
 use crate::domain::review::MAX_CRITERIA;
 use crate::error::AppError;
 
@@ -152,10 +152,6 @@ fn LivePreview(lang: Lang, initial: Option<Preview>, children: Children) -> impl
     }
 }
 
-fn money(lang: Lang, tenge: i64) -> String {
-    format_kzt(lang, Tiyn(tenge.saturating_mul(100)))
-}
-
 /// `/operator/programs`.
 #[component]
 pub fn ProgrammesPage() -> impl IntoView {
@@ -178,7 +174,7 @@ pub fn ProgrammesPage() -> impl IntoView {
                         tf(
                             lang,
                             Msg::EdBudgetUsed,
-                            &[("approved", &money(lang, b.approved_kzt)), ("total", &money(lang, b.total_kzt))],
+                            &[("approved", &Tenge(b.approved_kzt).format(lang)), ("total", &Tenge(b.total_kzt).format(lang))],
                         )
                     })
                     .unwrap_or_default();

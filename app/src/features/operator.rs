@@ -12,7 +12,7 @@ use crate::PageTitle;
 use crate::components::layout::use_lang;
 use crate::domain::application::State;
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
-use crate::domain::money::{Tiyn, format_kzt};
+use crate::domain::money::{Tenge, Tiyn, format_kzt};
 use crate::domain::queue::{OPEN, QueuePage, QueueQuery, States};
 use crate::domain::recommendation::Verdict;
 use crate::error::AppError;
@@ -34,10 +34,6 @@ pub async fn review_queue(query: String) -> Result<(QueueQuery, QueuePage), AppE
         Ok((q, page))
     })
     .await
-}
-
-fn money(lang: Lang, tenge: i64) -> String {
-    format_kzt(lang, Tiyn(tenge.saturating_mul(100)))
 }
 
 /// `/operator`.
@@ -242,7 +238,7 @@ fn table(lang: Lang, q: &QueueQuery, page: &QueuePage) -> AnyView {
                     <td>{r.applicant.clone()}</td>
                     <td>{pick(lang, &r.program_ru, &r.program_kk).to_owned()}</td>
                     <td>{r.settlement.clone().unwrap_or_default()}</td>
-                    <td class="num">{r.amount_kzt.map(|a| money(lang, a)).unwrap_or_default()}</td>
+                    <td class="num">{r.amount_kzt.map(|a| Tenge(a).format(lang)).unwrap_or_default()}</td>
                     <td>{r.state.label(lang)}</td>
                     <td>{days}{late}</td>
                     <td>{word.unwrap_or_default()}</td>

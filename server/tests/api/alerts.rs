@@ -110,6 +110,11 @@ async fn a_new_programme_for_a_saved_search_is_announced_once_and_unsubscribing_
         programs_page.contains("class=\"bell-count\""),
         "the bell counts it"
     );
+    // Drawn as an SVG, not an emoji that phones without an emoji font show as an empty box.
+    assert!(
+        programs_page.contains("data-testid=\"icon-bell\"") && !programs_page.contains('🔔'),
+        "the bell is an SVG icon"
+    );
     assert_eq!(check(&app).await, 0, "announced once");
     programs::update(
         &app.state.db,

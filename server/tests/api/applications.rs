@@ -193,6 +193,12 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
     let (_, html) = page(&b, &format!("/applications/{id}?done=submit")).await;
     assert!(html.contains("Заявка отправлена"), "says it is sent");
     assert!(html.contains("data-testid=\"state\"") && html.contains("Подана"));
+    // The submitted amount as the rest of the site writes money, not as it was typed.
+    assert!(
+        html.contains("<dd>2\u{202f}500\u{202f}000\u{a0}₸</dd>")
+            && !html.contains("<dd>2500000</dd>"),
+        "the submitted amount is written as money"
+    );
     assert!(
         html.contains("слишком мало решений"),
         "no invented decision time"

@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Estimate, State};
+use crate::domain::params::parse_count;
 use crate::domain::params::{FieldError, Problem};
-use crate::domain::profile::{Profile, parse_count};
+use crate::domain::profile::Profile;
 
 /// The form's fields, by the names forms and the API use.
 pub mod field {

@@ -7,12 +7,8 @@ use leptos::prelude::*;
 
 use crate::domain::application::State;
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
-use crate::domain::money::{Tiyn, format_kzt};
+use crate::domain::money::{Tenge, Tiyn, format_kzt};
 use crate::domain::review::{Decision, Desk, RejectReason, Verdict, hundredths, score_field};
-
-fn money(lang: Lang, tenge: i64) -> String {
-    format_kzt(lang, Tiyn(tenge.saturating_mul(100)))
-}
 
 fn percent(lang: Lang, bps: i32) -> String {
     let sep = if lang == Lang::En { "." } else { "," };
@@ -29,7 +25,10 @@ pub(super) fn decision(lang: Lang, d: &Decision) -> Option<AnyView> {
         rows.push((t(lang, Msg::DecisionDue), format_date(lang, due)));
     }
     if let Some(a) = &d.approval {
-        rows.push((t(lang, Msg::DecisionAmount), money(lang, a.amount_kzt)));
+        rows.push((
+            t(lang, Msg::DecisionAmount),
+            Tenge(a.amount_kzt).format(lang),
+        ));
         if let Some(term) = a.term_months {
             rows.push((
                 t(lang, Msg::DecisionTerm),
@@ -53,7 +52,7 @@ pub(super) fn decision(lang: Lang, d: &Decision) -> Option<AnyView> {
                 lang,
                 Msg::DecisionPaidText,
                 &[
-                    ("amount", &money(lang, p.amount_kzt)),
+                    ("amount", &Tenge(p.amount_kzt).format(lang)),
                     ("date", &format_date(lang, p.date)),
                     ("reference", &p.reference),
                 ],
@@ -262,10 +261,10 @@ pub(super) fn desk(
                 view! {
                     <tr>
                         <th scope="row">{e.label(lang)}</th>
-                        <td class="num">{money(lang, e.total_kzt)}</td>
-                        <td class="num">{money(lang, e.approved_kzt)}</td>
-                        <td class="num">{money(lang, e.disbursed_kzt)}</td>
-                        <td class="num" data-testid="budget-left">{money(lang, e.remaining_kzt())}</td>
+                        <td class="num">{Tenge(e.total_kzt).format(lang)}</td>
+                        <td class="num">{Tenge(e.approved_kzt).format(lang)}</td>
+                        <td class="num">{Tenge(e.disbursed_kzt).format(lang)}</td>
+                        <td class="num" data-testid="budget-left">{Tenge(e.remaining_kzt()).format(lang)}</td>
                     </tr>
                 }
             })
