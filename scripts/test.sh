@@ -76,6 +76,9 @@ else
 fi
 
 check "cargo fmt --check" cargo fmt --all --check
+# The request layer's shape: no import circles among our modules, nothing in `server` reaching
+# into `app::features` (pages). Prints the sizes too (files over 800 lines, functions over 120).
+check "layout (no import circles, server -> app::features)" python3 scripts/layout.py --check-imports
 check "clippy app (ssr)" cargo clippy -p app --features ssr --all-targets -- -D warnings
 check "clippy server" cargo clippy -p server --all-targets -- -D warnings
 check "clippy migrations" cargo clippy -p migrations --all-targets -- -D warnings

@@ -14,58 +14,57 @@ pub mod profile;
 pub mod program;
 pub mod reports;
 
-#[cfg(feature = "ssr")]
-use leptos::prelude::*;
+// The helpers every page uses (the request's query, the response's status, the address bar,
+// a load error's words) live in `components::page`, so that components use them too.
+pub(crate) use crate::components::page::{load_error, replace_address, request_query, set_status};
 
-/// The raw query string of the request being rendered (server only; pages are not hydrated).
-pub(crate) fn request_query() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<axum::http::request::Parts>()
-            .and_then(|p| p.uri.query().map(str::to_owned))
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        String::new()
-    }
-}
+#[cfg(test)]
+mod tests {
+    use leptos::server_fn::ServerFn;
 
-/// Sets the HTTP status of the page being rendered.
-pub(crate) fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        axum::http::StatusCode::from_u16(code),
-    ) {
-        response.set_status(status);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
-}
+    use super::{account, alerts, matches};
+    use crate::components::form::FormId;
 
-/// Puts an island's state into the address bar without a new history entry per keystroke, so
-/// a copied link shows the same thing (browser only; nothing on the server).
-pub(crate) fn replace_address(url: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = url;
-}
-
-/// The message a page shows when loading its data failed: the role's refusal in plain words
-/// where the page is for entrepreneurs only; the error's own message otherwise. Sets the
-/// page's status, except for "sign in" (the page has already redirected).
-pub(crate) fn load_error(lang: crate::domain::i18n::Lang, e: &crate::error::AppError) -> String {
-    use crate::error::AppError;
-    if *e != AppError::Unauthorized {
-        set_status(e.status());
-    }
-    if *e == AppError::Forbidden {
-        crate::domain::i18n::t(lang, crate::domain::i18n::Msg::ProfileOnlyEntrepreneurs).to_owned()
-    } else {
-        e.message(lang)
+    #[test]
+    fn every_form_answered_by_a_server_function_names_its_path() {
+        // A page finds its refused form by the path the server function files it under: the
+        // `endpoint` of `#[server]` and `FormId::path` must be the same string.
+        let server_fns = [
+            (FormId::SignUp, account::api::SignUp::PATH),
+            (FormId::SignIn, account::api::SignIn::PATH),
+            (FormId::ChangePassword, account::api::ChangePassword::PATH),
+            (FormId::RequestReset, account::api::RequestReset::PATH),
+            (FormId::ResetPassword, account::api::ResetPassword::PATH),
+            (
+                FormId::CreateInvitation,
+                account::api::CreateInvitation::PATH,
+            ),
+            (
+                FormId::RevokeInvitation,
+                account::api::RevokeInvitation::PATH,
+            ),
+            (FormId::RemoveStaff, account::api::RemoveStaff::PATH),
+            (
+                FormId::AcceptInvitation,
+                account::api::AcceptInvitation::PATH,
+            ),
+            (FormId::KeepWhatIf, matches::api::KeepWhatIf::PATH),
+            (FormId::SaveSearch, alerts::api::SaveSearch::PATH),
+            (FormId::Unsubscribe, alerts::api::Unsubscribe::PATH),
+            (FormId::UnsubscribeLink, alerts::api::UnsubscribeLink::PATH),
+            (
+                FormId::MarkNotificationsRead,
+                alerts::api::MarkNotificationsRead::PATH,
+            ),
+        ];
+        for (form, path) in server_fns {
+            assert_eq!(form.path(), path, "{form:?}");
+        }
+        // The other forms post to handlers of their own; their names must differ from every
+        // server function's, or a page would show another form's error.
+        let mut paths: Vec<&str> = FormId::ALL.iter().map(|f| f.path()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        assert_eq!(paths.len(), FormId::ALL.len(), "every form its own path");
     }
 }

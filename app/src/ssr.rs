@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod db;
+pub mod http;
 pub mod mail;
 pub mod search;
 pub mod security;
@@ -20,6 +21,7 @@ use axum::http::HeaderMap;
 
 pub use state::{AppState, state};
 
+use crate::components::form::FormId;
 use crate::domain::i18n::Lang;
 use crate::error::AppError;
 use services::ServiceError;
@@ -63,13 +65,13 @@ pub async fn boundary<T>(
 /// the message beside the field with the input still in it. Never put a password in `keep`.
 pub async fn form_boundary<T>(
     lang: Lang,
-    endpoint: &str,
+    form: FormId,
     keep: &[(&str, &str)],
     work: impl Future<Output = Result<T, ServiceError>>,
 ) -> Result<T, AppError> {
     let result = boundary(lang, work).await;
     if let Err(error) = &result
-        && let Some(back) = back_to_form(endpoint, error, keep)
+        && let Some(back) = back_to_form(form, error, keep)
     {
         leptos_axum::redirect(&back);
     }
@@ -78,7 +80,7 @@ pub async fn form_boundary<T>(
 
 /// The address of the form page a failed no-JS post returns to, or `None` for a call from
 /// JavaScript (which shows the error itself) or without a usable `Referer`.
-fn back_to_form(endpoint: &str, error: &AppError, keep: &[(&str, &str)]) -> Option<String> {
+fn back_to_form(form: FormId, error: &AppError, keep: &[(&str, &str)]) -> Option<String> {
     use leptos::server_fn::error::ServerFnUrlError;
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
     let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
@@ -118,7 +120,7 @@ fn back_to_form(endpoint: &str, error: &AppError, keep: &[(&str, &str)]) -> Opti
                 .join("&"),
         );
     }
-    let url = ServerFnUrlError::new(format!("/api/{endpoint}"), error.clone())
+    let url = ServerFnUrlError::new(form.path(), error.clone())
         .to_url(&base)
         .ok()?;
     Some(match url.query() {

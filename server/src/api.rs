@@ -5,77 +5,28 @@
 use std::any::Any;
 
 use app::domain::catalog::ProgramKind;
-use app::domain::i18n::{Lang, Msg, pick, t};
+use app::domain::i18n::{Lang, Msg, pick};
 use app::domain::location::KatoCode;
 use app::domain::search::{Facets, SearchQuery};
 use app::domain::text::Segment;
 use app::error::AppError;
-use app::ssr::{AppState, lang_of, services, to_app_error};
+use app::ssr::http::{ApiError, SlugPath};
+use app::ssr::services::ServiceError;
+use app::ssr::{AppState, services};
 use axum::Json;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{RawQuery, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+// The JSON errors of every handler are `app::ssr::http`'s; the OpenAPI annotations name the
+// body from here.
+pub(crate) use app::ssr::http::{ErrorBody, error_response};
+
 /// Any other path under `/api/v1`: a JSON 404, not the HTML one of pages.
-pub async fn not_found(headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    error_response(lang_of(&headers, q.as_deref()), AppError::NotFound)
-}
-
-/// Every error of the API.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ErrorBody {
-    error: ErrorDetail,
-}
-
-/// What went wrong, for programs (`code`, `field`) and for people (`message`).
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ErrorDetail {
-    /// A stable code: `not_found`, `sign_in_required`, `forbidden`, `unavailable`, `internal`,
-    /// `conflict`, `too_large`, or the problem with a field (`required`, `not_accepted`, …).
-    code: String,
-    /// The field (parameter or body key) at fault, when one is.
-    field: Option<String>,
-    /// The explanation in the caller's language.
-    message: String,
-}
-
-pub(crate) fn error_response(lang: Lang, e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let (code, field) = match &e {
-        AppError::Invalid { field, code, .. } => (code.clone(), Some(field.clone())),
-        AppError::NotFound => ("not_found".into(), None),
-        AppError::Unauthorized => ("sign_in_required".into(), None),
-        AppError::Forbidden => ("forbidden".into(), None),
-        AppError::Unavailable => ("unavailable".into(), None),
-        AppError::CannotSave => ("cannot_save".into(), None),
-        AppError::Internal | AppError::Transport(_) => ("internal".into(), None),
-    };
-    let message = match &e {
-        AppError::NotFound => t(lang, Msg::ErrorApiNotFound).to_owned(),
-        other => other.message(lang),
-    };
-    (
-        status,
-        Json(ErrorBody {
-            error: ErrorDetail {
-                code,
-                field,
-                message,
-            },
-        }),
-    )
-        .into_response()
-}
-
-/// A programme that does not exist, said so.
-fn not_found_programme(lang: Lang) -> Response {
-    let mut res = error_response(lang, AppError::NotFound);
-    let body = serde_json::json!({"error": {"code": "not_found", "field": null, "message": t(lang, Msg::ErrorProgramNotFound)}});
-    *res.body_mut() = axum::body::Body::from(body.to_string());
-    res
+pub async fn not_found() -> ApiError {
+    ServiceError::NotFound.into()
 }
 
 /// One result, as API clients see it.
@@ -139,61 +90,52 @@ pub(crate) struct ApiSearch {
 )]
 pub(crate) async fn list_programs(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    lang: Lang,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let query = match SearchQuery::from_query_string(raw.as_deref().unwrap_or("")) {
-        Ok(q) => q,
-        Err(e) => return error_response(lang, AppError::invalid(&e, lang)),
-    };
-    match services::catalog::search(&*st.search, &query, st.config.today()).await {
-        Ok(results) => {
-            let hits = results
-                .hits
-                .into_iter()
-                .map(|h| {
-                    let kk = lang == Lang::Kk && !h.title_kk.is_empty();
-                    ApiHit {
-                        id: h.id,
-                        title: if kk {
-                            h.title_kk.clone()
-                        } else {
-                            h.title_ru.clone()
-                        },
-                        highlight: if kk {
-                            h.title_kk_marked
-                        } else {
-                            h.title_ru_marked
-                        },
-                        operator: pick(lang, &h.operator_ru, &h.operator_kk).to_owned(),
-                        summary: pick(lang, &h.summary_ru, &h.summary_kk).to_owned(),
-                        slug: h.slug,
-                        title_ru: h.title_ru,
-                        title_kk: h.title_kk,
-                        kind: h.kind,
-                        regions: h.regions,
-                        amount_max_kzt: h.amount_max_kzt,
-                        rate_bps: h.rate_bps,
-                        term_months_max: h.term_months_max,
-                        deadline: h.deadline,
-                    }
-                })
-                .collect();
-            Json(ApiSearch {
-                total: results.total,
-                page: query.page,
-                per_page: query.per_page,
-                hits,
-                facets: results.facets,
-                took_ms: results.took_ms,
-                engine: results.engine,
-                degraded: results.degraded,
-            })
-            .into_response()
-        }
-        Err(e) => error_response(lang, to_app_error(lang, e)),
-    }
+) -> Result<Json<ApiSearch>, ApiError> {
+    let query = SearchQuery::from_query_string(raw.as_deref().unwrap_or(""))?;
+    let results = services::catalog::search(&*st.search, &query, st.config.today()).await?;
+    let hits = results
+        .hits
+        .into_iter()
+        .map(|h| {
+            let kk = lang == Lang::Kk && !h.title_kk.is_empty();
+            ApiHit {
+                id: h.id,
+                title: if kk {
+                    h.title_kk.clone()
+                } else {
+                    h.title_ru.clone()
+                },
+                highlight: if kk {
+                    h.title_kk_marked
+                } else {
+                    h.title_ru_marked
+                },
+                operator: pick(lang, &h.operator_ru, &h.operator_kk).to_owned(),
+                summary: pick(lang, &h.summary_ru, &h.summary_kk).to_owned(),
+                slug: h.slug,
+                title_ru: h.title_ru,
+                title_kk: h.title_kk,
+                kind: h.kind,
+                regions: h.regions,
+                amount_max_kzt: h.amount_max_kzt,
+                rate_bps: h.rate_bps,
+                term_months_max: h.term_months_max,
+                deadline: h.deadline,
+            }
+        })
+        .collect();
+    Ok(Json(ApiSearch {
+        total: results.total,
+        page: query.page,
+        per_page: query.per_page,
+        hits,
+        facets: results.facets,
+        took_ms: results.took_ms,
+        engine: results.engine,
+        degraded: results.degraded,
+    }))
 }
 
 /// `GET /api/v1/programs/{slug}`
@@ -214,66 +156,46 @@ pub(crate) async fn list_programs(
 )]
 pub(crate) async fn get_program(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    slug: Result<Path<String>, PathRejection>,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let Ok(Path(slug)) = slug else {
-        let e =
-            app::domain::params::FieldError::new("slug", app::domain::params::Problem::Encoding);
-        return error_response(lang, AppError::invalid(&e, lang));
-    };
-    match services::catalog::program(&st.db, &slug, st.config.today()).await {
-        Ok(view) => Json(view).into_response(),
-        Err(e) => match to_app_error(lang, e) {
-            AppError::NotFound => not_found_programme(lang),
-            other => error_response(lang, other),
-        },
-    }
+    SlugPath(slug): SlugPath,
+) -> Result<Json<app::domain::program::ProgramView>, ApiError> {
+    services::catalog::program(&st.db, &slug, st.config.today())
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::from(e).missing(Msg::ErrorProgramNotFound))
 }
 
 /// `GET /programs/{slug}/schedule.csv?amount=…&rate=…&term=…&grace=…&grace_kind=…&method=…`:
 /// the calculator's schedule as a spreadsheet file; bad inputs get the JSON error.
 pub(crate) async fn schedule_csv(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    lang: Lang,
     RawQuery(raw): RawQuery,
-    slug: Result<Path<String>, PathRejection>,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let Ok(Path(slug)) = slug else {
-        let e =
-            app::domain::params::FieldError::new("slug", app::domain::params::Problem::Encoding);
-        return error_response(lang, AppError::invalid(&e, lang));
-    };
-    let program = match services::catalog::program(&st.db, &slug, st.config.today()).await {
-        Ok(p) if p.is_loan_like() => p,
-        Ok(_) => return error_response(lang, AppError::NotFound),
-        Err(e) => return error_response(lang, to_app_error(lang, e)),
-    };
-    let (_, result) = app::features::program::calculator::calculate(
+    SlugPath(slug): SlugPath,
+) -> Result<Response, ApiError> {
+    let program = services::catalog::program(&st.db, &slug, st.config.today()).await?;
+    if !program.is_loan_like() {
+        return Err(ServiceError::NotFound.into());
+    }
+    let (_, result) = app::domain::loan::calculate(
         raw.as_deref().unwrap_or(""),
         &program.loan_limits(),
         program.rate_max_bps.or(program.rate_min_bps),
     );
-    match result {
-        Ok(schedule) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}-schedule.csv\"",
-                        program.slug.as_str()
-                    ),
+    let schedule = result?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-schedule.csv\"",
+                    program.slug.as_str()
                 ),
-            ],
-            schedule.to_csv(lang),
-        )
-            .into_response(),
-        Err(e) => error_response(lang, AppError::invalid(&e, lang)),
-    }
+            ),
+        ],
+        schedule.to_csv(lang),
+    )
+        .into_response())
 }
 
 /// `GET /healthz`: 200 while the database answers (search down is reported as `degraded`),

@@ -2,8 +2,9 @@
 //! and everything works without JavaScript), the JSON API `/api/v1/applications`, and the
 //! document downloads. The use cases are in `app::ssr::services::applications`.
 
+use app::components::form::FormId;
 use app::domain::application::Step;
-use app::domain::application::form::{ApplicationView, Draft, MAX_DOCUMENT};
+use app::domain::application::form::{ApplicationView, DocumentView, Draft, MAX_DOCUMENT};
 use app::domain::i18n::Lang;
 use app::domain::params::{FieldError, Problem, decode_query, encode_component};
 use app::error::AppError;
@@ -15,26 +16,17 @@ use app::ssr::{AppState, lang_of, to_app_error};
 use axum::Extension;
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::api::error_response;
 use app::domain::account::Principal;
+use app::ssr::http::{ApiError, ApiJson, ApiPath, back_to_page, error_response, see_other};
 
 /// The largest request that carries documents: a few files at the per-file limit, and the
 /// form. A file over its own limit is still read to the end and refused by name.
 pub const MAX_UPLOAD_BODY: usize = 64 * 1024 * 1024;
-
-pub(crate) fn see_other(location: &str) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, location.to_owned())],
-    )
-        .into_response()
-}
 
 pub(crate) fn notifier(st: &AppState) -> Notifier<'_> {
     Notifier {
@@ -156,22 +148,6 @@ pub(crate) fn too_large() -> FieldError {
     )
 }
 
-/// Back to `page` after a refused form: the error in the address the way pages read it (the
-/// `__path` of the form's `endpoint` and `__err`), then `extra` (a query string: what was
-/// typed, the view to show).
-pub(crate) fn back_to_page(page: &str, endpoint: &str, error: &AppError, extra: &str) -> Response {
-    use leptos::server_fn::error::ServerFnUrlError;
-    let err = ServerFnUrlError::new(format!("/api/{endpoint}"), error.clone())
-        .to_url(&format!("http://localhost{page}"))
-        .map(|u| u.query().unwrap_or_default().to_owned())
-        .unwrap_or_default();
-    let query: Vec<&str> = [err.as_str(), extra.trim_start_matches('&')]
-        .into_iter()
-        .filter(|q| !q.is_empty())
-        .collect();
-    see_other(&format!("{page}?{}", query.join("&")))
-}
-
 /// `POST /applications`: opens the signed-in entrepreneur's application to the posted
 /// programme (their open one, or a new draft) and goes to it.
 pub(crate) async fn open_form(
@@ -230,7 +206,7 @@ pub(crate) async fn post_form(
         }
         Err(e) => back_to_page(
             &format!("/applications/{id}"),
-            app::features::applications::FORM_ENDPOINT,
+            FormId::Application,
             &to_app_error(lang, e),
             &typed,
         ),
@@ -280,7 +256,15 @@ async fn act(
     let action = posted.get("action").unwrap_or("save");
     match action {
         "save" | "submit" => {
-            let saved = match service::save_draft(&st.db, who, id, version, &posted.pairs).await {
+            // The form's own controls are not the draft's; any other name is a field, and
+            // an unknown one is refused by name, as the JSON API refuses it.
+            let fields: Vec<(String, String)> = posted
+                .pairs
+                .iter()
+                .filter(|(k, _)| k != "version" && k != "action")
+                .cloned()
+                .collect();
+            let saved = match service::save_draft(&st.db, who, id, version, &fields).await {
                 Ok(v) => Some(v),
                 // Submitted already (a second click, a resent form): the submit below
                 // recognises the repeat; the form's files went with the first.
@@ -466,34 +450,6 @@ pub(crate) async fn download(
 
 // ---- The JSON API -------------------------------------------------------------------------
 
-fn api_error(lang: Lang, e: ServiceError) -> Response {
-    error_response(lang, to_app_error(lang, e))
-}
-
-/// An application number in the path that is not a number: a JSON error naming `id` (axum's
-/// own rejection is plain text).
-fn not_a_number(lang: Lang) -> Response {
-    error_response(
-        lang,
-        AppError::invalid(&FieldError::new("id", Problem::NotANumber), lang),
-    )
-}
-
-fn parse_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, FieldError> {
-    serde_json::from_slice(body).map_err(|e| {
-        // serde names the unknown or mistyped field in its message; the field is the body
-        // when it does not.
-        let text = e.to_string();
-        let field = text
-            .split('`')
-            .nth(1)
-            .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or("body")
-            .to_owned();
-        FieldError::new(field, Problem::NotAccepted)
-    })
-}
-
 /// Opens an application.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -576,22 +532,9 @@ pub(crate) struct ApplicationList {
 pub(crate) async fn api_list(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    match service::list(&st.db, caller.principal.as_ref()).await {
-        Ok(applications) => Json(ApplicationList { applications }).into_response(),
-        Err(e) => api_error(lang, e),
-    }
-}
-
-async fn api_view_of(
-    st: &AppState,
-    who: Option<&Principal>,
-    id: i32,
-) -> Result<ApplicationView, ServiceError> {
-    service::view(&st.db, who, id, st.config.today()).await
+) -> Result<Json<ApplicationList>, ApiError> {
+    let applications = service::list(&st.db, caller.principal.as_ref()).await?;
+    Ok(Json(ApplicationList { applications }))
 }
 
 /// `POST /api/v1/applications` `{"program": slug}`: opens a draft (or the open one).
@@ -615,22 +558,12 @@ async fn api_view_of(
 pub(crate) async fn api_create(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
+    ApiJson(b): ApiJson<CreateBody>,
+) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
     let who = caller.principal.as_ref();
-    let result = async {
-        let b: CreateBody = parse_json(&body)?;
-        let id = service::open(&st.db, who, &b.program, st.config.today()).await?;
-        api_view_of(&st, who, id).await
-    }
-    .await;
-    match result {
-        Ok(v) => (StatusCode::CREATED, Json(v)).into_response(),
-        Err(e) => api_error(lang, e),
-    }
+    let id = service::open(&st.db, who, &b.program, st.config.today()).await?;
+    let view = service::view(&st.db, who, id, st.config.today()).await?;
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// `GET /api/v1/applications/{id}`.
@@ -654,18 +587,12 @@ pub(crate) async fn api_create(
 pub(crate) async fn api_read(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    id: Result<Path<i32>, PathRejection>,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let Ok(Path(id)) = id else {
-        return not_a_number(lang);
-    };
-    match api_view_of(&st, caller.principal.as_ref(), id).await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => api_error(lang, e),
-    }
+    ApiPath(id): ApiPath<i32>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    let who = caller.principal.as_ref();
+    Ok(Json(
+        service::view(&st.db, who, id, st.config.today()).await?,
+    ))
 }
 
 /// `PUT /api/v1/applications/{id}` `{"version", "fields": {…}}`: saves a draft's fields.
@@ -691,30 +618,13 @@ pub(crate) async fn api_read(
 pub(crate) async fn api_update(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    id: Result<Path<i32>, PathRejection>,
-    body: Bytes,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let Ok(Path(id)) = id else {
-        return not_a_number(lang);
-    };
-    let result = async {
-        let b: UpdateBody = parse_json(&body)?;
-        let pairs: Vec<(String, String)> = b.fields.into_iter().collect();
-        for (k, _) in &pairs {
-            if !app::domain::application::form::field::ALL.contains(&k.as_str()) {
-                return Err(FieldError::new(k.clone(), Problem::NotAccepted).into());
-            }
-        }
-        service::save_draft(&st.db, caller.principal.as_ref(), id, b.version, &pairs).await
-    }
-    .await;
-    match result {
-        Ok(version) => Json(VersionBody { id, version }).into_response(),
-        Err(e) => api_error(lang, e),
-    }
+    ApiPath(id): ApiPath<i32>,
+    ApiJson(b): ApiJson<UpdateBody>,
+) -> Result<Json<VersionBody>, ApiError> {
+    let pairs: Vec<(String, String)> = b.fields.into_iter().collect();
+    let version =
+        service::save_draft(&st.db, caller.principal.as_ref(), id, b.version, &pairs).await?;
+    Ok(Json(VersionBody { id, version }))
 }
 
 /// `POST /api/v1/applications/{id}/{submit|withdraw|answer|steps}` `{"version", …}`: one step
@@ -744,59 +654,49 @@ pub(crate) async fn api_update(
 pub(crate) async fn api_step(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    path: Result<Path<(i32, String)>, PathRejection>,
-    body: Bytes,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let Ok(Path((id, verb))) = path else {
-        return not_a_number(lang);
+    ApiPath((id, verb)): ApiPath<(i32, String)>,
+    ApiJson(b): ApiJson<StepBody>,
+) -> Result<Json<VersionBody>, ApiError> {
+    let step = match verb.as_str() {
+        "submit" => Step::Submit,
+        "withdraw" => Step::Withdraw,
+        "answer" => Step::Answer,
+        "steps" => {
+            let name = b.step.clone().unwrap_or_default();
+            parse_step(&name)
+                .ok_or_else(|| FieldError::new("step", Problem::UnknownChoice(name)))?
+        }
+        _ => return Err(ServiceError::NotFound.into()),
     };
-    let result = async {
-        let b: StepBody = parse_json(&body)?;
-        let step = match verb.as_str() {
-            "submit" => Step::Submit,
-            "withdraw" => Step::Withdraw,
-            "answer" => Step::Answer,
-            "steps" => {
-                let name = b.step.clone().unwrap_or_default();
-                parse_step(&name)
-                    .ok_or_else(|| FieldError::new("step", Problem::UnknownChoice(name)))?
-            }
-            _ => return Err(ServiceError::NotFound),
-        };
-        let fields = b
-            .fields
-            .into_iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => (k, s),
-                other => (k, other.to_string()),
-            })
-            .collect();
-        let input = StepInput {
-            reason: b.reason,
-            items: b.items,
-            answer: b.answer,
-            fields,
-        };
-        service::step(
-            &st.db,
-            &notifier(&st),
-            caller.principal.as_ref(),
-            id,
-            b.version,
-            step,
-            &input,
-            st.config.today(),
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok(version) => Json(VersionBody { id, version }).into_response(),
-        Err(e) => api_error(lang, e),
-    }
+    // Numbers in JSON arrive as numbers; the step's parser reads text, as a form sends it.
+    let fields = b
+        .fields
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect();
+    let input = StepInput {
+        reason: b.reason,
+        items: b.items,
+        answer: b.answer,
+        fields,
+    };
+    let who = caller.principal.as_ref();
+    let today = st.config.today();
+    let version = service::step(
+        &st.db,
+        &notifier(&st),
+        who,
+        id,
+        b.version,
+        step,
+        &input,
+        today,
+    )
+    .await?;
+    Ok(Json(VersionBody { id, version }))
 }
 
 /// `POST /api/v1/applications/{id}/documents` (multipart: `document`, optional `slot`).
@@ -822,45 +722,37 @@ pub(crate) async fn api_step(
 pub(crate) async fn api_upload(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    id: Result<Path<i32>, PathRejection>,
+    ApiPath(id): ApiPath<i32>,
     req: Request,
-) -> Response {
-    let lang = lang_of(req.headers(), req.uri().query());
-    let Ok(Path(id)) = id else {
-        return not_a_number(lang);
+) -> Result<(StatusCode, Json<DocumentView>), ApiError> {
+    let posted = read_form(&st, req).await?;
+    let slot = match posted.get("slot") {
+        Some(s) if !s.trim().is_empty() => Some(
+            s.trim()
+                .parse::<i32>()
+                .map_err(|_| FieldError::new("slot", Problem::NotANumber))?,
+        ),
+        _ => None,
     };
-    let result = async {
-        let posted = read_form(&st, req).await?;
-        let slot = match posted.get("slot") {
-            Some(s) if !s.trim().is_empty() => Some(
-                s.trim()
-                    .parse::<i32>()
-                    .map_err(|_| FieldError::new("slot", Problem::NotANumber))?,
-            ),
-            _ => None,
-        };
-        let file = posted
-            .files
-            .first()
-            .ok_or_else(|| FieldError::new("document", Problem::Required))?;
-        if file.too_large {
-            return Err(too_large().into());
-        }
-        service::attach(
-            &st.db,
-            &st.config.uploads_dir(),
-            caller.principal.as_ref(),
-            id,
-            slot,
-            &file.file_name,
-            &file.bytes,
-            st.config.today(),
-        )
-        .await
+    let file = posted
+        .files
+        .first()
+        .ok_or_else(|| FieldError::new("document", Problem::Required))?;
+    if file.too_large {
+        return Err(too_large().into());
     }
-    .await;
-    match result {
-        Ok(doc) => (StatusCode::CREATED, Json(doc)).into_response(),
-        Err(e) => api_error(lang, e),
-    }
+    let (who, today) = (caller.principal.as_ref(), st.config.today());
+    let uploads = st.config.uploads_dir();
+    let doc = service::attach(
+        &st.db,
+        &uploads,
+        who,
+        id,
+        slot,
+        &file.file_name,
+        &file.bytes,
+        today,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(doc)))
 }

@@ -3,6 +3,7 @@
 //! code and returns to the form with what was typed; `action=start` starts the application and
 //! opens it. A refusal returns to the form with the error beside its field.
 
+use app::components::form::FormId;
 use app::domain::params::encode_component;
 use app::error::AppError;
 use app::ssr::services::ServiceError;
@@ -13,8 +14,8 @@ use axum::Extension;
 use axum::extract::{Request, State};
 use axum::response::Response;
 
-use crate::api::error_response;
-use crate::applications::{Posted, back_to_page, notifier, read_form, see_other, too_large};
+use crate::applications::{Posted, notifier, read_form, too_large};
+use app::ssr::http::{back_to_page, error_response, see_other};
 
 /// The fields the form gets back after a post (the scan and the code are not echoed).
 const ECHOED: &[&str] = &[
@@ -40,12 +41,7 @@ fn echo(posted: &Posted) -> String {
 fn back(query: &str, error: Option<&AppError>) -> Response {
     match error {
         None => see_other(&format!("/akimat/assist?{query}")),
-        Some(e) => back_to_page(
-            "/akimat/assist",
-            app::features::assisted::FORM_ENDPOINT,
-            e,
-            query,
-        ),
+        Some(e) => back_to_page("/akimat/assist", FormId::Assist, e, query),
     }
 }
 

@@ -339,6 +339,8 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(applications::MAX_UPLOAD_BODY));
     router
         .merge(upload_router)
+        // Handlers return `ApiError`s unworded; this words them in the request's language.
+        .layer(axum::middleware::from_fn(app::ssr::http::render_errors))
         // Inside compression, so that it reads the body as written.
         .layer(axum::middleware::from_fn(guard::server_fn_input))
         // Brotli's default quality (11) is meant for compressing files once, ahead of time; for

@@ -2,6 +2,7 @@
 //! the query string (the same filters as `/operator`), and `POST /operator/assign` assigns the
 //! checked lines to a reviewer, then returns to the same view.
 
+use app::components::form::FormId;
 use app::domain::params::{Problem, decode_query};
 use app::domain::queue::QueueQuery;
 use app::error::AppError;
@@ -14,8 +15,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::error_response;
-use crate::applications::{back_to_page, see_other};
+use app::ssr::http::{back_to_page, error_response, see_other};
 
 /// `GET /operator/queue.csv?…`: the view as CSV.
 pub(crate) async fn csv(
@@ -54,12 +54,7 @@ fn back(query: &str, error: Option<&AppError>) -> Response {
             let sep = if query.is_empty() { "" } else { "&" };
             see_other(&format!("/operator?{query}{sep}done=assigned"))
         }
-        Some(e) => back_to_page(
-            "/operator",
-            app::features::operator::ASSIGN_ENDPOINT,
-            e,
-            query,
-        ),
+        Some(e) => back_to_page("/operator", FormId::Assign, e, query),
     }
 }
 
@@ -124,12 +119,7 @@ fn back_to_editor(here: &str, pairs: &[(String, String)], error: &AppError) -> R
         .filter(|(k, _)| k != "action" && !k.starts_with("__"))
         .map(|(k, v)| format!("&{}={}", encode_component(k), encode_component(v)))
         .collect();
-    back_to_page(
-        here,
-        app::features::editor::FORM_ENDPOINT,
-        error,
-        &format!("typed=1{typed}"),
-    )
+    back_to_page(here, FormId::Programme, error, &format!("typed=1{typed}"))
 }
 
 async fn programme_form(

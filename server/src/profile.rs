@@ -1,9 +1,11 @@
 //! The profile form's post and the eligibility API.
 
+use app::components::form::FormId;
 use app::domain::eligibility::{Facts, Standing, explain_all, rank};
 use app::domain::i18n::{Lang, pick};
 use app::domain::params::{FieldError, Problem, decode_query, encode_component};
 use app::error::AppError;
+use app::ssr::http::{back_to_page, see_other};
 use app::ssr::services::ServiceError;
 use app::ssr::session::RequestCaller;
 use app::ssr::{AppState, lang_of, services, to_app_error};
@@ -11,19 +13,11 @@ use axum::Extension;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::api::error_response;
-
-fn see_other(location: &str) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, location.to_owned())],
-    )
-        .into_response()
-}
 
 /// `POST /profile`: saves the form and goes to the matches; a bad field sends the browser back
 /// to the form with everything typed and the error beside the field.
@@ -61,21 +55,14 @@ pub(crate) async fn save_profile(
     }
 }
 
-/// The profile page's address with the typed values and the error, the way pages read a
-/// failed form's error (`__path`, `__err`).
+/// Back to the profile's form with the error and the typed values (`form=1` opens the form).
 fn back_to_profile(error: &AppError, pairs: &[(String, String)]) -> Response {
-    use leptos::server_fn::error::ServerFnUrlError;
-    let mut query: Vec<String> = pairs
+    let typed: String = pairs
         .iter()
         .filter(|(k, _)| !k.starts_with("__") && k != "form")
-        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+        .map(|(k, v)| format!("&{}={}", encode_component(k), encode_component(v)))
         .collect();
-    query.insert(0, "form=1".into());
-    let base = format!("http://localhost/profile?{}", query.join("&"));
-    match ServerFnUrlError::new("/api/save_profile", error.clone()).to_url(&base) {
-        Ok(url) => see_other(&format!("/profile?{}", url.query().unwrap_or("form=1"))),
-        Err(_) => see_other("/profile"),
-    }
+    back_to_page("/profile?form=1", FormId::Profile, error, &typed)
 }
 
 /// One condition of a programme, as it stands for the profile.

@@ -5,8 +5,8 @@
 
 use app::domain::i18n::Lang;
 use app::domain::report;
+use app::domain::report::COUNTRY;
 use app::error::AppError;
-use app::features::reports::COUNTRY;
 use app::ssr::{AppState, lang_of, services, to_app_error};
 use axum::Json;
 use axum::extract::rejection::PathRejection;

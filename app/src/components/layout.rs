@@ -40,7 +40,7 @@ fn lang_href(lang: Lang) -> String {
 pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
     // Who is signed in, and in which role, or a way to sign in.
-    let principal = crate::features::account::current_principal();
+    let principal = crate::components::session::current_principal();
     // What to offer is policy's to say; the header only draws it.
     let menu = crate::domain::policy::menu(principal.as_ref());
     let matches = menu.own_business.then(|| {
@@ -61,7 +61,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     // The bell: a link to the notifications, with the unread count when there are any. The
     // link's label says it all (the count included); the icon and the figure are decoration.
     let bell = menu.notifications.then(|| {
-        let unread = crate::features::account::current_unread();
+        let unread = crate::components::session::current_unread();
         let label = crate::domain::i18n::tf(lang, Msg::BellLabel, &[("n", &unread.to_string())]);
         view! {
             <a href="/notifications" class="bell" aria-label=label data-testid="bell">

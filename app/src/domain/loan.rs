@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::i18n::{Lang, Msg, t};
 use super::money::Tiyn;
-use super::params::{FieldError, Problem};
+use super::params::{FieldError, Problem, decode_query};
 
 /// How the principal is repaid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -566,6 +566,30 @@ fn monthly_irr(amount: i64, payments: &[i64]) -> f64 {
         }
     }
     (low + high) / 2.0
+}
+
+/// The inputs in an address's query (over the programme's defaults) and what they give: the
+/// schedule, or the error of the first field that is wrong. The calculator's page and its CSV
+/// both read their inputs this way.
+pub fn calculate(
+    query: &str,
+    limits: &Limits,
+    rate_bps: Option<i32>,
+) -> (LoanInput, Result<Schedule, FieldError>) {
+    let defaults = LoanInput::defaults(limits, rate_bps);
+    let pairs = match decode_query(query) {
+        Ok(pairs) => pairs,
+        Err(e) => return (defaults, Err(e)),
+    };
+    match LoanInput::from_query(&pairs, defaults) {
+        (input, Some(e)) => (input, Err(e)),
+        (input, None) => {
+            let result = input
+                .to_loan()
+                .and_then(|loan| loan.check(limits).map(|()| loan.schedule()));
+            (input, result)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,9 @@ use super::application::State;
 use super::i18n::{Lang, Msg, t};
 use super::location::KatoCode;
 
+/// The code that names the country in report addresses and open data files.
+pub const COUNTRY: &str = "kz";
+
 /// Below this many, a count is shown as "fewer than 3".
 pub const MIN_SHOWN: u64 = 3;
 

@@ -7,125 +7,22 @@ pub mod api;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{request_query, set_status};
+use super::set_status;
 use crate::PageTitle;
+use crate::components::form::{
+    Field, FormId, alert, field_message, form_error, form_message, query_param,
+};
 use crate::components::layout::use_lang;
-use crate::domain::account::{Principal, Role, Scope};
-use crate::domain::i18n::{Lang, Msg, format_date, t, tf};
-use crate::domain::params::decode_query;
+use crate::components::session::require_sign_in;
+use crate::domain::account::{Role, Scope};
+use crate::domain::i18n::{Msg, format_date, t, tf};
 use crate::error::AppError;
-
-/// The error a form's server function sent back in the address (no-JS posts), if it is for
-/// `endpoint`.
-pub(crate) fn form_error(endpoint: &str) -> Option<AppError> {
-    let pairs = decode_query(&request_query()).ok()?;
-    let path = pairs
-        .iter()
-        .find(|(k, _)| k == "__path")
-        .map(|(_, v)| v.as_str())?;
-    if path != format!("/api/{endpoint}") {
-        return None;
-    }
-    let err = pairs
-        .iter()
-        .find(|(k, _)| k == "__err")
-        .map(|(_, v)| v.as_str())?;
-    Some(leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(err))
-}
-
-/// A query parameter of the page's address.
-pub(crate) fn query_param(name: &str) -> Option<String> {
-    decode_query(&request_query())
-        .ok()?
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
-/// The message for one field, if the error is about it.
-pub(crate) fn field_message(error: &Option<AppError>, lang: Lang, field: &str) -> Option<String> {
-    match error {
-        Some(AppError::Invalid { field: f, .. }) if f == field => {
-            error.as_ref().map(|e| e.message(lang))
-        }
-        _ => None,
-    }
-}
-
-/// What the error summary above a form says: the message, and the field it is about when
-/// it is about one of the form's fields (then the summary links to it).
-pub(crate) fn form_message<'a>(
-    error: &Option<AppError>,
-    lang: Lang,
-    fields: &[&'a str],
-) -> Option<(String, Option<&'a str>)> {
-    let e = error.as_ref()?;
-    let field = match e {
-        AppError::Invalid { field, .. } => fields.iter().copied().find(|f| *f == field.as_str()),
-        _ => None,
-    };
-    Some((e.message(lang), field))
-}
-
-/// A labelled input, with its hint and error tied to it for screen readers.
-#[component]
-pub(crate) fn Field(
-    id: &'static str,
-    name: &'static str,
-    label: &'static str,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(default = "off")] autocomplete: &'static str,
-    #[prop(default = None)] hint: Option<&'static str>,
-    #[prop(default = None)] error: Option<String>,
-    #[prop(default = None)] value: Option<String>,
-    #[prop(default = true)] required: bool,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    view! {
-        <div class="field" class:field-error=error.is_some()>
-            <label for=id>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {error.clone().map(|e| view! { <p class="error-message" id=error_id.clone()>{e}</p> })}
-            <input
-                id=id
-                name=name
-                type=kind
-                autocomplete=autocomplete
-                required=required
-                value=value
-                aria-invalid=error.is_some().then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described)
-            />
-        </div>
-    }
-}
-
-/// The error summary: announced at once, and after a page load without JavaScript it is the
-/// first thing under the heading; a field's error links to the field (GOV.UK pattern).
-pub(crate) fn alert(message: Option<(String, Option<&str>)>) -> impl IntoView {
-    message.map(|(m, field)| {
-        let text = match field {
-            Some(f) => view! { <a href=format!("#{f}")>{m}</a> }.into_any(),
-            None => m.into_any(),
-        };
-        view! { <div class="notice notice-error" role="alert"><p>{text}</p></div> }
-    })
-}
 
 /// `/sign-in`.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let lang = use_lang();
-    let error = form_error("sign_in");
+    let error = form_error(FormId::SignIn);
     let next = query_param("next");
     let reset = query_param("reset").is_some();
     if error.is_some() {
@@ -153,7 +50,7 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let lang = use_lang();
-    let error = form_error("sign_up");
+    let error = form_error(FormId::SignUp);
     if error.is_some() {
         set_status(400);
     }
@@ -193,51 +90,12 @@ fn SignUpFields(
     }
 }
 
-/// Sends people who are not signed in to the sign-in page, then back here.
-pub(crate) fn require_sign_in(path: &str) -> Option<Principal> {
-    let principal = current_principal();
-    if principal.is_none() {
-        #[cfg(feature = "ssr")]
-        leptos_axum::redirect(&format!(
-            "/sign-in?next={}",
-            crate::domain::params::encode_component(path)
-        ));
-        #[cfg(not(feature = "ssr"))]
-        let _ = path;
-    }
-    principal
-}
-
-/// The signed-in person of this request (server only; account pages are not hydrated).
-pub fn current_principal() -> Option<Principal> {
-    #[cfg(feature = "ssr")]
-    {
-        crate::ssr::session::principal()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        None
-    }
-}
-
-/// Unread notifications of the signed-in person of this request (server only).
-pub fn current_unread() -> u64 {
-    #[cfg(feature = "ssr")]
-    {
-        crate::ssr::session::caller().unread
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        0
-    }
-}
-
 /// `/account`.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let lang = use_lang();
     let principal = require_sign_in("/account");
-    let error = form_error("change_password");
+    let error = form_error(FormId::ChangePassword);
     let changed = query_param("changed").is_some();
     let content = Suspend::new(async move {
         match api::current_account().await {
@@ -292,7 +150,7 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 pub fn ResetRequestPage() -> impl IntoView {
     let lang = use_lang();
-    let error = form_error("request_reset");
+    let error = form_error(FormId::RequestReset);
     let sent = query_param("sent").is_some();
     view! {
         <PageTitle text=t(lang, Msg::ResetTitle) />
@@ -314,7 +172,7 @@ pub fn ResetRequestPage() -> impl IntoView {
 pub fn ResetPage() -> impl IntoView {
     let lang = use_lang();
     let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
-    let error = form_error("reset_password");
+    let error = form_error(FormId::ResetPassword);
     view! {
         <PageTitle text=t(lang, Msg::ResetTitle) />
         <div class="page narrow">
@@ -369,9 +227,9 @@ fn flash_invitation() -> Option<String> {
 pub fn InvitationsPage() -> impl IntoView {
     let lang = use_lang();
     let principal = require_sign_in("/invitations");
-    let error = form_error("create_invitation")
-        .or_else(|| form_error("revoke_invitation"))
-        .or_else(|| form_error("remove_staff"));
+    let error = form_error(FormId::CreateInvitation)
+        .or_else(|| form_error(FormId::RevokeInvitation))
+        .or_else(|| form_error(FormId::RemoveStaff));
     let created = flash_invitation();
     let roles: Vec<Role> = match principal.as_ref().map(|p| p.role) {
         Some(Role::Admin) => vec![
@@ -529,7 +387,7 @@ pub fn InvitationsPage() -> impl IntoView {
 pub fn InvitePage() -> impl IntoView {
     let lang = use_lang();
     let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
-    let error = form_error("accept_invitation");
+    let error = form_error(FormId::AcceptInvitation);
     let content = Suspend::new(async move {
         match api::open_invitation(token.clone()).await {
             Ok(invitation) => {

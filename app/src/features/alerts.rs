@@ -7,10 +7,11 @@ pub mod api;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::account::{alert, form_error, form_message, query_param, require_sign_in};
 use super::set_status;
 use crate::PageTitle;
+use crate::components::form::{FormId, alert, form_error, form_message, query_param};
 use crate::components::layout::use_lang;
+use crate::components::session::require_sign_in;
 use crate::domain::alerts::{SavedKind, SavedSearchView};
 use crate::domain::catalog::{ProgramKind, Sector};
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
@@ -67,7 +68,7 @@ pub fn NotificationsPage() -> impl IntoView {
     let lang = use_lang();
     let _ = require_sign_in("/notifications");
     let subscribed = query_param("subscribed").is_some();
-    let error = form_error("save_search").or_else(|| form_error("unsubscribe"));
+    let error = form_error(FormId::SaveSearch).or_else(|| form_error(FormId::Unsubscribe));
     let content = Suspend::new(async move {
         match api::my_alerts().await {
             Ok((notifications, saved)) => {
@@ -154,7 +155,7 @@ pub fn NotificationsPage() -> impl IntoView {
 pub fn UnsubscribePage() -> impl IntoView {
     let lang = use_lang();
     let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
-    let error = form_error("unsubscribe_link");
+    let error = form_error(FormId::UnsubscribeLink);
     if error.is_some() {
         set_status(410);
     }

@@ -11,10 +11,11 @@ mod desk;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::account::{alert, form_error, form_message, query_param, require_sign_in};
 use super::set_status;
 use crate::PageTitle;
+use crate::components::form::{FormId, alert, form_error, form_message, query_param};
 use crate::components::layout::use_lang;
+use crate::components::session::require_sign_in;
 use crate::domain::application::form::{
     ApplicationView, Draft, EventView, Limits, RequiredDocument, field,
 };
@@ -24,7 +25,8 @@ use crate::domain::money::{Tenge, Tiyn, format_kzt};
 use crate::error::AppError;
 
 /// The endpoint name the form post reports its errors under (`__path`).
-pub const FORM_ENDPOINT: &str = "application_form";
+/// The form this page's posts come back to.
+const FORM: FormId = FormId::Application;
 
 /// Every field of the form, for the error summary's links.
 const FIELDS: &[&str] = &[
@@ -150,7 +152,7 @@ pub fn ApplicationPage() -> impl IntoView {
     let lang = use_lang();
     let raw = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
     let _ = require_sign_in(&format!("/applications/{raw}"));
-    let error = form_error(FORM_ENDPOINT);
+    let error = form_error(FORM);
     if error.is_some() {
         set_status(400);
     }

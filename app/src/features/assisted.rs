@@ -4,18 +4,20 @@
 
 use leptos::prelude::*;
 
-use super::account::{
-    Field, alert, field_message, form_error, form_message, query_param, require_sign_in,
-};
 use super::set_status;
 use crate::PageTitle;
+use crate::components::form::{
+    Field, FormId, alert, field_message, form_error, form_message, query_param,
+};
 use crate::components::layout::use_lang;
+use crate::components::session::require_sign_in;
 use crate::domain::application::form::AssistOptions;
 use crate::domain::i18n::{Msg, pick, t};
 use crate::error::AppError;
 
 /// The endpoint name the form post reports its errors under (`__path`).
-pub const FORM_ENDPOINT: &str = "assist_form";
+/// The form this page's posts come back to.
+const FORM: FormId = FormId::Assist;
 
 const FIELDS: &[&str] = &[
     "name",
@@ -57,7 +59,7 @@ pub async fn assist_choices() -> Result<AssistOptions, AppError> {
 pub fn AssistPage() -> impl IntoView {
     let lang = use_lang();
     let _ = require_sign_in("/akimat/assist");
-    let error = form_error(FORM_ENDPOINT);
+    let error = form_error(FORM);
     if error.is_some() {
         set_status(400);
     }

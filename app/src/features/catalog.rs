@@ -45,7 +45,7 @@ pub fn ProgramsPage() -> impl IntoView {
             Ok((query, results)) => {
                 let facets = results.facets.clone();
                 // Signed-in people can follow a search: new programmes it finds are announced.
-                let subscribe = super::account::current_principal().map(|_| {
+                let subscribe = crate::components::session::current_principal().map(|_| {
                     view! { <crate::features::alerts::SubscribeForm lang kind=crate::domain::alerts::SavedKind::Search query=query.to_query_string() /> }
                 });
                 view! {

@@ -9,22 +9,24 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::account::{alert, form_error, query_param, require_sign_in};
 use super::{request_query, set_status};
 use crate::PageTitle;
+use crate::components::form::{FormId, alert, form_error, query_param};
 use crate::components::layout::use_lang;
+use crate::components::session::require_sign_in;
 use crate::domain::catalog::{
     Certificate, Collateral, LegalForm, ProgramKind, ProgramStatus, Sector, Stage, TargetGroup,
 };
 use crate::domain::editor::{EditorView, Preview, ProgrammeLine};
 use crate::domain::editor::{SPARE_ROWS, criterion_field, to_pairs};
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
-use crate::domain::money::{Tenge, Tiyn, format_kzt};
+use crate::domain::money::Tenge;
 use crate::domain::review::MAX_CRITERIA;
 use crate::error::AppError;
 
 /// The endpoint name the editor's form reports its errors under (`__path`).
-pub const FORM_ENDPOINT: &str = "programme_form";
+/// The form this page's posts come back to.
+const FORM: FormId = FormId::Programme;
 
 /// The signed-in operator's programmes.
 #[server(endpoint = "my_programmes")]
@@ -643,7 +645,7 @@ pub fn EditorPage() -> impl IntoView {
         format!("/operator/programs/{slug}")
     };
     let _ = require_sign_in(&here);
-    let error = form_error(FORM_ENDPOINT);
+    let error = form_error(FORM);
     if error.is_some() {
         set_status(400);
     }

@@ -5,6 +5,7 @@
 
 pub mod api;
 
+use crate::components::form::FormId;
 use leptos::prelude::*;
 
 use crate::features::replace_address;
@@ -25,11 +26,11 @@ use crate::domain::params::{FieldError, decode_query};
 pub fn MatchesPage() -> impl IntoView {
     let lang = use_lang();
     // Signed out: redirected to sign in (the page below then shows nothing of use).
-    let _ = super::account::require_sign_in("/matches");
+    let _ = crate::components::session::require_sign_in("/matches");
     let pairs = decode_query(&request_query()).unwrap_or_default();
     let input = WhatIfInput::from_pairs(&pairs);
     let saved = pairs.iter().any(|(k, _)| k == "saved");
-    let keep_error = super::account::form_error("keep_what_if");
+    let keep_error = crate::components::form::form_error(FormId::KeepWhatIf);
     let content = Suspend::new(async move {
         match api::my_matches().await {
             Ok(m) => {
@@ -66,7 +67,7 @@ pub fn MatchesPage() -> impl IntoView {
         <div class="page matches">
             <h1>{t(lang, Msg::MatchesTitle)}</h1>
             {saved.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::ProfileSaved)}</p> })}
-            {super::account::alert(super::account::form_message(&keep_error, lang, &[]))}
+            {crate::components::form::alert(crate::components::form::form_message(&keep_error, lang, &[]))}
             <p class="lead">{t(lang, Msg::MatchesLead)}</p>
             <Suspense fallback=|| ()>{content}</Suspense>
         </div>

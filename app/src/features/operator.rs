@@ -6,19 +6,17 @@
 
 use leptos::prelude::*;
 
-use super::account::{alert, form_error, query_param, require_sign_in};
 use super::{request_query, set_status};
 use crate::PageTitle;
+use crate::components::form::{FormId, alert, form_error, query_param};
 use crate::components::layout::use_lang;
+use crate::components::session::require_sign_in;
 use crate::domain::application::State;
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
-use crate::domain::money::{Tenge, Tiyn, format_kzt};
+use crate::domain::money::Tenge;
 use crate::domain::queue::{OPEN, QueuePage, QueueQuery, States};
 use crate::domain::recommendation::Verdict;
 use crate::error::AppError;
-
-/// The endpoint name the assignment form reports its errors under (`__path`).
-pub const ASSIGN_ENDPOINT: &str = "assign_form";
 
 /// One page of the signed-in operator's queue, for the view in `query` (a query string).
 #[server(endpoint = "review_queue")]
@@ -41,7 +39,7 @@ pub async fn review_queue(query: String) -> Result<(QueueQuery, QueuePage), AppE
 pub fn OperatorPage() -> impl IntoView {
     let lang = use_lang();
     let _ = require_sign_in("/operator");
-    let error = form_error(ASSIGN_ENDPOINT);
+    let error = form_error(FormId::Assign);
     if error.is_some() {
         set_status(400);
     }

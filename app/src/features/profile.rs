@@ -7,10 +7,11 @@ pub mod api;
 
 use leptos::prelude::*;
 
-use super::account::{alert, form_error, form_message, require_sign_in};
 use super::{request_query, set_status};
 use crate::PageTitle;
+use crate::components::form::{FormId, alert, form_error, form_message};
 use crate::components::layout::use_lang;
+use crate::components::session::require_sign_in;
 use crate::domain::catalog::{Certificate, LegalForm, Sector, Stage, TargetGroup};
 use crate::domain::i18n::{Lang, Msg, t};
 use crate::domain::params::decode_query;
@@ -65,7 +66,7 @@ pub fn ProfilePage() -> impl IntoView {
     let lang = use_lang();
     let _ = require_sign_in("/profile");
     let pairs = decode_query(&request_query()).unwrap_or_default();
-    let error = form_error("save_profile");
+    let error = form_error(FormId::Profile);
     if error.is_some() {
         set_status(400);
     }

@@ -126,7 +126,7 @@ fn fit_section(
     >,
 ) -> AnyView {
     use crate::domain::eligibility::{Standing, rank};
-    let signed_in = crate::features::account::current_principal().is_some();
+    let signed_in = crate::components::session::current_principal().is_some();
     let body = match fit {
         Ok(Some((data, facts))) => {
             let ranked = rank(&data.candidates, &facts, &data.ctx);

@@ -8,16 +8,13 @@ pub mod api;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::account::query_param;
 use crate::PageTitle;
+use crate::components::form::query_param;
 use crate::components::layout::use_lang;
 use crate::domain::application::State;
 use crate::domain::i18n::group_digits;
 use crate::domain::i18n::{Lang, Msg, format_date, month_name, pick, t, tf};
-use crate::domain::report::{self, AreaHit, AreaLevel, Report, Shown, Workspace};
-
-/// The code that names the country in report addresses and open data files.
-pub const COUNTRY: &str = "kz";
+use crate::domain::report::{self, AreaHit, AreaLevel, COUNTRY, Report, Shown, Workspace};
 
 /// `/okrugs`: the country's report, with the picker's results when `q` is given.
 #[component]

@@ -661,3 +661,78 @@ async fn an_applicant_asks_the_akimat_which_recommends_with_a_declared_relations
     .expect("sent");
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+/// One use case, three doors: saving a draft through the JSON API, through the page's form
+/// without JavaScript, and through the autosave's server function. A field the form does not
+/// have is refused by each, named, in the same words; and so is an over-long one.
+#[tokio::test]
+async fn a_refused_draft_field_reads_the_same_through_each_door() {
+    let app = spawn_app().await;
+    let b = app.signed_in(APPLICANT).await;
+    let (id, version) = draft(&b).await;
+    let long = "я".repeat(4_001);
+    for (name, value) in [("amount_typo", "1"), ("purpose", long.as_str())] {
+        // The JSON API.
+        let (status, api) = send(
+            &b,
+            reqwest::Method::PUT,
+            &format!("/api/v1/applications/{id}"),
+            Some(json!({ "version": version, "fields": { name: value } })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{api}");
+        assert_eq!(api["error"]["field"].as_str(), Some(name), "{api}");
+        let message = api["error"]["message"]
+            .as_str()
+            .expect("message")
+            .to_owned();
+        assert!(!message.is_empty());
+
+        // The autosave's server function (what the page's island calls).
+        let response = b
+            .client
+            .post(format!("{}/api/autosave_draft", b.address))
+            .header("origin", &b.address)
+            .json(&json!({ "id": id, "version": version, "fields": { name: value } }))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let server_fn: Value = response.json().await.expect("a JSON error");
+        assert_eq!(
+            (
+                server_fn["Invalid"]["field"].as_str(),
+                server_fn["Invalid"]["message"].as_str()
+            ),
+            (Some(name), Some(message.as_str())),
+            "{server_fn}"
+        );
+
+        // The page's form, without JavaScript: back to the page, the message on it.
+        let r = b
+            .client
+            .post(format!("{}/applications/{id}", b.address))
+            .header("origin", &b.address)
+            .header("accept", "text/html")
+            .multipart(
+                Form::new()
+                    .text("version", version.to_string())
+                    .text("action", "save")
+                    .text(name, value.to_owned()),
+            )
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (status, html) = page(&b, &location(&r)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let escaped = message
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        assert!(html.contains(&escaped), "the page says: {message}");
+    }
+    // Nothing was saved by any door.
+    assert_eq!(version_of(&b, id).await, version);
+}

@@ -50,17 +50,20 @@ pub const MAX_TEXT: usize = 4_000;
 /// A draft: every field as typed.
 pub type Draft = BTreeMap<String, String>;
 
-/// The fields of `pairs` that belong to the form, as a draft. Other names (buttons, the
-/// version, the language) are left to the caller; an over-long field is refused by name.
+/// `pairs` as a draft: every name must be one of the form's fields (an unknown one is refused
+/// by name, whichever door it came through: the page's form, its autosave, the JSON API), and an
+/// over-long field is refused by name. The form post's own controls (`version`, `action`) are
+/// its adapter's to remove.
 pub fn draft_from_pairs(pairs: &[(String, String)]) -> Result<Draft, FieldError> {
     let mut draft = Draft::new();
     for (k, v) in pairs {
-        if let Some(name) = field::ALL.iter().find(|f| **f == k) {
-            if v.chars().count() > MAX_TEXT {
-                return Err(FieldError::new(*name, Problem::TooLong { max: MAX_TEXT }));
-            }
-            draft.insert((*name).to_owned(), v.clone());
+        let Some(name) = field::ALL.iter().find(|f| **f == k) else {
+            return Err(FieldError::new(k.clone(), Problem::NotAccepted));
+        };
+        if v.chars().count() > MAX_TEXT {
+            return Err(FieldError::new(*name, Problem::TooLong { max: MAX_TEXT }));
         }
+        draft.insert((*name).to_owned(), v.clone());
     }
     Ok(draft)
 }

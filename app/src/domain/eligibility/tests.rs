@@ -3,7 +3,18 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::money::MciRate;
+
+use chrono::NaiveDate;
+
+use crate::domain::catalog::{Certificate, LegalForm, ProgramKind, Sector, Stage, TargetGroup};
+use crate::domain::criteria::Criterion;
+use crate::domain::i18n::Lang;
+use crate::domain::identity::Sex;
+use crate::domain::location::KatoCode;
+use crate::domain::program::PlaceView;
+
+/// The age up to which a person counts as young (the "youth" target group).
+use crate::domain::money::{AmountUnit, MciRate, MciTable, Tiyn};
 
 fn ctx() -> Context {
     Context {

@@ -59,7 +59,7 @@ pub async fn sign_up(name: String, login: String, password: String) -> Result<()
     let login_kept = login.clone();
     form_boundary(
         request_lang(),
-        "sign_up",
+        crate::components::form::FormId::SignUp,
         &[("name", &name_kept), ("login", &login_kept)],
         async move {
             let st = state()?;
@@ -89,7 +89,7 @@ pub async fn sign_in(
     let login_kept = login.clone();
     form_boundary(
         request_lang(),
-        "sign_in",
+        crate::components::form::FormId::SignIn,
         &[("login", &login_kept)],
         async move {
             let st = state()?;
@@ -124,13 +124,18 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn change_password(current: String, password: String) -> Result<(), AppError> {
     use crate::ssr::services::accounts;
     use crate::ssr::{form_boundary, request_lang, session, state};
-    form_boundary(request_lang(), "change_password", &[], async move {
-        let st = state()?;
-        accounts::change_password(&st.db, &st.hasher, &session::caller(), &current, &password)
-            .await?;
-        leptos_axum::redirect("/account?changed=1");
-        Ok(())
-    })
+    form_boundary(
+        request_lang(),
+        crate::components::form::FormId::ChangePassword,
+        &[],
+        async move {
+            let st = state()?;
+            accounts::change_password(&st.db, &st.hasher, &session::caller(), &current, &password)
+                .await?;
+            leptos_axum::redirect("/account?changed=1");
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -142,7 +147,7 @@ pub async fn request_reset(login: String) -> Result<(), AppError> {
     let login_kept = login.clone();
     form_boundary(
         request_lang(),
-        "request_reset",
+        crate::components::form::FormId::RequestReset,
         &[("login", &login_kept)],
         async move {
             let st = state()?;
@@ -166,12 +171,18 @@ pub async fn request_reset(login: String) -> Result<(), AppError> {
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use crate::ssr::services::accounts;
     use crate::ssr::{form_boundary, request_lang, session, state};
-    form_boundary(request_lang(), "reset_password", &[], async move {
-        let st = state()?;
-        accounts::reset_password(&st.db, &st.hasher, &token, &password, &session::caller()).await?;
-        leptos_axum::redirect("/sign-in?reset=1");
-        Ok(())
-    })
+    form_boundary(
+        request_lang(),
+        crate::components::form::FormId::ResetPassword,
+        &[],
+        async move {
+            let st = state()?;
+            accounts::reset_password(&st.db, &st.hasher, &token, &password, &session::caller())
+                .await?;
+            leptos_axum::redirect("/sign-in?reset=1");
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -206,7 +217,7 @@ pub async fn create_invitation(
     let note_kept = note.clone();
     form_boundary(
         request_lang(),
-        "create_invitation",
+        crate::components::form::FormId::CreateInvitation,
         &[
             ("role", &role_kept),
             ("okrug", &okrug_kept),
@@ -250,11 +261,16 @@ pub async fn create_invitation(
 pub async fn revoke_invitation(id: i32) -> Result<(), AppError> {
     use crate::ssr::services::invitations;
     use crate::ssr::{form_boundary, request_lang, session, state};
-    form_boundary(request_lang(), "revoke_invitation", &[], async move {
-        invitations::revoke(&state()?.db, &session::caller(), id).await?;
-        leptos_axum::redirect("/invitations");
-        Ok(())
-    })
+    form_boundary(
+        request_lang(),
+        crate::components::form::FormId::RevokeInvitation,
+        &[],
+        async move {
+            invitations::revoke(&state()?.db, &session::caller(), id).await?;
+            leptos_axum::redirect("/invitations");
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -263,11 +279,16 @@ pub async fn revoke_invitation(id: i32) -> Result<(), AppError> {
 pub async fn remove_staff(user_id: i32) -> Result<(), AppError> {
     use crate::ssr::services::invitations;
     use crate::ssr::{form_boundary, request_lang, session, state};
-    form_boundary(request_lang(), "remove_staff", &[], async move {
-        invitations::remove(&state()?.db, &session::caller(), user_id).await?;
-        leptos_axum::redirect("/invitations");
-        Ok(())
-    })
+    form_boundary(
+        request_lang(),
+        crate::components::form::FormId::RemoveStaff,
+        &[],
+        async move {
+            invitations::remove(&state()?.db, &session::caller(), user_id).await?;
+            leptos_axum::redirect("/invitations");
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -314,7 +335,7 @@ pub async fn accept_invitation(
     let login_kept = login.clone();
     form_boundary(
         request_lang(),
-        "accept_invitation",
+        crate::components::form::FormId::AcceptInvitation,
         &[("name", &name_kept), ("login", &login_kept)],
         async move {
             let st = state()?;

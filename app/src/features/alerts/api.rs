@@ -22,13 +22,18 @@ pub async fn save_search(kind: String, query: String) -> Result<(), AppError> {
             (kind == "search" && path == "/programs").then(|| q.to_owned())
         })
         .unwrap_or(query);
-    form_boundary(request_lang(), "save_search", &[], async move {
-        let st = state()?;
-        let who = session::principal();
-        services::alerts::save(&st.db, who.as_ref(), &kind, &query, st.config.today()).await?;
-        leptos_axum::redirect("/notifications?subscribed=1");
-        Ok(())
-    })
+    form_boundary(
+        request_lang(),
+        crate::components::form::FormId::SaveSearch,
+        &[],
+        async move {
+            let st = state()?;
+            let who = session::principal();
+            services::alerts::save(&st.db, who.as_ref(), &kind, &query, st.config.today()).await?;
+            leptos_axum::redirect("/notifications?subscribed=1");
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -36,13 +41,18 @@ pub async fn save_search(kind: String, query: String) -> Result<(), AppError> {
 #[server(endpoint = "unsubscribe")]
 pub async fn unsubscribe(id: i32) -> Result<(), AppError> {
     use crate::ssr::{form_boundary, request_lang, services, session, state};
-    form_boundary(request_lang(), "unsubscribe", &[], async move {
-        let st = state()?;
-        let who = session::principal();
-        services::alerts::unsubscribe(&st.db, who.as_ref(), id).await?;
-        leptos_axum::redirect("/notifications");
-        Ok(())
-    })
+    form_boundary(
+        request_lang(),
+        crate::components::form::FormId::Unsubscribe,
+        &[],
+        async move {
+            let st = state()?;
+            let who = session::principal();
+            services::alerts::unsubscribe(&st.db, who.as_ref(), id).await?;
+            leptos_axum::redirect("/notifications");
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -50,12 +60,17 @@ pub async fn unsubscribe(id: i32) -> Result<(), AppError> {
 #[server(endpoint = "unsubscribe_link")]
 pub async fn unsubscribe_link(token: String) -> Result<(), AppError> {
     use crate::ssr::{form_boundary, request_lang, services, state};
-    form_boundary(request_lang(), "unsubscribe_link", &[], async move {
-        let st = state()?;
-        services::alerts::unsubscribe_by_token(&st.db, &token).await?;
-        leptos_axum::redirect("/unsubscribe/done");
-        Ok(())
-    })
+    form_boundary(
+        request_lang(),
+        crate::components::form::FormId::UnsubscribeLink,
+        &[],
+        async move {
+            let st = state()?;
+            services::alerts::unsubscribe_by_token(&st.db, &token).await?;
+            leptos_axum::redirect("/unsubscribe/done");
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -63,13 +78,18 @@ pub async fn unsubscribe_link(token: String) -> Result<(), AppError> {
 #[server(endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
     use crate::ssr::{form_boundary, request_lang, services, session, state};
-    form_boundary(request_lang(), "mark_notifications_read", &[], async move {
-        let st = state()?;
-        let who = session::principal();
-        services::alerts::mark_read(&st.db, who.as_ref()).await?;
-        leptos_axum::redirect("/notifications");
-        Ok(())
-    })
+    form_boundary(
+        request_lang(),
+        crate::components::form::FormId::MarkNotificationsRead,
+        &[],
+        async move {
+            let st = state()?;
+            let who = session::principal();
+            services::alerts::mark_read(&st.db, who.as_ref()).await?;
+            leptos_axum::redirect("/notifications");
+            Ok(())
+        },
+    )
     .await
 }
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::domain::application::State;
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
-use crate::domain::money::{Tenge, Tiyn, format_kzt};
+use crate::domain::money::Tenge;
 use crate::domain::review::{Decision, Desk, RejectReason, Verdict, hundredths, score_field};
 
 fn percent(lang: Lang, bps: i32) -> String {
@@ -76,7 +76,7 @@ pub(super) fn decision(lang: Lang, d: &Decision) -> Option<AnyView> {
 
 /// What the person typed in field `name` before a refused post (it comes back in the address).
 fn typed(name: &str) -> Option<String> {
-    crate::features::account::query_param(name).filter(|v| !v.is_empty())
+    crate::components::form::query_param(name).filter(|v| !v.is_empty())
 }
 
 fn field(

@@ -41,12 +41,17 @@ pub async fn my_matches() -> Result<MatchesData, AppError> {
 #[server(endpoint = "keep_what_if")]
 pub async fn keep_what_if(amount: String, sector: String) -> Result<(), AppError> {
     use crate::ssr::{form_boundary, request_lang, services, session, state};
-    form_boundary(request_lang(), "keep_what_if", &[], async move {
-        let st = state()?;
-        let who = session::principal();
-        services::profiles::keep_what_if(&st.db, who.as_ref(), &amount, &sector).await?;
-        leptos_axum::redirect("/matches?saved=1");
-        Ok(())
-    })
+    form_boundary(
+        request_lang(),
+        crate::components::form::FormId::KeepWhatIf,
+        &[],
+        async move {
+            let st = state()?;
+            let who = session::principal();
+            services::profiles::keep_what_if(&st.db, who.as_ref(), &amount, &sector).await?;
+            leptos_axum::redirect("/matches?saved=1");
+            Ok(())
+        },
+    )
     .await
 }

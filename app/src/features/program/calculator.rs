@@ -8,31 +8,8 @@ use crate::features::replace_address;
 use crate::domain::i18n::{Lang, Msg, t};
 use crate::domain::loan::{Grace, Limits, LoanInput, Method, Schedule};
 use crate::domain::money::{Tiyn, format_bps, format_kzt};
-use crate::domain::params::{FieldError, decode_query};
+use crate::domain::params::FieldError;
 use crate::features::request_query;
-
-/// The inputs in the current address (over the programme's defaults) and what they give: the
-/// schedule, or the error of the first field that is wrong.
-pub fn calculate(
-    query: &str,
-    limits: &Limits,
-    rate_bps: Option<i32>,
-) -> (LoanInput, Result<Schedule, FieldError>) {
-    let defaults = LoanInput::defaults(limits, rate_bps);
-    let pairs = match decode_query(query) {
-        Ok(pairs) => pairs,
-        Err(e) => return (defaults, Err(e)),
-    };
-    match LoanInput::from_query(&pairs, defaults) {
-        (input, Some(e)) => (input, Err(e)),
-        (input, None) => {
-            let result = input
-                .to_loan()
-                .and_then(|loan| loan.check(limits).map(|()| loan.schedule()));
-            (input, result)
-        }
-    }
-}
 
 /// The calculator section of the programme `slug`, filled from the address.
 #[component]
@@ -42,7 +19,7 @@ pub fn LoanCalculator(
     limits: Limits,
     rate_bps: Option<i32>,
 ) -> impl IntoView {
-    let (input, result) = calculate(&request_query(), &limits, rate_bps);
+    let (input, result) = crate::domain::loan::calculate(&request_query(), &limits, rate_bps);
     let error = result.err();
     if error.is_some() {
         // Only the address's calculator inputs can be wrong: a bad request, like the

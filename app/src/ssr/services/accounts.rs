@@ -475,7 +475,7 @@ pub async fn account(
         display_name: user.display_name,
         role: p.role,
         login: user.phone.or(user.email).unwrap_or_default(),
-        scope: super::invitations::scope_name(db, &p.scope, lang).await?,
+        scope: scope_name(db, &p.scope, lang).await?,
     })
 }
 
@@ -578,3 +578,33 @@ pub async fn ensure_demo_accounts(
 
 /// The password of every demo account (documented in the README; refused in production).
 pub const DEMO_PASSWORD: &str = "demo-parol-2026";
+/// The okrug or organisation of a scope, by name in `lang` (`None` for no scope).
+pub async fn scope_name(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    lang: Lang,
+) -> Result<Option<String>, ServiceError> {
+    Ok(match scope {
+        Scope::None => None,
+        Scope::Okrug(code) => {
+            let places = db::locations::places(db, &[code.to_string()]).await?;
+            Some(places.get(code.as_str()).map_or_else(
+                || code.to_string(),
+                |p| {
+                    let name = match (&p.name_kk, lang) {
+                        (Some(kk), Lang::Kk) => kk,
+                        _ => &p.name_ru,
+                    };
+                    format!("{name} ({code})")
+                },
+            ))
+        }
+        Scope::Organisation(id) => Some(db::catalog::organisation(db, *id).await?.map_or_else(
+            || id.to_string(),
+            |o| match lang {
+                Lang::Kk if !o.name_kk.is_empty() => o.name_kk,
+                _ => o.name_ru,
+            },
+        )),
+    })
+}

@@ -18,37 +18,6 @@ use crate::ssr::security::{PasswordHasher, new_token, token_hash};
 /// How long an invitation link works.
 pub const INVITATION_VALID: Duration = Duration::days(7);
 
-/// The okrug or organisation of a scope, by name in `lang` (`None` for no scope).
-pub async fn scope_name(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    lang: Lang,
-) -> Result<Option<String>, ServiceError> {
-    Ok(match scope {
-        Scope::None => None,
-        Scope::Okrug(code) => {
-            let places = db::locations::places(db, &[code.to_string()]).await?;
-            Some(places.get(code.as_str()).map_or_else(
-                || code.to_string(),
-                |p| {
-                    let name = match (&p.name_kk, lang) {
-                        (Some(kk), Lang::Kk) => kk,
-                        _ => &p.name_ru,
-                    };
-                    format!("{name} ({code})")
-                },
-            ))
-        }
-        Scope::Organisation(id) => Some(db::catalog::organisation(db, *id).await?.map_or_else(
-            || id.to_string(),
-            |o| match lang {
-                Lang::Kk if !o.name_kk.is_empty() => o.name_kk,
-                _ => o.name_ru,
-            },
-        )),
-    })
-}
-
 /// The scope an invitation form asks for, parsed: the okrug code for akims and akimat staff,
 /// the organisation's slug for operators. The caller's own scope when they may only invite
 /// within it and left the field empty.
@@ -191,7 +160,7 @@ pub async fn list(
         out.push(InvitationView {
             id: i.id,
             role,
-            scope: scope_name(db, &scope, lang).await?,
+            scope: super::accounts::scope_name(db, &scope, lang).await?,
             status: status(&i).into(),
             note: i.note,
             created_at: i.created_at.with_timezone(&Utc),
@@ -242,7 +211,7 @@ pub async fn open(
     let (role, scope) = scope_of(&i).ok_or_else(invalid)?;
     Ok(InvitationOffer {
         role,
-        scope: scope_name(db, &scope, lang).await?,
+        scope: super::accounts::scope_name(db, &scope, lang).await?,
     })
 }
 

@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use tracing::instrument;
 
 use super::ServiceError;
-use super::applications::{access, okrug_of};
+use super::applications::access::{access, okrug_of};
 use crate::domain::account::Principal;
 use crate::domain::application::{Party, State};
 use crate::domain::params::{FieldError, Problem};

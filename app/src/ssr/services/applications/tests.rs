@@ -3,9 +3,16 @@ use std::sync::Mutex;
 use chrono::{Duration, NaiveDate, Utc};
 
 use super::*;
-use crate::domain::account::{Role, Scope};
-use crate::domain::application::form::field;
-use crate::ssr::mail::MailError;
+use crate::domain::account::{Principal, Role, Scope};
+use crate::domain::application::form::{self, field};
+use crate::domain::application::{State, Step};
+use crate::domain::location::KatoCode;
+use crate::domain::params::Problem;
+use crate::domain::policy::Denied;
+use crate::ssr::db;
+use crate::ssr::db::applications::{Changes, NewEvent};
+use crate::ssr::mail::{Mail, MailError, Mailer};
+use crate::ssr::services::ServiceError;
 use crate::ssr::services::seed;
 use crate::ssr::testing::{decision, person, test_db};
 

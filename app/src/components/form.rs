@@ -1,0 +1,196 @@
+//! The pieces of every form: the error a no-JS post brought back in the address, a field with
+//! its label, hint and error tied together for screen readers, and the error summary.
+
+use leptos::prelude::*;
+
+use super::page::request_query;
+use crate::domain::i18n::Lang;
+use crate::domain::params::decode_query;
+use crate::error::AppError;
+
+/// Every form whose refusal, without JavaScript, comes back to its page in the address: the
+/// page and the handler (or server function) that answers it agree through this, not through
+/// a string each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormId {
+    SignUp,
+    SignIn,
+    ChangePassword,
+    RequestReset,
+    ResetPassword,
+    CreateInvitation,
+    RevokeInvitation,
+    RemoveStaff,
+    AcceptInvitation,
+    KeepWhatIf,
+    SaveSearch,
+    Unsubscribe,
+    UnsubscribeLink,
+    MarkNotificationsRead,
+    /// The profile (`POST /profile`).
+    Profile,
+    /// Everything posted to an application's page (`POST /applications/{id}`).
+    Application,
+    /// Assisted filing at the akimat (`POST /akimat/assist`).
+    Assist,
+    /// The programme editor (`POST /operator/programs…`).
+    Programme,
+    /// Assigning reviewers in the queue (`POST /operator/assign`).
+    Assign,
+}
+
+impl FormId {
+    /// Every form, for the test that ties the server functions' endpoints to these.
+    pub const ALL: [FormId; 19] = [
+        FormId::SignUp,
+        FormId::SignIn,
+        FormId::ChangePassword,
+        FormId::RequestReset,
+        FormId::ResetPassword,
+        FormId::CreateInvitation,
+        FormId::RevokeInvitation,
+        FormId::RemoveStaff,
+        FormId::AcceptInvitation,
+        FormId::KeepWhatIf,
+        FormId::SaveSearch,
+        FormId::Unsubscribe,
+        FormId::UnsubscribeLink,
+        FormId::MarkNotificationsRead,
+        FormId::Profile,
+        FormId::Application,
+        FormId::Assist,
+        FormId::Programme,
+        FormId::Assign,
+    ];
+
+    /// The path a refusal is filed under in the address (`__path`): the server function's
+    /// own, or a name of the form's handler.
+    pub const fn path(self) -> &'static str {
+        match self {
+            FormId::SignUp => "/api/sign_up",
+            FormId::SignIn => "/api/sign_in",
+            FormId::ChangePassword => "/api/change_password",
+            FormId::RequestReset => "/api/request_reset",
+            FormId::ResetPassword => "/api/reset_password",
+            FormId::CreateInvitation => "/api/create_invitation",
+            FormId::RevokeInvitation => "/api/revoke_invitation",
+            FormId::RemoveStaff => "/api/remove_staff",
+            FormId::AcceptInvitation => "/api/accept_invitation",
+            FormId::KeepWhatIf => "/api/keep_what_if",
+            FormId::SaveSearch => "/api/save_search",
+            FormId::Unsubscribe => "/api/unsubscribe",
+            FormId::UnsubscribeLink => "/api/unsubscribe_link",
+            FormId::MarkNotificationsRead => "/api/mark_notifications_read",
+            FormId::Profile => "/api/save_profile",
+            FormId::Application => "/api/application_form",
+            FormId::Assist => "/api/assist_form",
+            FormId::Programme => "/api/programme_form",
+            FormId::Assign => "/api/assign_form",
+        }
+    }
+}
+
+/// The error a form's post sent back in the address (no-JS posts), if it is for `form`.
+pub(crate) fn form_error(form: FormId) -> Option<AppError> {
+    let pairs = decode_query(&request_query()).ok()?;
+    let path = pairs
+        .iter()
+        .find(|(k, _)| k == "__path")
+        .map(|(_, v)| v.as_str())?;
+    if path != form.path() {
+        return None;
+    }
+    let err = pairs
+        .iter()
+        .find(|(k, _)| k == "__err")
+        .map(|(_, v)| v.as_str())?;
+    Some(leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(err))
+}
+
+/// A query parameter of the page's address.
+pub(crate) fn query_param(name: &str) -> Option<String> {
+    decode_query(&request_query())
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// The message for one field, if the error is about it.
+pub(crate) fn field_message(error: &Option<AppError>, lang: Lang, field: &str) -> Option<String> {
+    match error {
+        Some(AppError::Invalid { field: f, .. }) if f == field => {
+            error.as_ref().map(|e| e.message(lang))
+        }
+        _ => None,
+    }
+}
+
+/// What the error summary above a form says: the message, and the field it is about when
+/// it is about one of the form's fields (then the summary links to it).
+pub(crate) fn form_message<'a>(
+    error: &Option<AppError>,
+    lang: Lang,
+    fields: &[&'a str],
+) -> Option<(String, Option<&'a str>)> {
+    let e = error.as_ref()?;
+    let field = match e {
+        AppError::Invalid { field, .. } => fields.iter().copied().find(|f| *f == field.as_str()),
+        _ => None,
+    };
+    Some((e.message(lang), field))
+}
+
+/// A labelled input, with its hint and error tied to it for screen readers.
+#[component]
+pub(crate) fn Field(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = None)] hint: Option<&'static str>,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(default = None)] value: Option<String>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <div class="field" class:field-error=error.is_some()>
+            <label for=id>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.clone().map(|e| view! { <p class="error-message" id=error_id.clone()>{e}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                value=value
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)
+            />
+        </div>
+    }
+}
+
+/// The error summary: announced at once, and after a page load without JavaScript it is the
+/// first thing under the heading; a field's error links to the field (GOV.UK pattern).
+pub(crate) fn alert(message: Option<(String, Option<&str>)>) -> impl IntoView {
+    message.map(|(m, field)| {
+        let text = match field {
+            Some(f) => view! { <a href=format!("#{f}")>{m}</a> }.into_any(),
+            None => m.into_any(),
+        };
+        view! { <div class="notice notice-error" role="alert"><p>{text}</p></div> }
+    })
+}
