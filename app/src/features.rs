@@ -1,6 +1,7 @@
 //! Pages and their server functions, one module per feature.
 
 pub mod account;
+pub mod akimat;
 pub mod alerts;
 pub mod applications;
 pub mod assisted;

@@ -80,7 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("account") view=features::account::AccountPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("profile") view=features::profile::ProfilePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("matches") view=features::matches::MatchesPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("akimat") view=features::applications::AkimatPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("akimat") view=features::akimat::AkimatPage ssr=SsrMode::Async />
                     <Route path=path!("/akimat/assist") view=features::assisted::AssistPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("operator") view=features::operator::OperatorPage ssr=SsrMode::Async />
                     <Route path=path!("/operator/programs") view=features::editor::ProgrammesPage ssr=SsrMode::Async />

@@ -1,0 +1,521 @@
+//! An okrug's raw counts ([`Figures`]), which add up over larger areas, and what the public
+//! sees of them ([`PublicFigures`]): small counts suppressed, and every share or median that
+//! rests on fewer than [`MIN_SHOWN`] applications left out.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::i18n::{Lang, Msg, t};
+
+/// Below this many, a count is shown as "fewer than 3".
+pub const MIN_SHOWN: u64 = 3;
+
+/// The stages an application passes on its way to the money.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = ReportStage))]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// From submission until the operator takes it up.
+    Waiting,
+    /// From being taken up until the decision (time waiting for the applicant included).
+    Review,
+    /// From approval until the money is paid.
+    Payment,
+}
+
+impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 3] = [Stage::Waiting, Stage::Review, Stage::Payment];
+
+    /// The code used in open data.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Waiting => "waiting",
+            Stage::Review => "review",
+            Stage::Payment => "payment",
+        }
+    }
+
+    /// The stage in words.
+    pub fn label(self, lang: Lang) -> &'static str {
+        t(
+            lang,
+            match self {
+                Stage::Waiting => Msg::RepStageWaiting,
+                Stage::Review => Msg::RepStageReview,
+                Stage::Payment => Msg::RepStagePayment,
+            },
+        )
+    }
+}
+
+/// What the akimat said of an application (its latest recommendation version).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Said {
+    /// Recommended.
+    Recommended,
+    /// Not recommended.
+    NotRecommended,
+    /// No recommendation (never asked, or not answered).
+    Nothing,
+}
+
+impl Said {
+    /// Every answer, in order.
+    pub const ALL: [Said; 3] = [Said::Recommended, Said::NotRecommended, Said::Nothing];
+
+    /// The code used in open data.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Said::Recommended => "recommended",
+            Said::NotRecommended => "not_recommended",
+            Said::Nothing => "no_recommendation",
+        }
+    }
+
+    /// In words.
+    pub fn label(self, lang: Lang) -> &'static str {
+        t(
+            lang,
+            match self {
+                Said::Recommended => Msg::RepSaidRecommended,
+                Said::NotRecommended => Msg::RepSaidNotRecommended,
+                Said::Nothing => Msg::RepSaidNothing,
+            },
+        )
+    }
+}
+
+/// How the applications in one group ended (so far).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Outcomes {
+    /// Submitted.
+    pub applied: u64,
+    /// Approved (paid or not yet).
+    pub approved: u64,
+    /// Rejected.
+    pub rejected: u64,
+    /// Withdrawn by the applicant.
+    pub withdrawn: u64,
+}
+
+impl Outcomes {
+    fn add(&mut self, o: &Outcomes) {
+        self.applied += o.applied;
+        self.approved += o.approved;
+        self.rejected += o.rejected;
+        self.withdrawn += o.withdrawn;
+    }
+
+    /// Still being decided.
+    pub fn pending(&self) -> u64 {
+        self.applied
+            .saturating_sub(self.approved + self.rejected + self.withdrawn)
+    }
+}
+
+/// One programme's figures in an area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProgramFigures {
+    /// Submitted.
+    pub applied: u64,
+    /// Approved.
+    pub approved: u64,
+    /// Paid out, tenge.
+    pub disbursed_kzt: i64,
+}
+
+/// One month's figures in an area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MonthFigures {
+    /// Submitted in the month.
+    pub applied: u64,
+    /// Approved in the month.
+    pub approved: u64,
+    /// Paid out in the month.
+    pub disbursed: u64,
+    /// Paid out in the month, tenge.
+    pub disbursed_kzt: i64,
+}
+
+/// What one member of an akimat recommended, over all applications of the okrug.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Recommender {
+    /// The account.
+    pub user_id: i32,
+    /// Whether they are the akim (named publicly: an elected official) or akimat staff (not).
+    pub akim: bool,
+    /// The akim's name; empty for staff.
+    pub name: String,
+    /// Applications they recommended.
+    pub recommended: u64,
+    /// Applications they did not recommend.
+    pub not_recommended: u64,
+}
+
+/// An area's raw figures. Every field adds up over okrugs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Figures {
+    /// Entrepreneurs whose profile places them in the area.
+    pub registered: u64,
+    /// Applications submitted (drafts are not counted).
+    pub applied: u64,
+    /// Applications whose latest recommendation says "recommend".
+    pub recommended: u64,
+    /// Applications whose latest recommendation says "do not recommend".
+    pub not_recommended: u64,
+    /// Approved (including those already paid).
+    pub approved: u64,
+    /// Paid.
+    pub disbursed: u64,
+    /// Rejected.
+    pub rejected: u64,
+    /// Withdrawn after submission.
+    pub withdrawn: u64,
+    /// Applications by current state (code), drafts left out.
+    pub by_state: BTreeMap<String, u64>,
+    /// Amount of the approved applications, tenge.
+    pub approved_kzt: i64,
+    /// Amount paid, tenge.
+    pub disbursed_kzt: i64,
+    /// Jobs the approved applications' business plans promise.
+    pub jobs_planned: u64,
+    /// Days spent in each stage: days → applications.
+    pub stages: BTreeMap<Stage, BTreeMap<u32, u64>>,
+    /// Outcomes by what the akimat said.
+    pub outcomes: BTreeMap<Said, Outcomes>,
+    /// By programme id.
+    pub programs: BTreeMap<i32, ProgramFigures>,
+    /// By month, `YYYY-MM`.
+    pub months: BTreeMap<String, MonthFigures>,
+    /// Who in the akimat recommended how many (an okrug's own; empty when summed).
+    pub recommenders: Vec<Recommender>,
+}
+
+impl Figures {
+    /// Adds an okrug's figures to a larger area's (recommenders are an okrug's own).
+    pub fn add(&mut self, o: &Figures) {
+        self.registered += o.registered;
+        self.applied += o.applied;
+        self.recommended += o.recommended;
+        self.not_recommended += o.not_recommended;
+        self.approved += o.approved;
+        self.disbursed += o.disbursed;
+        self.rejected += o.rejected;
+        self.withdrawn += o.withdrawn;
+        for (k, v) in &o.by_state {
+            *self.by_state.entry(k.clone()).or_default() += v;
+        }
+        self.approved_kzt += o.approved_kzt;
+        self.disbursed_kzt += o.disbursed_kzt;
+        self.jobs_planned += o.jobs_planned;
+        for (stage, days) in &o.stages {
+            let mine = self.stages.entry(*stage).or_default();
+            for (d, n) in days {
+                *mine.entry(*d).or_default() += n;
+            }
+        }
+        for (k, v) in &o.outcomes {
+            self.outcomes.entry(*k).or_default().add(v);
+        }
+        for (k, v) in &o.programs {
+            let p = self.programs.entry(*k).or_default();
+            p.applied += v.applied;
+            p.approved += v.approved;
+            p.disbursed_kzt += v.disbursed_kzt;
+        }
+        for (k, v) in &o.months {
+            let m = self.months.entry(k.clone()).or_default();
+            m.applied += v.applied;
+            m.approved += v.approved;
+            m.disbursed += v.disbursed;
+            m.disbursed_kzt += v.disbursed_kzt;
+        }
+    }
+
+    /// Records one stage's duration.
+    pub fn add_stage(&mut self, stage: Stage, days: u32) {
+        *self
+            .stages
+            .entry(stage)
+            .or_default()
+            .entry(days)
+            .or_default() += 1;
+    }
+
+    /// The median and the number of applications behind it, for a stage.
+    pub fn stage(&self, stage: Stage) -> StageFigures {
+        let days = self.stages.get(&stage);
+        let count: u64 = days.map_or(0, |d| d.values().sum());
+        StageFigures {
+            count,
+            median_days: days.and_then(|d| quantile(d, count, 1, 2)),
+            p90_days: days.and_then(|d| quantile(d, count, 9, 10)),
+        }
+    }
+
+    /// The figures the public sees.
+    pub fn public(&self) -> PublicFigures {
+        let shown = Shown::count;
+        let money = |kzt: i64, behind: u64| Shown::sum(kzt, behind);
+        PublicFigures {
+            registered: shown(self.registered),
+            applied: shown(self.applied),
+            recommended: shown(self.recommended),
+            not_recommended: shown(self.not_recommended),
+            approved: shown(self.approved),
+            disbursed: shown(self.disbursed),
+            rejected: shown(self.rejected),
+            withdrawn: shown(self.withdrawn),
+            pending: shown(
+                self.applied
+                    .saturating_sub(self.approved + self.rejected + self.withdrawn),
+            ),
+            approved_kzt: money(self.approved_kzt, self.approved),
+            disbursed_kzt: money(self.disbursed_kzt, self.disbursed),
+            jobs_planned: money(self.jobs_planned as i64, self.approved),
+            approval_rate: rate(self.approved, self.approved + self.rejected),
+            recommended_share: rate(self.recommended, self.applied),
+            stages: Stage::ALL
+                .into_iter()
+                .map(|s| {
+                    let f = self.stage(s);
+                    let enough = f.count >= MIN_SHOWN;
+                    PublicStage {
+                        stage: s,
+                        count: shown(f.count),
+                        median_days: f.median_days.filter(|_| enough),
+                        p90_days: f.p90_days.filter(|_| enough),
+                    }
+                })
+                .collect(),
+            outcomes: Said::ALL
+                .into_iter()
+                .map(|s| {
+                    let o = self.outcomes.get(&s).copied().unwrap_or_default();
+                    PublicOutcome {
+                        said: s,
+                        applied: shown(o.applied),
+                        approved: shown(o.approved),
+                        rejected: shown(o.rejected),
+                        withdrawn: shown(o.withdrawn),
+                        pending: shown(o.pending()),
+                        approval_rate: rate(o.approved, o.approved + o.rejected),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A stage's median and 90th percentile, whole days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StageFigures {
+    /// Applications that went through it.
+    pub count: u64,
+    /// Median days.
+    pub median_days: Option<u32>,
+    /// 90th percentile, days.
+    pub p90_days: Option<u32>,
+}
+
+/// The smallest value with at least `num/den` of the `count` values at or below it.
+pub(super) fn quantile(days: &BTreeMap<u32, u64>, count: u64, num: u64, den: u64) -> Option<u32> {
+    if count == 0 {
+        return None;
+    }
+    let rank = (count * num).div_ceil(den).max(1);
+    let mut seen = 0;
+    for (d, n) in days {
+        seen += n;
+        if seen >= rank {
+            return Some(*d);
+        }
+    }
+    None
+}
+
+/// A share in whole per cent, when both counts are large enough to say.
+pub(super) fn rate(part: u64, whole: u64) -> Option<u32> {
+    (whole >= MIN_SHOWN && (part == 0 || part >= MIN_SHOWN))
+        .then(|| ((part * 100 + whole / 2) / whole) as u32)
+}
+
+/// A published number: exact, or "fewer than 3" (which open data writes as `"<3"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// The number.
+    Value(i64),
+    /// Between 1 and 2 (a count), or resting on so few applications (a sum).
+    FewerThan3,
+}
+
+impl Shown {
+    /// A count, suppressed from 1 to 2.
+    pub fn count(n: u64) -> Shown {
+        if n > 0 && n < MIN_SHOWN {
+            Shown::FewerThan3
+        } else {
+            Shown::Value(n as i64)
+        }
+    }
+
+    /// A sum over `behind` applications, suppressed when they are 1 or 2.
+    pub fn sum(total: i64, behind: u64) -> Shown {
+        if behind > 0 && behind < MIN_SHOWN {
+            Shown::FewerThan3
+        } else {
+            Shown::Value(total)
+        }
+    }
+
+    /// The value, when shown.
+    pub fn value(self) -> Option<i64> {
+        match self {
+            Shown::Value(v) => Some(v),
+            Shown::FewerThan3 => None,
+        }
+    }
+
+    /// As open data writes it: the number or `<3`.
+    pub fn data(self) -> String {
+        match self {
+            Shown::Value(v) => v.to_string(),
+            Shown::FewerThan3 => "<3".to_owned(),
+        }
+    }
+}
+
+// By hand, like its serde: a count, or the string "<3" where a count would identify people.
+
+#[cfg(feature = "ssr")]
+impl utoipa::PartialSchema for Shown {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0)),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["<3"])),
+            )
+            .description(Some(
+                "A count, or \"<3\" where a smaller count would be shown",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl utoipa::ToSchema for Shown {}
+
+impl Serialize for Shown {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Shown::Value(v) => s.serialize_i64(*v),
+            Shown::FewerThan3 => s.serialize_str("<3"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Shown {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Shown, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Value(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Value(v) => Ok(Shown::Value(v)),
+            Raw::Text(s) if s == "<3" => Ok(Shown::FewerThan3),
+            Raw::Text(s) => Err(serde::de::Error::custom(format!("not a figure: {s}"))),
+        }
+    }
+}
+
+/// A stage as published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PublicStage {
+    /// Which.
+    pub stage: Stage,
+    /// Applications that went through it.
+    pub count: Shown,
+    /// Median days (left out below 3 applications).
+    pub median_days: Option<u32>,
+    /// 90th percentile, days (left out below 3 applications).
+    pub p90_days: Option<u32>,
+}
+
+/// How applications fared by what the akimat said, as published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PublicOutcome {
+    /// What the akimat said.
+    pub said: Said,
+    /// Submitted.
+    pub applied: Shown,
+    /// Approved.
+    pub approved: Shown,
+    /// Rejected.
+    pub rejected: Shown,
+    /// Withdrawn.
+    pub withdrawn: Shown,
+    /// Not decided yet.
+    pub pending: Shown,
+    /// Approved of those decided, per cent.
+    pub approval_rate: Option<u32>,
+}
+
+/// An area's figures as published: no count below 3, nothing that rests on fewer than 3.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PublicFigures {
+    /// Entrepreneurs registered in the area.
+    pub registered: Shown,
+    /// Applications submitted.
+    pub applied: Shown,
+    /// Recommended by the akimat.
+    pub recommended: Shown,
+    /// Not recommended by the akimat.
+    pub not_recommended: Shown,
+    /// Approved.
+    pub approved: Shown,
+    /// Paid.
+    pub disbursed: Shown,
+    /// Rejected.
+    pub rejected: Shown,
+    /// Withdrawn.
+    pub withdrawn: Shown,
+    /// Still being decided.
+    pub pending: Shown,
+    /// Amount approved, tenge.
+    pub approved_kzt: Shown,
+    /// Amount paid, tenge.
+    pub disbursed_kzt: Shown,
+    /// Jobs the approved plans promise.
+    pub jobs_planned: Shown,
+    /// Approved of those decided, per cent.
+    pub approval_rate: Option<u32>,
+    /// Recommended of those submitted, per cent.
+    pub recommended_share: Option<u32>,
+    /// Time per stage.
+    pub stages: Vec<PublicStage>,
+    /// Outcomes by what the akimat said.
+    pub outcomes: Vec<PublicOutcome>,
+}
