@@ -202,7 +202,7 @@ pub(crate) async fn schedule_csv(
 /// 503 when it does not.
 pub async fn healthz(State(st): State<AppState>) -> Response {
     let health = services::health::check(&st.db, &st.indexes).await;
-    let status = if health.status == "down" {
+    let status = if health.status == services::health::HealthStatus::Down {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::OK

@@ -8,11 +8,23 @@ use crate::ssr::db;
 use crate::ssr::search::SearchIndex;
 use crate::ssr::workers::{self, Indexes};
 
+/// How something stands: serialised as `ok`, `degraded` or `down`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    /// Answers.
+    Ok,
+    /// Answers, through a fallback or without one of its indexes (the whole report only).
+    Degraded,
+    /// Does not answer.
+    Down,
+}
+
 /// Health of one dependency.
 #[derive(Clone, Debug, Serialize)]
 pub struct Component {
     /// `ok` or `down`.
-    pub status: &'static str,
+    pub status: HealthStatus,
     /// Which implementation (`sqlite`, `postgres`, `embedded`, `meilisearch`).
     pub kind: &'static str,
     /// Documents in the index, for a search engine.
@@ -31,7 +43,7 @@ pub struct Component {
 pub struct Health {
     /// `ok` when everything answers, `degraded` when search is answered by a fallback or an
     /// index does not answer, `down` when the database does not.
-    pub status: &'static str,
+    pub status: HealthStatus,
     /// The database.
     pub database: Component,
     /// The engine searches go to first.
@@ -48,10 +60,10 @@ pub struct Health {
 /// is public.
 pub async fn check(db: &DatabaseConnection, indexes: &Indexes) -> Health {
     let database = match db::ping(db).await {
-        Ok(()) => component("ok", db::backend_name(db), None, None),
+        Ok(()) => component(HealthStatus::Ok, db::backend_name(db), None, None),
         Err(e) => {
             tracing::error!(error = %e, "health: database does not answer");
-            component("down", db::backend_name(db), None, None)
+            component(HealthStatus::Down, db::backend_name(db), None, None)
         }
     };
     let lags = workers::lags(db, indexes).await;
@@ -67,10 +79,10 @@ pub async fn check(db: &DatabaseConnection, indexes: &Indexes) -> Health {
             .and_then(|(_, l)| l.as_ref().ok())
             .copied();
         let c = match index.count().await {
-            Ok(n) => component("ok", index.engine(), Some(n), lag),
+            Ok(n) => component(HealthStatus::Ok, index.engine(), Some(n), lag),
             Err(e) => {
                 tracing::warn!(error = %e, engine = index.engine(), "health: search index does not answer");
-                component("down", index.engine(), None, lag)
+                component(HealthStatus::Down, index.engine(), None, lag)
             }
         };
         list.push(c);
@@ -80,12 +92,12 @@ pub async fn check(db: &DatabaseConnection, indexes: &Indexes) -> Health {
         .iter()
         .find(|c| c.kind == primary)
         .cloned()
-        .unwrap_or_else(|| component("down", primary, None, None));
+        .unwrap_or_else(|| component(HealthStatus::Down, primary, None, None));
     let breaker_open = indexes.search.breaker().is_open();
     let status = match (database.status, search.status, breaker_open) {
-        ("ok", "ok", false) => "ok",
-        ("ok", _, _) => "degraded",
-        _ => "down",
+        (HealthStatus::Ok, HealthStatus::Ok, false) => HealthStatus::Ok,
+        (HealthStatus::Ok, _, _) => HealthStatus::Degraded,
+        _ => HealthStatus::Down,
     };
     Health {
         status,
@@ -98,7 +110,7 @@ pub async fn check(db: &DatabaseConnection, indexes: &Indexes) -> Health {
 }
 
 fn component(
-    status: &'static str,
+    status: HealthStatus,
     kind: &'static str,
     documents: Option<u64>,
     lag: Option<(u64, u64)>,
@@ -137,7 +149,7 @@ pub fn metrics(h: &Health) -> String {
         "auyl_up",
         "gauge",
         "Whether the database answers.",
-        &[(None, u64::from(h.database.status == "ok"))],
+        &[(None, u64::from(h.database.status == HealthStatus::Ok))],
     );
     metric(
         &mut out,
