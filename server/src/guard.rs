@@ -128,15 +128,7 @@ pub async fn server_fn_input(req: Request, next: Next) -> Response {
     if !text.contains("error deserializing server function arguments") {
         return Response::from_parts(parts, axum::body::Body::from(bytes));
     }
-    // serde names the field between backticks ("missing field `slug`").
-    let field = text
-        .split('`')
-        .nth(1)
-        .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or("body")
-        .to_owned();
-    let error =
-        app::domain::params::FieldError::new(field, app::domain::params::Problem::NotAccepted);
+    let error = app::ssr::http::not_accepted(&text);
     let body = app::error::AppError::invalid(&error, lang);
     let mut res = (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
     res.headers_mut().remove(header::CONTENT_LENGTH);

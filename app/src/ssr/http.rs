@@ -206,16 +206,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 /// Decodes a JSON body, naming the field serde stumbled on (the body when it names none).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, FieldError> {
-    serde_json::from_slice(body).map_err(|e| {
-        let text = e.to_string();
-        let field = text
-            .split('`')
-            .nth(1)
-            .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or("body")
-            .to_owned();
-        FieldError::new(field, Problem::NotAccepted)
-    })
+    serde_json::from_slice(body).map_err(|e| not_accepted(&e.to_string()))
+}
+
+/// The field a decoding error is about: serde names it between backticks ("missing field
+/// `slug`", "unknown field `amount_typo`"); the body when it names none.
+pub fn not_accepted(serde_message: &str) -> FieldError {
+    let field = serde_message
+        .split('`')
+        .nth(1)
+        .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or("body");
+    FieldError::new(field, Problem::NotAccepted)
 }
 
 /// A programme's handle in the path; bytes that are not text are a JSON error naming `slug`.
