@@ -3,8 +3,8 @@
 //! document downloads. The use cases are in `app::ssr::services::applications`.
 
 use app::components::form::FormId;
-use app::domain::application::Step;
 use app::domain::application::form::{ApplicationView, DocumentView, Draft, MAX_DOCUMENT};
+use app::domain::application::{Done, Step};
 use app::domain::i18n::Lang;
 use app::domain::params::{FieldError, Problem, decode_query, encode_component};
 use app::error::AppError;
@@ -197,7 +197,7 @@ pub(crate) async fn post_form(
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(done) => see_other(&format!("/applications/{id}?done={done}")),
+        Ok(done) => see_other(&format!("/applications/{id}?done={}", done.as_str())),
         Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => {
             see_other(&format!("/sign-in?next=%2Fapplications%2F{id}"))
         }
@@ -249,7 +249,7 @@ async fn act(
     who: Option<&Principal>,
     id: i32,
     posted: &Posted,
-) -> Result<&'static str, ServiceError> {
+) -> Result<Done, ServiceError> {
     let today = st.config.today();
     let uploads = st.config.uploads_dir();
     let version = posted.version()?;
@@ -296,7 +296,7 @@ async fn act(
                     .await?;
                 }
                 if action == "save" {
-                    return Ok("save");
+                    return Ok(Done::Save);
                 }
             }
             service::step(
@@ -310,7 +310,7 @@ async fn act(
                 today,
             )
             .await?;
-            Ok("submit")
+            Ok(Done::Submit)
         }
         "answer" => {
             for f in &posted.files {
@@ -344,23 +344,23 @@ async fn act(
                 today,
             )
             .await?;
-            Ok("answer")
+            Ok(Done::Answer)
         }
         "ask_recommendation" => {
             app::ssr::services::recommendations::request(&st.db, who, id).await?;
-            Ok("asked")
+            Ok(Done::Asked)
         }
         "recommend" => {
             app::ssr::services::recommendations::recommend(&st.db, who, id, &posted.pairs).await?;
-            Ok("recommended")
+            Ok(Done::Recommended)
         }
         "score" => {
             review::score(&st.db, who, id, &posted.pairs).await?;
-            Ok("scored")
+            Ok(Done::Scored)
         }
         "note" => {
             review::note(&st.db, who, id, posted.get("note").unwrap_or_default()).await?;
-            Ok("noted")
+            Ok(Done::Noted)
         }
         "assign_me" | "unassign_me" => {
             let me = who.map_or(0, |p| p.user_id);
@@ -369,7 +369,7 @@ async fn act(
             } else {
                 review::unassign(&st.db, who, id, me).await?;
             }
-            Ok("assigned")
+            Ok(Done::Assigned)
         }
         other => {
             let step = parse_step(other)
@@ -382,9 +382,9 @@ async fn act(
             };
             service::step(&st.db, &notifier(st), who, id, version, step, &input, today).await?;
             Ok(if step == Step::Withdraw {
-                "withdraw"
+                Done::Withdraw
             } else {
-                "step"
+                Done::Step
             })
         }
     }

@@ -88,7 +88,10 @@ pub(crate) async fn post_form(
     };
     match result {
         Ok(None) => see_other(&format!("/akimat/assist?{query}&sent=1")),
-        Ok(Some(id)) => see_other(&format!("/applications/{id}?done=assisted")),
+        Ok(Some(id)) => see_other(&format!(
+            "/applications/{id}?done={}",
+            app::domain::application::Done::Assisted.as_str()
+        )),
         Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => {
             see_other("/sign-in?next=%2Fakimat%2Fassist")
         }

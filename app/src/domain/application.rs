@@ -362,5 +362,66 @@ pub fn estimate(times: &[Duration]) -> Option<Estimate> {
     })
 }
 
+/// What a form post on an application's page did: carried in the address (`?done=`) to the
+/// page, which confirms it in words. Made by the form's adapter, read by the page: one type,
+/// not a string in each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Done {
+    /// The draft was saved.
+    Save,
+    /// The application was submitted.
+    Submit,
+    /// The information request was answered.
+    Answer,
+    /// The application was withdrawn.
+    Withdraw,
+    /// An operator's step was made.
+    Step,
+    /// The akimat was asked for a recommendation.
+    Asked,
+    /// The akimat recommended (or not).
+    Recommended,
+    /// A reviewer scored it.
+    Scored,
+    /// A private note was kept.
+    Noted,
+    /// A reviewer was assigned or unassigned.
+    Assigned,
+    /// The akimat filed it for a resident.
+    Assisted,
+}
+
+impl Done {
+    const CODES: [(Done, &'static str); 11] = [
+        (Done::Save, "save"),
+        (Done::Submit, "submit"),
+        (Done::Answer, "answer"),
+        (Done::Withdraw, "withdraw"),
+        (Done::Step, "step"),
+        (Done::Asked, "asked"),
+        (Done::Recommended, "recommended"),
+        (Done::Scored, "scored"),
+        (Done::Noted, "noted"),
+        (Done::Assigned, "assigned"),
+        (Done::Assisted, "assisted"),
+    ];
+
+    /// The code in the address.
+    pub fn as_str(self) -> &'static str {
+        Done::CODES
+            .iter()
+            .find(|(d, _)| *d == self)
+            .map_or("step", |(_, code)| code)
+    }
+
+    /// Reads the code in the address (`None` for anything else).
+    pub fn parse(code: &str) -> Option<Done> {
+        Done::CODES
+            .iter()
+            .find(|(_, c)| *c == code)
+            .map(|(d, _)| *d)
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -22,7 +22,7 @@ use crate::components::session::require_sign_in;
 use crate::domain::application::form::{
     ApplicationView, Draft, EventView, Limits, RequiredDocument, field,
 };
-use crate::domain::application::{ESTIMATE_MIN, Estimate, State};
+use crate::domain::application::{Done, ESTIMATE_MIN, Estimate, State};
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
 use crate::domain::money::Tenge;
 use crate::error::AppError;
@@ -230,16 +230,17 @@ fn field_label(name: &str) -> Option<Msg> {
 }
 
 fn done_message(done: &str) -> Option<Msg> {
-    Some(match done {
-        "save" => Msg::AppDoneSaved,
-        "submit" => Msg::AppDoneSubmitted,
-        "answer" => Msg::AppDoneAnswered,
-        "withdraw" => Msg::AppDoneWithdrawn,
-        "step" => Msg::AppDoneStep,
-        "asked" => Msg::AppDoneAsked,
-        "recommended" => Msg::AppDoneRecommended,
-        "assisted" => Msg::AppDoneAssisted,
-        _ => return None,
+    Some(match Done::parse(done)? {
+        Done::Save => Msg::AppDoneSaved,
+        Done::Submit => Msg::AppDoneSubmitted,
+        Done::Answer => Msg::AppDoneAnswered,
+        Done::Withdraw => Msg::AppDoneWithdrawn,
+        Done::Step => Msg::AppDoneStep,
+        Done::Asked => Msg::AppDoneAsked,
+        Done::Recommended => Msg::AppDoneRecommended,
+        Done::Assisted => Msg::AppDoneAssisted,
+        // The desk shows its own result (the score, the note, the assignee).
+        Done::Scored | Done::Noted | Done::Assigned => return None,
     })
 }
 

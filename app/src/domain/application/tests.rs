@@ -186,3 +186,26 @@ fn an_estimate_needs_enough_decisions_and_uses_nearest_rank_percentiles() {
     assert_eq!(e.median_secs, days(2).num_seconds());
     assert_eq!(e.p90_secs, days(2).num_seconds(), "18 of 20 took two days");
 }
+
+#[test]
+fn every_done_code_reads_back_as_itself() {
+    // The form's adapter writes the code into the address and the page reads it back: a code
+    // that does not round-trip would leave the person without the confirmation.
+    let all = [
+        Done::Save,
+        Done::Submit,
+        Done::Answer,
+        Done::Withdraw,
+        Done::Step,
+        Done::Asked,
+        Done::Recommended,
+        Done::Scored,
+        Done::Noted,
+        Done::Assigned,
+        Done::Assisted,
+    ];
+    for done in all {
+        assert_eq!(Done::parse(done.as_str()), Some(done), "{done:?}");
+    }
+    assert_eq!(Done::parse("saved"), None);
+}
