@@ -41,6 +41,14 @@ pub enum ServiceError {
     /// Shipped or generated data is not valid (a defect in the seed files).
     #[error("seed data: {0}")]
     Seed(String),
+    /// A value did not encode to (or decode from) its stored JSON: a defect, since our own
+    /// types always encode.
+    #[error("stored JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A stored row holds what no version of the code writes (an unknown state): a defect or a
+    /// hand edit, never the user's input.
+    #[error("stored data: {0}")]
+    Stored(String),
     /// The app is wired wrongly (a missing context value).
     #[error("wiring: {0}")]
     Wiring(&'static str),

@@ -308,7 +308,7 @@ pub async fn start(
 
     let now = Utc::now();
     let draft = form::prefill(Some(&profile));
-    let data = serde_json::to_string(&draft).map_err(|e| ServiceError::Seed(e.to_string()))?;
+    let data = serde_json::to_string(&draft)?;
     let txn = db::begin_write(db).await?;
     if let Some(row) = &code_row
         && !db::assisted::use_code(&txn, row.id, now).await?

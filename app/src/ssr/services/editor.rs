@@ -209,7 +209,7 @@ async fn record(
     user: i32,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let data = serde_json::to_string(programme).map_err(|e| ServiceError::Seed(e.to_string()))?;
+    let data = serde_json::to_string(programme)?;
     db::catalog::add_version(txn, id, change, &data, user, now).await?;
     Ok(())
 }
@@ -248,8 +248,7 @@ pub async fn save(
             (id, programme, "create")
         }
     };
-    let rubric =
-        serde_json::to_string(&programme.rubric).map_err(|e| ServiceError::Seed(e.to_string()))?;
+    let rubric = serde_json::to_string(&programme.rubric)?;
     db::catalog::set_review_settings(&txn, id, &rubric, programme.target_days).await?;
     save_budget(&txn, id, &programme.budget, now).await?;
     record(&txn, id, change, &programme, user, now).await?;

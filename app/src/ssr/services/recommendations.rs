@@ -164,8 +164,8 @@ pub async fn recommend(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let reasons: Vec<&str> = input.reasons.iter().map(|r| r.as_str()).collect();
-    let reasons = serde_json::to_string(&reasons).map_err(|e| ServiceError::Seed(e.to_string()))?;
-    let data = serde_json::to_string(&input).map_err(|e| ServiceError::Seed(e.to_string()))?;
+    let reasons = serde_json::to_string(&reasons)?;
+    let data = serde_json::to_string(&input)?;
     // Two akimat members correcting at once: the unique (application, version) key makes
     // the second take the next number; nothing is overwritten.
     for _ in 0..5 {

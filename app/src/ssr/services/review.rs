@@ -351,7 +351,7 @@ pub async fn score(
     if comment.is_some_and(|c| c.chars().count() > MAX_TEXT) {
         return Err(FieldError::new("comment", Problem::TooLong { max: MAX_TEXT }).into());
     }
-    let json = serde_json::to_string(&scores).map_err(|e| ServiceError::Seed(e.to_string()))?;
+    let json = serde_json::to_string(&scores)?;
     db::reviews::save_score(db, id, p.user_id, &json, false, comment, now).await?;
     Ok(())
 }

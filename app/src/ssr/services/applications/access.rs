@@ -21,7 +21,7 @@ pub(super) fn signed_in(who: Option<&Principal>) -> Result<&Principal, ServiceEr
 }
 
 pub(super) fn state_of(a: &applications::Model) -> Result<State, ServiceError> {
-    State::parse(&a.state).ok_or(ServiceError::Seed(format!(
+    State::parse(&a.state).ok_or(ServiceError::Stored(format!(
         "application {} has an unknown state {:?}",
         a.id, a.state
     )))

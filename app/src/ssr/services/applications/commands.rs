@@ -83,7 +83,7 @@ pub async fn open(
         .as_ref()
         .and_then(|pr| pr.settlement.as_ref())
         .map(|c| c.as_str().to_owned());
-    let data = serde_json::to_string(&draft).map_err(|e| ServiceError::Seed(e.to_string()))?;
+    let data = serde_json::to_string(&draft)?;
     let now = Utc::now();
     let txn = db::begin_write(db).await?;
     let Some(id) = db::applications::insert_draft(
@@ -146,7 +146,7 @@ pub async fn save_draft(
     // the form, never less than it.
     let mut merged = draft_of(&a);
     merged.extend(draft.clone());
-    let data = serde_json::to_string(&merged).map_err(|e| ServiceError::Seed(e.to_string()))?;
+    let data = serde_json::to_string(&merged)?;
     let txn = db::begin_write(db).await?;
     if db::applications::update_draft(&txn, id, seen, &data, Utc::now()).await? {
         // Someone typing for the resident leaves a record of what they typed.
@@ -307,8 +307,7 @@ pub async fn step(
                 .map(|c| c.as_str().to_owned())
                 .or(a.settlement_code.clone());
             changes.submitted = true;
-            let json =
-                serde_json::to_string(&valid).map_err(|e| ServiceError::Seed(e.to_string()))?;
+            let json = serde_json::to_string(&valid)?;
             changes.data = Some(json.clone());
             json
         }
@@ -359,8 +358,7 @@ pub async fn step(
             let limits = approval_limits(db, a.program_id, today).await?;
             let approval = review::parse_approval(&input.fields, limits)?;
             changes.approved_kzt = Some(approval.amount_kzt);
-            serde_json::to_string(&serde_json::json!({ "approval": approval }))
-                .map_err(|e| ServiceError::Seed(e.to_string()))?
+            serde_json::to_string(&serde_json::json!({ "approval": approval }))?
         }
         Step::Disburse => {
             let approved = a.approved_kzt.or(a.amount_kzt).unwrap_or(0);
@@ -372,8 +370,7 @@ pub async fn step(
                 .map(|d| std::cmp::min(d, today));
             let paid = review::parse_disbursement(&input.fields, approved, approved_on, today)?;
             changes.disbursed_kzt = Some(paid.amount_kzt);
-            serde_json::to_string(&serde_json::json!({ "disbursement": paid }))
-                .map_err(|e| ServiceError::Seed(e.to_string()))?
+            serde_json::to_string(&serde_json::json!({ "disbursement": paid }))?
         }
         Step::StartReview | Step::Withdraw => "{}".to_owned(),
     };
