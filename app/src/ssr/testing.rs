@@ -1,9 +1,35 @@
-//! Databases for service tests: SQLite in memory, or a fresh PostgreSQL database when
-//! `TEST_DATABASE_URL` is set, migrated with the real migrations.
+//! What service tests share: databases (SQLite in memory, or a fresh PostgreSQL database when
+//! `TEST_DATABASE_URL` is set, migrated with the real migrations), the day they live on, and a
+//! mailer that keeps what it is given.
 
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
+use super::mail::{Mail, MailError, Mailer};
+
 use super::db::{self, TestDatabase};
+
+/// The day the tests live on: the demo catalogue's programmes are open then.
+pub(crate) fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
+}
+
+/// A mailer that keeps every message, for tests that read what people were sent.
+#[derive(Default)]
+pub(crate) struct RecordingMailer(pub(crate) Mutex<Vec<Mail>>);
+
+#[async_trait::async_trait]
+impl Mailer for RecordingMailer {
+    async fn send(&self, mail: Mail) -> Result<(), MailError> {
+        self.0
+            .lock()
+            .map_err(|_| MailError("poisoned".into()))?
+            .push(mail);
+        Ok(())
+    }
+}
 
 /// A migrated database; a PostgreSQL one is dropped when the test ends.
 pub(crate) struct TestDb {

@@ -1,6 +1,4 @@
-use std::sync::Mutex;
-
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 
 use super::*;
 use crate::domain::account::{Principal, Role, Scope};
@@ -11,32 +9,16 @@ use crate::domain::params::Problem;
 use crate::domain::policy::Denied;
 use crate::ssr::db;
 use crate::ssr::db::applications::{Changes, NewEvent};
-use crate::ssr::mail::{Mail, MailError, Mailer};
 use crate::ssr::services::ServiceError;
 use crate::ssr::services::seed;
-use crate::ssr::testing::{decision, person, test_db};
+use crate::ssr::testing::{decision, person, test_db, today};
 
 const PROGRAM: &str = "auyl-amanaty-microcredit";
 /// A settlement of okrug 101033000.
 const SETTLEMENT: &str = "101033100";
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
-}
-
-#[derive(Default)]
-struct Recorder(Mutex<Vec<Mail>>);
-
-#[async_trait::async_trait]
-impl Mailer for Recorder {
-    async fn send(&self, mail: Mail) -> Result<(), crate::ssr::mail::MailError> {
-        self.0
-            .lock()
-            .map_err(|_| MailError("poisoned".into()))?
-            .push(mail);
-        Ok(())
-    }
-}
+/// Keeps every message sent.
+type Recorder = crate::ssr::testing::RecordingMailer;
 
 struct World {
     t: crate::ssr::testing::TestDb,

@@ -1,43 +1,24 @@
 //! Assisted filing: consent first, the resident's account, who typed what, the resident told
 //! of every step, the claim by phone, and nobody else's okrug.
 
-use std::sync::Mutex;
-
-use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::*;
 use crate::domain::application::Step;
 use crate::ssr::db::accounts as q;
 use crate::ssr::db::entities::{applications, notifications};
-use crate::ssr::mail::{MailError, Mailer};
 use crate::ssr::services::accounts::{self, Caller};
 use crate::ssr::services::applications::{self as apps, StepInput};
 use crate::ssr::services::seed;
-use crate::ssr::testing::{TestDb, cheap_hasher, person, test_db};
+use crate::ssr::testing::{TestDb, cheap_hasher, person, test_db, today};
 
 const OKRUG: &str = "101033000";
 const VILLAGE: &str = "101033100";
 const RESIDENT_PHONE: &str = "+77019998877";
 const PROGRAM: &str = "auyl-amanaty-microcredit";
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
-}
-
-#[derive(Default)]
-struct Outbox(Mutex<Vec<Mail>>);
-
-#[async_trait::async_trait]
-impl Mailer for Outbox {
-    async fn send(&self, mail: Mail) -> Result<(), MailError> {
-        self.0
-            .lock()
-            .map_err(|_| MailError("poisoned".into()))?
-            .push(mail);
-        Ok(())
-    }
-}
+/// Keeps every message sent.
+type Outbox = crate::ssr::testing::RecordingMailer;
 
 impl Outbox {
     fn to(&self, phone: &str) -> Vec<String> {

@@ -1,13 +1,7 @@
-use chrono::NaiveDate;
-
 use super::*;
 use crate::domain::account::Role;
 use crate::ssr::services::seed;
-use crate::ssr::testing::{person, test_db};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
-}
+use crate::ssr::testing::{person, test_db, today};
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
     v.iter()

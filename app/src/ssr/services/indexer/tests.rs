@@ -11,11 +11,7 @@ use crate::ssr::db::entities::search_outbox;
 use crate::ssr::search::embedded::EmbeddedIndex;
 use crate::ssr::search::{SearchError, SearchIndex};
 use crate::ssr::services::{programs, seed};
-use crate::ssr::testing::test_db;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
-}
+use crate::ssr::testing::{test_db, today};
 
 async fn titles(index: &dyn SearchIndex, q: &str) -> Vec<String> {
     let query = SearchQuery {

@@ -1,5 +1,3 @@
-use chrono::NaiveDate;
-
 use super::*;
 use crate::domain::account::{Role, Scope};
 use crate::domain::application::Step;
@@ -7,11 +5,7 @@ use crate::domain::location::KatoCode;
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::{profiles, seed};
-use crate::ssr::testing::{TestDb, test_db};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
-}
+use crate::ssr::testing::{TestDb, test_db, today};
 
 async fn person(db: &DatabaseConnection, login: &str, role: Role, scope: Scope) -> Principal {
     crate::ssr::testing::person(db, login, "Тест", role, scope).await

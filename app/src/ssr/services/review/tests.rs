@@ -1,4 +1,3 @@
-use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::*;
@@ -10,16 +9,12 @@ use crate::domain::queue::{Assigned, Recommended, States};
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::seed;
-use crate::ssr::testing::{TestDb, concurrent_db, decision, person, test_db};
+use crate::ssr::testing::{TestDb, concurrent_db, decision, person, test_db, today};
 
 const PROGRAM: &str = "auyl-amanaty-microcredit";
 /// A settlement of okrug 101033000, in region 100000000.
 const SETTLEMENT: &str = "101033100";
 const REGION: &str = "100000000";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
-}
 
 struct Desk {
     t: TestDb,
