@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
 use super::access::{
-    access, approval_limits, conflict, limits, program_of, signed_in, standing, state_of,
-    takes_applications,
+    access, approval_limits, conflict, limits, program_of, signed_in, state_of, takes_applications,
 };
 use crate::domain::account::Principal;
 use crate::domain::application::form::{self, Draft, field};
@@ -271,15 +270,8 @@ pub async fn step(
     today: NaiveDate,
 ) -> Result<i32, ServiceError> {
     let p = signed_in(who)?;
-    let a = db::applications::find(db, id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let organisation = db::catalog::organisation_of(db, a.program_id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let filing = db::assisted::filing(db, a.id).await?;
-    let party = standing(p, &a, organisation, filing.as_ref())?
-        .ok_or(ServiceError::Denied(Denied::Forbidden))?;
+    let (a, organisation, party) = access(db, p, id).await?;
+    let party = party.ok_or(ServiceError::Denied(Denied::Forbidden))?;
     let from = state_of(&a)?;
     if a.version != seen {
         return repeat_or_conflict(db, id, seen, step, p.user_id, a.version).await;

@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 use tracing::instrument;
 
-use super::access::{access, program_of, signed_in, standing, state_of};
+use super::access::{access, program_of, signed_in, state_of};
 use crate::domain::account::Principal;
 use crate::domain::application::form::{self, DocumentView};
 use crate::domain::application::{Party, State};
@@ -134,14 +134,8 @@ pub async fn document(
     doc: i32,
 ) -> Result<(DocumentView, PathBuf), ServiceError> {
     let p = signed_in(who)?;
-    let a = db::applications::find(db, id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let organisation = db::catalog::organisation_of(db, a.program_id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let filing = db::assisted::filing(db, a.id).await?;
-    standing(p, &a, organisation, filing.as_ref())?;
+    // Who may read the application may fetch its documents.
+    access(db, p, id).await?;
     let d = db::applications::document(db, id, doc)
         .await?
         .ok_or(ServiceError::NotFound)?;
