@@ -508,38 +508,21 @@ impl Contract<'_> {
         let mut changed = corpus()[1].clone();
         changed.title_ru = "Весенний сев: новая редакция".into();
         changed.title_kk = "Көктемгі егіс".into();
+        let find = |text: &'static str| {
+            let q = SearchQuery {
+                text: text.into(),
+                ..SearchQuery::default()
+            };
+            async move { index.search(&q, open_on()).await }
+        };
         let rewrite = async {
             index.upsert(&[changed]).await?;
             index.flush().await?;
-            let old = index
-                .search(
-                    &SearchQuery {
-                        text: "кең дала".into(),
-                        ..SearchQuery::default()
-                    },
-                    open_on(),
-                )
-                .await?;
-            let new = index
-                .search(
-                    &SearchQuery {
-                        text: "редакция".into(),
-                        ..SearchQuery::default()
-                    },
-                    open_on(),
-                )
-                .await?;
+            let old = find("кең дала").await?;
+            let new = find("редакция").await?;
             index.delete(&[2, 999]).await?;
             index.flush().await?;
-            let gone = index
-                .search(
-                    &SearchQuery {
-                        text: "редакция".into(),
-                        ..SearchQuery::default()
-                    },
-                    open_on(),
-                )
-                .await?;
+            let gone = find("редакция").await?;
             Ok::<_, super::SearchError>((old, new, gone, index.count().await?))
         };
         match rewrite.await {
