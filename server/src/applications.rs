@@ -3,30 +3,25 @@
 //! document downloads. The use cases are in `app::ssr::services::applications`.
 
 use app::components::form::FormId;
-use app::domain::application::form::{ApplicationView, DocumentView, Draft, MAX_DOCUMENT};
-use app::domain::application::{Done, Step};
+use app::domain::application::Step;
+use app::domain::application::form::{ApplicationView, DocumentView, Draft};
 use app::domain::i18n::Lang;
-use app::domain::params::{FieldError, Problem, decode_query, encode_component};
+use app::domain::params::{FieldError, Problem, encode_component};
 use app::error::AppError;
+use app::ssr::http::{ApiError, ApiJson, ApiPath, FormReply, PostedForm};
 use app::ssr::services::ServiceError;
-use app::ssr::services::applications::{self as service, Notifier, StepInput, parse_step};
-use app::ssr::services::review;
+use app::ssr::services::applications::{
+    self as service, Notifier, StepInput, form_post, parse_step,
+};
 use app::ssr::session::RequestCaller;
-use app::ssr::{AppState, lang_of, to_app_error};
+use app::ssr::{AppState, to_app_error};
 use axum::Extension;
 use axum::Json;
-use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-
-use app::domain::account::Principal;
-use app::ssr::http::{ApiError, ApiJson, ApiPath, back_to_page, error_response, see_other};
-
-/// The largest request that carries documents: a few files at the per-file limit, and the
-/// form. A file over its own limit is still read to the end and refused by name.
-pub const MAX_UPLOAD_BODY: usize = 64 * 1024 * 1024;
 
 pub(crate) fn notifier(st: &AppState) -> Notifier<'_> {
     Notifier {
@@ -35,182 +30,54 @@ pub(crate) fn notifier(st: &AppState) -> Notifier<'_> {
     }
 }
 
-/// One uploaded file of a form.
-pub(crate) struct Upload {
-    /// The form field it came in.
-    pub(crate) field: String,
-    /// The name the browser gave.
-    pub(crate) file_name: String,
-    /// Its bytes (empty when too large).
-    pub(crate) bytes: Vec<u8>,
-    /// Whether it was over the limit.
-    pub(crate) too_large: bool,
-}
-
-/// A posted form: its text fields and its files.
-#[derive(Default)]
-pub(crate) struct Posted {
-    pub(crate) pairs: Vec<(String, String)>,
-    pub(crate) files: Vec<Upload>,
-}
-
-impl Posted {
-    pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    fn version(&self) -> Result<i32, FieldError> {
-        self.get("version")
-            .and_then(|v| v.trim().parse().ok())
-            .ok_or_else(|| FieldError::new("version", Problem::NotANumber))
-    }
-}
-
-/// Reads a form post: multipart (with files) or URL-encoded.
-pub(crate) async fn read_form(st: &AppState, req: Request) -> Result<Posted, FieldError> {
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_UPLOAD_BODY)
-            .await
-            .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
-        let text =
-            std::str::from_utf8(&bytes).map_err(|_| FieldError::new("body", Problem::Encoding))?;
-        return Ok(Posted {
-            pairs: decode_query(text)?,
-            files: Vec::new(),
-        });
-    }
-    let mut form = Multipart::from_request(req, st)
-        .await
-        .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
-    let mut posted = Posted::default();
-    let broken = |_| FieldError::new("document", Problem::NotAccepted);
-    while let Some(mut part) = form.next_field().await.map_err(broken)? {
-        let name = part.name().unwrap_or_default().to_owned();
-        match part.file_name().map(str::to_owned) {
-            Some(file_name) => {
-                let mut bytes = Vec::new();
-                let mut too_large = false;
-                // Counted as it arrives: an oversize file is drained, never kept whole.
-                while let Some(chunk) = part.chunk().await.map_err(broken)? {
-                    if too_large {
-                        continue;
-                    }
-                    if bytes.len() + chunk.len() > MAX_DOCUMENT {
-                        too_large = true;
-                        bytes = Vec::new();
-                    } else {
-                        bytes.extend_from_slice(&chunk);
-                    }
-                }
-                // An empty file input arrives as a nameless, empty part.
-                if file_name.is_empty() && bytes.is_empty() && !too_large {
-                    continue;
-                }
-                posted.files.push(Upload {
-                    field: name,
-                    file_name,
-                    bytes,
-                    too_large,
-                });
-            }
-            None => {
-                let value = part.text().await.map_err(broken)?;
-                posted.pairs.push((name, value));
-            }
-        }
-    }
-    Ok(posted)
-}
-
-pub(crate) fn too_large() -> FieldError {
-    FieldError::new(
-        "document",
-        Problem::FileTooLarge {
-            max_mb: (MAX_DOCUMENT / (1024 * 1024)) as u64,
-        },
-    )
-}
-
 /// `POST /applications`: opens the signed-in entrepreneur's application to the posted
 /// programme (their open one, or a new draft) and goes to it.
 pub(crate) async fn open_form(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let slug = std::str::from_utf8(&body)
+    lang: Lang,
+    posted: Result<PostedForm, FieldError>,
+) -> FormReply {
+    let slug = posted
         .ok()
-        .and_then(|t| decode_query(t).ok())
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "program"))
-        .map(|(_, v)| v)
+        .and_then(|p| p.get("program").map(str::to_owned))
         .unwrap_or_default();
     match service::open(&st.db, caller.principal.as_ref(), &slug, st.config.today()).await {
-        Ok(id) => see_other(&format!("/applications/{id}")),
+        Ok(id) => FormReply::Next(format!("/applications/{id}")),
         Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => {
-            see_other(&format!(
-                "/sign-in?next={}",
-                encode_component(&format!("/programs/{slug}"))
-            ))
+            FormReply::SignIn(format!("/programs/{slug}"))
         }
-        Err(e) => error_response(lang, to_app_error(lang, e)),
+        Err(e) => FormReply::Failed(lang, to_app_error(lang, e)),
     }
 }
 
-/// `POST /applications/{id}`: the page's forms. `action` says what: `save` or `submit` the
-/// draft (its fields and files), `answer` an information request, `withdraw`, or an
-/// operator's step. Success and failure both go back to the page, the failure with the
-/// error beside its field; what was typed is saved before anything is checked.
+/// `POST /applications/{id}`: the page's forms (`form_post::post` says which). Success and
+/// failure both go back to the page, the failure with the error beside its field; what was
+/// typed is saved before anything is checked.
 pub(crate) async fn post_form(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    lang: Lang,
     Path(id): Path<i32>,
-    req: Request,
-) -> Response {
-    let lang = lang_of(req.headers(), req.uri().query());
-    let who = caller.principal.clone();
-    let mut typed = String::new();
-    let result = match read_form(&st, req).await {
+    posted: Result<PostedForm, FieldError>,
+) -> FormReply {
+    let page = format!("/applications/{id}");
+    let (typed, result) = match posted {
         Ok(posted) => {
-            typed = echo_decision(&posted);
-            act(&st, who.as_ref(), id, &posted).await
+            let uploads = st.config.uploads_dir();
+            let out = form_post::Outside {
+                db: &st.db,
+                uploads: &uploads,
+                notifier: &notifier(&st),
+                today: st.config.today(),
+            };
+            let done = form_post::post(&out, caller.principal.as_ref(), id, &posted).await;
+            (echo_decision(&posted), done)
         }
-        Err(e) => Err(e.into()),
+        Err(e) => (String::new(), Err(e.into())),
     };
-    match result {
-        Ok(done) => see_other(&format!("/applications/{id}?done={}", done.as_str())),
-        Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => {
-            see_other(&format!("/sign-in?next=%2Fapplications%2F{id}"))
-        }
-        Err(e @ (ServiceError::NotFound | ServiceError::Denied(_))) => {
-            error_response(lang, to_app_error(lang, e))
-        }
-        Err(e) => back_to_page(
-            &format!("/applications/{id}"),
-            FormId::Application,
-            &to_app_error(lang, e),
-            &typed,
-        ),
-    }
+    let next = result.map(|done| format!("{page}?done={}", done.as_str()));
+    FormReply::of(lang, &page, FormId::Application, typed, next)
 }
 
 /// The operator's form fields that go back to the page with an error, so that nothing typed
@@ -232,162 +99,16 @@ const ECHOED: &[&str] = &[
     "comment",
 ];
 
-fn echo_decision(posted: &Posted) -> String {
+fn echo_decision(posted: &PostedForm) -> String {
     ECHOED
         .iter()
         .filter_map(|f| {
             posted
                 .get(f)
                 .filter(|v| !v.is_empty())
-                .map(|v| format!("&{f}={}", app::domain::params::encode_component(v)))
+                .map(|v| format!("&{f}={}", encode_component(v)))
         })
         .collect()
-}
-
-async fn act(
-    st: &AppState,
-    who: Option<&Principal>,
-    id: i32,
-    posted: &Posted,
-) -> Result<Done, ServiceError> {
-    let today = st.config.today();
-    let uploads = st.config.uploads_dir();
-    let version = posted.version()?;
-    let action = posted.get("action").unwrap_or("save");
-    match action {
-        "save" | "submit" => {
-            // The form's own controls are not the draft's; any other name is a field, and
-            // an unknown one is refused by name, as the JSON API refuses it.
-            let fields: Vec<(String, String)> = posted
-                .pairs
-                .iter()
-                .filter(|(k, _)| k != "version" && k != "action")
-                .cloned()
-                .collect();
-            let saved = match service::save_draft(&st.db, who, id, version, &fields).await {
-                Ok(v) => Some(v),
-                // Submitted already (a second click, a resent form): the submit below
-                // recognises the repeat; the form's files went with the first.
-                Err(ServiceError::Invalid(FieldError {
-                    problem: Problem::NotNow { .. },
-                    ..
-                })) if action == "submit" => None,
-                Err(e) => return Err(e),
-            };
-            if saved.is_some() {
-                for f in &posted.files {
-                    if f.too_large {
-                        return Err(too_large().into());
-                    }
-                    let slot = f
-                        .field
-                        .strip_prefix("document_")
-                        .and_then(|s| s.parse::<i32>().ok());
-                    service::attach(
-                        &st.db,
-                        &uploads,
-                        who,
-                        id,
-                        slot,
-                        &f.file_name,
-                        &f.bytes,
-                        today,
-                    )
-                    .await?;
-                }
-                if action == "save" {
-                    return Ok(Done::Save);
-                }
-            }
-            service::step(
-                &st.db,
-                &notifier(st),
-                who,
-                id,
-                saved.unwrap_or(version),
-                Step::Submit,
-                &StepInput::default(),
-                today,
-            )
-            .await?;
-            Ok(Done::Submit)
-        }
-        "answer" => {
-            for f in &posted.files {
-                if f.too_large {
-                    return Err(too_large().into());
-                }
-                service::attach(
-                    &st.db,
-                    &uploads,
-                    who,
-                    id,
-                    None,
-                    &f.file_name,
-                    &f.bytes,
-                    today,
-                )
-                .await?;
-            }
-            let input = StepInput {
-                answer: posted.get("answer").map(str::to_owned),
-                ..StepInput::default()
-            };
-            service::step(
-                &st.db,
-                &notifier(st),
-                who,
-                id,
-                version,
-                Step::Answer,
-                &input,
-                today,
-            )
-            .await?;
-            Ok(Done::Answer)
-        }
-        "ask_recommendation" => {
-            app::ssr::services::recommendations::request(&st.db, who, id).await?;
-            Ok(Done::Asked)
-        }
-        "recommend" => {
-            app::ssr::services::recommendations::recommend(&st.db, who, id, &posted.pairs).await?;
-            Ok(Done::Recommended)
-        }
-        "score" => {
-            review::score(&st.db, who, id, &posted.pairs).await?;
-            Ok(Done::Scored)
-        }
-        "note" => {
-            review::note(&st.db, who, id, posted.get("note").unwrap_or_default()).await?;
-            Ok(Done::Noted)
-        }
-        "assign_me" | "unassign_me" => {
-            let me = who.map_or(0, |p| p.user_id);
-            if action == "assign_me" {
-                review::assign(&st.db, who, &[id], me).await?;
-            } else {
-                review::unassign(&st.db, who, id, me).await?;
-            }
-            Ok(Done::Assigned)
-        }
-        other => {
-            let step = parse_step(other)
-                .ok_or_else(|| FieldError::new("action", Problem::UnknownChoice(other.into())))?;
-            let input = StepInput {
-                reason: posted.get("reason").map(str::to_owned),
-                items: posted.all("items"),
-                answer: None,
-                fields: posted.pairs.clone(),
-            };
-            service::step(&st.db, &notifier(st), who, id, version, step, &input, today).await?;
-            Ok(if step == Step::Withdraw {
-                Done::Withdraw
-            } else {
-                Done::Step
-            })
-        }
-    }
 }
 
 /// `GET /applications/{id}/documents/{doc}`: the file, to people who may read the
@@ -395,24 +116,16 @@ async fn act(
 pub(crate) async fn download(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
     Path((id, doc)): Path<(i32, i32)>,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
+) -> Result<Response, ApiError> {
     let uploads = st.config.uploads_dir();
     let (view, path) =
-        match service::document(&st.db, &uploads, caller.principal.as_ref(), id, doc).await {
-            Ok(found) => found,
-            Err(e) => return error_response(lang, to_app_error(lang, e)),
-        };
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, path = %path.display(), "a stored document cannot be read");
-            return error_response(lang, AppError::Unavailable);
-        }
-    };
+        service::document(&st.db, &uploads, caller.principal.as_ref(), id, doc).await?;
+    let bytes = tokio::fs::read(&path).await.map_err(|e| {
+        tracing::error!(error = %e, path = %path.display(), "a stored document cannot be read");
+        ApiError::from(AppError::Unavailable)
+    })?;
     // RFC 6266: an ASCII fallback and the real name in UTF-8.
     let ascii: String = view
         .file_name
@@ -436,7 +149,7 @@ pub(crate) async fn download(
         if inline { "inline" } else { "attachment" },
         encode_component(&view.file_name)
     );
-    (
+    Ok((
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, view.content_type),
@@ -445,7 +158,7 @@ pub(crate) async fn download(
         ],
         Body::from(bytes),
     )
-        .into_response()
+        .into_response())
 }
 
 // ---- The JSON API -------------------------------------------------------------------------
@@ -723,9 +436,8 @@ pub(crate) async fn api_upload(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
     ApiPath(id): ApiPath<i32>,
-    req: Request,
+    posted: PostedForm,
 ) -> Result<(StatusCode, Json<DocumentView>), ApiError> {
-    let posted = read_form(&st, req).await?;
     let slot = match posted.get("slot") {
         Some(s) if !s.trim().is_empty() => Some(
             s.trim()
@@ -738,21 +450,9 @@ pub(crate) async fn api_upload(
         .files
         .first()
         .ok_or_else(|| FieldError::new("document", Problem::Required))?;
-    if file.too_large {
-        return Err(too_large().into());
-    }
+    let (name, bytes) = file.checked()?;
     let (who, today) = (caller.principal.as_ref(), st.config.today());
     let uploads = st.config.uploads_dir();
-    let doc = service::attach(
-        &st.db,
-        &uploads,
-        who,
-        id,
-        slot,
-        &file.file_name,
-        &file.bytes,
-        today,
-    )
-    .await?;
+    let doc = service::attach(&st.db, &uploads, who, id, slot, name, bytes, today).await?;
     Ok((StatusCode::CREATED, Json(doc)))
 }

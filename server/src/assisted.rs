@@ -4,18 +4,17 @@
 //! opens it. A refusal returns to the form with the error beside its field.
 
 use app::components::form::FormId;
-use app::domain::params::encode_component;
-use app::error::AppError;
-use app::ssr::services::ServiceError;
+use app::domain::application::Done;
+use app::domain::i18n::Lang;
+use app::domain::params::{FieldError, encode_component};
+use app::ssr::AppState;
+use app::ssr::http::{FormReply, PostedForm, Upload};
 use app::ssr::services::assisted::{self as service, Helpers, field};
 use app::ssr::session::RequestCaller;
-use app::ssr::{AppState, lang_of, to_app_error};
 use axum::Extension;
-use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::extract::State;
 
-use crate::applications::{Posted, notifier, read_form, too_large};
-use app::ssr::http::{back_to_page, error_response, see_other};
+use crate::applications::notifier;
 
 /// The fields the form gets back after a post (the scan and the code are not echoed).
 const ECHOED: &[&str] = &[
@@ -26,7 +25,7 @@ const ECHOED: &[&str] = &[
     field::METHOD,
 ];
 
-fn echo(posted: &Posted) -> String {
+fn echo(posted: &PostedForm) -> String {
     ECHOED
         .iter()
         .filter_map(|f| {
@@ -38,66 +37,40 @@ fn echo(posted: &Posted) -> String {
         .join("&")
 }
 
-fn back(query: &str, error: Option<&AppError>) -> Response {
-    match error {
-        None => see_other(&format!("/akimat/assist?{query}")),
-        Some(e) => back_to_page("/akimat/assist", FormId::Assist, e, query),
-    }
-}
-
 /// `POST /akimat/assist`.
 pub(crate) async fn post_form(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    req: Request,
-) -> Response {
-    let lang = lang_of(req.headers(), req.uri().query());
-    let who = caller.principal.clone();
-    let posted = match read_form(&st, req).await {
+    lang: Lang,
+    posted: Result<PostedForm, FieldError>,
+) -> FormReply {
+    let who = caller.principal.as_ref();
+    let page = "/akimat/assist";
+    let posted = match posted {
         Ok(p) => p,
-        Err(e) => return back("", Some(&AppError::invalid(&e, lang))),
+        Err(e) => return FormReply::of(lang, page, FormId::Assist, String::new(), Err(e.into())),
     };
     let query = echo(&posted);
     let notifier = notifier(&st);
     let result = match posted.get("action").unwrap_or("start") {
-        "send_code" => service::send_code(&st.db, &notifier, who.as_ref(), &posted.pairs)
+        "send_code" => service::send_code(&st.db, &notifier, who, &posted.pairs)
             .await
-            .map(|()| None),
+            .map(|()| format!("{page}?{query}&sent=1")),
         _ => {
-            let scan = posted.files.iter().find(|f| f.field == field::SCAN);
-            if scan.is_some_and(|f| f.too_large) {
-                return back(&query, Some(&AppError::invalid(&too_large(), lang)));
-            }
             let uploads = st.config.uploads_dir();
             let h = Helpers {
                 hasher: &st.hasher,
                 notifier: &notifier,
                 uploads: &uploads,
             };
-            service::start(
-                &st.db,
-                &h,
-                who.as_ref(),
-                &posted.pairs,
-                scan.map(|f| (f.file_name.as_str(), f.bytes.as_slice())),
-                st.config.today(),
-            )
-            .await
-            .map(Some)
+            let scan = posted.files.iter().find(|f| f.field == field::SCAN);
+            match scan.map(Upload::checked).transpose() {
+                Ok(scan) => service::start(&st.db, &h, who, &posted.pairs, scan, st.config.today())
+                    .await
+                    .map(|id| format!("/applications/{id}?done={}", Done::Assisted.as_str())),
+                Err(e) => Err(e.into()),
+            }
         }
     };
-    match result {
-        Ok(None) => see_other(&format!("/akimat/assist?{query}&sent=1")),
-        Ok(Some(id)) => see_other(&format!(
-            "/applications/{id}?done={}",
-            app::domain::application::Done::Assisted.as_str()
-        )),
-        Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => {
-            see_other("/sign-in?next=%2Fakimat%2Fassist")
-        }
-        Err(e @ (ServiceError::NotFound | ServiceError::Denied(_))) => {
-            error_response(lang, to_app_error(lang, e))
-        }
-        Err(e) => back(&query, Some(&to_app_error(lang, e))),
-    }
+    FormReply::of(lang, page, FormId::Assist, query, result)
 }

@@ -335,8 +335,8 @@ pub fn router(state: AppState) -> Router {
         .fold(Router::new(), |router, (path, handler)| {
             router.route(path, handler)
         })
-        .layer(DefaultBodyLimit::max(applications::MAX_UPLOAD_BODY))
-        .layer(RequestBodyLimitLayer::new(applications::MAX_UPLOAD_BODY));
+        .layer(DefaultBodyLimit::max(app::ssr::http::MAX_UPLOAD_BODY))
+        .layer(RequestBodyLimitLayer::new(app::ssr::http::MAX_UPLOAD_BODY));
     router
         .merge(upload_router)
         // Handlers return `ApiError`s unworded; this words them in the request's language.

@@ -3,186 +3,83 @@
 //! checked lines to a reviewer, then returns to the same view.
 
 use app::components::form::FormId;
-use app::domain::params::{Problem, decode_query};
+use app::domain::i18n::Lang;
+use app::domain::params::{FieldError, decode_query};
 use app::domain::queue::QueueQuery;
-use app::error::AppError;
-use app::ssr::services::{ServiceError, review};
+use app::ssr::AppState;
+use app::ssr::http::{ApiError, FormReply, PostedForm, SlugPath, typed_query};
+use app::ssr::services::{ServiceError, editor, review};
 use app::ssr::session::RequestCaller;
-use app::ssr::{AppState, lang_of, to_app_error};
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
-
-use app::ssr::http::{back_to_page, error_response, see_other};
 
 /// `GET /operator/queue.csv?…`: the view as CSV.
 pub(crate) async fn csv(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let result = async {
-        let pairs = decode_query(raw.as_deref().unwrap_or_default())?;
-        let q = QueueQuery::parse(&pairs)?;
-        review::queue_csv(&st.db, caller.principal.as_ref(), &q, st.config.today()).await
-    }
-    .await;
-    match result {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"queue.csv\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => error_response(lang, to_app_error(lang, e)),
-    }
+) -> Result<Response, ApiError> {
+    let pairs = decode_query(raw.as_deref().unwrap_or_default())?;
+    let q = QueueQuery::parse(&pairs)?;
+    let body = review::queue_csv(&st.db, caller.principal.as_ref(), &q, st.config.today()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"queue.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
 }
 
-fn back(query: &str, error: Option<&AppError>) -> Response {
-    match error {
-        None => {
-            let sep = if query.is_empty() { "" } else { "&" };
-            see_other(&format!("/operator?{query}{sep}done=assigned"))
-        }
-        Some(e) => back_to_page("/operator", FormId::Assign, e, query),
-    }
-}
-
-/// `POST /operator/assign` (form: `id` for each checked line, `reviewer`, `back` = the view).
+/// `POST /operator/assign` (form: `id` for each checked line, `reviewer`, `back` = the view):
+/// assigns, then returns to the same view.
 pub(crate) async fn assign(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let pairs = match std::str::from_utf8(&body)
-        .map_err(|_| app::domain::params::FieldError::new("form", Problem::Encoding))
-        .and_then(decode_query)
-    {
-        Ok(p) => p,
-        Err(e) => return error_response(lang, to_app_error(lang, e.into())),
-    };
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    lang: Lang,
+    posted: Result<PostedForm, FieldError>,
+) -> FormReply {
+    let posted = posted.unwrap_or_default();
     // The view to return to, re-read so that only a valid query string goes into the address.
-    let view = decode_query(get("back").unwrap_or_default())
+    let view = decode_query(posted.get("back").unwrap_or_default())
         .ok()
         .and_then(|p| QueueQuery::parse(&p).ok())
         .map(|q| q.to_query(Some(q.page)))
         .unwrap_or_default();
-    let result: Result<u64, ServiceError> = async {
-        let ids = pairs
-            .iter()
-            .filter(|(k, _)| k == "id")
-            .map(|(_, v)| {
-                v.parse::<i32>()
-                    .map_err(|_| app::domain::params::FieldError::new("id", Problem::NotANumber))
-            })
-            .collect::<Result<Vec<i32>, _>>()?;
-        let reviewer = get("reviewer")
-            .unwrap_or_default()
-            .parse::<i32>()
-            .map_err(|_| app::domain::params::FieldError::new("reviewer", Problem::Required))?;
-        review::assign(&st.db, caller.principal.as_ref(), &ids, reviewer).await
-    }
-    .await;
-    match result {
-        Ok(_) => back(&view, None),
-        Err(e @ (ServiceError::NotFound | ServiceError::Denied(_))) => {
-            error_response(lang, to_app_error(lang, e))
-        }
-        Err(e) => back(&view, Some(&to_app_error(lang, e))),
-    }
+    let result = review::assign_posted(&st.db, caller.principal.as_ref(), &posted.pairs).await;
+    let sep = if view.is_empty() { "" } else { "&" };
+    let next = result.map(|_| format!("/operator?{view}{sep}done=assigned"));
+    FormReply::of(lang, "/operator", FormId::Assign, view, next)
 }
 
-/// The editor's page, with the error beside its field and what was typed (`typed=1`).
-fn back_to_editor(here: &str, pairs: &[(String, String)], error: &AppError) -> Response {
-    use app::domain::params::encode_component;
-    let typed: String = pairs
-        .iter()
-        .filter(|(k, _)| k != "action" && !k.starts_with("__"))
-        .map(|(k, v)| format!("&{}={}", encode_component(k), encode_component(v)))
-        .collect();
-    back_to_page(here, FormId::Programme, error, &format!("typed=1{typed}"))
-}
-
-async fn programme_form(
-    st: &AppState,
-    caller: &app::ssr::services::accounts::Caller,
-    lang: app::domain::i18n::Lang,
-    slug: Option<String>,
-    body: &[u8],
-) -> Response {
-    use app::ssr::services::editor;
-    let pairs = match std::str::from_utf8(body)
-        .map_err(|_| app::domain::params::FieldError::new("form", Problem::Encoding))
-        .and_then(decode_query)
-    {
-        Ok(p) => p,
-        Err(e) => return error_response(lang, to_app_error(lang, e.into())),
-    };
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let who = caller.principal.as_ref();
-    let here = slug.as_ref().map_or_else(
-        || "/operator/programs/new".to_owned(),
-        |s| format!("/operator/programs/{s}"),
-    );
-    let result = match (get("action"), &slug) {
-        (Some("status"), Some(s)) => {
-            editor::set_status(&st.db, &st.wake, who, s, get("status").unwrap_or_default())
-                .await
-                .map(|()| (s.clone(), "status"))
-        }
-        _ => editor::save(&st.db, &st.wake, who, slug.as_deref(), &pairs)
-            .await
-            .map(|s| (s, "saved")),
-    };
-    match result {
-        Ok((slug, done)) => see_other(&format!("/operator/programs/{slug}?done={done}")),
-        Err(ServiceError::Denied(app::domain::policy::Denied::SignInRequired)) => {
-            see_other(&format!(
-                "/sign-in?next={}",
-                app::domain::params::encode_component(&here)
-            ))
-        }
-        Err(e @ (ServiceError::NotFound | ServiceError::Denied(_))) => {
-            error_response(lang, to_app_error(lang, e))
-        }
-        Err(e) => back_to_editor(&here, &pairs, &to_app_error(lang, e)),
-    }
+/// What was typed in the editor, for its page (`typed=1` says the values are the form's).
+fn typed_programme(pairs: &[(String, String)]) -> String {
+    format!("typed=1{}", typed_query(pairs, &["action"]))
 }
 
 /// `POST /operator/programs`: a new programme from the editor's form.
 pub(crate) async fn programme_new(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    programme_form(&st, &caller, lang, None, &body).await
+    lang: Lang,
+    posted: Result<PostedForm, FieldError>,
+) -> FormReply {
+    let page = "/operator/programs/new";
+    let result = async {
+        let pairs = posted.map_err(|e| (e.into(), Vec::new()))?.pairs;
+        editor::save(&st.db, &st.wake, caller.principal.as_ref(), None, &pairs)
+            .await
+            .map(|slug| format!("/operator/programs/{slug}?done=saved"))
+            .map_err(|e| (e, pairs))
+    };
+    reply_programme(lang, page, result.await)
 }
 
 /// `POST /operator/programs/{slug}`: the editor's form (`action=save`) or a status button
@@ -190,11 +87,38 @@ pub(crate) async fn programme_new(
 pub(crate) async fn programme_edit(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    axum::extract::Path(slug): axum::extract::Path<String>,
-    body: Bytes,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    programme_form(&st, &caller, lang, Some(slug), &body).await
+    lang: Lang,
+    SlugPath(slug): SlugPath,
+    posted: Result<PostedForm, FieldError>,
+) -> FormReply {
+    let page = format!("/operator/programs/{slug}");
+    let who = caller.principal.as_ref();
+    let result = async {
+        let posted = posted.map_err(|e| (e.into(), Vec::new()))?;
+        let saved = match posted.get("action") {
+            Some("status") => {
+                let status = posted.get("status").unwrap_or_default();
+                editor::set_status(&st.db, &st.wake, who, &slug, status)
+                    .await
+                    .map(|()| format!("{page}?done=status"))
+            }
+            _ => editor::save(&st.db, &st.wake, who, Some(&slug), &posted.pairs)
+                .await
+                .map(|s| format!("/operator/programs/{s}?done=saved")),
+        };
+        saved.map_err(|e| (e, posted.pairs))
+    };
+    reply_programme(lang, &page, result.await)
+}
+
+fn reply_programme(
+    lang: Lang,
+    page: &str,
+    result: Result<String, (ServiceError, Vec<(String, String)>)>,
+) -> FormReply {
+    let (result, typed) = match result {
+        Ok(next) => (Ok(next), String::new()),
+        Err((e, pairs)) => (Err(e), typed_programme(&pairs)),
+    };
+    FormReply::of(lang, page, FormId::Programme, typed, result)
 }

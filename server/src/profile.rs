@@ -3,66 +3,34 @@
 use app::components::form::FormId;
 use app::domain::eligibility::{Facts, Standing, explain_all, rank};
 use app::domain::i18n::{Lang, pick};
-use app::domain::params::{FieldError, Problem, decode_query, encode_component};
-use app::error::AppError;
-use app::ssr::http::{back_to_page, see_other};
-use app::ssr::services::ServiceError;
+use app::domain::params::FieldError;
+use app::ssr::http::{ApiError, FormReply, PostedForm, typed_query};
 use app::ssr::session::RequestCaller;
-use app::ssr::{AppState, lang_of, services, to_app_error};
+use app::ssr::{AppState, services};
 use axum::Extension;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
 use serde::Serialize;
 
-use crate::api::error_response;
-
 /// `POST /profile`: saves the form and goes to the matches; a bad field sends the browser back
-/// to the form with everything typed and the error beside the field.
+/// to the form with everything typed and the error beside the field (`form=1` opens it).
 pub(crate) async fn save_profile(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let text = String::from_utf8_lossy(&body);
-    let result = match decode_query(&text) {
-        Ok(pairs) => {
-            services::profiles::save(&st.db, caller.principal.as_ref(), &pairs, st.config.today())
-                .await
-                .map(|_| ())
-                .map_err(|e| (e, pairs))
+    lang: Lang,
+    posted: Result<PostedForm, FieldError>,
+) -> FormReply {
+    let (typed, result) = match posted {
+        Ok(posted) => {
+            let who = caller.principal.as_ref();
+            let saved = services::profiles::save(&st.db, who, &posted.pairs, st.config.today());
+            let typed = typed_query(&posted.pairs, &["form"]);
+            (typed, saved.await.map(|_| "/matches?saved=1".to_owned()))
         }
-        Err(e) => Err((ServiceError::Invalid(e), Vec::new())),
+        Err(e) => (String::new(), Err(e.into())),
     };
-    match result {
-        Ok(()) => see_other("/matches?saved=1"),
-        Err((ServiceError::Denied(app::domain::policy::Denied::SignInRequired), _)) => {
-            see_other("/sign-in?next=%2Fprofile")
-        }
-        // Only a forged post gets here: the page shows no form to other roles.
-        Err((ServiceError::Denied(app::domain::policy::Denied::Forbidden), _)) => {
-            error_response(lang, AppError::Forbidden)
-        }
-        Err((e, pairs)) => {
-            let error = to_app_error(lang, e);
-            back_to_profile(&error, &pairs)
-        }
-    }
-}
-
-/// Back to the profile's form with the error and the typed values (`form=1` opens the form).
-fn back_to_profile(error: &AppError, pairs: &[(String, String)]) -> Response {
-    let typed: String = pairs
-        .iter()
-        .filter(|(k, _)| !k.starts_with("__") && k != "form")
-        .map(|(k, v)| format!("&{}={}", encode_component(k), encode_component(v)))
-        .collect();
-    back_to_page("/profile?form=1", FormId::Profile, error, &typed)
+    FormReply::of(lang, "/profile?form=1", FormId::Profile, typed, result)
 }
 
 /// One condition of a programme, as it stands for the profile.
@@ -93,33 +61,6 @@ pub(crate) struct ApiRanking {
     results: Vec<ApiResult>,
 }
 
-/// Reads the profile of an eligibility request: a JSON object whose keys are [`Facts`]' fields,
-/// each optional. Every problem names its field.
-pub fn parse_facts(body: &[u8]) -> Result<Facts, FieldError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
-    let serde_json::Value::Object(map) = value else {
-        return Err(FieldError::new("body", Problem::NotAccepted));
-    };
-    // Every field at its default: the keys that exist, and the base each field is tried on.
-    let defaults = serde_json::to_value(Facts::default())
-        .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
-    let mut all = defaults.clone();
-    for (key, v) in map {
-        if defaults.get(&key).is_none() {
-            return Err(FieldError::new(key, Problem::NotAccepted));
-        }
-        // Each field alone, so that a wrong one is named.
-        let mut one = defaults.clone();
-        one[&key] = v.clone();
-        if serde_json::from_value::<Facts>(one).is_err() {
-            return Err(FieldError::new(key, Problem::NotAccepted));
-        }
-        all[&key] = v;
-    }
-    serde_json::from_value(all).map_err(|_| FieldError::new("body", Problem::NotAccepted))
-}
-
 /// `POST /api/v1/eligibility`: every open programme ranked for the posted profile, with the
 /// reasons in the caller's language. Needs no account: the profile is in the request and
 /// nothing is stored.
@@ -140,21 +81,13 @@ pub fn parse_facts(body: &[u8]) -> Result<Facts, FieldError> {
 )]
 pub(crate) async fn eligibility(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    lang: Lang,
     body: Bytes,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
-    let facts = match parse_facts(&body) {
-        Ok(f) => f,
-        Err(e) => return error_response(lang, AppError::invalid(&e, lang)),
-    };
+) -> Result<Json<ApiRanking>, ApiError> {
+    let facts = app::domain::eligibility::parse_facts(&body)?;
     let today = st.config.today();
     let extra: Vec<&app::domain::location::KatoCode> = facts.location.iter().collect();
-    let data = match services::profiles::ranking_data(&st.db, today, &extra).await {
-        Ok(d) => d,
-        Err(e) => return error_response(lang, to_app_error(lang, e)),
-    };
+    let data = services::profiles::ranking_data(&st.db, today, &extra).await?;
     let ranked = rank(&data.candidates, &facts, &data.ctx);
     let results = ranked
         .iter()
@@ -179,9 +112,8 @@ pub(crate) async fn eligibility(
             }
         })
         .collect();
-    Json(ApiRanking {
+    Ok(Json(ApiRanking {
         date: today,
         results,
-    })
-    .into_response()
+    }))
 }

@@ -6,41 +6,35 @@
 use app::domain::i18n::Lang;
 use app::domain::report;
 use app::domain::report::COUNTRY;
-use app::error::AppError;
-use app::ssr::{AppState, lang_of, services, to_app_error};
+use app::ssr::http::ApiError;
+use app::ssr::services::ServiceError;
+use app::ssr::{AppState, services};
 use axum::Json;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, header};
+use axum::extract::{Path, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
-
-use crate::api::error_response;
 
 async fn build(st: &AppState, area: &str) -> Result<report::Report, services::ServiceError> {
     let code = (area != COUNTRY).then_some(area);
     services::reports::report(&st.db, code, st.config.today()).await
 }
 
-/// `GET /okrugs/{area}/{file}` with `file` one of `data.csv`, `data.json`.
+/// `GET /okrugs/{area}/{file}` with `file` one of `data.csv`, `data.json`. A path that does
+/// not read is simply not there.
 pub(crate) async fn data(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
     path: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
+) -> Result<Response, ApiError> {
     let Ok(Path((area, file))) = path else {
-        return error_response(lang, AppError::NotFound);
+        return Err(ServiceError::NotFound.into());
     };
     if file != "data.csv" && file != "data.json" {
-        return error_response(lang, AppError::NotFound);
+        return Err(ServiceError::NotFound.into());
     }
-    let r = match build(&st, &area).await {
-        Ok(r) => r,
-        Err(e) => return error_response(lang, to_app_error(lang, e)),
-    };
+    let r = build(&st, &area).await?;
     let name = format!("okrug-report-{area}");
-    if file == "data.csv" {
+    Ok(if file == "data.csv" {
         (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -61,7 +55,7 @@ pub(crate) async fn data(
             Json(r),
         )
             .into_response()
-    }
+    })
 }
 
 /// `GET /api/v1/reports/{area}`: the report as JSON.
@@ -84,16 +78,10 @@ pub(crate) async fn data(
 )]
 pub(crate) async fn api_report(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
     path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let lang = lang_of(&headers, raw.as_deref());
+) -> Result<Json<report::Report>, ApiError> {
     let Ok(Path(area)) = path else {
-        return error_response(lang, AppError::NotFound);
+        return Err(ServiceError::NotFound.into());
     };
-    match build(&st, &area).await {
-        Ok(r) => Json(r).into_response(),
-        Err(e) => error_response(lang, to_app_error(lang, e)),
-    }
+    Ok(Json(build(&st, &area).await?))
 }

@@ -18,8 +18,12 @@ use super::services::ServiceError;
 use super::{lang_of, to_app_error};
 use crate::components::form::FormId;
 use crate::domain::i18n::{Lang, Msg, t};
-use crate::domain::params::{FieldError, Problem};
+use crate::domain::params::{FieldError, Problem, encode_component};
+use crate::domain::policy::Denied;
 use crate::error::AppError;
+
+mod posted;
+pub use posted::{MAX_UPLOAD_BODY, PostedForm, Upload, too_large};
 
 /// The language a request asks for (`lang` parameter, cookie, `Accept-Language`, Russian).
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
@@ -149,6 +153,13 @@ impl From<AppError> for ApiError {
 #[derive(Clone)]
 struct Pending(Arc<Mutex<Option<ApiError>>>);
 
+/// A refused field as an extractor's rejection answers like the API's errors.
+impl IntoResponse for FieldError {
+    fn into_response(self) -> Response {
+        ApiError::from(self).into_response()
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -243,16 +254,20 @@ pub fn see_other(location: &str) -> Response {
         .into_response()
 }
 
-/// What a page's form post answers (it works without JavaScript): on to the next page, or back
-/// to the form's page with the refusal filed under its form and what was typed kept, so the
-/// page shows the message beside its field with the input still in it.
+/// What a page's form post answers (it works without JavaScript). A handler returns it; the
+/// same four outcomes hold for every form, so no handler matches on them itself.
 #[derive(Debug)]
 pub enum FormReply {
     /// Done: on to this address.
     Next(String),
-    /// Refused.
+    /// Signed out: to sign-in, coming back to this page (a path) afterwards.
+    SignIn(String),
+    /// Not there, or not the caller's: the error page (nothing to go back to).
+    Failed(Lang, AppError),
+    /// Refused: back to the form's page with the refusal filed under its form and what was
+    /// typed kept, so the page shows the message beside its field with the input still in it.
     Back {
-        /// The page the form is on (a path).
+        /// The page the form is on (a path, with a query of its own if it has one).
         page: String,
         /// The form, as the page looks for its error.
         form: FormId,
@@ -263,10 +278,43 @@ pub enum FormReply {
     },
 }
 
+impl FormReply {
+    /// The reply to a post of `form` on `page`, from its use case's result (`Ok` carries the
+    /// address to go on to), worded in `lang`.
+    pub fn of(
+        lang: Lang,
+        page: &str,
+        form: FormId,
+        typed: String,
+        result: Result<String, ServiceError>,
+    ) -> FormReply {
+        match result {
+            Ok(next) => FormReply::Next(next),
+            Err(ServiceError::Denied(Denied::SignInRequired)) => {
+                let path = page.split_once('?').map_or(page, |(path, _)| path);
+                FormReply::SignIn(path.to_owned())
+            }
+            Err(e @ (ServiceError::NotFound | ServiceError::Denied(_))) => {
+                FormReply::Failed(lang, to_app_error(lang, e))
+            }
+            Err(e) => FormReply::Back {
+                page: page.to_owned(),
+                form,
+                error: to_app_error(lang, e),
+                typed,
+            },
+        }
+    }
+}
+
 impl IntoResponse for FormReply {
     fn into_response(self) -> Response {
         match self {
             FormReply::Next(location) => see_other(&location),
+            FormReply::SignIn(path) => {
+                see_other(&format!("/sign-in?next={}", encode_component(&path)))
+            }
+            FormReply::Failed(lang, error) => error_response(lang, error),
             FormReply::Back {
                 page,
                 form,
@@ -275,6 +323,16 @@ impl IntoResponse for FormReply {
             } => back_to_page(&page, form, &error, &typed),
         }
     }
+}
+
+/// What was typed in a form, as a query string (`&name=value…`) for its page: every field but
+/// `skip` and the framework's own (`__…`). Never used for a form with a password.
+pub fn typed_query(pairs: &[(String, String)], skip: &[&str]) -> String {
+    pairs
+        .iter()
+        .filter(|(k, _)| !k.starts_with("__") && !skip.contains(&k.as_str()))
+        .map(|(k, v)| format!("&{}={}", encode_component(k), encode_component(v)))
+        .collect()
 }
 
 /// Back to `page` (a path, with a query of its own if it has one) after a refused form: the

@@ -206,3 +206,30 @@ pub fn months_between(start: NaiveDate, today: NaiveDate) -> Option<u32> {
     }
     u32::try_from(months).ok()
 }
+
+/// Reads the facts of an eligibility request: a JSON object whose keys are [`Facts`]' fields,
+/// each optional. Every problem names its field: an unknown key, or a value of the wrong kind.
+pub fn parse_facts(body: &[u8]) -> Result<Facts, FieldError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(FieldError::new("body", Problem::NotAccepted));
+    };
+    // Every field at its default: the keys that exist, and the base each field is tried on.
+    let defaults = serde_json::to_value(Facts::default())
+        .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+    let mut all = defaults.clone();
+    for (key, v) in map {
+        if defaults.get(&key).is_none() {
+            return Err(FieldError::new(key, Problem::NotAccepted));
+        }
+        // Each field alone, so that a wrong one is named.
+        let mut one = defaults.clone();
+        one[&key] = v.clone();
+        if serde_json::from_value::<Facts>(one).is_err() {
+            return Err(FieldError::new(key, Problem::NotAccepted));
+        }
+        all[&key] = v;
+    }
+    serde_json::from_value(all).map_err(|_| FieldError::new("body", Problem::NotAccepted))
+}

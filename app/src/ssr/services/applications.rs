@@ -9,6 +9,7 @@
 pub mod access;
 pub mod commands;
 pub mod documents;
+pub mod form_post;
 pub mod page;
 
 pub use access::{approval_limits, okrug_of, takes_applications};
