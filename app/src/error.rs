@@ -6,7 +6,7 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::i18n::{Lang, Msg, t};
-use crate::domain::params::FieldError;
+use crate::domain::params::{ErrorCode, FieldError};
 
 /// An error as the user sees it, classified by what they can do about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -17,7 +17,7 @@ pub enum AppError {
         /// The field, as the form or URL names it.
         field: String,
         /// A machine-readable code.
-        code: String,
+        code: ErrorCode,
         /// The message in the user's language.
         message: String,
     },
@@ -50,7 +50,7 @@ impl AppError {
     pub fn invalid(err: &FieldError, lang: Lang) -> AppError {
         AppError::Invalid {
             field: err.field.clone(),
-            code: err.code().into(),
+            code: err.kind(),
             message: err.message(lang),
         }
     }
@@ -60,8 +60,14 @@ impl AppError {
         match self {
             // A stale version and an upload over the limit have their own statuses, so that
             // API clients can tell them from a field to correct.
-            AppError::Invalid { code, .. } if code == "conflict" => 409,
-            AppError::Invalid { code, .. } if code == "too_large" => 413,
+            AppError::Invalid {
+                code: ErrorCode::Conflict,
+                ..
+            } => 409,
+            AppError::Invalid {
+                code: ErrorCode::TooLarge,
+                ..
+            } => 413,
             AppError::Invalid { .. } => 400,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,

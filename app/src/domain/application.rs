@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::i18n::{Lang, Msg, t};
 
+pub mod command;
 pub mod form;
 
 /// Where an application is.
@@ -133,6 +134,54 @@ impl Step {
         Step::Disburse,
         Step::Withdraw,
     ];
+}
+
+crate::domain::catalog::code_enum! {
+    /// What an event of an application records: a step of the state machine, or one of the
+    /// acts around it (opening, asking for a recommendation, staff filing for a resident).
+    EventKind {
+        /// The draft was opened.
+        Create = "create" => AppStepCreate,
+        /// [`Step::Submit`].
+        Submit = "submit" => AppStepSubmit,
+        /// [`Step::StartReview`].
+        StartReview = "start_review" => AppStepStartReview,
+        /// [`Step::RequestInfo`].
+        RequestInfo = "request_info" => AppStepRequestInfo,
+        /// [`Step::Answer`].
+        Answer = "answer" => AppStepAnswer,
+        /// [`Step::Approve`].
+        Approve = "approve" => AppStepApprove,
+        /// [`Step::Reject`].
+        Reject = "reject" => AppStepReject,
+        /// [`Step::Disburse`].
+        Disburse = "disburse" => AppStepDisburse,
+        /// [`Step::Withdraw`].
+        Withdraw = "withdraw" => AppStepWithdraw,
+        /// The applicant asked the akimat for a recommendation.
+        AskRecommendation = "ask_recommendation" => AppStepAskRecommendation,
+        /// The akimat recommended (or declined to).
+        Recommend = "recommend" => AppStepRecommend,
+        /// Akimat staff opened the application for a resident.
+        AssistOpen = "assist_open" => AppStepAssistOpen,
+        /// Akimat staff typed into a resident's draft.
+        AssistEdit = "assist_edit" => AppStepAssistEdit,
+    }
+}
+
+impl From<Step> for EventKind {
+    fn from(step: Step) -> EventKind {
+        match step {
+            Step::Submit => EventKind::Submit,
+            Step::StartReview => EventKind::StartReview,
+            Step::RequestInfo => EventKind::RequestInfo,
+            Step::Answer => EventKind::Answer,
+            Step::Approve => EventKind::Approve,
+            Step::Reject => EventKind::Reject,
+            Step::Disburse => EventKind::Disburse,
+            Step::Withdraw => EventKind::Withdraw,
+        }
+    }
 }
 
 /// Who makes a step.

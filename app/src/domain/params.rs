@@ -8,6 +8,135 @@ use serde::{Deserialize, Serialize};
 
 use super::i18n::{Lang, Msg, t, tf};
 
+/// A stable, machine-readable kind of field problem: what the JSON API's `code` says and what
+/// decides the HTTP status of an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// `too_long`.
+    TooLong,
+    /// `unknown_value`.
+    UnknownValue,
+    /// `invalid_format`.
+    InvalidFormat,
+    /// `unknown_region`.
+    UnknownRegion,
+    /// `out_of_range`.
+    OutOfRange,
+    /// `not_a_number`.
+    NotANumber,
+    /// `invalid_encoding`.
+    InvalidEncoding,
+    /// `invalid_slug`.
+    InvalidSlug,
+    /// `not_accepted`.
+    NotAccepted,
+    /// `taken`.
+    Taken,
+    /// `unknown_reference`.
+    UnknownReference,
+    /// `bad_login`.
+    BadLogin,
+    /// `password_too_short`.
+    PasswordTooShort,
+    /// `password_weak`.
+    PasswordWeak,
+    /// `required`.
+    Required,
+    /// `wrong_credentials`.
+    WrongCredentials,
+    /// `too_many_attempts`.
+    TooManyAttempts,
+    /// `link_invalid`.
+    LinkInvalid,
+    /// `account_exists`.
+    AccountExists,
+    /// `must_be_positive`.
+    MustBePositive,
+    /// `id_format`.
+    IdFormat,
+    /// `id_checksum`.
+    IdChecksum,
+    /// `id_date`.
+    IdDate,
+    /// `above_cap`.
+    AboveCap,
+    /// `below_min`.
+    BelowMin,
+    /// `not_a_date`.
+    NotADate,
+    /// `bad_phone`.
+    BadPhone,
+    /// `unknown_oked`.
+    UnknownOked,
+    /// `unsupported_type`.
+    UnsupportedType,
+    /// `too_large`.
+    TooLarge,
+    /// `conflict`.
+    Conflict,
+    /// `not_allowed`.
+    NotAllowed,
+    /// `program_closed`.
+    ProgramClosed,
+    /// `wrong_code`.
+    WrongCode,
+    /// `outside_okrug`.
+    OutsideOkrug,
+    /// `staff_account`.
+    StaffAccount,
+    /// `budget_exceeded`.
+    BudgetExceeded,
+    /// `below_approved`.
+    BelowApproved,
+}
+
+impl ErrorCode {
+    /// The code as the API writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::TooLong => "too_long",
+            ErrorCode::UnknownValue => "unknown_value",
+            ErrorCode::InvalidFormat => "invalid_format",
+            ErrorCode::UnknownRegion => "unknown_region",
+            ErrorCode::OutOfRange => "out_of_range",
+            ErrorCode::NotANumber => "not_a_number",
+            ErrorCode::InvalidEncoding => "invalid_encoding",
+            ErrorCode::InvalidSlug => "invalid_slug",
+            ErrorCode::NotAccepted => "not_accepted",
+            ErrorCode::Taken => "taken",
+            ErrorCode::UnknownReference => "unknown_reference",
+            ErrorCode::BadLogin => "bad_login",
+            ErrorCode::PasswordTooShort => "password_too_short",
+            ErrorCode::PasswordWeak => "password_weak",
+            ErrorCode::Required => "required",
+            ErrorCode::WrongCredentials => "wrong_credentials",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::LinkInvalid => "link_invalid",
+            ErrorCode::AccountExists => "account_exists",
+            ErrorCode::MustBePositive => "must_be_positive",
+            ErrorCode::IdFormat => "id_format",
+            ErrorCode::IdChecksum => "id_checksum",
+            ErrorCode::IdDate => "id_date",
+            ErrorCode::AboveCap => "above_cap",
+            ErrorCode::BelowMin => "below_min",
+            ErrorCode::NotADate => "not_a_date",
+            ErrorCode::BadPhone => "bad_phone",
+            ErrorCode::UnknownOked => "unknown_oked",
+            ErrorCode::UnsupportedType => "unsupported_type",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::NotAllowed => "not_allowed",
+            ErrorCode::ProgramClosed => "program_closed",
+            ErrorCode::WrongCode => "wrong_code",
+            ErrorCode::OutsideOkrug => "outside_okrug",
+            ErrorCode::StaffAccount => "staff_account",
+            ErrorCode::BudgetExceeded => "budget_exceeded",
+            ErrorCode::BelowApproved => "below_approved",
+        }
+    }
+}
+
 /// What is wrong with one input field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -171,51 +300,56 @@ impl FieldError {
 
     /// A stable machine-readable code for API clients.
     pub fn code(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The kind of problem, as API clients tell them apart.
+    pub fn kind(&self) -> ErrorCode {
         match self.problem {
-            Problem::TooLong { .. } => "too_long",
+            Problem::TooLong { .. } => ErrorCode::TooLong,
             Problem::UnknownKind(_) | Problem::UnknownSector(_) | Problem::UnknownSort(_) => {
-                "unknown_value"
+                ErrorCode::UnknownValue
             }
-            Problem::RegionFormat => "invalid_format",
-            Problem::RegionUnknown(_) => "unknown_region",
-            Problem::PageRange { .. } | Problem::PerPageRange { .. } => "out_of_range",
-            Problem::NotANumber => "not_a_number",
-            Problem::Encoding => "invalid_encoding",
-            Problem::InvalidSlug => "invalid_slug",
-            Problem::NotAccepted => "not_accepted",
-            Problem::Taken => "taken",
-            Problem::UnknownReference(_) => "unknown_reference",
-            Problem::BadLogin => "bad_login",
-            Problem::PasswordTooShort { .. } => "password_too_short",
-            Problem::PasswordWeak => "password_weak",
-            Problem::Required => "required",
-            Problem::WrongCredentials => "wrong_credentials",
-            Problem::TooManyAttempts { .. } => "too_many_attempts",
-            Problem::LinkInvalid => "link_invalid",
-            Problem::AccountExists => "account_exists",
-            Problem::MustBePositive => "must_be_positive",
-            Problem::NotAPercent => "not_a_number",
-            Problem::IdFormat => "id_format",
-            Problem::IdChecksum => "id_checksum",
-            Problem::IdDate => "id_date",
-            Problem::AmountAboveCap { .. } => "above_cap",
-            Problem::AmountBelowMin { .. } => "below_min",
-            Problem::OutOfRange { .. } => "out_of_range",
-            Problem::NotADate => "not_a_date",
-            Problem::BadPhone => "bad_phone",
-            Problem::IdTaken => "taken",
-            Problem::UnknownChoice(_) => "unknown_value",
-            Problem::OkedUnknown => "unknown_oked",
-            Problem::FileType => "unsupported_type",
-            Problem::FileTooLarge { .. } => "too_large",
-            Problem::Conflict { .. } => "conflict",
-            Problem::NotNow { .. } => "not_allowed",
-            Problem::ProgramClosed => "program_closed",
-            Problem::WrongCode => "wrong_code",
-            Problem::OutsideOkrug => "outside_okrug",
-            Problem::StaffAccount => "staff_account",
-            Problem::BudgetExceeded { .. } => "budget_exceeded",
-            Problem::BelowApproved { .. } => "below_approved",
+            Problem::RegionFormat => ErrorCode::InvalidFormat,
+            Problem::RegionUnknown(_) => ErrorCode::UnknownRegion,
+            Problem::PageRange { .. } | Problem::PerPageRange { .. } => ErrorCode::OutOfRange,
+            Problem::NotANumber => ErrorCode::NotANumber,
+            Problem::Encoding => ErrorCode::InvalidEncoding,
+            Problem::InvalidSlug => ErrorCode::InvalidSlug,
+            Problem::NotAccepted => ErrorCode::NotAccepted,
+            Problem::Taken => ErrorCode::Taken,
+            Problem::UnknownReference(_) => ErrorCode::UnknownReference,
+            Problem::BadLogin => ErrorCode::BadLogin,
+            Problem::PasswordTooShort { .. } => ErrorCode::PasswordTooShort,
+            Problem::PasswordWeak => ErrorCode::PasswordWeak,
+            Problem::Required => ErrorCode::Required,
+            Problem::WrongCredentials => ErrorCode::WrongCredentials,
+            Problem::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            Problem::LinkInvalid => ErrorCode::LinkInvalid,
+            Problem::AccountExists => ErrorCode::AccountExists,
+            Problem::MustBePositive => ErrorCode::MustBePositive,
+            Problem::NotAPercent => ErrorCode::NotANumber,
+            Problem::IdFormat => ErrorCode::IdFormat,
+            Problem::IdChecksum => ErrorCode::IdChecksum,
+            Problem::IdDate => ErrorCode::IdDate,
+            Problem::AmountAboveCap { .. } => ErrorCode::AboveCap,
+            Problem::AmountBelowMin { .. } => ErrorCode::BelowMin,
+            Problem::OutOfRange { .. } => ErrorCode::OutOfRange,
+            Problem::NotADate => ErrorCode::NotADate,
+            Problem::BadPhone => ErrorCode::BadPhone,
+            Problem::IdTaken => ErrorCode::Taken,
+            Problem::UnknownChoice(_) => ErrorCode::UnknownValue,
+            Problem::OkedUnknown => ErrorCode::UnknownOked,
+            Problem::FileType => ErrorCode::UnsupportedType,
+            Problem::FileTooLarge { .. } => ErrorCode::TooLarge,
+            Problem::Conflict { .. } => ErrorCode::Conflict,
+            Problem::NotNow { .. } => ErrorCode::NotAllowed,
+            Problem::ProgramClosed => ErrorCode::ProgramClosed,
+            Problem::WrongCode => ErrorCode::WrongCode,
+            Problem::OutsideOkrug => ErrorCode::OutsideOkrug,
+            Problem::StaffAccount => ErrorCode::StaffAccount,
+            Problem::BudgetExceeded { .. } => ErrorCode::BudgetExceeded,
+            Problem::BelowApproved { .. } => ErrorCode::BelowApproved,
         }
     }
 

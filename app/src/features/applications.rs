@@ -19,6 +19,7 @@ use crate::PageTitle;
 use crate::components::form::{FormId, alert, form_error, form_message, query_param};
 use crate::components::layout::use_lang;
 use crate::components::session::require_sign_in;
+use crate::domain::account::Role;
 use crate::domain::application::form::{
     ApplicationView, Draft, EventView, Limits, RequiredDocument, field,
 };
@@ -162,39 +163,23 @@ fn estimate_text(lang: Lang, e: Option<Estimate>) -> String {
     }
 }
 
-fn step_label(step: &str) -> Msg {
-    match step {
-        "submit" => Msg::AppStepSubmit,
-        "start_review" => Msg::AppStepStartReview,
-        "request_info" => Msg::AppStepRequestInfo,
-        "answer" => Msg::AppStepAnswer,
-        "approve" => Msg::AppStepApprove,
-        "reject" => Msg::AppStepReject,
-        "disburse" => Msg::AppStepDisburse,
-        "withdraw" => Msg::AppStepWithdraw,
-        "ask_recommendation" => Msg::AppStepAskRecommendation,
-        "recommend" => Msg::AppStepRecommend,
-        "assist_open" => Msg::AppStepAssistOpen,
-        "assist_edit" => Msg::AppStepAssistEdit,
-        _ => Msg::AppStepCreate,
-    }
-}
-
 fn timeline(lang: Lang, events: Vec<EventView>) -> impl IntoView {
     let items = events
         .into_iter()
         .rev()
         .map(|e| {
-            let who = match (&e.actor_name, e.actor_role.as_str()) {
+            let who = match (&e.actor_name, e.actor_role) {
                 (Some(name), _) => name.clone(),
-                (None, "entrepreneur") => String::new(),
-                (None, "akim" | "akimat_staff") => t(lang, Msg::AppActorAkimat).to_owned(),
+                (None, Some(Role::Entrepreneur)) => String::new(),
+                (None, Some(Role::Akim | Role::AkimatStaff)) => {
+                    t(lang, Msg::AppActorAkimat).to_owned()
+                }
                 (None, _) => t(lang, Msg::AppActorOperator).to_owned(),
             };
             let at = e.at + chrono::Duration::hours(5);
             view! {
                 <li data-testid="event">
-                    <strong>{t(lang, step_label(&e.step))}</strong>
+                    <strong>{e.step.label(lang)}</strong>
                     " · " <time datetime=e.at.to_rfc3339()>{format_date(lang, at.date_naive())} " " {at.format("%H:%M").to_string()}</time>
                     {(!who.is_empty()).then(|| view! { " · " {who} })}
                     {e.reason.map(|r| view! { <p class="reason">{r}</p> })}

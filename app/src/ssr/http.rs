@@ -62,7 +62,7 @@ pub fn error_response(lang: Lang, e: AppError) -> Response {
 fn error_with(lang: Lang, e: AppError, not_found: Msg) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let (code, field) = match &e {
-        AppError::Invalid { field, code, .. } => (code.clone(), Some(field.clone())),
+        AppError::Invalid { field, code, .. } => (code.as_str().into(), Some(field.clone())),
         AppError::NotFound => ("not_found".into(), None),
         AppError::Unauthorized => ("sign_in_required".into(), None),
         AppError::Forbidden => ("forbidden".into(), None),

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Estimate, State};
+use super::{Estimate, EventKind, State};
+use crate::domain::account::Role;
 use crate::domain::params::parse_count;
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::profile::Profile;
@@ -267,14 +268,14 @@ pub struct ApplicationSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventView {
-    /// `create` or a step.
-    pub step: String,
+    /// What happened: `create`, a step, or an act around them.
+    pub step: EventKind,
     /// The state before.
     pub from: Option<State>,
     /// The state after.
     pub to: State,
-    /// The actor's role then (`entrepreneur`, `operator`…).
-    pub actor_role: String,
+    /// The actor's role then (`entrepreneur`, `operator`…); none when it no longer reads.
+    pub actor_role: Option<Role>,
     /// Their name, as the applicant may see it (staff are shown by role only).
     pub actor_name: Option<String>,
     /// Why, in the actor's words.

@@ -238,7 +238,7 @@ async fn of_organisation(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let owner = db::catalog::organisation_of(db, a.program_id).await?;
-    if owner != Some(org) || a.state == State::Draft.as_str() {
+    if owner != Some(org) || State::parse(&a.state) == Some(State::Draft) {
         return Err(ServiceError::NotFound);
     }
     Ok(a)

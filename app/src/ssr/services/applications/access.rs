@@ -97,7 +97,7 @@ pub(super) fn standing(
         return Err(ServiceError::NotFound);
     }
     let mine = (p.role == Role::Entrepreneur && a.user_id == p.user_id) || assistant;
-    if a.state == State::Draft.as_str() && !mine {
+    if state_of(a).ok() == Some(State::Draft) && !mine {
         return Err(ServiceError::NotFound);
     }
     Ok(if mine {

@@ -1,52 +1,29 @@
 //! The use cases that change an application: open, save the draft, and every step of the state
 //! machine (authorize, apply, persist in one transaction with its event, then notify).
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
-use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
 use super::access::{
     access, approval_limits, conflict, limits, program_of, signed_in, state_of, takes_applications,
 };
 use crate::domain::account::Principal;
+pub use crate::domain::application::command::StepInput;
+use crate::domain::application::command::{EventData, InfoRequest, StepCommand, StepContext};
 use crate::domain::application::form::{self, Draft, field};
-use crate::domain::application::{Party, State, Step, StepError};
+use crate::domain::application::{EventKind, Party, State, Step, StepError};
 use crate::domain::i18n::{Lang, Msg, t, tf};
 use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::program::ProgramView;
-use crate::domain::review::{self};
+use crate::domain::review::{self, ApprovalLimits};
 use crate::ssr::db;
 use crate::ssr::db::applications::{Changes, NewEvent};
 use crate::ssr::db::entities::applications;
 use crate::ssr::mail::{Mail, Mailer};
 use crate::ssr::services::ServiceError;
-
-/// The most items one information request may list, and the longest item.
-pub(super) const MAX_ITEMS: usize = 20;
-
-pub(super) const MAX_ITEM: usize = 500;
-
-/// What a step may carry besides itself.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StepInput {
-    /// Why (a rejection's reason is required; others optional).
-    #[serde(default)]
-    pub reason: Option<String>,
-    /// What an information request asks for.
-    #[serde(default)]
-    pub items: Vec<String>,
-    /// The applicant's answer to an information request.
-    #[serde(default)]
-    pub answer: Option<String>,
-    /// The decision's form fields: `due_on` of an information request; `approved_amount`,
-    /// `approved_term`, `approved_rate`, `conditions` of an approval; `reject_reason` of a
-    /// refusal; `disbursed_on`, `disbursed_amount`, `reference` of a payment.
-    #[serde(default)]
-    pub fields: Vec<(String, String)>,
-}
 
 /// Where outgoing e-mails link to, and who sends them.
 pub struct Notifier<'a> {
@@ -107,7 +84,7 @@ pub async fn open(
         &NewEvent {
             application_id: id,
             version: 1,
-            step: "create",
+            step: EventKind::Create.as_str(),
             from: None,
             to: State::Draft.as_str(),
             actor: Some(p.user_id),
@@ -156,13 +133,13 @@ pub async fn save_draft(
                 &NewEvent {
                     application_id: id,
                     version: seen + 1,
-                    step: "assist_edit",
+                    step: EventKind::AssistEdit.as_str(),
                     from: Some(State::Draft.as_str()),
                     to: State::Draft.as_str(),
                     actor: Some(p.user_id),
                     role: p.role.as_str(),
                     reason: None,
-                    data: &serde_json::json!({ "items": items }).to_string(),
+                    data: &EventData::AssistedEdit { items }.to_json()?,
                 },
                 Utc::now(),
             )
@@ -177,7 +154,7 @@ pub async fn save_draft(
         .ok_or(ServiceError::NotFound)?;
     // Someone saved first. If what they saved is exactly this (the autosave and the form's
     // own post racing each other), nothing would be lost: no conflict.
-    if now.state == State::Draft.as_str() && draft_of(&now) == merged {
+    if state_of(&now).ok() == Some(State::Draft) && draft_of(&now) == merged {
         Ok(now.version)
     } else {
         Err(conflict(now.version))
@@ -185,16 +162,7 @@ pub async fn save_draft(
 }
 
 pub(super) fn step_name(step: Step) -> &'static str {
-    match step {
-        Step::Submit => "submit",
-        Step::StartReview => "start_review",
-        Step::RequestInfo => "request_info",
-        Step::Answer => "answer",
-        Step::Approve => "approve",
-        Step::Reject => "reject",
-        Step::Disburse => "disburse",
-        Step::Withdraw => "withdraw",
-    }
+    EventKind::from(step).as_str()
 }
 
 /// Parses a step's name as forms and the API send it.
@@ -238,22 +206,29 @@ pub(super) async fn repeat_or_conflict(
     }
 }
 
-pub(super) fn bounded(
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
-    let v = value.map(str::trim).filter(|v| !v.is_empty());
-    match v {
-        Some(v) if v.chars().count() > max => Err(FieldError::new(field, Problem::TooLong { max })),
-        Some(v) => Ok(Some(v.to_owned())),
-        None => Ok(None),
-    }
+/// Who takes a step on which application: allowed, and the state it goes to.
+struct Grant<'a> {
+    p: &'a Principal,
+    a: applications::Model,
+    organisation: i32,
+    party: Party,
+    from: State,
+    to: State,
+    seen: i32,
+    step: Step,
 }
 
-/// Makes `step` on application `id` at version `seen`, as `who`. Repeating a step that was
-/// just made from the same version (a double click, a retried request) succeeds without
-/// making it twice. Returns the new version.
+/// A step ready to be written: what it carries, the columns it changes and its event.
+struct Applied {
+    reason: Option<String>,
+    changes: Changes,
+    data: EventData,
+}
+
+/// Makes `step` on application `id` at version `seen`, as `who`: authorize, apply, persist (the
+/// state, the money, the event and the in-app notices in one transaction), then notify by
+/// e-mail. Repeating a step that was just made from the same version (a double click, a
+/// retried request) succeeds without making it twice. Returns the new version.
 #[instrument(skip(db, notifier, who, input))]
 #[expect(
     clippy::too_many_arguments,
@@ -270,193 +245,200 @@ pub async fn step(
     today: NaiveDate,
 ) -> Result<i32, ServiceError> {
     let p = signed_in(who)?;
+    let grant = match authorize(db, p, id, seen, step).await? {
+        Ok(grant) => grant,
+        Err(version) => return Ok(version),
+    };
+    let applied = apply(db, &grant, input, today).await?;
+    let now = Utc::now();
+    if let Err(current) = persist(db, &grant, &applied, now).await? {
+        return repeat_or_conflict(db, id, seen, step, p.user_id, current).await;
+    }
+    let for_resident = grant.party == Party::Applicant && p.user_id != grant.a.user_id;
+    if grant.party == Party::Operator || for_resident {
+        // Mail is best effort: the step and the in-app notice are committed.
+        let reason = applied.reason.as_deref();
+        if let Err(e) = mail_applicant(db, notifier, &grant.a, grant.to, reason, today).await {
+            tracing::warn!(error = %e, application = id, "transition e-mail not sent");
+        }
+    }
+    Ok(seen + 1)
+}
+
+/// Whether `p` may take `step` on application `id` now: the grant, or (as `Err`) the version
+/// to answer with when the step was already made by this very request's twin.
+async fn authorize<'a>(
+    db: &DatabaseConnection,
+    p: &'a Principal,
+    id: i32,
+    seen: i32,
+    step: Step,
+) -> Result<Result<Grant<'a>, i32>, ServiceError> {
     let (a, organisation, party) = access(db, p, id).await?;
     let party = party.ok_or(ServiceError::Denied(Denied::Forbidden))?;
     let from = state_of(&a)?;
     if a.version != seen {
-        return repeat_or_conflict(db, id, seen, step, p.user_id, a.version).await;
+        return repeat_or_conflict(db, id, seen, step, p.user_id, a.version)
+            .await
+            .map(Err);
     }
     let to = crate::domain::application::next(from, step, party).map_err(|e| refused(e, from))?;
+    Ok(Ok(Grant {
+        p,
+        a,
+        organisation,
+        party,
+        from,
+        to,
+        seen,
+        step,
+    }))
+}
 
-    let reason = bounded("reason", input.reason.as_deref(), form::MAX_TEXT)?;
+/// What reading a step's input needs: the programme's approval limits (approvals only) and
+/// the approved amount and day (payments).
+async fn context(
+    db: &DatabaseConnection,
+    g: &Grant<'_>,
+    today: NaiveDate,
+) -> Result<StepContext, ServiceError> {
+    let approval = if g.step == Step::Approve {
+        approval_limits(db, g.a.program_id, today).await?
+    } else {
+        ApprovalLimits::default()
+    };
+    // The approval's day in Kazakhstan (UTC+5), never after `today` (which a test or demo clock
+    // may hold back).
+    let approved_on =
+        g.a.decided_at
+            .map(|d| (d.with_timezone(&Utc) + chrono::Duration::hours(5)).date_naive())
+            .map(|d| std::cmp::min(d, today));
+    Ok(StepContext {
+        today,
+        approval,
+        approved_kzt: g.a.approved_kzt.or(g.a.amount_kzt).unwrap_or(0),
+        approved_on,
+    })
+}
+
+/// Reads the step's input into its command and works out what it changes.
+async fn apply(
+    db: &DatabaseConnection,
+    g: &Grant<'_>,
+    input: &StepInput,
+    today: NaiveDate,
+) -> Result<Applied, ServiceError> {
+    let ctx = context(db, g, today).await?;
+    let (command, reason) = StepCommand::read(g.step, input, &ctx)?;
     let mut changes = Changes {
-        decided: matches!(to, State::Approved | State::Rejected),
-        close: to.is_final(),
+        decided: matches!(g.to, State::Approved | State::Rejected),
+        close: g.to.is_final(),
         ..Changes::default()
     };
-    let now = Utc::now();
-    let data = match step {
-        Step::Submit => {
-            let program = program_of(db, a.program_id, today).await?;
+    let data = match command {
+        StepCommand::Submit => {
+            let program = program_of(db, g.a.program_id, today).await?;
             if !takes_applications(&program, today) {
                 return Err(FieldError::new("program", Problem::ProgramClosed).into());
             }
-            let valid = form::validate(&draft_of(&a), &limits(&program))?;
-            let profile = db::profiles::find(db, a.user_id).await?;
+            let valid = form::validate(&draft_of(&g.a), &limits(&program))?;
+            let profile = db::profiles::find(db, g.a.user_id).await?;
             changes.amount_kzt = Some(valid.amount_kzt);
             changes.settlement = profile
                 .and_then(|pr| pr.settlement)
                 .map(|c| c.as_str().to_owned())
-                .or(a.settlement_code.clone());
+                .or(g.a.settlement_code.clone());
             changes.submitted = true;
-            let json = serde_json::to_string(&valid)?;
-            changes.data = Some(json.clone());
-            json
+            changes.data = Some(serde_json::to_string(&valid)?);
+            EventData::Submitted(valid)
         }
-        Step::RequestInfo => {
-            let items: Vec<String> = input
-                .items
-                .iter()
-                .flat_map(|i| i.lines())
-                .map(str::trim)
-                .filter(|i| !i.is_empty())
-                .map(str::to_owned)
-                .collect();
-            if items.is_empty() {
-                return Err(FieldError::new("items", Problem::Required).into());
-            }
-            if items.len() > MAX_ITEMS || items.iter().any(|i| i.chars().count() > MAX_ITEM) {
-                return Err(FieldError::new("items", Problem::TooLong { max: MAX_ITEM }).into());
-            }
-            let due = review::parse_due(&input.fields, today)?;
-            changes.info_due_on = Some(due);
-            serde_json::json!({ "items": items, "due_on": due }).to_string()
+        StepCommand::RequestInfo(InfoRequest { items, due_on }) => {
+            changes.info_due_on = Some(due_on);
+            EventData::InfoRequested { items, due_on }
         }
-        Step::Answer => {
-            let answer = bounded("answer", input.answer.as_deref(), form::MAX_TEXT)?
-                .ok_or_else(|| FieldError::new("answer", Problem::Required))?;
-            // The files sent since the request go with the answer.
-            let asked_at = db::applications::events(db, id)
-                .await?
-                .iter()
-                .rev()
-                .find(|(e, _)| e.to_state == State::InfoRequested.as_str())
-                .map(|(e, _)| e.at);
-            let documents: Vec<i32> = db::applications::documents(db, id)
-                .await?
-                .iter()
-                .filter(|d| asked_at.is_some_and(|at| d.created_at >= at))
-                .map(|d| d.id)
-                .collect();
-            serde_json::json!({ "answer": answer, "documents": documents }).to_string()
-        }
-        Step::Reject => {
-            let mut fields = input.fields.clone();
-            fields.push(("reason".into(), reason.clone().unwrap_or_default()));
-            let rejection = review::parse_rejection(&fields)?;
-            serde_json::json!({ "reject_reason": rejection.reason }).to_string()
-        }
-        Step::Approve => {
-            let limits = approval_limits(db, a.program_id, today).await?;
-            let approval = review::parse_approval(&input.fields, limits)?;
+        StepCommand::Answer(answer) => EventData::Answered {
+            answer,
+            documents: answered_documents(db, g.a.id).await?,
+        },
+        StepCommand::Reject(rejection) => EventData::Rejected {
+            reject_reason: rejection.reason,
+        },
+        StepCommand::Approve(approval) => {
             changes.approved_kzt = Some(approval.amount_kzt);
-            serde_json::to_string(&serde_json::json!({ "approval": approval }))?
+            EventData::Approved { approval }
         }
-        Step::Disburse => {
-            let approved = a.approved_kzt.or(a.amount_kzt).unwrap_or(0);
-            // The approval's day in Kazakhstan (UTC+5).
-            // (never after `today`, which a test or demo clock may hold back).
-            let approved_on = a
-                .decided_at
-                .map(|d| (d.with_timezone(&Utc) + chrono::Duration::hours(5)).date_naive())
-                .map(|d| std::cmp::min(d, today));
-            let paid = review::parse_disbursement(&input.fields, approved, approved_on, today)?;
-            changes.disbursed_kzt = Some(paid.amount_kzt);
-            serde_json::to_string(&serde_json::json!({ "disbursement": paid }))?
+        StepCommand::Disburse(disbursement) => {
+            changes.disbursed_kzt = Some(disbursement.amount_kzt);
+            EventData::Disbursed { disbursement }
         }
-        Step::StartReview | Step::Withdraw => "{}".to_owned(),
+        StepCommand::StartReview | StepCommand::Withdraw => EventData::Nothing {},
     };
+    Ok(Applied {
+        reason,
+        changes,
+        data,
+    })
+}
 
-    let txn = db::begin_write(db).await?;
-    if !db::applications::transition(&txn, id, seen, from.as_str(), to.as_str(), &changes, now)
+/// The files sent since the last information request: they go with the answer.
+async fn answered_documents(db: &DatabaseConnection, id: i32) -> Result<Vec<i32>, ServiceError> {
+    let asked_at = db::applications::events(db, id)
         .await?
-    {
+        .iter()
+        .rev()
+        .find(|(e, _)| State::parse(&e.to_state) == Some(State::InfoRequested))
+        .map(|(e, _)| e.at);
+    Ok(db::applications::documents(db, id)
+        .await?
+        .iter()
+        .filter(|d| asked_at.is_some_and(|at| d.created_at >= at))
+        .map(|d| d.id)
+        .collect())
+}
+
+/// Writes the step in one transaction: the state, the money, the event, the in-app notices and
+/// the okrug's figures. `Ok(Err(current))` when another change won the race.
+async fn persist(
+    db: &DatabaseConnection,
+    g: &Grant<'_>,
+    applied: &Applied,
+    now: DateTime<Utc>,
+) -> Result<Result<(), i32>, ServiceError> {
+    let (a, changes) = (&g.a, &applied.changes);
+    let txn = db::begin_write(db).await?;
+    let (from, to) = (g.from.as_str(), g.to.as_str());
+    if !db::applications::transition(&txn, a.id, g.seen, from, to, changes, now).await? {
         txn.rollback().await?;
-        let current = db::applications::find(db, id)
+        let current = db::applications::find(db, a.id)
             .await?
-            .map_or(seen + 1, |a| a.version);
-        return repeat_or_conflict(db, id, seen, step, p.user_id, current).await;
+            .map_or(g.seen + 1, |a| a.version);
+        return Ok(Err(current));
     }
-    // The money: an approval is charged to the programme's envelope (and its region's) in the
-    // same transaction, or nothing happens; a payment is added to what was paid.
-    let region = db::reviews::region_of(a.settlement_code.as_deref());
-    let areas: Vec<&str> = {
-        let mut v = vec![review::WHOLE];
-        v.extend(region.as_deref());
-        // Always in the same order, so that two approvals lock envelopes alike.
-        v.sort_unstable();
-        v
-    };
-    if let Some(amount) = changes.approved_kzt {
-        for area in &areas {
-            let exists = db::reviews::envelopes(&txn, a.program_id)
-                .await?
-                .iter()
-                .any(|e| e.area == *area);
-            if exists && !db::reviews::charge(&txn, a.program_id, area, amount, now).await? {
-                txn.rollback().await?;
-                return Err(over_budget(db, a.program_id, area, amount).await);
-            }
-        }
-    }
-    if let Some(amount) = changes.disbursed_kzt {
-        for area in &areas {
-            db::reviews::record_paid(&txn, a.program_id, area, amount, now).await?;
-        }
+    if let Err(e) = move_money(&txn, a, changes, now).await? {
+        txn.rollback().await?;
+        return Err(over_budget(db, a.program_id, &e.0, e.1).await);
     }
     let event = db::applications::append_event(
         &txn,
         &NewEvent {
-            application_id: id,
-            version: seen + 1,
-            step: step_name(step),
-            from: Some(from.as_str()),
-            to: to.as_str(),
-            actor: Some(p.user_id),
-            role: p.role.as_str(),
-            reason: reason.as_deref(),
-            data: &data,
+            application_id: a.id,
+            version: g.seen + 1,
+            step: step_name(g.step),
+            from: Some(from),
+            to,
+            actor: Some(g.p.user_id),
+            role: g.p.role.as_str(),
+            reason: applied.reason.as_deref(),
+            data: &applied.data.to_json()?,
         },
         now,
     )
     .await?;
-    // Whom it concerns: the applicant of what the operator did, the operator's staff of what
-    // the applicant did. The in-app notice is part of the same commit as the step.
-    let mut recipients: Vec<i32> = match (party, step) {
-        (Party::Operator, _) => vec![a.user_id],
-        // A withdrawn draft concerns nobody else.
-        (Party::Applicant, Step::Withdraw) if from == State::Draft => Vec::new(),
-        (Party::Applicant, Step::Submit | Step::Answer | Step::Withdraw) => {
-            db::applications::staff_of(&txn, organisation)
-                .await?
-                .iter()
-                .map(|u| u.id)
-                .collect()
-        }
-        (Party::Applicant, _) => Vec::new(),
-    };
-    // Staff acting for a resident: the resident hears of every step made in their name.
-    let for_resident = party == Party::Applicant && p.user_id != a.user_id;
-    if for_resident {
-        recipients.push(a.user_id);
-    }
-    // The akimat that was asked to recommend hears of an information request too, so that
-    // it can help the villager answer.
-    if step == Step::RequestInfo
-        && let Some(request) = db::recommendations::request_of(&txn, id).await?
-    {
-        recipients.extend(
-            db::applications::akimat_of(&txn, &request.okrug_code)
-                .await?
-                .iter()
-                .map(|u| u.id),
-        );
-    }
-    for r in &recipients {
-        db::applications::notify(&txn, *r, a.program_id, id, event, now).await?;
+    for r in &recipients(&txn, g).await? {
+        db::applications::notify(&txn, *r, a.program_id, a.id, event, now).await?;
     }
     // The okrug's public figures change with the step (drafts are not counted).
-    let counted = from != State::Draft || step == Step::Submit;
+    let counted = g.from != State::Draft || g.step == Step::Submit;
     if counted
         && let Some(okrug) = changes
             .settlement
@@ -468,14 +450,84 @@ pub async fn step(
         db::reports::touch(&txn, &okrug).await?;
     }
     txn.commit().await?;
+    Ok(Ok(()))
+}
 
-    if party == Party::Operator || for_resident {
-        // Mail is best effort: the step and the in-app notice are committed.
-        if let Err(e) = mail_applicant(db, notifier, &a, to, reason.as_deref(), today).await {
-            tracing::warn!(error = %e, application = id, "transition e-mail not sent");
+/// The money of a step: an approval is charged to the programme's envelope (and its region's)
+/// in the same transaction, or nothing happens; a payment is added to what was paid.
+/// `Ok(Err((area, amount)))` when an envelope cannot take the approval.
+async fn move_money(
+    txn: &sea_orm::DatabaseTransaction,
+    a: &applications::Model,
+    changes: &Changes,
+    now: DateTime<Utc>,
+) -> Result<Result<(), (String, i64)>, ServiceError> {
+    let region = db::reviews::region_of(a.settlement_code.as_deref());
+    let mut areas = vec![review::WHOLE];
+    areas.extend(region.as_deref());
+    // Always in the same order, so that two approvals lock envelopes alike.
+    areas.sort_unstable();
+    if let Some(amount) = changes.approved_kzt {
+        for area in &areas {
+            let exists = db::reviews::envelopes(txn, a.program_id)
+                .await?
+                .iter()
+                .any(|e| e.area == *area);
+            if exists && !db::reviews::charge(txn, a.program_id, area, amount, now).await? {
+                return Ok(Err(((*area).to_owned(), amount)));
+            }
         }
     }
-    Ok(seen + 1)
+    if let Some(amount) = changes.disbursed_kzt {
+        for area in &areas {
+            db::reviews::record_paid(txn, a.program_id, area, amount, now).await?;
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// The akimat staff of the okrug asked to recommend application `id`.
+async fn recommended_akimat(
+    txn: &sea_orm::DatabaseTransaction,
+    id: i32,
+) -> Result<Vec<i32>, ServiceError> {
+    let Some(request) = db::recommendations::request_of(txn, id).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(db::applications::akimat_of(txn, &request.okrug_code)
+        .await?
+        .iter()
+        .map(|u| u.id)
+        .collect())
+}
+
+/// Whom a step concerns: the applicant of what the operator did, the operator's staff of what
+/// the applicant did, the resident of every step staff made in their name, and the akimat
+/// asked to recommend of an information request (so that it can help the villager answer).
+async fn recipients(
+    txn: &sea_orm::DatabaseTransaction,
+    g: &Grant<'_>,
+) -> Result<Vec<i32>, ServiceError> {
+    let mut recipients: Vec<i32> = match (g.party, g.step) {
+        (Party::Operator, _) => vec![g.a.user_id],
+        // A withdrawn draft concerns nobody else.
+        (Party::Applicant, Step::Withdraw) if g.from == State::Draft => Vec::new(),
+        (Party::Applicant, Step::Submit | Step::Answer | Step::Withdraw) => {
+            db::applications::staff_of(txn, g.organisation)
+                .await?
+                .iter()
+                .map(|u| u.id)
+                .collect()
+        }
+        (Party::Applicant, _) => Vec::new(),
+    };
+    if g.party == Party::Applicant && g.p.user_id != g.a.user_id {
+        recipients.push(g.a.user_id);
+    }
+    if g.step == Step::RequestInfo {
+        recipients.extend(recommended_akimat(txn, g.a.id).await?);
+    }
+    Ok(recipients)
 }
 
 /// The refusal of an approval that does not fit envelope `area`, with its figures.

@@ -11,10 +11,11 @@ use super::access::{limits, okrug_of, program_of, signed_in, standing, state_of}
 use super::commands::draft_of;
 use super::documents::document_view;
 use crate::domain::account::Principal;
+use crate::domain::account::Role;
 use crate::domain::application::form::{
     ApplicationSummary, ApplicationView, AssistedView, DocumentView, EventView, RequiredDocument,
 };
-use crate::domain::application::{Moment, Party, State, decision_time, estimate};
+use crate::domain::application::{EventKind, Moment, Party, State, decision_time, estimate};
 use crate::domain::policy::{Action, allow};
 use crate::domain::review::{self};
 use crate::ssr::db;
@@ -128,10 +129,11 @@ pub async fn view(
         decision.rejection = data.reject_reason.or(decision.rejection);
         decision.disbursement = data.disbursement.or(decision.disbursement);
         events.push(EventView {
-            step: e.step.clone(),
+            // Stored by this code, so always known; an unknown one reads as the opening.
+            step: EventKind::parse(&e.step).unwrap_or(EventKind::Create),
             from: e.from_state.as_deref().and_then(State::parse),
             to: State::parse(&e.to_state).unwrap_or(State::Draft),
-            actor_role: e.actor_role.clone(),
+            actor_role: Role::parse(&e.actor_role),
             // Staff act in a role; the applicant sees the organisation, not the person.
             actor_name: name.filter(|_| e.actor_user_id == Some(a.user_id)),
             reason: e.reason.clone(),

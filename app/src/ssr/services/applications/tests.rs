@@ -410,7 +410,7 @@ async fn the_whole_loop_is_recorded_event_by_event_and_tells_the_right_people() 
             "disburse"
         ]
     );
-    assert_eq!(v.events[3].actor_role, "operator");
+    assert_eq!(v.events[3].actor_role.map(Role::as_str), Some("operator"));
     assert!(v.events[3].actor_name.is_none(), "staff appear by role");
     assert_eq!(v.documents.len(), 1);
     // Four operator steps: four notices and four e-mails (Kazakh and Russian) for the applicant.
