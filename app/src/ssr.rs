@@ -142,12 +142,8 @@ pub fn to_app_error(lang: Lang, e: ServiceError) -> AppError {
             tracing::error!(error = %error, "search failed");
             AppError::Unavailable
         }
-        ServiceError::Db(error) if services::cannot_write(&error.to_string()) => {
-            tracing::error!(error = %error, "the database takes no writes (full or read-only)");
-            AppError::CannotSave
-        }
-        ServiceError::Storage(error) if services::cannot_write(&error) => {
-            tracing::error!(error = %error, "the file store takes no writes (full or read-only)");
+        error if services::cannot_write(&error) => {
+            tracing::error!(error = %error, "the store takes no writes (full or read-only)");
             AppError::CannotSave
         }
         other => {

@@ -57,28 +57,58 @@ pub enum ServiceError {
     Denied(#[from] crate::domain::policy::Denied),
     /// Storing or reading an uploaded file failed (disk full, permissions).
     #[error("file storage: {0}")]
-    Storage(String),
+    Storage(#[from] std::io::Error),
+    /// An e-mail could not be handed to the mail server.
+    #[error("mail: {0}")]
+    Mail(#[from] crate::ssr::mail::MailError),
     /// Hashing a password failed (a bug or exhausted resources, never the user's input).
     #[error("password hashing: {0}")]
     Hashing(String),
 }
 
-/// Whether a storage error says the store takes no writes for now: a full disk or a read-only
-/// database or file system (SQLite's and PostgreSQL's wording, and the OS's errors 28 and 30).
-/// Such a failure is the operator's to fix, not a bug, and the user is told so.
-pub fn cannot_write(error: &str) -> bool {
-    let e = error.to_lowercase();
-    [
-        "readonly database",
-        "read-only transaction",
-        "read-only file system",
-        "database or disk is full",
-        "no space left on device",
-        "could not extend file",
-        "disk full",
-        "os error 28",
-        "os error 30",
-    ]
-    .iter()
-    .any(|needle| e.contains(needle))
+/// Whether a failure says the store takes no writes for now: a full disk or a read-only
+/// database or file system, recognised by the operating system's error kind, SQLite's result
+/// code (`SQLITE_FULL`, `SQLITE_READONLY` and its extended codes) or PostgreSQL's SQLSTATE
+/// (`53100` disk full, `25006` read-only transaction). Such a failure is the operator's to
+/// fix, not a bug, and the user is told so.
+pub fn cannot_write(error: &ServiceError) -> bool {
+    match error {
+        ServiceError::Storage(e) => io_cannot_write(e),
+        ServiceError::Db(e) => db_cannot_write(e),
+        _ => false,
+    }
+}
+
+fn io_cannot_write(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        e.kind(),
+        ErrorKind::StorageFull | ErrorKind::ReadOnlyFilesystem | ErrorKind::QuotaExceeded
+    )
+}
+
+fn db_cannot_write(e: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    let (DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = e
+    else {
+        return false;
+    };
+    match &**e {
+        sqlx::Error::Io(io) => io_cannot_write(io),
+        sqlx::Error::Database(d) => {
+            let Some(code) = d.code() else {
+                return false;
+            };
+            if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // The primary result code is the extended code's low byte: 13 full, 8 read-only.
+                code.parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 13 | 8))
+            } else {
+                matches!(&*code, "53100" | "25006")
+            }
+        }
+        _ => false,
+    }
 }

@@ -168,8 +168,7 @@ pub async fn send_code(
     notifier
         .mailer
         .send(mail)
-        .await
-        .map_err(|e| ServiceError::Storage(e.to_string()))?;
+        .await?;
     Ok(())
 }
 

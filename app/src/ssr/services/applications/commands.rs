@@ -574,11 +574,7 @@ pub(super) async fn mail_applicant(
         to,
         reason,
     );
-    notifier
-        .mailer
-        .send(mail)
-        .await
-        .map_err(|e| ServiceError::Storage(e.to_string()))
+    Ok(notifier.mailer.send(mail).await?)
 }
 
 /// The e-mail of a transition, in the applicant's language (see [`Mail::in_language`]).

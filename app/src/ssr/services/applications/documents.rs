@@ -26,8 +26,7 @@ pub async fn store(dir: &Path, bytes: &[u8]) -> Result<String, ServiceError> {
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(name);
     }
-    let storage = |e: std::io::Error| ServiceError::Storage(e.to_string());
-    tokio::fs::create_dir_all(dir).await.map_err(storage)?;
+    tokio::fs::create_dir_all(dir).await?;
     let tmp = dir.join(format!(".{name}.{}", std::process::id()));
     let bytes = bytes.to_vec();
     let (tmp2, path2, dir2) = (tmp.clone(), path.clone(), dir.to_path_buf());
@@ -40,8 +39,7 @@ pub async fn store(dir: &Path, bytes: &[u8]) -> Result<String, ServiceError> {
         std::fs::File::open(&dir2)?.sync_all()
     })
     .await
-    .map_err(|e| ServiceError::Storage(e.to_string()))?
-    .map_err(storage)?;
+    .map_err(std::io::Error::other)??;
     Ok(name)
 }
 
