@@ -35,7 +35,7 @@ pub fn SignInPage() -> impl IntoView {
             {reset.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::PasswordChanged)}</p> })}
             {alert(form_message(&error, lang, &["login"]))}
             <form method="post" action="/api/sign_in" class="stack">
-                <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" hint=Some(t(lang, Msg::LoginHint)) error=field_message(&error, lang, "login") value=query_param("login") />
+                <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" hint=Some(t(lang, Msg::LoginHint)) error=field_message(error.as_ref(), lang, "login") value=query_param("login") />
                 <Field id="password" name="password" label=t(lang, Msg::PasswordLabel) kind="password" autocomplete="current-password" />
                 {next.map(|n| view! { <input type="hidden" name="next" value=n /> })}
                 <button type="submit" class="button">{t(lang, Msg::SignInButton)}</button>
@@ -82,9 +82,9 @@ fn SignUpFields(
     view! {
         <form method="post" action=action class="stack">
             {token.map(|t| view! { <input type="hidden" name="token" value=t /> })}
-            <Field id="name" name="name" label=t(lang, Msg::NameLabel) autocomplete="name" error=field_message(&error, lang, "name") value=query_param("name") />
-            <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" hint=Some(t(lang, Msg::LoginHint)) error=field_message(&error, lang, "login") value=query_param("login") />
-            <Field id="password" name="password" label=t(lang, Msg::PasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(&error, lang, "password") />
+            <Field id="name" name="name" label=t(lang, Msg::NameLabel) autocomplete="name" error=field_message(error.as_ref(), lang, "name") value=query_param("name") />
+            <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" hint=Some(t(lang, Msg::LoginHint)) error=field_message(error.as_ref(), lang, "login") value=query_param("login") />
+            <Field id="password" name="password" label=t(lang, Msg::PasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(error.as_ref(), lang, "password") />
             <button type="submit" class="button">{t(lang, button)}</button>
         </form>
     }
@@ -134,8 +134,8 @@ pub fn AccountPage() -> impl IntoView {
                 <h2 id="change-password">{t(lang, Msg::ChangePasswordTitle)}</h2>
                 {alert(form_message(&error, lang, &["current", "password"]))}
                 <form method="post" action="/api/change_password" class="stack">
-                    <Field id="current" name="current" label=t(lang, Msg::CurrentPasswordLabel) kind="password" autocomplete="current-password" error=field_message(&error, lang, "current") />
-                    <Field id="new-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(&error, lang, "password") />
+                    <Field id="current" name="current" label=t(lang, Msg::CurrentPasswordLabel) kind="password" autocomplete="current-password" error=field_message(error.as_ref(), lang, "current") />
+                    <Field id="new-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(error.as_ref(), lang, "password") />
                     <button type="submit" class="button">{t(lang, Msg::ChangePasswordButton)}</button>
                 </form>
             </section>
@@ -160,7 +160,7 @@ pub fn ResetRequestPage() -> impl IntoView {
             <p class="lead">{t(lang, Msg::ResetLead)}</p>
             {alert(form_message(&error, lang, &["login"]))}
             <form method="post" action="/api/request_reset" class="stack">
-                <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" error=field_message(&error, lang, "login") value=query_param("login") />
+                <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" error=field_message(error.as_ref(), lang, "login") value=query_param("login") />
                 <button type="submit" class="button">{t(lang, Msg::ResetRequestButton)}</button>
             </form>
         </div>
@@ -180,7 +180,7 @@ pub fn ResetPage() -> impl IntoView {
             {alert(form_message(&error, lang, &["password"]))}
             <form method="post" action="/api/reset_password" class="stack">
                 <input type="hidden" name="token" value=token />
-                <Field id="new-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(&error, lang, "password") />
+                <Field id="new-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(error.as_ref(), lang, "password") />
                 <button type="submit" class="button">{t(lang, Msg::ResetSetButton)}</button>
             </form>
         </div>
@@ -344,8 +344,8 @@ pub fn InvitationsPage() -> impl IntoView {
         .collect_view();
     let scope_fields = match principal.as_ref().map(|p| &p.scope) {
         Some(Scope::None) if is_admin => view! {
-            <Field id="okrug" name="okrug" label=t(lang, Msg::InviteOkrugLabel) required=false error=field_message(&error, lang, "okrug") value=query_param("okrug") />
-            <Field id="organisation" name="organisation" label=t(lang, Msg::InviteOrganisationLabel) required=false error=field_message(&error, lang, "organisation") value=query_param("organisation") />
+            <Field id="okrug" name="okrug" label=t(lang, Msg::InviteOkrugLabel) required=false error=field_message(error.as_ref(), lang, "okrug") value=query_param("okrug") />
+            <Field id="organisation" name="organisation" label=t(lang, Msg::InviteOrganisationLabel) required=false error=field_message(error.as_ref(), lang, "organisation") value=query_param("organisation") />
         }
         .into_any(),
         _ => view! {
@@ -373,7 +373,7 @@ pub fn InvitationsPage() -> impl IntoView {
                         <select id="role" name="role">{options}</select>
                     </div>
                     {scope_fields}
-                    <Field id="note" name="note" label=t(lang, Msg::InviteNoteLabel) required=false error=field_message(&error, lang, "note") value=query_param("note") />
+                    <Field id="note" name="note" label=t(lang, Msg::InviteNoteLabel) required=false error=field_message(error.as_ref(), lang, "note") value=query_param("note") />
                     <button type="submit" class="button">{t(lang, Msg::InviteButton)}</button>
                 </form>
             })}
