@@ -14,8 +14,8 @@ use crate::components::form::{
 };
 use crate::components::layout::use_lang;
 use crate::components::session::require_sign_in;
-use crate::domain::account::{Role, Scope};
-use crate::domain::i18n::{Msg, format_date, t, tf};
+use crate::domain::account::{InvitationView, Role, Scope, StaffView};
+use crate::domain::i18n::{Lang, Msg, format_date, t, tf};
 use crate::error::AppError;
 
 /// `/sign-in`.
@@ -246,87 +246,11 @@ pub fn InvitationsPage() -> impl IntoView {
     let is_admin = principal.as_ref().is_some_and(|p| p.role == Role::Admin);
     let lists = Suspend::new(async move {
         match api::list_invitations().await {
-            Ok((invitations, staff)) => {
-                let no_invitations = invitations.is_empty();
-                let rows = invitations
-                    .into_iter()
-                    .map(|i| {
-                        let status = match i.status.as_str() {
-                            "accepted" => t(lang, Msg::InviteAccepted),
-                            "revoked" => t(lang, Msg::InviteRevoked),
-                            "expired" => t(lang, Msg::InviteExpired),
-                            _ => t(lang, Msg::InvitePending),
-                        };
-                        let pending = i.status == "pending";
-                        view! {
-                            <tr>
-                                <td>{i.role.label(lang)}</td>
-                                <td>{i.scope.unwrap_or_default()}</td>
-                                <td>{i.note}</td>
-                                <td>{format_date(lang, i.created_at.date_naive())}</td>
-                                <td>{status}</td>
-                                <td>{pending.then(|| view! {
-                                    <form method="post" action="/api/revoke_invitation">
-                                        <input type="hidden" name="id" value=i.id.to_string() />
-                                        <button type="submit" class="button button-small">{t(lang, Msg::RevokeButton)}</button>
-                                    </form>
-                                })}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                let people = staff
-                    .into_iter()
-                    .map(|s| view! {
-                        <tr>
-                            <td>{s.display_name}</td>
-                            <td>{s.role.label(lang)}</td>
-                            <td>{s.login}</td>
-                            <td>{s.removable.then(|| view! {
-                                <form method="post" action="/api/remove_staff">
-                                    <input type="hidden" name="user_id" value=s.user_id.to_string() />
-                                    <button type="submit" class="button button-small">{t(lang, Msg::RemoveButton)}</button>
-                                </form>
-                            })}</td>
-                        </tr>
-                    })
-                    .collect_view();
-                view! {
-                    <section aria-labelledby="invitation-list">
-                        <h2 id="invitation-list">{t(lang, Msg::InvitationsTitle)}</h2>
-                        {if no_invitations {
-                            view! { <p class="empty">{t(lang, Msg::NoInvitations)}</p> }.into_any()
-                        } else {
-                            view! {
-                        <div class="table-scroll" tabindex="0"><table>
-                            <thead><tr>
-                                <th scope="col">{t(lang, Msg::RoleLabel)}</th>
-                                <th scope="col">{t(lang, Msg::ColumnScope)}</th>
-                                <th scope="col">{t(lang, Msg::ColumnNote)}</th>
-                                <th scope="col">{t(lang, Msg::ColumnCreated)}</th>
-                                <th scope="col">{t(lang, Msg::ColumnStatus)}</th>
-                                <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>
-                            </tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table></div>
-                            }.into_any()
-                        }}
-                    </section>
-                    <section aria-labelledby="staff-list">
-                        <h2 id="staff-list">{t(lang, Msg::StaffTitle)}</h2>
-                        <div class="table-scroll" tabindex="0"><table>
-                            <thead><tr>
-                                <th scope="col">{t(lang, Msg::ColumnName)}</th>
-                                <th scope="col">{t(lang, Msg::RoleLabel)}</th>
-                                <th scope="col">{t(lang, Msg::LoginLabel)}</th>
-                                <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>
-                            </tr></thead>
-                            <tbody>{people}</tbody>
-                        </table></div>
-                    </section>
-                }
-                .into_any()
+            Ok((invitations, staff)) => view! {
+                {invitations_section(lang, invitations)}
+                {staff_section(lang, staff)}
             }
+            .into_any(),
             Err(e) => {
                 // Signed out: `require_sign_in` has already redirected to the sign-in page.
                 if e != AppError::Unauthorized {
@@ -379,6 +303,94 @@ pub fn InvitationsPage() -> impl IntoView {
             })}
             <Suspense fallback=|| ()>{lists}</Suspense>
         </div>
+    }
+}
+
+/// The invitations sent, each revocable while pending.
+fn invitations_section(lang: Lang, invitations: Vec<InvitationView>) -> impl IntoView {
+    let no_invitations = invitations.is_empty();
+    let rows = invitations
+        .into_iter()
+        .map(|i| {
+            let status = match i.status.as_str() {
+                "accepted" => t(lang, Msg::InviteAccepted),
+                "revoked" => t(lang, Msg::InviteRevoked),
+                "expired" => t(lang, Msg::InviteExpired),
+                _ => t(lang, Msg::InvitePending),
+            };
+            let pending = i.status == "pending";
+            view! {
+                <tr>
+                    <td>{i.role.label(lang)}</td>
+                    <td>{i.scope.unwrap_or_default()}</td>
+                    <td>{i.note}</td>
+                    <td>{format_date(lang, i.created_at.date_naive())}</td>
+                    <td>{status}</td>
+                    <td>{pending.then(|| view! {
+                        <form method="post" action="/api/revoke_invitation">
+                            <input type="hidden" name="id" value=i.id.to_string() />
+                            <button type="submit" class="button button-small">{t(lang, Msg::RevokeButton)}</button>
+                        </form>
+                    })}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="invitation-list">
+            <h2 id="invitation-list">{t(lang, Msg::InvitationsTitle)}</h2>
+            {if no_invitations {
+                view! { <p class="empty">{t(lang, Msg::NoInvitations)}</p> }.into_any()
+            } else {
+                view! {
+            <div class="table-scroll" tabindex="0"><table>
+                <thead><tr>
+                    <th scope="col">{t(lang, Msg::RoleLabel)}</th>
+                    <th scope="col">{t(lang, Msg::ColumnScope)}</th>
+                    <th scope="col">{t(lang, Msg::ColumnNote)}</th>
+                    <th scope="col">{t(lang, Msg::ColumnCreated)}</th>
+                    <th scope="col">{t(lang, Msg::ColumnStatus)}</th>
+                    <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table></div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The staff, each removable where the viewer may.
+fn staff_section(lang: Lang, staff: Vec<StaffView>) -> impl IntoView {
+    let people = staff
+        .into_iter()
+        .map(|s| view! {
+            <tr>
+                <td>{s.display_name}</td>
+                <td>{s.role.label(lang)}</td>
+                <td>{s.login}</td>
+                <td>{s.removable.then(|| view! {
+                    <form method="post" action="/api/remove_staff">
+                        <input type="hidden" name="user_id" value=s.user_id.to_string() />
+                        <button type="submit" class="button button-small">{t(lang, Msg::RemoveButton)}</button>
+                    </form>
+                })}</td>
+            </tr>
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="staff-list">
+            <h2 id="staff-list">{t(lang, Msg::StaffTitle)}</h2>
+            <div class="table-scroll" tabindex="0"><table>
+                <thead><tr>
+                    <th scope="col">{t(lang, Msg::ColumnName)}</th>
+                    <th scope="col">{t(lang, Msg::RoleLabel)}</th>
+                    <th scope="col">{t(lang, Msg::LoginLabel)}</th>
+                    <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>
+                </tr></thead>
+                <tbody>{people}</tbody>
+            </table></div>
+        </section>
     }
 }
 
