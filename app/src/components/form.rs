@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::page::request_query;
 use crate::domain::i18n::Lang;
-use crate::domain::params::decode_query;
+use crate::domain::params::{FieldError, decode_query};
 use crate::error::AppError;
 
 /// Every form whose refusal, without JavaScript, comes back to its page in the address: the
@@ -116,14 +116,75 @@ pub(crate) fn query_param(name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-/// The message for one field, if the error is about it.
-pub(crate) fn field_message(error: &Option<AppError>, lang: Lang, field: &str) -> Option<String> {
-    match error {
-        Some(AppError::Invalid { field: f, .. }) if f == field => {
-            error.as_ref().map(|e| e.message(lang))
+/// An error that may be about one field of a form (or one parameter of an address).
+pub(crate) trait AboutField {
+    /// The field it is about, if it is about one.
+    fn field(&self) -> Option<&str>;
+    /// What it says, in `lang`.
+    fn say(&self, lang: Lang) -> String;
+}
+
+impl AboutField for AppError {
+    fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } => Some(field),
+            _ => None,
         }
-        _ => None,
     }
+
+    fn say(&self, lang: Lang) -> String {
+        self.message(lang)
+    }
+}
+
+impl AboutField for FieldError {
+    fn field(&self) -> Option<&str> {
+        Some(&self.field)
+    }
+
+    fn say(&self, lang: Lang) -> String {
+        self.message(lang)
+    }
+}
+
+/// The message for one field, if the error is about it.
+pub(crate) fn field_message<E: AboutField>(
+    error: Option<&E>,
+    lang: Lang,
+    field: &str,
+) -> Option<String> {
+    error
+        .filter(|e| e.field() == Some(field))
+        .map(|e| e.say(lang))
+}
+
+/// The id of the hint under the label of the control `id`.
+pub(crate) fn hint_id(id: &str) -> String {
+    format!("{id}-hint")
+}
+
+/// The id of the error message of the control `id`.
+pub(crate) fn error_id(id: &str) -> String {
+    format!("{id}-error")
+}
+
+/// `aria-invalid` of a control: `"true"` while it has an error, absent otherwise.
+pub(crate) fn aria_invalid(has_error: bool) -> Option<&'static str> {
+    has_error.then_some("true")
+}
+
+/// `aria-describedby` of the control `id`: its hint (if it has one), then its error (while
+/// it has one); absent when there is neither.
+pub(crate) fn aria_describedby(id: &str, has_hint: bool, has_error: bool) -> Option<String> {
+    let described = [
+        has_hint.then(|| hint_id(id)),
+        has_error.then(|| error_id(id)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    (!described.is_empty()).then_some(described)
 }
 
 /// What the error summary above a form says: the message, and the field it is about when
@@ -148,36 +209,30 @@ pub(crate) fn Field(
     name: &'static str,
     label: &'static str,
     #[prop(default = "text")] kind: &'static str,
+    #[prop(default = None)] inputmode: Option<&'static str>,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(default = None)] hint: Option<&'static str>,
     #[prop(default = None)] error: Option<String>,
     #[prop(default = None)] value: Option<String>,
     #[prop(default = true)] required: bool,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let invalid = aria_invalid(error.is_some());
+    let described = aria_describedby(id, hint.is_some(), error.is_some());
     view! {
         <div class="field" class:field-error=error.is_some()>
             <label for=id>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {error.clone().map(|e| view! { <p class="error-message" id=error_id.clone()>{e}</p> })}
+            {hint.map(|h| view! { <p class="hint" id=hint_id(id)>{h}</p> })}
+            {error.clone().map(|e| view! { <p class="error-message" id=error_id(id)>{e}</p> })}
             <input
                 id=id
                 name=name
                 type=kind
+                inputmode=inputmode
                 autocomplete=autocomplete
                 required=required
                 value=value
-                aria-invalid=error.is_some().then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described)
+                aria-invalid=invalid
+                aria-describedby=described
             />
         </div>
     }

@@ -14,8 +14,8 @@ use crate::components::form::{
 };
 use crate::components::layout::use_lang;
 use crate::components::session::require_sign_in;
-use crate::domain::account::{Role, Scope};
-use crate::domain::i18n::{Msg, format_date, t, tf};
+use crate::domain::account::{InvitationView, Role, Scope, StaffView};
+use crate::domain::i18n::{Lang, Msg, format_date, t, tf};
 use crate::error::AppError;
 
 /// `/sign-in`.
@@ -35,7 +35,7 @@ pub fn SignInPage() -> impl IntoView {
             {reset.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::PasswordChanged)}</p> })}
             {alert(form_message(&error, lang, &["login"]))}
             <form method="post" action="/api/sign_in" class="stack">
-                <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" hint=Some(t(lang, Msg::LoginHint)) error=field_message(&error, lang, "login") value=query_param("login") />
+                <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" hint=Some(t(lang, Msg::LoginHint)) error=field_message(error.as_ref(), lang, "login") value=query_param("login") />
                 <Field id="password" name="password" label=t(lang, Msg::PasswordLabel) kind="password" autocomplete="current-password" />
                 {next.map(|n| view! { <input type="hidden" name="next" value=n /> })}
                 <button type="submit" class="button">{t(lang, Msg::SignInButton)}</button>
@@ -82,9 +82,9 @@ fn SignUpFields(
     view! {
         <form method="post" action=action class="stack">
             {token.map(|t| view! { <input type="hidden" name="token" value=t /> })}
-            <Field id="name" name="name" label=t(lang, Msg::NameLabel) autocomplete="name" error=field_message(&error, lang, "name") value=query_param("name") />
-            <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" hint=Some(t(lang, Msg::LoginHint)) error=field_message(&error, lang, "login") value=query_param("login") />
-            <Field id="password" name="password" label=t(lang, Msg::PasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(&error, lang, "password") />
+            <Field id="name" name="name" label=t(lang, Msg::NameLabel) autocomplete="name" error=field_message(error.as_ref(), lang, "name") value=query_param("name") />
+            <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" hint=Some(t(lang, Msg::LoginHint)) error=field_message(error.as_ref(), lang, "login") value=query_param("login") />
+            <Field id="password" name="password" label=t(lang, Msg::PasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(error.as_ref(), lang, "password") />
             <button type="submit" class="button">{t(lang, button)}</button>
         </form>
     }
@@ -134,8 +134,8 @@ pub fn AccountPage() -> impl IntoView {
                 <h2 id="change-password">{t(lang, Msg::ChangePasswordTitle)}</h2>
                 {alert(form_message(&error, lang, &["current", "password"]))}
                 <form method="post" action="/api/change_password" class="stack">
-                    <Field id="current" name="current" label=t(lang, Msg::CurrentPasswordLabel) kind="password" autocomplete="current-password" error=field_message(&error, lang, "current") />
-                    <Field id="new-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(&error, lang, "password") />
+                    <Field id="current" name="current" label=t(lang, Msg::CurrentPasswordLabel) kind="password" autocomplete="current-password" error=field_message(error.as_ref(), lang, "current") />
+                    <Field id="new-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(error.as_ref(), lang, "password") />
                     <button type="submit" class="button">{t(lang, Msg::ChangePasswordButton)}</button>
                 </form>
             </section>
@@ -160,7 +160,7 @@ pub fn ResetRequestPage() -> impl IntoView {
             <p class="lead">{t(lang, Msg::ResetLead)}</p>
             {alert(form_message(&error, lang, &["login"]))}
             <form method="post" action="/api/request_reset" class="stack">
-                <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" error=field_message(&error, lang, "login") value=query_param("login") />
+                <Field id="login" name="login" label=t(lang, Msg::LoginLabel) autocomplete="username" error=field_message(error.as_ref(), lang, "login") value=query_param("login") />
                 <button type="submit" class="button">{t(lang, Msg::ResetRequestButton)}</button>
             </form>
         </div>
@@ -180,7 +180,7 @@ pub fn ResetPage() -> impl IntoView {
             {alert(form_message(&error, lang, &["password"]))}
             <form method="post" action="/api/reset_password" class="stack">
                 <input type="hidden" name="token" value=token />
-                <Field id="new-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(&error, lang, "password") />
+                <Field id="new-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(error.as_ref(), lang, "password") />
                 <button type="submit" class="button">{t(lang, Msg::ResetSetButton)}</button>
             </form>
         </div>
@@ -246,87 +246,11 @@ pub fn InvitationsPage() -> impl IntoView {
     let is_admin = principal.as_ref().is_some_and(|p| p.role == Role::Admin);
     let lists = Suspend::new(async move {
         match api::list_invitations().await {
-            Ok((invitations, staff)) => {
-                let no_invitations = invitations.is_empty();
-                let rows = invitations
-                    .into_iter()
-                    .map(|i| {
-                        let status = match i.status.as_str() {
-                            "accepted" => t(lang, Msg::InviteAccepted),
-                            "revoked" => t(lang, Msg::InviteRevoked),
-                            "expired" => t(lang, Msg::InviteExpired),
-                            _ => t(lang, Msg::InvitePending),
-                        };
-                        let pending = i.status == "pending";
-                        view! {
-                            <tr>
-                                <td>{i.role.label(lang)}</td>
-                                <td>{i.scope.unwrap_or_default()}</td>
-                                <td>{i.note}</td>
-                                <td>{format_date(lang, i.created_at.date_naive())}</td>
-                                <td>{status}</td>
-                                <td>{pending.then(|| view! {
-                                    <form method="post" action="/api/revoke_invitation">
-                                        <input type="hidden" name="id" value=i.id.to_string() />
-                                        <button type="submit" class="button button-small">{t(lang, Msg::RevokeButton)}</button>
-                                    </form>
-                                })}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                let people = staff
-                    .into_iter()
-                    .map(|s| view! {
-                        <tr>
-                            <td>{s.display_name}</td>
-                            <td>{s.role.label(lang)}</td>
-                            <td>{s.login}</td>
-                            <td>{s.removable.then(|| view! {
-                                <form method="post" action="/api/remove_staff">
-                                    <input type="hidden" name="user_id" value=s.user_id.to_string() />
-                                    <button type="submit" class="button button-small">{t(lang, Msg::RemoveButton)}</button>
-                                </form>
-                            })}</td>
-                        </tr>
-                    })
-                    .collect_view();
-                view! {
-                    <section aria-labelledby="invitation-list">
-                        <h2 id="invitation-list">{t(lang, Msg::InvitationsTitle)}</h2>
-                        {if no_invitations {
-                            view! { <p class="empty">{t(lang, Msg::NoInvitations)}</p> }.into_any()
-                        } else {
-                            view! {
-                        <div class="table-scroll" tabindex="0"><table>
-                            <thead><tr>
-                                <th scope="col">{t(lang, Msg::RoleLabel)}</th>
-                                <th scope="col">{t(lang, Msg::ColumnScope)}</th>
-                                <th scope="col">{t(lang, Msg::ColumnNote)}</th>
-                                <th scope="col">{t(lang, Msg::ColumnCreated)}</th>
-                                <th scope="col">{t(lang, Msg::ColumnStatus)}</th>
-                                <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>
-                            </tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table></div>
-                            }.into_any()
-                        }}
-                    </section>
-                    <section aria-labelledby="staff-list">
-                        <h2 id="staff-list">{t(lang, Msg::StaffTitle)}</h2>
-                        <div class="table-scroll" tabindex="0"><table>
-                            <thead><tr>
-                                <th scope="col">{t(lang, Msg::ColumnName)}</th>
-                                <th scope="col">{t(lang, Msg::RoleLabel)}</th>
-                                <th scope="col">{t(lang, Msg::LoginLabel)}</th>
-                                <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>
-                            </tr></thead>
-                            <tbody>{people}</tbody>
-                        </table></div>
-                    </section>
-                }
-                .into_any()
+            Ok((invitations, staff)) => view! {
+                {invitations_section(lang, invitations)}
+                {staff_section(lang, staff)}
             }
+            .into_any(),
             Err(e) => {
                 // Signed out: `require_sign_in` has already redirected to the sign-in page.
                 if e != AppError::Unauthorized {
@@ -344,8 +268,8 @@ pub fn InvitationsPage() -> impl IntoView {
         .collect_view();
     let scope_fields = match principal.as_ref().map(|p| &p.scope) {
         Some(Scope::None) if is_admin => view! {
-            <Field id="okrug" name="okrug" label=t(lang, Msg::InviteOkrugLabel) required=false error=field_message(&error, lang, "okrug") value=query_param("okrug") />
-            <Field id="organisation" name="organisation" label=t(lang, Msg::InviteOrganisationLabel) required=false error=field_message(&error, lang, "organisation") value=query_param("organisation") />
+            <Field id="okrug" name="okrug" label=t(lang, Msg::InviteOkrugLabel) required=false error=field_message(error.as_ref(), lang, "okrug") value=query_param("okrug") />
+            <Field id="organisation" name="organisation" label=t(lang, Msg::InviteOrganisationLabel) required=false error=field_message(error.as_ref(), lang, "organisation") value=query_param("organisation") />
         }
         .into_any(),
         _ => view! {
@@ -373,12 +297,100 @@ pub fn InvitationsPage() -> impl IntoView {
                         <select id="role" name="role">{options}</select>
                     </div>
                     {scope_fields}
-                    <Field id="note" name="note" label=t(lang, Msg::InviteNoteLabel) required=false error=field_message(&error, lang, "note") value=query_param("note") />
+                    <Field id="note" name="note" label=t(lang, Msg::InviteNoteLabel) required=false error=field_message(error.as_ref(), lang, "note") value=query_param("note") />
                     <button type="submit" class="button">{t(lang, Msg::InviteButton)}</button>
                 </form>
             })}
             <Suspense fallback=|| ()>{lists}</Suspense>
         </div>
+    }
+}
+
+/// The invitations sent, each revocable while pending.
+fn invitations_section(lang: Lang, invitations: Vec<InvitationView>) -> impl IntoView {
+    let no_invitations = invitations.is_empty();
+    let rows = invitations
+        .into_iter()
+        .map(|i| {
+            let status = match i.status.as_str() {
+                "accepted" => t(lang, Msg::InviteAccepted),
+                "revoked" => t(lang, Msg::InviteRevoked),
+                "expired" => t(lang, Msg::InviteExpired),
+                _ => t(lang, Msg::InvitePending),
+            };
+            let pending = i.status == "pending";
+            view! {
+                <tr>
+                    <td>{i.role.label(lang)}</td>
+                    <td>{i.scope.unwrap_or_default()}</td>
+                    <td>{i.note}</td>
+                    <td>{format_date(lang, i.created_at.date_naive())}</td>
+                    <td>{status}</td>
+                    <td>{pending.then(|| view! {
+                        <form method="post" action="/api/revoke_invitation">
+                            <input type="hidden" name="id" value=i.id.to_string() />
+                            <button type="submit" class="button button-small">{t(lang, Msg::RevokeButton)}</button>
+                        </form>
+                    })}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="invitation-list">
+            <h2 id="invitation-list">{t(lang, Msg::InvitationsTitle)}</h2>
+            {if no_invitations {
+                view! { <p class="empty">{t(lang, Msg::NoInvitations)}</p> }.into_any()
+            } else {
+                view! {
+            <div class="table-scroll" tabindex="0"><table>
+                <thead><tr>
+                    <th scope="col">{t(lang, Msg::RoleLabel)}</th>
+                    <th scope="col">{t(lang, Msg::ColumnScope)}</th>
+                    <th scope="col">{t(lang, Msg::ColumnNote)}</th>
+                    <th scope="col">{t(lang, Msg::ColumnCreated)}</th>
+                    <th scope="col">{t(lang, Msg::ColumnStatus)}</th>
+                    <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table></div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The staff, each removable where the viewer may.
+fn staff_section(lang: Lang, staff: Vec<StaffView>) -> impl IntoView {
+    let people = staff
+        .into_iter()
+        .map(|s| view! {
+            <tr>
+                <td>{s.display_name}</td>
+                <td>{s.role.label(lang)}</td>
+                <td>{s.login}</td>
+                <td>{s.removable.then(|| view! {
+                    <form method="post" action="/api/remove_staff">
+                        <input type="hidden" name="user_id" value=s.user_id.to_string() />
+                        <button type="submit" class="button button-small">{t(lang, Msg::RemoveButton)}</button>
+                    </form>
+                })}</td>
+            </tr>
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="staff-list">
+            <h2 id="staff-list">{t(lang, Msg::StaffTitle)}</h2>
+            <div class="table-scroll" tabindex="0"><table>
+                <thead><tr>
+                    <th scope="col">{t(lang, Msg::ColumnName)}</th>
+                    <th scope="col">{t(lang, Msg::RoleLabel)}</th>
+                    <th scope="col">{t(lang, Msg::LoginLabel)}</th>
+                    <th scope="col"><span class="visually-hidden">{t(lang, Msg::ColumnAction)}</span></th>
+                </tr></thead>
+                <tbody>{people}</tbody>
+            </table></div>
+        </section>
     }
 }
 

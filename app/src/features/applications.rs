@@ -16,7 +16,9 @@ use leptos_router::hooks::use_params_map;
 
 use super::set_status;
 use crate::PageTitle;
-use crate::components::form::{FormId, alert, form_error, form_message, query_param};
+use crate::components::form::{
+    FormId, alert, aria_invalid, field_message, form_error, form_message, query_param,
+};
 use crate::components::layout::use_lang;
 use crate::components::session::require_sign_in;
 use crate::domain::account::Role;
@@ -248,11 +250,6 @@ fn Application(
     )
     .to_owned();
     let program_href = format!("/programs/{}", v.summary.program_slug);
-    let todo = if v.mine {
-        state.applicant_todo(lang)
-    } else {
-        None
-    };
     let notice = done
         .as_deref()
         .and_then(done_message)
@@ -273,62 +270,12 @@ fn Application(
     let editable = v.mine && state == State::Draft;
     let can_withdraw = v.mine && !decided;
     let version = v.summary.version;
-    let err_for = {
-        let error = error.clone();
-        move |name: &str| match &error {
-            Some(AppError::Invalid { field, .. }) if field == name => {
-                error.as_ref().map(|e| e.message(lang))
-            }
-            _ => None,
-        }
-    };
-    let document_error = err_for("document");
-    let draft_form = editable.then(|| {
-        let documents = documents_fieldset(lang, &v.required, document_error.clone());
-        view! {
-            <form method="post" action=action.clone() enctype="multipart/form-data" id="application-form" data-testid="application-form">
-                <DraftFields lang id version fields=v.fields.clone() limits=v.limits error=error.clone() />
-                {documents}
-                <div class="actions">
-                    <button type="submit" name="action" value="submit" class="button" data-testid="submit">{t(lang, Msg::AppSubmit)}</button>
-                    " "
-                    <button type="submit" name="action" value="save" class="button button-secondary" data-testid="save">{t(lang, Msg::AppSave)}</button>
-                </div>
-            </form>
-        }
-    });
-    let answer_form = (v.mine && state == State::InfoRequested).then(|| {
-        let answer_err = err_for("answer");
-        let doc_err = document_error.clone();
-        view! {
-            <section aria-labelledby="request" class="info-request" data-testid="info-request">
-                <h2 id="request">{t(lang, Msg::AppRequestTitle)}</h2>
-                <ul>{v.open_request.iter().map(|i| view! { <li>{i.clone()}</li> }).collect::<Vec<_>>()}</ul>
-                <form method="post" action=action.clone() enctype="multipart/form-data">
-                    <input type="hidden" name="version" value=version />
-                    <div class="field" class:field-error=answer_err.is_some()>
-                        <label for="answer">{t(lang, Msg::AppAnswerLabel)}</label>
-                        {answer_err.clone().map(|e| view! { <p class="error-message" id="answer-error">{e}</p> })}
-                        <textarea id="answer" name="answer" rows="4" required aria-invalid=answer_err.is_some().then_some("true")></textarea>
-                    </div>
-                    <div class="field" class:field-error=doc_err.is_some()>
-                        <label for="document">{t(lang, Msg::AppAnswerFiles)}</label>
-                        {doc_err.clone().map(|e| view! { <p class="error-message" id="document-error">{e}</p> })}
-                        <input type="file" id="document" name="document" multiple accept="application/pdf,image/jpeg,image/png" />
-                    </div>
-                    <button type="submit" name="action" value="answer" class="button" data-testid="answer">{t(lang, Msg::AppAnswerSend)}</button>
-                </form>
-            </section>
-        }
-    });
-    let withdraw_form = can_withdraw.then(|| {
-        view! {
-            <form method="post" action=action.clone() enctype="multipart/form-data" class="withdraw">
-                <input type="hidden" name="version" value=version />
-                <button type="submit" name="action" value="withdraw" class="button button-secondary" data-testid="withdraw">{t(lang, Msg::AppWithdraw)}</button>
-            </form>
-        }
-    });
+    let err_for = |name: &str| field_message(error.as_ref(), lang, name);
+    let draft_form =
+        editable.then(|| draft_form(lang, &v, &action, error.clone(), err_for("document")));
+    let answer_form = (v.mine && state == State::InfoRequested)
+        .then(|| answer_form(lang, &v, &action, err_for("answer"), err_for("document")));
+    let withdraw_form = can_withdraw.then(|| withdraw_form(lang, &action, version));
     let operator = v.operator.then(|| {
         desk::actions(
             lang,
@@ -347,87 +294,17 @@ fn Application(
         .as_deref()
         .map(|d| desk::desk(lang, &action, state, d, &err_for));
     let submitted_fields = (!editable).then(|| submitted(lang, &v.fields, &v.limits));
-    let files = (!editable && !v.documents.is_empty()).then(|| {
-        let items = v
-            .documents
-            .iter()
-            .map(|d| {
-                let href = format!("/applications/{id}/documents/{}", d.id);
-                let name = v
-                    .required
-                    .iter()
-                    .find(|r| Some(r.slot) == d.slot)
-                    .map(|r| pick(lang, &r.ru, &r.kk).to_owned());
-                // The operator previews documents in place: images as pictures, a PDF in the
-                // browser's own viewer.
-                let preview = v.operator.then(|| {
-                    let inline = format!("{href}?inline=1");
-                    let image = d.content_type.starts_with("image/");
-                    view! {
-                        " · " <a href=inline.clone() target="_blank" rel="noopener" data-testid="document-view">{t(lang, Msg::AppDocView)}</a>
-                        {image.then(|| view! {
-                            <a href=inline.clone() class="doc-thumb" target="_blank" rel="noopener">
-                                <img src=inline.clone() alt=d.file_name.clone() loading="lazy" data-testid="document-thumb" />
-                            </a>
-                        })}
-                    }
-                });
-                view! {
-                    <li>
-                        {name.map(|n| view! { {n} ": " })}
-                        <a href=href download=d.file_name.clone()>{d.file_name.clone()}</a>
-                        " " <small>{size(d.size)}</small>
-                        {preview}
-                    </li>
-                }
-            })
-            .collect::<Vec<_>>();
-        view! {
-            <section aria-labelledby="files">
-                <h2 id="files">{t(lang, Msg::AppDocsTitle)}</h2>
-                <ul data-testid="documents">{items}</ul>
-            </section>
-        }
-    });
-    let recommendation = recommendation_section(lang, &v, &action, error.as_ref());
-    let assisted = v.assisted.as_ref().map(|a| {
-        let how = t(
-            lang,
-            if a.method == "paper" {
-                Msg::AssistedPaper
-            } else {
-                Msg::AssistedCode
-            },
-        );
-        let text = tf(
-            lang,
-            Msg::AssistedBy,
-            &[
-                ("name", &a.staff_name),
-                ("how", how),
-                ("date", &format_date(lang, a.at.date_naive())),
-            ],
-        );
-        view! { <p class="notice" data-testid="assisted">{text}</p> }
-    });
+    let files = (!editable && !v.documents.is_empty()).then(|| files_section(lang, &v));
+    let recommendation = recommendation_section(lang, &v, &action, &error);
+    let assisted = v.assisted.as_ref().map(|a| assisted_notice(lang, a));
+    let status = status_list(lang, &v, decided);
     view! {
         <h1>{title}</h1>
         <p class="lead"><a href=program_href>{program}</a></p>
         {notice}
         {assisted}
         {summary_alert}
-        <dl class="application-status">
-            <dt>{t(lang, Msg::AppStateNow)}</dt>
-            <dd><strong class=format!("state state-{}", state.as_str()) data-testid="state">{state.label(lang)}</strong></dd>
-            {v.mine.then(|| view! {
-                <dt>{t(lang, Msg::AppTodoTitle)}</dt>
-                <dd data-testid="todo">{todo.unwrap_or(t(lang, Msg::AppNothingToDo))}</dd>
-            })}
-            {(!decided).then(|| view! {
-                <dt>{t(lang, Msg::AppEstimateTitle)}</dt>
-                <dd data-testid="estimate">{estimate_text(lang, v.estimate)}</dd>
-            })}
-        </dl>
+        {status}
         {answer_form}
         {recommendation}
         {draft_form}
@@ -441,15 +318,174 @@ fn Application(
     }
 }
 
+/// Where the application stands: its state, what the applicant is to do, and the expected
+/// time to a decision.
+fn status_list(lang: Lang, v: &ApplicationView, decided: bool) -> impl IntoView + use<> {
+    let state = v.summary.state;
+    let todo = if v.mine {
+        state.applicant_todo(lang)
+    } else {
+        None
+    };
+    let estimate = v.estimate;
+    view! {
+        <dl class="application-status">
+            <dt>{t(lang, Msg::AppStateNow)}</dt>
+            <dd><strong class=format!("state state-{}", state.as_str()) data-testid="state">{state.label(lang)}</strong></dd>
+            {v.mine.then(|| view! {
+                <dt>{t(lang, Msg::AppTodoTitle)}</dt>
+                <dd data-testid="todo">{todo.unwrap_or(t(lang, Msg::AppNothingToDo))}</dd>
+            })}
+            {(!decided).then(|| view! {
+                <dt>{t(lang, Msg::AppEstimateTitle)}</dt>
+                <dd data-testid="estimate">{estimate_text(lang, estimate)}</dd>
+            })}
+        </dl>
+    }
+}
+
+/// Who at the akimat started the application for the resident, and how they consented.
+fn assisted_notice(
+    lang: Lang,
+    a: &crate::domain::application::form::AssistedView,
+) -> impl IntoView + use<> {
+    let how = t(
+        lang,
+        if a.method == "paper" {
+            Msg::AssistedPaper
+        } else {
+            Msg::AssistedCode
+        },
+    );
+    let text = tf(
+        lang,
+        Msg::AssistedBy,
+        &[
+            ("name", &a.staff_name),
+            ("how", how),
+            ("date", &format_date(lang, a.at.date_naive())),
+        ],
+    );
+    view! { <p class="notice" data-testid="assisted">{text}</p> }
+}
+
+/// The draft's form: its fields (the autosaving island) and documents.
+fn draft_form(
+    lang: Lang,
+    v: &ApplicationView,
+    action: &str,
+    error: Option<AppError>,
+    document_error: Option<String>,
+) -> impl IntoView + use<> {
+    let id = v.summary.id;
+    let version = v.summary.version;
+    let documents = documents_fieldset(lang, &v.required, document_error);
+    view! {
+        <form method="post" action=action.to_owned() enctype="multipart/form-data" id="application-form" data-testid="application-form">
+            <DraftFields lang id version fields=v.fields.clone() limits=v.limits error />
+            {documents}
+            <div class="actions">
+                <button type="submit" name="action" value="submit" class="button" data-testid="submit">{t(lang, Msg::AppSubmit)}</button>
+                " "
+                <button type="submit" name="action" value="save" class="button button-secondary" data-testid="save">{t(lang, Msg::AppSave)}</button>
+            </div>
+        </form>
+    }
+}
+
+/// The answer to an information request: the text and more documents.
+fn answer_form(
+    lang: Lang,
+    v: &ApplicationView,
+    action: &str,
+    answer_err: Option<String>,
+    doc_err: Option<String>,
+) -> impl IntoView + use<> {
+    let version = v.summary.version;
+    view! {
+        <section aria-labelledby="request" class="info-request" data-testid="info-request">
+            <h2 id="request">{t(lang, Msg::AppRequestTitle)}</h2>
+            <ul>{v.open_request.iter().map(|i| view! { <li>{i.clone()}</li> }).collect::<Vec<_>>()}</ul>
+            <form method="post" action=action.to_owned() enctype="multipart/form-data">
+                <input type="hidden" name="version" value=version />
+                <div class="field" class:field-error=answer_err.is_some()>
+                    <label for="answer">{t(lang, Msg::AppAnswerLabel)}</label>
+                    {answer_err.clone().map(|e| view! { <p class="error-message" id="answer-error">{e}</p> })}
+                    <textarea id="answer" name="answer" rows="4" required aria-invalid=aria_invalid(answer_err.is_some())></textarea>
+                </div>
+                <div class="field" class:field-error=doc_err.is_some()>
+                    <label for="document">{t(lang, Msg::AppAnswerFiles)}</label>
+                    {doc_err.clone().map(|e| view! { <p class="error-message" id="document-error">{e}</p> })}
+                    <input type="file" id="document" name="document" multiple accept="application/pdf,image/jpeg,image/png" />
+                </div>
+                <button type="submit" name="action" value="answer" class="button" data-testid="answer">{t(lang, Msg::AppAnswerSend)}</button>
+            </form>
+        </section>
+    }
+}
+
+fn withdraw_form(lang: Lang, action: &str, version: i32) -> impl IntoView + use<> {
+    view! {
+        <form method="post" action=action.to_owned() enctype="multipart/form-data" class="withdraw">
+            <input type="hidden" name="version" value=version />
+            <button type="submit" name="action" value="withdraw" class="button button-secondary" data-testid="withdraw">{t(lang, Msg::AppWithdraw)}</button>
+        </form>
+    }
+}
+
+/// The documents attached, each to download (and, for the operator, to preview in place).
+fn files_section(lang: Lang, v: &ApplicationView) -> impl IntoView + use<> {
+    let id = v.summary.id;
+    let items = v
+        .documents
+        .iter()
+        .map(|d| {
+            let href = format!("/applications/{id}/documents/{}", d.id);
+            let name = v
+                .required
+                .iter()
+                .find(|r| Some(r.slot) == d.slot)
+                .map(|r| pick(lang, &r.ru, &r.kk).to_owned());
+            // The operator previews documents in place: images as pictures, a PDF in the
+            // browser's own viewer.
+            let preview = v.operator.then(|| {
+                let inline = format!("{href}?inline=1");
+                let image = d.content_type.starts_with("image/");
+                view! {
+                    " · " <a href=inline.clone() target="_blank" rel="noopener" data-testid="document-view">{t(lang, Msg::AppDocView)}</a>
+                    {image.then(|| view! {
+                        <a href=inline.clone() class="doc-thumb" target="_blank" rel="noopener">
+                            <img src=inline.clone() alt=d.file_name.clone() loading="lazy" data-testid="document-thumb" />
+                        </a>
+                    })}
+                }
+            });
+            view! {
+                <li>
+                    {name.map(|n| view! { {n} ": " })}
+                    <a href=href download=d.file_name.clone()>{d.file_name.clone()}</a>
+                    " " <small>{size(d.size)}</small>
+                    {preview}
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section aria-labelledby="files">
+            <h2 id="files">{t(lang, Msg::AppDocsTitle)}</h2>
+            <ul data-testid="documents">{items}</ul>
+        </section>
+    }
+}
+
 /// The akimat's recommendation: every version (a declared relationship shown first and
 /// plainly), the applicant's request, and the akimat's form.
 fn recommendation_section(
     lang: Lang,
     v: &ApplicationView,
     action: &str,
-    error: Option<&AppError>,
+    error: &Option<AppError>,
 ) -> Option<AnyView> {
-    use crate::domain::recommendation::{Reason, Relationship, Verdict};
     let state = v.summary.state;
     let open = matches!(
         state,
@@ -459,12 +495,42 @@ fn recommendation_section(
     if v.recommendations.is_empty() && !may_ask && !v.can_recommend && !v.recommendation_asked {
         return None;
     }
-    let err_for = |name: &str| match error {
-        Some(AppError::Invalid { field, .. }) if field == name => error.map(|e| e.message(lang)),
-        _ => None,
-    };
-    let versions = v
-        .recommendations
+    let err_for = |name: &str| field_message(error.as_ref(), lang, name);
+    let versions = recommendation_versions(lang, v);
+    let asked = (v.recommendation_asked && v.recommendations.is_empty() && v.mine)
+        .then(|| view! { <p data-testid="recommendation-asked">{t(lang, Msg::RecAsked)}</p> });
+    let ask = may_ask.then(|| {
+        let err = err_for("settlement");
+        view! {
+            <form method="post" action=action.to_owned() enctype="multipart/form-data">
+                <input type="hidden" name="version" value=v.summary.version />
+                <p class="hint">{t(lang, Msg::RecAskHint)}</p>
+                {err.map(|e| view! { <p class="error-message">{e} " " <a href="/profile">{t(lang, Msg::MatchesEditProfile)}</a></p> })}
+                <button type="submit" name="action" value="ask_recommendation" class="button button-secondary" data-testid="ask-recommendation">{t(lang, Msg::RecAskButton)}</button>
+            </form>
+        }
+    });
+    let form = v
+        .can_recommend
+        .then(|| recommend_form(lang, v, action, &err_for));
+    Some(
+        view! {
+            <section aria-labelledby="recommendation" class="recommendation" data-testid="recommendation-section">
+                <h2 id="recommendation">{t(lang, Msg::RecTitle)}</h2>
+                {(!versions.is_empty()).then(|| view! { <ol class="recommendations">{versions}</ol> })}
+                {asked}
+                {ask}
+                {form}
+            </section>
+        }
+        .into_any(),
+    )
+}
+
+/// Every version of the recommendation, newest first.
+fn recommendation_versions(lang: Lang, v: &ApplicationView) -> Vec<impl IntoView + use<>> {
+    use crate::domain::recommendation::Relationship;
+    v.recommendations
         .iter()
         .rev()
         .map(|r| {
@@ -497,97 +563,102 @@ fn recommendation_section(
                 </li>
             }
         })
-        .collect::<Vec<_>>();
-    let asked = (v.recommendation_asked && v.recommendations.is_empty() && v.mine)
-        .then(|| view! { <p data-testid="recommendation-asked">{t(lang, Msg::RecAsked)}</p> });
-    let ask = may_ask.then(|| {
-        let err = err_for("settlement");
+        .collect()
+}
+
+/// The akimat's form: the verdict, the reasons, a text, and a declared relationship.
+fn recommend_form(
+    lang: Lang,
+    v: &ApplicationView,
+    action: &str,
+    err_for: &dyn Fn(&str) -> Option<String>,
+) -> impl IntoView + use<> {
+    use crate::domain::recommendation::{Reason, Relationship, Verdict};
+    let latest = v.recommendations.last().map(|r| r.input.clone());
+    let radio = |name: &'static str, code: &'static str, label: &'static str, checked: bool| {
+        let id = format!("{name}-{code}");
+        let label_for = id.clone();
         view! {
-            <form method="post" action=action.to_owned() enctype="multipart/form-data">
-                <input type="hidden" name="version" value=v.summary.version />
-                <p class="hint">{t(lang, Msg::RecAskHint)}</p>
-                {err.map(|e| view! { <p class="error-message">{e} " " <a href="/profile">{t(lang, Msg::MatchesEditProfile)}</a></p> })}
-                <button type="submit" name="action" value="ask_recommendation" class="button button-secondary" data-testid="ask-recommendation">{t(lang, Msg::RecAskButton)}</button>
-            </form>
+            <label class="check" for=label_for>
+                <input type="radio" id=id name=name value=code checked=checked /> " " {label}
+            </label>
         }
-    });
-    let form = v.can_recommend.then(|| {
-        let latest = v.recommendations.last().map(|r| r.input.clone());
-        let radio = |name: &'static str, code: &'static str, label: &'static str, checked: bool| {
-            let id = format!("{name}-{code}");
+    };
+    let verdicts = [Verdict::Recommend, Verdict::DoNotRecommend]
+        .into_iter()
+        .map(|x| {
+            radio(
+                "verdict",
+                x.as_str(),
+                x.label(lang),
+                latest.as_ref().is_some_and(|l| l.verdict == x),
+            )
+        })
+        .collect::<Vec<_>>();
+    let reasons = Reason::ALL
+        .into_iter()
+        .map(|x| {
+            let id = format!("reasons-{}", x.as_str());
             let label_for = id.clone();
+            let checked = latest.as_ref().is_some_and(|l| l.reasons.contains(&x));
             view! {
                 <label class="check" for=label_for>
-                    <input type="radio" id=id name=name value=code checked=checked /> " " {label}
+                    <input type="checkbox" id=id name="reasons" value=x.as_str() checked=checked /> " " {x.label(lang)}
                 </label>
             }
-        };
-        let verdicts = [Verdict::Recommend, Verdict::DoNotRecommend]
-            .into_iter()
-            .map(|x| radio("verdict", x.as_str(), x.label(lang), latest.as_ref().is_some_and(|l| l.verdict == x)))
-            .collect::<Vec<_>>();
-        let reasons = Reason::ALL
-            .into_iter()
-            .map(|x| {
-                let id = format!("reasons-{}", x.as_str());
-                let label_for = id.clone();
-                let checked = latest.as_ref().is_some_and(|l| l.reasons.contains(&x));
-                view! {
-                    <label class="check" for=label_for>
-                        <input type="checkbox" id=id name="reasons" value=x.as_str() checked=checked /> " " {x.label(lang)}
-                    </label>
-                }
-            })
-            .collect::<Vec<_>>();
-        let relationships = [Relationship::None, Relationship::Family, Relationship::Business]
-            .into_iter()
-            .map(|x| radio("relationship", x.as_str(), x.label(lang), latest.as_ref().is_some_and(|l| l.relationship == x)))
-            .collect::<Vec<_>>();
-        let group = |name: &'static str, legend: Msg, items: Vec<AnyView>| {
-            let err = err_for(name);
-            let invalid = err.is_some();
-            view! {
-                <fieldset class="field" class:field-error=invalid id=name>
-                    <legend>{t(lang, legend)}</legend>
-                    {err.map(|e| view! { <p class="error-message">{e}</p> })}
-                    {items}
-                </fieldset>
-            }
-        };
-        let note_err = err_for("relationship_note");
-        let label = if latest.is_some() { Msg::RecCorrect } else { Msg::RecSave };
+        })
+        .collect::<Vec<_>>();
+    let relationships = [
+        Relationship::None,
+        Relationship::Family,
+        Relationship::Business,
+    ]
+    .into_iter()
+    .map(|x| {
+        radio(
+            "relationship",
+            x.as_str(),
+            x.label(lang),
+            latest.as_ref().is_some_and(|l| l.relationship == x),
+        )
+    })
+    .collect::<Vec<_>>();
+    let group = |name: &'static str, legend: Msg, items: Vec<AnyView>| {
+        let err = err_for(name);
+        let invalid = err.is_some();
         view! {
-            <form method="post" action=action.to_owned() enctype="multipart/form-data" class="recommend-form" data-testid="recommend-form">
-                <h3>{t(lang, Msg::RecFormTitle)}</h3>
-                <input type="hidden" name="version" value=v.summary.version />
-                {group("verdict", Msg::RecVerdictLabel, verdicts.into_iter().map(IntoAny::into_any).collect())}
-                {group("reasons", Msg::RecReasonsLabel, reasons.into_iter().map(IntoAny::into_any).collect())}
-                <div class="field">
-                    <label for="text">{t(lang, Msg::RecTextLabel)}</label>
-                    <textarea id="text" name="text" rows="3">{latest.as_ref().and_then(|l| l.text.clone()).unwrap_or_default()}</textarea>
-                </div>
-                {group("relationship", Msg::RecRelationshipLabel, relationships.into_iter().map(IntoAny::into_any).collect())}
-                <div class="field" class:field-error=note_err.is_some()>
-                    <label for="relationship_note">{t(lang, Msg::RecRelNoteLabel)}</label>
-                    {note_err.clone().map(|e| view! { <p class="error-message">{e}</p> })}
-                    <input type="text" id="relationship_note" name="relationship_note" value=latest.as_ref().and_then(|l| l.relationship_note.clone()).unwrap_or_default() />
-                </div>
-                <button type="submit" name="action" value="recommend" class="button" data-testid="recommend">{t(lang, label)}</button>
-            </form>
+            <fieldset class="field" class:field-error=invalid id=name>
+                <legend>{t(lang, legend)}</legend>
+                {err.map(|e| view! { <p class="error-message">{e}</p> })}
+                {items}
+            </fieldset>
         }
-    });
-    Some(
-        view! {
-            <section aria-labelledby="recommendation" class="recommendation" data-testid="recommendation-section">
-                <h2 id="recommendation">{t(lang, Msg::RecTitle)}</h2>
-                {(!versions.is_empty()).then(|| view! { <ol class="recommendations">{versions}</ol> })}
-                {asked}
-                {ask}
-                {form}
-            </section>
-        }
-        .into_any(),
-    )
+    };
+    let note_err = err_for("relationship_note");
+    let label = if latest.is_some() {
+        Msg::RecCorrect
+    } else {
+        Msg::RecSave
+    };
+    view! {
+        <form method="post" action=action.to_owned() enctype="multipart/form-data" class="recommend-form" data-testid="recommend-form">
+            <h3>{t(lang, Msg::RecFormTitle)}</h3>
+            <input type="hidden" name="version" value=v.summary.version />
+            {group("verdict", Msg::RecVerdictLabel, verdicts.into_iter().map(IntoAny::into_any).collect())}
+            {group("reasons", Msg::RecReasonsLabel, reasons.into_iter().map(IntoAny::into_any).collect())}
+            <div class="field">
+                <label for="text">{t(lang, Msg::RecTextLabel)}</label>
+                <textarea id="text" name="text" rows="3">{latest.as_ref().and_then(|l| l.text.clone()).unwrap_or_default()}</textarea>
+            </div>
+            {group("relationship", Msg::RecRelationshipLabel, relationships.into_iter().map(IntoAny::into_any).collect())}
+            <div class="field" class:field-error=note_err.is_some()>
+                <label for="relationship_note">{t(lang, Msg::RecRelNoteLabel)}</label>
+                {note_err.clone().map(|e| view! { <p class="error-message">{e}</p> })}
+                <input type="text" id="relationship_note" name="relationship_note" value=latest.as_ref().and_then(|l| l.relationship_note.clone()).unwrap_or_default() />
+            </div>
+            <button type="submit" name="action" value="recommend" class="button" data-testid="recommend">{t(lang, label)}</button>
+        </form>
+    }
 }
 
 fn size(bytes: i64) -> String {

@@ -86,7 +86,7 @@ pub fn AssistPage() -> impl IntoView {
                 None => (m, f),
             },
         ));
-        let msg = |f: &str| field_message(&error, lang, f);
+        let msg = |f: &str| field_message(error.as_ref(), lang, f);
         let settlements = options
             .settlements
             .iter()

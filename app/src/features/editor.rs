@@ -11,7 +11,9 @@ use leptos_router::hooks::use_params_map;
 
 use super::{request_query, set_status};
 use crate::PageTitle;
-use crate::components::form::{FormId, alert, form_error, query_param};
+use crate::components::form::{
+    FormId, alert, aria_describedby, aria_invalid, error_id, field_message, form_error, query_param,
+};
 use crate::components::layout::use_lang;
 use crate::components::session::require_sign_in;
 use crate::domain::catalog::{
@@ -246,12 +248,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn err(&self, name: &str) -> Option<String> {
-        match self.error {
-            Some(AppError::Invalid { field, .. }) if field == name => {
-                self.error.as_ref().map(|e| e.message(self.lang))
-            }
-            _ => None,
-        }
+        field_message(self.error.as_ref(), self.lang, name)
     }
 
     fn input(&self, name: &str, label: Msg, kind: &'static str) -> AnyView {
@@ -261,13 +258,12 @@ impl Ctx<'_> {
     fn input_labelled(&self, name: &str, label: String, kind: &'static str) -> AnyView {
         let e = self.err(name);
         let id = name.to_owned();
-        let err_id = format!("{name}-error");
-        let described = e.as_ref().map(|_| err_id.clone());
-        let invalid = e.as_ref().map(|_| "true");
+        let described = aria_describedby(name, false, e.is_some());
+        let invalid = aria_invalid(e.is_some());
         view! {
             <div class="field" class:field-error=e.is_some()>
                 <label for=id.clone()>{label}</label>
-                {e.clone().map(|m| view! { <p class="error-message" id=err_id.clone()>{m}</p> })}
+                {e.clone().map(|m| view! { <p class="error-message" id=error_id(name)>{m}</p> })}
                 <input id=id.clone() name=id type=kind value=self.values.get(name) aria-describedby=described aria-invalid=invalid />
             </div>
         }
@@ -280,7 +276,7 @@ impl Ctx<'_> {
         view! {
             <div class="field" class:field-error=e.is_some()>
                 <label for=id.clone()>{t(self.lang, label)}</label>
-                {e.clone().map(|m| view! { <p class="error-message" id=format!("{name}-error")>{m}</p> })}
+                {e.clone().map(|m| view! { <p class="error-message" id=error_id(name)>{m}</p> })}
                 <textarea id=id.clone() name=id rows=rows.to_string()>{self.values.get(name)}</textarea>
             </div>
         }
@@ -301,7 +297,7 @@ impl Ctx<'_> {
         view! {
             <div class="field" class:field-error=e.is_some()>
                 <label for=id.clone()>{t(self.lang, label)}</label>
-                {e.clone().map(|m| view! { <p class="error-message" id=format!("{name}-error")>{m}</p> })}
+                {e.clone().map(|m| view! { <p class="error-message" id=error_id(name)>{m}</p> })}
                 <select id=id.clone() name=id>{options}</select>
             </div>
         }
@@ -357,7 +353,7 @@ fn criterion(c: &Ctx<'_>, kind: &'static str, label: Msg, inputs: AnyView) -> An
                 <input type="checkbox" id=name.clone() name=name.clone() value="on" checked=on />
                 <label for=name.clone()>{t(c.lang, label)}</label>
             </legend>
-            {e.clone().map(|m| view! { <p class="error-message" id=format!("{name}-error")>{m}</p> })}
+            {e.clone().map(|m| view! { <p class="error-message" id=error_id(&name)>{m}</p> })}
             {inputs}
         </fieldset>
     }

@@ -5,7 +5,7 @@
 
 pub mod api;
 
-use crate::components::form::FormId;
+use crate::components::form::{FormId, aria_invalid, error_id, field_message};
 use leptos::prelude::*;
 
 use crate::features::replace_address;
@@ -120,14 +120,7 @@ fn WhatIfMatches(
         }
     });
     let message = move |field: &'static str| {
-        move || {
-            current.with(|(_, r)| {
-                r.as_ref()
-                    .err()
-                    .filter(|e| e.field == field)
-                    .map(|e| e.message(lang))
-            })
-        }
+        move || current.with(|(_, r)| field_message(r.as_ref().err(), lang, field))
     };
     let edit = move |signal: RwSignal<String>| {
         move |ev: leptos::ev::Event| {
@@ -158,68 +151,18 @@ fn WhatIfMatches(
         })
     };
     let rank_ms = move || ranking.with(|(_, _, took, _)| took.map(|ms| format!("{ms:.2}")));
-    let sectors = Sector::ALL
-        .iter()
-        .map(|s| {
-            let code = s.as_str();
-            view! { <option value=code selected=input.sector == code>{s.label(lang)}</option> }
-        })
-        .collect_view();
-    let regions = REGIONS
-        .iter()
-        .map(|r| {
-            let code = r.code;
-            view! { <option value=code selected=input.region == code>{r.name(lang)}</option> }
-        })
-        .collect_view();
-    let field = move |id: &'static str,
-                      label: Msg,
-                      signal: RwSignal<String>,
-                      mode: &'static str| {
-        let err = message(id);
-        view! {
-            <div class="field" class:field-error=move || err().is_some()>
-                <label for=format!("whatif-{id}")>{t(lang, label)}</label>
-                {move || err().map(|e| view! { <p class="error-message" id=format!("whatif-{id}-error")>{e}</p> })}
-                <input
-                    id=format!("whatif-{id}")
-                    name=id
-                    inputmode=mode
-                    autocomplete="off"
-                    prop:value=move || signal.get()
-                    value=signal.get_untracked()
-                    on:input=edit(signal)
-                    aria-invalid=move || err().is_some().then_some("true")
-                />
-            </div>
-        }
-    };
-    let sector_err = message("sector");
-    let region_err = message("region");
+    let sectors = sector_options(lang, &input.sector);
+    let regions = region_options(lang, &input.region);
     view! {
         // Folded on a phone's first screen so the results come first; open while in use.
         <details class="what-if" open=!input.query().is_empty() data-hydrated=move || hydrated.get().then_some("true")>
             <summary><h2 id="what-if-title">{t(lang, Msg::WhatIfTitle)}</h2></summary>
             <p class="hint">{t(lang, Msg::WhatIfLead)}</p>
             <form method="get" action="/matches" class="what-if-form" on:submit=move |ev| ev.prevent_default()>
-                {field("age", Msg::WhatIfAge, age, "numeric")}
-                {field("amount", Msg::WhatIfAmount, amount, "numeric")}
-                <div class="field" class:field-error=move || sector_err().is_some()>
-                    <label for="whatif-sector">{t(lang, Msg::FieldSector)}</label>
-                    {move || sector_err().map(|e| view! { <p class="error-message">{e}</p> })}
-                    <select id="whatif-sector" name="sector" on:change=edit(sector) prop:value=move || sector.get()>
-                        <option value="">{t(lang, Msg::AsInProfile)}</option>
-                        {sectors}
-                    </select>
-                </div>
-                <div class="field" class:field-error=move || region_err().is_some()>
-                    <label for="whatif-region">{t(lang, Msg::WhatIfRegion)}</label>
-                    {move || region_err().map(|e| view! { <p class="error-message">{e}</p> })}
-                    <select id="whatif-region" name="region" on:change=edit(region) prop:value=move || region.get()>
-                        <option value="">{t(lang, Msg::AsInProfile)}</option>
-                        {regions}
-                    </select>
-                </div>
+                {text_field(lang, "age", Msg::WhatIfAge, age, "numeric", message("age"), edit(age))}
+                {text_field(lang, "amount", Msg::WhatIfAmount, amount, "numeric", message("amount"), edit(amount))}
+                {choice_field(lang, "sector", Msg::FieldSector, sector, sectors, message("sector"), edit(sector))}
+                {choice_field(lang, "region", Msg::WhatIfRegion, region, regions, message("region"), edit(region))}
                 <div class="what-if-actions">
                     <button type="submit" class="button">{t(lang, Msg::WhatIfApply)}</button>
                     <a href="/matches" class="button button-secondary" on:click=move |ev| {
@@ -235,16 +178,95 @@ fn WhatIfMatches(
             // the profile (age comes from the IIN; a region is coarser than a settlement).
             {move || {
                 let keepable = current.with(|(i, r)| r.is_ok() && (!i.amount.is_empty() || !i.sector.is_empty()));
-                keepable.then(|| view! {
-                    <form method="post" action="/api/keep_what_if" class="what-if-keep">
-                        <input type="hidden" name="amount" prop:value=move || amount.get() value=amount.get_untracked() />
-                        <input type="hidden" name="sector" prop:value=move || sector.get() value=sector.get_untracked() />
-                        <button type="submit" class="button button-secondary" data-testid="keep-what-if">{t(lang, Msg::WhatIfKeep)}</button>
-                    </form>
-                })
+                keepable.then(|| keep_form(lang, amount, sector))
             }}
         </details>
         <div class="match-results" aria-live="polite" data-rank-ms=rank_ms>{list}</div>
+    }
+}
+
+/// The sectors to choose from, `chosen` selected.
+fn sector_options(lang: Lang, chosen: &str) -> impl IntoView + use<> {
+    Sector::ALL
+        .iter()
+        .map(|s| {
+            let code = s.as_str();
+            view! { <option value=code selected=chosen == code>{s.label(lang)}</option> }
+        })
+        .collect_view()
+}
+
+/// The regions to choose from, `chosen` selected.
+fn region_options(lang: Lang, chosen: &str) -> impl IntoView + use<> {
+    REGIONS
+        .iter()
+        .map(|r| {
+            let code = r.code;
+            view! { <option value=code selected=chosen == code>{r.name(lang)}</option> }
+        })
+        .collect_view()
+}
+
+/// A typed what-if field (`whatif-{name}`), with its error.
+fn text_field(
+    lang: Lang,
+    name: &'static str,
+    label: Msg,
+    signal: RwSignal<String>,
+    mode: &'static str,
+    err: impl Fn() -> Option<String> + Copy + Send + Sync + 'static,
+    on_input: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    let id = format!("whatif-{name}");
+    view! {
+        <div class="field" class:field-error=move || err().is_some()>
+            <label for=id.clone()>{t(lang, label)}</label>
+            {move || err().map(|e| view! { <p class="error-message" id=error_id(&format!("whatif-{name}"))>{e}</p> })}
+            <input
+                id=id
+                name=name
+                inputmode=mode
+                autocomplete="off"
+                prop:value=move || signal.get()
+                value=signal.get_untracked()
+                on:input=on_input
+                aria-invalid=move || aria_invalid(err().is_some())
+            />
+        </div>
+    }
+}
+
+/// A chosen what-if field (`whatif-{name}`): "as in the profile", or one of `options`.
+fn choice_field(
+    lang: Lang,
+    name: &'static str,
+    label: Msg,
+    signal: RwSignal<String>,
+    options: impl IntoView + 'static,
+    err: impl Fn() -> Option<String> + Copy + Send + Sync + 'static,
+    on_change: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    let id = format!("whatif-{name}");
+    view! {
+        <div class="field" class:field-error=move || err().is_some()>
+            <label for=id.clone()>{t(lang, label)}</label>
+            {move || err().map(|e| view! { <p class="error-message">{e}</p> })}
+            <select id=id name=name on:change=on_change prop:value=move || signal.get()>
+                <option value="">{t(lang, Msg::AsInProfile)}</option>
+                {options}
+            </select>
+        </div>
+    }
+}
+
+/// Keeping the what-if's amount and sector in the profile.
+fn keep_form(lang: Lang, amount: RwSignal<String>, sector: RwSignal<String>) -> impl IntoView {
+    view! {
+        <form method="post" action="/api/keep_what_if" class="what-if-keep">
+            <input type="hidden" name="amount" prop:value=move || amount.get() value=amount.get_untracked() />
+            <input type="hidden" name="sector" prop:value=move || sector.get() value=sector.get_untracked() />
+            <button type="submit" class="button button-secondary" data-testid="keep-what-if">{t(lang, Msg::WhatIfKeep)}</button>
+        </form>
     }
 }
 

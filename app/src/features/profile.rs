@@ -9,7 +9,9 @@ use leptos::prelude::*;
 
 use super::{request_query, set_status};
 use crate::PageTitle;
-use crate::components::form::{FormId, alert, form_error, form_message};
+use crate::components::form::{
+    Field, FormId, alert, aria_invalid, error_id, field_message, form_error, form_message,
+};
 use crate::components::layout::use_lang;
 use crate::components::session::require_sign_in;
 use crate::domain::catalog::{Certificate, LegalForm, Sector, Stage, TargetGroup};
@@ -106,58 +108,52 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-fn message(error: &Option<AppError>, lang: Lang, name: &str) -> Option<String> {
-    match error {
-        Some(AppError::Invalid { field, .. }) if field == name => {
-            error.as_ref().map(|e| e.message(lang))
-        }
-        _ => None,
-    }
+/// The form's values and the refused post's error, for the fields to show.
+#[derive(Clone, Copy)]
+struct Form<'a> {
+    lang: Lang,
+    values: &'a Values,
+    error: &'a Option<AppError>,
 }
 
-#[component]
-fn ProfileForm(
-    lang: Lang,
-    values: Values,
-    page: api::ProfileData,
-    place_q: Option<String>,
-    error: Option<AppError>,
-) -> impl IntoView {
-    let input = |name: &'static str,
-                 label: Msg,
-                 hint: Option<Msg>,
-                 kind: &'static str,
-                 mode: Option<&'static str>| {
-        let err = message(&error, lang, name);
-        let described = [
-            hint.map(|_| format!("{name}-hint")),
-            err.as_ref().map(|_| format!("{name}-error")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+impl Form<'_> {
+    fn message(self, name: &str) -> Option<String> {
+        field_message(self.error.as_ref(), self.lang, name)
+    }
+
+    fn input(
+        self,
+        name: &'static str,
+        label: Msg,
+        hint: Option<Msg>,
+        kind: &'static str,
+        mode: Option<&'static str>,
+    ) -> impl IntoView + use<> {
+        let lang = self.lang;
         view! {
-            <div class="field" class:field-error=err.is_some()>
-                <label for=name>{t(lang, label)}</label>
-                {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{t(lang, h)}</p> })}
-                {err.clone().map(|e| view! { <p class="error-message" id=format!("{name}-error")>{e}</p> })}
-                <input
-                    id=name
-                    name=name
-                    type=kind
-                    inputmode=mode
-                    autocomplete="off"
-                    value=values.get(name)
-                    aria-invalid=err.is_some().then_some("true")
-                    aria-describedby=(!described.is_empty()).then_some(described)
-                />
-            </div>
+            <Field
+                id=name
+                name=name
+                label=t(lang, label)
+                kind=kind
+                inputmode=mode
+                hint=hint.map(|h| t(lang, h))
+                error=self.message(name)
+                value=self.values.get(name)
+                required=false
+            />
         }
-    };
-    let select = |name: &'static str, label: Msg, options: Vec<(&'static str, &'static str)>| {
-        let err = message(&error, lang, name);
-        let current = values.get(name).unwrap_or_default();
+    }
+
+    fn select(
+        self,
+        name: &'static str,
+        label: Msg,
+        options: Vec<(&'static str, &'static str)>,
+    ) -> impl IntoView + use<> {
+        let lang = self.lang;
+        let err = self.message(name);
+        let current = self.values.get(name).unwrap_or_default();
         let options = options
             .into_iter()
             .map(|(code, text)| view! { <option value=code selected=current == code>{text}</option> })
@@ -165,20 +161,25 @@ fn ProfileForm(
         view! {
             <div class="field" class:field-error=err.is_some()>
                 <label for=name>{t(lang, label)}</label>
-                {err.clone().map(|e| view! { <p class="error-message" id=format!("{name}-error")>{e}</p> })}
-                <select id=name name=name aria-invalid=err.is_some().then_some("true")>
+                {err.clone().map(|e| view! { <p class="error-message" id=error_id(name)>{e}</p> })}
+                <select id=name name=name aria-invalid=aria_invalid(err.is_some())>
                     <option value="">{t(lang, Msg::ChoiceNotSaid)}</option>
                     {options}
                 </select>
             </div>
         }
-    };
-    let checks = |name: &'static str,
-                  answered: &'static str,
-                  label: Msg,
-                  hint: Option<Msg>,
-                  options: Vec<(&'static str, &'static str)>| {
-        let err = message(&error, lang, name);
+    }
+
+    fn checks(
+        self,
+        name: &'static str,
+        answered: &'static str,
+        label: Msg,
+        hint: Option<Msg>,
+        options: Vec<(&'static str, &'static str)>,
+    ) -> impl IntoView + use<> {
+        let lang = self.lang;
+        let err = self.message(name);
         let boxes = options
             .into_iter()
             .map(|(code, text)| {
@@ -186,7 +187,7 @@ fn ProfileForm(
                 let label_for = id.clone();
                 view! {
                     <label class="check" for=label_for>
-                        <input type="checkbox" id=id name=name value=code checked=values.has(name, code) />
+                        <input type="checkbox" id=id name=name value=code checked=self.values.has(name, code) />
                         " " {text}
                     </label>
                 }
@@ -202,34 +203,104 @@ fn ProfileForm(
                 {boxes}
             </fieldset>
         }
+    }
+}
+
+/// The codes and labels of a list of choices.
+fn choices<T>(
+    all: &[T],
+    code: impl Fn(&T) -> &'static str,
+    label: impl Fn(&T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|x| (code(x), label(x))).collect()
+}
+
+#[component]
+fn ProfileForm(
+    lang: Lang,
+    values: Values,
+    page: api::ProfileData,
+    place_q: Option<String>,
+    error: Option<AppError>,
+) -> impl IntoView {
+    let form = Form {
+        lang,
+        values: &values,
+        error: &error,
     };
-    let labels = |all: &[(&'static str, &'static str)]| all.to_vec();
+    let person = person_fields(form);
+    let business = business_fields(form);
+    let settlement = settlement_fieldset(lang, &page, place_q, form.message(field::SETTLEMENT));
+    view! {
+        {alert(form_message(&error, lang, FIELDS))}
+        <form method="post" action="/profile" class="stack profile-form">
+            <input type="hidden" name="form" value="1" />
+            {person}
+            {business}
+            {settlement}
+            <button type="submit" class="button">{t(lang, Msg::ButtonSaveProfile)}</button>
+        </form>
+    }
+}
+
+/// The person: name, IIN, birth date, phone, groups.
+fn person_fields(form: Form<'_>) -> impl IntoView + use<> {
+    let lang = form.lang;
     let groups: Vec<(&str, &str)> = TargetGroup::ALL
         .iter()
         .filter(|g| !matches!(g, TargetGroup::Youth | TargetGroup::Women))
         .map(|g| (g.as_str(), g.label(lang)))
         .collect();
-    let forms: Vec<(&str, &str)> = LegalForm::ALL
-        .iter()
-        .map(|f| (f.as_str(), f.label(lang)))
-        .collect();
-    let sectors: Vec<(&str, &str)> = Sector::ALL
-        .iter()
-        .map(|s| (s.as_str(), s.label(lang)))
-        .collect();
-    let stages: Vec<(&str, &str)> = Stage::ALL
-        .iter()
-        .map(|s| (s.as_str(), s.label(lang)))
-        .collect();
-    let certificates: Vec<(&str, &str)> = Certificate::ALL
-        .iter()
-        .map(|c| (c.as_str(), c.label(lang)))
-        .collect();
-    let collateral = labels(&[
+    view! {
+        <fieldset>
+            <legend><h2>{t(lang, Msg::ProfilePerson)}</h2></legend>
+            {form.input(field::NAME, Msg::FieldFullName, None, "text", None)}
+            {form.input(field::IIN, Msg::FieldIin, Some(Msg::HintIin), "text", Some("numeric"))}
+            {form.input(field::BIRTH_DATE, Msg::FieldBirthDate, None, "date", None)}
+            {form.input(field::PHONE, Msg::FieldPhone, None, "tel", Some("tel"))}
+            {form.checks(field::GROUPS, field::GROUPS_ANSWERED, Msg::FieldGroups, Some(Msg::HintGroups), groups)}
+        </fieldset>
+    }
+}
+
+/// The business: its form, sector, stage, size, collateral, certificates and the amount.
+fn business_fields(form: Form<'_>) -> impl IntoView + use<> {
+    let lang = form.lang;
+    let forms = choices(LegalForm::ALL, |f| f.as_str(), |f| f.label(lang));
+    let sectors = choices(Sector::ALL, |s| s.as_str(), |s| s.label(lang));
+    let stages = choices(Stage::ALL, |s| s.as_str(), |s| s.label(lang));
+    let certificates = choices(Certificate::ALL, |c| c.as_str(), |c| c.label(lang));
+    let collateral = vec![
         ("yes", t(lang, Msg::ChoiceYes)),
         ("no", t(lang, Msg::ChoiceNo)),
-    ]);
-    // The settlement: the chosen one, then what the search found.
+    ];
+    view! {
+        <fieldset>
+            <legend><h2>{t(lang, Msg::ProfileBusiness)}</h2></legend>
+            {form.select(field::LEGAL_FORM, Msg::FieldLegalForm, forms)}
+            {form.input(field::BIN, Msg::FieldBin, None, "text", Some("numeric"))}
+            {form.select(field::SECTOR, Msg::FieldSector, sectors)}
+            {form.input(field::OKED, Msg::FieldOked, None, "text", Some("numeric"))}
+            {form.select(field::STAGE, Msg::FieldStage, stages)}
+            {form.input(field::STARTED, Msg::FieldStarted, None, "month", None)}
+            {form.input(field::EMPLOYEES, Msg::FieldEmployees, None, "text", Some("numeric"))}
+            {form.input(field::REVENUE, Msg::FieldRevenue, None, "text", Some("numeric"))}
+            {form.input(field::LAND, Msg::FieldLand, None, "text", Some("numeric"))}
+            {form.input(field::LIVESTOCK, Msg::FieldLivestock, None, "text", Some("numeric"))}
+            {form.select(field::COLLATERAL, Msg::FieldCollateral, collateral)}
+            {form.checks(field::CERTIFICATES, field::CERTIFICATES_ANSWERED, Msg::FieldCertificates, None, certificates)}
+            {form.input(field::AMOUNT, Msg::FieldAmount, None, "text", Some("numeric"))}
+        </fieldset>
+    }
+}
+
+/// The settlement: the chosen one, then what the search found, and the search itself.
+fn settlement_fieldset(
+    lang: Lang,
+    page: &api::ProfileData,
+    place_q: Option<String>,
+    settlement_err: Option<String>,
+) -> impl IntoView + use<> {
     let chosen_code = page.chosen.as_ref().map(|c| c.code.to_string());
     let mut options = Vec::new();
     if let Some(c) = &page.chosen {
@@ -243,7 +314,6 @@ fn ProfileForm(
     );
     let searched = place_q.as_ref().is_some_and(|q| !q.trim().is_empty());
     let no_hits = searched && page.hits.is_empty();
-    let settlement_err = message(&error, lang, field::SETTLEMENT);
     let settlement_invalid = settlement_err.is_some();
     let radios = options
         .into_iter()
@@ -261,49 +331,20 @@ fn ProfileForm(
         })
         .collect_view();
     view! {
-        {alert(form_message(&error, lang, FIELDS))}
-        <form method="post" action="/profile" class="stack profile-form">
-            <input type="hidden" name="form" value="1" />
-            <fieldset>
-                <legend><h2>{t(lang, Msg::ProfilePerson)}</h2></legend>
-                {input(field::NAME, Msg::FieldFullName, None, "text", None)}
-                {input(field::IIN, Msg::FieldIin, Some(Msg::HintIin), "text", Some("numeric"))}
-                {input(field::BIRTH_DATE, Msg::FieldBirthDate, None, "date", None)}
-                {input(field::PHONE, Msg::FieldPhone, None, "tel", Some("tel"))}
-                {checks(field::GROUPS, field::GROUPS_ANSWERED, Msg::FieldGroups, Some(Msg::HintGroups), groups)}
-            </fieldset>
-            <fieldset>
-                <legend><h2>{t(lang, Msg::ProfileBusiness)}</h2></legend>
-                {select(field::LEGAL_FORM, Msg::FieldLegalForm, forms)}
-                {input(field::BIN, Msg::FieldBin, None, "text", Some("numeric"))}
-                {select(field::SECTOR, Msg::FieldSector, sectors)}
-                {input(field::OKED, Msg::FieldOked, None, "text", Some("numeric"))}
-                {select(field::STAGE, Msg::FieldStage, stages)}
-                {input(field::STARTED, Msg::FieldStarted, None, "month", None)}
-                {input(field::EMPLOYEES, Msg::FieldEmployees, None, "text", Some("numeric"))}
-                {input(field::REVENUE, Msg::FieldRevenue, None, "text", Some("numeric"))}
-                {input(field::LAND, Msg::FieldLand, None, "text", Some("numeric"))}
-                {input(field::LIVESTOCK, Msg::FieldLivestock, None, "text", Some("numeric"))}
-                {select(field::COLLATERAL, Msg::FieldCollateral, collateral)}
-                {checks(field::CERTIFICATES, field::CERTIFICATES_ANSWERED, Msg::FieldCertificates, None, certificates)}
-                {input(field::AMOUNT, Msg::FieldAmount, None, "text", Some("numeric"))}
-            </fieldset>
-            <fieldset id=field::SETTLEMENT class="field" class:field-error=settlement_invalid>
-                <legend><h2>{t(lang, Msg::ProfilePlace)}</h2></legend>
-                {settlement_err.map(|e| view! { <p class="error-message">{e}</p> })}
-                <div class="picker">
-                    <label for="place_q">{t(lang, Msg::FieldPlaceSearch)}</label>
-                    <p class="hint" id="place_q-hint">{t(lang, Msg::HintPlaceSearch)}</p>
-                    <div class="search-row">
-                        <input id="place_q" name="place_q" type="search" autocomplete="off" value=place_q.clone() aria-describedby="place_q-hint" />
-                        <button type="submit" class="button button-secondary" formaction="/profile" formmethod="get" name="find" value="1">{t(lang, Msg::ButtonFind)}</button>
-                    </div>
+        <fieldset id=field::SETTLEMENT class="field" class:field-error=settlement_invalid>
+            <legend><h2>{t(lang, Msg::ProfilePlace)}</h2></legend>
+            {settlement_err.map(|e| view! { <p class="error-message">{e}</p> })}
+            <div class="picker">
+                <label for="place_q">{t(lang, Msg::FieldPlaceSearch)}</label>
+                <p class="hint" id="place_q-hint">{t(lang, Msg::HintPlaceSearch)}</p>
+                <div class="search-row">
+                    <input id="place_q" name="place_q" type="search" autocomplete="off" value=place_q.clone() aria-describedby="place_q-hint" />
+                    <button type="submit" class="button button-secondary" formaction="/profile" formmethod="get" name="find" value="1">{t(lang, Msg::ButtonFind)}</button>
                 </div>
-                {no_hits.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::PlaceNoHits)}</p> })}
-                {chosen_code.is_none().then(|| view! { <p class="hint">{t(lang, Msg::PlaceNotChosen)}</p> })}
-                <div class="settlements" data-testid="settlements">{radios}</div>
-            </fieldset>
-            <button type="submit" class="button">{t(lang, Msg::ButtonSaveProfile)}</button>
-        </form>
+            </div>
+            {no_hits.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::PlaceNoHits)}</p> })}
+            {chosen_code.is_none().then(|| view! { <p class="hint">{t(lang, Msg::PlaceNotChosen)}</p> })}
+            <div class="settlements" data-testid="settlements">{radios}</div>
+        </fieldset>
     }
 }

@@ -181,61 +181,84 @@ fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
         .split("\n\n")
         .map(|para| view! { <p>{para.trim().to_owned()}</p> })
         .collect_view();
-    let steps = pick(lang, &p.how_to_apply_ru, &p.how_to_apply_kk)
-        .lines()
-        .map(|l| {
-            l.trim()
-                .trim_start_matches(|c: char| c.is_ascii_digit())
-                .trim_start_matches(['.', ')'])
-                .trim()
-                .to_owned()
-        })
-        .filter(|l| !l.is_empty())
-        .map(|l| view! { <li>{l}</li> })
-        .collect_view();
-    let documents = p
-        .required_documents
-        .iter()
-        .map(|d| view! { <li>{pick(lang, &d.ru, &d.kk).to_owned()}</li> })
-        .collect_view();
-    let place = |code: &crate::domain::location::KatoCode| {
-        p.places.get(code.as_str()).map_or_else(
-            || code.to_string(),
-            |pl| pick(lang, &pl.name_ru, pl.name_kk.as_deref().unwrap_or("")).to_owned(),
-        )
+    let uncertain_note = match lang {
+        Lang::Kk => p.uncertain_note_kk.clone().or(p.uncertain_note_ru.clone()),
+        _ => p.uncertain_note_ru.clone(),
     };
-    let criteria: Vec<String> = p
-        .criteria
-        .iter()
-        .map(|c| c.describe(lang, &place, &p.mci, p.year()))
-        .collect();
-    let criteria_view = if criteria.is_empty() {
-        view! { <p>{t(lang, Msg::ProgramNoCriteria)}</p> }.into_any()
+    let variant = p.variant_of.as_ref().filter(|_| p.demo_variant).map(|v| {
+        let text = tf(lang, Msg::ProgramDemoVariant, &[("title", pick(lang, &v.title_ru, &v.title_kk))]);
+        let href = format!("/programs/{}", v.slug);
+        view! { <p class="notice notice-info" role="note">{text} " " <a href=href>{pick(lang, &v.title_ru, &v.title_kk).to_owned()}</a></p> }
+    });
+    let organisation = pick(lang, &p.organisation.name_ru, &p.organisation.name_kk).to_owned();
+    let conditions = conditions(lang, &p, organisation.clone());
+    let calculator = p.is_loan_like().then(|| {
+        let (slug, limits) = (p.slug.as_str().to_owned(), p.loan_limits());
+        let rate_bps = p.rate_max_bps.or(p.rate_min_bps);
+        view! { <calculator::LoanCalculator lang slug limits rate_bps /> }
+    });
+    let fit_slug = p.slug.clone();
+    let apply = p.is_open().then(|| p.slug.clone());
+    let fit = Suspend::new(async move { fit_section(lang, apply, api::my_fit(fit_slug).await) });
+    let description = format!("{title}. {summary}");
+    view! {
+        <PageTitle text=title.clone() />
+        <Meta name="description" content=description />
+        <article class="page program">
+            <p class="back"><a href="/programs">{t(lang, Msg::ProgramBack)}</a></p>
+            <p class="program-kind">
+                <span class=format!("badge badge-{}", p.kind.as_str())>{p.kind.label(lang)}</span>
+                <span class="program-operator">{organisation}</span>
+            </p>
+            <h1>{title}</h1>
+            <p class="lead">{summary}</p>
+            {closed.then(|| view! { <p class="notice notice-warning" role="note">{t(lang, Msg::ProgramClosedNotice)}</p> })}
+            {variant}
+            {conditions}
+            <section class="prose">{paragraphs}</section>
+            <Suspense fallback=|| ()>{fit}</Suspense>
+            {criteria_section(lang, &p)}
+            {how_to_apply(lang, &p)}
+            {calculator}
+            {uncertain_note.map(|note| view! {
+                <section aria-labelledby="uncertain" class="uncertain-note">
+                    <h2 id="uncertain">{t(lang, Msg::ProgramUncertainHeading)}</h2>
+                    <p>{note}</p>
+                </section>
+            })}
+            <p class="source">
+                {t(lang, Msg::ProgramSource)} ": "
+                <a href=p.source_url.clone() rel="noopener noreferrer external">{p.source_name.clone()}</a>
+            </p>
+        </article>
+    }
+}
+
+/// A list of labels, or `none` when it is empty.
+fn joined(lang: Lang, labels: Vec<String>, none: Msg) -> String {
+    if labels.is_empty() {
+        t(lang, none).to_owned()
     } else {
-        let items = criteria
-            .into_iter()
-            .map(|c| view! { <li>{c}</li> })
-            .collect_view();
-        view! { <ul class="criteria">{items}</ul> }.into_any()
-    };
-    let where_ = if p.locations.is_empty() {
-        t(lang, Msg::FactNationwide).to_owned()
-    } else {
+        labels.join(", ")
+    }
+}
+
+/// The conditions: amount, rate, fee, term, grace, collateral, where, sectors, groups, intake
+/// and the operator, each marked when the source is uncertain about it.
+fn conditions(lang: Lang, p: &ProgramView, organisation: String) -> impl IntoView + use<> {
+    let where_ = joined(
+        lang,
         p.locations
             .iter()
             .map(|l| pick(lang, &l.name_ru, l.name_kk.as_deref().unwrap_or("")).to_owned())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let sectors = if p.sectors.is_empty() {
-        t(lang, Msg::ProgramAnySector).to_owned()
-    } else {
-        p.sectors
-            .iter()
-            .map(|s| s.label(lang))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+            .collect(),
+        Msg::FactNationwide,
+    );
+    let sectors = joined(
+        lang,
+        p.sectors.iter().map(|s| s.label(lang).to_owned()).collect(),
+        Msg::ProgramAnySector,
+    );
     let groups = (!p.target_groups.is_empty()).then(|| {
         p.target_groups
             .iter()
@@ -262,21 +285,11 @@ fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
             .or(p.collateral_note_ru.clone()),
         _ => p.collateral_note_ru.clone(),
     };
-    let uncertain_note = match lang {
-        Lang::Kk => p.uncertain_note_kk.clone().or(p.uncertain_note_ru.clone()),
-        _ => p.uncertain_note_ru.clone(),
-    };
-    let variant = p.variant_of.as_ref().filter(|_| p.demo_variant).map(|v| {
-        let text = tf(lang, Msg::ProgramDemoVariant, &[("title", pick(lang, &v.title_ru, &v.title_kk))]);
-        let href = format!("/programs/{}", v.slug);
-        view! { <p class="notice notice-info" role="note">{text} " " <a href=href>{pick(lang, &v.title_ru, &v.title_kk).to_owned()}</a></p> }
-    });
-    let organisation = pick(lang, &p.organisation.name_ru, &p.organisation.name_kk).to_owned();
     let row = |label: Msg, value: String, field: &str| {
         view! {
             <div class="fact">
                 <dt>{t(lang, label)}</dt>
-                <dd>{value} {uncertain(lang, &p, field)}</dd>
+                <dd>{value} {uncertain(lang, p, field)}</dd>
             </div>
         }
     };
@@ -298,78 +311,92 @@ fn ProgramDetails(lang: Lang, program: ProgramView) -> impl IntoView {
         Some(note) => format!("{}. {note}", p.collateral.label(lang)),
         None => p.collateral.label(lang).to_owned(),
     };
-    let mci = mci_note(lang, &p);
-    let calculator = p.is_loan_like().then(|| {
-        let (slug, limits) = (p.slug.as_str().to_owned(), p.loan_limits());
-        let rate_bps = p.rate_max_bps.or(p.rate_min_bps);
-        view! { <calculator::LoanCalculator lang slug limits rate_bps /> }
-    });
-    let fit_slug = p.slug.clone();
-    let apply = p.is_open().then(|| p.slug.clone());
-    let fit = Suspend::new(async move { fit_section(lang, apply, api::my_fit(fit_slug).await) });
-    let description = format!("{title}. {summary}");
+    let mci = mci_note(lang, p);
     view! {
-        <PageTitle text=title.clone() />
-        <Meta name="description" content=description />
-        <article class="page program">
-            <p class="back"><a href="/programs">{t(lang, Msg::ProgramBack)}</a></p>
-            <p class="program-kind">
-                <span class=format!("badge badge-{}", p.kind.as_str())>{p.kind.label(lang)}</span>
-                <span class="program-operator">{organisation.clone()}</span>
-            </p>
-            <h1>{title}</h1>
-            <p class="lead">{summary}</p>
-            {closed.then(|| view! { <p class="notice notice-warning" role="note">{t(lang, Msg::ProgramClosedNotice)}</p> })}
-            {variant}
-            <section aria-labelledby="conditions">
-                <h2 id="conditions">{t(lang, Msg::ProgramConditions)}</h2>
-                <dl class="facts">
-                    <div class="fact">
-                        <dt>{t(lang, Msg::ProgramAmount)}</dt>
-                        <dd>
-                            {amount_text(lang, &p)} {uncertain(lang, &p, "amount")}
-                            {mci.map(|n| view! { <small class="fact-note">{n}</small> })}
-                        </dd>
-                    </div>
-                    {rate_row}
-                    {fee_row}
-                    {term_row}
-                    {grace_row}
-                    {row(Msg::ProgramCollateral, collateral_text, "collateral")}
-                    {row(Msg::ProgramWhere, where_, "locations")}
-                    {row(Msg::ProgramSectors, sectors, "sectors")}
-                    {groups.map(|g| row(Msg::ProgramTargetGroups, g, "target_groups"))}
-                    {row(Msg::ProgramIntake, intake, "deadline")}
-                    {row(Msg::FactOperator, organisation, "organisation")}
-                </dl>
+        <section aria-labelledby="conditions">
+            <h2 id="conditions">{t(lang, Msg::ProgramConditions)}</h2>
+            <dl class="facts">
+                <div class="fact">
+                    <dt>{t(lang, Msg::ProgramAmount)}</dt>
+                    <dd>
+                        {amount_text(lang, p)} {uncertain(lang, p, "amount")}
+                        {mci.map(|n| view! { <small class="fact-note">{n}</small> })}
+                    </dd>
+                </div>
+                {rate_row}
+                {fee_row}
+                {term_row}
+                {grace_row}
+                {row(Msg::ProgramCollateral, collateral_text, "collateral")}
+                {row(Msg::ProgramWhere, where_, "locations")}
+                {row(Msg::ProgramSectors, sectors, "sectors")}
+                {groups.map(|g| row(Msg::ProgramTargetGroups, g, "target_groups"))}
+                {row(Msg::ProgramIntake, intake, "deadline")}
+                {row(Msg::FactOperator, organisation, "organisation")}
+            </dl>
+        </section>
+    }
+}
+
+/// Who may apply, in words.
+fn criteria_section(lang: Lang, p: &ProgramView) -> impl IntoView + use<> {
+    let place = |code: &crate::domain::location::KatoCode| {
+        p.places.get(code.as_str()).map_or_else(
+            || code.to_string(),
+            |pl| pick(lang, &pl.name_ru, pl.name_kk.as_deref().unwrap_or("")).to_owned(),
+        )
+    };
+    let criteria: Vec<String> = p
+        .criteria
+        .iter()
+        .map(|c| c.describe(lang, &place, &p.mci, p.year()))
+        .collect();
+    let criteria_view = if criteria.is_empty() {
+        view! { <p>{t(lang, Msg::ProgramNoCriteria)}</p> }.into_any()
+    } else {
+        let items = criteria
+            .into_iter()
+            .map(|c| view! { <li>{c}</li> })
+            .collect_view();
+        view! { <ul class="criteria">{items}</ul> }.into_any()
+    };
+    view! {
+        <section aria-labelledby="criteria">
+            <h2 id="criteria">{t(lang, Msg::ProgramCriteria)} {uncertain(lang, p, "criteria")}</h2>
+            {criteria_view}
+        </section>
+    }
+}
+
+/// How to apply, step by step, and the documents it takes.
+fn how_to_apply(lang: Lang, p: &ProgramView) -> impl IntoView + use<> {
+    let steps = pick(lang, &p.how_to_apply_ru, &p.how_to_apply_kk)
+        .lines()
+        .map(|l| {
+            l.trim()
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start_matches(['.', ')'])
+                .trim()
+                .to_owned()
+        })
+        .filter(|l| !l.is_empty())
+        .map(|l| view! { <li>{l}</li> })
+        .collect_view();
+    let documents = p
+        .required_documents
+        .iter()
+        .map(|d| view! { <li>{pick(lang, &d.ru, &d.kk).to_owned()}</li> })
+        .collect_view();
+    view! {
+        <section aria-labelledby="apply">
+            <h2 id="apply">{t(lang, Msg::ProgramHowToApply)}</h2>
+            <ol class="steps">{steps}</ol>
+        </section>
+        {(!p.required_documents.is_empty()).then(|| view! {
+            <section aria-labelledby="documents">
+                <h2 id="documents">{t(lang, Msg::ProgramDocuments)} {uncertain(lang, p, "required_documents")}</h2>
+                <ul>{documents}</ul>
             </section>
-            <section class="prose">{paragraphs}</section>
-            <Suspense fallback=|| ()>{fit}</Suspense>
-            <section aria-labelledby="criteria">
-                <h2 id="criteria">{t(lang, Msg::ProgramCriteria)} {uncertain(lang, &p, "criteria")}</h2>
-                {criteria_view}
-            </section>
-            <section aria-labelledby="apply">
-                <h2 id="apply">{t(lang, Msg::ProgramHowToApply)}</h2>
-                <ol class="steps">{steps}</ol>
-            </section>
-            {(!p.required_documents.is_empty()).then(|| view! {
-                <section aria-labelledby="documents">
-                    <h2 id="documents">{t(lang, Msg::ProgramDocuments)} {uncertain(lang, &p, "required_documents")}</h2>
-                    <ul>{documents}</ul>
-                </section>
-            })}
-            {calculator}
-            {uncertain_note.map(|note| view! {
-                <section aria-labelledby="uncertain" class="uncertain-note">
-                    <h2 id="uncertain">{t(lang, Msg::ProgramUncertainHeading)}</h2>
-                    <p>{note}</p>
-                </section>
-            })}
-            <p class="source">
-                {t(lang, Msg::ProgramSource)} ": "
-                <a href=p.source_url.clone() rel="noopener noreferrer external">{p.source_name.clone()}</a>
-            </p>
-        </article>
+        })}
     }
 }

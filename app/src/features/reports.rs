@@ -14,7 +14,9 @@ use crate::components::layout::use_lang;
 use crate::domain::application::State;
 use crate::domain::i18n::group_digits;
 use crate::domain::i18n::{Lang, Msg, format_date, month_name, pick, t, tf};
-use crate::domain::report::{self, AreaHit, AreaLevel, COUNTRY, Report, Shown, Workspace};
+use crate::domain::report::{
+    self, AreaHit, AreaLevel, COUNTRY, MonthRow, PublicFigures, Report, Shown, Workspace,
+};
 
 /// `/okrugs`: the country's report, with the picker's results when `q` is given.
 #[component]
@@ -155,7 +157,21 @@ fn month_label(lang: Lang, key: &str) -> (String, String) {
 #[component]
 fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
     let r = report;
-    let f = r.figures.clone();
+    view! {
+        {report_header(lang, &r, print)}
+        {funnel_section(lang, &r.figures)}
+        {stages_section(lang, &r.figures)}
+        {recommendations_section(lang, &r)}
+        {months_section(lang, &r.months, print)}
+        {programs_section(lang, &r, print)}
+        {comparison_section(lang, &r)}
+        {children_section(lang, &r, print)}
+        <p class="muted report-note">{t(lang, Msg::RepPrivacy)}</p>
+    }
+}
+
+/// Where the area sits, its name, the date of the figures, and the downloads.
+fn report_header(lang: Lang, r: &Report, print: bool) -> impl IntoView + use<> {
     let area_id = r
         .area
         .code
@@ -187,16 +203,6 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
         ),
     };
     let base = format!("/okrugs/{area_id}");
-
-    let funnel = [
-        (Msg::RepRegistered, f.registered),
-        (Msg::RepApplied, f.applied),
-        (Msg::RepRecommended, f.recommended),
-        (Msg::RepApproved, f.approved),
-        (Msg::RepDisbursed, f.disbursed),
-    ];
-    let months = r.months.clone();
-
     view! {
         <nav class="crumbs" aria-label=t(lang, Msg::RepWithin)>{crumbs}</nav>
         <h1>{tf(lang, Msg::RepHeading, &[("name", &name)])}</h1>
@@ -209,7 +215,19 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                 " · " <a href="/okrugs/open-data">{t(lang, Msg::RepSchema)}</a>
             </p>
         })}
+    }
+}
 
+/// The funnel from registration to payment, and the money.
+fn funnel_section(lang: Lang, f: &PublicFigures) -> impl IntoView + use<> {
+    let funnel = [
+        (Msg::RepRegistered, f.registered),
+        (Msg::RepApplied, f.applied),
+        (Msg::RepRecommended, f.recommended),
+        (Msg::RepApproved, f.approved),
+        (Msg::RepDisbursed, f.disbursed),
+    ];
+    view! {
         <section aria-labelledby="funnel-h" class="funnel">
             <h2 id="funnel-h">{t(lang, Msg::RepFunnel)}</h2>
             <Funnel lang steps=funnel.to_vec() />
@@ -223,7 +241,12 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                 <dt>{t(lang, Msg::RepOutcomePending)}</dt><dd>{shown(lang, f.pending)}</dd>
             </dl>
         </section>
+    }
+}
 
+/// How long each stage takes.
+fn stages_section(lang: Lang, f: &PublicFigures) -> impl IntoView + use<> {
+    view! {
         <section aria-labelledby="stages-h">
             <h2 id="stages-h">{t(lang, Msg::RepStages)}</h2>
             <div class="table-scroll" tabindex="0"><table>
@@ -245,7 +268,13 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                 </tbody>
             </table></div>
         </section>
+    }
+}
 
+/// What came of the akimat's recommendations, and who gave them.
+fn recommendations_section(lang: Lang, r: &Report) -> impl IntoView + use<> {
+    let f = &r.figures;
+    view! {
         <section aria-labelledby="recs-h">
             <h2 id="recs-h">{t(lang, Msg::RepRecommendations)}</h2>
             <div class="table-scroll" tabindex="0"><table data-testid="outcomes">
@@ -292,10 +321,15 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                 </ul>
             })}
         </section>
+    }
+}
 
+/// Month by month, as a chart and as a table.
+fn months_section(lang: Lang, months: &[MonthRow], print: bool) -> impl IntoView + use<> {
+    view! {
         <section aria-labelledby="months-h">
             <h2 id="months-h">{t(lang, Msg::RepMonths)}</h2>
-            <Months lang months=months.clone() />
+            <Months lang months=months.to_vec() />
             <details class="report-table" open=!print>
                 <summary>{t(lang, Msg::RepAsTable)}</summary>
                 <div class="table-scroll" tabindex="0"><table>
@@ -318,7 +352,12 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                 </table></div>
             </details>
         </section>
+    }
+}
 
+/// The most used programmes.
+fn programs_section(lang: Lang, r: &Report, print: bool) -> impl IntoView + use<> {
+    view! {
         <section aria-labelledby="programs-h">
             <h2 id="programs-h">{t(lang, Msg::RepPrograms)}</h2>
             {if r.programs.is_empty() {
@@ -347,7 +386,12 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
 
+/// The area beside its peers.
+fn comparison_section(lang: Lang, r: &Report) -> impl IntoView + use<> {
+    view! {
         {(r.comparison.len() > 1).then(|| view! {
             <section aria-labelledby="compare-h">
                 <h2 id="compare-h">{t(lang, Msg::RepComparison)}</h2>
@@ -373,7 +417,12 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                 </table></div>
             </section>
         })}
+    }
+}
 
+/// The areas within this one.
+fn children_section(lang: Lang, r: &Report, print: bool) -> impl IntoView + use<> {
+    view! {
         {(!print && !r.children.is_empty()).then(|| view! {
             <section aria-labelledby="children-h">
                 <h2 id="children-h">{t(lang, match r.area.level {
@@ -405,8 +454,6 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
                 </table></div>
             </section>
         })}
-
-        <p class="muted report-note">{t(lang, Msg::RepPrivacy)}</p>
     }
 }
 

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::form::{aria_describedby, aria_invalid, error_id};
 use crate::domain::application::State;
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
 use crate::domain::money::Tenge;
@@ -89,12 +90,12 @@ fn field(
 ) -> impl IntoView + use<> {
     let value = typed(id).or(value);
     let e = err(id);
-    let described = e.as_ref().map(|_| format!("{id}-error"));
-    let invalid = described.is_some().then_some("true");
+    let described = aria_describedby(id, false, e.is_some());
+    let invalid = aria_invalid(e.is_some());
     view! {
         <div class="field" class:field-error=e.is_some()>
             <label for=id>{t(lang, label)}</label>
-            {e.clone().map(|m| view! { <p class="error-message" id=format!("{id}-error")>{m}</p> })}
+            {e.clone().map(|m| view! { <p class="error-message" id=error_id(id)>{m}</p> })}
             <input id=id name=id type=kind value=value aria-describedby=described aria-invalid=invalid />
         </div>
     }
@@ -110,7 +111,7 @@ fn area(
     view! {
         <div class="field" class:field-error=e.is_some()>
             <label for=id>{t(lang, label)}</label>
-            {e.clone().map(|m| view! { <p class="error-message" id=format!("{id}-error")>{m}</p> })}
+            {e.clone().map(|m| view! { <p class="error-message" id=error_id(id)>{m}</p> })}
             <textarea id=id name=id rows="2">{typed(id)}</textarea>
         </div>
     }
@@ -229,7 +230,22 @@ pub(super) fn desk(
     d: &Desk,
     err: &dyn Fn(&str) -> Option<String>,
 ) -> AnyView {
-    let applicant = view! {
+    view! {
+        <section aria-labelledby="desk" class="desk" data-testid="desk">
+            <h2 id="desk">{t(lang, Msg::DeskTitle)}</h2>
+            {applicant(lang, d)}
+            {fit(lang, d)}
+            {budget(lang, d)}
+            {review(lang, action, state, d, err)}
+            {notes(lang, action, d, err)}
+        </section>
+    }
+    .into_any()
+}
+
+/// Who applies: name, phone, settlement, and how long the application has waited.
+fn applicant(lang: Lang, d: &Desk) -> impl IntoView + use<> {
+    view! {
         <dl class="desk-applicant" data-testid="desk-applicant">
             <dt>{t(lang, Msg::QueueApplicant)}</dt><dd>{d.applicant.clone()}</dd>
             {d.phone.clone().map(|p| view! { <dt>{t(lang, Msg::DeskPhone)}</dt><dd><a href=format!("tel:{p}")>{p.clone()}</a></dd> })}
@@ -240,8 +256,12 @@ pub(super) fn desk(
                 {d.overdue.then(|| view! { " · " {tf(lang, Msg::QueueOverdue, &[("n", &d.target_days.to_string())])} })}
             </dd>
         </dl>
-    };
-    let fit = d.fit.as_ref().and_then(|(data, facts)| {
+    }
+}
+
+/// How the applicant fits the programme's conditions.
+fn fit(lang: Lang, d: &Desk) -> Option<impl IntoView + use<>> {
+    d.fit.as_ref().and_then(|(data, facts)| {
         let ranked = crate::domain::eligibility::rank(&data.candidates, facts, &data.ctx);
         ranked.first().map(|m| {
             let lines = crate::features::matches::explain_lines(lang, data, facts, m);
@@ -252,8 +272,12 @@ pub(super) fn desk(
                 </section>
             }
         })
-    });
-    let budget = (!d.envelopes.is_empty()).then(|| {
+    })
+}
+
+/// The programme's budget envelopes.
+fn budget(lang: Lang, d: &Desk) -> Option<impl IntoView + use<>> {
+    (!d.envelopes.is_empty()).then(|| {
         let rows = d
             .envelopes
             .iter()
@@ -286,7 +310,18 @@ pub(super) fn desk(
                 </div>
             </section>
         }
-    });
+    })
+}
+
+/// The review: who reviews (and taking it or leaving it), the scores so far, and the
+/// reviewer's own score sheet.
+fn review(
+    lang: Lang,
+    action: &str,
+    state: State,
+    d: &Desk,
+    err: &dyn Fn(&str) -> Option<String>,
+) -> impl IntoView + use<> {
     let reviewers = d
         .assignees
         .iter()
@@ -302,67 +337,92 @@ pub(super) fn desk(
         state,
         State::Submitted | State::InReview | State::InfoRequested
     );
-    let score_form = (open && d.assigned_to_me && !d.rubric.is_empty()).then(|| {
-        let mine = match &d.mine {
-            Some(Verdict::Scored(s)) => s.clone(),
-            _ => Default::default(),
-        };
-        let criteria = d
-            .rubric
-            .iter()
-            .map(|c| {
-                let name = score_field(&c.key);
-                let e = err(&name);
-                let chosen = mine.get(&c.key).copied();
-                let options = (0..=crate::domain::review::MAX_SCORE)
-                    .map(|v| {
-                        let hint = c
-                            .levels
-                            .get(usize::from(v))
-                            .map(|l| format!(" — {}", pick(lang, &l.ru, &l.kk)))
-                            .unwrap_or_default();
-                        view! { <option value=v.to_string() selected=chosen == Some(v)>{format!("{v}{hint}")}</option> }
-                    })
-                    .collect::<Vec<_>>();
-                let id = name.clone();
-                view! {
-                    <div class="field" class:field-error=e.is_some()>
-                        <label for=id.clone()>{format!("{} ({} %)", pick(lang, &c.ru, &c.kk), c.weight)}</label>
-                        {e.clone().map(|m| view! { <p class="error-message">{m}</p> })}
-                        <select id=id.clone() name=id>
-                            <option value="" selected=chosen.is_none()>"—"</option>
-                            {options}
-                        </select>
-                    </div>
-                }
-            })
-            .collect::<Vec<_>>();
-        let conflict_err = err("conflict");
-        view! {
-            <form method="post" action=action.to_owned() enctype="multipart/form-data" data-testid="score-form">
+    let score_form = (open && d.assigned_to_me && !d.rubric.is_empty())
+        .then(|| score_form(lang, action, d, err));
+    view! {
+        <section aria-labelledby="desk-review">
+            <h3 id="desk-review">{t(lang, Msg::DeskReview)}</h3>
+            <p data-testid="assignees">{t(lang, Msg::QueueReviewers)} ": " {if reviewers.is_empty() { "—".to_owned() } else { reviewers }}</p>
+            <form method="post" action=action.to_owned() enctype="multipart/form-data">
                 <input type="hidden" name="version" value="0" />
-                {criteria}
-                <div class="field">
-                    <label for="comment">{t(lang, Msg::DeskComment)}</label>
-                    <textarea id="comment" name="comment" rows="2">{typed("comment")}</textarea>
-                </div>
-                <div class="actions"><button type="submit" name="action" value="score" class="button" data-testid="score">{t(lang, Msg::DeskScore)}</button></div>
+                <button type="submit" name="action" value=assign_button.0 class="button button-secondary" data-testid=assign_button.0>{t(lang, assign_button.1)}</button>
             </form>
-            <details class="op-form" open=conflict_err.is_some()>
-                <summary>{t(lang, Msg::DeskAbstain)}</summary>
-                <form method="post" action=action.to_owned() enctype="multipart/form-data" data-testid="abstain-form">
-                    <input type="hidden" name="version" value="0" />
-                    <input type="hidden" name="abstain" value="1" />
-                    <div class="field" class:field-error=conflict_err.is_some()>
-                        <label for="conflict">{t(lang, Msg::DeskConflict)}</label>
-                        {conflict_err.clone().map(|m| view! { <p class="error-message">{m}</p> })}
-                        <textarea id="conflict" name="conflict" rows="2">{typed("conflict")}</textarea>
-                    </div>
-                    <div class="actions"><button type="submit" name="action" value="score" class="button button-secondary" data-testid="abstain">{t(lang, Msg::DeskAbstain)}</button></div>
-                </form>
-            </details>
-        }
-    });
+            {panel(lang, d)}
+            {score_form}
+        </section>
+    }
+}
+
+/// The reviewer's score sheet, and abstaining for a conflict of interest.
+fn score_form(
+    lang: Lang,
+    action: &str,
+    d: &Desk,
+    err: &dyn Fn(&str) -> Option<String>,
+) -> impl IntoView + use<> {
+    let mine = match &d.mine {
+        Some(Verdict::Scored(s)) => s.clone(),
+        _ => Default::default(),
+    };
+    let criteria = d
+        .rubric
+        .iter()
+        .map(|c| {
+            let name = score_field(&c.key);
+            let e = err(&name);
+            let chosen = mine.get(&c.key).copied();
+            let options = (0..=crate::domain::review::MAX_SCORE)
+                .map(|v| {
+                    let hint = c
+                        .levels
+                        .get(usize::from(v))
+                        .map(|l| format!(" — {}", pick(lang, &l.ru, &l.kk)))
+                        .unwrap_or_default();
+                    view! { <option value=v.to_string() selected=chosen == Some(v)>{format!("{v}{hint}")}</option> }
+                })
+                .collect::<Vec<_>>();
+            let id = name.clone();
+            view! {
+                <div class="field" class:field-error=e.is_some()>
+                    <label for=id.clone()>{format!("{} ({} %)", pick(lang, &c.ru, &c.kk), c.weight)}</label>
+                    {e.clone().map(|m| view! { <p class="error-message">{m}</p> })}
+                    <select id=id.clone() name=id>
+                        <option value="" selected=chosen.is_none()>"—"</option>
+                        {options}
+                    </select>
+                </div>
+            }
+        })
+        .collect::<Vec<_>>();
+    let conflict_err = err("conflict");
+    view! {
+        <form method="post" action=action.to_owned() enctype="multipart/form-data" data-testid="score-form">
+            <input type="hidden" name="version" value="0" />
+            {criteria}
+            <div class="field">
+                <label for="comment">{t(lang, Msg::DeskComment)}</label>
+                <textarea id="comment" name="comment" rows="2">{typed("comment")}</textarea>
+            </div>
+            <div class="actions"><button type="submit" name="action" value="score" class="button" data-testid="score">{t(lang, Msg::DeskScore)}</button></div>
+        </form>
+        <details class="op-form" open=conflict_err.is_some()>
+            <summary>{t(lang, Msg::DeskAbstain)}</summary>
+            <form method="post" action=action.to_owned() enctype="multipart/form-data" data-testid="abstain-form">
+                <input type="hidden" name="version" value="0" />
+                <input type="hidden" name="abstain" value="1" />
+                <div class="field" class:field-error=conflict_err.is_some()>
+                    <label for="conflict">{t(lang, Msg::DeskConflict)}</label>
+                    {conflict_err.clone().map(|m| view! { <p class="error-message">{m}</p> })}
+                    <textarea id="conflict" name="conflict" rows="2">{typed("conflict")}</textarea>
+                </div>
+                <div class="actions"><button type="submit" name="action" value="score" class="button button-secondary" data-testid="abstain">{t(lang, Msg::DeskAbstain)}</button></div>
+            </form>
+        </details>
+    }
+}
+
+/// Every reviewer's scores, criterion by criterion, and the means.
+fn panel(lang: Lang, d: &Desk) -> Option<impl IntoView + use<>> {
     let sheets = d
         .panel
         .sheets
@@ -397,7 +457,12 @@ pub(super) fn desk(
         .iter()
         .map(|(_, m)| view! { <td class="num">{m.map(|v| hundredths(lang, v)).unwrap_or_default()}</td> })
         .collect::<Vec<_>>();
-    let panel = (!d.rubric.is_empty()).then(|| {
+    let mean = d
+        .panel
+        .mean
+        .map(|v| hundredths(lang, v))
+        .unwrap_or_else(|| "—".into());
+    (!d.rubric.is_empty()).then(|| {
         view! {
             <div class="table-scroll" tabindex="0">
                 <table data-testid="scores">
@@ -406,12 +471,21 @@ pub(super) fn desk(
                     <tfoot><tr>
                         <th scope="row">{t(lang, Msg::DeskMean)}</th>
                         {means}
-                        <td class="num" data-testid="score-mean">{d.panel.mean.map(|v| hundredths(lang, v)).unwrap_or_else(|| "—".into())}</td>
+                        <td class="num" data-testid="score-mean">{mean}</td>
                     </tr></tfoot>
                 </table>
             </div>
         }
-    });
+    })
+}
+
+/// The private notes, and adding one.
+fn notes(
+    lang: Lang,
+    action: &str,
+    d: &Desk,
+    err: &dyn Fn(&str) -> Option<String>,
+) -> impl IntoView + use<> {
     let notes = d
         .notes
         .iter()
@@ -426,36 +500,19 @@ pub(super) fn desk(
         .collect::<Vec<_>>();
     let note_err = err("note");
     view! {
-        <section aria-labelledby="desk" class="desk" data-testid="desk">
-            <h2 id="desk">{t(lang, Msg::DeskTitle)}</h2>
-            {applicant}
-            {fit}
-            {budget}
-            <section aria-labelledby="desk-review">
-                <h3 id="desk-review">{t(lang, Msg::DeskReview)}</h3>
-                <p data-testid="assignees">{t(lang, Msg::QueueReviewers)} ": " {if reviewers.is_empty() { "—".to_owned() } else { reviewers }}</p>
-                <form method="post" action=action.to_owned() enctype="multipart/form-data">
-                    <input type="hidden" name="version" value="0" />
-                    <button type="submit" name="action" value=assign_button.0 class="button button-secondary" data-testid=assign_button.0>{t(lang, assign_button.1)}</button>
-                </form>
-                {panel}
-                {score_form}
-            </section>
-            <section aria-labelledby="desk-notes">
-                <h3 id="desk-notes">{t(lang, Msg::DeskNotes)}</h3>
-                <p class="hint">{t(lang, Msg::DeskNotesHint)}</p>
-                <ul class="notes">{notes}</ul>
-                <form method="post" action=action.to_owned() enctype="multipart/form-data" data-testid="note-form">
-                    <input type="hidden" name="version" value="0" />
-                    <div class="field" class:field-error=note_err.is_some()>
-                        <label for="note">{t(lang, Msg::DeskNote)}</label>
-                        {note_err.clone().map(|m| view! { <p class="error-message">{m}</p> })}
-                        <textarea id="note" name="note" rows="2">{typed("note")}</textarea>
-                    </div>
-                    <div class="actions"><button type="submit" name="action" value="note" class="button button-secondary" data-testid="add-note">{t(lang, Msg::DeskAddNote)}</button></div>
-                </form>
-            </section>
+        <section aria-labelledby="desk-notes">
+            <h3 id="desk-notes">{t(lang, Msg::DeskNotes)}</h3>
+            <p class="hint">{t(lang, Msg::DeskNotesHint)}</p>
+            <ul class="notes">{notes}</ul>
+            <form method="post" action=action.to_owned() enctype="multipart/form-data" data-testid="note-form">
+                <input type="hidden" name="version" value="0" />
+                <div class="field" class:field-error=note_err.is_some()>
+                    <label for="note">{t(lang, Msg::DeskNote)}</label>
+                    {note_err.clone().map(|m| view! { <p class="error-message">{m}</p> })}
+                    <textarea id="note" name="note" rows="2">{typed("note")}</textarea>
+                </div>
+                <div class="actions"><button type="submit" name="action" value="note" class="button button-secondary" data-testid="add-note">{t(lang, Msg::DeskAddNote)}</button></div>
+            </form>
         </section>
     }
-    .into_any()
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::form::{aria_describedby, aria_invalid, error_id, field_message, hint_id};
 use crate::domain::application::form::{Draft, Limits, field};
 use crate::domain::i18n::{Lang, Msg, t, tf};
 use crate::domain::money::{Tiyn, format_kzt};
@@ -75,69 +76,16 @@ pub(super) fn DraftFields(
         on_cleanup(move || handle.remove());
     }
 
+    let form = Inputs {
+        lang,
+        values,
+        server_error,
+        inputs,
+        areas,
+        schedule,
+    };
     let input =
-        move |name: &'static str, label: Msg, hint: Option<String>, numeric: bool, area: bool| {
-            let err = server_error.with_value(|e| match e {
-                Some(AppError::Invalid { field, .. }) if field == name => {
-                    e.as_ref().map(|e| e.message(lang))
-                }
-                _ => None,
-            });
-            let hint_id = format!("{name}-hint");
-            let err_id = format!("{name}-error");
-            let described = [
-                hint.as_ref().map(|_| hint_id.clone()),
-                err.as_ref().map(|_| err_id.clone()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-            let described = (!described.is_empty()).then_some(described);
-            let invalid = err.is_some();
-            let initial = values.with_untracked(|v| v.get(name).cloned().unwrap_or_default());
-            let on_input = move |ev: leptos::ev::Event| {
-                let value = event_target_value(&ev);
-                values.update(|v| {
-                    v.insert(name.to_owned(), value);
-                });
-                schedule();
-            };
-            let control = if area {
-                let node = NodeRef::<leptos::html::Textarea>::new();
-                areas.update_value(|a| a.push((name, node)));
-                view! {
-                    <textarea id=name name=name rows="4" node_ref=node
-                        aria-invalid=invalid.then_some("true")
-                        aria-describedby=described.clone()
-                        on:input=on_input
-                    >{initial}</textarea>
-                }
-                .into_any()
-            } else {
-                let node = NodeRef::<leptos::html::Input>::new();
-                inputs.update_value(|a| a.push((name, node)));
-                view! {
-                    <input id=name name=name type="text" node_ref=node
-                        inputmode=numeric.then_some("numeric")
-                        autocomplete="off"
-                        aria-invalid=invalid.then_some("true")
-                        aria-describedby=described.clone()
-                        value=initial
-                        on:input=on_input
-                    />
-                }
-                .into_any()
-            };
-            view! {
-                <div class="field" class:field-error=invalid>
-                    <label for=name>{t(lang, label)}</label>
-                    {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-                    {err.map(|e| view! { <p class="error-message" id=err_id>{e}</p> })}
-                    {control}
-                </div>
-            }
-        };
+        move |name, label, hint, numeric, area| form.field(name, label, hint, numeric, area);
     let amount_hint = limits.amount_max_kzt.map(|max| {
         tf(
             lang,
@@ -159,15 +107,7 @@ pub(super) fn DraftFields(
         )
     });
     view! {
-        <input type="hidden" name="version" prop:value=move || version.get().to_string() value=version.get_untracked() />
-        <p class="hint autosave" role="status" data-testid="autosave" data-application=id data-hydrated=move || hydrated.get().then_some("1")>
-            {move || match (status.get(), failure.get()) {
-                (_, Some(message)) => message,
-                (Some((m, _)), None) => t(lang, m).to_owned(),
-                (None, None) if hydrated.get() => t(lang, Msg::AppAutosaveOn).to_owned(),
-                (None, None) => String::new(),
-            }}
-        </p>
+        {autosave_status(lang, id, version, hydrated, status, failure)}
         {input(field::AMOUNT, Msg::AppFieldAmount, amount_hint, true, false)}
         {term}
         {input(field::PURPOSE, Msg::AppFieldPurpose, None, false, true)}
@@ -179,6 +119,109 @@ pub(super) fn DraftFields(
             {input(field::PLAN_JOBS, Msg::AppFieldPlanJobs, None, true, false)}
         </fieldset>
         {input(field::COLLATERAL, Msg::AppFieldCollateral, None, false, true)}
+    }
+}
+
+/// The version the draft was based on, and the line that says how the autosave is doing.
+fn autosave_status(
+    lang: Lang,
+    id: i32,
+    version: RwSignal<i32>,
+    hydrated: RwSignal<bool>,
+    status: RwSignal<Option<(Msg, bool)>>,
+    failure: RwSignal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <input type="hidden" name="version" prop:value=move || version.get().to_string() value=version.get_untracked() />
+        <p class="hint autosave" role="status" data-testid="autosave" data-application=id data-hydrated=move || hydrated.get().then_some("1")>
+            {move || match (status.get(), failure.get()) {
+                (_, Some(message)) => message,
+                (Some((m, _)), None) => t(lang, m).to_owned(),
+                (None, None) if hydrated.get() => t(lang, Msg::AppAutosaveOn).to_owned(),
+                (None, None) => String::new(),
+            }}
+        </p>
+    }
+}
+
+type Refs<E> = StoredValue<Vec<(&'static str, NodeRef<E>)>>;
+
+/// What every field of the draft shares: the values, the server's error, the inputs (read
+/// back when the page goes live) and the autosave to start on a change.
+#[derive(Clone, Copy)]
+struct Inputs<F> {
+    lang: Lang,
+    values: RwSignal<Draft>,
+    server_error: StoredValue<Option<AppError>>,
+    inputs: Refs<leptos::html::Input>,
+    areas: Refs<leptos::html::Textarea>,
+    schedule: F,
+}
+
+impl<F: Fn() + Copy + Send + Sync + 'static> Inputs<F> {
+    /// One field: a one-line input, or a text area when `area`.
+    fn field(
+        self,
+        name: &'static str,
+        label: Msg,
+        hint: Option<String>,
+        numeric: bool,
+        area: bool,
+    ) -> impl IntoView + use<F> {
+        let Inputs {
+            lang,
+            values,
+            server_error,
+            inputs,
+            areas,
+            schedule,
+        } = self;
+        let err = server_error.with_value(|e| field_message(e.as_ref(), lang, name));
+        let has_error = err.is_some();
+        let described = aria_describedby(name, hint.is_some(), has_error);
+        let invalid = aria_invalid(has_error);
+        let initial = values.with_untracked(|v| v.get(name).cloned().unwrap_or_default());
+        let on_input = move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            values.update(|v| {
+                v.insert(name.to_owned(), value);
+            });
+            schedule();
+        };
+        let control = if area {
+            let node = NodeRef::<leptos::html::Textarea>::new();
+            areas.update_value(|a| a.push((name, node)));
+            view! {
+                <textarea id=name name=name rows="4" node_ref=node
+                    aria-invalid=invalid
+                    aria-describedby=described.clone()
+                    on:input=on_input
+                >{initial}</textarea>
+            }
+            .into_any()
+        } else {
+            let node = NodeRef::<leptos::html::Input>::new();
+            inputs.update_value(|a| a.push((name, node)));
+            view! {
+                <input id=name name=name type="text" node_ref=node
+                    inputmode=numeric.then_some("numeric")
+                    autocomplete="off"
+                    aria-invalid=invalid
+                    aria-describedby=described.clone()
+                    value=initial
+                    on:input=on_input
+                />
+            }
+            .into_any()
+        };
+        view! {
+            <div class="field" class:field-error=has_error>
+                <label for=name>{t(lang, label)}</label>
+                {hint.map(|h| view! { <p class="hint" id=hint_id(name)>{h}</p> })}
+                {err.map(|e| view! { <p class="error-message" id=error_id(name)>{e}</p> })}
+                {control}
+            </div>
+        }
     }
 }
 

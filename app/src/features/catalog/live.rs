@@ -50,23 +50,7 @@ pub fn LiveSearch(
     let server_results = children();
     // What the form holds when the island wakes, which on a slow connection can be seconds
     // after the page showed: a query typed meanwhile is kept (and searched), never wiped.
-    let rendered = [
-        query.text.clone(),
-        query
-            .kind
-            .map(|k| k.as_str().to_owned())
-            .unwrap_or_default(),
-        query
-            .sector
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
-        query
-            .region
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        query.sort.as_str().to_owned(),
-    ];
+    let rendered = rendered_values(&query);
     let found = [
         current_value("q", &rendered[0]),
         current_value("f-kind", &rendered[1]),
@@ -131,6 +115,104 @@ pub fn LiveSearch(
         }
     });
 
+    view! {
+        <div class="live-search" data-hydrated=move || hydrated.get().then_some("true")>
+            <form
+                class="search-form"
+                method="get"
+                action="/programs"
+                role="search"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    schedule(Duration::ZERO);
+                }
+            >
+                {search_box(lang, query.text, text, schedule)}
+                {filters(lang, Filters { facets, kind, sector, region, sort }, per_page, schedule)}
+            </form>
+            <p class="live-status" role="status" aria-live="polite">{live_status(lang, status)}</p>
+            <div class="server-results" hidden=move || live.with(Option::is_some)>{server_results}</div>
+            {move || live.get().map(|(query, results)| view! { <ResultsView lang query results /> })}
+        </div>
+    }
+}
+
+/// The form's values as the server rendered them: text, kind, sector, region, sort.
+fn rendered_values(query: &SearchQuery) -> [String; 5] {
+    [
+        query.text.clone(),
+        query
+            .kind
+            .map(|k| k.as_str().to_owned())
+            .unwrap_or_default(),
+        query
+            .sector
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        query
+            .region
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        query.sort.as_str().to_owned(),
+    ]
+}
+
+/// The search box: typing searches after a pause.
+fn search_box(
+    lang: Lang,
+    rendered: String,
+    text: RwSignal<String>,
+    schedule: impl Fn(Duration) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="search-box">
+            <label for="q" class="search-label">{t(lang, Msg::SearchLabel)}</label>
+            <div class="search-row">
+                <input
+                    id="q"
+                    name="q"
+                    type="search"
+                    maxlength=MAX_QUERY_CHARS
+                    autocomplete="off"
+                    placeholder=t(lang, Msg::SearchPlaceholder)
+                    value=rendered
+                    prop:value=move || text.get()
+                    on:input=move |ev| {
+                        text.set(event_target_value(&ev));
+                        schedule(DEBOUNCE);
+                    }
+                />
+                <button type="submit" class="button">{t(lang, Msg::SearchButton)}</button>
+            </div>
+        </div>
+    }
+}
+
+/// The filters' state: the counts beside each choice, and the choices.
+#[derive(Clone, Copy)]
+struct Filters {
+    facets: RwSignal<Facets>,
+    kind: RwSignal<String>,
+    sector: RwSignal<String>,
+    region: RwSignal<String>,
+    sort: RwSignal<String>,
+}
+
+/// The filters and the order: a change searches at once.
+fn filters(
+    lang: Lang,
+    f: Filters,
+    per_page: u32,
+    schedule: impl Fn(Duration) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let Filters {
+        facets,
+        kind,
+        sector,
+        region,
+        sort,
+    } = f;
     let kind_options = ProgramKind::ALL
         .iter()
         .map(|k| {
@@ -165,9 +247,46 @@ pub fn LiveSearch(
             view! { <option value=code selected=move || sort.get() == code>{t(lang, o.msg())}</option> }
         })
         .collect_view();
+    view! {
+        <fieldset class="filters">
+            <legend>{t(lang, Msg::FiltersHeading)}</legend>
+            <div class="field">
+                <label for="f-kind">{t(lang, Msg::FilterKind)}</label>
+                <select id="f-kind" name="kind" on:change=move |ev| { kind.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
+                    <option value="" selected=move || kind.get().is_empty()>{t(lang, Msg::FilterAnyKind)}</option>
+                    {kind_options}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-sector">{t(lang, Msg::FilterSector)}</label>
+                <select id="f-sector" name="sector" on:change=move |ev| { sector.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
+                    <option value="" selected=move || sector.get().is_empty()>{t(lang, Msg::FilterAnySector)}</option>
+                    {sector_options}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-region">{t(lang, Msg::FilterRegion)}</label>
+                <select id="f-region" name="region" on:change=move |ev| { region.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
+                    <option value="" selected=move || region.get().is_empty()>{t(lang, Msg::FilterAnyRegion)}</option>
+                    {region_options}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-sort">{t(lang, Msg::FilterSort)}</label>
+                <select id="f-sort" name="sort" on:change=move |ev| { sort.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
+                    {sort_options}
+                </select>
+            </div>
+            {(per_page != DEFAULT_PER_PAGE).then(|| view! { <input type="hidden" name="per_page" value=per_page.to_string() /> })}
+            <a class="filters-reset" href="/programs">{t(lang, Msg::FilterReset)}</a>
+        </fieldset>
+    }
+}
 
-    // Screen readers hear the new count; sighted users see it in the results heading already.
-    let status_view = move || match status.get() {
+/// What the live search is doing. Screen readers hear the new count; sighted users see it in
+/// the results heading already.
+fn live_status(lang: Lang, status: RwSignal<Status>) -> impl IntoView {
+    move || match status.get() {
         Status::Idle => None,
         Status::Searching => {
             Some(view! { <span>{t(lang, Msg::ResultsSearching)}</span> }.into_any())
@@ -177,77 +296,6 @@ pub fn LiveSearch(
                 .into_any(),
         ),
         Status::Failed => Some(view! { <span>{t(lang, Msg::ResultsLiveFailed)}</span> }.into_any()),
-    };
-
-    view! {
-        <div class="live-search" data-hydrated=move || hydrated.get().then_some("true")>
-            <form
-                class="search-form"
-                method="get"
-                action="/programs"
-                role="search"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    schedule(Duration::ZERO);
-                }
-            >
-                <div class="search-box">
-                    <label for="q" class="search-label">{t(lang, Msg::SearchLabel)}</label>
-                    <div class="search-row">
-                        <input
-                            id="q"
-                            name="q"
-                            type="search"
-                            maxlength=MAX_QUERY_CHARS
-                            autocomplete="off"
-                            placeholder=t(lang, Msg::SearchPlaceholder)
-                            value=query.text
-                            prop:value=move || text.get()
-                            on:input=move |ev| {
-                                text.set(event_target_value(&ev));
-                                schedule(DEBOUNCE);
-                            }
-                        />
-                        <button type="submit" class="button">{t(lang, Msg::SearchButton)}</button>
-                    </div>
-                </div>
-                <fieldset class="filters">
-                    <legend>{t(lang, Msg::FiltersHeading)}</legend>
-                    <div class="field">
-                        <label for="f-kind">{t(lang, Msg::FilterKind)}</label>
-                        <select id="f-kind" name="kind" on:change=move |ev| { kind.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
-                            <option value="" selected=move || kind.get().is_empty()>{t(lang, Msg::FilterAnyKind)}</option>
-                            {kind_options}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="f-sector">{t(lang, Msg::FilterSector)}</label>
-                        <select id="f-sector" name="sector" on:change=move |ev| { sector.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
-                            <option value="" selected=move || sector.get().is_empty()>{t(lang, Msg::FilterAnySector)}</option>
-                            {sector_options}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="f-region">{t(lang, Msg::FilterRegion)}</label>
-                        <select id="f-region" name="region" on:change=move |ev| { region.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
-                            <option value="" selected=move || region.get().is_empty()>{t(lang, Msg::FilterAnyRegion)}</option>
-                            {region_options}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="f-sort">{t(lang, Msg::FilterSort)}</label>
-                        <select id="f-sort" name="sort" on:change=move |ev| { sort.set(event_target_value(&ev)); schedule(Duration::ZERO); }>
-                            {sort_options}
-                        </select>
-                    </div>
-                    {(per_page != DEFAULT_PER_PAGE).then(|| view! { <input type="hidden" name="per_page" value=per_page.to_string() /> })}
-                    <a class="filters-reset" href="/programs">{t(lang, Msg::FilterReset)}</a>
-                </fieldset>
-            </form>
-            <p class="live-status" role="status" aria-live="polite">{status_view}</p>
-            <div class="server-results" hidden=move || live.with(Option::is_some)>{server_results}</div>
-            {move || live.get().map(|(query, results)| view! { <ResultsView lang query results /> })}
-        </div>
     }
 }
 

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::form::{aria_describedby, aria_invalid, error_id, field_message};
 use crate::features::replace_address;
 
 use crate::domain::i18n::{Lang, Msg, t};
@@ -78,14 +79,7 @@ fn LiveCalculator(
         }
     });
     let message = move |field: &'static str| {
-        move || {
-            current.with(|(_, r)| {
-                r.as_ref()
-                    .err()
-                    .filter(|e| e.field == field)
-                    .map(|e| e.message(lang))
-            })
-        }
+        move || current.with(|(_, r)| field_message(r.as_ref().err(), lang, field))
     };
     let edit = move |signal: RwSignal<String>| {
         move |ev: leptos::ev::Event| {
@@ -114,34 +108,7 @@ fn LiveCalculator(
                 <NumberField id="rate" label=t(lang, Msg::CalcRate) value=initial.rate.clone() error=Signal::derive(message("rate")) on_input=edit(rate) decimal=true />
                 <NumberField id="term" label=t(lang, Msg::CalcTerm) value=initial.term.clone() error=Signal::derive(message("term")) on_input=edit(term) />
                 <NumberField id="grace" label=t(lang, Msg::CalcGrace) value=initial.grace.clone() error=Signal::derive(message("grace")) on_input=edit(grace) />
-                <div class="field">
-                    <label for="grace_kind">{t(lang, Msg::CalcGraceKind)}</label>
-                    <select
-                        id="grace_kind"
-                        name="grace_kind"
-                        on:change=move |ev| {
-                            grace_kind.set(Grace::parse(&event_target_value(&ev)).unwrap_or(Grace::InterestOnly));
-                            edited.set(true);
-                        }
-                    >
-                        <option value=Grace::InterestOnly.as_str() selected=initial.grace_kind == Grace::InterestOnly>{t(lang, Msg::CalcGraceInterestOnly)}</option>
-                        <option value=Grace::Full.as_str() selected=initial.grace_kind == Grace::Full>{t(lang, Msg::CalcGraceFull)}</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="method">{t(lang, Msg::CalcMethod)}</label>
-                    <select
-                        id="method"
-                        name="method"
-                        on:change=move |ev| {
-                            method.set(Method::parse(&event_target_value(&ev)).unwrap_or(Method::Annuity));
-                            edited.set(true);
-                        }
-                    >
-                        <option value=Method::Annuity.as_str() selected=initial.method == Method::Annuity>{t(lang, Msg::CalcAnnuity)}</option>
-                        <option value=Method::Differentiated.as_str() selected=initial.method == Method::Differentiated>{t(lang, Msg::CalcDifferentiated)}</option>
-                    </select>
-                </div>
+                {choices(lang, &initial, grace_kind, method, edited)}
                 <button type="submit" class="button">{t(lang, Msg::CalcButton)}</button>
             </form>
             <div aria-live="polite">
@@ -154,6 +121,47 @@ fn LiveCalculator(
                 }}
             </div>
         </section>
+    }
+}
+
+/// The grace period's kind and the repayment method.
+fn choices(
+    lang: Lang,
+    initial: &LoanInput,
+    grace_kind: RwSignal<Grace>,
+    method: RwSignal<Method>,
+    edited: RwSignal<bool>,
+) -> impl IntoView + use<> {
+    let (initial_grace, initial_method) = (initial.grace_kind, initial.method);
+    view! {
+        <div class="field">
+            <label for="grace_kind">{t(lang, Msg::CalcGraceKind)}</label>
+            <select
+                id="grace_kind"
+                name="grace_kind"
+                on:change=move |ev| {
+                    grace_kind.set(Grace::parse(&event_target_value(&ev)).unwrap_or(Grace::InterestOnly));
+                    edited.set(true);
+                }
+            >
+                <option value=Grace::InterestOnly.as_str() selected=initial_grace == Grace::InterestOnly>{t(lang, Msg::CalcGraceInterestOnly)}</option>
+                <option value=Grace::Full.as_str() selected=initial_grace == Grace::Full>{t(lang, Msg::CalcGraceFull)}</option>
+            </select>
+        </div>
+        <div class="field">
+            <label for="method">{t(lang, Msg::CalcMethod)}</label>
+            <select
+                id="method"
+                name="method"
+                on:change=move |ev| {
+                    method.set(Method::parse(&event_target_value(&ev)).unwrap_or(Method::Annuity));
+                    edited.set(true);
+                }
+            >
+                <option value=Method::Annuity.as_str() selected=initial_method == Method::Annuity>{t(lang, Msg::CalcAnnuity)}</option>
+                <option value=Method::Differentiated.as_str() selected=initial_method == Method::Differentiated>{t(lang, Msg::CalcDifferentiated)}</option>
+            </select>
+        </div>
     }
 }
 
@@ -173,12 +181,10 @@ fn NumberField<F>(
 where
     F: Fn(leptos::ev::Event) + 'static,
 {
-    let error_id = format!("{id}-error");
-    let described = error_id.clone();
     view! {
         <div class="field" class:field-error=move || error.with(Option::is_some)>
             <label for=id>{label}</label>
-            {move || error.get().map(|e| view! { <p class="error-message" id=error_id.clone()>{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="error-message" id=error_id(id)>{e}</p> })}
             <input
                 id=id
                 name=id
@@ -186,8 +192,8 @@ where
                 inputmode=if decimal { "decimal" } else { "numeric" }
                 autocomplete="off"
                 value=value
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
-                aria-describedby=move || error.with(Option::is_some).then(|| described.clone())
+                aria-invalid=move || aria_invalid(error.with(Option::is_some))
+                aria-describedby=move || aria_describedby(id, false, error.with(Option::is_some))
                 on:input=on_input
             />
         </div>
