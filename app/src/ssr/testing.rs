@@ -16,6 +16,20 @@ pub(crate) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
 }
 
+/// Form pairs as a page posts them.
+pub(crate) fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// The scope of an akim of okrug `code` (a KATO code the test knows to be an okrug).
+pub(crate) fn okrug(code: &str) -> crate::domain::account::Scope {
+    let code = crate::domain::location::KatoCode::parse(code).expect("an okrug's KATO code");
+    crate::domain::account::Scope::Okrug(code)
+}
+
 /// A mailer that keeps every message, for tests that read what people were sent.
 #[derive(Default)]
 pub(crate) struct RecordingMailer(pub(crate) Mutex<Vec<Mail>>);

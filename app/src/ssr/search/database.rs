@@ -241,11 +241,7 @@ mod tests {
     use super::*;
     use crate::ssr::search::resilient::ResilientSearch;
     use crate::ssr::services::seed;
-    use crate::ssr::testing::test_db;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
-    }
+    use crate::ssr::testing::{test_db, today};
 
     fn query(qs: &str) -> SearchQuery {
         SearchQuery::from_query_string(qs).expect("valid")

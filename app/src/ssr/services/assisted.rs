@@ -165,10 +165,7 @@ pub async fn send_code(
             )
         },
     );
-    notifier
-        .mailer
-        .send(mail)
-        .await?;
+    notifier.mailer.send(mail).await?;
     Ok(())
 }
 

@@ -76,11 +76,7 @@ mod tests {
     use crate::domain::money::Limit;
     use crate::ssr::search::embedded::EmbeddedIndex;
     use crate::ssr::services::{indexer, seed};
-    use crate::ssr::testing::test_db;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default()
-    }
+    use crate::ssr::testing::{test_db, today};
 
     #[tokio::test]
     async fn a_programme_page_converts_mci_for_the_year_and_odd_slugs_are_not_found() {

@@ -75,7 +75,12 @@ pub async fn post(
         other => {
             let step = parse_step(other)
                 .ok_or_else(|| FieldError::new("action", Problem::UnknownChoice(other.into())))?;
-            operator_step(out, who, id, version, step, posted).await
+            take(out, who, id, version, step, posted).await?;
+            Ok(if step == Step::Withdraw {
+                Done::Withdraw
+            } else {
+                Done::Step
+            })
         }
     }
 }
@@ -115,18 +120,7 @@ async fn submit(
         })) => version,
         Err(e) => return Err(e),
     };
-    let input = StepInput::default();
-    step(
-        out.db,
-        out.notifier,
-        who,
-        id,
-        saved,
-        Step::Submit,
-        &input,
-        out.today,
-    )
-    .await?;
+    take(out, who, id, saved, Step::Submit, posted).await?;
     Ok(Done::Submit)
 }
 
@@ -139,37 +133,23 @@ async fn answer(
     posted: &PostedForm,
 ) -> Result<Done, ServiceError> {
     attach_all(out, who, id, posted, false).await?;
-    let input = StepInput {
-        answer: posted.get("answer").map(str::to_owned),
-        ..StepInput::default()
-    };
-    step(
-        out.db,
-        out.notifier,
-        who,
-        id,
-        version,
-        Step::Answer,
-        &input,
-        out.today,
-    )
-    .await?;
+    take(out, who, id, version, Step::Answer, posted).await?;
     Ok(Done::Answer)
 }
 
-/// A step named by the form's `action` (the operator's decisions, the applicant's withdrawal).
-async fn operator_step(
+/// Takes `step_` with what the form carries for it (the same [`StepInput`] the JSON API reads).
+async fn take(
     out: &Outside<'_>,
     who: Option<&Principal>,
     id: i32,
     version: i32,
     step_: Step,
     posted: &PostedForm,
-) -> Result<Done, ServiceError> {
+) -> Result<i32, ServiceError> {
     let input = StepInput {
         reason: posted.get("reason").map(str::to_owned),
         items: posted.all("items"),
-        answer: None,
+        answer: posted.get("answer").map(str::to_owned),
         fields: posted.pairs.clone(),
     };
     step(
@@ -182,12 +162,7 @@ async fn operator_step(
         &input,
         out.today,
     )
-    .await?;
-    Ok(if step_ == Step::Withdraw {
-        Done::Withdraw
-    } else {
-        Done::Step
-    })
+    .await
 }
 
 /// Stores the posted files: into the slot their field names (`document_{slot}`) when

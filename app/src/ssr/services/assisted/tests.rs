@@ -1,6 +1,7 @@
 //! Assisted filing: consent first, the resident's account, who typed what, the resident told
 //! of every step, the claim by phone, and nobody else's okrug.
 
+use crate::ssr::testing::{okrug, pairs};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::*;
@@ -42,17 +43,6 @@ struct World {
     staff: Principal,
     other_akim: Principal,
     operator: Principal,
-}
-
-fn okrug(code: &str) -> Scope {
-    Scope::Okrug(KatoCode::parse(code).expect("okrug"))
-}
-
-fn form(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
 }
 
 impl World {
@@ -105,20 +95,20 @@ impl World {
         extra: &[(&str, &str)],
         scan: Option<(&str, &[u8])>,
     ) -> Result<i32, ServiceError> {
-        let mut pairs = form(&[
+        let mut fields = pairs(&[
             (field::NAME, "Сәуле Жұмабаева"),
             (field::PHONE, RESIDENT_PHONE),
             (field::SETTLEMENT, VILLAGE),
             (field::PROGRAM, PROGRAM),
         ]);
-        pairs.extend(form(extra));
+        fields.extend(pairs(extra));
         let notifier = self.notifier();
         let h = Helpers {
             hasher: &self.hasher,
             notifier: &notifier,
             uploads: self.uploads.path(),
         };
-        start(&self.t.db, &h, Some(who), &pairs, scan, today()).await
+        start(&self.t.db, &h, Some(who), &fields, scan, today()).await
     }
 
     /// Sends a code to the resident's phone and returns it, read from the message.
@@ -127,7 +117,7 @@ impl World {
             &self.t.db,
             &self.notifier(),
             Some(&self.staff),
-            &form(&[(field::PHONE, RESIDENT_PHONE)]),
+            &pairs(&[(field::PHONE, RESIDENT_PHONE)]),
         )
         .await
         .expect("sends");
@@ -291,7 +281,7 @@ async fn staff_file_with_a_phone_code_and_the_resident_claims_it_and_sees_who_di
     assert!(problem(&again).is_some(), "{again:?}");
 
     // Staff fill in the draft and submit it for the resident.
-    let fields = form(&[
+    let fields = pairs(&[
         ("amount", "1000000"),
         ("term", "24"),
         ("purpose", "Бычки на откорм"),

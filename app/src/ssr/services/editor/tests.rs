@@ -1,13 +1,8 @@
 use super::*;
 use crate::domain::account::Role;
 use crate::ssr::services::seed;
+use crate::ssr::testing::pairs;
 use crate::ssr::testing::{person, test_db, today};
-
-fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-    v.iter()
-        .map(|(k, s)| ((*k).to_owned(), (*s).to_owned()))
-        .collect()
-}
 
 fn form(amount_max: &str, budget: &str) -> Vec<(String, String)> {
     pairs(&[

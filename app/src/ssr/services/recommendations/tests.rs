@@ -1,25 +1,14 @@
 use super::*;
 use crate::domain::account::{Role, Scope};
 use crate::domain::application::Step;
-use crate::domain::location::KatoCode;
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::{profiles, seed};
 use crate::ssr::testing::{TestDb, test_db, today};
+use crate::ssr::testing::{okrug, pairs};
 
 async fn person(db: &DatabaseConnection, login: &str, role: Role, scope: Scope) -> Principal {
     crate::ssr::testing::person(db, login, "Тест", role, scope).await
-}
-
-fn okrug(code: &str) -> Scope {
-    Scope::Okrug(KatoCode::parse(code).expect("okrug"))
-}
-
-fn form(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
 }
 
 /// A submitted application of a new entrepreneur in okrug 101033000, and its applicant.
@@ -28,7 +17,7 @@ async fn submitted(t: &TestDb, login: &str) -> (i32, Principal) {
     profiles::save(
         &t.db,
         Some(&p),
-        &form(&[("settlement", "101033100")]),
+        &pairs(&[("settlement", "101033100")]),
         today(),
     )
     .await
@@ -36,7 +25,7 @@ async fn submitted(t: &TestDb, login: &str) -> (i32, Principal) {
     let id = apps::open(&t.db, Some(&p), "auyl-amanaty-microcredit", today())
         .await
         .expect("opens");
-    let fields = form(&[
+    let fields = pairs(&[
         ("amount", "1000000"),
         ("term", "24"),
         ("purpose", "Скот"),
@@ -83,7 +72,7 @@ async fn an_akim_recommends_declares_a_relationship_and_corrects_in_visible_vers
     let (id, applicant) = submitted(&t, "a@example.kz").await;
 
     // Not requested yet: nothing to recommend, and the queue is empty.
-    let verdict = form(&[
+    let verdict = pairs(&[
         ("verdict", "recommend"),
         ("reasons", "verified_on_site"),
         ("reasons", "jobs_for_village"),
@@ -122,7 +111,7 @@ async fn an_akim_recommends_declares_a_relationship_and_corrects_in_visible_vers
             .expect("gives"),
         1
     );
-    let correction = form(&[
+    let correction = pairs(&[
         ("verdict", "do_not_recommend"),
         ("text", "Земля в споре"),
         ("relationship", "family"),
@@ -185,7 +174,7 @@ async fn an_akim_recommends_declares_a_relationship_and_corrects_in_visible_vers
     );
 
     // A bad form names its field; the record keeps what was given.
-    let e = recommend(&t.db, Some(&akim), id, &form(&[("verdict", "recommend")]))
+    let e = recommend(&t.db, Some(&akim), id, &pairs(&[("verdict", "recommend")]))
         .await
         .expect_err("no declaration");
     assert!(

@@ -1,6 +1,7 @@
 //! The report figures of a known set of applications, on the okrug, district, region and
 //! country reports, in the CSV, and in the akimat's workspace.
 
+use crate::ssr::testing::pairs;
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -27,13 +28,6 @@ const PROGRAM: &str = "auyl-amanaty-microcredit";
 /// The report's "today": the real date, since the events carry real times.
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-fn form(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
 }
 
 struct World {
@@ -94,7 +88,7 @@ impl World {
         profiles::save(
             &self.t.db,
             Some(&p),
-            &form(&[("settlement", village)]),
+            &pairs(&[("settlement", village)]),
             today(),
         )
         .await
@@ -149,7 +143,7 @@ impl World {
         let id = apps::open(&self.t.db, Some(&p), PROGRAM, today())
             .await
             .expect("opens");
-        let fields = form(&[
+        let fields = pairs(&[
             ("amount", amount),
             ("term", "24"),
             ("purpose", "Скот"),
@@ -187,7 +181,7 @@ impl World {
             &self.t.db,
             Some(who),
             id,
-            &form(&[
+            &pairs(&[
                 ("verdict", verdict),
                 ("reasons", "known_to_akimat"),
                 ("relationship", "none"),
@@ -239,7 +233,7 @@ async fn known_world() -> World {
         &w.t.db,
         Some(&w.akim),
         a4,
-        &form(&[
+        &pairs(&[
             ("verdict", "do_not_recommend"),
             ("reasons", "known_to_akimat"),
             ("relationship", "none"),

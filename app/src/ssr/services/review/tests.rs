@@ -9,7 +9,7 @@ use crate::domain::queue::{Assigned, Recommended, States};
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::seed;
-use crate::ssr::testing::{TestDb, concurrent_db, decision, person, test_db, today};
+use crate::ssr::testing::{TestDb, concurrent_db, decision, pairs, person, test_db, today};
 
 const PROGRAM: &str = "auyl-amanaty-microcredit";
 /// A settlement of okrug 101033000, in region 100000000.
@@ -374,12 +374,6 @@ async fn set_rubric(db: &DatabaseConnection, program_id: i32) {
     ))
     .await
     .expect("rubric");
-}
-
-fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-    v.iter()
-        .map(|(k, s)| ((*k).to_owned(), (*s).to_owned()))
-        .collect()
 }
 
 #[tokio::test]
