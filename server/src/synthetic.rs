@@ -14,7 +14,7 @@
 //! recommendation by the okrug's akim for about a fifth of them. The benches of the reports and
 //! the queue build on the same SQL ([`Bulk`], [`STATES`], [`moments`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use app::ssr::db;
@@ -258,9 +258,56 @@ pub async fn load(
         anchor: format!("{today} 07:00:00"),
     };
     let started = Instant::now();
-    let now = b.ago("0");
+    let akim_of = insert_akims(db, &b).await?;
+    let places_of_directory = directory(db).await?;
+    let homes = homes(&places_of_directory, &akim_of);
+    let p = homes.places.len() as i64;
+    check(
+        applicants >= p,
+        "every place has an applicant (too few entrepreneurs)",
+    )?;
+    create_bench_places(db, &homes.places, &akim_of).await?;
+    let user_base = insert_entrepreneurs(db, &b, users, p).await?;
+    let app_base = insert_applications(db, &b, applications, applicants, user_base, p).await?;
+    // The bulk applications, each with its `i` (1..=applications).
+    let bulk = format!(
+        "(SELECT id, user_id, state, CAST(id AS BIGINT) - {app_base} AS i FROM applications \
+         WHERE id > {app_base}) a"
+    );
+    let events = insert_events(db, &b, &bulk).await?;
+    let recommendations = insert_recommendations(db, &b, &bulk, applicants, p).await?;
+    exec(db, "DROP TABLE bench_places").await?;
+    settle(db, &b).await?;
+    let took = started.elapsed();
 
-    // An akim for every okrug.
+    // A bulk profile reads back through the domain.
+    let sample_user = i32::try_from(user_base + users / 2).unwrap_or_default();
+    let profile = db::profiles::find(db, sample_user).await?;
+    check(
+        profile.is_some_and(|p| p.settlement.is_some()),
+        "a bulk profile reads back through the domain",
+    )?;
+
+    Ok(Loaded {
+        regions: places_of_directory
+            .iter()
+            .filter(|(_, level)| *level == 1)
+            .map(|(c, _)| c.clone())
+            .collect(),
+        okrugs: homes.okrugs,
+        districts: homes.districts,
+        events: events as i64,
+        recommendations: recommendations as i64,
+        took,
+    })
+}
+
+/// An akim for every okrug; returns each okrug's akim's id.
+async fn insert_akims(
+    db: &DatabaseConnection,
+    b: &Bulk,
+) -> Result<BTreeMap<String, i32>, SyntheticError> {
+    let now = b.ago("0");
     let akims = exec(
         db,
         &format!(
@@ -272,7 +319,7 @@ pub async fn load(
         ),
     )
     .await?;
-    let akim_of: std::collections::BTreeMap<String, i32> = db
+    let akim_of: BTreeMap<String, i32> = db
         .query_all_raw(Statement::from_string(
             b.backend,
             "SELECT okrug_code, id FROM users WHERE role = 'akim' AND email LIKE 'akim-%@bench.kz'",
@@ -287,23 +334,34 @@ pub async fn load(
         })
         .collect();
     check(akim_of.len() as u64 == akims, "an akim per okrug")?;
+    Ok(akim_of)
+}
 
-    // The places people live in: every settlement of an okrug, and the okrugs that have no
-    // settlements of their own (towns; the profile accepts an okrug's code). The 77 settlements
-    // outside every okrug of the directory (directly under a district, or under an okrug code it
-    // lacks) are left out: `touch_all` marks no row that would count them.
-    let places_of_directory = directory(db).await?;
-    let okrugs: Vec<String> = places_of_directory
+/// Where the bulk entrepreneurs live, out of the directory.
+struct Homes {
+    okrugs: Vec<String>,
+    /// The districts that have okrugs.
+    districts: Vec<String>,
+    /// (place, its okrug), by place.
+    places: Vec<(String, String)>,
+}
+
+/// The places people live in: every settlement of an okrug, and the okrugs that have no
+/// settlements of their own (towns; the profile accepts an okrug's code). The 77 settlements
+/// outside every okrug of the directory (directly under a district, or under an okrug code it
+/// lacks) are left out: `touch_all` marks no row that would count them.
+fn homes(directory: &[(String, i16)], akim_of: &BTreeMap<String, i32>) -> Homes {
+    let okrugs: Vec<String> = directory
         .iter()
         .filter(|(_, level)| *level == 3)
         .map(|(c, _)| c.clone())
         .collect();
-    let districts: Vec<String> = places_of_directory
+    let districts: Vec<String> = directory
         .iter()
         .filter(|(c, level)| *level == 2 && okrugs.iter().any(|o| o[..4] == c[..4]))
         .map(|(c, _)| c.clone())
         .collect();
-    let mut places: Vec<(String, String)> = places_of_directory
+    let mut places: Vec<(String, String)> = directory
         .iter()
         .filter(|(c, level)| *level == 4 && akim_of.contains_key(&format!("{}000", &c[..6])))
         .map(|(c, _)| (c.clone(), format!("{}000", &c[..6])))
@@ -316,11 +374,20 @@ pub async fn load(
         .collect();
     places.extend(bare.iter().map(|o| (o.clone(), o.clone())));
     places.sort();
-    let p = places.len() as i64;
-    check(
-        applicants >= p,
-        "every place has an applicant (too few entrepreneurs)",
-    )?;
+    Homes {
+        okrugs,
+        districts,
+        places,
+    }
+}
+
+/// The places as a work table, numbered from 0, with their okrug's akim, for the statements
+/// below to join.
+async fn create_bench_places(
+    db: &DatabaseConnection,
+    places: &[(String, String)],
+    akim_of: &BTreeMap<String, i32>,
+) -> Result<(), SyntheticError> {
     exec(
         db,
         "CREATE TABLE bench_places (k INTEGER PRIMARY KEY, code VARCHAR(9) NOT NULL, \
@@ -348,8 +415,17 @@ pub async fn load(
         )
         .await?;
     }
+    Ok(())
+}
 
-    // Entrepreneurs, user k (from 0) living in place k % p.
+/// Entrepreneurs, user k (from 0) living in place k % p, with their profiles; returns the
+/// largest user id before them.
+async fn insert_entrepreneurs(
+    db: &DatabaseConnection,
+    b: &Bulk,
+    users: i64,
+    p: i64,
+) -> Result<i64, SyntheticError> {
     let user_base = scalar(db, "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM users").await?;
     let users_sql = b.series(
         users,
@@ -391,33 +467,26 @@ pub async fn load(
     )
     .await?;
     check(profiles == users as u64, "profiles")?;
+    Ok(user_base)
+}
 
-    // Applications: application i by applicant i % applicants, in that applicant's place.
+/// Applications: application i by applicant i % applicants, in that applicant's place; returns
+/// the largest application id before them.
+async fn insert_applications(
+    db: &DatabaseConnection,
+    b: &Bulk,
+    applications: i64,
+    applicants: i64,
+    user_base: i64,
+    p: i64,
+) -> Result<i64, SyntheticError> {
     let app_base = scalar(
         db,
         "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM applications",
     )
     .await?;
-    let program_ids: Vec<i32> = db
-        .query_all_raw(Statement::from_string(
-            b.backend,
-            "SELECT id FROM programs ORDER BY id",
-        ))
-        .await?
-        .iter()
-        .filter_map(|r| r.try_get_by_index::<i32>(0).ok())
-        .collect();
-    let program = format!(
-        "CASE i % {} {} END",
-        program_ids.len(),
-        program_ids
-            .iter()
-            .enumerate()
-            .map(|(k, id)| format!("WHEN {k} THEN {id}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    let (submitted, reviewed, decided, paid) = moments(&b);
+    let program = program_case(db, b).await?;
+    let (submitted, reviewed, decided, paid) = moments(b);
     let state = by_state(|s| format!("'{s}'"));
     let version = by_state(|s| {
         let v = STATES.iter().find(|x| x.0 == s).map_or(1, |x| x.2);
@@ -459,12 +528,39 @@ pub async fn load(
         exec(db, &apps).await? == applications as u64,
         "applications",
     )?;
+    Ok(app_base)
+}
 
-    // Events, one statement per step.
-    let bulk = format!(
-        "(SELECT id, user_id, state, CAST(id AS BIGINT) - {app_base} AS i FROM applications \
-         WHERE id > {app_base}) a"
-    );
+/// `CASE` giving application `i` a programme, round-robin over every programme present.
+async fn program_case(db: &DatabaseConnection, b: &Bulk) -> Result<String, SyntheticError> {
+    let program_ids: Vec<i32> = db
+        .query_all_raw(Statement::from_string(
+            b.backend,
+            "SELECT id FROM programs ORDER BY id",
+        ))
+        .await?
+        .iter()
+        .filter_map(|r| r.try_get_by_index::<i32>(0).ok())
+        .collect();
+    Ok(format!(
+        "CASE i % {} {} END",
+        program_ids.len(),
+        program_ids
+            .iter()
+            .enumerate()
+            .map(|(k, id)| format!("WHEN {k} THEN {id}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ))
+}
+
+/// Events of the `bulk` applications, one statement per step; returns how many.
+async fn insert_events(
+    db: &DatabaseConnection,
+    b: &Bulk,
+    bulk: &str,
+) -> Result<u64, SyntheticError> {
+    let (submitted, reviewed, decided, paid) = moments(b);
     let reasons = "CASE i % 3 WHEN 0 THEN 'Бизнес-план не окупается' \
                    WHEN 1 THEN 'Недостаточно залога' ELSE 'Неполный пакет документов' END";
     let everyone: &[&str] = &STATES.map(|s| s.0);
@@ -531,34 +627,46 @@ pub async fn load(
     ];
     let mut events = 0;
     for e in steps {
-        let states = e
-            .states
-            .iter()
-            .map(|s| format!("'{s}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        events += exec(
-            db,
-            &format!(
-                "INSERT INTO application_events (application_id, version, step, from_state, \
-                 to_state, actor_user_id, actor_role, reason, data, at) \
-                 SELECT id, {version}, '{step}', '{from}', '{to}', {actor}, '{role}', {reason}, \
-                 '{{}}', {at} FROM {bulk} WHERE state IN ({states})",
-                version = e.version,
-                step = e.step,
-                from = e.from,
-                to = e.to,
-                actor = e.actor,
-                role = e.role,
-                reason = e.reason,
-                at = b.ago(e.at),
-            ),
-        )
-        .await?;
+        events += exec(db, &event_sql(b, &e, bulk)).await?;
     }
+    Ok(events)
+}
 
-    // About one application in five recommended (or not) by its okrug's akim, before review.
-    let recommendations = exec(
+/// The statement that writes step `e` for each `bulk` application in its states.
+fn event_sql(b: &Bulk, e: &Event<'_>, bulk: &str) -> String {
+    let states = e
+        .states
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO application_events (application_id, version, step, from_state, \
+         to_state, actor_user_id, actor_role, reason, data, at) \
+         SELECT id, {version}, '{step}', '{from}', '{to}', {actor}, '{role}', {reason}, \
+         '{{}}', {at} FROM {bulk} WHERE state IN ({states})",
+        version = e.version,
+        step = e.step,
+        from = e.from,
+        to = e.to,
+        actor = e.actor,
+        role = e.role,
+        reason = e.reason,
+        at = b.ago(e.at),
+    )
+}
+
+/// About one application in five recommended (or not) by its okrug's akim, before review;
+/// returns how many.
+async fn insert_recommendations(
+    db: &DatabaseConnection,
+    b: &Bulk,
+    bulk: &str,
+    applicants: i64,
+    p: i64,
+) -> Result<u64, SyntheticError> {
+    let (submitted, reviewed, _, _) = moments(b);
+    Ok(exec(
         db,
         &format!(
             "INSERT INTO recommendations (application_id, version, author_user_id, author_role, \
@@ -571,8 +679,11 @@ pub async fn load(
             at = b.ago(&format!("({submitted} + {reviewed}) / 2")),
         ),
     )
-    .await?;
-    exec(db, "DROP TABLE bench_places").await?;
+    .await?)
+}
+
+/// Leaves the database as a long-running one of this size would be before the timed part.
+async fn settle(db: &DatabaseConnection, b: &Bulk) -> Result<(), SyntheticError> {
     match b.backend {
         // Statistics, as autovacuum would have gathered on a database of this size.
         DatabaseBackend::Postgres => {
@@ -583,26 +694,5 @@ pub async fn load(
             exec(db, "PRAGMA wal_checkpoint(TRUNCATE)").await?;
         }
     }
-    let took = started.elapsed();
-
-    // A bulk profile reads back through the domain.
-    let sample_user = i32::try_from(user_base + users / 2).unwrap_or_default();
-    let profile = db::profiles::find(db, sample_user).await?;
-    check(
-        profile.is_some_and(|p| p.settlement.is_some()),
-        "a bulk profile reads back through the domain",
-    )?;
-
-    Ok(Loaded {
-        regions: places_of_directory
-            .iter()
-            .filter(|(_, level)| *level == 1)
-            .map(|(c, _)| c.clone())
-            .collect(),
-        okrugs,
-        districts,
-        events: events as i64,
-        recommendations: recommendations as i64,
-        took,
-    })
+    Ok(())
 }

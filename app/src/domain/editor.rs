@@ -511,26 +511,50 @@ pub fn parse(
 
 /// The editor's form fields of `p`: what [`parse`] reads back into the same programme.
 pub fn to_pairs(p: &Programme) -> Vec<(String, String)> {
-    let i = &p.input;
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut put = |k: &str, v: String| {
+    let mut out = Pairs::default();
+    put_programme(&mut out, &p.input);
+    for c in &p.input.criteria {
+        put_criterion(&mut out, c);
+    }
+    put_rubric(&mut out, p);
+    put_budget(&mut out, p);
+    out.put("target_days", num(p.target_days.map(i64::from)));
+    out.0
+}
+
+/// The form fields written so far, in order.
+#[derive(Default)]
+struct Pairs(Vec<(String, String)>);
+
+impl Pairs {
+    /// Empty values are left out.
+    fn put(&mut self, k: &str, v: String) {
         if !v.is_empty() {
-            out.push((k.to_owned(), v));
+            self.0.push((k.to_owned(), v));
         }
-    };
-    let num = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let pct = |v: Option<i32>| {
-        v.map(|b| {
-            if b % 100 == 0 {
-                (b / 100).to_string()
-            } else {
-                format!("{}.{:02}", b / 100, b % 100)
-            }
-        })
-        .unwrap_or_default()
-    };
-    put("slug", i.slug.as_str().to_owned());
-    put("kind", i.kind.as_str().to_owned());
+    }
+}
+
+fn num(v: Option<i64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Basis points as the percent the form takes: `250` → `2.50`, `300` → `3`.
+fn pct(v: Option<i32>) -> String {
+    v.map(|b| {
+        if b % 100 == 0 {
+            (b / 100).to_string()
+        } else {
+            format!("{}.{:02}", b / 100, b % 100)
+        }
+    })
+    .unwrap_or_default()
+}
+
+/// The programme's own fields: names, texts, money, terms, places and dates.
+fn put_programme(out: &mut Pairs, i: &ProgramInput) {
+    out.put("slug", i.slug.as_str().to_owned());
+    out.put("kind", i.kind.as_str().to_owned());
     for (k, v) in [
         ("title_ru", &i.title_ru),
         ("title_kk", &i.title_kk),
@@ -543,26 +567,26 @@ pub fn to_pairs(p: &Programme) -> Vec<(String, String)> {
         ("source_url", &i.source_url),
         ("source_name", &i.source_name),
     ] {
-        put(k, v.clone());
+        out.put(k, v.clone());
     }
-    put("amount_unit", i.amount.unit.as_str().to_owned());
-    put("amount_min", num(i.amount.min));
-    put("amount_max", num(i.amount.max));
-    put("rate_min", pct(i.rate_bps.and_then(|r| r.min)));
-    put("rate_max", pct(i.rate_bps.and_then(|r| r.max)));
-    put("fee", pct(i.fee_bps));
-    put("term_months_max", num(i.term_months_max.map(i64::from)));
-    put("grace_months_max", num(i.grace_months_max.map(i64::from)));
-    put("collateral", i.collateral.as_str().to_owned());
-    put(
+    out.put("amount_unit", i.amount.unit.as_str().to_owned());
+    out.put("amount_min", num(i.amount.min));
+    out.put("amount_max", num(i.amount.max));
+    out.put("rate_min", pct(i.rate_bps.and_then(|r| r.min)));
+    out.put("rate_max", pct(i.rate_bps.and_then(|r| r.max)));
+    out.put("fee", pct(i.fee_bps));
+    out.put("term_months_max", num(i.term_months_max.map(i64::from)));
+    out.put("grace_months_max", num(i.grace_months_max.map(i64::from)));
+    out.put("collateral", i.collateral.as_str().to_owned());
+    out.put(
         "collateral_note_ru",
         i.collateral_note_ru.clone().unwrap_or_default(),
     );
-    put(
+    out.put(
         "collateral_note_kk",
         i.collateral_note_kk.clone().unwrap_or_default(),
     );
-    put(
+    out.put(
         "locations",
         i.locations
             .iter()
@@ -571,20 +595,20 @@ pub fn to_pairs(p: &Programme) -> Vec<(String, String)> {
             .join(" "),
     );
     for s in &i.sectors {
-        put("sectors", s.as_str().to_owned());
+        out.put("sectors", s.as_str().to_owned());
     }
     for g in &i.target_groups {
-        put("target_groups", g.as_str().to_owned());
+        out.put("target_groups", g.as_str().to_owned());
     }
-    put(
+    out.put(
         "intake_opens",
         i.intake_opens.map(|d| d.to_string()).unwrap_or_default(),
     );
-    put(
+    out.put(
         "deadline",
         i.deadline.map(|d| d.to_string()).unwrap_or_default(),
     );
-    put(
+    out.put(
         "required_documents",
         i.required_documents
             .iter()
@@ -592,70 +616,77 @@ pub fn to_pairs(p: &Programme) -> Vec<(String, String)> {
             .collect::<Vec<_>>()
             .join("\n"),
     );
-    for c in &i.criteria {
-        let kind = c.type_name();
-        let f = criterion_field(kind);
-        put(&f, "on".to_owned());
-        let values = format!("{f}_values");
-        let range = |put: &mut dyn FnMut(&str, String), min: Option<u32>, max: Option<u32>| {
-            put(
-                &format!("{f}_min"),
-                min.map(|v| v.to_string()).unwrap_or_default(),
-            );
-            put(
-                &format!("{f}_max"),
-                max.map(|v| v.to_string()).unwrap_or_default(),
-            );
-        };
-        match c {
-            Criterion::Age { min, max } => {
-                range(&mut put, min.map(u32::from), max.map(u32::from));
-            }
-            Criterion::BusinessAgeMonths { min, max } | Criterion::Employees { min, max } => {
-                range(&mut put, *min, *max);
-            }
-            Criterion::LocationWithin { codes } => put(
-                &values,
-                codes
-                    .iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            Criterion::SectorIn { sectors } | Criterion::ExcludedSectors { sectors } => {
-                for s in sectors {
-                    put(&values, s.as_str().to_owned());
-                }
-            }
-            Criterion::StageIn { stages } => {
-                for s in stages {
-                    put(&values, s.as_str().to_owned());
-                }
-            }
-            Criterion::LegalFormIn { forms } => {
-                for s in forms {
-                    put(&values, s.as_str().to_owned());
-                }
-            }
-            Criterion::TargetGroupAny { groups } => {
-                for s in groups {
-                    put(&values, s.as_str().to_owned());
-                }
-            }
-            Criterion::AmountWithin { unit, min, max } => {
-                put(&format!("{f}_unit"), unit.as_str().to_owned());
-                put(&format!("{f}_min"), num(*min));
-                put(&format!("{f}_max"), num(*max));
-            }
-            Criterion::Certificate { name } => put(&values, name.as_str().to_owned()),
-            Criterion::CollateralAvailable | Criterion::TaxRegistered => {}
+}
+
+/// One criterion: its "on" box, then its bounds or its values.
+fn put_criterion(out: &mut Pairs, c: &Criterion) {
+    let kind = c.type_name();
+    let f = criterion_field(kind);
+    out.put(&f, "on".to_owned());
+    let values = format!("{f}_values");
+    match c {
+        Criterion::Age { min, max } => {
+            put_range(out, &f, min.map(u32::from), max.map(u32::from));
         }
+        Criterion::BusinessAgeMonths { min, max } | Criterion::Employees { min, max } => {
+            put_range(out, &f, *min, *max);
+        }
+        Criterion::LocationWithin { codes } => out.put(
+            &values,
+            codes
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Criterion::SectorIn { sectors } | Criterion::ExcludedSectors { sectors } => {
+            for s in sectors {
+                out.put(&values, s.as_str().to_owned());
+            }
+        }
+        Criterion::StageIn { stages } => {
+            for s in stages {
+                out.put(&values, s.as_str().to_owned());
+            }
+        }
+        Criterion::LegalFormIn { forms } => {
+            for s in forms {
+                out.put(&values, s.as_str().to_owned());
+            }
+        }
+        Criterion::TargetGroupAny { groups } => {
+            for s in groups {
+                out.put(&values, s.as_str().to_owned());
+            }
+        }
+        Criterion::AmountWithin { unit, min, max } => {
+            out.put(&format!("{f}_unit"), unit.as_str().to_owned());
+            out.put(&format!("{f}_min"), num(*min));
+            out.put(&format!("{f}_max"), num(*max));
+        }
+        Criterion::Certificate { name } => out.put(&values, name.as_str().to_owned()),
+        Criterion::CollateralAvailable | Criterion::TaxRegistered => {}
     }
+}
+
+fn put_range(out: &mut Pairs, f: &str, min: Option<u32>, max: Option<u32>) {
+    out.put(
+        &format!("{f}_min"),
+        min.map(|v| v.to_string()).unwrap_or_default(),
+    );
+    out.put(
+        &format!("{f}_max"),
+        max.map(|v| v.to_string()).unwrap_or_default(),
+    );
+}
+
+/// The scoring rubric, one numbered group of fields per criterion; levels one per line.
+fn put_rubric(out: &mut Pairs, p: &Programme) {
     for (n, c) in p.rubric.iter().enumerate() {
-        put(&format!("rubric_{n}_key"), c.key.clone());
-        put(&format!("rubric_{n}_weight"), c.weight.to_string());
-        put(&format!("rubric_{n}_ru"), c.ru.clone());
-        put(&format!("rubric_{n}_kk"), c.kk.clone());
+        out.put(&format!("rubric_{n}_key"), c.key.clone());
+        out.put(&format!("rubric_{n}_weight"), c.weight.to_string());
+        out.put(&format!("rubric_{n}_ru"), c.ru.clone());
+        out.put(&format!("rubric_{n}_kk"), c.kk.clone());
         let lines = |f: fn(&LocalText) -> &String| {
             c.levels
                 .iter()
@@ -664,18 +695,20 @@ pub fn to_pairs(p: &Programme) -> Vec<(String, String)> {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        put(&format!("rubric_{n}_levels_ru"), lines(|l| &l.ru));
-        put(&format!("rubric_{n}_levels_kk"), lines(|l| &l.kk));
+        out.put(&format!("rubric_{n}_levels_ru"), lines(|l| &l.ru));
+        out.put(&format!("rubric_{n}_levels_kk"), lines(|l| &l.kk));
     }
+}
+
+/// The whole envelope, then each region's part as a numbered pair.
+fn put_budget(out: &mut Pairs, p: &Programme) {
     if let Some(total) = p.budget.get(WHOLE) {
-        put("budget_total", total.to_string());
+        out.put("budget_total", total.to_string());
     }
     for (n, (area, total)) in p.budget.iter().filter(|(a, _)| *a != WHOLE).enumerate() {
-        put(&format!("budget_{n}_region"), area.clone());
-        put(&format!("budget_{n}_total"), total.to_string());
+        out.put(&format!("budget_{n}_region"), area.clone());
+        out.put(&format!("budget_{n}_total"), total.to_string());
     }
-    put("target_days", num(p.target_days.map(i64::from)));
-    out
 }
 
 #[cfg(test)]

@@ -206,135 +206,37 @@ fn choice<T>(field: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, 
 
 /// Parses the profile form. `today` bounds dates; `pairs` are the decoded form fields.
 pub fn parse_form(pairs: &[(String, String)], today: NaiveDate) -> Result<Profile, FieldError> {
-    let one = |name: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    };
-    let many = |name: &'static str| {
-        pairs
-            .iter()
-            .filter(move |(k, v)| k == name && !v.trim().is_empty())
-            .map(|(_, v)| v.trim())
-    };
-    let number = |name: &str, max: i64| -> Result<Option<i64>, FieldError> {
-        one(name).map(|v| parse_count(name, v, 0, max)).transpose()
-    };
-    let small = |name: &str, max: i64| -> Result<Option<u32>, FieldError> {
-        Ok(number(name, max)?.and_then(|n| u32::try_from(n).ok()))
-    };
-
-    let full_name = match one(field::NAME) {
-        Some(n) if n.chars().count() > NAME_MAX => {
-            return Err(FieldError::new(
-                field::NAME,
-                Problem::TooLong { max: NAME_MAX },
-            ));
-        }
-        other => other.map(str::to_owned),
-    };
-    let iin = one(field::IIN)
-        .map(|v| Iin::parse(field::IIN, v))
-        .transpose()?;
-    if iin
-        .as_ref()
-        .and_then(|i| i.birth_date)
-        .is_some_and(|b| b > today)
-    {
-        return Err(FieldError::new(field::IIN, Problem::IdDate));
-    }
-    let birth_date = one(field::BIRTH_DATE)
-        .map(|v| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .ok()
-                .filter(|d| *d <= today && age_on(*d, today).is_some_and(|a| a <= 120))
-                .ok_or_else(|| FieldError::new(field::BIRTH_DATE, Problem::NotADate))
-        })
-        .transpose()?;
-    let phone = one(field::PHONE)
-        .map(|v| match Login::parse(field::PHONE, v) {
-            Ok(Login::Phone(p)) => Ok(p),
-            _ => Err(FieldError::new(field::PHONE, Problem::BadPhone)),
-        })
-        .transpose()?;
-    let groups = if one(field::GROUPS_ANSWERED).is_some() || many(field::GROUPS).next().is_some() {
-        let mut g = many(field::GROUPS)
-            .map(|v| choice(field::GROUPS, v, TargetGroup::parse))
-            .collect::<Result<Vec<_>, _>>()?;
-        g.sort();
-        g.dedup();
-        Some(g)
-    } else {
-        None
-    };
-    let legal_form = one(field::LEGAL_FORM)
-        .map(|v| choice(field::LEGAL_FORM, v, LegalForm::parse))
-        .transpose()?;
-    let bin = one(field::BIN)
+    let form = Form(pairs);
+    // Read in this order: the first bad field is the error reported.
+    let full_name = full_name(form)?;
+    let iin = iin(form, today)?;
+    let birth_date = birth_date(form, today)?;
+    let phone = phone(form)?;
+    let groups = form.set(field::GROUPS_ANSWERED, field::GROUPS, TargetGroup::parse)?;
+    let legal_form = form.choice(field::LEGAL_FORM, LegalForm::parse)?;
+    let bin = form
+        .one(field::BIN)
         .map(|v| Bin::parse(field::BIN, v))
         .transpose()?;
-    let sector = one(field::SECTOR)
-        .map(|v| choice(field::SECTOR, v, Sector::parse))
-        .transpose()?;
-    let oked = one(field::OKED)
-        .map(|v| {
-            oked_section(v)
-                .map(|_| v.to_owned())
-                .ok_or_else(|| FieldError::new(field::OKED, Problem::OkedUnknown))
-        })
-        .transpose()?;
-    let stage = one(field::STAGE)
-        .map(|v| choice(field::STAGE, v, Stage::parse))
-        .transpose()?;
-    let started = one(field::STARTED)
-        .map(|v| {
-            NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d")
-                .ok()
-                .filter(|d| *d <= today && d.year_ce().1 >= 1991)
-                .ok_or_else(|| FieldError::new(field::STARTED, Problem::NotADate))
-        })
-        .transpose()?;
-    let employees = small(field::EMPLOYEES, 100_000)?;
-    let revenue_tenge = number(field::REVENUE, 10_000_000_000_000)?;
-    let land_ha = small(field::LAND, 10_000_000)?;
-    let livestock_heads = small(field::LIVESTOCK, 10_000_000)?;
-    let collateral = match one(field::COLLATERAL) {
-        None => None,
-        Some("yes") => Some(true),
-        Some("no") => Some(false),
-        Some(other) => {
-            return Err(FieldError::new(
-                field::COLLATERAL,
-                Problem::UnknownChoice(other.to_owned()),
-            ));
-        }
-    };
-    let certificates = if one(field::CERTIFICATES_ANSWERED).is_some()
-        || many(field::CERTIFICATES).next().is_some()
-    {
-        let mut c = many(field::CERTIFICATES)
-            .map(|v| choice(field::CERTIFICATES, v, Certificate::parse))
-            .collect::<Result<Vec<_>, _>>()?;
-        c.sort();
-        c.dedup();
-        Some(c)
-    } else {
-        None
-    };
-    let amount_tenge = one(field::AMOUNT)
+    let sector = form.choice(field::SECTOR, Sector::parse)?;
+    let oked = oked(form)?;
+    let stage = form.choice(field::STAGE, Stage::parse)?;
+    let started = started(form, today)?;
+    let employees = form.small(field::EMPLOYEES, 100_000)?;
+    let revenue_tenge = form.number(field::REVENUE, 10_000_000_000_000)?;
+    let land_ha = form.small(field::LAND, 10_000_000)?;
+    let livestock_heads = form.small(field::LIVESTOCK, 10_000_000)?;
+    let collateral = collateral(form)?;
+    let certificates = form.set(
+        field::CERTIFICATES_ANSWERED,
+        field::CERTIFICATES,
+        Certificate::parse,
+    )?;
+    let amount_tenge = form
+        .one(field::AMOUNT)
         .map(|v| parse_count(field::AMOUNT, v, 1, 1_000_000_000_000))
         .transpose()?;
-    let settlement = one(field::SETTLEMENT)
-        .map(|v| {
-            KatoCode::parse(v)
-                .ok()
-                .filter(|c| matches!(c.level(), Level::Settlement | Level::Okrug))
-                .ok_or_else(|| FieldError::new(field::SETTLEMENT, Problem::RegionFormat))
-        })
-        .transpose()?;
+    let settlement = settlement(form)?;
     Ok(Profile {
         full_name,
         iin,
@@ -356,6 +258,157 @@ pub fn parse_form(pairs: &[(String, String)], today: NaiveDate) -> Result<Profil
         amount_tenge,
         settlement,
     })
+}
+
+/// The posted pairs, read by field name.
+#[derive(Clone, Copy)]
+struct Form<'a>(&'a [(String, String)]);
+
+impl<'a> Form<'a> {
+    /// A field's value, trimmed; the last one wins when a name repeats, and blank is `None`.
+    fn one(self, name: &str) -> Option<&'a str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Every non-blank value of a repeated field (checkboxes), trimmed.
+    fn many(self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.0
+            .iter()
+            .filter(move |(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
+    }
+
+    fn number(self, name: &str, max: i64) -> Result<Option<i64>, FieldError> {
+        self.one(name)
+            .map(|v| parse_count(name, v, 0, max))
+            .transpose()
+    }
+
+    fn small(self, name: &str, max: i64) -> Result<Option<u32>, FieldError> {
+        Ok(self.number(name, max)?.and_then(|n| u32::try_from(n).ok()))
+    }
+
+    fn choice<T>(self, name: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, FieldError> {
+        self.one(name).map(|v| choice(name, v, parse)).transpose()
+    }
+
+    /// A checkbox list, sorted and without repeats; `None` until the question is answered
+    /// (the hidden `answered` field, or any box ticked), so "none of these" differs from
+    /// "not asked yet".
+    fn set<T: Ord>(
+        self,
+        answered: &str,
+        name: &'a str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Result<Option<Vec<T>>, FieldError> {
+        if self.one(answered).is_none() && self.many(name).next().is_none() {
+            return Ok(None);
+        }
+        let mut items = self
+            .many(name)
+            .map(|v| choice(name, v, parse))
+            .collect::<Result<Vec<_>, _>>()?;
+        items.sort();
+        items.dedup();
+        Ok(Some(items))
+    }
+}
+
+fn full_name(form: Form<'_>) -> Result<Option<String>, FieldError> {
+    match form.one(field::NAME) {
+        Some(n) if n.chars().count() > NAME_MAX => Err(FieldError::new(
+            field::NAME,
+            Problem::TooLong { max: NAME_MAX },
+        )),
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+/// An IIN whose encoded birth date is in the future is refused.
+fn iin(form: Form<'_>, today: NaiveDate) -> Result<Option<Iin>, FieldError> {
+    let iin = form
+        .one(field::IIN)
+        .map(|v| Iin::parse(field::IIN, v))
+        .transpose()?;
+    if iin
+        .as_ref()
+        .and_then(|i| i.birth_date)
+        .is_some_and(|b| b > today)
+    {
+        return Err(FieldError::new(field::IIN, Problem::IdDate));
+    }
+    Ok(iin)
+}
+
+fn birth_date(form: Form<'_>, today: NaiveDate) -> Result<Option<NaiveDate>, FieldError> {
+    form.one(field::BIRTH_DATE)
+        .map(|v| {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .ok()
+                .filter(|d| *d <= today && age_on(*d, today).is_some_and(|a| a <= 120))
+                .ok_or_else(|| FieldError::new(field::BIRTH_DATE, Problem::NotADate))
+        })
+        .transpose()
+}
+
+fn phone(form: Form<'_>) -> Result<Option<String>, FieldError> {
+    form.one(field::PHONE)
+        .map(|v| match Login::parse(field::PHONE, v) {
+            Ok(Login::Phone(p)) => Ok(p),
+            _ => Err(FieldError::new(field::PHONE, Problem::BadPhone)),
+        })
+        .transpose()
+}
+
+fn oked(form: Form<'_>) -> Result<Option<String>, FieldError> {
+    form.one(field::OKED)
+        .map(|v| {
+            oked_section(v)
+                .map(|_| v.to_owned())
+                .ok_or_else(|| FieldError::new(field::OKED, Problem::OkedUnknown))
+        })
+        .transpose()
+}
+
+/// The month the business started (`YYYY-MM`): not in the future, not before 1991.
+fn started(form: Form<'_>, today: NaiveDate) -> Result<Option<NaiveDate>, FieldError> {
+    form.one(field::STARTED)
+        .map(|v| {
+            NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d")
+                .ok()
+                .filter(|d| *d <= today && d.year_ce().1 >= 1991)
+                .ok_or_else(|| FieldError::new(field::STARTED, Problem::NotADate))
+        })
+        .transpose()
+}
+
+fn collateral(form: Form<'_>) -> Result<Option<bool>, FieldError> {
+    match form.one(field::COLLATERAL) {
+        None => Ok(None),
+        Some("yes") => Ok(Some(true)),
+        Some("no") => Ok(Some(false)),
+        Some(other) => Err(FieldError::new(
+            field::COLLATERAL,
+            Problem::UnknownChoice(other.to_owned()),
+        )),
+    }
+}
+
+/// A settlement's or an okrug's KATO code; other levels are refused.
+fn settlement(form: Form<'_>) -> Result<Option<KatoCode>, FieldError> {
+    form.one(field::SETTLEMENT)
+        .map(|v| {
+            KatoCode::parse(v)
+                .ok()
+                .filter(|c| matches!(c.level(), Level::Settlement | Level::Okrug))
+                .ok_or_else(|| FieldError::new(field::SETTLEMENT, Problem::RegionFormat))
+        })
+        .transpose()
 }
 
 /// The profile as form pairs: what the form shows when nothing was typed yet.

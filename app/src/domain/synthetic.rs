@@ -8,7 +8,7 @@ use super::catalog::{
     Collateral, OrganisationKind, ProgramKind, ProgramStatus, Sector, TargetGroup,
 };
 use super::criteria::Criterion;
-use super::location::{KatoCode, REGIONS};
+use super::location::{KatoCode, REGIONS, Region};
 use super::money::AmountUnit;
 use super::program::{AmountInput, LocalText, OrganisationInput, ProgramInput, RateInput, Slug};
 
@@ -157,11 +157,82 @@ pub fn programs(n: usize) -> Vec<ProgramInput> {
 }
 
 fn program(i: usize, rng: &mut Rng) -> Option<ProgramInput> {
+    // The draws from `rng` keep their order (the helpers below included): the same `n` must
+    // give the same programmes.
     let kind = *rng.pick(ProgramKind::ALL);
     let (purpose_ru, purpose_kk, sector) = *rng.pick(PURPOSES);
     let region = rng.pick(&REGIONS[..17]);
     let nationwide = rng.chance(15);
-    let (title_ru, title_kk) = if nationwide {
+    let (title_ru, title_kk) = titles(kind, purpose_ru, purpose_kk, region, nationwide);
+    let (amount, rate, term) = terms(kind, rng);
+    let deadline = deadline(rng);
+    let group = *rng.pick(TargetGroup::ALL);
+    let criteria = criteria(sector, region, nationwide, group)?;
+    let organisation = rng.pick(OPERATORS).0;
+    Some(ProgramInput {
+        slug: Slug::parse(&format!("synthetic-{i:06}"))?,
+        organisation: Slug::parse(organisation)?,
+        kind,
+        status: ProgramStatus::Open,
+        summary_ru: format!(
+            "Синтетическая программа для нагрузочных тестов: {} на {purpose_ru}.",
+            kind.label(super::i18n::Lang::Ru).to_lowercase()
+        ),
+        summary_kk: format!("Жүктеме сынақтарына арналған синтетикалық бағдарлама: {purpose_kk}."),
+        description_ru: format!(
+            "{title_ru}. Поддержка сельских предпринимателей: {purpose_ru}. Данные сгенерированы и не описывают реальную программу."
+        ),
+        description_kk: format!(
+            "{title_kk}. Ауыл кәсіпкерлерін қолдау: {purpose_kk}. Деректер жасанды, нақты бағдарламаны сипаттамайды."
+        ),
+        title_ru,
+        title_kk,
+        amount,
+        rate_bps: rate.map(|r| RateInput {
+            min: None,
+            max: Some(r),
+        }),
+        fee_bps: (kind == ProgramKind::Guarantee).then_some(150),
+        term_months_max: term,
+        grace_months_max: None,
+        collateral: *rng.pick(Collateral::ALL),
+        collateral_note_ru: None,
+        collateral_note_kk: None,
+        locations: if nationwide {
+            vec![]
+        } else {
+            vec![KatoCode::parse(region.code).ok()?]
+        },
+        sectors: vec![sector],
+        target_groups: if rng.chance(40) { vec![group] } else { vec![] },
+        intake_opens: None,
+        deadline,
+        how_to_apply_ru: "1. Подготовьте документы.\n2. Подайте заявку оператору.".into(),
+        how_to_apply_kk: "1. Құжаттарды дайындаңыз.\n2. Операторға өтінім беріңіз.".into(),
+        required_documents: vec![LocalText {
+            ru: "Удостоверение личности".into(),
+            kk: "Жеке куәлік".into(),
+        }],
+        criteria,
+        source_url: "https://example.invalid/synthetic".into(),
+        source_name: "synthetic".into(),
+        uncertain: vec![],
+        uncertain_note_ru: None,
+        uncertain_note_kk: None,
+        demo_variant: false,
+        variant_of: None,
+    })
+}
+
+/// The Russian and Kazakh titles: a regional programme names its region.
+fn titles(
+    kind: ProgramKind,
+    purpose_ru: &str,
+    purpose_kk: &str,
+    region: &Region,
+    nationwide: bool,
+) -> (String, String) {
+    if nationwide {
         (
             format!("{} на {purpose_ru}", kind.label(super::i18n::Lang::Ru)),
             format!(
@@ -182,8 +253,13 @@ fn program(i: usize, rng: &mut Rng) -> Option<ProgramInput> {
                 kind.label(super::i18n::Lang::Kk).to_lowercase()
             ),
         )
-    };
-    let (amount, rate, term) = match kind {
+    }
+}
+
+/// The amount limits, the rate (basis points) and the longest term (months), in the ranges
+/// usual for the kind of programme.
+fn terms(kind: ProgramKind, rng: &mut Rng) -> (AmountInput, Option<i32>, Option<i32>) {
+    match kind {
         ProgramKind::Microcredit => (
             AmountInput {
                 unit: AmountUnit::Mci,
@@ -247,14 +323,26 @@ fn program(i: usize, rng: &mut Rng) -> Option<ProgramInput> {
             None,
             None,
         ),
-    };
-    let deadline = if rng.chance(30) {
+    }
+}
+
+/// No deadline for 30 % of programmes; otherwise a day in 2027.
+fn deadline(rng: &mut Rng) -> Option<NaiveDate> {
+    if rng.chance(30) {
         None
     } else {
         NaiveDate::from_ymd_opt(2027, 1, 1)
             .and_then(|d| d.checked_add_days(chrono::Days::new(rng.below(360) as u64)))
-    };
-    let group = *rng.pick(TargetGroup::ALL);
+    }
+}
+
+/// The sector always; the region unless nationwide; the age band for youth programmes.
+fn criteria(
+    sector: Sector,
+    region: &Region,
+    nationwide: bool,
+    group: TargetGroup,
+) -> Option<Vec<Criterion>> {
     let mut criteria = vec![Criterion::SectorIn {
         sectors: vec![sector],
     }];
@@ -269,60 +357,7 @@ fn program(i: usize, rng: &mut Rng) -> Option<ProgramInput> {
             max: Some(29),
         });
     }
-    let organisation = rng.pick(OPERATORS).0;
-    Some(ProgramInput {
-        slug: Slug::parse(&format!("synthetic-{i:06}"))?,
-        organisation: Slug::parse(organisation)?,
-        kind,
-        status: ProgramStatus::Open,
-        summary_ru: format!(
-            "Синтетическая программа для нагрузочных тестов: {} на {purpose_ru}.",
-            kind.label(super::i18n::Lang::Ru).to_lowercase()
-        ),
-        summary_kk: format!("Жүктеме сынақтарына арналған синтетикалық бағдарлама: {purpose_kk}."),
-        description_ru: format!(
-            "{title_ru}. Поддержка сельских предпринимателей: {purpose_ru}. Данные сгенерированы и не описывают реальную программу."
-        ),
-        description_kk: format!(
-            "{title_kk}. Ауыл кәсіпкерлерін қолдау: {purpose_kk}. Деректер жасанды, нақты бағдарламаны сипаттамайды."
-        ),
-        title_ru,
-        title_kk,
-        amount,
-        rate_bps: rate.map(|r| RateInput {
-            min: None,
-            max: Some(r),
-        }),
-        fee_bps: (kind == ProgramKind::Guarantee).then_some(150),
-        term_months_max: term,
-        grace_months_max: None,
-        collateral: *rng.pick(Collateral::ALL),
-        collateral_note_ru: None,
-        collateral_note_kk: None,
-        locations: if nationwide {
-            vec![]
-        } else {
-            vec![KatoCode::parse(region.code).ok()?]
-        },
-        sectors: vec![sector],
-        target_groups: if rng.chance(40) { vec![group] } else { vec![] },
-        intake_opens: None,
-        deadline,
-        how_to_apply_ru: "1. Подготовьте документы.\n2. Подайте заявку оператору.".into(),
-        how_to_apply_kk: "1. Құжаттарды дайындаңыз.\n2. Операторға өтінім беріңіз.".into(),
-        required_documents: vec![LocalText {
-            ru: "Удостоверение личности".into(),
-            kk: "Жеке куәлік".into(),
-        }],
-        criteria,
-        source_url: "https://example.invalid/synthetic".into(),
-        source_name: "synthetic".into(),
-        uncertain: vec![],
-        uncertain_note_ru: None,
-        uncertain_note_kk: None,
-        demo_variant: false,
-        variant_of: None,
-    })
+    Some(criteria)
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use tokio::task::JoinHandle;
 
@@ -75,33 +77,49 @@ pub fn spawn(
     config: Arc<Config>,
     mailer: Arc<dyn super::mail::Mailer>,
 ) -> Vec<JoinHandle<()>> {
-    let mut handles = Vec::new();
+    let mut handles = vec![
+        spawn_alerts(db.clone(), wake, config.clone(), mailer),
+        spawn_reports(db.clone()),
+        spawn_embedded(db.clone(), indexes.embedded.clone(), wake, config.clone()),
+    ];
+    if let Some(meili) = indexes.meili.clone() {
+        handles.push(spawn_meilisearch(db.clone(), meili, wake, config.clone()));
+    }
+    handles.push(spawn_reconcile(db.clone(), indexes.clone(), config.clone()));
+    handles.push(spawn_prune(
+        db,
+        indexes.meili.is_some(),
+        config.outbox_retention,
+    ));
+    handles
+}
 
-    // Alerts: after every programme change on this instance, and every minute for changes
-    // made by other instances and for the date moving on.
-    let (d, c) = (db.clone(), config.clone());
-    handles.push(tokio::spawn(run(
-        "alerts",
-        wake.listen(),
-        ALERTS_EVERY,
-        move || {
-            let (d, c, mailer) = (d.clone(), c.clone(), mailer.clone());
-            async move {
-                let created =
-                    super::services::alerts::check(&d, &*mailer, &c.public_url, c.today()).await?;
-                if created > 0 {
-                    tracing::info!(notifications = created, "alerts sent");
-                }
-                Ok(false)
+/// Alerts: after every programme change on this instance, and every minute for changes made by
+/// other instances and for the date moving on.
+fn spawn_alerts(
+    d: DatabaseConnection,
+    wake: &Wake,
+    c: Arc<Config>,
+    mailer: Arc<dyn super::mail::Mailer>,
+) -> JoinHandle<()> {
+    tokio::spawn(run("alerts", wake.listen(), ALERTS_EVERY, move || {
+        let (d, c, mailer) = (d.clone(), c.clone(), mailer.clone());
+        async move {
+            let created =
+                super::services::alerts::check(&d, &*mailer, &c.public_url, c.today()).await?;
+            if created > 0 {
+                tracing::info!(notifications = created, "alerts sent");
             }
-        },
-    )));
+            Ok(false)
+        }
+    }))
+}
 
-    // Okrug reports: recompute the okrugs whose figures a write has put out of date. Pages
-    // recompute what they show anyway; this keeps district, region and country pages from
-    // having to.
-    let d = db.clone();
-    handles.push(tokio::spawn(run(
+/// Okrug reports: recompute the okrugs whose figures a write has put out of date. Pages
+/// recompute what they show anyway; this keeps district, region and country pages from having
+/// to.
+fn spawn_reports(d: DatabaseConnection) -> JoinHandle<()> {
+    tokio::spawn(run(
         "reports",
         Arc::new(tokio::sync::Notify::new()),
         REPORTS_EVERY,
@@ -109,67 +127,76 @@ pub fn spawn(
             let d = d.clone();
             async move { super::services::reports::refresh_round(&d).await }
         },
-    )));
+    ))
+}
 
-    let (d, embedded, c) = (db.clone(), indexes.embedded.clone(), config.clone());
-    handles.push(tokio::spawn(run(
-        "embedded",
-        wake.listen(),
-        config.outbox_poll,
-        move || {
-            let (d, embedded, today) = (d.clone(), embedded.clone(), c.today());
-            async move { Ok(indexer::follow(&d, &*embedded, today, BATCH).await? > 0) }
-        },
-    )));
+/// The embedded index follows the outbox.
+fn spawn_embedded(
+    d: DatabaseConnection,
+    embedded: Arc<EmbeddedIndex>,
+    wake: &Wake,
+    c: Arc<Config>,
+) -> JoinHandle<()> {
+    let poll = c.outbox_poll;
+    tokio::spawn(run("embedded", wake.listen(), poll, move || {
+        let (d, embedded, today) = (d.clone(), embedded.clone(), c.today());
+        async move { Ok(indexer::follow(&d, &*embedded, today, BATCH).await? > 0) }
+    }))
+}
 
-    if let Some(meili) = indexes.meili.clone() {
-        let (d, c) = (db.clone(), config.clone());
-        let settings_applied = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        handles.push(tokio::spawn(run(
-            "meilisearch",
-            wake.listen(),
-            config.outbox_poll,
-            move || {
-                let (d, meili, today, applied) = (
-                    d.clone(),
-                    meili.clone(),
-                    c.today(),
-                    settings_applied.clone(),
-                );
-                async move {
-                    use std::sync::atomic::Ordering;
-                    // At start and after every failure: the settings, and a first fill in bulk
-                    // if Meilisearch came up empty (new, or its data lost).
-                    if !applied.load(Ordering::Relaxed) {
-                        meili.ensure().await?;
-                        if let Some(n) = indexer::fill_if_empty(&d, &*meili, today).await? {
-                            tracing::info!(
-                                documents = n,
-                                "filled an empty Meilisearch index in bulk"
-                            );
-                        }
-                        applied.store(true, Ordering::Relaxed);
-                    }
-                    let drained = indexer::drain(&d, &*meili, today, BATCH).await;
-                    if !matches!(&drained, Ok(d) if d.failed == 0) {
-                        applied.store(false, Ordering::Relaxed);
-                    }
-                    let drained = drained?;
-                    if drained.failed > 0 {
-                        return Err(ServiceError::Search(
-                            super::search::SearchError::Unavailable(
-                                "Meilisearch refused a batch".into(),
-                            ),
-                        ));
-                    }
-                    Ok(drained.applied > 0)
-                }
-            },
-        )));
+/// Meilisearch drains the outbox, its settings applied (and, if empty, filled) first.
+fn spawn_meilisearch(
+    d: DatabaseConnection,
+    meili: Arc<MeiliIndex>,
+    wake: &Wake,
+    c: Arc<Config>,
+) -> JoinHandle<()> {
+    let poll = c.outbox_poll;
+    let settings_applied = Arc::new(AtomicBool::new(false));
+    tokio::spawn(run("meilisearch", wake.listen(), poll, move || {
+        let (d, meili, today, applied) = (
+            d.clone(),
+            meili.clone(),
+            c.today(),
+            settings_applied.clone(),
+        );
+        async move { meili_step(&d, &meili, today, &applied).await }
+    }))
+}
+
+/// One round of the Meilisearch worker; `applied` says whether its settings are known to be in
+/// place.
+async fn meili_step(
+    d: &DatabaseConnection,
+    meili: &MeiliIndex,
+    today: NaiveDate,
+    applied: &AtomicBool,
+) -> Result<bool, ServiceError> {
+    // At start and after every failure: the settings, and a first fill in bulk if Meilisearch
+    // came up empty (new, or its data lost).
+    if !applied.load(Ordering::Relaxed) {
+        meili.ensure().await?;
+        if let Some(n) = indexer::fill_if_empty(d, meili, today).await? {
+            tracing::info!(documents = n, "filled an empty Meilisearch index in bulk");
+        }
+        applied.store(true, Ordering::Relaxed);
     }
+    let drained = indexer::drain(d, meili, today, BATCH).await;
+    if !matches!(&drained, Ok(d) if d.failed == 0) {
+        applied.store(false, Ordering::Relaxed);
+    }
+    let drained = drained?;
+    if drained.failed > 0 {
+        return Err(ServiceError::Search(
+            super::search::SearchError::Unavailable("Meilisearch refused a batch".into()),
+        ));
+    }
+    Ok(drained.applied > 0)
+}
 
-    let (d, idx, c) = (db.clone(), indexes.clone(), config.clone());
-    handles.push(tokio::spawn(async move {
+/// Every `reconcile_every`, each index is reconciled with the database.
+fn spawn_reconcile(d: DatabaseConnection, idx: Arc<Indexes>, c: Arc<Config>) -> JoinHandle<()> {
+    tokio::spawn(async move {
         loop {
             tokio::time::sleep(c.reconcile_every).await;
             let today = c.today();
@@ -182,10 +209,12 @@ pub fn spawn(
                 tracing::warn!(error = %e, "reconciling Meilisearch failed");
             }
         }
-    }));
+    })
+}
 
-    let (d, shared, retention) = (db, indexes.meili.is_some(), config.outbox_retention);
-    handles.push(tokio::spawn(async move {
+/// Every hour, outbox rows older than `retention` are removed.
+fn spawn_prune(d: DatabaseConnection, shared: bool, retention: Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
         loop {
             tokio::time::sleep(PRUNE_EVERY).await;
             let before = chrono::Utc::now()
@@ -196,8 +225,7 @@ pub fn spawn(
                 Err(e) => tracing::warn!(error = %e, "pruning the search outbox failed"),
             }
         }
-    }));
-    handles
+    })
 }
 
 /// The lag of each index, for `/healthz` and `/metrics`: (engine, rows pending, oldest age).

@@ -245,19 +245,41 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
             .await?,
         ..Figures::default()
     };
+    let apps = submitted_applications(db, &lo, &hi).await?;
+    let latest = latest_recommendations(db, okrug).await?;
+    let moments = stage_moments(db, &lo, &hi).await?;
+    let jobs = planned_jobs(db, lo, hi).await?;
+    for app in &apps {
+        count_application(&mut f, app, &latest, &moments, &jobs);
+    }
+    f.recommenders = recommenders(db, &apps, &latest).await?;
+    Ok(f)
+}
 
-    // The money: the operator's approved amount and the disbursement record's, where there are
-    // (applications decided before they were kept count with the amount applied for).
-    type Row = (
-        i32,
-        i32,
-        String,
-        Option<i64>,
-        Option<DateTime<FixedOffset>>,
-        Option<i64>,
-        Option<i64>,
-    );
-    let apps: Vec<Row> = applications::Entity::find()
+/// A submitted application as [`compute`] counts it: id, programme, state, amount asked,
+/// submitted at, approved amount, amount paid.
+type Submitted = (
+    i32,
+    i32,
+    String,
+    Option<i64>,
+    Option<DateTime<FixedOffset>>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// By application: the moment of each step that ends a stage.
+type Moments = BTreeMap<i32, BTreeMap<String, DateTime<FixedOffset>>>;
+
+/// The okrug's submitted applications, with the money: the operator's approved amount and the
+/// disbursement record's, where there are (applications decided before they were kept count
+/// with the amount applied for).
+async fn submitted_applications(
+    db: &impl ConnectionTrait,
+    lo: &str,
+    hi: &str,
+) -> Result<Vec<Submitted>, DbErr> {
+    applications::Entity::find()
         .select_only()
         .column(applications::Column::Id)
         .column(applications::Column::ProgramId)
@@ -266,13 +288,18 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
         .column(applications::Column::SubmittedAt)
         .column(applications::Column::ApprovedKzt)
         .column(applications::Column::DisbursedKzt)
-        .filter(applications::Column::SettlementCode.between(lo.clone(), hi.clone()))
+        .filter(applications::Column::SettlementCode.between(lo.to_owned(), hi.to_owned()))
         .filter(applications::Column::SubmittedAt.is_not_null())
         .into_tuple()
         .all(db)
-        .await?;
+        .await
+}
 
-    // The latest recommendation of each application.
+/// The latest recommendation of each application, by application id.
+async fn latest_recommendations(
+    db: &impl ConnectionTrait,
+    okrug: &KatoCode,
+) -> Result<BTreeMap<i32, recommendations::Model>, DbErr> {
     let recs = recommendations::Entity::find()
         .filter(recommendations::Column::OkrugCode.eq(okrug.as_str()))
         .order_by_asc(recommendations::Column::ApplicationId)
@@ -283,15 +310,18 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
     for r in recs {
         latest.insert(r.application_id, r);
     }
+    Ok(latest)
+}
 
-    // The moments of the steps that end a stage.
+/// The moments of the steps that end a stage.
+async fn stage_moments(db: &impl ConnectionTrait, lo: &str, hi: &str) -> Result<Moments, DbErr> {
     let events: Vec<(i32, String, DateTime<FixedOffset>)> = application_events::Entity::find()
         .select_only()
         .column(application_events::Column::ApplicationId)
         .column(application_events::Column::Step)
         .column(application_events::Column::At)
         .inner_join(applications::Entity)
-        .filter(applications::Column::SettlementCode.between(lo.clone(), hi.clone()))
+        .filter(applications::Column::SettlementCode.between(lo.to_owned(), hi.to_owned()))
         .filter(application_events::Column::Step.is_in([
             "start_review",
             "approve",
@@ -302,13 +332,21 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
         .into_tuple()
         .all(db)
         .await?;
-    let mut moments: BTreeMap<i32, BTreeMap<String, DateTime<FixedOffset>>> = BTreeMap::new();
+    let mut moments = Moments::new();
     for (id, step, at) in events {
         // The first of each: a review taken up twice started the first time.
         moments.entry(id).or_default().entry(step).or_insert(at);
     }
+    Ok(moments)
+}
 
-    // Jobs are in the submitted form, read only for the approved.
+/// The jobs each approved application plans, by application id. Jobs are in the submitted
+/// form, read only for the approved.
+async fn planned_jobs(
+    db: &impl ConnectionTrait,
+    lo: String,
+    hi: String,
+) -> Result<BTreeMap<i32, u64>, DbErr> {
     let plans: Vec<(i32, String)> = applications::Entity::find()
         .select_only()
         .column(applications::Column::Id)
@@ -321,7 +359,7 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
         .into_tuple()
         .all(db)
         .await?;
-    let jobs: BTreeMap<i32, u64> = plans
+    Ok(plans
         .into_iter()
         .map(|(id, data)| {
             let jobs = serde_json::from_str::<serde_json::Value>(&data)
@@ -330,77 +368,115 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
                 .unwrap_or(0);
             (id, jobs)
         })
-        .collect();
+        .collect())
+}
 
-    for (id, program, state, asked, submitted, approved, paid) in &apps {
-        let Some(state) = State::parse(state) else {
-            continue;
-        };
-        let approved = approved.or(*asked).unwrap_or(0);
-        let paid = paid.unwrap_or(approved);
-        f.applied += 1;
-        *f.by_state.entry(state.as_str().to_owned()).or_default() += 1;
-        let said = match latest.get(id).map(|r| Verdict::parse(&r.verdict)) {
-            Some(Some(Verdict::Recommend)) => Said::Recommended,
-            Some(Some(Verdict::DoNotRecommend)) => Said::NotRecommended,
-            _ => Said::Nothing,
-        };
-        match said {
-            Said::Recommended => f.recommended += 1,
-            Said::NotRecommended => f.not_recommended += 1,
-            Said::Nothing => {}
+/// Adds one application to the figures; one in a state this version does not know is skipped.
+fn count_application(
+    f: &mut Figures,
+    app: &Submitted,
+    latest: &BTreeMap<i32, recommendations::Model>,
+    moments: &Moments,
+    jobs: &BTreeMap<i32, u64>,
+) {
+    let (id, program, state, asked, submitted, approved, paid) = app;
+    let Some(state) = State::parse(state) else {
+        return;
+    };
+    let approved = approved.or(*asked).unwrap_or(0);
+    let paid = paid.unwrap_or(approved);
+    f.applied += 1;
+    *f.by_state.entry(state.as_str().to_owned()).or_default() += 1;
+    let said = match latest.get(id).map(|r| Verdict::parse(&r.verdict)) {
+        Some(Some(Verdict::Recommend)) => Said::Recommended,
+        Some(Some(Verdict::DoNotRecommend)) => Said::NotRecommended,
+        _ => Said::Nothing,
+    };
+    match said {
+        Said::Recommended => f.recommended += 1,
+        Said::NotRecommended => f.not_recommended += 1,
+        Said::Nothing => {}
+    }
+    if let Some(at) = submitted {
+        f.months.entry(month(*at)).or_default().applied += 1;
+    }
+    let jobs = jobs.get(id).copied().unwrap_or(0);
+    count_outcome(f, state, said, *program, approved, paid, jobs);
+    count_stages(f, *submitted, moments.get(id), paid);
+}
+
+/// The application's outcome: overall, by what the akimat said, and by programme.
+fn count_outcome(
+    f: &mut Figures,
+    state: State,
+    said: Said,
+    program: i32,
+    approved: i64,
+    paid: i64,
+    jobs: u64,
+) {
+    let outcome = f.outcomes.entry(said).or_default();
+    outcome.applied += 1;
+    let program = f.programs.entry(program).or_default();
+    program.applied += 1;
+    match state {
+        State::Approved | State::Disbursed => {
+            f.approved += 1;
+            f.approved_kzt += approved;
+            f.jobs_planned += jobs;
+            outcome.approved += 1;
+            program.approved += 1;
         }
-        let outcome = f.outcomes.entry(said).or_default();
-        outcome.applied += 1;
-        let program = f.programs.entry(*program).or_default();
-        program.applied += 1;
-        if let Some(at) = submitted {
-            f.months.entry(month(*at)).or_default().applied += 1;
+        State::Rejected => {
+            f.rejected += 1;
+            outcome.rejected += 1;
         }
-        match state {
-            State::Approved | State::Disbursed => {
-                f.approved += 1;
-                f.approved_kzt += approved;
-                f.jobs_planned += jobs.get(id).copied().unwrap_or(0);
-                outcome.approved += 1;
-                program.approved += 1;
-            }
-            State::Rejected => {
-                f.rejected += 1;
-                outcome.rejected += 1;
-            }
-            State::Withdrawn => {
-                f.withdrawn += 1;
-                outcome.withdrawn += 1;
-            }
-            _ => {}
+        State::Withdrawn => {
+            f.withdrawn += 1;
+            outcome.withdrawn += 1;
         }
-        if state == State::Disbursed {
-            f.disbursed += 1;
-            f.disbursed_kzt += paid;
-            program.disbursed_kzt += paid;
-        }
-        let m = moments.get(id);
-        let at = |step: &str| m.and_then(|m| m.get(step)).copied();
-        let decided = at("approve").or(at("reject"));
-        if let (Some(s), Some(r)) = (submitted, at("start_review")) {
-            f.add_stage(Stage::Waiting, days(*s, r));
-            if let Some(d) = decided {
-                f.add_stage(Stage::Review, days(r, d));
-            }
-        }
-        if let Some(a) = at("approve") {
-            f.months.entry(month(a)).or_default().approved += 1;
-            if let Some(d) = at("disburse") {
-                f.add_stage(Stage::Payment, days(a, d));
-                let m = f.months.entry(month(d)).or_default();
-                m.disbursed += 1;
-                m.disbursed_kzt += paid;
-            }
+        _ => {}
+    }
+    if state == State::Disbursed {
+        f.disbursed += 1;
+        f.disbursed_kzt += paid;
+        program.disbursed_kzt += paid;
+    }
+}
+
+/// How long the application waited, was reviewed and waited for its payment, and the months
+/// it was approved and paid in.
+fn count_stages(
+    f: &mut Figures,
+    submitted: Option<DateTime<FixedOffset>>,
+    moments: Option<&BTreeMap<String, DateTime<FixedOffset>>>,
+    paid: i64,
+) {
+    let at = |step: &str| moments.and_then(|m| m.get(step)).copied();
+    let decided = at("approve").or(at("reject"));
+    if let (Some(s), Some(r)) = (submitted, at("start_review")) {
+        f.add_stage(Stage::Waiting, days(s, r));
+        if let Some(d) = decided {
+            f.add_stage(Stage::Review, days(r, d));
         }
     }
+    if let Some(a) = at("approve") {
+        f.months.entry(month(a)).or_default().approved += 1;
+        if let Some(d) = at("disburse") {
+            f.add_stage(Stage::Payment, days(a, d));
+            let m = f.months.entry(month(d)).or_default();
+            m.disbursed += 1;
+            m.disbursed_kzt += paid;
+        }
+    }
+}
 
-    // Who in the akimat said what, over the applications counted above.
+/// Who in the akimat said what, over the applications counted; an akim is named, staff are not.
+async fn recommenders(
+    db: &impl ConnectionTrait,
+    apps: &[Submitted],
+    latest: &BTreeMap<i32, recommendations::Model>,
+) -> Result<Vec<Recommender>, DbErr> {
     let counted: std::collections::BTreeSet<i32> = apps.iter().map(|a| a.0).collect();
     let mut by_author: BTreeMap<i32, (String, u64, u64)> = BTreeMap::new();
     for r in latest
@@ -430,7 +506,7 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
             .into_iter()
             .collect()
     };
-    f.recommenders = by_author
+    Ok(by_author
         .into_iter()
         .map(|(user_id, (role, recommended, not_recommended))| {
             let akim = role == Role::Akim.as_str();
@@ -446,8 +522,7 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
                 not_recommended,
             }
         })
-        .collect();
-    Ok(f)
+        .collect())
 }
 
 /// Areas by code: name, level, parent.

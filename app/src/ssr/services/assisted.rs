@@ -7,8 +7,8 @@
 
 use std::path::Path;
 
-use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::DatabaseConnection;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use tracing::instrument;
 
 use super::ServiceError;
@@ -21,9 +21,10 @@ use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::Denied;
 use crate::domain::profile::Profile;
+use crate::domain::program::ProgramView;
 use crate::ssr::db;
 use crate::ssr::db::applications::{NewDocument, NewEvent};
-use crate::ssr::db::entities::assisted_filings;
+use crate::ssr::db::entities::{assisted_filings, consent_codes};
 use crate::ssr::mail::Mail;
 use crate::ssr::security::{PasswordHasher, new_token, token_hash};
 
@@ -182,6 +183,52 @@ pub async fn start(
     let (p, okrug) = staff(who)?;
     let name = parse_display_name(field::NAME, get(pairs, field::NAME))?;
     let phone = phone(pairs)?;
+    let settlement = settlement(db, pairs, okrug).await?;
+    let (program, program_id) = open_program(db, pairs, today).await?;
+    // The consent, before anything is written.
+    let consent = consent(db, p, pairs, &phone, scan).await?;
+    let (resident, created) = resident(db, h, &phone, &name).await?;
+    if db::applications::find_open(db, resident, program_id)
+        .await?
+        .is_some()
+    {
+        return Err(FieldError::new(field::PROGRAM, Problem::Taken).into());
+    }
+    let profile = match db::profiles::find(db, resident).await? {
+        Some(pr) => pr,
+        None => Profile {
+            settlement: Some(settlement.clone()),
+            ..Profile::default()
+        },
+    };
+    let stored_scan = match &consent.scan {
+        Some((_, _, bytes)) => Some(super::applications::store(h.uploads, bytes).await?),
+        None => None,
+    };
+    let filing = Filing {
+        staff: p,
+        okrug,
+        name: &name,
+        phone: &phone,
+        settlement: &settlement,
+        program_id,
+        consent: &consent,
+        stored_scan: &stored_scan,
+        resident,
+        created,
+        profile: &profile,
+    };
+    let (id, claim) = write(db, &filing).await?;
+    tell_resident(db, h, &filing, id, claim, &program).await?;
+    Ok(id)
+}
+
+/// The resident's settlement: one that exists, in the staff member's okrug.
+async fn settlement(
+    db: &DatabaseConnection,
+    pairs: &[(String, String)],
+    okrug: &KatoCode,
+) -> Result<KatoCode, ServiceError> {
     let settlement = KatoCode::parse(get(pairs, field::SETTLEMENT))
         .map_err(|_| FieldError::new(field::SETTLEMENT, Problem::IdFormat))?;
     if db::locations::existing(db, &[settlement.to_string()])
@@ -197,6 +244,15 @@ pub async fn start(
     if settlement.okrug().as_ref() != Some(okrug) {
         return Err(FieldError::new(field::SETTLEMENT, Problem::OutsideOkrug).into());
     }
+    Ok(settlement)
+}
+
+/// The programme chosen, if it takes applications today, with its id.
+async fn open_program(
+    db: &DatabaseConnection,
+    pairs: &[(String, String)],
+    today: NaiveDate,
+) -> Result<(ProgramView, i32), ServiceError> {
     let slug = get(pairs, field::PROGRAM);
     let program = match super::catalog::program(db, slug, today).await {
         Ok(p) => p,
@@ -214,10 +270,30 @@ pub async fn start(
         return Err(FieldError::new(field::PROGRAM, Problem::ProgramClosed).into());
     }
     let program_id = i32::try_from(program.id).map_err(|_| ServiceError::NotFound)?;
+    Ok((program, program_id))
+}
 
-    // The consent, before anything is written.
+/// The resident's consent, checked: the scan of the signed form, or the code they read back.
+struct Consent<'a> {
+    /// `paper` or `phone_code`.
+    method: &'a str,
+    /// The code read back; it is spent in the filing's transaction.
+    code: Option<consent_codes::Model>,
+    /// The scan: its cleaned file name, its type by content, its bytes.
+    scan: Option<(String, &'static str, &'a [u8])>,
+}
+
+/// Checks the consent the form names. A wrong code counts as an attempt, so a code cannot be
+/// guessed.
+async fn consent<'a>(
+    db: &DatabaseConnection,
+    p: &Principal,
+    pairs: &'a [(String, String)],
+    phone: &str,
+    scan: Option<(&str, &'a [u8])>,
+) -> Result<Consent<'a>, ServiceError> {
     let method = get(pairs, field::METHOD);
-    let mut code_row = None;
+    let mut code = None;
     let mut scan_view = None;
     match method {
         "paper" => {
@@ -241,7 +317,7 @@ pub async fn start(
             if typed.is_empty() {
                 return Err(FieldError::new(field::CODE, Problem::Required).into());
             }
-            let row = db::assisted::latest_code(db, p.user_id, &phone, Utc::now())
+            let row = db::assisted::latest_code(db, p.user_id, phone, Utc::now())
                 .await?
                 .filter(|c| c.attempts < CODE_ATTEMPTS)
                 .ok_or_else(|| FieldError::new(field::CODE, Problem::WrongCode))?;
@@ -249,7 +325,7 @@ pub async fn start(
                 db::assisted::count_attempt(db, row.id).await?;
                 return Err(FieldError::new(field::CODE, Problem::WrongCode).into());
             }
-            code_row = Some(row);
+            code = Some(row);
         }
         "" => return Err(FieldError::new(field::METHOD, Problem::Required).into()),
         other => {
@@ -258,13 +334,26 @@ pub async fn start(
             );
         }
     }
+    Ok(Consent {
+        method,
+        code,
+        scan: scan_view,
+    })
+}
 
-    // The resident's account: theirs if they have one, else one made for them to claim.
-    let login = Login::Phone(phone.clone());
+/// The resident's account: theirs if they have one, else one made for them to claim. Returns
+/// its id and whether it was made now.
+async fn resident(
+    db: &DatabaseConnection,
+    h: &Helpers<'_>,
+    phone: &str,
+    name: &str,
+) -> Result<(i32, bool), ServiceError> {
+    let login = Login::Phone(phone.to_owned());
     let existing = db::accounts::user_by_login(db, &login).await?;
-    let (resident, created) = match existing {
-        Some(u) if u.role == Role::Entrepreneur.as_str() => (u.id, false),
-        Some(_) => return Err(FieldError::new(field::PHONE, Problem::StaffAccount).into()),
+    match existing {
+        Some(u) if u.role == Role::Entrepreneur.as_str() => Ok((u.id, false)),
+        Some(_) => Err(FieldError::new(field::PHONE, Problem::StaffAccount).into()),
         None => {
             // Nobody knows this password: the resident sets their own through the claim link.
             let (secret, _) = new_token()?;
@@ -274,56 +363,63 @@ pub async fn start(
                 db::accounts::NewUser {
                     login: &login,
                     password_hash: hash,
-                    display_name: &name,
+                    display_name: name,
                     role: Role::Entrepreneur,
                     scope: &Scope::None,
                     demo: false,
                 },
             )
             .await?;
-            (id, true)
+            Ok((id, true))
         }
-    };
-    if db::applications::find_open(db, resident, program_id)
-        .await?
-        .is_some()
-    {
-        return Err(FieldError::new(field::PROGRAM, Problem::Taken).into());
     }
-    let profile = match db::profiles::find(db, resident).await? {
-        Some(pr) => pr,
-        None => Profile {
-            settlement: Some(settlement.clone()),
-            ..Profile::default()
-        },
-    };
-    let stored_scan = match &scan_view {
-        Some((_, _, bytes)) => Some(super::applications::store(h.uploads, bytes).await?),
-        None => None,
-    };
+}
 
+/// Everything checked and prepared for one assisted filing, before it is written.
+struct Filing<'a> {
+    staff: &'a Principal,
+    okrug: &'a KatoCode,
+    name: &'a str,
+    phone: &'a str,
+    settlement: &'a KatoCode,
+    program_id: i32,
+    consent: &'a Consent<'a>,
+    /// The consent scan's stored name, once stored.
+    stored_scan: &'a Option<String>,
+    resident: i32,
+    /// The resident's account was made for this filing.
+    created: bool,
+    profile: &'a Profile,
+}
+
+/// Writes the filing in one transaction; returns the application's id and, for a new
+/// account, the claim link's token.
+async fn write(
+    db: &DatabaseConnection,
+    f: &Filing<'_>,
+) -> Result<(i32, Option<String>), ServiceError> {
     let now = Utc::now();
-    let draft = form::prefill(Some(&profile));
+    let draft = form::prefill(Some(f.profile));
     let data = serde_json::to_string(&draft)?;
     let txn = db::begin_write(db).await?;
-    if let Some(row) = &code_row
+    if let Some(row) = &f.consent.code
         && !db::assisted::use_code(&txn, row.id, now).await?
     {
         txn.rollback().await?;
         return Err(FieldError::new(field::CODE, Problem::WrongCode).into());
     }
-    if profile.settlement.as_ref() == Some(&settlement)
-        && db::profiles::find(&txn, resident).await?.is_none()
+    if f.profile.settlement.as_ref() == Some(f.settlement)
+        && db::profiles::find(&txn, f.resident).await?.is_none()
     {
-        db::profiles::save(&txn, resident, &profile).await?;
-        db::reports::touch(&txn, okrug).await?;
+        db::profiles::save(&txn, f.resident, f.profile).await?;
+        db::reports::touch(&txn, f.okrug).await?;
     }
     let Some(id) = db::applications::insert_draft(
         &txn,
-        resident,
-        program_id,
+        f.resident,
+        f.program_id,
         &data,
-        Some(settlement.as_str()),
+        Some(f.settlement.as_str()),
         now,
     )
     .await?
@@ -331,8 +427,22 @@ pub async fn start(
         txn.rollback().await?;
         return Err(FieldError::new(field::PROGRAM, Problem::Taken).into());
     };
+    let claim = record(&txn, f, id, now).await?;
+    txn.commit().await?;
+    Ok((id, claim))
+}
+
+/// The draft's opening event, the consent scan as a document, the filing record, the
+/// resident's notification and, for a new account, its claim link (whose token is returned).
+async fn record(
+    txn: &DatabaseTransaction,
+    f: &Filing<'_>,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, ServiceError> {
+    let (p, name, phone) = (f.staff, f.name, f.phone);
     let event = db::applications::append_event(
-        &txn,
+        txn,
         &NewEvent {
             application_id: id,
             version: 1,
@@ -343,7 +453,7 @@ pub async fn start(
             role: p.role.as_str(),
             reason: None,
             data: &serde_json::json!({
-                "consent": method,
+                "consent": f.consent.method,
                 "items": [format!("{}: {name}, {phone}", field::NAME)],
             })
             .to_string(),
@@ -351,9 +461,9 @@ pub async fn start(
         now,
     )
     .await?;
-    if let (Some((file_name, content_type, bytes)), Some(sha)) = (&scan_view, &stored_scan) {
+    if let (Some((file_name, content_type, bytes)), Some(sha)) = (&f.consent.scan, f.stored_scan) {
         db::applications::insert_document(
-            &txn,
+            txn,
             &NewDocument {
                 application_id: id,
                 slot: None,
@@ -368,36 +478,46 @@ pub async fn start(
         .await?;
     }
     db::assisted::insert(
-        &txn,
+        txn,
         assisted_filings::Model {
             application_id: id,
-            okrug_code: okrug.to_string(),
+            okrug_code: f.okrug.to_string(),
             staff_user_id: p.user_id,
-            resident_user_id: resident,
-            consent_method: method.to_owned(),
-            consent_sha256: stored_scan.clone(),
-            consent_file_name: scan_view.as_ref().map(|(n, _, _)| n.clone()),
+            resident_user_id: f.resident,
+            consent_method: f.consent.method.to_owned(),
+            consent_sha256: f.stored_scan.clone(),
+            consent_file_name: f.consent.scan.as_ref().map(|(n, _, _)| n.clone()),
             consented_at: now.fixed_offset(),
         },
     )
     .await?;
-    db::applications::notify(&txn, resident, program_id, id, event, now).await?;
+    db::applications::notify(txn, f.resident, f.program_id, id, event, now).await?;
     // A new account gets a link to claim it; an existing one signs in as usual.
-    let claim = if created {
+    if f.created {
         let (token, hash) = new_token()?;
-        db::accounts::insert_reset(&txn, hash, resident, now + Duration::days(CLAIM_DAYS)).await?;
-        Some(token)
+        db::accounts::insert_reset(txn, hash, f.resident, now + Duration::days(CLAIM_DAYS)).await?;
+        Ok(Some(token))
     } else {
-        None
-    };
-    txn.commit().await?;
+        Ok(None)
+    }
+}
 
+/// Tells the resident on their phone what was filed for them and how to see it. A message
+/// that cannot be sent is logged, not an error: the filing is already written.
+async fn tell_resident(
+    db: &DatabaseConnection,
+    h: &Helpers<'_>,
+    f: &Filing<'_>,
+    id: i32,
+    claim: Option<String>,
+    program: &ProgramView,
+) -> Result<(), ServiceError> {
     let url = h.notifier.public_url;
     // A resident who already had an account reads their own language; a new one both.
-    let lang = if created {
+    let lang = if f.created {
         None
     } else {
-        db::alerts::address_of(db, resident)
+        db::alerts::address_of(db, f.resident)
             .await?
             .and_then(|(_, lang)| lang)
     };
@@ -416,7 +536,7 @@ pub async fn start(
         ),
     };
     let mail = Mail::in_language(
-        phone,
+        f.phone,
         lang,
         |lang| tf(lang, Msg::MailFiledSubject, &[("id", &id_text)]),
         |lang| {
@@ -424,7 +544,7 @@ pub async fn start(
                 lang,
                 Msg::MailFiledBody,
                 &[
-                    ("staff", &p.display_name),
+                    ("staff", &f.staff.display_name),
                     ("id", &id_text),
                     ("program", pick(lang, &program.title_ru, &program.title_kk)),
                     ("how", &how(lang)),
@@ -435,7 +555,7 @@ pub async fn start(
     if let Err(e) = h.notifier.mailer.send(mail).await {
         tracing::warn!(error = %e, application = id, "assisted filing message not sent");
     }
-    Ok(id)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::ServiceError;
@@ -58,6 +58,40 @@ pub async fn ensure(
     if db::accounts::user_by_login(db, &first).await?.is_some() {
         return Ok(0);
     }
+    let Some(cast) = cast(db, today).await? else {
+        return Ok(0);
+    };
+
+    // Made-up residents cannot sign in: their password is one nobody knows.
+    let (secret, _) = crate::ssr::security::new_token()?;
+    let hash = hasher.hash(&secret).await?;
+    // A fixed seed: every run makes the same history, relative to now.
+    let mut rng = Rng::new(20_261_128);
+    let now = Utc::now();
+    let txn = db::begin_write(db).await?;
+    let mut written = 0;
+    for i in 0..RESIDENTS {
+        if resident(&txn, &cast, &mut rng, i, &hash, now).await? {
+            written += 1;
+        }
+    }
+    db::reports::touch_all(&txn).await?;
+    txn.commit().await?;
+    tracing::info!(applications = written, "added the demo application history");
+    Ok(written)
+}
+
+/// Who and what the history is made of: the demo operator and akimat, the programmes applied
+/// to and the settlements the residents live in.
+struct Cast {
+    operator: users::Model,
+    akimat: Vec<users::Model>,
+    program_ids: Vec<i32>,
+    settlements: Vec<String>,
+}
+
+/// The cast, or `None` when the demo data it needs is not there (nothing to add history to).
+async fn cast(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<Cast>, ServiceError> {
     let organisations = db::catalog::organisation_ids(db).await?;
     let operator = users::Entity::find()
         .filter(users::Column::Demo.eq(true))
@@ -65,7 +99,7 @@ pub async fn ensure(
         .one(db)
         .await?;
     let Some(operator) = operator else {
-        return Ok(0);
+        return Ok(None);
     };
     let akimat: Vec<users::Model> = users::Entity::find()
         .filter(users::Column::Demo.eq(true))
@@ -82,7 +116,7 @@ pub async fn ensure(
         }
     }
     if program_ids.is_empty() || organisations.is_empty() {
-        return Ok(0);
+        return Ok(None);
     }
     let mut settlements: Vec<String> = Vec::new();
     for d in DISTRICTS {
@@ -97,223 +131,307 @@ pub async fn ensure(
         settlements.extend(codes);
     }
     if settlements.is_empty() {
-        return Ok(0);
+        return Ok(None);
     }
+    Ok(Some(Cast {
+        operator,
+        akimat,
+        program_ids,
+        settlements,
+    }))
+}
 
-    // Made-up residents cannot sign in: their password is one nobody knows.
-    let (secret, _) = crate::ssr::security::new_token()?;
-    let hash = hasher.hash(&secret).await?;
-    let mut rng = Rng::new(20_261_128);
-    let now = Utc::now();
-    let txn = db::begin_write(db).await?;
-    let mut written = 0;
-    for i in 0..RESIDENTS {
-        let settlement = rng.pick(&settlements).clone();
-        let Ok(code) = KatoCode::parse(&settlement) else {
-            continue;
-        };
-        let Some(okrug) = code.okrug() else {
-            continue;
-        };
-        let login = Login::Phone(format!("+{}", FIRST_PHONE + i as u64));
-        let resident = db::accounts::insert_user(
-            &txn,
-            db::accounts::NewUser {
-                login: &login,
-                password_hash: hash.clone(),
-                display_name: NAMES[i % NAMES.len()],
-                role: Role::Entrepreneur,
-                scope: &Scope::None,
-                demo: true,
-            },
-        )
-        .await?;
-        let profile = Profile {
-            settlement: Some(code.clone()),
-            ..Profile::default()
-        };
-        db::profiles::save(&txn, resident, &profile).await?;
-        // One in five registered residents has not applied yet.
-        if rng.chance(20) {
-            continue;
-        }
-        let program = *rng.pick(&program_ids);
-        let amount = 500_000 + 100_000 * rng.below(60) as i64;
-        let jobs = 1 + rng.below(4) as i64;
-        let submitted =
-            now - Duration::days(rng.below(360) as i64 + 5) - Duration::hours(rng.below(10) as i64);
-        let mut steps = vec![Step {
-            step: "submit",
-            from: Some("draft"),
-            to: "submitted",
+/// One application as made up, before it is written.
+struct Filed {
+    resident: i32,
+    program: i32,
+    settlement: String,
+    amount: i64,
+    jobs: i64,
+    purpose: &'static str,
+    submitted: DateTime<Utc>,
+}
+
+/// The `i`th made-up resident: their account and profile and, for most, an application with
+/// its history. Returns whether an application was written.
+async fn resident(
+    txn: &DatabaseTransaction,
+    cast: &Cast,
+    rng: &mut Rng,
+    i: usize,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, ServiceError> {
+    let settlement = rng.pick(&cast.settlements).clone();
+    let Ok(code) = KatoCode::parse(&settlement) else {
+        return Ok(false);
+    };
+    let Some(okrug) = code.okrug() else {
+        return Ok(false);
+    };
+    let login = Login::Phone(format!("+{}", FIRST_PHONE + i as u64));
+    let resident = db::accounts::insert_user(
+        txn,
+        db::accounts::NewUser {
+            login: &login,
+            password_hash: hash.to_owned(),
+            display_name: NAMES[i % NAMES.len()],
+            role: Role::Entrepreneur,
+            scope: &Scope::None,
+            demo: true,
+        },
+    )
+    .await?;
+    let profile = Profile {
+        settlement: Some(code.clone()),
+        ..Profile::default()
+    };
+    db::profiles::save(txn, resident, &profile).await?;
+    // One in five registered residents has not applied yet.
+    if rng.chance(20) {
+        return Ok(false);
+    }
+    let program = *rng.pick(&cast.program_ids);
+    let amount = 500_000 + 100_000 * rng.below(60) as i64;
+    let jobs = 1 + rng.below(4) as i64;
+    let submitted =
+        now - Duration::days(rng.below(360) as i64 + 5) - Duration::hours(rng.below(10) as i64);
+    let path = path(rng, submitted);
+    // Nothing lies in the future.
+    if path.at > now {
+        return Ok(false);
+    }
+    let filed = Filed {
+        resident,
+        program,
+        settlement,
+        amount,
+        jobs,
+        purpose: PURPOSES[i % PURPOSES.len()],
+        submitted,
+    };
+    let id = insert_application(txn, &filed, &path).await?;
+    insert_events(txn, cast, rng, &filed, id, &path.steps).await?;
+    recommend(txn, cast, rng, &okrug, id, submitted).await?;
+    Ok(true)
+}
+
+/// The steps an application took after it was submitted, and where they left it.
+struct Path {
+    steps: Vec<Step>,
+    /// The state after the last step.
+    state: &'static str,
+    decided: Option<DateTime<Utc>>,
+    /// When the last step was taken.
+    at: DateTime<Utc>,
+}
+
+/// Of a hundred applications about 8 are withdrawn, 7 still wait, 10 are in review and 75 are
+/// decided, 72 % of those approved and three in four of the approved paid out.
+fn path(rng: &mut Rng, submitted: DateTime<Utc>) -> Path {
+    let mut steps = vec![Step {
+        step: "submit",
+        from: Some("draft"),
+        to: "submitted",
+        operator: false,
+        at: submitted,
+    }];
+    let mut at = submitted;
+    let mut state = "submitted";
+    let mut decided = None;
+    let roll = rng.below(100);
+    if roll < 8 {
+        at += Duration::days(1 + rng.below(10) as i64);
+        steps.push(Step {
+            step: "withdraw",
+            from: Some(state),
+            to: "withdrawn",
             operator: false,
-            at: submitted,
-        }];
-        let mut at = submitted;
-        let mut state = "submitted";
-        let mut decided = None;
-        let roll = rng.below(100);
-        if roll < 8 {
-            at += Duration::days(1 + rng.below(10) as i64);
+            at,
+        });
+        state = "withdrawn";
+    } else if roll >= 15 {
+        at += Duration::days(1 + rng.below(12) as i64);
+        steps.push(Step {
+            step: "start_review",
+            from: Some(state),
+            to: "in_review",
+            operator: true,
+            at,
+        });
+        state = "in_review";
+        if roll >= 25 {
+            at += Duration::days(3 + rng.below(40) as i64);
+            let approve = rng.chance(72);
+            let (step, to) = if approve {
+                ("approve", "approved")
+            } else {
+                ("reject", "rejected")
+            };
             steps.push(Step {
-                step: "withdraw",
+                step,
                 from: Some(state),
-                to: "withdrawn",
-                operator: false,
-                at,
-            });
-            state = "withdrawn";
-        } else if roll >= 15 {
-            at += Duration::days(1 + rng.below(12) as i64);
-            steps.push(Step {
-                step: "start_review",
-                from: Some(state),
-                to: "in_review",
+                to,
                 operator: true,
                 at,
             });
-            state = "in_review";
-            if roll >= 25 {
-                at += Duration::days(3 + rng.below(40) as i64);
-                let approve = rng.chance(72);
-                let (step, to) = if approve {
-                    ("approve", "approved")
-                } else {
-                    ("reject", "rejected")
-                };
+            state = to;
+            decided = Some(at);
+            if approve && rng.chance(75) {
+                at += Duration::days(2 + rng.below(25) as i64);
                 steps.push(Step {
-                    step,
+                    step: "disburse",
                     from: Some(state),
-                    to,
+                    to: "disbursed",
                     operator: true,
                     at,
                 });
-                state = to;
-                decided = Some(at);
-                if approve && rng.chance(75) {
-                    at += Duration::days(2 + rng.below(25) as i64);
-                    steps.push(Step {
-                        step: "disburse",
-                        from: Some(state),
-                        to: "disbursed",
-                        operator: true,
-                        at,
-                    });
-                    state = "disbursed";
-                }
+                state = "disbursed";
             }
         }
-        // Nothing lies in the future.
-        if at > now {
-            continue;
-        }
-        let data = serde_json::json!({
-            "amount_kzt": amount,
-            "term_months": 36,
-            "purpose": PURPOSES[i % PURPOSES.len()],
-            "plan": {"activity": PURPOSES[i % PURPOSES.len()], "costs_kzt": amount + 200_000, "revenue_kzt": amount, "jobs": jobs},
-            "collateral": null,
-        });
-        let row = applications::ActiveModel {
-            id: NotSet,
-            user_id: Set(resident),
-            program_id: Set(program),
-            state: Set(state.to_owned()),
-            version: Set(steps.len() as i32 + 1),
-            data: Set(data.to_string()),
-            amount_kzt: Set(Some(amount)),
-            settlement_code: Set(Some(settlement.clone())),
-            open_key: Set(None),
-            created_at: Set((submitted - Duration::hours(1)).fixed_offset()),
-            updated_at: Set(at.fixed_offset()),
-            submitted_at: Set(Some(submitted.fixed_offset())),
-            decided_at: Set(decided.map(|d| d.fixed_offset())),
-            approved_kzt: Set(matches!(state, "approved" | "disbursed").then_some(amount)),
-            disbursed_kzt: Set((state == "disbursed").then_some(amount)),
-            state_at: Set(Some(at.fixed_offset())),
-            info_due_on: Set(None),
-        };
-        let id = applications::Entity::insert(row)
-            .exec(&txn)
-            .await?
-            .last_insert_id;
-        let mut events = vec![event(
-            id,
-            1,
-            "create",
-            None,
-            "draft",
-            resident,
-            "entrepreneur",
-            submitted - Duration::hours(1),
-            None,
-        )];
-        for (n, s) in steps.iter().enumerate() {
-            let (actor, role) = if s.operator {
-                (operator.id, operator.role.as_str())
-            } else {
-                (resident, "entrepreneur")
-            };
-            let reason = (s.step == "reject").then_some(REJECTIONS[rng.below(REJECTIONS.len())]);
-            events.push(event(
-                id,
-                n as i32 + 2,
-                s.step,
-                s.from,
-                s.to,
-                actor,
-                role,
-                s.at,
-                reason,
-            ));
-        }
-        application_events::Entity::insert_many(events)
-            .exec_without_returning(&txn)
-            .await?;
-        // The akimats of the two demo okrugs were asked about some and answered.
-        let author = akimat
-            .iter()
-            .find(|u| u.okrug_code.as_deref() == Some(okrug.as_str()));
-        if let Some(author) = author
-            && rng.chance(60)
-        {
-            let asked = submitted + Duration::hours(2);
-            recommendation_requests::Entity::insert(recommendation_requests::ActiveModel {
-                application_id: Set(id),
-                okrug_code: Set(okrug.to_string()),
-                created_at: Set(asked.fixed_offset()),
-            })
-            .exec_without_returning(&txn)
-            .await?;
-            let yes = rng.chance(80);
-            recommendations::Entity::insert(recommendations::ActiveModel {
-                id: NotSet,
-                application_id: Set(id),
-                version: Set(1),
-                author_user_id: Set(author.id),
-                author_role: Set(author.role.clone()),
-                okrug_code: Set(okrug.to_string()),
-                verdict: Set(if yes { "recommend" } else { "do_not_recommend" }.to_owned()),
-                reasons: Set(if yes {
-                    r#"["known_to_akimat","local_demand"]"#
-                } else {
-                    r#"["known_to_akimat"]"#
-                }
-                .to_owned()),
-                text: Set(None),
-                relationship: Set("none".to_owned()),
-                relationship_note: Set(None),
-                created_at: Set((asked + Duration::hours(20)).fixed_offset()),
-            })
-            .exec_without_returning(&txn)
-            .await?;
-        }
-        written += 1;
     }
-    db::reports::touch_all(&txn).await?;
-    txn.commit().await?;
-    tracing::info!(applications = written, "added the demo application history");
-    Ok(written)
+    Path {
+        steps,
+        state,
+        decided,
+        at,
+    }
+}
+
+/// The application row, in the state its path left it; returns its id.
+async fn insert_application(
+    txn: &DatabaseTransaction,
+    filed: &Filed,
+    path: &Path,
+) -> Result<i32, ServiceError> {
+    let (amount, submitted, state, at) = (filed.amount, filed.submitted, path.state, path.at);
+    let data = serde_json::json!({
+        "amount_kzt": amount,
+        "term_months": 36,
+        "purpose": filed.purpose,
+        "plan": {"activity": filed.purpose, "costs_kzt": amount + 200_000, "revenue_kzt": amount, "jobs": filed.jobs},
+        "collateral": null,
+    });
+    let row = applications::ActiveModel {
+        id: NotSet,
+        user_id: Set(filed.resident),
+        program_id: Set(filed.program),
+        state: Set(state.to_owned()),
+        version: Set(path.steps.len() as i32 + 1),
+        data: Set(data.to_string()),
+        amount_kzt: Set(Some(amount)),
+        settlement_code: Set(Some(filed.settlement.clone())),
+        open_key: Set(None),
+        created_at: Set((submitted - Duration::hours(1)).fixed_offset()),
+        updated_at: Set(at.fixed_offset()),
+        submitted_at: Set(Some(submitted.fixed_offset())),
+        decided_at: Set(path.decided.map(|d| d.fixed_offset())),
+        approved_kzt: Set(matches!(state, "approved" | "disbursed").then_some(amount)),
+        disbursed_kzt: Set((state == "disbursed").then_some(amount)),
+        state_at: Set(Some(at.fixed_offset())),
+        info_due_on: Set(None),
+    };
+    Ok(applications::Entity::insert(row)
+        .exec(txn)
+        .await?
+        .last_insert_id)
+}
+
+/// The application's events: made an hour before it was submitted, then each step of its path,
+/// by the resident or the operator.
+async fn insert_events(
+    txn: &DatabaseTransaction,
+    cast: &Cast,
+    rng: &mut Rng,
+    filed: &Filed,
+    id: i32,
+    steps: &[Step],
+) -> Result<(), ServiceError> {
+    let (resident, operator) = (filed.resident, &cast.operator);
+    let mut events = vec![event(
+        id,
+        1,
+        "create",
+        None,
+        "draft",
+        resident,
+        "entrepreneur",
+        filed.submitted - Duration::hours(1),
+        None,
+    )];
+    for (n, s) in steps.iter().enumerate() {
+        let (actor, role) = if s.operator {
+            (operator.id, operator.role.as_str())
+        } else {
+            (resident, "entrepreneur")
+        };
+        let reason = (s.step == "reject").then_some(REJECTIONS[rng.below(REJECTIONS.len())]);
+        events.push(event(
+            id,
+            n as i32 + 2,
+            s.step,
+            s.from,
+            s.to,
+            actor,
+            role,
+            s.at,
+            reason,
+        ));
+    }
+    application_events::Entity::insert_many(events)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
+
+/// The akimats of the two demo okrugs were asked about some and answered.
+async fn recommend(
+    txn: &DatabaseTransaction,
+    cast: &Cast,
+    rng: &mut Rng,
+    okrug: &KatoCode,
+    id: i32,
+    submitted: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let author = cast
+        .akimat
+        .iter()
+        .find(|u| u.okrug_code.as_deref() == Some(okrug.as_str()));
+    if let Some(author) = author
+        && rng.chance(60)
+    {
+        let asked = submitted + Duration::hours(2);
+        recommendation_requests::Entity::insert(recommendation_requests::ActiveModel {
+            application_id: Set(id),
+            okrug_code: Set(okrug.to_string()),
+            created_at: Set(asked.fixed_offset()),
+        })
+        .exec_without_returning(txn)
+        .await?;
+        let yes = rng.chance(80);
+        recommendations::Entity::insert(recommendations::ActiveModel {
+            id: NotSet,
+            application_id: Set(id),
+            version: Set(1),
+            author_user_id: Set(author.id),
+            author_role: Set(author.role.clone()),
+            okrug_code: Set(okrug.to_string()),
+            verdict: Set(if yes { "recommend" } else { "do_not_recommend" }.to_owned()),
+            reasons: Set(if yes {
+                r#"["known_to_akimat","local_demand"]"#
+            } else {
+                r#"["known_to_akimat"]"#
+            }
+            .to_owned()),
+            text: Set(None),
+            relationship: Set("none".to_owned()),
+            relationship_note: Set(None),
+            created_at: Set((asked + Duration::hours(20)).fixed_offset()),
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 #[expect(clippy::too_many_arguments, reason = "one event row, column by column")]
