@@ -3,6 +3,9 @@
 //! statement, so two writers cannot both pass it) plus an event, in the caller's transaction.
 
 use chrono::{DateTime, Utc};
+
+use crate::domain::account::Role;
+use crate::domain::application::{EventKind, State};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -215,16 +218,16 @@ pub struct NewEvent<'a> {
     pub application_id: i32,
     /// Its version after the event.
     pub version: i32,
-    /// `create` or a step.
-    pub step: &'a str,
+    /// What happened.
+    pub kind: EventKind,
     /// The state before.
-    pub from: Option<&'a str>,
+    pub from: Option<State>,
     /// The state after.
-    pub to: &'a str,
+    pub to: State,
     /// Who.
     pub actor: Option<i32>,
     /// Their role.
-    pub role: &'a str,
+    pub role: Role,
     /// Why.
     pub reason: Option<&'a str>,
     /// What changed (JSON).
@@ -241,11 +244,11 @@ pub async fn append_event(
         id: NotSet,
         application_id: Set(e.application_id),
         version: Set(e.version),
-        step: Set(e.step.to_owned()),
-        from_state: Set(e.from.map(str::to_owned)),
-        to_state: Set(e.to.to_owned()),
+        step: Set(e.kind.as_str().to_owned()),
+        from_state: Set(e.from.map(|s| s.as_str().to_owned())),
+        to_state: Set(e.to.as_str().to_owned()),
         actor_user_id: Set(e.actor),
-        actor_role: Set(e.role.to_owned()),
+        actor_role: Set(e.role.as_str().to_owned()),
         reason: Set(e.reason.map(str::to_owned)),
         data: Set(e.data.to_owned()),
         at: Set(now.fixed_offset()),

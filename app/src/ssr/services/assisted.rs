@@ -14,8 +14,8 @@ use tracing::instrument;
 use super::ServiceError;
 use super::applications::Notifier;
 use crate::domain::account::{Login, Principal, Role, Scope, parse_display_name};
-use crate::domain::application::State;
 use crate::domain::application::form::{self, AssistOptions};
+use crate::domain::application::{EventKind, State};
 use crate::domain::i18n::{Lang, Msg, pick, t, tf};
 use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
@@ -446,11 +446,11 @@ async fn record(
         &NewEvent {
             application_id: id,
             version: 1,
-            step: "assist_open",
+            kind: EventKind::AssistOpen,
             from: None,
-            to: State::Draft.as_str(),
+            to: State::Draft,
             actor: Some(p.user_id),
-            role: p.role.as_str(),
+            role: p.role,
             reason: None,
             data: &serde_json::json!({
                 "consent": f.consent.method,

@@ -8,9 +8,9 @@ use sea_orm::DatabaseConnection;
 use tracing::instrument;
 
 use super::ServiceError;
-use super::applications::access::{access, okrug_of};
+use super::applications::access::{access, okrug_of, signed_in, state_of};
 use crate::domain::account::Principal;
-use crate::domain::application::{Party, State};
+use crate::domain::application::{EventKind, Party, State};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::recommendation::{
@@ -24,36 +24,28 @@ use crate::ssr::db::recommendations::NewVersion;
 /// The most requests an akimat's queue shows at once.
 const QUEUE_MAX: u64 = 500;
 
-fn signed_in(who: Option<&Principal>) -> Result<&Principal, ServiceError> {
-    who.ok_or(ServiceError::Denied(Denied::SignInRequired))
-}
-
-fn state_of(a: &applications::Model) -> State {
-    State::parse(&a.state).unwrap_or(State::Draft)
-}
-
 /// Appends a note to the timeline (no change of state) and tells `recipients`, in one
 /// transaction with whatever the caller wrote in `txn`.
 async fn note(
     txn: &sea_orm::DatabaseTransaction,
     a: &applications::Model,
-    step: &str,
+    kind: EventKind,
     p: &Principal,
     data: &str,
     recipients: &[i32],
 ) -> Result<(), ServiceError> {
     let now = Utc::now();
-    let state = state_of(a);
+    let state = state_of(a)?;
     let event = db::applications::append_event(
         txn,
         &NewEvent {
             application_id: a.id,
             version: a.version,
-            step,
-            from: Some(state.as_str()),
-            to: state.as_str(),
+            kind,
+            from: Some(state),
+            to: state,
             actor: Some(p.user_id),
-            role: p.role.as_str(),
+            role: p.role,
             reason: None,
             data,
         },
@@ -79,7 +71,7 @@ pub async fn request(
     if party != Some(Party::Applicant) {
         return Err(ServiceError::Denied(Denied::Forbidden));
     }
-    let state = state_of(&a);
+    let state = state_of(&a)?;
     if !matches!(
         state,
         State::Submitted | State::InReview | State::InfoRequested
@@ -89,7 +81,7 @@ pub async fn request(
     let okrug = okrug_of(&a).ok_or_else(|| FieldError::new("settlement", Problem::Required))?;
     let txn = db::begin_write(db).await?;
     if db::recommendations::request(&txn, id, okrug.as_str(), Utc::now()).await? {
-        note(&txn, &a, "ask_recommendation", p, "{}", &[]).await?;
+        note(&txn, &a, EventKind::AskRecommendation, p, "{}", &[]).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -121,7 +113,7 @@ pub async fn queue(
             application_id: a.id,
             program_title_ru: ru,
             program_title_kk: kk,
-            state: state_of(&a),
+            state: state_of(&a)?,
             amount_kzt: a.amount_kzt,
             requested_at: r.created_at.with_timezone(&Utc),
             latest,
@@ -202,7 +194,7 @@ pub async fn recommend(
                 .iter()
                 .map(|u| u.id),
         );
-        note(&txn, &a, "recommend", p, &data, &recipients).await?;
+        note(&txn, &a, EventKind::Recommend, p, &data, &recipients).await?;
         db::reports::touch(&txn, &okrug).await?;
         txn.commit().await?;
         return Ok(version);

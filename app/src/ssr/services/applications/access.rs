@@ -16,11 +16,11 @@ use crate::ssr::db;
 use crate::ssr::db::entities::{applications, assisted_filings};
 use crate::ssr::services::ServiceError;
 
-pub(super) fn signed_in(who: Option<&Principal>) -> Result<&Principal, ServiceError> {
+pub(crate) fn signed_in(who: Option<&Principal>) -> Result<&Principal, ServiceError> {
     who.ok_or(ServiceError::Denied(Denied::SignInRequired))
 }
 
-pub(super) fn state_of(a: &applications::Model) -> Result<State, ServiceError> {
+pub(crate) fn state_of(a: &applications::Model) -> Result<State, ServiceError> {
     State::parse(&a.state).ok_or(ServiceError::Stored(format!(
         "application {} has an unknown state {:?}",
         a.id, a.state

@@ -84,11 +84,11 @@ pub async fn open(
         &NewEvent {
             application_id: id,
             version: 1,
-            step: EventKind::Create.as_str(),
+            kind: EventKind::Create,
             from: None,
-            to: State::Draft.as_str(),
+            to: State::Draft,
             actor: Some(p.user_id),
-            role: p.role.as_str(),
+            role: p.role,
             reason: None,
             data: &data,
         },
@@ -133,11 +133,11 @@ pub async fn save_draft(
                 &NewEvent {
                     application_id: id,
                     version: seen + 1,
-                    step: EventKind::AssistEdit.as_str(),
-                    from: Some(State::Draft.as_str()),
-                    to: State::Draft.as_str(),
+                    kind: EventKind::AssistEdit,
+                    from: Some(State::Draft),
+                    to: State::Draft,
                     actor: Some(p.user_id),
-                    role: p.role.as_str(),
+                    role: p.role,
                     reason: None,
                     data: &EventData::AssistedEdit { items }.to_json()?,
                 },
@@ -161,13 +161,11 @@ pub async fn save_draft(
     }
 }
 
-pub(super) fn step_name(step: Step) -> &'static str {
-    EventKind::from(step).as_str()
-}
-
 /// Parses a step's name as forms and the API send it.
 pub fn parse_step(s: &str) -> Option<Step> {
-    Step::ALL.into_iter().find(|st| step_name(*st) == s)
+    Step::ALL
+        .into_iter()
+        .find(|st| EventKind::from(*st).as_str() == s)
 }
 
 pub(super) fn refused(e: StepError, state: State) -> ServiceError {
@@ -195,7 +193,7 @@ pub(super) async fn repeat_or_conflict(
         .await?
         .iter()
         .any(|(e, _)| {
-            e.step == step_name(step)
+            EventKind::parse(&e.step) == Some(EventKind::from(step))
                 && e.actor_user_id == Some(actor)
                 && (step == Step::Submit || e.version == seen + 1)
         });
@@ -423,11 +421,11 @@ async fn persist(
         &NewEvent {
             application_id: a.id,
             version: g.seen + 1,
-            step: step_name(g.step),
-            from: Some(from),
-            to,
+            kind: EventKind::from(g.step),
+            from: Some(g.from),
+            to: g.to,
             actor: Some(g.p.user_id),
-            role: g.p.role.as_str(),
+            role: g.p.role,
             reason: applied.reason.as_deref(),
             data: &applied.data.to_json()?,
         },

@@ -3,7 +3,7 @@ use chrono::{Duration, Utc};
 use super::*;
 use crate::domain::account::{Principal, Role, Scope};
 use crate::domain::application::form::{self, field};
-use crate::domain::application::{State, Step};
+use crate::domain::application::{EventKind, State, Step};
 use crate::domain::location::KatoCode;
 use crate::domain::params::Problem;
 use crate::domain::policy::Denied;
@@ -701,11 +701,11 @@ async fn the_decision_time_comes_from_past_decisions_with_the_waiting_left_out()
                 &NewEvent {
                     application_id: id,
                     version: n + 1,
-                    step,
-                    from: Some(from.as_str()),
-                    to: to.as_str(),
+                    kind: EventKind::parse(step).expect("a step"),
+                    from: Some(from),
+                    to,
                     actor: None,
-                    role: "operator",
+                    role: Role::Operator,
                     reason: None,
                     data: "{}",
                 },
