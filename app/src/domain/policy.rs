@@ -5,6 +5,7 @@
 //! staff) within their okrug, an entrepreneur on their own records, an admin everywhere.
 
 use super::account::{Principal, Role, Scope};
+use super::application::Party;
 use super::location::KatoCode;
 
 /// Something someone wants to do, with what the decision depends on.
@@ -188,6 +189,52 @@ pub fn menu(who: Option<&Principal>) -> Menu {
         operator: matches!(p.role, Role::Operator | Role::OrgAdmin),
         notifications: true,
     }
+}
+
+/// What decides how a person stands to an application.
+#[derive(Clone, Copy, Debug)]
+pub struct ApplicationParties<'a> {
+    /// The applicant's user id.
+    pub applicant: i32,
+    /// The okrug of the applicant's settlement, if known.
+    pub okrug: Option<&'a KatoCode>,
+    /// The organisation operating the programme.
+    pub organisation: i32,
+    /// The okrug whose akimat filed it for the resident, if it was filed so.
+    pub filed_by: Option<&'a KatoCode>,
+    /// Whether it is still a draft (a draft is its applicant's alone).
+    pub draft: bool,
+}
+
+/// How `p` stands to an application: as its applicant (or the akimat staff who filed it for
+/// the resident, who act for the resident), for its operator, or only as a reader (`None`: an
+/// akim of its okrug). `Denied` for anyone else, whom the edges answer "not found" so that ids
+/// do not reveal which applications exist.
+pub fn standing(p: &Principal, a: &ApplicationParties<'_>) -> Result<Option<Party>, Denied> {
+    let assistant = matches!(p.role, Role::Akim | Role::AkimatStaff)
+        && matches!((&p.scope, a.filed_by), (Scope::Okrug(own), Some(by)) if own == by);
+    let action = Action::ViewApplication {
+        applicant: a.applicant,
+        okrug: a.okrug,
+        organisation: a.organisation,
+    };
+    if !assistant {
+        allow(Some(p), &action)?;
+    }
+    let mine = (p.role == Role::Entrepreneur && a.applicant == p.user_id) || assistant;
+    if a.draft && !mine {
+        return Err(Denied::Forbidden);
+    }
+    Ok(if mine {
+        Some(Party::Applicant)
+    } else if p.role == Role::Admin
+        || (matches!(p.role, Role::Operator | Role::OrgAdmin)
+            && p.scope == Scope::Organisation(a.organisation))
+    {
+        Some(Party::Operator)
+    } else {
+        None
+    })
 }
 
 #[cfg(test)]

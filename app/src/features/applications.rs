@@ -17,7 +17,8 @@ use leptos_router::hooks::use_params_map;
 use super::set_status;
 use crate::PageTitle;
 use crate::components::form::{
-    FormId, alert, aria_invalid, field_message, form_error, form_message, query_param,
+    FormId, alert, aria_describedby, aria_invalid, field_message, form_error, form_message,
+    query_param,
 };
 use crate::components::layout::use_lang;
 use crate::components::session::require_sign_in;
@@ -411,7 +412,7 @@ fn answer_form(
                 <div class="field" class:field-error=answer_err.is_some()>
                     <label for="answer">{t(lang, Msg::AppAnswerLabel)}</label>
                     {answer_err.clone().map(|e| view! { <p class="error-message" id="answer-error">{e}</p> })}
-                    <textarea id="answer" name="answer" rows="4" required aria-invalid=aria_invalid(answer_err.is_some())></textarea>
+                    <textarea id="answer" name="answer" rows="4" required aria-invalid=aria_invalid(answer_err.is_some()) aria-describedby=aria_describedby("answer", false, answer_err.is_some())></textarea>
                 </div>
                 <div class="field" class:field-error=doc_err.is_some()>
                     <label for="document">{t(lang, Msg::AppAnswerFiles)}</label>

@@ -5,7 +5,7 @@
 
 pub mod api;
 
-use crate::components::form::{FormId, aria_invalid, error_id, field_message};
+use crate::components::form::{FormId, aria_describedby, aria_invalid, error_id, field_message};
 use leptos::prelude::*;
 
 use crate::features::replace_address;
@@ -218,6 +218,7 @@ fn text_field(
     on_input: impl Fn(leptos::ev::Event) + 'static,
 ) -> impl IntoView {
     let id = format!("whatif-{name}");
+    let described = move || aria_describedby(&format!("whatif-{name}"), false, err().is_some());
     view! {
         <div class="field" class:field-error=move || err().is_some()>
             <label for=id.clone()>{t(lang, label)}</label>
@@ -225,6 +226,7 @@ fn text_field(
             <input
                 id=id
                 name=name
+                aria-describedby=described
                 inputmode=mode
                 autocomplete="off"
                 prop:value=move || signal.get()
@@ -247,11 +249,19 @@ fn choice_field(
     on_change: impl Fn(leptos::ev::Event) + 'static,
 ) -> impl IntoView {
     let id = format!("whatif-{name}");
+    let described = move || aria_describedby(&format!("whatif-{name}"), false, err().is_some());
     view! {
         <div class="field" class:field-error=move || err().is_some()>
             <label for=id.clone()>{t(lang, label)}</label>
-            {move || err().map(|e| view! { <p class="error-message">{e}</p> })}
-            <select id=id name=name on:change=on_change prop:value=move || signal.get()>
+            {move || err().map(|e| view! { <p class="error-message" id=error_id(&format!("whatif-{name}"))>{e}</p> })}
+            <select
+                id=id
+                name=name
+                on:change=on_change
+                prop:value=move || signal.get()
+                aria-invalid=move || aria_invalid(err().is_some())
+                aria-describedby=described
+            >
                 <option value="">{t(lang, Msg::AsInProfile)}</option>
                 {options}
             </select>

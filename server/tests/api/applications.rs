@@ -242,6 +242,26 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
             .any(|m| m.to == APPLICANT && m.body.contains("Запрошены сведения")),
         "and a message (to the log, for a phone number)"
     );
+    // An answer of blanks is refused by the field, and the field points at its message (what a
+    // screen reader reads with it).
+    let blank = Form::new()
+        .text("version", version_of(&b, id).await.to_string())
+        .text("action", "answer")
+        .text("answer", "   ");
+    let r = b
+        .client
+        .post(format!("{}/applications/{id}", b.address))
+        .header("origin", &b.address)
+        .multipart(blank)
+        .send()
+        .await
+        .expect("sent");
+    let (status, html) = page(&b, &location(&r)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("id=\"answer-error\"") && html.contains("aria-describedby=\"answer-error\""),
+        "the refused answer is tied to its message"
+    );
     let form = Form::new()
         .text("version", version_of(&b, id).await.to_string())
         .text("action", "answer")

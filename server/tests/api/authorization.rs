@@ -200,827 +200,117 @@ fn path(p: &str) -> Vec<(&'static str, String)> {
     vec![("", p.to_owned())]
 }
 
+/// The matrix: one line per endpoint and call — kind, endpoint, what it does, what it needs
+/// made fresh, its arguments, and who may.
+#[rustfmt::skip]
 fn cases() -> Vec<Case> {
+    use Fresh::*;
     use Kind::*;
     vec![
         // --- Server functions ---
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/search_programs",
-            what: "search the catalogue",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("query", "q=кредит".into())],
-            expect: everyone,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/get_program",
-            what: "read a programme",
-            fresh: Fresh::Nothing,
-            args: |c| vec![("slug", c.program_slug.clone())],
-            expect: everyone,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/sign_up",
-            what: "create an entrepreneur's account",
-            fresh: Fresh::Nothing,
-            args: |c| {
-                vec![
-                    ("name", "Тест Тестов".into()),
-                    ("login", format!("matrix{}@example.kz", c.n)),
-                    ("password", "matrix-password-1".into()),
-                ]
-            },
-            expect: everyone,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/sign_in",
-            what: "sign in",
-            fresh: Fresh::Nothing,
-            args: |c| {
-                vec![
-                    ("login", c.who.login().unwrap_or("+77010000002").into()),
-                    ("password", DEMO_PASSWORD.into()),
-                ]
-            },
-            expect: everyone,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/sign_out",
-            what: "sign out",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: everyone,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/change_password",
-            what: "change one's password",
-            fresh: Fresh::Nothing,
-            args: |_| {
-                vec![
-                    ("current", DEMO_PASSWORD.into()),
-                    ("password", DEMO_PASSWORD.into()),
-                ]
-            },
-            expect: signed_in,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/request_reset",
-            what: "ask for a reset link",
-            fresh: Fresh::Nothing,
-            args: |c| vec![("login", c.who.login().unwrap_or("+77010000001").into())],
-            expect: everyone,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/reset_password",
-            what: "use a reset link (whoever holds it)",
-            fresh: Fresh::ResetLink,
-            args: |c| {
-                vec![
-                    ("token", c.fresh_token.clone()),
-                    ("password", DEMO_PASSWORD.into()),
-                ]
-            },
-            expect: everyone,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/current_account",
-            what: "read one's account",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: signed_in,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/create_invitation",
-            what: "invite an operator to Agrarian Credit",
-            fresh: Fresh::Nothing,
-            args: |_| invite("operator", "", "agrocredit"),
-            expect: |w| only(w, &[OrgAdmin, Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/create_invitation",
-            what: "invite an organisation admin to Agrarian Credit",
-            fresh: Fresh::Nothing,
-            args: |_| invite("org_admin", "", "agrocredit"),
-            expect: |w| only(w, &[OrgAdmin, Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/create_invitation",
-            what: "invite akimat staff to okrug 101033000",
-            fresh: Fresh::Nothing,
-            args: |_| invite("akimat_staff", "101033000", ""),
-            expect: |w| only(w, &[Akim, Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/create_invitation",
-            what: "invite the akim of okrug 101033000",
-            fresh: Fresh::Nothing,
-            args: |_| invite("akim", "101033000", ""),
-            expect: |w| only(w, &[Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/create_invitation",
-            what: "invite a platform admin",
-            fresh: Fresh::Nothing,
-            args: |_| invite("admin", "", ""),
-            expect: |w| only(w, &[Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/create_invitation",
-            what: "invite an entrepreneur (they sign up themselves)",
-            fresh: Fresh::Nothing,
-            args: |_| invite("entrepreneur", "", ""),
-            expect: |w| only(w, &[]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/revoke_invitation",
-            what: "revoke an invitation to Agrarian Credit",
-            fresh: Fresh::Nothing,
-            args: |c| vec![("id", c.pending_id.to_string())],
-            expect: |w| only(w, &[OrgAdmin, Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/revoke_invitation",
-            what: "revoke an invitation to okrug 101033000's akimat",
-            fresh: Fresh::Nothing,
-            args: |c| vec![("id", c.okrug_pending_id.to_string())],
-            expect: |w| only(w, &[Akim, Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/remove_staff",
-            what: "remove an operator of Agrarian Credit",
-            fresh: Fresh::OperatorOfAgrocredit,
-            args: |c| vec![("user_id", c.fresh_user.to_string())],
-            expect: |w| only(w, &[OrgAdmin, Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/remove_staff",
-            what: "remove akimat staff of okrug 101033000",
-            fresh: Fresh::StaffOfOkrug,
-            args: |c| vec![("user_id", c.fresh_user.to_string())],
-            expect: |w| only(w, &[Akim, Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/list_invitations",
-            what: "list the invitations and staff of one's own scope",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: |w| only(w, &[Akim, OtherAkim, OrgAdmin, OtherOperator, Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/open_invitation",
-            what: "see what an invitation link offers (whoever holds it)",
-            fresh: Fresh::Nothing,
-            args: |c| vec![("token", c.open_token.clone())],
-            expect: everyone,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/accept_invitation",
-            what: "accept an invitation link (whoever holds it)",
-            fresh: Fresh::Invitation,
-            args: |c| {
-                vec![
-                    ("token", c.fresh_token.clone()),
-                    ("name", "Приглашённый".into()),
-                    ("login", format!("invited{}@example.kz", c.n)),
-                    ("password", "invited-password-1".into()),
-                ]
-            },
-            expect: everyone,
-        },
+        case(ServerFn, "/api/search_programs", "search the catalogue", Nothing, |_| vec![("query", "q=кредит".into())], everyone),
+        case(ServerFn, "/api/get_program", "read a programme", Nothing, |c| vec![("slug", c.program_slug.clone())], everyone),
+        case(ServerFn, "/api/sign_up", "create an entrepreneur's account", Nothing, |c| vec![("name", "Тест Тестов".into()), ("login", format!("matrix{}@example.kz", c.n)), ("password", "matrix-password-1".into())], everyone),
+        case(ServerFn, "/api/sign_in", "sign in", Nothing, |c| vec![("login", c.who.login().unwrap_or("+77010000002").into()), ("password", DEMO_PASSWORD.into())], everyone),
+        case(ServerFn, "/api/sign_out", "sign out", Nothing, none, everyone),
+        case(ServerFn, "/api/change_password", "change one's password", Nothing, |_| vec![("current", DEMO_PASSWORD.into()), ("password", DEMO_PASSWORD.into())], signed_in),
+        case(ServerFn, "/api/request_reset", "ask for a reset link", Nothing, |c| vec![("login", c.who.login().unwrap_or("+77010000001").into())], everyone),
+        case(ServerFn, "/api/reset_password", "use a reset link (whoever holds it)", ResetLink, |c| vec![("token", c.fresh_token.clone()), ("password", DEMO_PASSWORD.into())], everyone),
+        case(ServerFn, "/api/current_account", "read one's account", Nothing, none, signed_in),
+        case(ServerFn, "/api/create_invitation", "invite an operator to Agrarian Credit", Nothing, |_| invite("operator", "", "agrocredit"), |w| only(w, &[OrgAdmin, Admin])),
+        case(ServerFn, "/api/create_invitation", "invite an organisation admin to Agrarian Credit", Nothing, |_| invite("org_admin", "", "agrocredit"), |w| only(w, &[OrgAdmin, Admin])),
+        case(ServerFn, "/api/create_invitation", "invite akimat staff to okrug 101033000", Nothing, |_| invite("akimat_staff", "101033000", ""), |w| only(w, &[Akim, Admin])),
+        case(ServerFn, "/api/create_invitation", "invite the akim of okrug 101033000", Nothing, |_| invite("akim", "101033000", ""), |w| only(w, &[Admin])),
+        case(ServerFn, "/api/create_invitation", "invite a platform admin", Nothing, |_| invite("admin", "", ""), |w| only(w, &[Admin])),
+        case(ServerFn, "/api/create_invitation", "invite an entrepreneur (they sign up themselves)", Nothing, |_| invite("entrepreneur", "", ""), |w| only(w, &[])),
+        case(ServerFn, "/api/revoke_invitation", "revoke an invitation to Agrarian Credit", Nothing, |c| vec![("id", c.pending_id.to_string())], |w| only(w, &[OrgAdmin, Admin])),
+        case(ServerFn, "/api/revoke_invitation", "revoke an invitation to okrug 101033000's akimat", Nothing, |c| vec![("id", c.okrug_pending_id.to_string())], |w| only(w, &[Akim, Admin])),
+        case(ServerFn, "/api/remove_staff", "remove an operator of Agrarian Credit", OperatorOfAgrocredit, |c| vec![("user_id", c.fresh_user.to_string())], |w| only(w, &[OrgAdmin, Admin])),
+        case(ServerFn, "/api/remove_staff", "remove akimat staff of okrug 101033000", StaffOfOkrug, |c| vec![("user_id", c.fresh_user.to_string())], |w| only(w, &[Akim, Admin])),
+        case(ServerFn, "/api/list_invitations", "list the invitations and staff of one's own scope", Nothing, none, |w| only(w, &[Akim, OtherAkim, OrgAdmin, OtherOperator, Admin])),
+        case(ServerFn, "/api/open_invitation", "see what an invitation link offers (whoever holds it)", Nothing, |c| vec![("token", c.open_token.clone())], everyone),
+        case(ServerFn, "/api/accept_invitation", "accept an invitation link (whoever holds it)", Invitation, |c| vec![("token", c.fresh_token.clone()), ("name", "Приглашённый".into()), ("login", format!("invited{}@example.kz", c.n)), ("password", "invited-password-1".into())], everyone),
         // --- JSON API and health ---
-        Case {
-            kind: Route,
-            endpoint: "/healthz",
-            what: "health",
-            fresh: Fresh::Nothing,
-            args: |_| path("/healthz"),
-            expect: everyone,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/metrics",
-            what: "metrics",
-            fresh: Fresh::Nothing,
-            args: |_| path("/metrics"),
-            expect: everyone,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/openapi.json",
-            what: "read the API's description",
-            fresh: Fresh::Nothing,
-            args: |_| path("/api/v1/openapi.json"),
-            expect: everyone,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/programs",
-            what: "search through the API",
-            fresh: Fresh::Nothing,
-            args: |_| path("/api/v1/programs?q=кредит"),
-            expect: everyone,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/programs/{slug}",
-            what: "read a programme through the API",
-            fresh: Fresh::Nothing,
-            args: |c| path(&format!("/api/v1/programs/{}", c.program_slug)),
-            expect: everyone,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/programs/{slug}/schedule.csv",
-            what: "download a loan schedule",
-            fresh: Fresh::Nothing,
-            args: |_| {
-                path("/programs/auyl-amanaty-microcredit/schedule.csv?amount=1000000&term=12")
-            },
-            expect: everyone,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/{*rest}",
-            what: "an unknown API path",
-            fresh: Fresh::Nothing,
-            args: |_| path("/api/v1/nothing-here"),
-            expect: |_| Refused,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/save_search",
-            what: "follow a catalogue search",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("kind", "search".into()), ("query", "sector=crop".into())],
-            expect: signed_in,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/save_search",
-            what: "follow one's matches",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("kind", "matches".into()), ("query", String::new())],
-            expect: entrepreneurs,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/unsubscribe",
-            what: "unsubscribe from a saved search that is not one's own",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("id", "999999".into())],
-            expect: |w| if w == Anonymous { SignIn } else { Refused },
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/unsubscribe_link",
-            what: "use an unsubscribe link (whoever holds it)",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("token", "no-such-token".into())],
-            expect: |_| Invalid,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/mark_notifications_read",
-            what: "mark one's notifications read",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: signed_in,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/my_alerts",
-            what: "read one's notifications and subscriptions",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: signed_in,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/keep_what_if",
-            what: "keep a what-if's amount and sector in one's profile",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("amount", "1000000".into()), ("sector", "crop".into())],
-            expect: entrepreneurs,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/my_matches",
-            what: "rank the programmes for one's profile",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: entrepreneurs,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/profile_page",
-            what: "read one's profile and search settlements",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("place_q", "Шаян".into())],
-            expect: entrepreneurs,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/my_fit",
-            what: "see whether a programme fits (nothing for non-entrepreneurs)",
-            fresh: Fresh::Nothing,
-            args: |c| vec![("slug", c.program_slug.clone())],
-            expect: everyone,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/profile",
-            what: "save one's profile (form post)",
-            fresh: Fresh::Nothing,
-            args: |_| {
-                vec![
-                    ("path", "/profile".into()),
-                    ("form", "full_name=Test&sector=livestock".into()),
-                ]
-            },
-            expect: entrepreneurs,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/eligibility",
-            what: "rank programmes for a posted profile",
-            fresh: Fresh::Nothing,
-            args: |_| {
-                vec![
-                    ("path", "/api/v1/eligibility".into()),
-                    ("json", r#"{"age": 34, "sector": "livestock"}"#.into()),
-                ]
-            },
-            expect: everyone,
-        },
+        case(Route, "/healthz", "health", Nothing, |_| path("/healthz"), everyone),
+        case(Route, "/metrics", "metrics", Nothing, |_| path("/metrics"), everyone),
+        case(Route, "/api/v1/openapi.json", "read the API's description", Nothing, |_| path("/api/v1/openapi.json"), everyone),
+        case(Route, "/api/v1/programs", "search through the API", Nothing, |_| path("/api/v1/programs?q=кредит"), everyone),
+        case(Route, "/api/v1/programs/{slug}", "read a programme through the API", Nothing, |c| path(&format!("/api/v1/programs/{}", c.program_slug)), everyone),
+        case(Route, "/programs/{slug}/schedule.csv", "download a loan schedule", Nothing, |_| { path("/programs/auyl-amanaty-microcredit/schedule.csv?amount=1000000&term=12") }, everyone),
+        case(Route, "/api/v1/{*rest}", "an unknown API path", Nothing, |_| path("/api/v1/nothing-here"), |_| Refused),
+        case(ServerFn, "/api/save_search", "follow a catalogue search", Nothing, |_| vec![("kind", "search".into()), ("query", "sector=crop".into())], signed_in),
+        case(ServerFn, "/api/save_search", "follow one's matches", Nothing, |_| vec![("kind", "matches".into()), ("query", String::new())], entrepreneurs),
+        case(ServerFn, "/api/unsubscribe", "unsubscribe from a saved search that is not one's own", Nothing, |_| vec![("id", "999999".into())], |w| if w == Anonymous { SignIn } else { Refused }),
+        case(ServerFn, "/api/unsubscribe_link", "use an unsubscribe link (whoever holds it)", Nothing, |_| vec![("token", "no-such-token".into())], |_| Invalid),
+        case(ServerFn, "/api/mark_notifications_read", "mark one's notifications read", Nothing, none, signed_in),
+        case(ServerFn, "/api/my_alerts", "read one's notifications and subscriptions", Nothing, none, signed_in),
+        case(ServerFn, "/api/keep_what_if", "keep a what-if's amount and sector in one's profile", Nothing, |_| vec![("amount", "1000000".into()), ("sector", "crop".into())], entrepreneurs),
+        case(ServerFn, "/api/my_matches", "rank the programmes for one's profile", Nothing, none, entrepreneurs),
+        case(ServerFn, "/api/profile_page", "read one's profile and search settlements", Nothing, |_| vec![("place_q", "Шаян".into())], entrepreneurs),
+        case(ServerFn, "/api/my_fit", "see whether a programme fits (nothing for non-entrepreneurs)", Nothing, |c| vec![("slug", c.program_slug.clone())], everyone),
+        case(Route, "/profile", "save one's profile (form post)", Nothing, |_| vec![("path", "/profile".into()), ("form", "full_name=Test&sector=livestock".into())], entrepreneurs),
+        case(Route, "/api/v1/eligibility", "rank programmes for a posted profile", Nothing, |_| { vec![("path", "/api/v1/eligibility".into()), ("json", r#"{"age": 34, "sector": "livestock"}"#.into())] }, everyone),
         // --- Pages ---
         page("/", "the home page", |_| path("/"), everyone),
-        page(
-            "/programs",
-            "the catalogue",
-            |_| path("/programs"),
-            everyone,
-        ),
-        page(
-            "/programs/{slug}",
-            "a programme",
-            |c| path(&format!("/programs/{}", c.program_slug)),
-            everyone,
-        ),
+        page("/programs", "the catalogue", |_| path("/programs"), everyone),
+        page("/programs/{slug}", "a programme", |c| path(&format!("/programs/{}", c.program_slug)), everyone),
         page("/sign-in", "sign-in", |_| path("/sign-in"), everyone),
         page("/sign-up", "sign-up", |_| path("/sign-up"), everyone),
-        page(
-            "/reset",
-            "ask for a reset link",
-            |_| path("/reset"),
-            everyone,
-        ),
-        page(
-            "/reset/{token}",
-            "set a new password",
-            |_| path("/reset/some-token"),
-            everyone,
-        ),
+        page("/reset", "ask for a reset link", |_| path("/reset"), everyone),
+        page("/reset/{token}", "set a new password", |_| path("/reset/some-token"), everyone),
         page("/account", "one's account", |_| path("/account"), signed_in),
-        page(
-            "/notifications",
-            "one's notifications",
-            |_| path("/notifications"),
-            signed_in,
-        ),
-        page(
-            "/unsubscribe/{token}",
-            "an e-mail's unsubscribe link",
-            |_| path("/unsubscribe/some-token"),
-            everyone,
-        ),
-        page(
-            "/profile",
-            "one's profile",
-            |_| path("/profile"),
-            entrepreneurs,
-        ),
-        page(
-            "/matches",
-            "one's matches",
-            |_| path("/matches"),
-            entrepreneurs,
-        ),
-        page(
-            "/invitations",
-            "invitations and staff",
-            |_| path("/invitations"),
-            |w| only(w, &[Akim, OtherAkim, OrgAdmin, OtherOperator, Admin]),
-        ),
-        page(
-            "/invite/{token}",
-            "an invitation link",
-            |c| path(&format!("/invite/{}", c.open_token)),
-            everyone,
-        ),
+        page("/notifications", "one's notifications", |_| path("/notifications"), signed_in),
+        page("/unsubscribe/{token}", "an e-mail's unsubscribe link", |_| path("/unsubscribe/some-token"), everyone),
+        page("/profile", "one's profile", |_| path("/profile"), entrepreneurs),
+        page("/matches", "one's matches", |_| path("/matches"), entrepreneurs),
+        page("/invitations", "invitations and staff", |_| path("/invitations"), |w| only(w, &[Akim, OtherAkim, OrgAdmin, OtherOperator, Admin])),
+        page("/invite/{token}", "an invitation link", |c| path(&format!("/invite/{}", c.open_token)), everyone),
         // --- Applications ---
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/application_page",
-            what: "read an entrepreneur's submitted application",
-            fresh: Fresh::Nothing,
-            args: |c| vec![("id", c.application.to_string())],
-            expect: readers,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/my_applications",
-            what: "list one's applications",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: signed_in,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/autosave_draft",
-            what: "autosave the entrepreneur's draft",
-            fresh: Fresh::Draft,
-            args: |c| {
-                json_body(serde_json::json!({
-                    "id": c.fresh_user,
-                    "version": c.version().parse::<i32>().unwrap_or_default(),
-                    "fields": { "purpose": "Теплица" }
-                }))
-            },
-            expect: |w| only(w, &[Entrepreneur]),
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/applications",
-            what: "list one's applications through the API",
-            fresh: Fresh::Nothing,
-            args: |_| path("/api/v1/applications"),
-            expect: signed_in,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/applications",
-            what: "open an application through the API",
-            fresh: Fresh::Nothing,
-            args: |_| {
-                let mut a = path("/api/v1/applications");
-                a.push(("json", r#"{"program":"auyl-amanaty-leasing"}"#.into()));
-                a
-            },
-            expect: entrepreneurs,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/applications/{id}",
-            what: "read an application through the API",
-            fresh: Fresh::Nothing,
-            args: |c| path(&format!("/api/v1/applications/{}", c.application)),
-            expect: readers,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/applications/{id}",
-            what: "update the entrepreneur's draft through the API",
-            fresh: Fresh::Draft,
-            args: |c| {
-                let mut a = path(&format!("/api/v1/applications/{}", c.fresh_user));
-                a.push((
-                    "put",
-                    format!(
-                        r#"{{"version":{},"fields":{{"purpose":"Теплица"}}}}"#,
-                        c.version()
-                    ),
-                ));
-                a
-            },
-            expect: |w| only(w, &[Entrepreneur]),
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/applications/{id}/documents",
-            what: "attach a document to the entrepreneur's draft",
-            fresh: Fresh::Draft,
-            args: |c| {
-                let mut a = path(&format!("/api/v1/applications/{}/documents", c.fresh_user));
-                a.push(("multipart", String::new()));
-                a
-            },
-            expect: |w| only(w, &[Entrepreneur]),
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/applications/{id}/{verb}",
-            what: "submit the entrepreneur's completed draft",
-            fresh: Fresh::Filled,
-            args: |c| {
-                let mut a = path(&format!("/api/v1/applications/{}/submit", c.fresh_user));
-                a.push(("json", format!(r#"{{"version":{}}}"#, c.version())));
-                a
-            },
-            expect: |w| only(w, &[Entrepreneur]),
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/applications/{id}/{verb}",
-            what: "start reviewing a submitted application (Agrarian Credit's)",
-            fresh: Fresh::Submitted,
-            args: |c| {
-                let mut a = path(&format!("/api/v1/applications/{}/steps", c.fresh_user));
-                a.push((
-                    "json",
-                    format!(r#"{{"version":{},"step":"start_review"}}"#, c.version()),
-                ));
-                a
-            },
-            // The applicant reaches it but the step is not theirs: refused as input.
-            expect: |w| match w {
-                Entrepreneur => Invalid,
-                w => only(w, &[Operator, OrgAdmin, Admin]),
-            },
-        },
-        Case {
-            kind: Route,
-            endpoint: "/applications",
-            what: "apply from a programme page (form)",
-            fresh: Fresh::Nothing,
-            args: |_| {
-                let mut a = path("/applications");
-                a.push(("form", "program=auyl-amanaty-leasing".into()));
-                a
-            },
-            expect: entrepreneurs,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/applications/{id}",
-            what: "save the entrepreneur's draft (form)",
-            fresh: Fresh::Draft,
-            args: |c| {
-                let mut a = path(&format!("/applications/{}", c.fresh_user));
-                a.push((
-                    "form",
-                    format!(
-                        "action=save&version={}&purpose=%D0%A2%D0%B5%D0%BF%D0%BB%D0%B8%D1%86%D0%B0",
-                        c.version()
-                    ),
-                ));
-                a
-            },
-            expect: |w| only(w, &[Entrepreneur]),
-        },
-        Case {
-            kind: Route,
-            endpoint: "/applications/{id}/documents/{doc}",
-            what: "download a document of a submitted application",
-            fresh: Fresh::Nothing,
-            args: |c| {
-                path(&format!(
-                    "/applications/{}/documents/{}",
-                    c.application, c.document
-                ))
-            },
-            expect: readers,
-        },
-        page(
-            "/applications",
-            "one's applications",
-            |_| path("/applications"),
-            signed_in,
-        ),
-        page(
-            "/applications/{id}",
-            "an entrepreneur's submitted application",
-            |c| path(&format!("/applications/{}", c.application)),
-            readers,
-        ),
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/akimat_queue",
-            what: "the requests for a recommendation made to one's akimat",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
-        },
-        page(
-            "/akimat",
-            "the akimat's workspace and queue of recommendation requests",
-            |_| path("/akimat"),
-            |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
-        ),
+        case(ServerFn, "/api/application_page", "read an entrepreneur's submitted application", Nothing, |c| vec![("id", c.application.to_string())], readers),
+        case(ServerFn, "/api/my_applications", "list one's applications", Nothing, none, signed_in),
+        case(ServerFn, "/api/autosave_draft", "autosave the entrepreneur's draft", Draft, |c| { json_body(serde_json::json!({ "id": c.fresh_user, "version": c.version().parse::<i32>().unwrap_or_default(), "fields": { "purpose": "Теплица" } })) }, |w| only(w, &[Entrepreneur])),
+        case(Route, "/api/v1/applications", "list one's applications through the API", Nothing, |_| path("/api/v1/applications"), signed_in),
+        case(Route, "/api/v1/applications", "open an application through the API", Nothing, |_| { let mut a = path("/api/v1/applications"); a.push(("json", r#"{"program":"auyl-amanaty-leasing"}"#.into())); a }, entrepreneurs),
+        case(Route, "/api/v1/applications/{id}", "read an application through the API", Nothing, |c| path(&format!("/api/v1/applications/{}", c.application)), readers),
+        case(Route, "/api/v1/applications/{id}", "update the entrepreneur's draft through the API", Draft, |c| { let mut a = path(&format!("/api/v1/applications/{}", c.fresh_user)); a.push(("put", format!(r#"{{"version":{},"fields":{{"purpose":"Теплица"}}}}"#, c.version()))); a }, |w| only(w, &[Entrepreneur])),
+        case(Route, "/api/v1/applications/{id}/documents", "attach a document to the entrepreneur's draft", Draft, |c| { let mut a = path(&format!("/api/v1/applications/{}/documents", c.fresh_user)); a.push(("multipart", String::new())); a }, |w| only(w, &[Entrepreneur])),
+        case(Route, "/api/v1/applications/{id}/{verb}", "submit the entrepreneur's completed draft", Filled, |c| { let mut a = path(&format!("/api/v1/applications/{}/submit", c.fresh_user)); a.push(("json", format!(r#"{{"version":{}}}"#, c.version()))); a }, |w| only(w, &[Entrepreneur])),
+        // The applicant reaches it but the step is not theirs: refused as input.
+        case(Route, "/api/v1/applications/{id}/{verb}", "start reviewing a submitted application (Agrarian Credit's)", Submitted, |c| { let mut a = path(&format!("/api/v1/applications/{}/steps", c.fresh_user)); a.push(("json", format!(r#"{{"version":{},"step":"start_review"}}"#, c.version()))); a }, |w| match w { Entrepreneur => Invalid, w => only(w, &[Operator, OrgAdmin, Admin]), }),
+        case(Route, "/applications", "apply from a programme page (form)", Nothing, |_| { let mut a = path("/applications"); a.push(("form", "program=auyl-amanaty-leasing".into())); a }, entrepreneurs),
+        case(Route, "/applications/{id}", "save the entrepreneur's draft (form)", Draft, |c| { let mut a = path(&format!("/applications/{}", c.fresh_user)); a.push(("form", format!("action=save&version={}&purpose=%D0%A2%D0%B5%D0%BF%D0%BB%D0%B8%D1%86%D0%B0", c.version()))); a }, |w| only(w, &[Entrepreneur])),
+        case(Route, "/applications/{id}/documents/{doc}", "download a document of a submitted application", Nothing, |c| { path(&format!("/applications/{}/documents/{}", c.application, c.document)) }, readers),
+        page("/applications", "one's applications", |_| path("/applications"), signed_in),
+        page("/applications/{id}", "an entrepreneur's submitted application", |c| path(&format!("/applications/{}", c.application)), readers),
+        case(ServerFn, "/api/akimat_queue", "the requests for a recommendation made to one's akimat", Nothing, none, |w| only(w, &[Akim, AkimatStaff, OtherAkim])),
+        page("/akimat", "the akimat's workspace and queue of recommendation requests", |_| path("/akimat"), |w| only(w, &[Akim, AkimatStaff, OtherAkim])),
         // --- The operators' back office: each organisation's own staff ---
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/review_queue",
-            what: "one's organisation's review queue",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("query", "state=all".into())],
-            expect: |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
-        },
-        page(
-            "/operator",
-            "the review queue",
-            |_| path("/operator"),
-            |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
-        ),
-        Case {
-            kind: Route,
-            endpoint: "/operator/queue.csv",
-            what: "the review queue as CSV",
-            fresh: Fresh::Nothing,
-            args: |_| path("/operator/queue.csv?state=all"),
-            expect: |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
-        },
-        Case {
-            kind: Route,
-            endpoint: "/operator/assign",
-            what: "assign a reviewer to an entrepreneur's submitted application",
-            fresh: Fresh::Nothing,
-            args: |c| {
-                let mut a = path("/operator/assign");
-                a.push(("form", format!("id={}&reviewer=0", c.application)));
-                a
-            },
-            expect: |w| only(w, &[Operator, OrgAdmin]),
-        },
-        Case {
-            kind: Route,
-            endpoint: "/applications/{id}",
-            what: "a private note on an entrepreneur's submitted application (form)",
-            fresh: Fresh::Nothing,
-            args: |c| {
-                let mut a = path(&format!("/applications/{}", c.application));
-                a.push(("form", "action=note&version=0&note=%D0%9F%D0%BE%D0%B7%D0%B2%D0%BE%D0%BD%D0%B8%D1%82%D1%8C".into()));
-                a
-            },
-            expect: |w| only(w, &[Operator, OrgAdmin]),
-        },
+        case(ServerFn, "/api/review_queue", "one's organisation's review queue", Nothing, |_| vec![("query", "state=all".into())], |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        page("/operator", "the review queue", |_| path("/operator"), |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        case(Route, "/operator/queue.csv", "the review queue as CSV", Nothing, |_| path("/operator/queue.csv?state=all"), |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        case(Route, "/operator/assign", "assign a reviewer to an entrepreneur's submitted application", Nothing, |c| { let mut a = path("/operator/assign"); a.push(("form", format!("id={}&reviewer=0", c.application))); a }, |w| only(w, &[Operator, OrgAdmin])),
+        case(Route, "/applications/{id}", "a private note on an entrepreneur's submitted application (form)", Nothing, |c| { let mut a = path(&format!("/applications/{}", c.application)); a.push(("form", "action=note&version=0&note=%D0%9F%D0%BE%D0%B7%D0%B2%D0%BE%D0%BD%D0%B8%D1%82%D1%8C".into())); a }, |w| only(w, &[Operator, OrgAdmin])),
         // --- The programme editor: an organisation's staff for its programmes; admins too ---
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/my_programmes",
-            what: "one's organisation's programmes",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/programme_editor",
-            what: "the editor of an Agrarian Credit programme",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("slug", "auyl-amanaty-microcredit".into())],
-            expect: |w| only(w, &[Operator, OrgAdmin, Admin]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/criteria_preview",
-            what: "count the profiles some criteria admit (a count, no one's data)",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("query", "c_age=on&c_age_min=18".into())],
-            expect: |w| only(w, &[Operator, OrgAdmin, OtherOperator, Admin]),
-        },
-        page(
-            "/operator/programs",
-            "one's organisation's programmes",
-            |_| path("/operator/programs"),
-            |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
-        ),
-        page(
-            "/operator/programs/{slug}",
-            "the editor of an Agrarian Credit programme",
-            |_| path("/operator/programs/auyl-amanaty-microcredit"),
-            |w| only(w, &[Operator, OrgAdmin, Admin]),
-        ),
-        Case {
-            kind: Route,
-            endpoint: "/operator/programs",
-            what: "create a programme (an incomplete form: refused by field)",
-            fresh: Fresh::Nothing,
-            args: |_| {
-                let mut a = path("/operator/programs");
-                a.push(("form", "action=save&slug=novaya".into()));
-                a
-            },
-            expect: |w| only(w, &[Operator, OrgAdmin, OtherOperator]),
-        },
-        Case {
-            kind: Route,
-            endpoint: "/operator/programs/{slug}",
-            what: "change an Agrarian Credit programme's status (to an unknown one: refused by field)",
-            fresh: Fresh::Nothing,
-            args: |_| {
-                let mut a = path("/operator/programs/auyl-amanaty-microcredit");
-                a.push(("form", "action=status&status=bogus".into()));
-                a
-            },
-            expect: |w| only(w, &[Operator, OrgAdmin, Admin]),
-        },
+        case(ServerFn, "/api/my_programmes", "one's organisation's programmes", Nothing, none, |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        case(ServerFn, "/api/programme_editor", "the editor of an Agrarian Credit programme", Nothing, |_| vec![("slug", "auyl-amanaty-microcredit".into())], |w| only(w, &[Operator, OrgAdmin, Admin])),
+        case(ServerFn, "/api/criteria_preview", "count the profiles some criteria admit (a count, no one's data)", Nothing, |_| vec![("query", "c_age=on&c_age_min=18".into())], |w| only(w, &[Operator, OrgAdmin, OtherOperator, Admin])),
+        page("/operator/programs", "one's organisation's programmes", |_| path("/operator/programs"), |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        page("/operator/programs/{slug}", "the editor of an Agrarian Credit programme", |_| path("/operator/programs/auyl-amanaty-microcredit"), |w| only(w, &[Operator, OrgAdmin, Admin])),
+        case(Route, "/operator/programs", "create a programme (an incomplete form: refused by field)", Nothing, |_| { let mut a = path("/operator/programs"); a.push(("form", "action=save&slug=novaya".into())); a }, |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        case(Route, "/operator/programs/{slug}", "change an Agrarian Credit programme's status (to an unknown one: refused by field)", Nothing, |_| { let mut a = path("/operator/programs/auyl-amanaty-microcredit"); a.push(("form", "action=status&status=bogus".into())); a }, |w| only(w, &[Operator, OrgAdmin, Admin])),
         // --- Assisted filing: akimat staff, for residents of their own okrug ---
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/assist_options",
-            what: "the settlements and programmes of the assisted-filing form",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
-        },
-        Case {
-            kind: Route,
-            endpoint: "/akimat/assist",
-            what: "send a resident a consent code (the assisted-filing form)",
-            fresh: Fresh::Nothing,
-            args: |_| {
-                let mut a = path("/akimat/assist");
-                a.push(("form", "action=send_code&phone=%2B77019998877".into()));
-                a
-            },
-            expect: |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
-        },
-        page(
-            "/akimat/assist",
-            "the assisted-filing form",
-            |_| path("/akimat/assist"),
-            |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
-        ),
+        case(ServerFn, "/api/assist_options", "the settlements and programmes of the assisted-filing form", Nothing, none, |w| only(w, &[Akim, AkimatStaff, OtherAkim])),
+        case(Route, "/akimat/assist", "send a resident a consent code (the assisted-filing form)", Nothing, |_| { let mut a = path("/akimat/assist"); a.push(("form", "action=send_code&phone=%2B77019998877".into())); a }, |w| only(w, &[Akim, AkimatStaff, OtherAkim])),
+        page("/akimat/assist", "the assisted-filing form", |_| path("/akimat/assist"), |w| only(w, &[Akim, AkimatStaff, OtherAkim])),
         // --- Okrug reports: public; the workspace is the akimat's own okrug only ---
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/okrug_workspace",
-            what: "the workspace of one's own okrug (another okrug's akim gets their own)",
-            fresh: Fresh::Nothing,
-            args: none,
-            expect: |w| only(w, &[Akim, AkimatStaff, OtherAkim]),
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/area_report",
-            what: "an okrug's public report",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("area", "101033000".into())],
-            expect: everyone,
-        },
-        Case {
-            kind: ServerFn,
-            endpoint: "/api/find_areas",
-            what: "find an okrug by name",
-            fresh: Fresh::Nothing,
-            args: |_| vec![("q", "Абралы".into())],
-            expect: everyone,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/okrugs/{area}/{file}",
-            what: "an okrug report's open data",
-            fresh: Fresh::Nothing,
-            args: |_| path("/okrugs/101033000/data.csv"),
-            expect: everyone,
-        },
-        Case {
-            kind: Route,
-            endpoint: "/api/v1/reports/{area}",
-            what: "a region's report through the API",
-            fresh: Fresh::Nothing,
-            args: |_| path("/api/v1/reports/100000000"),
-            expect: everyone,
-        },
-        page(
-            "/okrugs",
-            "the country's report and the okrug picker",
-            |_| path("/okrugs?q=Абралы"),
-            everyone,
-        ),
-        page(
-            "/okrugs/{kato}",
-            "an okrug's public report",
-            |_| path("/okrugs/101033000"),
-            everyone,
-        ),
-        page(
-            "/okrugs/open-data",
-            "the open data schema",
-            |_| path("/okrugs/open-data"),
-            everyone,
-        ),
+        case(ServerFn, "/api/okrug_workspace", "the workspace of one's own okrug (another okrug's akim gets their own)", Nothing, none, |w| only(w, &[Akim, AkimatStaff, OtherAkim])),
+        case(ServerFn, "/api/area_report", "an okrug's public report", Nothing, |_| vec![("area", "101033000".into())], everyone),
+        case(ServerFn, "/api/find_areas", "find an okrug by name", Nothing, |_| vec![("q", "Абралы".into())], everyone),
+        case(Route, "/okrugs/{area}/{file}", "an okrug report's open data", Nothing, |_| path("/okrugs/101033000/data.csv"), everyone),
+        case(Route, "/api/v1/reports/{area}", "a region's report through the API", Nothing, |_| path("/api/v1/reports/100000000"), everyone),
+        page("/okrugs", "the country's report and the okrug picker", |_| path("/okrugs?q=Абралы"), everyone),
+        page("/okrugs/{kato}", "an okrug's public report", |_| path("/okrugs/101033000"), everyone),
+        page("/okrugs/open-data", "the open data schema", |_| path("/okrugs/open-data"), everyone),
     ]
 }
 
@@ -1031,6 +321,24 @@ fn invite(role: &str, okrug: &str, organisation: &str) -> Vec<(&'static str, Str
         ("organisation", organisation.into()),
         ("note", String::new()),
     ]
+}
+
+fn case(
+    kind: Kind,
+    endpoint: &'static str,
+    what: &'static str,
+    fresh: Fresh,
+    args: fn(&Ctx) -> Vec<(&'static str, String)>,
+    expect: fn(Who) -> Outcome,
+) -> Case {
+    Case {
+        kind,
+        endpoint,
+        what,
+        fresh,
+        args,
+        expect,
+    }
 }
 
 fn page(

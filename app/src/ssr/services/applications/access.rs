@@ -4,12 +4,12 @@
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
-use crate::domain::account::{Principal, Role, Scope};
+use crate::domain::account::Principal;
 use crate::domain::application::form::Limits;
 use crate::domain::application::{Party, State};
 use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
-use crate::domain::policy::{Action, Denied, allow};
+use crate::domain::policy::{ApplicationParties, Denied, standing};
 use crate::domain::program::ProgramView;
 use crate::domain::review::ApprovalLimits;
 use crate::ssr::db;
@@ -73,43 +73,24 @@ pub fn takes_applications(program: &ProgramView, today: NaiveDate) -> bool {
         && program.intake_opens.is_none_or(|d| d <= today)
 }
 
-/// How `p` stands to application `a` of a programme of `organisation`: as its applicant, for
-/// its operator, or only as a reader (an akim). `NotFound` for anyone else, so that ids do not
-/// reveal which applications exist; a draft is its applicant's alone.
-pub(super) fn standing(
+/// How `p` stands to application `a` of a programme of `organisation` (the policy decides);
+/// `NotFound` for whoever may not read it, so that ids do not reveal which applications exist.
+pub(super) fn party_of(
     p: &Principal,
     a: &applications::Model,
     organisation: i32,
     filing: Option<&assisted_filings::Model>,
 ) -> Result<Option<Party>, ServiceError> {
-    // Akimat staff of the okrug that filed it for a resident act for the resident.
-    let assistant = filing.is_some_and(|f| {
-        matches!(p.role, Role::Akim | Role::AkimatStaff)
-            && matches!(&p.scope, Scope::Okrug(own) if own.as_str() == f.okrug_code)
-    });
+    let filed_by = filing.and_then(|f| KatoCode::parse(&f.okrug_code).ok());
     let okrug = okrug_of(a);
-    let action = Action::ViewApplication {
+    let parties = ApplicationParties {
         applicant: a.user_id,
         okrug: okrug.as_ref(),
         organisation,
+        filed_by: filed_by.as_ref(),
+        draft: state_of(a).ok() == Some(State::Draft),
     };
-    if !assistant && allow(Some(p), &action).is_err() {
-        return Err(ServiceError::NotFound);
-    }
-    let mine = (p.role == Role::Entrepreneur && a.user_id == p.user_id) || assistant;
-    if state_of(a).ok() == Some(State::Draft) && !mine {
-        return Err(ServiceError::NotFound);
-    }
-    Ok(if mine {
-        Some(Party::Applicant)
-    } else if p.role == Role::Admin
-        || (matches!(p.role, Role::Operator | Role::OrgAdmin)
-            && p.scope == Scope::Organisation(organisation))
-    {
-        Some(Party::Operator)
-    } else {
-        None
-    })
+    standing(p, &parties).map_err(|_| ServiceError::NotFound)
 }
 
 /// Application `id` as `p` may see it: the row, its programme's operator, and how `p` stands
@@ -126,7 +107,7 @@ pub async fn access(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let filing = db::assisted::filing(db, a.id).await?;
-    let party = standing(p, &a, organisation, filing.as_ref())?;
+    let party = party_of(p, &a, organisation, filing.as_ref())?;
     Ok((a, organisation, party))
 }
 

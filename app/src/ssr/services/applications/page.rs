@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use tracing::instrument;
 
-use super::access::{limits, okrug_of, program_of, signed_in, standing, state_of};
+use super::access::{limits, okrug_of, party_of, program_of, signed_in, state_of};
 use super::commands::draft_of;
 use super::documents::document_view;
 use crate::domain::account::Principal;
@@ -86,7 +86,7 @@ pub async fn view(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let filing = db::assisted::filing(db, a.id).await?;
-    let party = standing(p, &a, organisation, filing.as_ref())?;
+    let party = party_of(p, &a, organisation, filing.as_ref())?;
     let assisted = match &filing {
         Some(f) => Some(AssistedView {
             staff_name: db::accounts::user(db, f.staff_user_id)
