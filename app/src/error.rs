@@ -16,7 +16,10 @@ pub enum AppError {
     Invalid {
         /// The field, as the form or URL names it.
         field: String,
-        /// A machine-readable code.
+        /// A machine-readable code. The browser never reads it (pages show the message by the
+        /// field), so the wasm build does not decode it: decoding every code would weigh on
+        /// each page's wasm.
+        #[cfg_attr(feature = "hydrate", serde(skip_deserializing, default))]
         code: ErrorCode,
         /// The message in the user's language.
         message: String,

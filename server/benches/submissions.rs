@@ -275,6 +275,10 @@ async fn person(
     }
 }
 
+fn to_save(pairs: &[(String, String)]) -> app::domain::application::form::SaveDraft {
+    app::domain::application::form::SaveDraft::from_pairs(pairs).expect("the draft's own fields")
+}
+
 fn complete() -> Vec<(String, String)> {
     [
         (field::AMOUNT, "1000000"),
@@ -303,7 +307,7 @@ async fn draft(db: &DatabaseConnection, n: usize, today: NaiveDate) -> (Principa
     let id = applications::open(db, Some(&who), PROGRAM, today)
         .await
         .expect("opens");
-    let version = applications::save_draft(db, Some(&who), id, 1, &complete())
+    let version = applications::save_draft(db, Some(&who), id, 1, &to_save(&complete()))
         .await
         .expect("saves");
     (who, id, version)

@@ -4,7 +4,7 @@
 
 use app::components::form::FormId;
 use app::domain::application::Step;
-use app::domain::application::form::{ApplicationView, DocumentView, Draft};
+use app::domain::application::form::{ApplicationView, DocumentView, Draft, SaveDraft};
 use app::domain::i18n::Lang;
 use app::domain::params::{FieldError, Problem, encode_component};
 use app::error::AppError;
@@ -334,9 +334,9 @@ pub(crate) async fn api_update(
     ApiPath(id): ApiPath<i32>,
     ApiJson(b): ApiJson<UpdateBody>,
 ) -> Result<Json<VersionBody>, ApiError> {
-    let pairs: Vec<(String, String)> = b.fields.into_iter().collect();
+    let draft = SaveDraft::from_fields(b.fields)?;
     let version =
-        service::save_draft(&st.db, caller.principal.as_ref(), id, b.version, &pairs).await?;
+        service::save_draft(&st.db, caller.principal.as_ref(), id, b.version, &draft).await?;
     Ok(Json(VersionBody { id, version }))
 }
 

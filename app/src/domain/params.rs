@@ -10,7 +10,7 @@ use super::i18n::{Lang, Msg, t, tf};
 
 /// A stable, machine-readable kind of field problem: what the JSON API's `code` says and what
 /// decides the HTTP status of an error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// `too_long`.
@@ -29,7 +29,8 @@ pub enum ErrorCode {
     InvalidEncoding,
     /// `invalid_slug`.
     InvalidSlug,
-    /// `not_accepted`.
+    /// `not_accepted` (also what a code reads as where it is not decoded).
+    #[default]
     NotAccepted,
     /// `taken`.
     Taken,

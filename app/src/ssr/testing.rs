@@ -24,6 +24,11 @@ pub(crate) fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A draft's fields to save, read as the doors read them (the test's fields are known ones).
+pub(crate) fn draft(pairs: &[(String, String)]) -> crate::domain::application::form::SaveDraft {
+    crate::domain::application::form::SaveDraft::from_pairs(pairs).expect("the draft's own fields")
+}
+
 /// The scope of an akim of okrug `code` (a KATO code the test knows to be an okrug).
 pub(crate) fn okrug(code: &str) -> crate::domain::account::Scope {
     let code = crate::domain::location::KatoCode::parse(code).expect("an okrug's KATO code");

@@ -484,6 +484,10 @@ async fn make_fresh(app: &TestApp, fresh: Fresh, n: u32) -> (String, i32) {
 }
 
 /// The fields of a complete application.
+fn draft(pairs: &[(String, String)]) -> app::domain::application::form::SaveDraft {
+    app::domain::application::form::SaveDraft::from_pairs(pairs).expect("the draft's own fields")
+}
+
 fn complete_fields() -> Vec<(String, String)> {
     [
         ("amount", "1000000"),
@@ -534,7 +538,7 @@ async fn fresh_application(app: &TestApp, slug: &str, fresh: Fresh) -> (i32, i32
     }
     let mut version = view.summary.version;
     if matches!(fresh, Fresh::Filled | Fresh::Submitted) {
-        version = service::save_draft(db, Some(&who), id, version, &complete_fields())
+        version = service::save_draft(db, Some(&who), id, version, &draft(&complete_fields()))
             .await
             .expect("fills in");
     }

@@ -69,6 +69,24 @@ pub fn draft_from_pairs(pairs: &[(String, String)]) -> Result<Draft, FieldError>
     Ok(draft)
 }
 
+/// A draft's fields to save: the typed command of "save the draft", read once at whichever
+/// door they came through (the page's form, its autosave, the JSON API) by the same rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SaveDraft(pub Draft);
+
+impl SaveDraft {
+    /// From a form's fields (the form's own controls already removed).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<SaveDraft, FieldError> {
+        draft_from_pairs(pairs).map(SaveDraft)
+    }
+
+    /// From the name-to-value map of the autosave and the JSON API.
+    pub fn from_fields(fields: Draft) -> Result<SaveDraft, FieldError> {
+        let pairs: Vec<(String, String)> = fields.into_iter().collect();
+        Self::from_pairs(&pairs)
+    }
+}
+
 /// A new draft filled in from what the profile already says.
 pub fn prefill(profile: Option<&Profile>) -> Draft {
     let mut draft = Draft::new();

@@ -39,8 +39,8 @@ pub async fn autosave_draft(id: i32, version: i32, fields: Draft) -> Result<i32,
     boundary(request_lang(), async move {
         let st = state()?;
         let who = session::principal();
-        let pairs: Vec<(String, String)> = fields.into_iter().collect();
-        services::applications::save_draft(&st.db, who.as_ref(), id, version, &pairs).await
+        let draft = crate::domain::application::form::SaveDraft::from_fields(fields)?;
+        services::applications::save_draft(&st.db, who.as_ref(), id, version, &draft).await
     })
     .await
 }

@@ -11,7 +11,7 @@ use super::access::{
 use crate::domain::account::Principal;
 pub use crate::domain::application::command::StepInput;
 use crate::domain::application::command::{EventData, InfoRequest, StepCommand, StepContext};
-use crate::domain::application::form::{self, Draft, field};
+use crate::domain::application::form::{self, Draft, SaveDraft, field};
 use crate::domain::application::{EventKind, Party, State, Step, StepError};
 use crate::domain::i18n::{Lang, Msg, t, tf};
 use crate::domain::location::KatoCode;
@@ -100,16 +100,16 @@ pub async fn open(
 }
 
 /// Saves a draft's fields as typed, if `seen` is still its version. Returns the new version.
-#[instrument(skip(db, who, pairs))]
+#[instrument(skip(db, who, draft))]
 pub async fn save_draft(
     db: &DatabaseConnection,
     who: Option<&Principal>,
     id: i32,
     seen: i32,
-    pairs: &[(String, String)],
+    draft: &SaveDraft,
 ) -> Result<i32, ServiceError> {
     let p = signed_in(who)?;
-    let draft = form::draft_from_pairs(pairs)?;
+    let draft = &draft.0;
     let (a, _, party) = access(db, p, id).await?;
     if party != Some(Party::Applicant) {
         return Err(ServiceError::NotFound);

@@ -11,7 +11,7 @@ use crate::ssr::db;
 use crate::ssr::db::applications::{Changes, NewEvent};
 use crate::ssr::services::ServiceError;
 use crate::ssr::services::seed;
-use crate::ssr::testing::{decision, person, test_db, today};
+use crate::ssr::testing::{decision, draft, person, test_db, today};
 
 const PROGRAM: &str = "auyl-amanaty-microcredit";
 /// A settlement of okrug 101033000.
@@ -161,9 +161,15 @@ impl World {
         let id = open(&self.t.db, Some(&self.applicant), PROGRAM, today())
             .await
             .expect("opens");
-        save_draft(&self.t.db, Some(&self.applicant), id, 1, &complete())
-            .await
-            .expect("saves");
+        save_draft(
+            &self.t.db,
+            Some(&self.applicant),
+            id,
+            1,
+            &draft(&complete()),
+        )
+        .await
+        .expect("saves");
         self.step(&self.applicant, id, Step::Submit, StepInput::default())
             .await
             .expect("submits");
@@ -218,6 +224,7 @@ async fn two_saves_on_the_same_version_one_wins_the_other_is_told_of_the_conflic
         .expect("opens");
     let a = vec![(field::PURPOSE.to_owned(), "Трактор".to_owned())];
     let b = vec![(field::PURPOSE.to_owned(), "Теплица".to_owned())];
+    let (a, b) = (draft(&a), draft(&b));
     let (ra, rb) = tokio::join!(
         save_draft(&w.t.db, Some(&w.applicant), id, 1, &a),
         save_draft(&w.t.db, Some(&w.applicant), id, 1, &b),
@@ -238,7 +245,7 @@ async fn two_saves_on_the_same_version_one_wins_the_other_is_told_of_the_conflic
         .expect("view");
     let same = vec![(field::PURPOSE.to_owned(), v.fields[field::PURPOSE].clone())];
     assert_eq!(
-        save_draft(&w.t.db, Some(&w.applicant), id, 1, &same)
+        save_draft(&w.t.db, Some(&w.applicant), id, 1, &draft(&same))
             .await
             .expect("same"),
         2
@@ -253,7 +260,7 @@ async fn submitting_checks_every_field_against_the_programme_and_keeps_what_was_
         .expect("opens");
     let mut fields = complete();
     fields[0].1 = "99 000 000".into();
-    let v = save_draft(&w.t.db, Some(&w.applicant), id, 1, &fields)
+    let v = save_draft(&w.t.db, Some(&w.applicant), id, 1, &draft(&fields))
         .await
         .expect("a draft keeps anything");
     let e = w
@@ -281,7 +288,7 @@ async fn submitting_checks_every_field_against_the_programme_and_keeps_what_was_
     let mut fields = complete();
     fields.retain(|(k, _)| k != field::PLAN_JOBS);
     fields.push((field::PLAN_JOBS.into(), String::new()));
-    save_draft(&w.t.db, Some(&w.applicant), id, v, &fields)
+    save_draft(&w.t.db, Some(&w.applicant), id, v, &draft(&fields))
         .await
         .expect("saves");
     let e = w
@@ -490,7 +497,7 @@ async fn a_double_submit_makes_one_submission() {
     let id = open(&w.t.db, Some(&w.applicant), PROGRAM, today())
         .await
         .expect("opens");
-    let v = save_draft(&w.t.db, Some(&w.applicant), id, 1, &complete())
+    let v = save_draft(&w.t.db, Some(&w.applicant), id, 1, &draft(&complete()))
         .await
         .expect("saves");
     let notifier = w.notifier();

@@ -1,7 +1,6 @@
 //! Assisted filing: consent first, the resident's account, who typed what, the resident told
 //! of every step, the claim by phone, and nobody else's okrug.
 
-use crate::ssr::testing::{okrug, pairs};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::*;
@@ -11,7 +10,7 @@ use crate::ssr::db::entities::{applications, notifications};
 use crate::ssr::services::accounts::{self, Caller};
 use crate::ssr::services::applications::{self as apps, StepInput};
 use crate::ssr::services::seed;
-use crate::ssr::testing::{TestDb, cheap_hasher, person, test_db, today};
+use crate::ssr::testing::{TestDb, cheap_hasher, draft, okrug, pairs, person, test_db, today};
 
 const OKRUG: &str = "101033000";
 const VILLAGE: &str = "101033100";
@@ -290,7 +289,7 @@ async fn staff_file_with_a_phone_code_and_the_resident_claims_it_and_sees_who_di
         ("plan_revenue", "1800000"),
         ("plan_jobs", "2"),
     ]);
-    let v = apps::save_draft(&w.t.db, Some(&w.staff), id, 1, &fields)
+    let v = apps::save_draft(&w.t.db, Some(&w.staff), id, 1, &draft(&fields))
         .await
         .expect("staff type for the resident");
     apps::step(
@@ -311,7 +310,7 @@ async fn staff_file_with_a_phone_code_and_the_resident_claims_it_and_sees_who_di
         Err(ServiceError::NotFound)
     ));
     assert!(matches!(
-        apps::save_draft(&w.t.db, Some(&w.other_akim), id, v + 1, &fields).await,
+        apps::save_draft(&w.t.db, Some(&w.other_akim), id, v + 1, &draft(&fields)).await,
         Err(ServiceError::NotFound)
     ));
     // The operator takes it up: the resident hears of it.

@@ -1,8 +1,7 @@
 use super::*;
 use crate::domain::account::Role;
 use crate::ssr::services::seed;
-use crate::ssr::testing::pairs;
-use crate::ssr::testing::{person, test_db, today};
+use crate::ssr::testing::{pairs, person, test_db, today};
 
 fn form(amount_max: &str, budget: &str) -> Vec<(String, String)> {
     pairs(&[

@@ -4,8 +4,7 @@ use crate::domain::application::Step;
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::{profiles, seed};
-use crate::ssr::testing::{TestDb, test_db, today};
-use crate::ssr::testing::{okrug, pairs};
+use crate::ssr::testing::{TestDb, draft, okrug, pairs, test_db, today};
 
 async fn person(db: &DatabaseConnection, login: &str, role: Role, scope: Scope) -> Principal {
     crate::ssr::testing::person(db, login, "Тест", role, scope).await
@@ -34,7 +33,7 @@ async fn submitted(t: &TestDb, login: &str) -> (i32, Principal) {
         ("plan_revenue", "1800000"),
         ("plan_jobs", "1"),
     ]);
-    let v = apps::save_draft(&t.db, Some(&p), id, 1, &fields)
+    let v = apps::save_draft(&t.db, Some(&p), id, 1, &draft(&fields))
         .await
         .expect("fills in");
     let notifier = Notifier {

@@ -1,7 +1,6 @@
 //! The report figures of a known set of applications, on the okrug, district, region and
 //! country reports, in the CSV, and in the akimat's workspace.
 
-use crate::ssr::testing::pairs;
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -14,7 +13,7 @@ use crate::ssr::db::entities::applications;
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::{profiles, recommendations, seed};
-use crate::ssr::testing::{TestDb, cheap_hasher, person, test_db};
+use crate::ssr::testing::{TestDb, cheap_hasher, draft, pairs, person, test_db};
 
 /// Okrug A, Абралинский с.о., and a settlement of it.
 const A: &str = "101033000";
@@ -152,7 +151,7 @@ impl World {
             ("plan_revenue", "1800000"),
             ("plan_jobs", jobs),
         ]);
-        apps::save_draft(&self.t.db, Some(&p), id, 1, &fields)
+        apps::save_draft(&self.t.db, Some(&p), id, 1, &draft(&fields))
             .await
             .expect("fills in");
         self.step(&p, id, Step::Submit, None).await;

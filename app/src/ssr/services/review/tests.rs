@@ -9,7 +9,7 @@ use crate::domain::queue::{Assigned, Recommended, States};
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::seed;
-use crate::ssr::testing::{TestDb, concurrent_db, decision, pairs, person, test_db, today};
+use crate::ssr::testing::{TestDb, concurrent_db, decision, draft, pairs, person, test_db, today};
 
 const PROGRAM: &str = "auyl-amanaty-microcredit";
 /// A settlement of okrug 101033000, in region 100000000.
@@ -129,7 +129,7 @@ impl Desk {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
-        apps::save_draft(db, Some(&who), id, 1, &form)
+        apps::save_draft(db, Some(&who), id, 1, &draft(&form))
             .await
             .expect("saves");
         step(db, &who, id, Step::Submit, Vec::new())
