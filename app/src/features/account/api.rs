@@ -260,16 +260,10 @@ pub async fn create_invitation(
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(id: i32) -> Result<(), AppError> {
     use crate::ssr::services::invitations;
-    use crate::ssr::{form_boundary, request_lang, session, state};
-    form_boundary(
-        request_lang(),
+    use crate::ssr::{session, state};
+    then_invitations(
         crate::components::form::FormId::RevokeInvitation,
-        &[],
-        async move {
-            invitations::revoke(&state()?.db, &session::caller(), id).await?;
-            leptos_axum::redirect("/invitations");
-            Ok(())
-        },
+        async move { invitations::revoke(&state()?.db, &session::caller(), id).await },
     )
     .await
 }
@@ -278,17 +272,25 @@ pub async fn revoke_invitation(id: i32) -> Result<(), AppError> {
 #[server(endpoint = "remove_staff")]
 pub async fn remove_staff(user_id: i32) -> Result<(), AppError> {
     use crate::ssr::services::invitations;
-    use crate::ssr::{form_boundary, request_lang, session, state};
-    form_boundary(
-        request_lang(),
-        crate::components::form::FormId::RemoveStaff,
-        &[],
-        async move {
-            invitations::remove(&state()?.db, &session::caller(), user_id).await?;
-            leptos_axum::redirect("/invitations");
-            Ok(())
-        },
-    )
+    use crate::ssr::{session, state};
+    then_invitations(crate::components::form::FormId::RemoveStaff, async move {
+        invitations::remove(&state()?.db, &session::caller(), user_id).await
+    })
+    .await
+}
+
+/// Makes a change to who may act for the caller's scope, then shows the invitations again (a
+/// refusal goes back to the form that asked for it).
+#[cfg(feature = "ssr")]
+async fn then_invitations(
+    form: crate::components::form::FormId,
+    change: impl std::future::Future<Output = Result<(), crate::ssr::services::ServiceError>>,
+) -> Result<(), AppError> {
+    crate::ssr::form_boundary(crate::ssr::request_lang(), form, &[], async move {
+        change.await?;
+        leptos_axum::redirect("/invitations");
+        Ok(())
+    })
     .await
 }
 
