@@ -78,6 +78,22 @@ pub async fn form_boundary<T>(
     result
 }
 
+/// A form's server function that changes something, then goes on to `next` (a path on this
+/// site): [`form_boundary`] in the request's language, and the redirect once `work` succeeded.
+pub async fn form_then(
+    form: FormId,
+    keep: &[(&str, &str)],
+    next: &str,
+    work: impl Future<Output = Result<(), ServiceError>>,
+) -> Result<(), AppError> {
+    form_boundary(request_lang(), form, keep, async move {
+        work.await?;
+        leptos_axum::redirect(next);
+        Ok(())
+    })
+    .await
+}
+
 /// The address of the form page a failed no-JS post returns to, or `None` for a call from
 /// JavaScript (which shows the error itself) or without a usable `Referer`.
 fn back_to_form(form: FormId, error: &AppError, keep: &[(&str, &str)]) -> Option<String> {

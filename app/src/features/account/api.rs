@@ -54,13 +54,13 @@ mod server {
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(name: String, login: String, password: String) -> Result<(), AppError> {
     use crate::ssr::services::accounts::{self, SignUp};
-    use crate::ssr::{form_boundary, request_lang, session, state};
+    use crate::ssr::{form_then, session, state};
     let name_kept = name.clone();
     let login_kept = login.clone();
-    form_boundary(
-        request_lang(),
+    form_then(
         crate::components::form::FormId::SignUp,
         &[("name", &name_kept), ("login", &login_kept)],
+        "/account",
         async move {
             let st = state()?;
             let input = SignUp {
@@ -70,7 +70,6 @@ pub async fn sign_up(name: String, login: String, password: String) -> Result<()
             };
             let new = accounts::sign_up(&st.db, &st.hasher, &input, &session::caller()).await?;
             server::start(&new)?;
-            leptos_axum::redirect("/account");
             Ok(())
         },
     )
@@ -123,16 +122,15 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(endpoint = "change_password")]
 pub async fn change_password(current: String, password: String) -> Result<(), AppError> {
     use crate::ssr::services::accounts;
-    use crate::ssr::{form_boundary, request_lang, session, state};
-    form_boundary(
-        request_lang(),
+    use crate::ssr::{form_then, session, state};
+    form_then(
         crate::components::form::FormId::ChangePassword,
         &[],
+        "/account?changed=1",
         async move {
             let st = state()?;
             accounts::change_password(&st.db, &st.hasher, &session::caller(), &current, &password)
                 .await?;
-            leptos_axum::redirect("/account?changed=1");
             Ok(())
         },
     )
@@ -143,12 +141,12 @@ pub async fn change_password(current: String, password: String) -> Result<(), Ap
 #[server(endpoint = "request_reset")]
 pub async fn request_reset(login: String) -> Result<(), AppError> {
     use crate::ssr::services::accounts;
-    use crate::ssr::{form_boundary, request_lang, session, state};
+    use crate::ssr::{form_then, session, state};
     let login_kept = login.clone();
-    form_boundary(
-        request_lang(),
+    form_then(
         crate::components::form::FormId::RequestReset,
         &[("login", &login_kept)],
+        "/reset?sent=1",
         async move {
             let st = state()?;
             accounts::request_reset(
@@ -159,7 +157,6 @@ pub async fn request_reset(login: String) -> Result<(), AppError> {
                 &session::caller(),
             )
             .await?;
-            leptos_axum::redirect("/reset?sent=1");
             Ok(())
         },
     )
@@ -170,16 +167,15 @@ pub async fn request_reset(login: String) -> Result<(), AppError> {
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use crate::ssr::services::accounts;
-    use crate::ssr::{form_boundary, request_lang, session, state};
-    form_boundary(
-        request_lang(),
+    use crate::ssr::{form_then, session, state};
+    form_then(
         crate::components::form::FormId::ResetPassword,
         &[],
+        "/sign-in?reset=1",
         async move {
             let st = state()?;
             accounts::reset_password(&st.db, &st.hasher, &token, &password, &session::caller())
                 .await?;
-            leptos_axum::redirect("/sign-in?reset=1");
             Ok(())
         },
     )
@@ -260,9 +256,11 @@ pub async fn create_invitation(
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(id: i32) -> Result<(), AppError> {
     use crate::ssr::services::invitations;
-    use crate::ssr::{session, state};
-    then_invitations(
+    use crate::ssr::{form_then, session, state};
+    form_then(
         crate::components::form::FormId::RevokeInvitation,
+        &[],
+        "/invitations",
         async move { invitations::revoke(&state()?.db, &session::caller(), id).await },
     )
     .await
@@ -272,25 +270,13 @@ pub async fn revoke_invitation(id: i32) -> Result<(), AppError> {
 #[server(endpoint = "remove_staff")]
 pub async fn remove_staff(user_id: i32) -> Result<(), AppError> {
     use crate::ssr::services::invitations;
-    use crate::ssr::{session, state};
-    then_invitations(crate::components::form::FormId::RemoveStaff, async move {
-        invitations::remove(&state()?.db, &session::caller(), user_id).await
-    })
-    .await
-}
-
-/// Makes a change to who may act for the caller's scope, then shows the invitations again (a
-/// refusal goes back to the form that asked for it).
-#[cfg(feature = "ssr")]
-async fn then_invitations(
-    form: crate::components::form::FormId,
-    change: impl std::future::Future<Output = Result<(), crate::ssr::services::ServiceError>>,
-) -> Result<(), AppError> {
-    crate::ssr::form_boundary(crate::ssr::request_lang(), form, &[], async move {
-        change.await?;
-        leptos_axum::redirect("/invitations");
-        Ok(())
-    })
+    use crate::ssr::{form_then, session, state};
+    form_then(
+        crate::components::form::FormId::RemoveStaff,
+        &[],
+        "/invitations",
+        async move { invitations::remove(&state()?.db, &session::caller(), user_id).await },
+    )
     .await
 }
 
@@ -332,13 +318,13 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     use crate::ssr::services::accounts::SignUp;
     use crate::ssr::services::invitations;
-    use crate::ssr::{form_boundary, request_lang, session, state};
+    use crate::ssr::{form_then, session, state};
     let name_kept = name.clone();
     let login_kept = login.clone();
-    form_boundary(
-        request_lang(),
+    form_then(
         crate::components::form::FormId::AcceptInvitation,
         &[("name", &name_kept), ("login", &login_kept)],
+        "/account",
         async move {
             let st = state()?;
             let input = SignUp {
@@ -349,7 +335,6 @@ pub async fn accept_invitation(
             let new =
                 invitations::accept(&st.db, &st.hasher, &token, &input, &session::caller()).await?;
             server::start(&new)?;
-            leptos_axum::redirect("/account");
             Ok(())
         },
     )

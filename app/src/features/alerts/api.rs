@@ -10,7 +10,7 @@ use crate::error::AppError;
 /// (`kind` = `matches`), then shows the notifications page.
 #[server(endpoint = "save_search")]
 pub async fn save_search(kind: String, query: String) -> Result<(), AppError> {
-    use crate::ssr::{form_boundary, request_lang, services, session, state};
+    use crate::ssr::{form_then, services, session, state};
     // With JavaScript the catalogue's address follows the typing after the page was served,
     // so the page's own address (the Referer) is the search the person is looking at.
     let query = leptos::prelude::use_context::<axum::http::request::Parts>()
@@ -22,15 +22,14 @@ pub async fn save_search(kind: String, query: String) -> Result<(), AppError> {
             (kind == "search" && path == "/programs").then(|| q.to_owned())
         })
         .unwrap_or(query);
-    form_boundary(
-        request_lang(),
+    form_then(
         crate::components::form::FormId::SaveSearch,
         &[],
+        "/notifications?subscribed=1",
         async move {
             let st = state()?;
             let who = session::principal();
             services::alerts::save(&st.db, who.as_ref(), &kind, &query, st.config.today()).await?;
-            leptos_axum::redirect("/notifications?subscribed=1");
             Ok(())
         },
     )
@@ -40,16 +39,15 @@ pub async fn save_search(kind: String, query: String) -> Result<(), AppError> {
 /// Deletes one of one's saved searches.
 #[server(endpoint = "unsubscribe")]
 pub async fn unsubscribe(id: i32) -> Result<(), AppError> {
-    use crate::ssr::{form_boundary, request_lang, services, session, state};
-    form_boundary(
-        request_lang(),
+    use crate::ssr::{form_then, services, session, state};
+    form_then(
         crate::components::form::FormId::Unsubscribe,
         &[],
+        "/notifications",
         async move {
             let st = state()?;
             let who = session::principal();
             services::alerts::unsubscribe(&st.db, who.as_ref(), id).await?;
-            leptos_axum::redirect("/notifications");
             Ok(())
         },
     )
@@ -59,15 +57,14 @@ pub async fn unsubscribe(id: i32) -> Result<(), AppError> {
 /// Deletes the saved search of an e-mail's link (no sign-in needed).
 #[server(endpoint = "unsubscribe_link")]
 pub async fn unsubscribe_link(token: String) -> Result<(), AppError> {
-    use crate::ssr::{form_boundary, request_lang, services, state};
-    form_boundary(
-        request_lang(),
+    use crate::ssr::{form_then, services, state};
+    form_then(
         crate::components::form::FormId::UnsubscribeLink,
         &[],
+        "/unsubscribe/done",
         async move {
             let st = state()?;
             services::alerts::unsubscribe_by_token(&st.db, &token).await?;
-            leptos_axum::redirect("/unsubscribe/done");
             Ok(())
         },
     )
@@ -77,16 +74,15 @@ pub async fn unsubscribe_link(token: String) -> Result<(), AppError> {
 /// Marks one's notifications read.
 #[server(endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
-    use crate::ssr::{form_boundary, request_lang, services, session, state};
-    form_boundary(
-        request_lang(),
+    use crate::ssr::{form_then, services, session, state};
+    form_then(
         crate::components::form::FormId::MarkNotificationsRead,
         &[],
+        "/notifications",
         async move {
             let st = state()?;
             let who = session::principal();
             services::alerts::mark_read(&st.db, who.as_ref()).await?;
-            leptos_axum::redirect("/notifications");
             Ok(())
         },
     )
