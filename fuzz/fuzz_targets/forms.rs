@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
-    let _ = profile::parse_form(&pairs, today);
+    let _ = profile::SaveProfile::from_pairs(&pairs, today);
     let _ = WhatIfInput::from_pairs(&pairs).parse();
     let draft: Draft = pairs.iter().cloned().collect();
     let limits = Limits {

@@ -4,6 +4,7 @@ use app::components::form::FormId;
 use app::domain::eligibility::{Facts, Standing, explain_all, rank};
 use app::domain::i18n::{Lang, pick};
 use app::domain::params::FieldError;
+use app::domain::profile::SaveProfile;
 use app::ssr::http::{ApiError, FormReply, PostedForm, typed_query};
 use app::ssr::session::RequestCaller;
 use app::ssr::{AppState, services};
@@ -24,9 +25,12 @@ pub(crate) async fn save_profile(
     let (typed, result) = match posted {
         Ok(posted) => {
             let who = caller.principal.as_ref();
-            let saved = services::profiles::save(&st.db, who, &posted.pairs, st.config.today());
+            let saved = async {
+                let profile = SaveProfile::from_pairs(&posted.pairs, st.config.today())?;
+                services::profiles::save(&st.db, who, &profile).await
+            };
             let typed = typed_query(&posted.pairs, &["form"]);
-            (typed, saved.await.map(|_| "/matches?saved=1".to_owned()))
+            (typed, saved.await.map(|()| "/matches?saved=1".to_owned()))
         }
         Err(e) => (String::new(), Err(e.into())),
     };

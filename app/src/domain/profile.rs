@@ -204,8 +204,25 @@ fn choice<T>(field: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, 
     parse(raw).ok_or_else(|| FieldError::new(field, Problem::UnknownChoice(raw.to_owned())))
 }
 
+/// A profile to save: the typed command of "save my profile", read once from the form at its
+/// door (the profile page's form post) by [`parse_form`]'s rules, so the use case never sees
+/// the form's pairs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SaveProfile(pub Profile);
+
+impl SaveProfile {
+    /// From the form's fields (checkboxes repeat a name); `today` bounds the dates. The first
+    /// bad field is the error, named.
+    pub fn from_pairs(
+        pairs: &[(String, String)],
+        today: NaiveDate,
+    ) -> Result<SaveProfile, FieldError> {
+        parse_form(pairs, today).map(SaveProfile)
+    }
+}
+
 /// Parses the profile form. `today` bounds dates; `pairs` are the decoded form fields.
-pub fn parse_form(pairs: &[(String, String)], today: NaiveDate) -> Result<Profile, FieldError> {
+fn parse_form(pairs: &[(String, String)], today: NaiveDate) -> Result<Profile, FieldError> {
     let form = Form(pairs);
     // Read in this order: the first bad field is the error reported.
     let full_name = full_name(form)?;
@@ -586,6 +603,19 @@ mod tests {
         let long = "я".repeat(NAME_MAX + 1);
         let err = parse_form(&pairs(&[("full_name", &long)]), today()).expect_err("long");
         assert_eq!(err.field, "full_name");
+    }
+
+    #[test]
+    fn the_save_command_refuses_a_bad_field_by_name() {
+        let form = pairs(&[("full_name", "Ержан"), ("iin", "123"), ("phone", "x")]);
+        let err = SaveProfile::from_pairs(&form, today()).expect_err("a bad IIN");
+        assert_eq!((err.field.as_str(), err.code()), ("iin", "id_format"));
+        let saved = SaveProfile::from_pairs(&pairs(&[("full_name", "Ержан")]), today());
+        assert_eq!(
+            saved.expect("valid").0.full_name.as_deref(),
+            Some("Ержан"),
+            "what the form says is what the command carries"
+        );
     }
 
     #[test]

@@ -29,6 +29,12 @@ pub(crate) fn draft(pairs: &[(String, String)]) -> crate::domain::application::f
     crate::domain::application::form::SaveDraft::from_pairs(pairs).expect("the draft's own fields")
 }
 
+/// A profile to save, read from `pairs` as the profile's form post reads it (the test's
+/// fields are valid ones).
+pub(crate) fn profile(pairs: &[(String, String)]) -> crate::domain::profile::SaveProfile {
+    crate::domain::profile::SaveProfile::from_pairs(pairs, today()).expect("a valid profile")
+}
+
 /// The scope of an akim of okrug `code` (a KATO code the test knows to be an okrug).
 pub(crate) fn okrug(code: &str) -> crate::domain::account::Scope {
     let code = crate::domain::location::KatoCode::parse(code).expect("an okrug's KATO code");

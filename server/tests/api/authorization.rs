@@ -614,14 +614,14 @@ async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
     // A submitted application of the first entrepreneur, whose settlement is in okrug
     // 101033000, to a programme of Agrarian Credit, with a document.
     let applicant = user(&app, "+77010000001").await;
-    app::ssr::services::profiles::save(
-        db,
-        Some(&applicant),
+    let profile = app::domain::profile::SaveProfile::from_pairs(
         &[("settlement".into(), "101033100".into())],
         app.state.config.today(),
     )
-    .await
-    .expect("profile");
+    .expect("a valid profile");
+    app::ssr::services::profiles::save(db, Some(&applicant), &profile)
+        .await
+        .expect("profile");
     let (application, version) =
         fresh_application(&app, "auyl-amanaty-microcredit", Fresh::Filled).await;
     let document = app::ssr::services::applications::attach(

@@ -14,7 +14,7 @@ use crate::domain::eligibility::{Context, Facts, RankingData};
 use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, allow};
-use crate::domain::profile::{Profile, SettlementHit, field, parse_form};
+use crate::domain::profile::{Profile, SaveProfile, SettlementHit, field};
 use crate::ssr::db;
 
 /// The signed-in entrepreneur, or why not.
@@ -35,16 +35,16 @@ pub async fn profile(
     Ok(db::profiles::find(db, p.user_id).await?)
 }
 
-/// Parses and saves the profile form of the signed-in entrepreneur.
+/// Saves the profile of the signed-in entrepreneur, once its settlement is known to exist and
+/// its IIN is nobody else's (what the form alone cannot tell).
 #[instrument(skip_all)]
 pub async fn save(
     db: &DatabaseConnection,
     who: Option<&Principal>,
-    pairs: &[(String, String)],
-    today: NaiveDate,
-) -> Result<Profile, ServiceError> {
+    profile: &SaveProfile,
+) -> Result<(), ServiceError> {
     let p = keeper(who)?;
-    let profile = parse_form(pairs, today)?;
+    let profile = &profile.0;
     if let Some(code) = &profile.settlement
         && db::locations::existing(db, &[code.to_string()])
             .await?
@@ -68,7 +68,7 @@ pub async fn save(
         .await?
         .and_then(|old| old.settlement);
     let txn = db::begin_write(db).await?;
-    db::profiles::save(&txn, p.user_id, &profile).await?;
+    db::profiles::save(&txn, p.user_id, profile).await?;
     if before != profile.settlement {
         for okrug in [&before, &profile.settlement]
             .into_iter()
@@ -79,7 +79,7 @@ pub async fn save(
         }
     }
     txn.commit().await?;
-    Ok(profile)
+    Ok(())
 }
 
 /// Codes of the units above `code`, nearest first.

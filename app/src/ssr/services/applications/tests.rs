@@ -87,12 +87,11 @@ async fn world() -> World {
     crate::ssr::services::profiles::save(
         &t.db,
         Some(&applicant),
-        &[
+        &crate::ssr::testing::profile(&[
             ("amount".into(), "3000000".into()),
             ("revenue".into(), "1200000".into()),
             ("settlement".into(), SETTLEMENT.into()),
-        ],
-        today(),
+        ]),
     )
     .await
     .expect("profile");

@@ -274,7 +274,8 @@ async fn the_preview_counts_the_profiles_the_criteria_admit() {
         if let Some(iin) = iin {
             fields.push(("iin".to_owned(), iin.to_owned()));
         }
-        crate::ssr::services::profiles::save(db, Some(&who), &fields, today())
+        let fields = crate::ssr::testing::profile(&fields);
+        crate::ssr::services::profiles::save(db, Some(&who), &fields)
             .await
             .expect("profile");
     }

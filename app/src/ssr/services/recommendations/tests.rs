@@ -4,7 +4,7 @@ use crate::domain::application::Step;
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::{profiles, seed};
-use crate::ssr::testing::{TestDb, draft, okrug, pairs, test_db, today};
+use crate::ssr::testing::{TestDb, draft, okrug, pairs, profile, test_db, today};
 
 async fn person(db: &DatabaseConnection, login: &str, role: Role, scope: Scope) -> Principal {
     crate::ssr::testing::person(db, login, "Тест", role, scope).await
@@ -16,8 +16,7 @@ async fn submitted(t: &TestDb, login: &str) -> (i32, Principal) {
     profiles::save(
         &t.db,
         Some(&p),
-        &pairs(&[("settlement", "101033100")]),
-        today(),
+        &profile(&pairs(&[("settlement", "101033100")])),
     )
     .await
     .expect("profile");

@@ -87,8 +87,7 @@ impl World {
         profiles::save(
             &self.t.db,
             Some(&p),
-            &pairs(&[("settlement", village)]),
-            today(),
+            &crate::ssr::testing::profile(&pairs(&[("settlement", village)])),
         )
         .await
         .expect("profile");

@@ -106,11 +106,10 @@ impl Desk {
         crate::ssr::services::profiles::save(
             db,
             Some(&who),
-            &[
+            &crate::ssr::testing::profile(&[
                 ("amount".into(), amount.to_string()),
                 ("settlement".into(), settlement.into()),
-            ],
-            today(),
+            ]),
         )
         .await
         .expect("profile");
