@@ -205,8 +205,7 @@ fn choice<T>(field: &str, raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, 
 }
 
 /// A profile to save: the typed command of "save my profile", read once from the form at its
-/// door (the profile page's form post) by [`parse_form`]'s rules, so the use case never sees
-/// the form's pairs.
+/// door (the profile page's form post), so the use case never sees the form's pairs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SaveProfile(pub Profile);
 
