@@ -33,7 +33,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = validate(&draft, &limits);
     let _ = validate(&draft, &Limits::default());
     if let Some(org) = Slug::parse("akk") {
-        let _ = editor::parse(&pairs, &org, None, ProgramStatus::Draft);
+        let edit = editor::command::EditProgramme::from_pairs(&pairs);
+        let _ = edit.programme(&org, None, ProgramStatus::Draft);
     }
     let _ = editor::parse_criteria(&pairs);
     let _ = queue::QueueQuery::parse(&pairs);

@@ -3,6 +3,7 @@
 //! checked lines to a reviewer, then returns to the same view.
 
 use app::components::form::FormId;
+use app::domain::editor::command::EditProgramme;
 use app::domain::i18n::Lang;
 use app::domain::params::{FieldError, decode_query};
 use app::domain::queue::QueueQuery;
@@ -74,7 +75,8 @@ pub(crate) async fn programme_new(
     let page = "/operator/programs/new";
     let result = async {
         let pairs = posted.map_err(|e| (e.into(), Vec::new()))?.pairs;
-        editor::save(&st.db, &st.wake, caller.principal.as_ref(), None, &pairs)
+        let edit = EditProgramme::from_pairs(&pairs);
+        editor::save(&st.db, &st.wake, caller.principal.as_ref(), None, &edit)
             .await
             .map(|slug| format!("/operator/programs/{slug}?done=saved"))
             .map_err(|e| (e, pairs))
@@ -102,9 +104,12 @@ pub(crate) async fn programme_edit(
                     .await
                     .map(|()| format!("{page}?done=status"))
             }
-            _ => editor::save(&st.db, &st.wake, who, Some(&slug), &posted.pairs)
-                .await
-                .map(|s| format!("/operator/programs/{s}?done=saved")),
+            _ => {
+                let edit = EditProgramme::from_pairs(&posted.pairs);
+                editor::save(&st.db, &st.wake, who, Some(&slug), &edit)
+                    .await
+                    .map(|s| format!("/operator/programs/{s}?done=saved"))
+            }
         };
         saved.map_err(|e| (e, posted.pairs))
     };

@@ -1,25 +1,26 @@
 //! The operator's programme editor: one plain HTML form (it works without JavaScript) for every
 //! field of the catalogue, the eligibility criteria the engine knows (a fieldset per kind, on or
 //! off), the required documents, the scoring rubric, the budget envelope (whole and per region),
-//! the intake window and the target time for a decision. This module reads the form into a
-//! [`Programme`] with a field-named error for anything wrong, and says which fields two versions
-//! differ in.
+//! the intake window and the target time for a decision. This module reads the form's parts
+//! (the criteria, the rubric, the budget) with a field-named error for anything wrong, writes a
+//! programme back as the form's fields, and says which fields two versions differ in;
+//! [`command`] reads the whole form into the command that saves it.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{
-    Certificate, Collateral, LegalForm, ProgramKind, ProgramStatus, Sector, Stage, TargetGroup,
-};
+use super::catalog::{Certificate, LegalForm, ProgramStatus, Sector, Stage, TargetGroup};
 use super::criteria::{Criterion, CriterionError};
 use super::loan::{parse_percent, parse_whole};
 use super::location::KatoCode;
 use super::money::AmountUnit;
 use super::params::{FieldError, Problem};
-use super::program::{AmountInput, LocalText, ProgramError, ProgramInput, RateInput, Slug};
+use super::program::{LocalText, ProgramInput};
 use super::review::{Envelope, Rubric, RubricCriterion, WHOLE, validate_rubric};
+
+pub mod command;
 
 /// The longest text of one field.
 pub const MAX_TEXT: usize = 20_000;
@@ -325,24 +326,6 @@ fn criterion_error(e: &CriterionError) -> FieldError {
     }
 }
 
-/// The form field a programme's validation error is about.
-fn program_error(e: &ProgramError) -> FieldError {
-    match e {
-        ProgramError::Criterion(c) => criterion_error(c),
-        ProgramError::Empty(f) => FieldError::new(*f, Problem::Required),
-        other => {
-            let field = match other.field() {
-                "amount" => "amount_max",
-                "rate_bps" => "rate_min",
-                "fee_bps" => "fee",
-                "intake_opens/deadline" => "deadline",
-                f => f,
-            };
-            FieldError::new(field, Problem::NotAccepted)
-        }
-    }
-}
-
 /// Reads the rubric rows `rubric_<n>_key`, `_weight`, `_ru`, `_kk`, `_levels_ru`,
 /// `_levels_kk` (six lines each, for scores 0 to 5); a row with no key is left out.
 fn parse_rubric(f: &Form<'_>) -> Result<Rubric, FieldError> {
@@ -423,93 +406,8 @@ fn parse_budget(f: &Form<'_>) -> Result<BTreeMap<String, i64>, FieldError> {
     Ok(budget)
 }
 
-/// Reads the editor's form into a programme of `organisation` with `status`. `base` is the
-/// programme being edited: its slug stays (the form's `slug` is read only for a new one), and so
-/// do what the form does not show (the notes on uncertain figures, the demo-variant marks).
-pub fn parse(
-    pairs: &[(String, String)],
-    organisation: &Slug,
-    base: Option<&ProgramInput>,
-    status: ProgramStatus,
-) -> Result<Programme, FieldError> {
-    let f = Form(pairs);
-    let slug = match base {
-        Some(b) => b.slug.clone(),
-        None => {
-            let raw = f
-                .get("slug")
-                .ok_or_else(|| FieldError::new("slug", Problem::Required))?;
-            Slug::parse(raw).ok_or_else(|| FieldError::new("slug", Problem::InvalidSlug))?
-        }
-    };
-    let rate_min = f.percent("rate_min")?;
-    let rate_max = f.percent("rate_max")?;
-    let documents = f
-        .text("required_documents")?
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let (ru, kk) = l.split_once('|').unwrap_or((l, l));
-            LocalText {
-                ru: ru.trim().to_owned(),
-                kk: kk.trim().to_owned(),
-            }
-        })
-        .collect();
-    let input = ProgramInput {
-        slug,
-        organisation: organisation.clone(),
-        kind: f.choice("kind", ProgramKind::parse)?,
-        status,
-        title_ru: f.text("title_ru")?,
-        title_kk: f.text("title_kk")?,
-        summary_ru: f.text("summary_ru")?,
-        summary_kk: f.text("summary_kk")?,
-        description_ru: f.text("description_ru")?,
-        description_kk: f.text("description_kk")?,
-        amount: AmountInput {
-            unit: f.choice("amount_unit", AmountUnit::parse)?,
-            min: f.number("amount_min")?,
-            max: f.number("amount_max")?,
-        },
-        rate_bps: (rate_min.is_some() || rate_max.is_some()).then_some(RateInput {
-            min: rate_min,
-            max: rate_max,
-        }),
-        fee_bps: f.percent("fee")?,
-        term_months_max: f.small("term_months_max", 600)?,
-        grace_months_max: f.small("grace_months_max", 600)?,
-        collateral: f.choice("collateral", Collateral::parse)?,
-        collateral_note_ru: f.optional_text("collateral_note_ru")?,
-        collateral_note_kk: f.optional_text("collateral_note_kk")?,
-        locations: f.codes("locations")?,
-        sectors: f.choices("sectors", Sector::parse)?,
-        target_groups: f.choices("target_groups", TargetGroup::parse)?,
-        intake_opens: f.date("intake_opens")?,
-        deadline: f.date("deadline")?,
-        how_to_apply_ru: f.text("how_to_apply_ru")?,
-        how_to_apply_kk: f.text("how_to_apply_kk")?,
-        required_documents: documents,
-        criteria: parse_criteria(pairs)?,
-        source_url: f.text("source_url")?,
-        source_name: f.text("source_name")?,
-        uncertain: base.map(|b| b.uncertain.clone()).unwrap_or_default(),
-        uncertain_note_ru: base.and_then(|b| b.uncertain_note_ru.clone()),
-        uncertain_note_kk: base.and_then(|b| b.uncertain_note_kk.clone()),
-        demo_variant: base.is_some_and(|b| b.demo_variant),
-        variant_of: base.and_then(|b| b.variant_of.clone()),
-    };
-    input.validate().map_err(|e| program_error(&e))?;
-    Ok(Programme {
-        input,
-        rubric: parse_rubric(&f)?,
-        target_days: f.small("target_days", 365)?,
-        budget: parse_budget(&f)?,
-    })
-}
-
-/// The editor's form fields of `p`: what [`parse`] reads back into the same programme.
+/// The editor's form fields of `p`: what [`command::EditProgramme`] reads back into the same
+/// programme.
 pub fn to_pairs(p: &Programme) -> Vec<(String, String)> {
     let mut out = Pairs::default();
     put_programme(&mut out, &p.input);

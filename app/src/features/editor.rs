@@ -53,7 +53,7 @@ pub async fn programme_editor(slug: String) -> Result<(EditorView, Option<Previe
         let view = services::editor::editor(&st.db, who.as_ref(), slug.as_deref()).await?;
         let preview = match &view.programme {
             Some(p) => Some(
-                services::editor::preview_criteria(
+                services::editor::preview(
                     &st.db,
                     who.as_ref(),
                     &p.input.criteria,
@@ -76,11 +76,11 @@ pub async fn criteria_preview(query: String) -> Result<Preview, AppError> {
     use crate::ssr::{boundary, request_lang, services, session, state};
     boundary(request_lang(), async move {
         let st = state()?;
-        let pairs = decode_query(&query)?;
+        let criteria = crate::domain::editor::parse_criteria(&decode_query(&query)?)?;
         services::editor::preview(
             &st.db,
             session::principal().as_ref(),
-            &pairs,
+            &criteria,
             st.config.today(),
         )
         .await

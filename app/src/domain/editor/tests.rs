@@ -1,4 +1,16 @@
+use super::command::EditProgramme;
 use super::*;
+use crate::domain::program::{RateInput, Slug};
+
+/// The form read as its door reads it, then completed as the use case completes it.
+fn parse(
+    pairs: &[(String, String)],
+    organisation: &Slug,
+    base: Option<&ProgramInput>,
+    status: ProgramStatus,
+) -> Result<Programme, FieldError> {
+    EditProgramme::from_pairs(pairs).programme(organisation, base, status)
+}
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
     v.iter()
@@ -248,4 +260,30 @@ fn the_form_of_a_programme_reads_back_into_the_same_programme() {
     assert_eq!(p.input.criteria.len(), 8);
     let again = parse(&to_pairs(&p), &org(), None, ProgramStatus::Open).expect("valid again");
     assert_eq!(again, p);
+}
+
+#[test]
+fn the_save_command_names_the_first_bad_field_in_the_order_of_the_form() {
+    let both = EditProgramme::from_pairs(&with(with(form(), "fee", "abc"), "kind", ""));
+    let e = both
+        .programme(&org(), None, ProgramStatus::Draft)
+        .expect_err("refused");
+    assert_eq!(
+        (e.field.as_str(), e.code()),
+        ("kind", "required"),
+        "the kind comes before the fee"
+    );
+    let bad_slug = with(with(form(), "slug", "Жас"), "kind", "");
+    let e = EditProgramme::from_pairs(&bad_slug)
+        .programme(&org(), None, ProgramStatus::Draft)
+        .expect_err("a new programme's slug first");
+    assert_eq!(e.field, "slug");
+    let base = parse(&form(), &org(), None, ProgramStatus::Open)
+        .expect("valid")
+        .input;
+    let edit = EditProgramme::from_pairs(&with(form(), "slug", "Жас"));
+    let kept = edit
+        .programme(&org(), Some(&base), ProgramStatus::Open)
+        .expect("an edit does not read the form's slug");
+    assert_eq!(kept.input.slug, base.slug);
 }

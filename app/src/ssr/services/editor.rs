@@ -15,9 +15,8 @@ use super::indexer::Wake;
 use crate::domain::account::{Principal, Role, Scope};
 use crate::domain::catalog::ProgramStatus;
 use crate::domain::criteria::Criterion;
-use crate::domain::editor::{
-    EditorView, Preview, Programme, ProgrammeLine, VersionView, parse, parse_criteria,
-};
+use crate::domain::editor::command::EditProgramme;
+use crate::domain::editor::{EditorView, Preview, Programme, ProgrammeLine, VersionView};
 use crate::domain::eligibility::{Context, Outcome, assess};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, Denied, allow};
@@ -214,14 +213,15 @@ async fn record(
     Ok(())
 }
 
-/// Creates (`slug` = `None`) or edits a programme from the editor's form; returns its slug.
-#[instrument(skip(db, wake, who, pairs))]
+/// Creates (`slug` = `None`) or edits a programme as the editor's form says; returns its slug.
+/// The caller is found allowed before anything of the form is said to be wrong.
+#[instrument(skip(db, wake, who, edit))]
 pub async fn save(
     db: &DatabaseConnection,
     wake: &Wake,
     who: Option<&Principal>,
     slug: Option<&str>,
-    pairs: &[(String, String)],
+    edit: &EditProgramme,
 ) -> Result<String, ServiceError> {
     let user = who.map_or(0, |p| p.user_id);
     let now = Utc::now();
@@ -236,14 +236,14 @@ pub async fn save(
         Some(slug) => {
             let (id, base) = editable(&txn, who, slug).await?;
             let org = base.organisation.clone();
-            let programme = parse(pairs, &org, Some(&base), base.status)?;
+            let programme = edit.programme(&org, Some(&base), base.status)?;
             let id_after = super::programs::update_in(&txn, slug, &programme.input).await?;
             debug_assert_eq!(id, id_after);
             (id, programme, "edit")
         }
         None => {
             let org = new_for.ok_or(ServiceError::NotFound)?;
-            let programme = parse(pairs, &org, None, ProgramStatus::Draft)?;
+            let programme = edit.programme(&org, None, ProgramStatus::Draft)?;
             let id = super::programs::create_in(&txn, &programme.input).await?;
             (id, programme, "create")
         }
@@ -286,20 +286,10 @@ pub async fn set_status(
     Ok(())
 }
 
-/// How many registered profiles the criteria in the form would admit on `today`: eligible
-/// (every criterion met) and possibly (none unmet, some fact missing).
+/// How many registered profiles `criteria` (the editor's, read from its form with
+/// [`crate::domain::editor::parse_criteria`], or a stored programme's) admit on `today`:
+/// eligible (every criterion met) and possibly (none unmet, some fact missing).
 pub async fn preview(
-    db: &DatabaseConnection,
-    who: Option<&Principal>,
-    pairs: &[(String, String)],
-    today: NaiveDate,
-) -> Result<Preview, ServiceError> {
-    let criteria = parse_criteria(pairs)?;
-    preview_criteria(db, who, &criteria, today).await
-}
-
-/// How many registered profiles `criteria` admit on `today` (see [`preview`]).
-pub async fn preview_criteria(
     db: &DatabaseConnection,
     who: Option<&Principal>,
     criteria: &[Criterion],

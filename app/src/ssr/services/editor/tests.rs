@@ -3,8 +3,9 @@ use crate::domain::account::Role;
 use crate::ssr::services::seed;
 use crate::ssr::testing::{pairs, person, test_db, today};
 
-fn form(amount_max: &str, budget: &str) -> Vec<(String, String)> {
-    pairs(&[
+/// The editor's form as its door reads it.
+fn form(amount_max: &str, budget: &str) -> EditProgramme {
+    EditProgramme::from_pairs(&pairs(&[
         ("slug", "zhas-fermer-2027"),
         ("kind", "microcredit"),
         ("title_ru", "Жас фермер"),
@@ -31,7 +32,18 @@ fn form(amount_max: &str, budget: &str) -> Vec<(String, String)> {
         ("rubric_0_kk", "Бизнес-жоспар"),
         ("budget_total", budget),
         ("target_days", "15"),
-    ])
+    ]))
+}
+
+/// The count for the criteria of a form, read as the live preview's server function reads them.
+async fn preview_form(
+    db: &DatabaseConnection,
+    who: Option<&Principal>,
+    pairs: &[(String, String)],
+    today: NaiveDate,
+) -> Result<Preview, ServiceError> {
+    let criteria = crate::domain::editor::parse_criteria(pairs)?;
+    preview(db, who, &criteria, today).await
 }
 
 /// A valid IIN starting with `first10` (the first serial digit that gives a check digit).
@@ -90,10 +102,26 @@ async fn an_operator_creates_publishes_edits_and_pauses_a_programme_every_change
     .await;
     let farmer = person(db, "f@example.kz", "Ерлан", Role::Entrepreneur, Scope::None).await;
 
-    let e = save(db, &wake, Some(&op), None, &pairs(&[("slug", "x")]))
+    let incomplete = EditProgramme::from_pairs(&pairs(&[("slug", "x")]));
+    let e = save(db, &wake, Some(&op), None, &incomplete)
         .await
         .expect_err("incomplete");
     assert!(matches!(e, ServiceError::Invalid(_)), "{e:?}");
+    // Whoever may not edit hears that first, not what the form lacks.
+    let e = save(db, &wake, Some(&farmer), None, &incomplete)
+        .await
+        .expect_err("not staff");
+    assert!(
+        matches!(e, ServiceError::Denied(Denied::Forbidden)),
+        "{e:?}"
+    );
+    let e = save(db, &wake, None, None, &incomplete)
+        .await
+        .expect_err("not signed in");
+    assert!(
+        matches!(e, ServiceError::Denied(Denied::SignInRequired)),
+        "{e:?}"
+    );
     let slug = save(db, &wake, Some(&op), None, &form("5000000", "100000000"))
         .await
         .expect("creates");
@@ -280,14 +308,16 @@ async fn the_preview_counts_the_profiles_the_criteria_admit() {
             .expect("profile");
     }
     let young = pairs(&[("c_age", "on"), ("c_age_min", "18"), ("c_age_max", "35")]);
-    let p = preview(db, Some(&op), &young, today())
+    let p = preview_form(db, Some(&op), &young, today())
         .await
         .expect("preview");
     assert_eq!(p.profiles, 3);
     assert_eq!((p.eligible, p.possible), (1, 1), "{p:?}");
-    let nobody_filter = preview(db, Some(&op), &[], today()).await.expect("preview");
+    let nobody_filter = preview_form(db, Some(&op), &[], today())
+        .await
+        .expect("preview");
     assert_eq!(nobody_filter.eligible, 3, "no criteria admit everyone");
-    let e = preview(db, Some(&op), &pairs(&[("c_age", "on")]), today())
+    let e = preview_form(db, Some(&op), &pairs(&[("c_age", "on")]), today())
         .await
         .expect_err("a range needs a bound");
     assert!(
