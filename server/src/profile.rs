@@ -26,6 +26,7 @@ pub(crate) async fn save_profile(
         Ok(posted) => {
             let who = caller.principal.as_ref();
             let saved = async {
+                services::profiles::keeper(who)?;
                 let profile = SaveProfile::from_pairs(&posted.pairs, st.config.today())?;
                 services::profiles::save(&st.db, who, &profile).await
             };

@@ -311,3 +311,25 @@ async fn a_what_if_is_kept_in_the_profile_only_when_asked() {
     let (_, page) = html(&b, &location).await;
     assert!(page.contains("Здесь нужно целое число."), "{location}");
 }
+
+/// Someone signed out who posts a profile with a bad field is asked to sign in (and brought
+/// back to the form), not told that a field is wrong: who may keep a profile is asked before
+/// the form is read.
+#[tokio::test]
+async fn a_signed_out_profile_post_asks_to_sign_in_before_reading_the_form() {
+    let app = spawn_app().await;
+    let mut form = herder_form(&iin_aged_34());
+    form.retain(|(k, _)| *k != "iin");
+    form.push(("iin", "12345".into()));
+    let (status, location) = post_profile(&app.browser(), &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/sign-in"), "{location}");
+    // Signed in, the same form is refused by its field.
+    let b = app.signed_in(ENTREPRENEUR).await;
+    let (status, location) = post_profile(&b, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/profile"), "{location}");
+    let (status, page) = html(&b, &location).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("aria-invalid=\"true\""), "the IIN is marked");
+}

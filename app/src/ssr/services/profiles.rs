@@ -17,8 +17,9 @@ use crate::domain::policy::{Action, allow};
 use crate::domain::profile::{Profile, SaveProfile, SettlementHit, field};
 use crate::ssr::db;
 
-/// The signed-in entrepreneur, or why not.
-fn keeper(who: Option<&Principal>) -> Result<&Principal, ServiceError> {
+/// The signed-in person who may keep a profile (an entrepreneur), or why not. The form's door
+/// asks first, so that someone signed out is sent to sign in, not told a field is wrong.
+pub fn keeper(who: Option<&Principal>) -> Result<&Principal, ServiceError> {
     allow(who, &Action::KeepProfile)?;
     who.ok_or(ServiceError::Denied(
         crate::domain::policy::Denied::SignInRequired,
