@@ -14,6 +14,7 @@ use crate::domain::account::Principal;
 use crate::domain::application::form::SaveDraft;
 use crate::domain::application::{Done, Step};
 use crate::domain::params::{FieldError, Problem};
+use crate::domain::recommendation;
 use crate::ssr::http::PostedForm;
 use crate::ssr::services::{ServiceError, recommendations, review};
 
@@ -66,7 +67,8 @@ pub async fn post(
             Ok(Done::Asked)
         }
         "recommend" => {
-            recommendations::recommend(db, who, id, &posted.pairs).await?;
+            let input = recommendation::parse(&posted.pairs)?;
+            recommendations::recommend(db, who, id, &input).await?;
             Ok(Done::Recommended)
         }
         "score" => {
