@@ -15,6 +15,7 @@ use crate::domain::application::form::SaveDraft;
 use crate::domain::application::{Done, Step};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::recommendation;
+use crate::domain::review::Scoring;
 use crate::ssr::http::PostedForm;
 use crate::ssr::services::{ServiceError, recommendations, review};
 
@@ -72,7 +73,8 @@ pub async fn post(
             Ok(Done::Recommended)
         }
         "score" => {
-            review::score(db, who, id, &posted.pairs).await?;
+            let scoring = Scoring::from_pairs(&posted.pairs)?;
+            review::score(db, who, id, &scoring).await?;
             Ok(Done::Scored)
         }
         "note" => {
