@@ -244,31 +244,8 @@ async fn of_organisation(
     Ok(a)
 }
 
-/// The queue's assignment form: `id` for each checked line, and `reviewer`.
-pub async fn assign_posted(
-    db: &DatabaseConnection,
-    who: Option<&Principal>,
-    pairs: &[(String, String)],
-) -> Result<u64, ServiceError> {
-    let ids = pairs
-        .iter()
-        .filter(|(k, _)| k == "id")
-        .map(|(_, v)| {
-            v.parse::<i32>()
-                .map_err(|_| FieldError::new("id", Problem::NotANumber))
-        })
-        .collect::<Result<Vec<i32>, _>>()?;
-    let reviewer = pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "reviewer")
-        .map_or("", |(_, v)| v.as_str())
-        .parse::<i32>()
-        .map_err(|_| FieldError::new("reviewer", Problem::Required))?;
-    assign(db, who, &ids, reviewer).await
-}
-
-/// Assigns colleague `reviewer` to applications `ids` of `who`'s organisation; how many
+/// Assigns colleague `reviewer` to applications `ids` of `who`'s organisation (the queue's
+/// form reads them into an [`crate::domain::queue::Assignment`] at its door); how many
 /// assignments are new.
 #[instrument(skip(db, who))]
 pub async fn assign(
