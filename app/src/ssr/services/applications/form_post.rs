@@ -1,7 +1,8 @@
 //! The forms of an application's page, posted without JavaScript: one post says by its
 //! `action` what it is (save or submit the draft with its files, answer an information
 //! request, ask for or give a recommendation, score, note, take or leave the application, or
-//! an operator's step) and is answered by the [`Done`] the page confirms.
+//! an operator's step) and is answered by the [`Done`] the page confirms. Each action's fields
+//! are read here, once, into its use case's typed command.
 
 use std::path::Path;
 
