@@ -148,7 +148,8 @@ fn every_criterion_must_be_scored_from_0_to_5() {
 #[test]
 fn a_sheet_is_read_without_its_rubric_and_each_bad_field_is_named() {
     let long = "ы".repeat(MAX_TEXT + 1);
-    let cases: [(&[(&str, &str)], &str, Problem); 5] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, Problem);
+    let cases: [Case<'_>; 5] = [
         (&[("abstain", "1")], "conflict", Problem::Required),
         (
             &[("abstain", "1"), ("conflict", "  ")],
