@@ -1,9 +1,11 @@
 //! Every form the site reads, fed the same decoded body: the profile, the what-if, the
-//! application, the programme editor and its criteria, the operator's queue filters, the
-//! akimat's recommendation and the operator's decisions. Each answers with a value or a field
-//! error; none panics, whatever the body.
+//! application, the programme editor and its criteria, the operator's queue filters and
+//! assignment, the akimat's recommendation, the reviewer's sheet, the assisted filing's forms
+//! (the body's bytes as the consent scan) and the operator's decisions. Each answers with a
+//! value or a field error; none panics, whatever the body.
 #![no_main]
 
+use app::domain::application::assisted::{SendConsentCode, StartAssisted};
 use app::domain::application::form::{Draft, Limits, validate};
 use app::domain::catalog::ProgramStatus;
 use app::domain::eligibility::WhatIfInput;
@@ -38,7 +40,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = editor::parse_criteria(&pairs);
     let _ = queue::QueueQuery::parse(&pairs);
+    let _ = queue::Assignment::from_pairs(&pairs);
     let _ = recommendation::parse(&pairs);
+    let _ = review::Scoring::from_pairs(&pairs);
+    let _ = SendConsentCode::from_pairs(&pairs);
+    let _ = StartAssisted::from_form(&pairs, Some(("consent.pdf", data)));
     let approval = ApprovalLimits {
         amount_max_kzt: Some(10_812_500),
         term_months_max: Some(60),

@@ -1,15 +1,17 @@
 //! `POST /akimat/assist`: the assisted-filing form of `/akimat/assist` (multipart, so the
 //! consent scan travels with the fields). `action=send_code` sends the resident a consent
 //! code and returns to the form with what was typed; `action=start` starts the application and
-//! opens it. A refusal returns to the form with the error beside its field.
+//! opens it. Each reads the form into its typed command here, once. A refusal returns to the
+//! form with the error beside its field.
 
 use app::components::form::FormId;
 use app::domain::application::Done;
+use app::domain::application::assisted::{SendConsentCode, StartAssisted, field};
 use app::domain::i18n::Lang;
 use app::domain::params::{FieldError, encode_component};
 use app::ssr::AppState;
 use app::ssr::http::{FormReply, PostedForm, Upload};
-use app::ssr::services::assisted::{self as service, Helpers, field};
+use app::ssr::services::assisted::{self as service, Helpers};
 use app::ssr::session::RequestCaller;
 use axum::Extension;
 use axum::extract::State;
@@ -53,9 +55,12 @@ pub(crate) async fn post_form(
     let query = echo(&posted);
     let notifier = notifier(&st);
     let result = match posted.get("action").unwrap_or("start") {
-        "send_code" => service::send_code(&st.db, &notifier, who, &posted.pairs)
-            .await
-            .map(|()| format!("{page}?{query}&sent=1")),
+        "send_code" => match SendConsentCode::from_pairs(&posted.pairs) {
+            Ok(command) => service::send_code(&st.db, &notifier, who, &command)
+                .await
+                .map(|()| format!("{page}?{query}&sent=1")),
+            Err(e) => Err(e.into()),
+        },
         _ => {
             let uploads = st.config.uploads_dir();
             let h = Helpers {
@@ -64,8 +69,12 @@ pub(crate) async fn post_form(
                 uploads: &uploads,
             };
             let scan = posted.files.iter().find(|f| f.field == field::SCAN);
-            match scan.map(Upload::checked).transpose() {
-                Ok(scan) => service::start(&st.db, &h, who, &posted.pairs, scan, st.config.today())
+            let command = scan
+                .map(Upload::checked)
+                .transpose()
+                .and_then(|scan| StartAssisted::from_form(&posted.pairs, scan));
+            match command {
+                Ok(command) => service::start(&st.db, &h, who, &command, st.config.today())
                     .await
                     .map(|id| format!("/applications/{id}?done={}", Done::Assisted.as_str())),
                 Err(e) => Err(e.into()),

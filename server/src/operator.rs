@@ -6,7 +6,7 @@ use app::components::form::FormId;
 use app::domain::editor::command::EditProgramme;
 use app::domain::i18n::Lang;
 use app::domain::params::{FieldError, decode_query};
-use app::domain::queue::QueueQuery;
+use app::domain::queue::{Assignment, QueueQuery};
 use app::ssr::AppState;
 use app::ssr::http::{ApiError, FormReply, PostedForm, SlugPath, typed_query};
 use app::ssr::services::{ServiceError, editor, review};
@@ -54,7 +54,10 @@ pub(crate) async fn assign(
         .and_then(|p| QueueQuery::parse(&p).ok())
         .map(|q| q.to_query(Some(q.page)))
         .unwrap_or_default();
-    let result = review::assign_posted(&st.db, caller.principal.as_ref(), &posted.pairs).await;
+    let result = match Assignment::from_pairs(&posted.pairs) {
+        Ok(a) => review::assign(&st.db, caller.principal.as_ref(), &a.ids, a.reviewer).await,
+        Err(e) => Err(e.into()),
+    };
     let sep = if view.is_empty() { "" } else { "&" };
     let next = result.map(|_| format!("/operator?{view}{sep}done=assigned"));
     FormReply::of(lang, "/operator", FormId::Assign, view, next)

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::i18n::{Lang, Msg, t};
 
+pub mod assisted;
 pub mod command;
 pub mod form;
 

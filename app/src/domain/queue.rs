@@ -1,5 +1,6 @@
 //! The operator's review queue: what a view of it asks for (filters, sort, page), read from the
-//! query string with a field-named error for anything wrong, and what each line shows.
+//! query string with a field-named error for anything wrong, what each line shows, and the
+//! assignment of ticked lines to a colleague.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -327,6 +328,40 @@ pub struct QueuePage {
     pub reviewers: Vec<(i32, String)>,
 }
 
+/// The queue's assignment form: the typed command of "assign these applications to this
+/// colleague", read once at its door. Whether the applications are the organisation's and the
+/// colleague one of its staff is the use case's to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    /// The ticked lines' applications (`id`, repeated).
+    pub ids: Vec<i32>,
+    /// The colleague's account (`reviewer`).
+    pub reviewer: i32,
+}
+
+impl Assignment {
+    /// From the form's fields (others, such as the view to return to, are not read): every
+    /// `id` a number, and a `reviewer` chosen.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Assignment, FieldError> {
+        let ids = pairs
+            .iter()
+            .filter(|(k, _)| k == "id")
+            .map(|(_, v)| {
+                v.parse::<i32>()
+                    .map_err(|_| FieldError::new("id", Problem::NotANumber))
+            })
+            .collect::<Result<Vec<i32>, _>>()?;
+        let reviewer = pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "reviewer")
+            .map_or("", |(_, v)| v.as_str())
+            .parse::<i32>()
+            .map_err(|_| FieldError::new("reviewer", Problem::Required))?;
+        Ok(Assignment { ids, reviewer })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,5 +428,43 @@ mod tests {
         assert!(overdue(State::InfoRequested, 1, 30, due, today));
         assert!(!overdue(State::InfoRequested, 100, 30, Some(today), today));
         assert!(!overdue(State::Rejected, 100, 30, None, today));
+    }
+
+    #[test]
+    fn an_assignment_names_its_bad_field() {
+        let a = Assignment::from_pairs(&pairs(&[
+            ("id", "7"),
+            ("id", "9"),
+            ("reviewer", "3"),
+            ("back", "state=all"),
+        ]))
+        .expect("accepted");
+        assert_eq!(
+            a,
+            Assignment {
+                ids: vec![7, 9],
+                reviewer: 3
+            }
+        );
+        for (fields, field, problem) in [
+            (
+                &[("id", "7"), ("id", "x"), ("reviewer", "3")][..],
+                "id",
+                Problem::NotANumber,
+            ),
+            (&[("id", "7")][..], "reviewer", Problem::Required),
+            (
+                &[("id", "7"), ("reviewer", "")][..],
+                "reviewer",
+                Problem::Required,
+            ),
+        ] {
+            let e = Assignment::from_pairs(&pairs(fields)).expect_err("refused");
+            assert_eq!(
+                (e.field.as_str(), e.problem),
+                (field, problem),
+                "{fields:?}"
+            );
+        }
     }
 }

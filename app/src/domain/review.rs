@@ -96,44 +96,89 @@ pub fn validate_rubric(rubric: &[RubricCriterion]) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// What a criterion's score field starts with; the criterion's key follows.
+const SCORE_PREFIX: &str = "score_";
+
 /// The form field of a criterion's score.
 pub fn score_field(key: &str) -> String {
-    format!("score_{key}")
+    format!("{SCORE_PREFIX}{key}")
 }
 
-/// Reads a reviewer's scores from a form: every criterion scored 0..=5, nothing else.
-pub fn parse_scores(
-    rubric: &[RubricCriterion],
-    pairs: &[(String, String)],
-) -> Result<Scores, FieldError> {
-    let mut scores = Scores::new();
-    for c in rubric {
-        let name = score_field(&c.key);
-        let raw = pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.trim())
-            .unwrap_or_default();
-        if raw.is_empty() {
-            return Err(FieldError::new(name, Problem::Required));
+/// A reviewer's sheet as posted: the typed command of "score an application", read once at
+/// its door ([`Scoring::from_pairs`]). The reading knows nothing of the application or its
+/// programme; which criteria must be scored is the use case's to check against the rubric
+/// ([`on_rubric`]) once it has found the reviewer assigned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scoring {
+    /// Scores on the scale (`score_<key>`), and a comment (`comment`).
+    Scored {
+        /// Each criterion key posted with a score, 0..=5 (the rubric decides which count).
+        scores: Scores,
+        /// In the reviewer's words.
+        comment: Option<String>,
+    },
+    /// Stepped aside for a conflict of interest (`abstain`), saying what it is (`conflict`).
+    Abstained {
+        /// What the conflict is.
+        conflict: String,
+    },
+}
+
+impl Scoring {
+    /// From a form's fields (other fields, such as the post's own controls, are not read).
+    /// An abstention names its conflict; a score that is not a whole number from 0 to 5 is
+    /// refused by its field's name; an over-long text is refused by name.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Scoring, FieldError> {
+        if get(pairs, "abstain").is_some() {
+            let conflict = text(pairs, "conflict", MAX_TEXT)?
+                .ok_or_else(|| FieldError::new("conflict", Problem::Required))?;
+            return Ok(Scoring::Abstained { conflict });
         }
-        let value = raw
-            .parse::<u8>()
-            .ok()
-            .filter(|v| *v <= MAX_SCORE)
-            .ok_or_else(|| {
-                FieldError::new(
-                    name.clone(),
-                    Problem::OutOfRange {
-                        min: 0,
-                        max: i64::from(MAX_SCORE),
-                    },
-                )
-            })?;
-        scores.insert(c.key.clone(), value);
+        // Each score as last posted, in the order of the form; an empty one is no score.
+        let mut posted: Vec<(&str, &str)> = Vec::new();
+        for (k, v) in pairs {
+            let Some(key) = k.strip_prefix(SCORE_PREFIX) else {
+                continue;
+            };
+            match posted.iter_mut().find(|(seen, _)| *seen == key) {
+                Some(slot) => slot.1 = v.trim(),
+                None => posted.push((key, v.trim())),
+            }
+        }
+        let mut scores = Scores::new();
+        for (key, raw) in posted.into_iter().filter(|(_, raw)| !raw.is_empty()) {
+            let value = raw
+                .parse::<u8>()
+                .ok()
+                .filter(|v| *v <= MAX_SCORE)
+                .ok_or_else(|| {
+                    FieldError::new(
+                        score_field(key),
+                        Problem::OutOfRange {
+                            min: 0,
+                            max: i64::from(MAX_SCORE),
+                        },
+                    )
+                })?;
+            scores.insert(key.to_owned(), value);
+        }
+        let comment = text(pairs, "comment", MAX_TEXT)?;
+        Ok(Scoring::Scored { scores, comment })
     }
-    Ok(scores)
+}
+
+/// The `posted` scores on `rubric`: every criterion scored (the first one missing named, in the
+/// rubric's order), and nothing else kept.
+pub fn on_rubric(rubric: &[RubricCriterion], posted: &Scores) -> Result<Scores, FieldError> {
+    rubric
+        .iter()
+        .map(|c| {
+            posted
+                .get(&c.key)
+                .map(|s| (c.key.clone(), *s))
+                .ok_or_else(|| FieldError::new(score_field(&c.key), Problem::Required))
+        })
+        .collect()
 }
 
 /// The weighted average of `scores` on the 0–5 scale, in hundredths; `None` for an empty rubric.

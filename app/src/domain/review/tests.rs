@@ -28,6 +28,14 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A sheet read as its door reads it, then checked on `rubric` as the use case checks it.
+fn scored(rubric: &[RubricCriterion], fields: &[(String, String)]) -> Result<Scores, FieldError> {
+    match Scoring::from_pairs(fields)? {
+        Scoring::Scored { scores, .. } => on_rubric(rubric, &scores),
+        Scoring::Abstained { conflict } => panic!("not an abstention: {conflict}"),
+    }
+}
+
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("accepted")
 }
@@ -108,7 +116,7 @@ fn hundredths_read_as_scores() {
 #[test]
 fn every_criterion_must_be_scored_from_0_to_5() {
     let r = rubric();
-    let ok = parse_scores(
+    let ok = scored(
         &r,
         &pairs(&[
             ("score_plan", "4"),
@@ -118,13 +126,13 @@ fn every_criterion_must_be_scored_from_0_to_5() {
     )
     .expect("accepted");
     assert_eq!(ok, scores(&[("plan", 4), ("jobs", 0), ("local", 5)]));
-    let missing = parse_scores(&r, &pairs(&[("score_plan", "4"), ("score_jobs", "0")]));
+    let missing = scored(&r, &pairs(&[("score_plan", "4"), ("score_jobs", "0")]));
     assert_eq!(
         missing.expect_err("refused"),
         FieldError::new("score_local", Problem::Required)
     );
     for bad in ["6", "-1", "3.5", "x"] {
-        let e = parse_scores(
+        let e = scored(
             &r,
             &pairs(&[
                 ("score_plan", bad),
@@ -135,6 +143,88 @@ fn every_criterion_must_be_scored_from_0_to_5() {
         .expect_err("refused");
         assert_eq!(e.field, "score_plan", "{bad}");
     }
+}
+
+#[test]
+fn a_sheet_is_read_without_its_rubric_and_each_bad_field_is_named() {
+    let long = "ы".repeat(MAX_TEXT + 1);
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, Problem);
+    let cases: [Case<'_>; 5] = [
+        (&[("abstain", "1")], "conflict", Problem::Required),
+        (
+            &[("abstain", "1"), ("conflict", "  ")],
+            "conflict",
+            Problem::Required,
+        ),
+        (
+            &[("abstain", "1"), ("conflict", long.as_str())],
+            "conflict",
+            Problem::TooLong { max: MAX_TEXT },
+        ),
+        (
+            &[("score_plan", "4"), ("score_jobs", "9")],
+            "score_jobs",
+            Problem::OutOfRange { min: 0, max: 5 },
+        ),
+        (
+            &[("score_plan", "4"), ("comment", long.as_str())],
+            "comment",
+            Problem::TooLong { max: MAX_TEXT },
+        ),
+    ];
+    for (fields, field, problem) in cases {
+        let e = Scoring::from_pairs(&pairs(fields)).expect_err("refused");
+        assert_eq!(
+            (e.field.as_str(), e.problem),
+            (field, problem),
+            "{fields:?}"
+        );
+    }
+    // The post's own controls are not read; the last value of a field counts; an empty score is
+    // no score (the rubric, later, names it missing).
+    let sheet = Scoring::from_pairs(&pairs(&[
+        ("action", "score"),
+        ("version", "3"),
+        ("score_plan", "x"),
+        ("score_plan", " 4 "),
+        ("score_jobs", ""),
+        ("comment", " Хороший план "),
+    ]))
+    .expect("read");
+    assert_eq!(
+        sheet,
+        Scoring::Scored {
+            scores: scores(&[("plan", 4)]),
+            comment: Some("Хороший план".into()),
+        }
+    );
+    let Scoring::Scored { scores: posted, .. } = sheet else {
+        panic!("scored");
+    };
+    assert_eq!(
+        on_rubric(&rubric(), &posted).expect_err("refused"),
+        FieldError::new("score_jobs", Problem::Required)
+    );
+    assert_eq!(
+        Scoring::from_pairs(&pairs(&[
+            ("abstain", "on"),
+            ("conflict", " Родственник "),
+            ("score_plan", "9"),
+        ])),
+        Ok(Scoring::Abstained {
+            conflict: "Родственник".into()
+        }),
+        "an abstention reads no scores"
+    );
+}
+
+#[test]
+fn a_score_for_a_criterion_the_rubric_lacks_is_left_out() {
+    let posted = scores(&[("plan", 4), ("jobs", 0), ("local", 5), ("gone", 1)]);
+    assert_eq!(
+        on_rubric(&rubric(), &posted),
+        Ok(scores(&[("plan", 4), ("jobs", 0), ("local", 5)]))
+    );
 }
 
 #[test]

@@ -13,7 +13,8 @@ use tracing::instrument;
 
 use super::ServiceError;
 use super::applications::Notifier;
-use crate::domain::account::{Login, Principal, Role, Scope, parse_display_name};
+use crate::domain::account::{Login, Principal, Role, Scope};
+use crate::domain::application::assisted::{Consent, SendConsentCode, StartAssisted};
 use crate::domain::application::form::{self, AssistOptions};
 use crate::domain::application::{EventKind, State};
 use crate::domain::i18n::{Lang, Msg, pick, t, tf};
@@ -35,23 +36,8 @@ pub const CODE_ATTEMPTS: i32 = 5;
 /// How long the claim link sent to the resident is valid.
 pub const CLAIM_DAYS: i64 = 7;
 
-/// The form's fields.
-pub mod field {
-    /// The resident's name.
-    pub const NAME: &str = "name";
-    /// The resident's phone.
-    pub const PHONE: &str = "phone";
-    /// The resident's settlement (KATO code).
-    pub const SETTLEMENT: &str = "settlement";
-    /// The programme's slug.
-    pub const PROGRAM: &str = "program";
-    /// `paper` or `phone_code`.
-    pub const METHOD: &str = "method";
-    /// The code the resident read back.
-    pub const CODE: &str = "code";
-    /// The scan of the signed consent.
-    pub const SCAN: &str = "consent_scan";
-}
+/// The form's fields (the typed commands and their fields are the domain's).
+pub use crate::domain::application::assisted::field;
 
 /// What the staff member and the resident's phone need besides the database.
 pub struct Helpers<'a> {
@@ -68,25 +54,6 @@ fn staff(who: Option<&Principal>) -> Result<(&Principal, &KatoCode), ServiceErro
     match (&p.role, &p.scope) {
         (Role::Akim | Role::AkimatStaff, Scope::Okrug(okrug)) => Ok((p, okrug)),
         _ => Err(Denied::Forbidden.into()),
-    }
-}
-
-fn get<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
-}
-
-fn phone(pairs: &[(String, String)]) -> Result<String, FieldError> {
-    let raw = get(pairs, field::PHONE);
-    if raw.is_empty() {
-        return Err(FieldError::new(field::PHONE, Problem::Required));
-    }
-    match Login::parse(field::PHONE, raw)? {
-        Login::Phone(p) => Ok(p),
-        Login::Email(_) => Err(FieldError::new(field::PHONE, Problem::BadPhone)),
     }
 }
 
@@ -122,15 +89,15 @@ pub async fn options(
 }
 
 /// Sends the resident a consent code; the staff member asks them to read it back.
-#[instrument(skip(db, notifier, who, pairs))]
+#[instrument(skip(db, notifier, who, command))]
 pub async fn send_code(
     db: &DatabaseConnection,
     notifier: &Notifier<'_>,
     who: Option<&Principal>,
-    pairs: &[(String, String)],
+    command: &SendConsentCode,
 ) -> Result<(), ServiceError> {
     let (p, _) = staff(who)?;
-    let phone = phone(pairs)?;
+    let phone = command.phone.clone();
     let code = six_digits()?;
     let now = Utc::now();
     db::assisted::insert_code(
@@ -171,23 +138,26 @@ pub async fn send_code(
 }
 
 /// Starts an application for a resident with their recorded consent; returns its id.
-#[instrument(skip(db, h, who, pairs, scan))]
+#[instrument(skip(db, h, who, command))]
 pub async fn start(
     db: &DatabaseConnection,
     h: &Helpers<'_>,
     who: Option<&Principal>,
-    pairs: &[(String, String)],
-    scan: Option<(&str, &[u8])>,
+    command: &StartAssisted<'_>,
     today: NaiveDate,
 ) -> Result<i32, ServiceError> {
     let (p, okrug) = staff(who)?;
-    let name = parse_display_name(field::NAME, get(pairs, field::NAME))?;
-    let phone = phone(pairs)?;
-    let settlement = settlement(db, pairs, okrug).await?;
-    let (program, program_id) = open_program(db, pairs, today).await?;
+    let StartAssisted {
+        name,
+        phone,
+        settlement,
+        ..
+    } = command;
+    in_okrug(db, settlement, okrug).await?;
+    let (program, program_id) = open_program(db, &command.program, today).await?;
     // The consent, before anything is written.
-    let consent = consent(db, p, pairs, &phone, scan).await?;
-    let (resident, created) = resident(db, h, &phone, &name).await?;
+    let code = consent_code(db, p, &command.consent, phone).await?;
+    let (resident, created) = resident(db, h, phone, name).await?;
     if db::applications::find_open(db, resident, program_id)
         .await?
         .is_some()
@@ -201,18 +171,19 @@ pub async fn start(
             ..Profile::default()
         },
     };
-    let stored_scan = match &consent.scan {
-        Some((_, _, bytes)) => Some(super::applications::store(h.uploads, bytes).await?),
-        None => None,
+    let stored_scan = match &command.consent {
+        Consent::Paper(scan) => Some(super::applications::store(h.uploads, scan.bytes).await?),
+        Consent::PhoneCode(_) => None,
     };
     let filing = Filing {
         staff: p,
         okrug,
-        name: &name,
-        phone: &phone,
-        settlement: &settlement,
+        name,
+        phone,
+        settlement,
         program_id,
-        consent: &consent,
+        consent: &command.consent,
+        code,
         stored_scan: &stored_scan,
         resident,
         created,
@@ -223,14 +194,12 @@ pub async fn start(
     Ok(id)
 }
 
-/// The resident's settlement: one that exists, in the staff member's okrug.
-async fn settlement(
+/// Checks the resident's settlement: one that exists, in the staff member's okrug.
+async fn in_okrug(
     db: &DatabaseConnection,
-    pairs: &[(String, String)],
+    settlement: &KatoCode,
     okrug: &KatoCode,
-) -> Result<KatoCode, ServiceError> {
-    let settlement = KatoCode::parse(get(pairs, field::SETTLEMENT))
-        .map_err(|_| FieldError::new(field::SETTLEMENT, Problem::IdFormat))?;
+) -> Result<(), ServiceError> {
     if db::locations::existing(db, &[settlement.to_string()])
         .await?
         .is_empty()
@@ -244,16 +213,15 @@ async fn settlement(
     if settlement.okrug().as_ref() != Some(okrug) {
         return Err(FieldError::new(field::SETTLEMENT, Problem::OutsideOkrug).into());
     }
-    Ok(settlement)
+    Ok(())
 }
 
 /// The programme chosen, if it takes applications today, with its id.
 async fn open_program(
     db: &DatabaseConnection,
-    pairs: &[(String, String)],
+    slug: &str,
     today: NaiveDate,
 ) -> Result<(ProgramView, i32), ServiceError> {
-    let slug = get(pairs, field::PROGRAM);
     let program = match super::catalog::program(db, slug, today).await {
         Ok(p) => p,
         Err(ServiceError::NotFound) => {
@@ -273,72 +241,27 @@ async fn open_program(
     Ok((program, program_id))
 }
 
-/// The resident's consent, checked: the scan of the signed form, or the code they read back.
-struct Consent<'a> {
-    /// `paper` or `phone_code`.
-    method: &'a str,
-    /// The code read back; it is spent in the filing's transaction.
-    code: Option<consent_codes::Model>,
-    /// The scan: its cleaned file name, its type by content, its bytes.
-    scan: Option<(String, &'static str, &'a [u8])>,
-}
-
-/// Checks the consent the form names. A wrong code counts as an attempt, so a code cannot be
-/// guessed.
-async fn consent<'a>(
+/// The code the resident read back, checked against the last one sent to `phone` by `p` (it is
+/// spent in the filing's transaction); nothing for a paper consent, whose scan was checked as
+/// it was read. A wrong code counts as an attempt, so a code cannot be guessed.
+async fn consent_code(
     db: &DatabaseConnection,
     p: &Principal,
-    pairs: &'a [(String, String)],
+    consent: &Consent<'_>,
     phone: &str,
-    scan: Option<(&str, &'a [u8])>,
-) -> Result<Consent<'a>, ServiceError> {
-    let method = get(pairs, field::METHOD);
-    let mut code = None;
-    let mut scan_view = None;
-    match method {
-        "paper" => {
-            let (file_name, bytes) =
-                scan.ok_or_else(|| FieldError::new(field::SCAN, Problem::Required))?;
-            if bytes.len() > form::MAX_DOCUMENT {
-                return Err(FieldError::new(
-                    field::SCAN,
-                    Problem::FileTooLarge {
-                        max_mb: (form::MAX_DOCUMENT / (1024 * 1024)) as u64,
-                    },
-                )
-                .into());
-            }
-            let content_type = form::sniff(bytes)
-                .ok_or_else(|| FieldError::new(field::SCAN, Problem::FileType))?;
-            scan_view = Some((form::clean_file_name(file_name), content_type, bytes));
-        }
-        "phone_code" => {
-            let typed = get(pairs, field::CODE);
-            if typed.is_empty() {
-                return Err(FieldError::new(field::CODE, Problem::Required).into());
-            }
-            let row = db::assisted::latest_code(db, p.user_id, phone, Utc::now())
-                .await?
-                .filter(|c| c.attempts < CODE_ATTEMPTS)
-                .ok_or_else(|| FieldError::new(field::CODE, Problem::WrongCode))?;
-            if row.code_hash != token_hash(typed) {
-                db::assisted::count_attempt(db, row.id).await?;
-                return Err(FieldError::new(field::CODE, Problem::WrongCode).into());
-            }
-            code = Some(row);
-        }
-        "" => return Err(FieldError::new(field::METHOD, Problem::Required).into()),
-        other => {
-            return Err(
-                FieldError::new(field::METHOD, Problem::UnknownChoice(other.to_owned())).into(),
-            );
-        }
+) -> Result<Option<consent_codes::Model>, ServiceError> {
+    let Consent::PhoneCode(typed) = consent else {
+        return Ok(None);
+    };
+    let row = db::assisted::latest_code(db, p.user_id, phone, Utc::now())
+        .await?
+        .filter(|c| c.attempts < CODE_ATTEMPTS)
+        .ok_or_else(|| FieldError::new(field::CODE, Problem::WrongCode))?;
+    if row.code_hash != token_hash(typed) {
+        db::assisted::count_attempt(db, row.id).await?;
+        return Err(FieldError::new(field::CODE, Problem::WrongCode).into());
     }
-    Ok(Consent {
-        method,
-        code,
-        scan: scan_view,
-    })
+    Ok(Some(row))
 }
 
 /// The resident's account: theirs if they have one, else one made for them to claim. Returns
@@ -384,6 +307,8 @@ struct Filing<'a> {
     settlement: &'a KatoCode,
     program_id: i32,
     consent: &'a Consent<'a>,
+    /// The code read back, checked; it is spent in the filing's transaction.
+    code: Option<consent_codes::Model>,
     /// The consent scan's stored name, once stored.
     stored_scan: &'a Option<String>,
     resident: i32,
@@ -402,7 +327,7 @@ async fn write(
     let draft = form::prefill(Some(f.profile));
     let data = serde_json::to_string(&draft)?;
     let txn = db::begin_write(db).await?;
-    if let Some(row) = &f.consent.code
+    if let Some(row) = &f.code
         && !db::assisted::use_code(&txn, row.id, now).await?
     {
         txn.rollback().await?;
@@ -453,7 +378,7 @@ async fn record(
             role: p.role,
             reason: None,
             data: &serde_json::json!({
-                "consent": f.consent.method,
+                "consent": f.consent.method(),
                 "items": [format!("{}: {name}, {phone}", field::NAME)],
             })
             .to_string(),
@@ -461,15 +386,19 @@ async fn record(
         now,
     )
     .await?;
-    if let (Some((file_name, content_type, bytes)), Some(sha)) = (&f.consent.scan, f.stored_scan) {
+    let scan = match f.consent {
+        Consent::Paper(scan) => Some(scan),
+        Consent::PhoneCode(_) => None,
+    };
+    if let (Some(scan), Some(sha)) = (scan, f.stored_scan) {
         db::applications::insert_document(
             txn,
             &NewDocument {
                 application_id: id,
                 slot: None,
-                file_name,
-                content_type,
-                size: bytes.len() as i64,
+                file_name: &scan.file_name,
+                content_type: scan.content_type,
+                size: scan.bytes.len() as i64,
                 sha256: sha,
                 uploaded_by: p.user_id,
             },
@@ -484,9 +413,9 @@ async fn record(
             okrug_code: f.okrug.to_string(),
             staff_user_id: p.user_id,
             resident_user_id: f.resident,
-            consent_method: f.consent.method.to_owned(),
+            consent_method: f.consent.method().to_owned(),
             consent_sha256: f.stored_scan.clone(),
-            consent_file_name: f.consent.scan.as_ref().map(|(n, _, _)| n.clone()),
+            consent_file_name: scan.map(|s| s.file_name.clone()),
             consented_at: now.fixed_offset(),
         },
     )

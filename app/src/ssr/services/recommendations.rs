@@ -14,7 +14,7 @@ use crate::domain::application::{EventKind, Party, State};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::recommendation::{
-    self, QueueItem, Reason, RecommendationInput, RecommendationView, Relationship, Verdict,
+    QueueItem, Reason, RecommendationInput, RecommendationView, Relationship, Verdict,
 };
 use crate::ssr::db;
 use crate::ssr::db::applications::NewEvent;
@@ -122,18 +122,17 @@ pub async fn queue(
     Ok(items)
 }
 
-/// The akimat gives (or corrects) its recommendation of application `id` from the form's
-/// `pairs`. Only for a requested application, by the akimat of its okrug; each call is a new
-/// version. Returns the version's number.
-#[instrument(skip(db, who, pairs))]
+/// The akimat gives (or corrects) its recommendation `input` of application `id` (read from
+/// the form at its door: [`crate::domain::recommendation::parse`]). Only for a requested application, by the
+/// akimat of its okrug; each call is a new version. Returns the version's number.
+#[instrument(skip(db, who, input))]
 pub async fn recommend(
     db: &DatabaseConnection,
     who: Option<&Principal>,
     id: i32,
-    pairs: &[(String, String)],
+    input: &RecommendationInput,
 ) -> Result<i32, ServiceError> {
     let p = signed_in(who)?;
-    let input = recommendation::parse(pairs)?;
     let a = db::applications::find(db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -157,7 +156,7 @@ pub async fn recommend(
         .ok_or(ServiceError::NotFound)?;
     let reasons: Vec<&str> = input.reasons.iter().map(|r| r.as_str()).collect();
     let reasons = serde_json::to_string(&reasons)?;
-    let data = serde_json::to_string(&input)?;
+    let data = serde_json::to_string(input)?;
     // Two akimat members correcting at once: the unique (application, version) key makes
     // the second take the next number; nothing is overwritten.
     for _ in 0..5 {

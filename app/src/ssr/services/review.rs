@@ -19,7 +19,7 @@ use crate::domain::queue::{
 };
 use crate::domain::recommendation::Verdict as Word;
 use crate::domain::review::{
-    Desk, Envelope, MAX_TEXT, NoteView, Rubric, Scores, Verdict, WHOLE, panel, parse_scores,
+    Desk, Envelope, MAX_TEXT, NoteView, Rubric, Scores, Scoring, Verdict, WHOLE, on_rubric, panel,
 };
 use crate::ssr::db;
 use crate::ssr::db::entities::applications;
@@ -244,31 +244,8 @@ async fn of_organisation(
     Ok(a)
 }
 
-/// The queue's assignment form: `id` for each checked line, and `reviewer`.
-pub async fn assign_posted(
-    db: &DatabaseConnection,
-    who: Option<&Principal>,
-    pairs: &[(String, String)],
-) -> Result<u64, ServiceError> {
-    let ids = pairs
-        .iter()
-        .filter(|(k, _)| k == "id")
-        .map(|(_, v)| {
-            v.parse::<i32>()
-                .map_err(|_| FieldError::new("id", Problem::NotANumber))
-        })
-        .collect::<Result<Vec<i32>, _>>()?;
-    let reviewer = pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "reviewer")
-        .map_or("", |(_, v)| v.as_str())
-        .parse::<i32>()
-        .map_err(|_| FieldError::new("reviewer", Problem::Required))?;
-    assign(db, who, &ids, reviewer).await
-}
-
-/// Assigns colleague `reviewer` to applications `ids` of `who`'s organisation; how many
+/// Assigns colleague `reviewer` to applications `ids` of `who`'s organisation (the queue's
+/// form reads them into an [`crate::domain::queue::Assignment`] at its door); how many
 /// assignments are new.
 #[instrument(skip(db, who))]
 pub async fn assign(
@@ -319,15 +296,15 @@ pub async fn unassign(
     Ok(())
 }
 
-/// Records `who`'s scores on application `id` from the form (`score_<key>` for each criterion),
-/// or their abstention (`abstain`, with the conflict of interest in `conflict`). Only an
-/// assigned reviewer scores, and only while the application is being reviewed.
-#[instrument(skip(db, who, pairs))]
+/// Records `who`'s sheet on application `id`: their scores on the programme's rubric, or their
+/// abstention for a conflict of interest. Only an assigned reviewer scores, and only while the
+/// application is being reviewed; the rubric is checked after that.
+#[instrument(skip(db, who, scoring))]
 pub async fn score(
     db: &DatabaseConnection,
     who: Option<&Principal>,
     id: i32,
-    pairs: &[(String, String)],
+    scoring: &Scoring,
 ) -> Result<(), ServiceError> {
     let (org, p) = organisation(who)?;
     let a = of_organisation(db, org, id).await?;
@@ -345,24 +322,14 @@ pub async fn score(
     if !assigned {
         return Err(ServiceError::Denied(Denied::Forbidden));
     }
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    };
     let now = Utc::now();
-    if get("abstain").is_some() {
-        let conflict =
-            get("conflict").ok_or_else(|| FieldError::new("conflict", Problem::Required))?;
-        if conflict.chars().count() > MAX_TEXT {
-            return Err(FieldError::new("conflict", Problem::TooLong { max: MAX_TEXT }).into());
+    let (posted, comment) = match scoring {
+        Scoring::Abstained { conflict } => {
+            db::reviews::save_score(db, id, p.user_id, "{}", true, Some(conflict), now).await?;
+            return Ok(());
         }
-        db::reviews::save_score(db, id, p.user_id, "{}", true, Some(conflict), now).await?;
-        return Ok(());
-    }
+        Scoring::Scored { scores, comment } => (scores, comment.as_deref()),
+    };
     let program = db::catalog::program_model(db, a.program_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -370,11 +337,7 @@ pub async fn score(
     if rubric.is_empty() {
         return Err(FieldError::new("score", Problem::NotAccepted).into());
     }
-    let scores = parse_scores(&rubric, pairs)?;
-    let comment = get("comment");
-    if comment.is_some_and(|c| c.chars().count() > MAX_TEXT) {
-        return Err(FieldError::new("comment", Problem::TooLong { max: MAX_TEXT }).into());
-    }
+    let scores = on_rubric(&rubric, posted)?;
     let json = serde_json::to_string(&scores)?;
     db::reviews::save_score(db, id, p.user_id, &json, false, comment, now).await?;
     Ok(())

@@ -1,7 +1,8 @@
 //! The forms of an application's page, posted without JavaScript: one post says by its
 //! `action` what it is (save or submit the draft with its files, answer an information
 //! request, ask for or give a recommendation, score, note, take or leave the application, or
-//! an operator's step) and is answered by the [`Done`] the page confirms.
+//! an operator's step) and is answered by the [`Done`] the page confirms. Each action's fields
+//! are read here, once, into its use case's typed command.
 
 use std::path::Path;
 
@@ -14,6 +15,8 @@ use crate::domain::account::Principal;
 use crate::domain::application::form::SaveDraft;
 use crate::domain::application::{Done, Step};
 use crate::domain::params::{FieldError, Problem};
+use crate::domain::recommendation;
+use crate::domain::review::Scoring;
 use crate::ssr::http::PostedForm;
 use crate::ssr::services::{ServiceError, recommendations, review};
 
@@ -66,11 +69,13 @@ pub async fn post(
             Ok(Done::Asked)
         }
         "recommend" => {
-            recommendations::recommend(db, who, id, &posted.pairs).await?;
+            let input = recommendation::parse(&posted.pairs)?;
+            recommendations::recommend(db, who, id, &input).await?;
             Ok(Done::Recommended)
         }
         "score" => {
-            review::score(db, who, id, &posted.pairs).await?;
+            let scoring = Scoring::from_pairs(&posted.pairs)?;
+            review::score(db, who, id, &scoring).await?;
             Ok(Done::Scored)
         }
         "note" => {

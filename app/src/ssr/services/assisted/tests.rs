@@ -107,19 +107,18 @@ impl World {
             notifier: &notifier,
             uploads: self.uploads.path(),
         };
-        start(&self.t.db, &h, Some(who), &fields, scan, today()).await
+        // The form's door: the fields and the scan read into the typed command, then the use case.
+        let command = StartAssisted::from_form(&fields, scan)?;
+        start(&self.t.db, &h, Some(who), &command, today()).await
     }
 
     /// Sends a code to the resident's phone and returns it, read from the message.
     async fn code(&self) -> String {
-        send_code(
-            &self.t.db,
-            &self.notifier(),
-            Some(&self.staff),
-            &pairs(&[(field::PHONE, RESIDENT_PHONE)]),
-        )
-        .await
-        .expect("sends");
+        let command = SendConsentCode::from_pairs(&pairs(&[(field::PHONE, RESIDENT_PHONE)]))
+            .expect("a phone number");
+        send_code(&self.t.db, &self.notifier(), Some(&self.staff), &command)
+            .await
+            .expect("sends");
         let body = self.outbox.to(RESIDENT_PHONE).pop().expect("a message");
         body.split_whitespace()
             .find(|w| {

@@ -6,6 +6,17 @@ use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::{profiles, seed};
 use crate::ssr::testing::{TestDb, draft, okrug, pairs, profile, test_db, today};
 
+/// The form's door: the posted fields read into the typed input, then the use case.
+async fn posted(
+    db: &DatabaseConnection,
+    who: &Principal,
+    id: i32,
+    fields: &[(String, String)],
+) -> Result<i32, ServiceError> {
+    let input = crate::domain::recommendation::parse(fields)?;
+    recommend(db, Some(who), id, &input).await
+}
+
 async fn person(db: &DatabaseConnection, login: &str, role: Role, scope: Scope) -> Principal {
     crate::ssr::testing::person(db, login, "Тест", role, scope).await
 }
@@ -78,7 +89,7 @@ async fn an_akim_recommends_declares_a_relationship_and_corrects_in_visible_vers
         ("relationship", "family"),
         ("relationship_note", "Двоюродный брат"),
     ]);
-    assert!(recommend(&t.db, Some(&akim), id, &verdict).await.is_err());
+    assert!(posted(&t.db, &akim, id, &verdict).await.is_err());
     assert!(queue(&t.db, Some(&akim)).await.expect("queue").is_empty());
 
     request(&t.db, Some(&applicant), id).await.expect("asks");
@@ -95,20 +106,15 @@ async fn an_akim_recommends_declares_a_relationship_and_corrects_in_visible_vers
             .is_empty()
     );
 
-    let r = recommend(&t.db, Some(&other_akim), id, &verdict).await;
+    let r = posted(&t.db, &other_akim, id, &verdict).await;
     assert!(
         matches!(r, Err(ServiceError::NotFound)),
         "another okrug's akim: {r:?}"
     );
-    let r = recommend(&t.db, Some(&applicant), id, &verdict).await;
+    let r = posted(&t.db, &applicant, id, &verdict).await;
     assert!(matches!(r, Err(ServiceError::NotFound)), "{r:?}");
 
-    assert_eq!(
-        recommend(&t.db, Some(&akim), id, &verdict)
-            .await
-            .expect("gives"),
-        1
-    );
+    assert_eq!(posted(&t.db, &akim, id, &verdict).await.expect("gives"), 1);
     let correction = pairs(&[
         ("verdict", "do_not_recommend"),
         ("text", "Земля в споре"),
@@ -116,7 +122,7 @@ async fn an_akim_recommends_declares_a_relationship_and_corrects_in_visible_vers
         ("relationship_note", "Двоюродный брат"),
     ]);
     assert_eq!(
-        recommend(&t.db, Some(&staff), id, &correction)
+        posted(&t.db, &staff, id, &correction)
             .await
             .expect("corrects"),
         2
@@ -172,7 +178,7 @@ async fn an_akim_recommends_declares_a_relationship_and_corrects_in_visible_vers
     );
 
     // A bad form names its field; the record keeps what was given.
-    let e = recommend(&t.db, Some(&akim), id, &pairs(&[("verdict", "recommend")]))
+    let e = posted(&t.db, &akim, id, &pairs(&[("verdict", "recommend")]))
         .await
         .expect_err("no declaration");
     assert!(

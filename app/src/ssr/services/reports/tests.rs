@@ -175,23 +175,25 @@ impl World {
         recommendations::request(&self.t.db, Some(applicant), id)
             .await
             .expect("asks");
-        recommendations::recommend(
-            &self.t.db,
-            Some(who),
-            id,
-            &pairs(&[
-                ("verdict", verdict),
-                ("reasons", "known_to_akimat"),
-                ("relationship", "none"),
-            ]),
-        )
-        .await
-        .expect("recommends");
+        recommendations::recommend(&self.t.db, Some(who), id, &given(verdict))
+            .await
+            .expect("recommends");
     }
 
     async fn report(&self, area: Option<&str>) -> Report {
         report(&self.t.db, area, today()).await.expect("report")
     }
+}
+
+/// A recommendation with `verdict`, one reason and no relationship, read as its form's door
+/// reads it.
+fn given(verdict: &str) -> crate::domain::recommendation::RecommendationInput {
+    crate::domain::recommendation::parse(&pairs(&[
+        ("verdict", verdict),
+        ("reasons", "known_to_akimat"),
+        ("relationship", "none"),
+    ]))
+    .expect("a valid recommendation")
 }
 
 fn v(n: i64) -> Shown {
@@ -227,18 +229,9 @@ async fn known_world() -> World {
     w.recommend(&w.staff, &p3, a3, "do_not_recommend").await;
     // A correction: the latest version counts.
     w.recommend(&w.akim, &p4, a4, "recommend").await;
-    recommendations::recommend(
-        &w.t.db,
-        Some(&w.akim),
-        a4,
-        &pairs(&[
-            ("verdict", "do_not_recommend"),
-            ("reasons", "known_to_akimat"),
-            ("relationship", "none"),
-        ]),
-    )
-    .await
-    .expect("corrects");
+    recommendations::recommend(&w.t.db, Some(&w.akim), a4, &given("do_not_recommend"))
+        .await
+        .expect("corrects");
     w.advance(a1, &p1, &[StartReview, Approve, Disburse]).await;
     w.advance(a2, &p2, &[StartReview, Approve]).await;
     w.advance(a3, &p3, &[StartReview, Reject]).await;

@@ -162,6 +162,17 @@ impl Desk {
 
 use crate::ssr::db::entities::budget_envelopes as budget_envelope;
 
+/// The scoring form's door: the posted fields read into the typed sheet, then the use case.
+async fn score_posted(
+    db: &DatabaseConnection,
+    who: &Principal,
+    id: i32,
+    fields: &[(String, String)],
+) -> Result<(), ServiceError> {
+    let scoring = Scoring::from_pairs(fields)?;
+    score(db, Some(who), id, &scoring).await
+}
+
 fn problem(e: &ServiceError) -> Option<(&str, &Problem)> {
     match e {
         ServiceError::Invalid(f) => Some((f.field.as_str(), &f.problem)),
@@ -387,7 +398,7 @@ async fn assigned_reviewers_score_or_abstain_and_the_desk_adds_them_up() {
         ("score_local", "5"),
     ]);
     // Not assigned: no score.
-    let e = score(db, Some(&w.operator), id, &scored)
+    let e = score_posted(db, &w.operator, id, &scored)
         .await
         .expect_err("unassigned");
     assert!(
@@ -411,25 +422,25 @@ async fn assigned_reviewers_score_or_abstain_and_the_desk_adds_them_up() {
         .expect_err("not a colleague");
     assert_eq!(problem(&e).map(|p| p.0), Some("reviewer"));
 
-    let e = score(
+    let e = score_posted(
         db,
-        Some(&w.operator),
+        &w.operator,
         id,
         &pairs(&[("score_plan", "4"), ("score_jobs", "9")]),
     )
     .await
     .expect_err("bad scores");
     assert_eq!(problem(&e).map(|p| p.0), Some("score_jobs"));
-    score(db, Some(&w.operator), id, &scored)
+    score_posted(db, &w.operator, id, &scored)
         .await
         .expect("scores");
-    let e = score(db, Some(&w.colleague), id, &pairs(&[("abstain", "1")]))
+    let e = score_posted(db, &w.colleague, id, &pairs(&[("abstain", "1")]))
         .await
         .expect_err("an abstention says why");
     assert_eq!(problem(&e), Some(("conflict", &Problem::Required)));
-    score(
+    score_posted(
         db,
-        Some(&w.colleague),
+        &w.colleague,
         id,
         &pairs(&[
             ("abstain", "1"),
@@ -459,9 +470,9 @@ async fn assigned_reviewers_score_or_abstain_and_the_desk_adds_them_up() {
         Verdict::Abstained("Заявитель — мой двоюродный брат".into())
     );
     // Scoring again replaces one's own sheet.
-    score(
+    score_posted(
         db,
-        Some(&w.operator),
+        &w.operator,
         id,
         &pairs(&[
             ("score_plan", "2"),
@@ -514,7 +525,7 @@ async fn assigned_reviewers_score_or_abstain_and_the_desk_adds_them_up() {
     )
     .await
     .expect("approves");
-    let e = score(db, Some(&w.operator), id, &scored)
+    let e = score_posted(db, &w.operator, id, &scored)
         .await
         .expect_err("decided");
     assert!(
