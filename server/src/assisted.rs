@@ -53,6 +53,10 @@ pub(crate) async fn post_form(
         Err(e) => return FormReply::of(lang, page, FormId::Assist, String::new(), Err(e.into())),
     };
     let query = echo(&posted);
+    // Asked before the form is read: a lapsed session goes to sign in, not to a field's error.
+    if let Err(e) = app::ssr::services::signed_in(who) {
+        return FormReply::of(lang, page, FormId::Assist, query, Err(e));
+    }
     let notifier = notifier(&st);
     let result = match posted.get("action").unwrap_or("start") {
         "send_code" => match SendConsentCode::from_pairs(&posted.pairs) {

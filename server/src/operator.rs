@@ -54,9 +54,12 @@ pub(crate) async fn assign(
         .and_then(|p| QueueQuery::parse(&p).ok())
         .map(|q| q.to_query(Some(q.page)))
         .unwrap_or_default();
-    let result = match Assignment::from_pairs(&posted.pairs) {
+    // Who is asked before the form is read: a lapsed session goes to sign in.
+    let result = match app::ssr::services::signed_in(caller.principal.as_ref())
+        .and_then(|_| Assignment::from_pairs(&posted.pairs).map_err(Into::into))
+    {
         Ok(a) => review::assign(&st.db, caller.principal.as_ref(), &a.ids, a.reviewer).await,
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
     let sep = if view.is_empty() { "" } else { "&" };
     let next = result.map(|_| format!("/operator?{view}{sep}done=assigned"));

@@ -66,6 +66,16 @@ pub enum ServiceError {
     Hashing(String),
 }
 
+/// The signed-in caller, or `SignInRequired`. A form's door asks this before it reads the form,
+/// so that someone whose session ran out is sent to sign in (and back), not told about a field.
+pub fn signed_in(
+    who: Option<&crate::domain::account::Principal>,
+) -> Result<&crate::domain::account::Principal, ServiceError> {
+    who.ok_or(ServiceError::Denied(
+        crate::domain::policy::Denied::SignInRequired,
+    ))
+}
+
 /// Whether a failure says the store takes no writes for now: a full disk or a read-only
 /// database or file system, recognised by the operating system's error kind, SQLite's result
 /// code (`SQLITE_FULL`, `SQLITE_READONLY` and its extended codes) or PostgreSQL's SQLSTATE

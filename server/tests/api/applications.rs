@@ -756,3 +756,62 @@ async fn a_refused_draft_field_reads_the_same_through_each_door() {
     // Nothing was saved by any door.
     assert_eq!(version_of(&b, id).await, version);
 }
+
+/// A form posted by someone whose session ran out is answered with the sign-in page (and a way
+/// back), whatever is wrong in the form: each door asks who is there before it reads the form,
+/// so a villager or an akim does not correct a field only to be asked to sign in afterwards.
+#[tokio::test]
+async fn a_lapsed_session_is_asked_to_sign_in_before_any_field_is_read() {
+    let app = spawn_app().await;
+    let anonymous = app.browser();
+    let posts: [(&str, &[(&str, &str)]); 6] = [
+        (
+            "/applications/1",
+            &[
+                ("action", "score"),
+                ("version", "1"),
+                ("score_plan", "eleven"),
+            ],
+        ),
+        (
+            "/applications/1",
+            &[
+                ("action", "recommend"),
+                ("version", "1"),
+                ("verdict", "maybe"),
+            ],
+        ),
+        ("/applications/1", &[("action", "save"), ("version", "x")]),
+        (
+            "/akimat/assist",
+            &[("action", "send_code"), ("phone", "12")],
+        ),
+        (
+            "/akimat/assist",
+            &[("action", "start"), ("name", ""), ("phone", "12")],
+        ),
+        ("/operator/assign", &[("id", "one"), ("reviewer", "")]),
+    ];
+    for (path, form) in posts {
+        let response = anonymous
+            .client
+            .post(format!("{}{path}", anonymous.address))
+            .header("origin", &anonymous.address)
+            .header("accept", "text/html")
+            .form(form)
+            .send()
+            .await
+            .expect("request is sent");
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path} {form:?}");
+        assert!(
+            location.starts_with("/sign-in"),
+            "{path} {form:?}: {location}"
+        );
+    }
+}

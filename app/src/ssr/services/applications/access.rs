@@ -9,16 +9,14 @@ use crate::domain::application::form::Limits;
 use crate::domain::application::{Party, State};
 use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
-use crate::domain::policy::{ApplicationParties, Denied, standing};
+use crate::domain::policy::{ApplicationParties, standing};
 use crate::domain::program::ProgramView;
 use crate::domain::review::ApprovalLimits;
 use crate::ssr::db;
 use crate::ssr::db::entities::{applications, assisted_filings};
 use crate::ssr::services::ServiceError;
 
-pub(crate) fn signed_in(who: Option<&Principal>) -> Result<&Principal, ServiceError> {
-    who.ok_or(ServiceError::Denied(Denied::SignInRequired))
-}
+pub(crate) use crate::ssr::services::signed_in;
 
 pub(crate) fn state_of(a: &applications::Model) -> Result<State, ServiceError> {
     State::parse(&a.state).ok_or(ServiceError::Stored(format!(

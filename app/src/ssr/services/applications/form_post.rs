@@ -51,6 +51,8 @@ pub async fn post(
     id: i32,
     posted: &PostedForm,
 ) -> Result<Done, ServiceError> {
+    // Every action needs someone signed in: asked before the form is read.
+    super::access::signed_in(who)?;
     let version = posted.version()?;
     let p = Post {
         out,
