@@ -504,7 +504,7 @@ class Operator(threading.Thread):
         # so approving half would soon leave the applicants little to apply to.
         if random.random() < 0.25:
             self.step(app_id, version, {"step": "approve", "fields": {
-                "approved_amount": "100000", "approved_term": "12", "approved_rate": "2,5"}})
+                "approved_amount": 100000, "approved_term": 12, "approved_rate": 2.5}})
         else:
             self.step(app_id, version, {"step": "reject", "reason": "Crash test",
                                         "fields": {"reject_reason": "documents"}})

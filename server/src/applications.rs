@@ -7,8 +7,9 @@ use app::domain::application::Step;
 use app::domain::application::form::{ApplicationView, DocumentView, Draft, SaveDraft};
 use app::domain::i18n::Lang;
 use app::domain::params::{FieldError, Problem, encode_component};
+use app::domain::review::DecisionFields;
 use app::error::AppError;
-use app::ssr::http::{ApiError, ApiJson, ApiPath, FormReply, PostedForm};
+use app::ssr::http::{ApiError, ApiJson, ApiPath, FormReply, PostedForm, read_json};
 use app::ssr::services::ServiceError;
 use app::ssr::services::applications::{
     self as service, Notifier, StepInput, form_post, parse_step,
@@ -18,7 +19,7 @@ use app::ssr::{AppState, to_app_error};
 use axum::Extension;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequest, Path, RawQuery, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -181,25 +182,43 @@ pub(crate) struct UpdateBody {
     fields: Draft,
 }
 
-/// One step of an application.
+/// One step of an application. An unknown field, here or in `fields`, is refused by name, as
+/// the page's form refuses it.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StepBody {
     /// The version the client last read; a newer one on the server is a conflict (409).
     version: i32,
+    /// The step, for `steps`: `start_review`, `request_info`, `approve`, `reject`, `disburse`…
     #[serde(default)]
     step: Option<String>,
+    /// Why (a rejection's reason is required; others optional).
     #[serde(default)]
     reason: Option<String>,
+    /// What an information request asks for, one item each.
     #[serde(default)]
     items: Vec<String>,
+    /// The applicant's answer to an information request.
     #[serde(default)]
     answer: Option<String>,
-    /// The decision's fields (`approved_amount`, `due_on`, `reject_reason`…), as strings or
-    /// numbers.
+    /// The decision's fields, typed: dates as `YYYY-MM-DD`, amounts and the term as whole
+    /// numbers, the rate as a number in percent.
     #[serde(default)]
-    #[schema(value_type = std::collections::BTreeMap<String, Object>)]
-    fields: std::collections::BTreeMap<String, serde_json::Value>,
+    fields: DecisionFields,
+}
+
+/// A step's body, read as [`ApiJson`] reads a body, but a decision field's value of the wrong
+/// type is refused as the page's form refuses text of the wrong kind (`"approved_amount":
+/// "abc"` is `not_a_number`, as `abc` typed on the form is).
+pub(crate) struct StepJson(StepBody);
+
+impl<S: Send + Sync> FromRequest<S> for StepJson {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let body = read_json(req, state, DecisionFields::mistyped).await?;
+        Ok(StepJson(body))
+    }
 }
 
 /// The application's new version after a change.
@@ -368,7 +387,7 @@ pub(crate) async fn api_step(
     State(st): State<AppState>,
     Extension(RequestCaller(caller)): Extension<RequestCaller>,
     ApiPath((id, verb)): ApiPath<(i32, String)>,
-    ApiJson(b): ApiJson<StepBody>,
+    StepJson(b): StepJson,
 ) -> Result<Json<VersionBody>, ApiError> {
     let step = match verb.as_str() {
         "submit" => Step::Submit,
@@ -381,20 +400,11 @@ pub(crate) async fn api_step(
         }
         _ => return Err(ServiceError::NotFound.into()),
     };
-    // Numbers in JSON arrive as numbers; the step's parser reads text, as a form sends it.
-    let fields = b
-        .fields
-        .into_iter()
-        .map(|(k, v)| match v {
-            serde_json::Value::String(s) => (k, s),
-            other => (k, other.to_string()),
-        })
-        .collect();
     let input = StepInput {
         reason: b.reason,
         items: b.items,
         answer: b.answer,
-        fields,
+        fields: b.fields,
     };
     let who = caller.principal.as_ref();
     let today = st.config.today();

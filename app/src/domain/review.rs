@@ -12,9 +12,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::i18n::{Lang, Msg, t};
-use super::loan::{parse_percent, parse_whole};
 use super::params::{FieldError, Problem};
 use super::program::LocalText;
+
+mod decision;
+pub use decision::DecisionFields;
+use decision::{get, text};
 
 /// The top of the scale (the bottom is 0).
 pub const MAX_SCORE: u8 = 5;
@@ -130,7 +133,7 @@ impl Scoring {
     /// refused by its field's name; an over-long text is refused by name.
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Scoring, FieldError> {
         if get(pairs, "abstain").is_some() {
-            let conflict = text(pairs, "conflict", MAX_TEXT)?
+            let conflict = text("conflict", get(pairs, "conflict"), MAX_TEXT)?
                 .ok_or_else(|| FieldError::new("conflict", Problem::Required))?;
             return Ok(Scoring::Abstained { conflict });
         }
@@ -162,7 +165,7 @@ impl Scoring {
                 })?;
             scores.insert(key.to_owned(), value);
         }
-        let comment = text(pairs, "comment", MAX_TEXT)?;
+        let comment = text("comment", get(pairs, "comment"), MAX_TEXT)?;
         Ok(Scoring::Scored { scores, comment })
     }
 }
@@ -317,27 +320,6 @@ crate::domain::catalog::code_enum! {
     }
 }
 
-fn get<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty())
-}
-
-fn text(pairs: &[(String, String)], name: &str, max: usize) -> Result<Option<String>, FieldError> {
-    match get(pairs, name) {
-        Some(v) if v.chars().count() > max => Err(FieldError::new(name, Problem::TooLong { max })),
-        v => Ok(v.map(str::to_owned)),
-    }
-}
-
-fn date(pairs: &[(String, String)], name: &str) -> Result<NaiveDate, FieldError> {
-    let raw = get(pairs, name).ok_or_else(|| FieldError::new(name, Problem::Required))?;
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::new(name, Problem::NotADate))
-}
-
 /// The terms of an approval.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -364,62 +346,6 @@ pub struct ApprovalLimits {
     pub lends: bool,
 }
 
-/// Reads an approval from the form fields `approved_amount`, `approved_term`, `approved_rate`
-/// (percent) and `conditions`.
-pub fn parse_approval(
-    pairs: &[(String, String)],
-    limits: ApprovalLimits,
-) -> Result<Approval, FieldError> {
-    let field = "approved_amount";
-    let amount = parse_whole(field, get(pairs, field).unwrap_or_default())?;
-    if amount <= 0 {
-        return Err(FieldError::new(field, Problem::MustBePositive));
-    }
-    if let Some(max) = limits.amount_max_kzt
-        && amount > max
-    {
-        return Err(FieldError::new(
-            field,
-            Problem::AmountAboveCap { max_tenge: max },
-        ));
-    }
-    let term_months = match (limits.lends, get(pairs, "approved_term")) {
-        (true, Some(raw)) => {
-            let max = limits.term_months_max.unwrap_or(360);
-            let n = parse_whole("approved_term", raw)?;
-            if !(1..=i64::from(max)).contains(&n) {
-                return Err(FieldError::new(
-                    "approved_term",
-                    Problem::OutOfRange {
-                        min: 1,
-                        max: i64::from(max),
-                    },
-                ));
-            }
-            i32::try_from(n).ok()
-        }
-        (true, None) => return Err(FieldError::new("approved_term", Problem::Required)),
-        (false, _) => None,
-    };
-    let rate_bps = match (limits.lends, get(pairs, "approved_rate")) {
-        (true, Some(raw)) => {
-            let bps = parse_percent("approved_rate", raw)?;
-            if bps > 10_000 {
-                return Err(FieldError::new("approved_rate", Problem::NotAPercent));
-            }
-            Some(bps)
-        }
-        (true, None) => return Err(FieldError::new("approved_rate", Problem::Required)),
-        (false, _) => None,
-    };
-    Ok(Approval {
-        amount_kzt: amount,
-        term_months,
-        rate_bps,
-        conditions: text(pairs, "conditions", MAX_TEXT)?,
-    })
-}
-
 /// A refusal: the reason from the list and the text the applicant reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -428,17 +354,6 @@ pub struct Rejection {
     pub reason: RejectReason,
     /// In the operator's words.
     pub text: String,
-}
-
-/// Reads a refusal from the fields `reject_reason` and `reason`.
-pub fn parse_rejection(pairs: &[(String, String)]) -> Result<Rejection, FieldError> {
-    let code = get(pairs, "reject_reason")
-        .ok_or_else(|| FieldError::new("reject_reason", Problem::Required))?;
-    let reason = RejectReason::parse(code)
-        .ok_or_else(|| FieldError::new("reject_reason", Problem::UnknownChoice(code.to_owned())))?;
-    let text = text(pairs, "reason", MAX_TEXT)?
-        .ok_or_else(|| FieldError::new("reason", Problem::Required))?;
-    Ok(Rejection { reason, text })
 }
 
 /// The record of a payment.
@@ -451,50 +366,6 @@ pub struct Disbursement {
     pub amount_kzt: i64,
     /// The payment order's number or the bank's reference.
     pub reference: String,
-}
-
-/// Reads a disbursement from `disbursed_on`, `disbursed_amount` and `reference`: on or before
-/// `today`, not before the approval, at most the approved amount.
-pub fn parse_disbursement(
-    pairs: &[(String, String)],
-    approved_kzt: i64,
-    approved_on: Option<NaiveDate>,
-    today: NaiveDate,
-) -> Result<Disbursement, FieldError> {
-    let date = date(pairs, "disbursed_on")?;
-    if date > today || approved_on.is_some_and(|a| date < a) {
-        return Err(FieldError::new("disbursed_on", Problem::NotADate));
-    }
-    let field = "disbursed_amount";
-    let amount = parse_whole(field, get(pairs, field).unwrap_or_default())?;
-    if amount <= 0 {
-        return Err(FieldError::new(field, Problem::MustBePositive));
-    }
-    if amount > approved_kzt {
-        return Err(FieldError::new(
-            field,
-            Problem::AmountAboveCap {
-                max_tenge: approved_kzt,
-            },
-        ));
-    }
-    let reference = text(pairs, "reference", MAX_REFERENCE)?
-        .ok_or_else(|| FieldError::new("reference", Problem::Required))?;
-    Ok(Disbursement {
-        date,
-        amount_kzt: amount,
-        reference,
-    })
-}
-
-/// Reads the date an information request wants an answer by: after `today`, within
-/// [`MAX_DUE_DAYS`].
-pub fn parse_due(pairs: &[(String, String)], today: NaiveDate) -> Result<NaiveDate, FieldError> {
-    let due = date(pairs, "due_on")?;
-    if due <= today || (due - today).num_days() > MAX_DUE_DAYS {
-        return Err(FieldError::new("due_on", Problem::NotADate));
-    }
-    Ok(due)
 }
 
 /// The whole-programme envelope's area code.

@@ -208,16 +208,62 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = axum::body::Bytes::from_request(req, state)
+        read_json(req, state, |_| None)
             .await
-            .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
-        parse_json(&bytes).map(ApiJson).map_err(ApiError::from)
+            .map(ApiJson)
+            .map_err(ApiError::from)
     }
+}
+
+/// Reads a request's JSON body as [`parse_json_as`] does (a body that cannot be read is
+/// refused as `body`).
+pub async fn read_json<S: Send + Sync, T: DeserializeOwned>(
+    req: Request,
+    state: &S,
+    mistyped: fn(&str) -> Option<Problem>,
+) -> Result<T, FieldError> {
+    let bytes = axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(|_| FieldError::new("body", Problem::NotAccepted))?;
+    parse_json_as(&bytes, mistyped)
 }
 
 /// Decodes a JSON body, naming the field serde stumbled on (the body when it names none).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, FieldError> {
-    serde_json::from_slice(body).map_err(|e| not_accepted(&e.to_string()))
+    parse_json_as(body, |_| None)
+}
+
+/// Decodes a JSON body, naming the field serde stumbled on: the field it found unknown,
+/// missing or twice, or where a value is of the wrong type (the innermost key:
+/// `approved_amount` of `{"fields": {"approved_amount": "x"}}`); the body when it names none.
+/// A value of the wrong type is `NotAccepted` unless `mistyped` words it for its field.
+pub fn parse_json_as<T: DeserializeOwned>(
+    body: &[u8],
+    mistyped: fn(&str) -> Option<Problem>,
+) -> Result<T, FieldError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let message = e.inner().to_string();
+        let about_a_name = ["unknown field", "missing field", "duplicate field"]
+            .iter()
+            .any(|m| message.starts_with(m));
+        if about_a_name {
+            return not_accepted(&message);
+        }
+        let at = e
+            .path()
+            .iter()
+            .rev()
+            .find_map(|s| match s {
+                serde_path_to_error::Segment::Map { key } => Some(key.as_str()),
+                _ => None,
+            })
+            .filter(|f| is_field_name(f));
+        match at {
+            Some(field) => FieldError::new(field, mistyped(field).unwrap_or(Problem::NotAccepted)),
+            None => FieldError::new("body", Problem::NotAccepted),
+        }
+    })
 }
 
 /// The field a decoding error is about: serde names it between backticks ("missing field
@@ -226,9 +272,16 @@ pub fn not_accepted(serde_message: &str) -> FieldError {
     let field = serde_message
         .split('`')
         .nth(1)
-        .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|f| is_field_name(f))
         .unwrap_or("body");
     FieldError::new(field, Problem::NotAccepted)
+}
+
+/// Whether `name` can be one of our fields (what a client wrote is named back only then).
+fn is_field_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A programme's handle in the path; bytes that are not text are a JSON error naming `slug`.
@@ -351,3 +404,6 @@ pub fn back_to_page(page: &str, form: FormId, error: &AppError, typed: &str) -> 
         .collect();
     see_other(&format!("{path}?{}", query.join("&")))
 }
+
+#[cfg(test)]
+mod tests;

@@ -149,28 +149,30 @@ pub(crate) fn decision(
     step: crate::domain::application::Step,
     amount_kzt: i64,
     today: chrono::NaiveDate,
-) -> Vec<(String, String)> {
+) -> crate::domain::review::DecisionFields {
     use crate::domain::application::Step;
-    let amount = amount_kzt.to_string();
-    let due = (today + chrono::Duration::days(14)).to_string();
-    let day = today.to_string();
-    let pairs: Vec<(&str, &str)> = match step {
-        Step::RequestInfo => vec![("due_on", &due)],
-        Step::Approve => vec![
-            ("approved_amount", &amount),
-            ("approved_term", "36"),
-            ("approved_rate", "2,5"),
-        ],
-        Step::Reject => vec![("reject_reason", "other")],
-        Step::Disburse => vec![
-            ("disbursed_on", &day),
-            ("disbursed_amount", &amount),
-            ("reference", "ПП-1"),
-        ],
-        _ => Vec::new(),
-    };
-    pairs
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
+    use crate::domain::review::DecisionFields;
+    match step {
+        Step::RequestInfo => DecisionFields {
+            due_on: Some(today + chrono::Duration::days(14)),
+            ..DecisionFields::default()
+        },
+        Step::Approve => DecisionFields {
+            approved_amount: Some(amount_kzt),
+            approved_term: Some(36),
+            approved_rate_bps: Some(250),
+            ..DecisionFields::default()
+        },
+        Step::Reject => DecisionFields {
+            reject_reason: Some("other".into()),
+            ..DecisionFields::default()
+        },
+        Step::Disburse => DecisionFields {
+            disbursed_on: Some(today),
+            disbursed_amount: Some(amount_kzt),
+            reference: Some("ПП-1".into()),
+            ..DecisionFields::default()
+        },
+        _ => DecisionFields::default(),
+    }
 }

@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Browser, TestApp, leaks_internals, spawn_app};
 
+mod steps;
+
 const APPLICANT: &str = "+77010000001";
 const OTHER: &str = "+77010000002";
 const OPERATOR: &str = "operator@agrocredit.demo";

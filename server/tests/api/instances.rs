@@ -268,9 +268,9 @@ async fn approvals_through_two_instances_at_once_never_overspend_the_budget() {
                         "version": version,
                         "step": "approve",
                         "fields": {
-                            "approved_amount": "2000000",
-                            "approved_term": "36",
-                            "approved_rate": "2,5"
+                            "approved_amount": 2_000_000,
+                            "approved_term": 36,
+                            "approved_rate": 2.5
                         }
                     }))
                     .send()

@@ -70,3 +70,43 @@ async fn an_application_number_that_is_not_a_number_is_a_json_error_naming_it() 
             .is_some_and(|m| !m.is_empty())
     );
 }
+
+/// A step's body says what the API reads: the decision's fields typed (dates, whole numbers, the
+/// rate as a number in percent), and nothing else accepted, there or beside them.
+#[tokio::test]
+async fn a_step_s_decision_fields_are_described_as_typed() {
+    let app = spawn_app().await;
+    let (_, doc) = app.get_json("/api/v1/openapi.json").await;
+    let schemas = &doc["components"]["schemas"];
+    let body = &schemas["StepBody"];
+    assert_eq!(
+        body["properties"]["fields"]["$ref"], "#/components/schemas/DecisionFields",
+        "{body}"
+    );
+    let fields = &schemas["DecisionFields"];
+    for schema in [body, fields] {
+        assert_eq!(schema["additionalProperties"], false, "{schema}");
+    }
+    let property = |name: &str| {
+        let p = &fields["properties"][name];
+        (p["type"][0].as_str(), p["format"].as_str())
+    };
+    for (name, kind) in [
+        ("due_on", (Some("string"), Some("date"))),
+        ("disbursed_on", (Some("string"), Some("date"))),
+        ("approved_amount", (Some("integer"), Some("int64"))),
+        ("approved_term", (Some("integer"), Some("int64"))),
+        ("disbursed_amount", (Some("integer"), Some("int64"))),
+        ("approved_rate", (Some("number"), Some("double"))),
+        ("conditions", (Some("string"), None)),
+        ("reject_reason", (Some("string"), None)),
+        ("reference", (Some("string"), None)),
+    ] {
+        assert_eq!(property(name), kind, "{name}: {fields}");
+    }
+    assert_eq!(
+        fields["properties"].as_object().map(serde_json::Map::len),
+        Some(9),
+        "{fields}"
+    );
+}

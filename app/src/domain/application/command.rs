@@ -1,17 +1,19 @@
 //! A step of an application as one typed command. The three doors (the page's form post, the
-//! `#[server]` functions, the JSON API) all deliver a step as a [`StepInput`]; the use case
-//! reads it once, with [`StepCommand::read`], into what the step carries, after it has checked
-//! that the caller may take the step (so a stranger learns nothing of a step's rules), and
-//! against what the application allows (the programme's caps, the approved amount).
+//! `#[server]` functions, the JSON API) all deliver a step as a typed [`StepInput`]: each door
+//! refuses there, by name, a field that is not a step's or a value not of its field's kind (a
+//! date, a whole number, a percentage: what the API's schema says anyway). The use case reads
+//! it once, with [`StepCommand::read`], into what the step carries, after it has checked that
+//! the caller may take the step (so a stranger learns nothing of a step's rules), and against
+//! what the application allows (the programme's caps, the approved amount).
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::Step;
 use super::form::{ApplicationForm, MAX_TEXT};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::review::{
-    self, Approval, ApprovalLimits, Disbursement, RejectReason, Rejection,
+    Approval, ApprovalLimits, DecisionFields, Disbursement, RejectReason, Rejection,
 };
 
 /// The most items one information request may list, and the longest item.
@@ -20,23 +22,50 @@ pub const MAX_ITEMS: usize = 20;
 /// The longest item of an information request.
 pub const MAX_ITEM: usize = 500;
 
-/// What a step may carry besides itself, as forms and the JSON API send it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What a step may carry besides itself: the same typed input whichever door it came through
+/// (the page's form post reads it with [`StepInput::from_pairs`], the JSON API with serde).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StepInput {
     /// Why (a rejection's reason is required; others optional).
-    #[serde(default)]
     pub reason: Option<String>,
     /// What an information request asks for.
-    #[serde(default)]
     pub items: Vec<String>,
     /// The applicant's answer to an information request.
-    #[serde(default)]
     pub answer: Option<String>,
-    /// The decision's form fields: `due_on` of an information request; `approved_amount`,
-    /// `approved_term`, `approved_rate`, `conditions` of an approval; `reject_reason` of a
-    /// refusal; `disbursed_on`, `disbursed_amount`, `reference` of a payment.
-    #[serde(default)]
-    pub fields: Vec<(String, String)>,
+    /// The decision's fields, typed (`due_on`, `approved_amount`, `reject_reason`…).
+    pub fields: DecisionFields,
+}
+
+impl StepInput {
+    /// The names a step's form posts besides the decision's fields.
+    pub const NAMES: [&str; 3] = ["reason", "items", "answer"];
+
+    /// Reads a step's form post (its own controls, `version` and `action`, already removed):
+    /// every name must be one of a step's fields, or it is refused by name as the JSON API
+    /// refuses it; a value that is not of its field's kind is refused by that field.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<StepInput, FieldError> {
+        let known = |k: &str| Self::NAMES.contains(&k) || DecisionFields::NAMES.contains(&k);
+        if let Some((k, _)) = pairs.iter().find(|(k, _)| !known(k)) {
+            return Err(FieldError::new(k.clone(), Problem::NotAccepted));
+        }
+        let last = |name: &str| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        Ok(StepInput {
+            reason: last("reason"),
+            items: pairs
+                .iter()
+                .filter(|(k, _)| k == "items")
+                .map(|(_, v)| v.clone())
+                .collect(),
+            answer: last("answer"),
+            fields: DecisionFields::from_pairs(pairs)?,
+        })
+    }
 }
 
 /// What an information request asks for, and by when.
@@ -124,16 +153,9 @@ impl StepCommand {
                 bounded("answer", input.answer.as_deref(), MAX_TEXT)?
                     .ok_or_else(|| FieldError::new("answer", Problem::Required))?,
             ),
-            Step::Reject => {
-                let mut fields = input.fields.clone();
-                fields.push(("reason".into(), reason.clone().unwrap_or_default()));
-                StepCommand::Reject(review::parse_rejection(&fields)?)
-            }
-            Step::Approve => {
-                StepCommand::Approve(review::parse_approval(&input.fields, ctx.approval)?)
-            }
-            Step::Disburse => StepCommand::Disburse(review::parse_disbursement(
-                &input.fields,
+            Step::Reject => StepCommand::Reject(input.fields.rejection(reason.as_deref())?),
+            Step::Approve => StepCommand::Approve(input.fields.approval(ctx.approval)?),
+            Step::Disburse => StepCommand::Disburse(input.fields.disbursement(
                 ctx.approved_kzt,
                 ctx.approved_on,
                 ctx.today,
@@ -158,7 +180,7 @@ fn info_request(input: &StepInput, today: NaiveDate) -> Result<InfoRequest, Fiel
     if items.len() > MAX_ITEMS || items.iter().any(|i| i.chars().count() > MAX_ITEM) {
         return Err(FieldError::new("items", Problem::TooLong { max: MAX_ITEM }));
     }
-    let due_on = review::parse_due(&input.fields, today)?;
+    let due_on = input.fields.due(today)?;
     Ok(InfoRequest { items, due_on })
 }
 
@@ -237,6 +259,43 @@ mod tests {
         assert_eq!(
             answered.to_json().expect("json"),
             r#"{"answer":"Вот","documents":[3]}"#
+        );
+    }
+
+    #[test]
+    fn a_step_form_is_read_typed_and_an_unknown_name_is_refused_by_name() {
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let input = StepInput::from_pairs(&pairs(&[
+            ("items", "Справка"),
+            ("reason", "first"),
+            ("items", "Фото"),
+            ("reason", "Нужны документы"),
+            ("due_on", "2026-12-11"),
+        ]))
+        .expect("read");
+        assert_eq!(
+            input,
+            StepInput {
+                reason: Some("Нужны документы".into()),
+                items: vec!["Справка".into(), "Фото".into()],
+                answer: None,
+                fields: DecisionFields {
+                    due_on: NaiveDate::from_ymd_opt(2026, 12, 11),
+                    ..DecisionFields::default()
+                },
+            }
+        );
+        assert_eq!(
+            StepInput::from_pairs(&pairs(&[("reason", "x"), ("approved_amout", "1")])),
+            Err(FieldError::new("approved_amout", Problem::NotAccepted))
+        );
+        assert_eq!(
+            StepInput::from_pairs(&pairs(&[("approved_amount", "два миллиона")])),
+            Err(FieldError::new("approved_amount", Problem::NotANumber))
         );
     }
 

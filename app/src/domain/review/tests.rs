@@ -36,6 +36,36 @@ fn scored(rubric: &[RubricCriterion], fields: &[(String, String)]) -> Result<Sco
     }
 }
 
+/// A decision's fields as a form posts them, read as its door reads them, then checked.
+fn parse_approval(
+    pairs: &[(String, String)],
+    limits: ApprovalLimits,
+) -> Result<Approval, FieldError> {
+    DecisionFields::from_pairs(pairs)?.approval(limits)
+}
+
+fn parse_rejection(pairs: &[(String, String)]) -> Result<Rejection, FieldError> {
+    let reason = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "reason")
+        .map(|(_, v)| v.as_str());
+    DecisionFields::from_pairs(pairs)?.rejection(reason)
+}
+
+fn parse_disbursement(
+    pairs: &[(String, String)],
+    approved_kzt: i64,
+    approved_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Disbursement, FieldError> {
+    DecisionFields::from_pairs(pairs)?.disbursement(approved_kzt, approved_on, today)
+}
+
+fn parse_due(pairs: &[(String, String)], today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    DecisionFields::from_pairs(pairs)?.due(today)
+}
+
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("accepted")
 }
@@ -322,13 +352,27 @@ fn an_approval_names_amount_term_and_rate_for_a_loan() {
         ]),
         "approved_rate"
     );
-    // A grant has no term or rate: whatever is typed there is not asked for.
+    // A grant has no term or rate: whatever is there is not asked for (even what a loan would
+    // refuse). Text that is no number at all is refused by the form's reader, which does not
+    // know the programme.
     let grant = parse_approval(
-        &pairs(&[("approved_amount", "100"), ("approved_term", "xx")]),
+        &pairs(&[
+            ("approved_amount", "100"),
+            ("approved_term", "999"),
+            ("approved_rate", "250"),
+        ]),
         ApprovalLimits::default(),
     )
     .expect("accepted");
     assert_eq!((grant.term_months, grant.rate_bps), (None, None));
+    assert_eq!(
+        parse_approval(
+            &pairs(&[("approved_amount", "100"), ("approved_term", "xx")]),
+            ApprovalLimits::default(),
+        )
+        .expect_err("refused"),
+        FieldError::new("approved_term", Problem::NotANumber)
+    );
 }
 
 #[test]
@@ -419,6 +463,96 @@ fn an_information_request_is_due_within_ninety_days() {
         parse_due(&[], today).expect_err("refused").problem,
         Problem::Required
     );
+}
+
+#[test]
+fn json_sends_a_decision_typed_and_reads_as_the_form_does() {
+    let json: DecisionFields = serde_json::from_str(
+        r#"{"due_on": "2026-12-11", "approved_amount": 2000000, "approved_term": 36,
+            "approved_rate": 2.5, "conditions": "Страхование", "reject_reason": "other",
+            "disbursed_on": "2026-11-20", "disbursed_amount": 10, "reference": "ПП-1"}"#,
+    )
+    .expect("typed");
+    let form = DecisionFields::from_pairs(&pairs(&[
+        ("due_on", "2026-12-11"),
+        ("approved_amount", "2 000 000 ₸"),
+        ("approved_term", "36"),
+        ("approved_rate", "2,5"),
+        ("conditions", "Страхование"),
+        ("reject_reason", "other"),
+        ("disbursed_on", "2026-11-20"),
+        ("disbursed_amount", "10"),
+        ("reference", "ПП-1"),
+        ("reason", "not a decision field: the caller's"),
+    ]))
+    .expect("read");
+    assert_eq!(json, form);
+    assert_eq!(
+        (json.approved_amount, json.approved_rate_bps),
+        (Some(2_000_000), Some(250))
+    );
+    assert_eq!(
+        DecisionFields::from_pairs(&pairs(&[("approved_amount", " "), ("due_on", "")])),
+        Ok(DecisionFields::default()),
+        "blank is absent"
+    );
+    // The rate in percent, two decimals at most, as on the form.
+    let rate = |v: &str| {
+        serde_json::from_str::<DecisionFields>(&format!(r#"{{"approved_rate": {v}}}"#))
+            .map(|f| f.approved_rate_bps)
+            .map_err(|e| e.to_string())
+    };
+    for (v, bps) in [
+        ("2", Some(200)),
+        ("2.55", Some(255)),
+        ("0", Some(0)),
+        ("100", Some(10_000)),
+        ("null", None),
+    ] {
+        assert_eq!(rate(v), Ok(bps), "{v}");
+    }
+    for bad in ["2.555", "-1", r#""2,5""#, "true"] {
+        assert!(rate(bad).is_err(), "{bad}");
+    }
+    // A name that is not a decision's field is refused by name.
+    let unknown = serde_json::from_str::<DecisionFields>(r#"{"approved_amout": 1}"#)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        unknown.starts_with("unknown field `approved_amout`"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_refused_as_the_form_refuses_text_of_the_wrong_kind() {
+    for (field, problem) in [
+        ("due_on", Some(Problem::NotADate)),
+        ("disbursed_on", Some(Problem::NotADate)),
+        ("approved_amount", Some(Problem::NotANumber)),
+        ("approved_term", Some(Problem::NotANumber)),
+        ("disbursed_amount", Some(Problem::NotANumber)),
+        ("approved_rate", Some(Problem::NotAPercent)),
+        ("reference", None),
+        ("version", None),
+    ] {
+        assert_eq!(DecisionFields::mistyped(field), problem, "{field}");
+    }
+    // The form's reader says the same of text that is not of its field's kind.
+    for (field, raw, problem) in [
+        ("due_on", "soon", Problem::NotADate),
+        ("disbursed_on", "27.11.2026", Problem::NotADate),
+        ("approved_amount", "abc", Problem::NotANumber),
+        ("approved_term", "36 months", Problem::NotANumber),
+        ("disbursed_amount", "1,5", Problem::NotANumber),
+        ("approved_rate", "2,555", Problem::NotAPercent),
+    ] {
+        assert_eq!(
+            DecisionFields::from_pairs(&pairs(&[(field, raw)])),
+            Err(FieldError::new(field, problem)),
+            "{field}={raw}"
+        );
+    }
 }
 
 #[test]

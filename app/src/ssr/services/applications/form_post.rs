@@ -95,7 +95,7 @@ pub async fn post(
         other => {
             let step = parse_step(other)
                 .ok_or_else(|| FieldError::new("action", Problem::UnknownChoice(other.into())))?;
-            p.take(p.version, step).await?;
+            p.take(p.version, step, &p.step_input()?).await?;
             Ok(if step == Step::Withdraw {
                 Done::Withdraw
             } else {
@@ -110,6 +110,12 @@ impl Post<'_> {
     /// the autosave refuse it.
     fn draft(&self) -> Result<SaveDraft, FieldError> {
         SaveDraft::from_pairs(&self.posted.fields_but(CONTROLS))
+    }
+
+    /// A step's fields as posted, typed (the same [`StepInput`] the JSON API reads): an
+    /// unknown name is refused by name, as the JSON API refuses it.
+    fn step_input(&self) -> Result<StepInput, FieldError> {
+        StepInput::from_pairs(&self.posted.fields_but(CONTROLS))
     }
 
     /// Saves the draft's fields, then its files.
@@ -136,26 +142,27 @@ impl Post<'_> {
             })) => self.version,
             Err(e) => return Err(e),
         };
-        self.take(saved, Step::Submit).await?;
+        // The draft's fields went with the save; the step itself carries nothing.
+        self.take(saved, Step::Submit, &StepInput::default())
+            .await?;
         Ok(Done::Submit)
     }
 
     /// Answers an information request; the files posted with the answer go with it.
     async fn answer(&self) -> Result<Done, ServiceError> {
+        let input = self.step_input()?;
         self.attach_all(false).await?;
-        self.take(self.version, Step::Answer).await?;
+        self.take(self.version, Step::Answer, &input).await?;
         Ok(Done::Answer)
     }
 
-    /// Takes `step_` from `version` with what the form carries for it (the same
-    /// [`StepInput`] the JSON API reads).
-    async fn take(&self, version: i32, step_: Step) -> Result<i32, ServiceError> {
-        let input = StepInput {
-            reason: self.posted.get("reason").map(str::to_owned),
-            items: self.posted.all("items"),
-            answer: self.posted.get("answer").map(str::to_owned),
-            fields: self.posted.pairs.clone(),
-        };
+    /// Takes `step_` from `version` with `input`.
+    async fn take(
+        &self,
+        version: i32,
+        step_: Step,
+        input: &StepInput,
+    ) -> Result<i32, ServiceError> {
         let out = self.out;
         step(
             out.db,
@@ -164,7 +171,7 @@ impl Post<'_> {
             self.id,
             version,
             step_,
-            &input,
+            input,
             out.today,
         )
         .await

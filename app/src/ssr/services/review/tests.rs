@@ -6,6 +6,7 @@ use crate::domain::application::Step;
 use crate::domain::application::form::field;
 use crate::domain::location::KatoCode;
 use crate::domain::queue::{Assigned, Recommended, States};
+use crate::domain::review::DecisionFields;
 use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::seed;
@@ -71,7 +72,7 @@ async fn step(
     who: &Principal,
     id: i32,
     step: Step,
-    fields: Vec<(String, String)>,
+    fields: DecisionFields,
 ) -> Result<i32, ServiceError> {
     let version = db::applications::find(db, id)
         .await
@@ -131,13 +132,19 @@ impl Desk {
         apps::save_draft(db, Some(&who), id, 1, &draft(&form))
             .await
             .expect("saves");
-        step(db, &who, id, Step::Submit, Vec::new())
+        step(db, &who, id, Step::Submit, DecisionFields::default())
             .await
             .expect("submits");
         if review {
-            step(db, &self.operator, id, Step::StartReview, Vec::new())
-                .await
-                .expect("review");
+            step(
+                db,
+                &self.operator,
+                id,
+                Step::StartReview,
+                DecisionFields::default(),
+            )
+            .await
+            .expect("review");
         }
         id
     }
@@ -545,13 +552,15 @@ async fn the_queue_filters_counts_and_exports_what_it_shows() {
     assign(db, Some(&w.operator), &[a, c], w.colleague.user_id)
         .await
         .expect("assigns");
-    step(db, &w.operator, c, Step::RequestInfo, {
-        let mut f = decision(Step::RequestInfo, 0, today());
-        f.push(("items".into(), "Справка".into()));
-        f
-    })
+    step(
+        db,
+        &w.operator,
+        c,
+        Step::RequestInfo,
+        decision(Step::RequestInfo, 0, today()),
+    )
     .await
-    .expect_err("items go in StepInput::items, not fields");
+    .expect_err("items go in StepInput::items (the decision's fields have none)");
     let version = db::applications::find(db, c)
         .await
         .expect("find")
