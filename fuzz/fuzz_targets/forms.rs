@@ -1,7 +1,7 @@
 //! Every form the site reads, fed the same decoded body: the profile, the what-if, the
 //! application, the programme editor and its criteria, the operator's queue filters and
 //! assignment, the akimat's recommendation, the reviewer's sheet, the assisted filing's forms
-//! (the body's bytes as the consent scan) and the operator's decisions. Each answers with a
+//! (the body's bytes as the consent scan) and the operator's decisions (a step's fields). Each answers with a
 //! value or a field error; none panics, whatever the body.
 #![no_main]
 
@@ -11,7 +11,8 @@ use app::domain::catalog::ProgramStatus;
 use app::domain::eligibility::WhatIfInput;
 use app::domain::params::decode_query;
 use app::domain::program::Slug;
-use app::domain::review::{self, ApprovalLimits};
+use app::domain::application::command::StepInput;
+use app::domain::review::{self, ApprovalLimits, DecisionFields};
 use app::domain::{editor, profile, queue, recommendation};
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
@@ -50,8 +51,13 @@ fuzz_target!(|data: &[u8]| {
         term_months_max: Some(60),
         lends: true,
     };
-    let _ = review::parse_approval(&pairs, approval);
-    let _ = review::parse_rejection(&pairs);
-    let _ = review::parse_disbursement(&pairs, 5_000_000, Some(today), today);
-    let _ = review::parse_due(&pairs, today);
+    // A decision's fields as the form post reads them (`StepInput::from_pairs`), then each
+    // decision's rules on them.
+    let _ = StepInput::from_pairs(&pairs);
+    if let Ok(fields) = DecisionFields::from_pairs(&pairs) {
+        let _ = fields.approval(approval);
+        let _ = fields.rejection(Some(raw));
+        let _ = fields.disbursement(5_000_000, Some(today), today);
+        let _ = fields.due(today);
+    }
 });
