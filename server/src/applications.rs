@@ -82,27 +82,14 @@ pub(crate) async fn post_form(
 }
 
 /// The operator's form fields that go back to the page with an error, so that nothing typed
-/// is lost (the draft's own fields are saved before anything is checked, and need not).
-const ECHOED: &[&str] = &[
-    "items",
-    "due_on",
-    "approved_amount",
-    "approved_term",
-    "approved_rate",
-    "conditions",
-    "reject_reason",
-    "reason",
-    "disbursed_on",
-    "disbursed_amount",
-    "reference",
-    "note",
-    "conflict",
-    "comment",
-];
+/// is lost (the draft's own fields are saved before anything is checked, and need not): a
+/// step's own (its reason, the items asked, the decision's fields) and the note and score sheet.
+const ECHOED_BESIDES_STEP: &[&str] = &["note", "conflict", "comment"];
 
 fn echo_decision(posted: &PostedForm) -> String {
-    ECHOED
-        .iter()
+    let step = StepInput::NAMES.iter().filter(|f| **f != "answer");
+    step.chain(DecisionFields::NAMES.iter())
+        .chain(ECHOED_BESIDES_STEP)
         .filter_map(|f| {
             posted
                 .get(f)
