@@ -156,6 +156,13 @@ impl Generation {
                         ),
                         other => engine_err(other),
                     })?;
+            // A process killed in the middle of a commit leaves files that no commit names
+            // (a segment's deletes, a new segment). Their names come round again once the
+            // operation stamps restart from the last commit, and tantivy refuses to write over
+            // a file: the next start would fail on the first write. Collected before any write.
+            if let Err(e) = writer.garbage_collect_files().wait() {
+                tracing::warn!(index = %self.name, error = %e, "leftover index files not collected");
+            }
             *slot = Some(writer);
         }
         match slot.as_mut() {

@@ -156,3 +156,65 @@ async fn searches_keep_answering_in_full_while_the_index_is_rebuilt() {
         "every search saw the whole catalogue: {seen:?}"
     );
 }
+
+/// The generation's directory (the one holding a `meta.json`) under `root`.
+fn generation_dir(root: &Path) -> std::path::PathBuf {
+    std::fs::read_dir(root)
+        .expect("reads the index root")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.join("meta.json").exists())
+        .expect("a generation")
+}
+
+fn files(dir: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .expect("reads")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// A server killed while it commits a delete leaves the segment's new `.del` file behind, with
+/// the commit (meta.json) that would name it never written. After the restart the same delete
+/// comes again at the same operation stamp, so tantivy wants the same file name: the write
+/// must succeed (the crash test once caught a start failing with `FileAlreadyExists`).
+#[tokio::test]
+async fn a_write_left_half_done_by_a_killed_process_does_not_stop_the_next_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = contract::corpus();
+    let gen_dir = {
+        let index = EmbeddedIndex::open(dir.path()).expect("opens");
+        index
+            .apply(&corpus[..3], &[], Some(1))
+            .await
+            .expect("writes");
+        generation_dir(dir.path())
+    };
+    // The commit as it was before the delete, and the files the delete then wrote.
+    let meta_before = std::fs::read(gen_dir.join("meta.json")).expect("meta");
+    let before = files(&gen_dir);
+    {
+        let index = EmbeddedIndex::open(dir.path()).expect("reopens");
+        index
+            .apply(&[], &[corpus[0].id], Some(2))
+            .await
+            .expect("deletes");
+    }
+    let left: Vec<String> = files(&gen_dir).difference(&before).cloned().collect();
+    assert!(
+        left.iter().any(|f| f.ends_with(".del")),
+        "the delete wrote a .del file: {left:?}"
+    );
+    // Killed before the commit: meta.json as before, the new files still there.
+    std::fs::write(gen_dir.join("meta.json"), meta_before).expect("restores meta.json");
+
+    let index = EmbeddedIndex::open(dir.path()).expect("starts again");
+    assert_eq!(index.checkpoint().await.expect("reads"), Some(1));
+    index
+        .apply(&[], &[corpus[0].id], Some(2))
+        .await
+        .expect("the same delete is written again after the restart");
+    assert_eq!(index.count().await.expect("counts"), 2);
+    assert_eq!(index.checkpoint().await.expect("reads"), Some(2));
+}
