@@ -804,12 +804,7 @@ async fn a_lapsed_session_is_asked_to_sign_in_before_any_field_is_read() {
             .send()
             .await
             .expect("request is sent");
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let location = location(&response);
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path} {form:?}");
         assert!(
             location.starts_with("/sign-in"),
