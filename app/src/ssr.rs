@@ -10,6 +10,7 @@ pub mod search;
 pub mod security;
 pub mod services;
 pub mod session;
+pub mod sms;
 pub mod state;
 #[cfg(test)]
 pub(crate) mod testing;

@@ -15,6 +15,10 @@ pub struct Mail {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+    /// Where one click stops messages of this kind (alerts): sent as the `List-Unsubscribe`
+    /// and `List-Unsubscribe-Post` headers (RFC 8058). `None` for messages a person cannot
+    /// opt out of (codes, decisions).
+    pub unsubscribe: Option<String>,
 }
 
 impl Mail {
@@ -42,6 +46,7 @@ impl Mail {
                 .map(|&l| body(l))
                 .collect::<Vec<_>>()
                 .join("\n\n---\n\n"),
+            unsubscribe: None,
         }
     }
 }

@@ -287,10 +287,12 @@ fn alert_mail(
             &[("links", &links), ("unsubscribe", &unsubscribe)],
         )
     };
-    Mail::in_language(
+    let mut mail = Mail::in_language(
         to,
         lang,
         |lang| t(lang, Msg::AlertMailSubject).to_owned(),
         body,
-    )
+    );
+    mail.unsubscribe = Some(unsubscribe);
+    mail
 }

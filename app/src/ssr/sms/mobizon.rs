@@ -1,0 +1,1 @@
+//! Mobizon (mobizon.kz): the adapter is written from its published API documentation.

@@ -1,0 +1,1 @@
+//! SMSC.kz: the adapter is written from its published API documentation.
