@@ -36,6 +36,7 @@ mod tests {
             (FormId::ChangePassword, account::api::ChangePassword::PATH),
             (FormId::RequestReset, account::api::RequestReset::PATH),
             (FormId::ResetPassword, account::api::ResetPassword::PATH),
+            (FormId::ResetByCode, account::api::ResetWithCode::PATH),
             (
                 FormId::CreateInvitation,
                 account::api::CreateInvitation::PATH,

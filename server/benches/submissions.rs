@@ -47,7 +47,6 @@ static MAILER: LogMailer = LogMailer;
 
 fn notifier() -> Notifier<'static> {
     Notifier {
-        mailer: &MAILER,
         public_url: "http://127.0.0.1",
     }
 }

@@ -201,7 +201,7 @@ pub(crate) async fn schedule_csv(
 /// `GET /healthz`: 200 while the database answers (search down is reported as `degraded`),
 /// 503 when it does not.
 pub async fn healthz(State(st): State<AppState>) -> Response {
-    let health = services::health::check(&st.db, &st.indexes).await;
+    let health = services::health::check(&st.db, &st.indexes, st.config.sms.monthly_limit).await;
     let status = if health.status == services::health::HealthStatus::Down {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
@@ -212,7 +212,7 @@ pub async fn healthz(State(st): State<AppState>) -> Response {
 
 /// `GET /metrics`: the health figures in Prometheus's text format.
 pub async fn metrics(State(st): State<AppState>) -> Response {
-    let health = services::health::check(&st.db, &st.indexes).await;
+    let health = services::health::check(&st.db, &st.indexes, st.config.sms.monthly_limit).await;
     (
         [(
             axum::http::header::CONTENT_TYPE,

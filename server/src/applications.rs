@@ -26,7 +26,6 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) fn notifier(st: &AppState) -> Notifier<'_> {
     Notifier {
-        mailer: &*st.mailer,
         public_url: &st.config.public_url,
     }
 }

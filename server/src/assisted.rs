@@ -60,7 +60,7 @@ pub(crate) async fn post_form(
     let notifier = notifier(&st);
     let result = match posted.get("action").unwrap_or("start") {
         "send_code" => match SendConsentCode::from_pairs(&posted.pairs) {
-            Ok(command) => service::send_code(&st.db, &notifier, who, &command)
+            Ok(command) => service::send_code(&st.db, who, &command)
                 .await
                 .map(|()| format!("{page}?{query}&sent=1")),
             Err(e) => Err(e.into()),

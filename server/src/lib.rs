@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use app::ssr::AppState;
-use app::ssr::config::Config;
+use app::ssr::config::{Config, SmsConfig, SmsProvider};
 use app::ssr::db;
 use app::ssr::mail::{LogMailer, Mailer, SmtpMailer};
 use app::ssr::search::SearchIndex;
@@ -29,6 +29,9 @@ use app::ssr::search::resilient::ResilientSearch;
 use app::ssr::security::PasswordHasher;
 use app::ssr::services::indexer::Wake;
 use app::ssr::services::{self, ServiceError};
+use app::ssr::sms::mobizon::Mobizon;
+use app::ssr::sms::smsc::Smsc;
+use app::ssr::sms::{LogGateway, SmsGateway};
 use app::ssr::workers::{self, Indexes};
 use app::{App, shell};
 use axum::Router;
@@ -80,14 +83,15 @@ pub enum StartupError {
 /// Connects, migrates and seeds the database, opens the search index (rebuilding it from the
 /// database when it is missing, stale or corrupt), and binds the listener.
 pub async fn build(config: Config) -> Result<Application, StartupError> {
-    build_with_mailer(config, None).await
+    build_with(config, None, None).await
 }
 
-/// [`build`], delivering messages through `mailer` instead of the configured one (tests
-/// read the reset links it receives).
-pub async fn build_with_mailer(
+/// [`build`], delivering e-mail through `mailer` and SMS through `sms` instead of the
+/// configured ones when given (tests read what people were sent).
+pub async fn build_with(
     config: Config,
     mailer: Option<Arc<dyn Mailer>>,
+    sms: Option<Arc<dyn SmsGateway>>,
 ) -> Result<Application, StartupError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
         path: config.data_dir.display().to_string(),
@@ -130,6 +134,16 @@ pub async fn build_with_mailer(
         ),
         (None, None) => Arc::new(LogMailer),
     };
+    let sms = match sms {
+        Some(sms) => sms,
+        None => sms_gateway(&config.sms).map_err(StartupError::Unsafe)?,
+    };
+    let courier = services::messages::Courier {
+        mailer,
+        sms,
+        daily_per_phone: config.sms.daily_per_phone,
+        monthly_limit: config.sms.monthly_limit,
+    };
     let indexes = Arc::new(open_indexes(&config, &db, CatchUp::Yes).await?);
     let wake = Wake::default();
     workers::spawn(
@@ -137,7 +151,7 @@ pub async fn build_with_mailer(
         indexes.clone(),
         &wake,
         Arc::new(config.clone()),
-        mailer.clone(),
+        courier,
     );
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
@@ -160,13 +174,37 @@ pub async fn build_with_mailer(
         indexes,
         wake,
         hasher,
-        mailer,
         config: Arc::new(config),
     };
     Ok(Application {
         listener,
         router: router(state.clone()),
         state,
+    })
+}
+
+/// The SMS gateway `c` names, with its key and sender.
+pub fn sms_gateway(c: &SmsConfig) -> Result<Arc<dyn SmsGateway>, String> {
+    let timeout = std::time::Duration::from_secs(10);
+    let key = c.api_key.as_deref().unwrap_or_default();
+    Ok(match c.provider {
+        SmsProvider::Log => Arc::new(LogGateway),
+        SmsProvider::Mobizon => Arc::new(Mobizon::new(
+            c.api_url.as_deref().unwrap_or("https://api.mobizon.kz"),
+            key,
+            c.sender.as_deref(),
+            timeout,
+        )?),
+        SmsProvider::Smsc => {
+            let (login, password) = key.split_once(':').unwrap_or((key, ""));
+            Arc::new(Smsc::new(
+                c.api_url.as_deref().unwrap_or("https://smsc.kz"),
+                login,
+                password,
+                c.sender.as_deref(),
+                timeout,
+            )?)
+        }
     })
 }
 

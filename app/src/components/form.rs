@@ -18,6 +18,8 @@ pub enum FormId {
     ChangePassword,
     RequestReset,
     ResetPassword,
+    /// A new password with the code sent by SMS (`POST /api/reset_with_code`).
+    ResetByCode,
     CreateInvitation,
     RevokeInvitation,
     RemoveStaff,
@@ -41,12 +43,13 @@ pub enum FormId {
 
 impl FormId {
     /// Every form, for the test that ties the server functions' endpoints to these.
-    pub const ALL: [FormId; 19] = [
+    pub const ALL: [FormId; 20] = [
         FormId::SignUp,
         FormId::SignIn,
         FormId::ChangePassword,
         FormId::RequestReset,
         FormId::ResetPassword,
+        FormId::ResetByCode,
         FormId::CreateInvitation,
         FormId::RevokeInvitation,
         FormId::RemoveStaff,
@@ -72,6 +75,7 @@ impl FormId {
             FormId::ChangePassword => "/api/change_password",
             FormId::RequestReset => "/api/request_reset",
             FormId::ResetPassword => "/api/reset_password",
+            FormId::ResetByCode => "/api/reset_with_code",
             FormId::CreateInvitation => "/api/create_invitation",
             FormId::RevokeInvitation => "/api/revoke_invitation",
             FormId::RemoveStaff => "/api/remove_staff",

@@ -82,6 +82,8 @@ pub enum ErrorCode {
     ProgramClosed,
     /// `wrong_code`.
     WrongCode,
+    /// `code_invalid`.
+    CodeInvalid,
     /// `outside_okrug`.
     OutsideOkrug,
     /// `staff_account`.
@@ -130,6 +132,7 @@ impl ErrorCode {
             ErrorCode::NotAllowed => "not_allowed",
             ErrorCode::ProgramClosed => "program_closed",
             ErrorCode::WrongCode => "wrong_code",
+            ErrorCode::CodeInvalid => "code_invalid",
             ErrorCode::OutsideOkrug => "outside_okrug",
             ErrorCode::StaffAccount => "staff_account",
             ErrorCode::BudgetExceeded => "budget_exceeded",
@@ -259,6 +262,8 @@ pub enum Problem {
     ProgramClosed,
     /// A confirmation code that is wrong, used or expired.
     WrongCode,
+    /// A code the person was sent by SMS that is wrong, used, expired or tried too often.
+    CodeInvalid,
     /// A place outside the okrug of the person acting.
     OutsideOkrug,
     /// A phone number that belongs to a staff account, not a resident's.
@@ -347,6 +352,7 @@ impl FieldError {
             Problem::NotNow { .. } => ErrorCode::NotAllowed,
             Problem::ProgramClosed => ErrorCode::ProgramClosed,
             Problem::WrongCode => ErrorCode::WrongCode,
+            Problem::CodeInvalid => ErrorCode::CodeInvalid,
             Problem::OutsideOkrug => ErrorCode::OutsideOkrug,
             Problem::StaffAccount => ErrorCode::StaffAccount,
             Problem::BudgetExceeded { .. } => ErrorCode::BudgetExceeded,
@@ -440,6 +446,7 @@ impl FieldError {
             }
             Problem::ProgramClosed => tf(lang, Msg::ErrorProgramClosed, &[]),
             Problem::WrongCode => tf(lang, Msg::ErrorWrongCode, &[]),
+            Problem::CodeInvalid => tf(lang, Msg::ErrorCodeInvalid, &[]),
             Problem::OutsideOkrug => tf(lang, Msg::ErrorOutsideOkrug, &[]),
             Problem::StaffAccount => tf(lang, Msg::ErrorStaffAccount, &[]),
             Problem::BelowApproved { approved_kzt } => tf(

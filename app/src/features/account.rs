@@ -146,17 +146,40 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// `/reset`: ask for a reset link.
+/// `/reset`: ask for a code (a phone) or a link (an e-mail); after a code was sent, type it
+/// with a new password.
 #[component]
 pub fn ResetRequestPage() -> impl IntoView {
     let lang = use_lang();
     let error = form_error(FormId::RequestReset);
-    let sent = query_param("sent").is_some();
+    let code_error = form_error(FormId::ResetByCode);
+    let sent = query_param("sent");
+    let by_code = sent.as_deref() == Some("code") || code_error.is_some();
+    let notice = match sent.as_deref() {
+        Some("code") => Some(t(lang, Msg::ResetCodeSent)),
+        Some(_) => Some(t(lang, Msg::ResetSent)),
+        None => None,
+    };
+    let code_form = by_code.then(|| {
+        view! {
+            <section class="stack" aria-labelledby="code-title">
+                <h2 id="code-title">{t(lang, Msg::ResetCodeTitle)}</h2>
+                {alert(form_message(&code_error, lang, &["login", "code", "password"]))}
+                <form method="post" action="/api/reset_with_code" class="stack">
+                    <Field id="code-login" name="login" label=t(lang, Msg::ResetPhoneLabel) kind="tel" autocomplete="username" error=field_message(code_error.as_ref(), lang, "login") value=query_param("login") />
+                    <Field id="code" name="code" label=t(lang, Msg::ResetCodeLabel) autocomplete="one-time-code" inputmode=Some("numeric") error=field_message(code_error.as_ref(), lang, "code") />
+                    <Field id="code-password" name="password" label=t(lang, Msg::NewPasswordLabel) kind="password" autocomplete="new-password" hint=Some(t(lang, Msg::PasswordHint)) error=field_message(code_error.as_ref(), lang, "password") />
+                    <button type="submit" class="button">{t(lang, Msg::ResetSetButton)}</button>
+                </form>
+            </section>
+        }
+    });
     view! {
         <PageTitle text=t(lang, Msg::ResetTitle) />
         <div class="page narrow">
             <h1>{t(lang, Msg::ResetTitle)}</h1>
-            {sent.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::ResetSent)}</p> })}
+            {notice.map(|n| view! { <p class="notice notice-info" role="status">{n}</p> })}
+            {code_form}
             <p class="lead">{t(lang, Msg::ResetLead)}</p>
             {alert(form_message(&error, lang, &["login"]))}
             <form method="post" action="/api/request_reset" class="stack">

@@ -51,11 +51,57 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `MAIL_FROM`: the sender of e-mail. Default `Auyl Business <no-reply@localhost>`.
     pub mail_from: String,
+    /// `SMS_PROVIDER` (`log`, `mobizon` or `smsc`) with `SMS_API_KEY` (Mobizon's key, or
+    /// SMSC's `login:password`), `SMS_SENDER`, `SMS_API_URL`, `SMS_DAILY_PER_PHONE` and
+    /// `SMS_MONTHLY_LIMIT`: how text messages reach phones. Default `log`: the server log.
+    pub sms: SmsConfig,
     /// `TRUST_PROXY`: take the client address from `X-Forwarded-For` (behind a reverse proxy).
     /// Default `false`.
     pub trust_proxy: bool,
     /// Password hashing cost (argon2id). OWASP's parameters in service; tests use cheap ones.
     pub hashing: Hashing,
+}
+
+/// Which SMS provider carries text messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmsProvider {
+    /// The server log (development).
+    Log,
+    /// Mobizon (mobizon.kz).
+    Mobizon,
+    /// SMSC.kz.
+    Smsc,
+}
+
+/// How text messages reach phones, and what they may cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmsConfig {
+    /// `SMS_PROVIDER`. Default `log`.
+    pub provider: SmsProvider,
+    /// `SMS_API_KEY`: Mobizon's API key, or SMSC's `login:password`.
+    pub api_key: Option<String>,
+    /// `SMS_SENDER`: the registered sender name; unset, the provider's default.
+    pub sender: Option<String>,
+    /// `SMS_API_URL`: the provider's API address. Default its public one.
+    pub api_url: Option<String>,
+    /// `SMS_DAILY_PER_PHONE`: text messages one phone may be sent in 24 hours. Default 10.
+    pub daily_per_phone: u64,
+    /// `SMS_MONTHLY_LIMIT`: parts the platform may send in a calendar month (Asia/Almaty);
+    /// beyond it SMS wait and `/healthz` says so. Unset: no limit.
+    pub monthly_limit: Option<u64>,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        SmsConfig {
+            provider: SmsProvider::Log,
+            api_key: None,
+            sender: None,
+            api_url: None,
+            daily_per_phone: 10,
+            monthly_limit: None,
+        }
+    }
 }
 
 /// Argon2id cost parameters.
@@ -180,6 +226,41 @@ impl Config {
                 });
             }
         };
+        let sms = SmsConfig {
+            provider: match var("SMS_PROVIDER").as_deref() {
+                None | Some("log") => SmsProvider::Log,
+                Some("mobizon") => SmsProvider::Mobizon,
+                Some("smsc") => SmsProvider::Smsc,
+                Some(other) => {
+                    return Err(ConfigError {
+                        name: "SMS_PROVIDER",
+                        reason: format!("expected log, mobizon or smsc, got {other:?}"),
+                    });
+                }
+            },
+            api_key: var("SMS_API_KEY"),
+            sender: var("SMS_SENDER"),
+            api_url: var("SMS_API_URL"),
+            daily_per_phone: number("SMS_DAILY_PER_PHONE", 10)?,
+            monthly_limit: match var("SMS_MONTHLY_LIMIT") {
+                Some(_) => Some(number("SMS_MONTHLY_LIMIT", 0)?),
+                None => None,
+            },
+        };
+        if sms.provider != SmsProvider::Log && sms.api_key.is_none() {
+            return Err(ConfigError {
+                name: "SMS_API_KEY",
+                reason: "must be set when SMS_PROVIDER is mobizon or smsc".into(),
+            });
+        }
+        if sms.provider == SmsProvider::Smsc
+            && sms.api_key.as_deref().is_some_and(|k| !k.contains(':'))
+        {
+            return Err(ConfigError {
+                name: "SMS_API_KEY",
+                reason: "for smsc, give login:password".into(),
+            });
+        }
         let trust_proxy = matches!(var("TRUST_PROXY").as_deref(), Some("1" | "true" | "yes"));
         let today = var("APP_TODAY")
             .map(|v| {
@@ -208,6 +289,7 @@ impl Config {
             smtp_url: var("SMTP_URL"),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Auyl Business <no-reply@localhost>".into()),
+            sms,
             trust_proxy,
             hashing: Hashing::OWASP,
         })
@@ -230,6 +312,11 @@ impl Config {
         if self.smtp_url.is_none() {
             problems.push(
                 "SMTP_URL must be set in production (password reset links are sent by e-mail)",
+            );
+        }
+        if self.sms.provider == SmsProvider::Log {
+            problems.push(
+                "SMS_PROVIDER must be mobizon or smsc in production (codes and decisions reach phones by SMS)",
             );
         }
         if self.meili.as_ref().is_some_and(|m| m.api_key.is_none()) {
@@ -279,6 +366,7 @@ impl Config {
             public_url: "http://127.0.0.1".into(),
             smtp_url: None,
             mail_from: "Auyl Business <no-reply@localhost>".into(),
+            sms: SmsConfig::default(),
             trust_proxy: false,
             // Cheap hashing keeps tests fast; the hash format and the code path are the same.
             hashing: Hashing {
@@ -421,15 +509,24 @@ mod production_tests {
         let careless = vars(&[("APP_ENV", "production")]);
         assert_eq!(
             careless.production_problems().len(),
-            3,
+            4,
             "{:?}",
             careless.production_problems()
+        );
+        assert!(
+            careless
+                .production_problems()
+                .iter()
+                .any(|p| p.starts_with("SMS_PROVIDER")),
+            "production refuses the log as the SMS gateway"
         );
         let ready = vars(&[
             ("APP_ENV", "production"),
             ("DEMO_DATA", "false"),
             ("PUBLIC_URL", "https://auyl.example.kz"),
             ("SMTP_URL", "smtps://u:p@smtp.example.kz"),
+            ("SMS_PROVIDER", "mobizon"),
+            ("SMS_API_KEY", "kz1234567890abcdef"),
         ]);
         assert!(
             ready.production_problems().is_empty(),
@@ -442,6 +539,8 @@ mod production_tests {
             ("DEMO_DATA", "false"),
             ("PUBLIC_URL", "https://auyl.example.kz"),
             ("SMTP_URL", "smtps://u:p@smtp.example.kz"),
+            ("SMS_PROVIDER", "smsc"),
+            ("SMS_API_KEY", "auyl:generated-password"),
             ("DATABASE_URL", "postgres://auyl:auyl@db:5432/auyl"),
             ("MEILI_URL", "http://meili:7700"),
             ("MEILI_API_KEY", "masterKey"),
@@ -450,6 +549,34 @@ mod production_tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems.iter().any(|p| p.starts_with("DATABASE_URL")));
         assert!(problems.iter().any(|p| p.starts_with("MEILI_API_KEY")));
+    }
+
+    #[test]
+    fn a_bad_sms_configuration_is_refused_at_start_with_a_plain_message() {
+        let read = |v: &[(&str, &str)]| {
+            let owned: Vec<(String, String)> =
+                v.iter().map(|(a, b)| ((*a).into(), (*b).into())).collect();
+            Config::from_lookup(move |n| owned.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()))
+        };
+        let refused = |v: &[(&str, &str)]| match read(v) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("{v:?} was accepted"),
+        };
+        assert_eq!(
+            refused(&[("SMS_PROVIDER", "kcell")]),
+            "SMS_PROVIDER: expected log, mobizon or smsc, got \"kcell\""
+        );
+        assert!(refused(&[("SMS_PROVIDER", "mobizon")]).starts_with("SMS_API_KEY: must be set"));
+        assert!(
+            refused(&[("SMS_PROVIDER", "smsc"), ("SMS_API_KEY", "only-a-login")])
+                .starts_with("SMS_API_KEY: for smsc")
+        );
+        assert!(
+            refused(&[("SMS_MONTHLY_LIMIT", "many")]).starts_with("SMS_MONTHLY_LIMIT: expected")
+        );
+        let fine = read(&[("SMS_MONTHLY_LIMIT", "5000")]).expect("valid");
+        assert_eq!(fine.sms.monthly_limit, Some(5000));
+        assert_eq!(fine.sms.provider, SmsProvider::Log);
     }
 
     #[test]

@@ -101,6 +101,20 @@ pub fn new_token() -> Result<(String, String), ServiceError> {
     Ok((token, hash))
 }
 
+/// Six random digits: a code a person reads from an SMS.
+pub fn six_digits() -> Result<String, ServiceError> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Hashing(e.to_string()))?;
+    Ok(format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000))
+}
+
+/// The stored form of a code sent to `phone` for `purpose`. A six-digit code's hash can be
+/// reversed by trying a million codes; it is stored hashed all the same so that a copy of the
+/// database does not hand out live codes at a glance, and it lives ten minutes.
+pub fn code_hash(phone: &str, purpose: &str, code: &str) -> String {
+    token_hash(&format!("{phone}:{purpose}:{code}"))
+}
+
 /// The stored form of a token: hex SHA-256. A token is random and long, so a fast hash is
 /// enough; the point is that a leaked table cannot be replayed as cookies or links.
 pub fn token_hash(token: &str) -> String {

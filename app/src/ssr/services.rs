@@ -11,6 +11,7 @@ pub mod editor;
 pub mod health;
 pub mod indexer;
 pub mod invitations;
+pub mod messages;
 pub mod profiles;
 pub mod programs;
 pub mod recommendations;

@@ -7,7 +7,6 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
 use super::config::Config;
-use super::mail::Mailer;
 use super::search::SearchIndex;
 use super::security::PasswordHasher;
 use super::services::ServiceError;
@@ -29,8 +28,6 @@ pub struct AppState {
     pub wake: Wake,
     /// Hashes and verifies passwords (with bounded concurrency).
     pub hasher: Arc<PasswordHasher>,
-    /// Delivers reset links.
-    pub mailer: Arc<dyn Mailer>,
     /// The configuration.
     pub config: Arc<Config>,
 }

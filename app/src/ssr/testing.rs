@@ -176,3 +176,113 @@ pub(crate) fn decision(
         _ => DecisionFields::default(),
     }
 }
+
+/// An SMS gateway that keeps what it is given and answers from a script (then accepts).
+#[derive(Default)]
+pub(crate) struct RecordingGateway {
+    pub(crate) sent: Mutex<Vec<super::sms::Sms>>,
+    pub(crate) answers: Mutex<std::collections::VecDeque<Result<(), super::sms::SmsError>>>,
+    pub(crate) report: Mutex<Option<super::sms::Delivery>>,
+}
+
+impl RecordingGateway {
+    /// The texts sent so far.
+    pub(crate) fn texts(&self) -> Vec<super::sms::Sms> {
+        self.sent.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+#[async_trait::async_trait]
+impl super::sms::SmsGateway for RecordingGateway {
+    fn name(&self) -> &'static str {
+        "recording"
+    }
+
+    async fn send(
+        &self,
+        sms: &super::sms::Sms,
+    ) -> Result<super::sms::Accepted, super::sms::SmsError> {
+        let answer = self
+            .answers
+            .lock()
+            .ok()
+            .and_then(|mut a| a.pop_front())
+            .unwrap_or(Ok(()));
+        answer?;
+        let mut sent = self
+            .sent
+            .lock()
+            .map_err(|_| super::sms::SmsError::transient("poisoned"))?;
+        sent.push(sms.clone());
+        Ok(super::sms::Accepted {
+            provider_id: format!("r{}", sent.len()),
+            segments: None,
+            cost_tiyn: Some(1_500),
+        })
+    }
+
+    async fn status(&self, _id: &str) -> Result<super::sms::Delivery, super::sms::SmsError> {
+        Ok(self
+            .report
+            .lock()
+            .ok()
+            .and_then(|r| r.clone())
+            .unwrap_or(super::sms::Delivery::Delivered))
+    }
+}
+
+/// The recording mailer also takes SMS, as messages with the text as the body and no
+/// subject, so a test reads everything people were sent in the order it went.
+#[async_trait::async_trait]
+impl super::sms::SmsGateway for RecordingMailer {
+    fn name(&self) -> &'static str {
+        "recording"
+    }
+
+    async fn send(
+        &self,
+        sms: &super::sms::Sms,
+    ) -> Result<super::sms::Accepted, super::sms::SmsError> {
+        let mut sent = self
+            .0
+            .lock()
+            .map_err(|_| super::sms::SmsError::transient("poisoned"))?;
+        sent.push(Mail {
+            to: sms.to.clone(),
+            subject: String::new(),
+            body: sms.text.clone(),
+            unsubscribe: None,
+        });
+        Ok(super::sms::Accepted {
+            provider_id: format!("m{}", sent.len()),
+            segments: None,
+            cost_tiyn: None,
+        })
+    }
+
+    async fn status(&self, _id: &str) -> Result<super::sms::Delivery, super::sms::SmsError> {
+        Ok(super::sms::Delivery::Delivered)
+    }
+}
+
+/// Delivers what the outbox holds, as the worker would, into `into`: e-mails and SMS in the
+/// order they went.
+pub(crate) async fn deliver(db: &DatabaseConnection, into: &RecordingMailer) {
+    let recorder = std::sync::Arc::new(RecordingMailer::default());
+    let courier = super::services::messages::Courier {
+        mailer: recorder.clone(),
+        sms: recorder.clone(),
+        daily_per_phone: 1_000,
+        monthly_limit: None,
+    };
+    // A sent SMS is next due for its delivery report half a minute later, so this ends.
+    while super::services::messages::deliver_due(db, &courier, "test")
+        .await
+        .expect("delivers")
+        > 0
+    {}
+    let got = recorder.0.lock().map(|m| m.clone()).unwrap_or_default();
+    if let Ok(mut all) = into.0.lock() {
+        all.extend(got);
+    }
+}

@@ -36,6 +36,7 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 const ALERTS_EVERY: Duration = Duration::from_secs(60);
+const MESSAGES_EVERY: Duration = Duration::from_secs(1);
 const REPORTS_EVERY: Duration = Duration::from_secs(5);
 
 /// Runs `step` forever: again at once while it reports more work, then after a wake-up or
@@ -75,10 +76,11 @@ pub fn spawn(
     indexes: Arc<Indexes>,
     wake: &Wake,
     config: Arc<Config>,
-    mailer: Arc<dyn super::mail::Mailer>,
+    courier: super::services::messages::Courier,
 ) -> Vec<JoinHandle<()>> {
     let mut handles = vec![
-        spawn_alerts(db.clone(), wake, config.clone(), mailer),
+        spawn_messages(db.clone(), courier),
+        spawn_alerts(db.clone(), wake, config.clone()),
         spawn_reports(db.clone()),
         spawn_embedded(db.clone(), indexes.embedded.clone(), wake, config.clone()),
     ];
@@ -96,23 +98,48 @@ pub fn spawn(
 
 /// Alerts: after every programme change on this instance, and every minute for changes made by
 /// other instances and for the date moving on.
-fn spawn_alerts(
-    d: DatabaseConnection,
-    wake: &Wake,
-    c: Arc<Config>,
-    mailer: Arc<dyn super::mail::Mailer>,
-) -> JoinHandle<()> {
+fn spawn_alerts(d: DatabaseConnection, wake: &Wake, c: Arc<Config>) -> JoinHandle<()> {
     tokio::spawn(run("alerts", wake.listen(), ALERTS_EVERY, move || {
-        let (d, c, mailer) = (d.clone(), c.clone(), mailer.clone());
+        let (d, c) = (d.clone(), c.clone());
         async move {
-            let created =
-                super::services::alerts::check(&d, &*mailer, &c.public_url, c.today()).await?;
+            let created = super::services::alerts::check(&d, &c.public_url, c.today()).await?;
             if created > 0 {
                 tracing::info!(notifications = created, "alerts sent");
             }
             Ok(false)
         }
     }))
+}
+
+/// Messages: delivers what the outbox holds, at once after a commit on this instance wrote
+/// some, and every second for what other instances wrote, retries came due and delivery
+/// reports to ask for. Each instance is one worker under its own name; leases keep them apart.
+fn spawn_messages(
+    d: DatabaseConnection,
+    courier: super::services::messages::Courier,
+) -> JoinHandle<()> {
+    use super::services::messages;
+    let owner = uuid::Uuid::new_v4().to_string();
+    tokio::spawn(async move {
+        let mut backoff = FIRST_BACKOFF;
+        loop {
+            match messages::deliver_due(&d, &courier, &owner).await {
+                Ok(n) if n > 0 => backoff = FIRST_BACKOFF,
+                Ok(_) => {
+                    backoff = FIRST_BACKOFF;
+                    tokio::select! {
+                        () = messages::woken() => {}
+                        () = tokio::time::sleep(MESSAGES_EVERY) => {}
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(worker = "messages", error = %e, retry_in_ms = backoff.as_millis() as u64, "message worker failed; retrying");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
+    })
 }
 
 /// Okrug reports: recompute the okrugs whose figures a write has put out of date. Pages

@@ -558,7 +558,8 @@ async fn a_reset_link_works_once_and_a_bad_new_password_does_not_spend_it() {
         .await;
     assert_eq!(status, StatusCode::OK);
     let link = app
-        .mail
+        .delivered()
+        .await
         .link_for("operator@agrocredit.demo")
         .expect("a link was sent");
     let token = link.rsplit('/').next().unwrap_or_default().to_owned();
@@ -617,11 +618,11 @@ async fn a_reset_request_for_an_unknown_account_looks_the_same_and_sends_nothing
 
     assert_eq!(known, unknown);
     assert_eq!(
-        app.mail.sent().len(),
+        app.delivered().await.sent().len(),
         1,
         "only the real account got a message"
     );
-    assert!(app.mail.link_for("+77010000001").is_some());
+    assert!(app.delivered().await.link_for("+77010000001").is_some());
 
     for _ in 0..2 {
         let _ = app
@@ -637,7 +638,7 @@ async fn a_reset_request_for_an_unknown_account_looks_the_same_and_sends_nothing
         "too_many_attempts",
         "nobody can flood a person with reset messages"
     );
-    assert_eq!(app.mail.sent().len(), 3);
+    assert_eq!(app.delivered().await.sent().len(), 3);
 }
 
 #[tokio::test]
@@ -713,7 +714,7 @@ async fn e_mails_come_in_the_language_the_person_reads() {
         .await
         .expect("sent");
     assert_eq!(response.status(), StatusCode::OK);
-    let mail = app.mail.sent().pop().expect("a message");
+    let mail = app.delivered().await.sent().pop().expect("a message");
     assert_eq!(mail.subject, "Auyl Business: changing your password");
     assert!(
         mail.body.starts_with("To set a new password"),

@@ -58,7 +58,6 @@ async fn html(b: &Browser, path: &str) -> (StatusCode, String) {
 async fn check(app: &TestApp) -> usize {
     alerts::check(
         &app.state.db,
-        &*app.state.mailer,
         &app.state.config.public_url,
         app.state.config.today(),
     )
@@ -143,7 +142,8 @@ async fn a_new_programme_for_a_saved_search_is_announced_once_and_unsubscribing_
 
     // The message: the programme's link and the one-click unsubscribe link.
     let mail = app
-        .mail
+        .delivered()
+        .await
         .sent()
         .into_iter()
         .rev()

@@ -238,7 +238,8 @@ async fn an_entrepreneur_applies_without_javascript_from_the_programme_page_to_t
         "the bell tells"
     );
     assert!(
-        app.mail
+        app.delivered()
+            .await
             .sent()
             .iter()
             .any(|m| m.to == APPLICANT && m.body.contains("Запрошены сведения")),

@@ -512,7 +512,6 @@ async fn fresh_application(app: &TestApp, slug: &str, fresh: Fresh) -> (i32, i32
     let who = user(app, "+77010000001").await;
     let today = app.state.config.today();
     let notifier = Notifier {
-        mailer: &app::ssr::mail::LogMailer,
         public_url: "http://127.0.0.1",
     };
     let id = service::open(db, Some(&who), slug, today)
@@ -640,7 +639,6 @@ async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
     app::ssr::services::applications::step(
         db,
         &app::ssr::services::applications::Notifier {
-            mailer: &app::ssr::mail::LogMailer,
             public_url: "http://127.0.0.1",
         },
         Some(&applicant),

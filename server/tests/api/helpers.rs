@@ -7,6 +7,7 @@ use app::ssr::AppState;
 use app::ssr::config::Config;
 use app::ssr::db;
 use app::ssr::mail::{Mail, MailError, Mailer};
+use app::ssr::sms::{Accepted, Delivery, Sms, SmsError, SmsGateway};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -57,6 +58,34 @@ impl Outbox {
             .split_whitespace()
             .find(|w| w.starts_with("http"))
             .map(str::to_owned)
+    }
+}
+
+/// It takes SMS too, as messages with the text as the body and no subject, so a test reads
+/// everything people were sent in the order it went.
+#[async_trait::async_trait]
+impl SmsGateway for Outbox {
+    fn name(&self) -> &'static str {
+        "test"
+    }
+
+    async fn send(&self, sms: &Sms) -> Result<Accepted, SmsError> {
+        let mut sent = self.0.lock().map_err(|_| SmsError::transient("poisoned"))?;
+        sent.push(Mail {
+            to: sms.to.clone(),
+            subject: String::new(),
+            body: sms.text.clone(),
+            unsubscribe: None,
+        });
+        Ok(Accepted {
+            provider_id: format!("t{}", sent.len()),
+            segments: None,
+            cost_tiyn: None,
+        })
+    }
+
+    async fn status(&self, _id: &str) -> Result<Delivery, SmsError> {
+        Ok(Delivery::Delivered)
     }
 }
 
@@ -135,7 +164,7 @@ pub async fn spawn_two_on_postgres(admin: &str) -> (TestApp, TestApp) {
 
 async fn start(config: Config) -> TestApp {
     let mail = Arc::new(Outbox::default());
-    let app = server::build_with_mailer(config, Some(mail.clone()))
+    let app = server::build_with(config, Some(mail.clone()), Some(mail.clone()))
         .await
         .expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -151,6 +180,21 @@ async fn start(config: Config) -> TestApp {
 }
 
 impl TestApp {
+    /// What people were sent, once the app's worker has delivered everything the outbox holds
+    /// (it is woken by each commit; this waits up to five seconds).
+    pub async fn delivered(&self) -> &Outbox {
+        for _ in 0..500 {
+            let f = db::messages::figures(&self.state.db, chrono::Utc::now())
+                .await
+                .expect("outbox figures");
+            if f.pending == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        &self.mail
+    }
+
     /// Gives a demo programme a new Russian title (an edit through the programme service, with
     /// its search-outbox row), as an operator's edit would.
     pub async fn retitle(&self, slug: &str, title: &str) {

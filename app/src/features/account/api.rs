@@ -143,20 +143,19 @@ pub async fn request_reset(login: String) -> Result<(), AppError> {
     use crate::ssr::services::accounts;
     use crate::ssr::{form_then, session, state};
     let login_kept = login.clone();
+    // A phone gets a code by SMS, to be typed on the next page; an e-mail gets a link.
+    let next = match crate::domain::account::Login::parse("login", &login) {
+        Ok(crate::domain::account::Login::Phone(_)) => "/reset?sent=code",
+        _ => "/reset?sent=1",
+    };
     form_then(
         crate::components::form::FormId::RequestReset,
         &[("login", &login_kept)],
-        "/reset?sent=1",
+        next,
         async move {
             let st = state()?;
-            accounts::request_reset(
-                &st.db,
-                &*st.mailer,
-                &st.config.public_url,
-                &login,
-                &session::caller(),
-            )
-            .await?;
+            accounts::request_reset(&st.db, &st.config.public_url, &login, &session::caller())
+                .await?;
             Ok(())
         },
     )
@@ -176,6 +175,37 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
             let st = state()?;
             accounts::reset_password(&st.db, &st.hasher, &token, &password, &session::caller())
                 .await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Sets a new password for a phone login with the code sent by SMS.
+#[server(endpoint = "reset_with_code")]
+pub async fn reset_with_code(
+    login: String,
+    code: String,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::ssr::services::accounts;
+    use crate::ssr::{form_then, session, state};
+    let login_kept = login.clone();
+    form_then(
+        crate::components::form::FormId::ResetByCode,
+        &[("login", &login_kept)],
+        "/sign-in?reset=1",
+        async move {
+            let st = state()?;
+            accounts::reset_with_code(
+                &st.db,
+                &st.hasher,
+                &login,
+                &code,
+                &password,
+                &session::caller(),
+            )
+            .await?;
             Ok(())
         },
     )

@@ -402,6 +402,19 @@ pub async fn insert_document(
         .last_insert_id)
 }
 
+/// The programme of application `id` and its latest event, for a notice about it.
+pub async fn latest_event(db: &impl ConnectionTrait, id: i32) -> Result<Option<(i32, i32)>, DbErr> {
+    let Some(a) = applications::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let event = application_events::Entity::find()
+        .filter(application_events::Column::ApplicationId.eq(id))
+        .order_by_desc(application_events::Column::Id)
+        .one(db)
+        .await?;
+    Ok(event.map(|e| (a.program_id, e.id)))
+}
+
 /// Tells `user_id` in the app about event `event_id` of an application.
 pub async fn notify(
     db: &impl ConnectionTrait,

@@ -13,9 +13,11 @@ use crate::domain::account::{
 use crate::domain::i18n::{Lang, Msg, t, tf};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, allow};
+use crate::ssr::db::messages::Urgency;
 use crate::ssr::db::{self, accounts as q};
-use crate::ssr::mail::{Mail, Mailer};
-use crate::ssr::security::{PasswordHasher, new_token, token_hash};
+use crate::ssr::mail::Mail;
+use crate::ssr::security::{PasswordHasher, code_hash, new_token, six_digits, token_hash};
+use crate::ssr::services::messages;
 
 /// A session ends after this long without use…
 pub const SESSION_IDLE: Duration = Duration::days(14);
@@ -26,6 +28,16 @@ pub const SESSION_ABSOLUTE: Duration = Duration::days(30);
 const TOUCH_EVERY: Duration = Duration::minutes(10);
 /// How long a reset link works.
 pub const RESET_VALID: Duration = Duration::hours(1);
+/// How long a reset code sent by SMS works.
+pub const RESET_CODE_VALID: Duration = Duration::minutes(10);
+/// What a reset code is for, as `phone_codes` records it.
+const RESET_PURPOSE: &str = "reset";
+/// Tries at reset codes from one address: enough for a village's shared connection, too few to
+/// try a million codes.
+pub const RESET_CODE_PER_IP: Limit = Limit {
+    attempts: 300,
+    window: Duration::minutes(15),
+};
 
 /// A fixed-window rate limit.
 #[derive(Clone, Copy, Debug)]
@@ -360,7 +372,6 @@ pub async fn change_password(
 #[instrument(skip_all)]
 pub async fn request_reset(
     db: &DatabaseConnection,
-    mailer: &dyn Mailer,
     public_url: &str,
     login: &str,
     caller: &Caller,
@@ -388,10 +399,42 @@ pub async fn request_reset(
         .await?;
         return Ok(());
     };
+    if let Login::Phone(phone) = &login {
+        return send_reset_code(db, user.id, phone, caller).await;
+    }
     let (token, hash) = new_token()?;
-    q::insert_reset(db, hash, user.id, Utc::now() + RESET_VALID).await?;
+    let link = format!("{}/reset/{token}", public_url.trim_end_matches('/'));
+    // In the language of the page the link was asked from (the person is reading it now), or
+    // Kazakh and Russian when the request states none. The link and its message are written
+    // together: a link exists only if its message will go.
+    let message = messages::letter(
+        messages::Letter {
+            to: login.as_str(),
+            lang: caller.lang,
+            user_id: Some(user.id),
+            application_id: None,
+            fallback_user_id: None,
+            template: "reset_link",
+            params: messages::params(&[]),
+            urgency: Urgency::Urgent,
+            secret: true,
+        },
+        || {
+            Mail::in_language(
+                login.as_str(),
+                caller.lang,
+                |lang| t(lang, Msg::MailResetSubject).to_owned(),
+                |lang| tf(lang, Msg::MailResetBody, &[("link", &link)]),
+            )
+        },
+        |lang| tf(lang, Msg::MailResetBody, &[("link", &link)]),
+        Utc::now(),
+    );
+    let txn = db::begin_write(db).await?;
+    q::insert_reset(&txn, hash, user.id, Utc::now() + RESET_VALID).await?;
+    messages::enqueue(&txn, message).await?;
     q::audit(
-        db,
+        &txn,
         "password_reset_requested",
         Some(user.id),
         None,
@@ -399,19 +442,118 @@ pub async fn request_reset(
         "",
     )
     .await?;
-    let link = format!("{}/reset/{token}", public_url.trim_end_matches('/'));
-    // In the language of the page the link was asked from (the person is reading it now), or
-    // Kazakh and Russian when the request states none.
-    let mail = Mail::in_language(
-        login.as_str(),
-        caller.lang,
-        |lang| t(lang, Msg::MailResetSubject).to_owned(),
-        |lang| tf(lang, Msg::MailResetBody, &[("link", &link)]),
+    txn.commit().await?;
+    messages::wake();
+    Ok(())
+}
+
+/// A phone login's reset: a six-digit code by SMS (one part, where a link would take three),
+/// valid ten minutes, five tries, used once. Asking again retires the previous code.
+async fn send_reset_code(
+    db: &DatabaseConnection,
+    user_id: i32,
+    phone: &str,
+    caller: &Caller,
+) -> Result<(), ServiceError> {
+    let code = six_digits()?;
+    let now = Utc::now();
+    let message = messages::letter(
+        messages::Letter {
+            to: phone,
+            lang: caller.lang,
+            user_id: Some(user_id),
+            application_id: None,
+            fallback_user_id: None,
+            template: "reset_code",
+            params: messages::params(&[]),
+            urgency: Urgency::Urgent,
+            secret: true,
+        },
+        || Mail::in_language(phone, caller.lang, |_| String::new(), |_| String::new()),
+        |lang| messages::texts::reset_code(lang, &code),
+        now,
     );
-    // A failed delivery is logged, not shown: the answer must not reveal the account exists.
-    if let Err(e) = mailer.send(mail).await {
-        tracing::error!(error = %e, "could not send a password reset link");
+    let txn = db::begin_write(db).await?;
+    db::phone_codes::insert(
+        &txn,
+        phone,
+        RESET_PURPOSE,
+        code_hash(phone, RESET_PURPOSE, &code),
+        now + RESET_CODE_VALID,
+        now,
+    )
+    .await?;
+    messages::enqueue(&txn, message).await?;
+    q::audit(
+        &txn,
+        "password_reset_requested",
+        Some(user_id),
+        None,
+        caller.ip.as_deref(),
+        "by code",
+    )
+    .await?;
+    txn.commit().await?;
+    messages::wake();
+    Ok(())
+}
+
+/// Sets a new password for phone login `login` with the code sent to it. A wrong code counts a
+/// try (five spend it); the answer is the same whether the account exists or not.
+#[instrument(skip_all)]
+pub async fn reset_with_code(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    login: &str,
+    code: &str,
+    new: &str,
+    caller: &Caller,
+) -> Result<(), ServiceError> {
+    let invalid = || ServiceError::Invalid(FieldError::new("code", Problem::CodeInvalid));
+    if let Some(ip) = &caller.ip {
+        limit(
+            db,
+            &format!("reset_code:ip:{ip}"),
+            RESET_CODE_PER_IP,
+            "code",
+        )
+        .await?;
     }
+    let login = Login::parse("login", login)?;
+    let Login::Phone(phone) = &login else {
+        return Err(FieldError::new("login", Problem::BadPhone).into());
+    };
+    let code = code.trim();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(invalid());
+    }
+    check_password("password", new, &login)?;
+    let now = Utc::now();
+    let Some(row) = db::phone_codes::live(db, phone, RESET_PURPOSE, now).await? else {
+        return Err(invalid());
+    };
+    if row.code_hash != code_hash(phone, RESET_PURPOSE, code) {
+        db::phone_codes::count_try(db, row.id).await?;
+        return Err(invalid());
+    }
+    let user = q::user_by_login(db, &login).await?.ok_or_else(invalid)?;
+    let password_hash = hasher.hash(new).await?;
+    let tx = db::begin_write(db).await?;
+    if !db::phone_codes::spend(&tx, row.id, now).await? {
+        return Err(invalid());
+    }
+    q::set_password(&tx, user.id, password_hash).await?;
+    tx.commit().await?;
+    q::delete_other_sessions(db, user.id, None).await?;
+    q::audit(
+        db,
+        "password_reset",
+        Some(user.id),
+        None,
+        caller.ip.as_deref(),
+        "by code",
+    )
+    .await?;
     Ok(())
 }
 
@@ -608,3 +750,6 @@ pub async fn scope_name(
         )),
     })
 }
+
+#[cfg(test)]
+mod reset_tests;

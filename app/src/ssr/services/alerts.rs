@@ -22,9 +22,11 @@ use crate::domain::policy::{Action, allow};
 use crate::domain::search::{MAX_PER_PAGE, SearchQuery};
 use crate::ssr::db;
 use crate::ssr::db::entities::saved_searches;
-use crate::ssr::mail::{Mail, Mailer};
+use crate::ssr::db::messages::Urgency;
+use crate::ssr::mail::Mail;
 use crate::ssr::search::SearchIndex;
 use crate::ssr::search::database::DatabaseSearch;
+use crate::ssr::services::messages;
 
 /// The most programmes one catalogue search follows (the first pages of its results).
 const FOLLOW_MAX: u32 = 1_000;
@@ -213,20 +215,24 @@ pub async fn unread(db: &DatabaseConnection, user_id: i32) -> Result<u64, Servic
 #[instrument(skip_all)]
 pub async fn check(
     db: &DatabaseConnection,
-    mailer: &dyn Mailer,
     public_url: &str,
     today: NaiveDate,
 ) -> Result<usize, ServiceError> {
     let mut created = 0;
+    let mut wrote = false;
     for s in db::alerts::all_saved(db).await? {
-        created += check_one(db, mailer, public_url, &s, today).await?;
+        let n = check_one(db, public_url, &s, today).await?;
+        created += n;
+        wrote |= n > 0;
+    }
+    if wrote {
+        messages::wake();
     }
     Ok(created)
 }
 
 async fn check_one(
     db: &DatabaseConnection,
-    mailer: &dyn Mailer,
     public_url: &str,
     s: &saved_searches::Model,
     today: NaiveDate,
@@ -251,16 +257,30 @@ async fn check_one(
             announced.push(slug);
         }
     }
-    txn.commit().await?;
+    // The message is written with the notifications it announces: both exist, or neither.
     if !announced.is_empty()
-        && let Some((to, lang)) = db::alerts::address_of(db, s.user_id).await?
+        && let Some((to, lang)) = db::alerts::address_of(&txn, s.user_id).await?
     {
-        // Mail is best effort: the in-app notification is already there.
-        let mail = alert_mail(&to, lang, public_url, &s.unsubscribe_token, &announced);
-        if let Err(e) = mailer.send(mail).await {
-            tracing::warn!(error = %e, saved_search = s.id, "alert e-mail not sent");
-        }
+        let count = announced.len().to_string();
+        let message = messages::letter(
+            messages::Letter {
+                to: &to,
+                lang,
+                user_id: Some(s.user_id),
+                application_id: None,
+                fallback_user_id: None,
+                template: "alert",
+                params: messages::params(&[("count", &count), ("saved_search", &s.id.to_string())]),
+                urgency: Urgency::Bulk,
+                secret: false,
+            },
+            || alert_mail(&to, lang, public_url, &s.unsubscribe_token, &announced),
+            |lang| messages::texts::alert(lang, messages::site(public_url)),
+            Utc::now(),
+        );
+        messages::enqueue(&txn, message).await?;
     }
+    txn.commit().await?;
     Ok(announced.len())
 }
 

@@ -26,15 +26,15 @@ use crate::domain::program::ProgramView;
 use crate::ssr::db;
 use crate::ssr::db::applications::{NewDocument, NewEvent};
 use crate::ssr::db::entities::{assisted_filings, consent_codes};
+use crate::ssr::db::messages::{NewMessage, Urgency};
 use crate::ssr::mail::Mail;
-use crate::ssr::security::{PasswordHasher, new_token, token_hash};
+use crate::ssr::security::{PasswordHasher, new_token, six_digits, token_hash};
+use crate::ssr::services::messages;
 
 /// How long a consent code is valid.
 pub const CODE_MINUTES: i64 = 15;
 /// Wrong tries before a code is spent.
 pub const CODE_ATTEMPTS: i32 = 5;
-/// How long the claim link sent to the resident is valid.
-pub const CLAIM_DAYS: i64 = 7;
 
 /// The form's fields (the typed commands and their fields are the domain's).
 pub use crate::domain::application::assisted::field;
@@ -55,12 +55,6 @@ fn staff(who: Option<&Principal>) -> Result<(&Principal, &KatoCode), ServiceErro
         (Role::Akim | Role::AkimatStaff, Scope::Okrug(okrug)) => Ok((p, okrug)),
         _ => Err(Denied::Forbidden.into()),
     }
-}
-
-fn six_digits() -> Result<String, ServiceError> {
-    let mut bytes = [0u8; 4];
-    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Hashing(e.to_string()))?;
-    Ok(format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000))
 }
 
 /// The okrug's settlements and the open programmes, for the form.
@@ -89,10 +83,9 @@ pub async fn options(
 }
 
 /// Sends the resident a consent code; the staff member asks them to read it back.
-#[instrument(skip(db, notifier, who, command))]
+#[instrument(skip(db, who, command))]
 pub async fn send_code(
     db: &DatabaseConnection,
-    notifier: &Notifier<'_>,
     who: Option<&Principal>,
     command: &SendConsentCode,
 ) -> Result<(), ServiceError> {
@@ -100,16 +93,7 @@ pub async fn send_code(
     let phone = command.phone.clone();
     let code = six_digits()?;
     let now = Utc::now();
-    db::assisted::insert_code(
-        db,
-        p.user_id,
-        &phone,
-        token_hash(&code),
-        now + Duration::minutes(CODE_MINUTES),
-        now,
-    )
-    .await?;
-    // A resident with an account reads their own language; one without, Kazakh and Russian.
+    // A resident with an account reads their own language; one without, Kazakh.
     let lang = match Login::parse("phone", &phone) {
         Ok(login) => db::accounts::user_by_login(db, &login)
             .await?
@@ -117,23 +101,53 @@ pub async fn send_code(
         Err(_) => None,
     };
     let minutes = CODE_MINUTES.to_string();
-    let mail = Mail::in_language(
-        phone,
-        lang,
-        |lang| t(lang, Msg::MailConsentSubject).to_owned(),
-        |lang| {
-            tf(
+    let message = messages::letter(
+        messages::Letter {
+            to: &phone,
+            lang,
+            user_id: None,
+            application_id: None,
+            fallback_user_id: None,
+            template: "consent_code",
+            params: messages::params(&[("minutes", &minutes)]),
+            urgency: Urgency::Urgent,
+            secret: true,
+        },
+        || {
+            Mail::in_language(
+                phone.clone(),
                 lang,
-                Msg::MailConsentBody,
-                &[
-                    ("code", &code),
-                    ("name", &p.display_name),
-                    ("minutes", &minutes),
-                ],
+                |lang| t(lang, Msg::MailConsentSubject).to_owned(),
+                |lang| {
+                    tf(
+                        lang,
+                        Msg::MailConsentBody,
+                        &[
+                            ("code", &code),
+                            ("name", &p.display_name),
+                            ("minutes", &minutes),
+                        ],
+                    )
+                },
             )
         },
+        |lang| messages::texts::consent_code(lang, &code, &minutes),
+        now,
     );
-    notifier.mailer.send(mail).await?;
+    // The code and its message are written together: a code exists only if it will be sent.
+    let txn = db::begin_write(db).await?;
+    db::assisted::insert_code(
+        &txn,
+        p.user_id,
+        &phone,
+        token_hash(&code),
+        now + Duration::minutes(CODE_MINUTES),
+        now,
+    )
+    .await?;
+    messages::enqueue(&txn, message).await?;
+    txn.commit().await?;
+    messages::wake();
     Ok(())
 }
 
@@ -189,8 +203,8 @@ pub async fn start(
         created,
         profile: &profile,
     };
-    let (id, claim) = write(db, &filing).await?;
-    tell_resident(db, h, &filing, id, claim, &program).await?;
+    let id = write(db, h, &filing, &program).await?;
+    messages::wake();
     Ok(id)
 }
 
@@ -317,12 +331,14 @@ struct Filing<'a> {
     profile: &'a Profile,
 }
 
-/// Writes the filing in one transaction; returns the application's id and, for a new
-/// account, the claim link's token.
+/// Writes the filing in one transaction, with the message that tells the resident; returns
+/// the application's id.
 async fn write(
     db: &DatabaseConnection,
+    h: &Helpers<'_>,
     f: &Filing<'_>,
-) -> Result<(i32, Option<String>), ServiceError> {
+    program: &ProgramView,
+) -> Result<i32, ServiceError> {
     let now = Utc::now();
     let draft = form::prefill(Some(f.profile));
     let data = serde_json::to_string(&draft)?;
@@ -352,19 +368,21 @@ async fn write(
         txn.rollback().await?;
         return Err(FieldError::new(field::PROGRAM, Problem::Taken).into());
     };
-    let claim = record(&txn, f, id, now).await?;
+    record(&txn, f, id, now).await?;
+    let message = resident_message(&txn, h, f, id, program).await?;
+    messages::enqueue(&txn, message).await?;
     txn.commit().await?;
-    Ok((id, claim))
+    Ok(id)
 }
 
-/// The draft's opening event, the consent scan as a document, the filing record, the
-/// resident's notification and, for a new account, its claim link (whose token is returned).
+/// The draft's opening event, the consent scan as a document, the filing record and the
+/// resident's notification.
 async fn record(
     txn: &DatabaseTransaction,
     f: &Filing<'_>,
     id: i32,
     now: DateTime<Utc>,
-) -> Result<Option<String>, ServiceError> {
+) -> Result<(), ServiceError> {
     let (p, name, phone) = (f.staff, f.name, f.phone);
     let event = db::applications::append_event(
         txn,
@@ -421,70 +439,73 @@ async fn record(
     )
     .await?;
     db::applications::notify(txn, f.resident, f.program_id, id, event, now).await?;
-    // A new account gets a link to claim it; an existing one signs in as usual.
-    if f.created {
-        let (token, hash) = new_token()?;
-        db::accounts::insert_reset(txn, hash, f.resident, now + Duration::days(CLAIM_DAYS)).await?;
-        Ok(Some(token))
-    } else {
-        Ok(None)
-    }
+    Ok(())
 }
 
-/// Tells the resident on their phone what was filed for them and how to see it. A message
-/// that cannot be sent is logged, not an error: the filing is already written.
-async fn tell_resident(
-    db: &DatabaseConnection,
+/// The message that tells the resident on their phone what was filed for them and where to
+/// see it. A new account has no password the resident knows: its message points to the page
+/// where a code by SMS sets one. If it cannot be delivered, the staff member who filed is told
+/// in the bell, so the akimat calls.
+async fn resident_message(
+    txn: &DatabaseTransaction,
     h: &Helpers<'_>,
     f: &Filing<'_>,
     id: i32,
-    claim: Option<String>,
     program: &ProgramView,
-) -> Result<(), ServiceError> {
-    let url = h.notifier.public_url;
-    // A resident who already had an account reads their own language; a new one both.
+) -> Result<NewMessage, ServiceError> {
+    let url = h.notifier.public_url.trim_end_matches('/');
+    // A resident who already had an account reads their own language; a new one Kazakh (and
+    // Russian too, in an e-mail).
     let lang = if f.created {
         None
     } else {
-        db::alerts::address_of(db, f.resident)
+        db::alerts::address_of(txn, f.resident)
             .await?
             .and_then(|(_, lang)| lang)
     };
     let id_text = id.to_string();
-    let days = CLAIM_DAYS.to_string();
-    let how = |lang| match &claim {
-        Some(token) => tf(
-            lang,
-            Msg::MailFiledClaim,
-            &[("link", &format!("{url}/reset/{token}")), ("days", &days)],
-        ),
-        None => tf(
-            lang,
-            Msg::MailFiledLink,
-            &[("link", &format!("{url}/applications/{id}"))],
-        ),
+    let site = messages::site(url);
+    let (where_to, link) = if f.created {
+        (format!("{site}/reset"), format!("{url}/reset"))
+    } else {
+        (site.to_owned(), format!("{url}/applications/{id}"))
     };
-    let mail = Mail::in_language(
-        f.phone,
-        lang,
-        |lang| tf(lang, Msg::MailFiledSubject, &[("id", &id_text)]),
-        |lang| {
-            tf(
-                lang,
-                Msg::MailFiledBody,
-                &[
-                    ("staff", &f.staff.display_name),
-                    ("id", &id_text),
-                    ("program", pick(lang, &program.title_ru, &program.title_kk)),
-                    ("how", &how(lang)),
-                ],
-            )
+    let mail = || {
+        Mail::in_language(
+            f.phone,
+            lang,
+            |lang| tf(lang, Msg::MailFiledSubject, &[("id", &id_text)]),
+            |lang| {
+                let how = tf(lang, Msg::MailFiledLink, &[("link", &link)]);
+                tf(
+                    lang,
+                    Msg::MailFiledBody,
+                    &[
+                        ("staff", &f.staff.display_name),
+                        ("id", &id_text),
+                        ("program", pick(lang, &program.title_ru, &program.title_kk)),
+                        ("how", &how),
+                    ],
+                )
+            },
+        )
+    };
+    Ok(messages::letter(
+        messages::Letter {
+            to: f.phone,
+            lang,
+            user_id: Some(f.resident),
+            application_id: Some(id),
+            fallback_user_id: Some(f.staff.user_id),
+            template: "filed",
+            params: messages::params(&[("id", &id_text), ("new_account", &f.created.to_string())]),
+            urgency: Urgency::Urgent,
+            secret: false,
         },
-    );
-    if let Err(e) = h.notifier.mailer.send(mail).await {
-        tracing::warn!(error = %e, application = id, "assisted filing message not sent");
-    }
-    Ok(())
+        mail,
+        |lang| messages::texts::filed(lang, &id_text, &where_to),
+        Utc::now(),
+    ))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! What `/healthz` reports: whether the database and the search engines answer, and how far
 //! each index is behind the database.
 
+use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 
@@ -54,11 +55,36 @@ pub struct Health {
     pub breaker_open: bool,
     /// Searches answered by a fallback since start-up.
     pub degraded_searches: u64,
+    /// The message outbox (absent when the database does not answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<MessagesHealth>,
+}
+
+/// How the message outbox stands.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct MessagesHealth {
+    /// Messages waiting to go (or being sent).
+    pub pending: u64,
+    /// Age of the oldest of them, in seconds (0 when none).
+    pub oldest_pending_seconds: u64,
+    /// Messages that failed or could not be delivered this month.
+    pub failed_this_month: u64,
+    /// SMS parts sent this calendar month (Asia/Almaty).
+    pub sms_segments_this_month: u64,
+    /// `SMS_MONTHLY_LIMIT`, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_monthly_limit: Option<u64>,
+    /// The month's limit is reached: SMS wait until the next month (or a higher limit).
+    pub sms_limit_reached: bool,
 }
 
 /// Checks the dependencies. Failures are logged here; the report carries no error text, as it
 /// is public.
-pub async fn check(db: &DatabaseConnection, indexes: &Indexes) -> Health {
+pub async fn check(
+    db: &DatabaseConnection,
+    indexes: &Indexes,
+    sms_monthly_limit: Option<u64>,
+) -> Health {
     let database = match db::ping(db).await {
         Ok(()) => component(HealthStatus::Ok, db::backend_name(db), None, None),
         Err(e) => {
@@ -94,7 +120,31 @@ pub async fn check(db: &DatabaseConnection, indexes: &Indexes) -> Health {
         .cloned()
         .unwrap_or_else(|| component(HealthStatus::Down, primary, None, None));
     let breaker_open = indexes.search.breaker().is_open();
-    let status = match (database.status, search.status, breaker_open) {
+    let messages = match db::messages::figures(db, Utc::now()).await {
+        Ok(f) => {
+            let segments = u64::try_from(f.sms_segments_this_month).unwrap_or(0);
+            Some(MessagesHealth {
+                pending: f.pending,
+                oldest_pending_seconds: f.oldest_pending.map_or(0, |t| {
+                    u64::try_from((Utc::now() - t.with_timezone(&Utc)).num_seconds()).unwrap_or(0)
+                }),
+                failed_this_month: f.failed_this_month,
+                sms_segments_this_month: segments,
+                sms_monthly_limit,
+                sms_limit_reached: sms_monthly_limit.is_some_and(|l| segments >= l),
+            })
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "health: the message outbox cannot be read");
+            None
+        }
+    };
+    let limit_reached = messages.as_ref().is_some_and(|m| m.sms_limit_reached);
+    let status = match (
+        database.status,
+        search.status,
+        breaker_open || limit_reached,
+    ) {
         (HealthStatus::Ok, HealthStatus::Ok, false) => HealthStatus::Ok,
         (HealthStatus::Ok, _, _) => HealthStatus::Degraded,
         _ => HealthStatus::Down,
@@ -106,6 +156,7 @@ pub async fn check(db: &DatabaseConnection, indexes: &Indexes) -> Health {
         indexes: list,
         breaker_open,
         degraded_searches: indexes.search.degraded_total(),
+        messages,
     }
 }
 
@@ -185,6 +236,42 @@ pub fn metrics(h: &Health) -> String {
         "counter",
         "Searches answered by a fallback.",
         &[(None, h.degraded_searches)],
+    );
+    let m = h.messages.clone().unwrap_or_default();
+    metric(
+        &mut out,
+        "auyl_messages_pending",
+        "gauge",
+        "Messages (SMS and e-mail) waiting to go.",
+        &[(None, m.pending)],
+    );
+    metric(
+        &mut out,
+        "auyl_messages_oldest_pending_seconds",
+        "gauge",
+        "Age of the oldest message waiting to go.",
+        &[(None, m.oldest_pending_seconds)],
+    );
+    metric(
+        &mut out,
+        "auyl_messages_failed_this_month",
+        "gauge",
+        "Messages that failed or could not be delivered this month.",
+        &[(None, m.failed_this_month)],
+    );
+    metric(
+        &mut out,
+        "auyl_sms_segments_this_month",
+        "gauge",
+        "SMS parts sent this calendar month (Asia/Almaty).",
+        &[(None, m.sms_segments_this_month)],
+    );
+    metric(
+        &mut out,
+        "auyl_sms_monthly_limit_reached",
+        "gauge",
+        "Whether SMS_MONTHLY_LIMIT is reached (SMS wait).",
+        &[(None, u64::from(m.sms_limit_reached))],
     );
     out
 }

@@ -22,13 +22,13 @@ use crate::domain::review::{self, ApprovalLimits};
 use crate::ssr::db;
 use crate::ssr::db::applications::{Changes, NewEvent};
 use crate::ssr::db::entities::applications;
-use crate::ssr::mail::{Mail, Mailer};
+use crate::ssr::db::messages::{NewMessage, Urgency};
+use crate::ssr::mail::Mail;
 use crate::ssr::services::ServiceError;
+use crate::ssr::services::messages;
 
-/// Where outgoing e-mails link to, and who sends them.
+/// Where the messages a use case writes link to.
 pub struct Notifier<'a> {
-    /// Delivers e-mail (or logs it).
-    pub mailer: &'a dyn Mailer,
     /// The site's public address.
     pub public_url: &'a str,
 }
@@ -249,17 +249,19 @@ pub async fn step(
     };
     let applied = apply(db, &grant, input, today).await?;
     let now = Utc::now();
-    if let Err(current) = persist(db, &grant, &applied, now).await? {
+    let for_resident = grant.party == Party::Applicant && p.user_id != grant.a.user_id;
+    // The applicant hears of what the operator did (and of what the akimat did for them); the
+    // message is written with the step, so it exists exactly when the step does.
+    let message = if grant.party == Party::Operator || for_resident {
+        let reason = applied.reason.as_deref();
+        applicant_message(db, notifier, &grant.a, grant.to, reason, today, now).await?
+    } else {
+        None
+    };
+    if let Err(current) = persist(db, &grant, &applied, message, now).await? {
         return repeat_or_conflict(db, id, seen, step, p.user_id, current).await;
     }
-    let for_resident = grant.party == Party::Applicant && p.user_id != grant.a.user_id;
-    if grant.party == Party::Operator || for_resident {
-        // Mail is best effort: the step and the in-app notice are committed.
-        let reason = applied.reason.as_deref();
-        if let Err(e) = mail_applicant(db, notifier, &grant.a, grant.to, reason, today).await {
-            tracing::warn!(error = %e, application = id, "transition e-mail not sent");
-        }
-    }
+    messages::wake();
     Ok(seen + 1)
 }
 
@@ -400,6 +402,7 @@ async fn persist(
     db: &DatabaseConnection,
     g: &Grant<'_>,
     applied: &Applied,
+    message: Option<NewMessage>,
     now: DateTime<Utc>,
 ) -> Result<Result<(), i32>, ServiceError> {
     let (a, changes) = (&g.a, &applied.changes);
@@ -434,6 +437,9 @@ async fn persist(
     .await?;
     for r in &recipients(&txn, g).await? {
         db::applications::notify(&txn, *r, a.program_id, a.id, event, now).await?;
+    }
+    if let Some(message) = message {
+        messages::enqueue(&txn, message).await?;
     }
     // The okrug's public figures change with the step (drafts are not counted).
     let counted = g.from != State::Draft || g.step == Step::Submit;
@@ -551,28 +557,65 @@ pub(super) async fn over_budget(
     .into()
 }
 
-pub(super) async fn mail_applicant(
+/// The message that tells the applicant of application `a` that it is now in state `to`: by
+/// e-mail or SMS, whichever their login is; `None` when they have neither. For a resident filed
+/// for by an akimat, the staff member who filed is told if it cannot be delivered.
+pub(super) async fn applicant_message(
     db: &DatabaseConnection,
     notifier: &Notifier<'_>,
     a: &applications::Model,
     to: State,
     reason: Option<&str>,
     today: NaiveDate,
-) -> Result<(), ServiceError> {
+    now: DateTime<Utc>,
+) -> Result<Option<NewMessage>, ServiceError> {
     let Some((address, lang)) = db::alerts::address_of(db, a.user_id).await? else {
-        return Ok(());
+        return Ok(None);
     };
     let program = program_of(db, a.program_id, today).await?;
-    let mail = transition_mail(
-        &address,
-        lang,
-        notifier.public_url,
-        a.id,
-        &program,
-        to,
-        reason,
-    );
-    Ok(notifier.mailer.send(mail).await?)
+    let filed_by = db::assisted::filing(db, a.id)
+        .await?
+        .map(|f| f.staff_user_id);
+    let id = a.id.to_string();
+    let urgency = match to {
+        State::InfoRequested | State::Approved | State::Rejected | State::Disbursed => {
+            Urgency::Urgent
+        }
+        _ => Urgency::Normal,
+    };
+    Ok(Some(messages::letter(
+        messages::Letter {
+            to: &address,
+            lang,
+            user_id: Some(a.user_id),
+            application_id: Some(a.id),
+            fallback_user_id: filed_by,
+            template: "transition",
+            params: messages::params(&[("id", &id), ("state", to.as_str())]),
+            urgency,
+            secret: false,
+        },
+        || {
+            transition_mail(
+                &address,
+                lang,
+                notifier.public_url,
+                a.id,
+                &program,
+                to,
+                reason,
+            )
+        },
+        |lang| {
+            messages::texts::transition(
+                lang,
+                &id,
+                to.label(lang),
+                messages::site(notifier.public_url),
+            )
+        },
+        now,
+    )))
 }
 
 /// The e-mail of a transition, in the applicant's language (see [`Mail::in_language`]).

@@ -125,7 +125,6 @@ fn complete() -> Vec<(String, String)> {
 impl World {
     fn notifier(&self) -> Notifier<'_> {
         Notifier {
-            mailer: &self.mail,
             public_url: "https://auyl.example",
         }
     }
@@ -426,6 +425,7 @@ async fn the_whole_loop_is_recorded_event_by_event_and_tells_the_right_people() 
             .expect("unread"),
         4
     );
+    crate::ssr::testing::deliver(&w.t.db, &w.mail).await;
     let mails = w.mail.0.lock().map(|m| m.clone()).unwrap_or_default();
     assert_eq!(mails.len(), 4);
     assert!(
@@ -465,6 +465,7 @@ async fn e_mails_go_out_in_the_language_the_applicant_reads() {
         .await
         .expect("asks");
 
+    crate::ssr::testing::deliver(&w.t.db, &w.mail).await;
     let mails = w.mail.0.lock().map(|m| m.clone()).unwrap_or_default();
     assert_eq!(mails.len(), 2);
     // No language on record yet: Kazakh, then Russian.

@@ -83,7 +83,6 @@ impl World {
 
     fn notifier(&self) -> Notifier<'_> {
         Notifier {
-            mailer: &self.outbox,
             public_url: "https://auyl.example",
         }
     }
@@ -116,9 +115,10 @@ impl World {
     async fn code(&self) -> String {
         let command = SendConsentCode::from_pairs(&pairs(&[(field::PHONE, RESIDENT_PHONE)]))
             .expect("a phone number");
-        send_code(&self.t.db, &self.notifier(), Some(&self.staff), &command)
+        send_code(&self.t.db, Some(&self.staff), &command)
             .await
             .expect("sends");
+        crate::ssr::testing::deliver(&self.t.db, &self.outbox).await;
         let body = self.outbox.to(RESIDENT_PHONE).pop().expect("a message");
         body.split_whitespace()
             .find(|w| {
@@ -326,7 +326,9 @@ async fn staff_file_with_a_phone_code_and_the_resident_claims_it_and_sees_who_di
     .await
     .expect("review");
 
-    // The resident was told on their phone: filed (with a claim link), submitted, in review.
+    // The resident was told on their phone: filed (with where to set a password), submitted,
+    // in review.
+    crate::ssr::testing::deliver(&w.t.db, &w.outbox).await;
     let messages = w.outbox.to(RESIDENT_PHONE);
     assert_eq!(
         messages.len(),
@@ -334,11 +336,8 @@ async fn staff_file_with_a_phone_code_and_the_resident_claims_it_and_sees_who_di
         "code, filed, submitted, in review: {messages:#?}"
     );
     let filed = &messages[1];
-    assert!(filed.contains("Гүлнар Омарова"), "{filed}");
-    let token = filed
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("https://auyl.example/reset/"))
-        .expect("a claim link");
+    assert!(filed.contains(&format!("№{id}")), "{filed}");
+    assert!(filed.ends_with(": auyl.example/reset"), "{filed}");
     let resident = q::user_by_login(&w.t.db, &Login::Phone(RESIDENT_PHONE.into()))
         .await
         .expect("query")
@@ -351,11 +350,30 @@ async fn staff_file_with_a_phone_code_and_the_resident_claims_it_and_sees_who_di
         .expect("count");
     assert_eq!(notices, 3, "in the app too: filed, submitted, in review");
 
-    // The resident claims the account with the link and signs in with their number.
+    // The resident sets a password through the reset page and signs in with their number.
+    accounts::request_reset(
+        &w.t.db,
+        "https://auyl.example",
+        RESIDENT_PHONE,
+        &Caller::default(),
+    )
+    .await
+    .expect("asks for a reset");
+    crate::ssr::testing::deliver(&w.t.db, &w.outbox).await;
+    let reset = w
+        .outbox
+        .to(RESIDENT_PHONE)
+        .pop()
+        .expect("the reset message");
+    let token = reset
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("https://auyl.example/reset/"))
+        .expect("a reset link")
+        .to_owned();
     accounts::reset_password(
         &w.t.db,
         &w.hasher,
-        token,
+        &token,
         "мой-пароль-2026",
         &Caller::default(),
     )
@@ -441,6 +459,8 @@ async fn a_paper_consent_is_kept_with_the_application_for_the_operator_to_see() 
         )
         .await;
     assert!(existing.is_ok(), "{existing:?}");
+    crate::ssr::testing::deliver(&w.t.db, &w.outbox).await;
     let last = w.outbox.to(RESIDENT_PHONE).pop().expect("message");
-    assert!(!last.contains("/reset/"), "{last}");
+    assert!(!last.contains("/reset"), "{last}");
+    assert!(last.ends_with(": auyl.example"), "{last}");
 }

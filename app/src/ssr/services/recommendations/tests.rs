@@ -1,7 +1,6 @@
 use super::*;
 use crate::domain::account::{Role, Scope};
 use crate::domain::application::Step;
-use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::{profiles, seed};
 use crate::ssr::testing::{TestDb, draft, okrug, pairs, profile, test_db, today};
@@ -47,7 +46,6 @@ async fn submitted(t: &TestDb, login: &str) -> (i32, Principal) {
         .await
         .expect("fills in");
     let notifier = Notifier {
-        mailer: &LogMailer,
         public_url: "http://127.0.0.1",
     };
     apps::step(
@@ -230,7 +228,6 @@ async fn the_akimat_asked_to_recommend_hears_of_an_information_request() {
     )
     .await;
     let notifier = Notifier {
-        mailer: &LogMailer,
         public_url: "http://127.0.0.1",
     };
     let step = |who: Principal, id: i32, step: Step, items: Vec<String>| {

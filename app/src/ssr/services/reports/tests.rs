@@ -10,7 +10,6 @@ use crate::domain::account::Role;
 use crate::domain::application::Step;
 use crate::domain::report::{PublicFigures, Said, Shown};
 use crate::ssr::db::entities::applications;
-use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::{profiles, recommendations, seed};
 use crate::ssr::testing::{TestDb, cheap_hasher, draft, pairs, person, test_db};
@@ -101,7 +100,6 @@ impl World {
             .expect("exists")
             .version;
         let notifier = Notifier {
-            mailer: &LogMailer,
             public_url: "http://127.0.0.1",
         };
         let amount = db::applications::find(&self.t.db, id)

@@ -7,7 +7,6 @@ use crate::domain::application::form::field;
 use crate::domain::location::KatoCode;
 use crate::domain::queue::{Assigned, Recommended, States};
 use crate::domain::review::DecisionFields;
-use crate::ssr::mail::LogMailer;
 use crate::ssr::services::applications::{self as apps, Notifier, StepInput};
 use crate::ssr::services::seed;
 use crate::ssr::testing::{TestDb, concurrent_db, decision, draft, pairs, person, test_db, today};
@@ -62,7 +61,6 @@ async fn desk_world(t: TestDb) -> Desk {
 
 fn notifier() -> Notifier<'static> {
     Notifier {
-        mailer: &LogMailer,
         public_url: "http://127.0.0.1",
     }
 }
