@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `make test`: every check, on a fresh machine. Installs what is missing (build tools, Chromium,
-# Playwright, PostgreSQL), then runs: formatting, clippy per package, unit and integration tests
-# on SQLite and on PostgreSQL, the same against a real Meilisearch 1.50 when its binary is there
-# (../shared/tools/meilisearch, or MEILI_BIN; skipped with the reason otherwise), the release
-# build, the Playwright suite against it, the weight budget, schemathesis against the OpenAPI
-# document, the crash test (kill -9 during submissions) and the storage faults on both databases.
+# Playwright, PostgreSQL, aiosmtpd), then runs: formatting, clippy per package, unit and
+# integration tests on SQLite (with a real SMTP server for the mail test) and on PostgreSQL,
+# the same against a real Meilisearch 1.50 when its binary is there (../shared/tools/meilisearch,
+# or MEILI_BIN; skipped with the reason otherwise), the release build, the Playwright suite
+# against it, the weight budget, schemathesis against the OpenAPI document, the crash test
+# (kill -9 during submissions) and the storage faults on both databases.
 # Ends with the time of each step and one line: `N passed, N failed`.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -65,7 +66,7 @@ if ! command -v chromium >/dev/null; then
 fi
 (cd end2end && npm ci --no-audit --no-fund >/dev/null) || { echo "npm ci in end2end failed"; exit 1; }
 PG_URL="$(scripts/postgres.sh start)" || { echo "PostgreSQL did not start"; exit 1; }
-trap 'scripts/postgres.sh stop' EXIT
+trap 'scripts/postgres.sh stop; scripts/smtp.sh stop' EXIT
 # The real Meilisearch 1.50: no registry ships it, so it is used when the workplace's shared tools
 # have it. Each real-server test starts its own (temporary directory, free port, random key).
 if MEILI_BIN="$(scripts/meili.sh bin 2>"$LOGS/meili-bin.txt")"; then
@@ -91,9 +92,22 @@ check "clippy app (hydrate), frontend; wasm" \
 # text); `make fuzz` runs them longer.
 check "fuzz (search query, forms, KATO CSV, criteria; 30 s each)" scripts/fuzz.sh 30
 
+# A real SMTP server (aiosmtpd from PyPI, installed into target/smtp-venv when missing) for the
+# mail test of the SQLite step (`real_smtp_*`): the product's SmtpMailer sends to it, and the test
+# reads back the encoded subject, From, Content-Language and the one-click unsubscribe headers
+# as stored. It touches no database: the PostgreSQL step skips it (the variables are unset then).
+if SMTP_ENV="$(scripts/smtp.sh start 2>"$LOGS/smtp-start.txt")"; then
+  eval "$(sed 's/^/export /' <<<"$SMTP_ENV")"
+  say "SMTP server (aiosmtpd) at $SMTP_TEST_URL for the mail test"
+else
+  say "skipped: the real SMTP test ($(tail -n 1 "$LOGS/smtp-start.txt"))"
+fi
+
 # The real-Meilisearch tests (`real_meilisearch_*`) run in steps of their own below, so that their
 # time shows; here they are skipped.
 cargo_tests "tests-sqlite" cargo test -p app -p server -p migrations --features app/ssr -- --skip real_meilisearch
+unset SMTP_TEST_URL SMTP_TEST_DIR
+scripts/smtp.sh stop
 TEST_DATABASE_URL="$PG_URL" cargo_tests "tests-postgres" cargo test -p app -p server -p migrations --features app/ssr -- --skip real_meilisearch
 
 # Against a real Meilisearch 1.50: the search contract, the three engines agreeing programme for

@@ -13,6 +13,7 @@ pub mod operator;
 pub mod profile;
 pub mod reports;
 pub mod synthetic;
+pub mod unsubscribe;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -310,6 +311,11 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
             axum::routing::post(profile::eligibility),
         ),
         ("/akimat/assist", axum::routing::post(assisted::post_form)),
+        // RFC 8058 one-click unsubscribe; the page at the same address is Leptos's (GET).
+        (
+            "/unsubscribe/{token}",
+            axum::routing::post(unsubscribe::one_click),
+        ),
         ("/api/v1/reports/{area}", get(reports::api_report)),
         ("/okrugs/{area}/{file}", get(reports::data)),
         ("/operator/queue.csv", get(operator::csv)),

@@ -1,7 +1,13 @@
 //! Sending messages to people: e-mail over SMTP when `SMTP_URL` is set, the server log
 //! otherwise (development: the reset link appears in the terminal).
+//!
+//! An e-mail is plain UTF-8 text. Its subject is encoded as RFC 2047 encoded words (lettre does
+//! it), `Content-Language` names the language(s) it is written in, and a message a person can
+//! opt out of carries `List-Unsubscribe` and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`
+//! (RFC 8058), which mail clients turn into an unsubscribe button that posts to the link.
 
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::domain::i18n::Lang;
@@ -15,6 +21,9 @@ pub struct Mail {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+    /// The languages the subject and body are written in, in their order there: one, or Kazakh
+    /// and Russian when the reader's is unknown. Sent as `Content-Language` (RFC 3282).
+    pub langs: Vec<Lang>,
     /// Where one click stops messages of this kind (alerts): sent as the `List-Unsubscribe`
     /// and `List-Unsubscribe-Post` headers (RFC 8058). `None` for messages a person cannot
     /// opt out of (codes, decisions).
@@ -46,6 +55,7 @@ impl Mail {
                 .map(|&l| body(l))
                 .collect::<Vec<_>>()
                 .join("\n\n---\n\n"),
+            langs,
             unsubscribe: None,
         }
     }
@@ -95,22 +105,38 @@ impl SmtpMailer {
     }
 }
 
+/// The e-mail of `mail` from `from`: its headers and its UTF-8 plain-text body, a MIME
+/// single part (with `MIME-Version: 1.0`, without which a reader may show the encoded body as
+/// it is).
+fn message(from: &Mailbox, mail: Mail) -> Result<Message, MailError> {
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(mail
+            .to
+            .parse()
+            .map_err(|e| MailError(format!("recipient: {e}")))?)
+        .subject(mail.subject)
+        .message_id(None);
+    if !mail.langs.is_empty() {
+        builder = builder.header(ContentLanguage(mail.langs));
+    }
+    if let Some(url) = mail.unsubscribe {
+        builder = builder
+            .header(ListUnsubscribe(url))
+            .header(ListUnsubscribePost);
+    }
+    builder
+        .singlepart(SinglePart::plain(mail.body))
+        .map_err(|e| MailError(e.to_string()))
+}
+
 #[async_trait::async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: Mail) -> Result<(), MailError> {
         if !mail.to.contains('@') {
             return LogMailer.send(mail).await;
         }
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(mail
-                .to
-                .parse()
-                .map_err(|e| MailError(format!("recipient: {e}")))?)
-            .subject(mail.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body)
-            .map_err(|e| MailError(e.to_string()))?;
+        let message = message(&self.from, mail)?;
         self.transport
             .send(message)
             .await
@@ -118,3 +144,85 @@ impl Mailer for SmtpMailer {
             .map_err(|e| MailError(e.to_string()))
     }
 }
+
+/// A header parser's error, as lettre's [`Header`] trait wants it.
+type HeaderParseError = Box<dyn std::error::Error + Send + Sync>;
+
+/// `Content-Language` (RFC 3282): the languages of the text, e.g. `kk` or `kk, ru`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ContentLanguage(Vec<Lang>);
+
+impl Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(s: &str) -> Result<Self, HeaderParseError> {
+        s.split(',')
+            .map(|code| {
+                let code = code.trim();
+                Lang::ALL
+                    .into_iter()
+                    .find(|l| l.code().eq_ignore_ascii_case(code))
+                    .ok_or_else(|| HeaderParseError::from(format!("unknown language {code:?}")))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(ContentLanguage)
+    }
+
+    fn display(&self) -> HeaderValue {
+        let codes: Vec<&str> = self.0.iter().map(|l| l.code()).collect();
+        HeaderValue::new(Self::name(), codes.join(", "))
+    }
+}
+
+/// `List-Unsubscribe` (RFC 2369) with one HTTPS address: `<https://…/unsubscribe/TOKEN>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, HeaderParseError> {
+        s.trim()
+            .strip_prefix('<')
+            .and_then(|s| s.strip_suffix('>'))
+            .map(|url| ListUnsubscribe(url.to_owned()))
+            .ok_or_else(|| "List-Unsubscribe: not <URL>".into())
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the client may unsubscribe
+/// by posting that body to the `List-Unsubscribe` address, without opening a page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ListUnsubscribePost;
+
+/// The only value RFC 8058 defines, also the body the client posts.
+const ONE_CLICK: &str = "List-Unsubscribe=One-Click";
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(s: &str) -> Result<Self, HeaderParseError> {
+        if s.trim() == ONE_CLICK {
+            Ok(ListUnsubscribePost)
+        } else {
+            Err(format!("List-Unsubscribe-Post: {s:?} is not {ONE_CLICK}").into())
+        }
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), ONE_CLICK.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests;

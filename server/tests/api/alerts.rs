@@ -196,6 +196,92 @@ async fn a_new_programme_for_a_saved_search_is_announced_once_and_unsubscribing_
     assert!(!page.contains("data-testid=\"subscription\""));
 }
 
+/// The unsubscribe address of the last alert to `to`, waiting for the alert worker.
+async fn unsubscribe_address(app: &TestApp, to: &str) -> String {
+    for _ in 0..100 {
+        let address = app
+            .mail
+            .sent()
+            .into_iter()
+            .rev()
+            .filter(|m| m.to == to)
+            .find_map(|m| m.unsubscribe);
+        if let Some(address) = address {
+            return address;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no alert with an unsubscribe address to {to}")
+}
+
+#[tokio::test]
+async fn a_mail_clients_one_click_post_unsubscribes_without_session_or_origin() {
+    let app = spawn_app().await;
+    let b = app.signed_in(ENTREPRENEUR).await;
+    let (status, _) = form_from(
+        &b,
+        "/programs?sector=beekeeping",
+        "save_search",
+        &[("kind", "search"), ("query", "sector=beekeeping")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    programs::create(
+        &app.state.db,
+        &app.state.wake,
+        &copy_of("zhetisu-beekeeping-microcredit", "zhetisu-bees-2029"),
+    )
+    .await
+    .expect("created");
+    notifications_after_change(&b, 1).await;
+    let address = unsubscribe_address(&app, ENTREPRENEUR).await;
+    let path = &address[address.find("/unsubscribe/").expect("an unsubscribe path")..];
+    let subscribed = |page: &str| page.contains("data-testid=\"subscription\"");
+    let (_, page) = html(&b, "/notifications").await;
+    assert!(subscribed(&page));
+
+    // As a mail client posts it (RFC 8058): from its own servers, with no cookie, no Origin and
+    // no Sec-Fetch-Site.
+    let mail_client = reqwest::Client::new();
+    let post = |body: &'static str| {
+        mail_client
+            .post(format!("{}{path}", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let response = post("List-Unsubscribe=Later").await.expect("sent");
+    assert_eq!(
+        response.status(),
+        StatusCode::BAD_REQUEST,
+        "only the RFC 8058 body unsubscribes"
+    );
+    let (_, page) = html(&b, "/notifications").await;
+    assert!(subscribed(&page), "a refused post changes nothing");
+
+    let response = post("List-Unsubscribe=One-Click").await.expect("sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("Вы отписались")
+    );
+    let (_, page) = html(&b, "/notifications").await;
+    assert!(!subscribed(&page), "unsubscribed");
+    let response = post("List-Unsubscribe=One-Click").await.expect("sent");
+    assert_eq!(
+        response.status(),
+        StatusCode::BAD_REQUEST,
+        "a used address is refused"
+    );
+    // The page at the same address still answers people who open the link.
+    let (status, page) = html(&app.browser(), path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("name=\"token\""));
+}
+
 #[tokio::test]
 async fn my_matches_announce_a_new_programme_i_am_eligible_for() {
     let app = spawn_app().await;

@@ -249,6 +249,7 @@ fn cases() -> Vec<Case> {
         case(ServerFn, "/api/profile_page", "read one's profile and search settlements", Nothing, |_| vec![("place_q", "Шаян".into())], entrepreneurs),
         case(ServerFn, "/api/my_fit", "see whether a programme fits (nothing for non-entrepreneurs)", Nothing, |c| vec![("slug", c.program_slug.clone())], everyone),
         case(Route, "/profile", "save one's profile (form post)", Nothing, |_| vec![("path", "/profile".into()), ("form", "full_name=Test&sector=livestock".into())], entrepreneurs),
+        case(Route, "/unsubscribe/{token}", "one-click unsubscribe from a mail client (RFC 8058; an unknown token)", Nothing, |_| { let mut a = path("/unsubscribe/no-such-token"); a.push(("form", "List-Unsubscribe=One-Click".into())); a }, |_| Invalid),
         case(Route, "/api/v1/eligibility", "rank programmes for a posted profile", Nothing, |_| { vec![("path", "/api/v1/eligibility".into()), ("json", r#"{"age": 34, "sector": "livestock"}"#.into())] }, everyone),
         // --- Pages ---
         page("/", "the home page", |_| path("/"), everyone),
