@@ -15,7 +15,7 @@ use crate::domain::i18n::Lang;
 /// A message for one person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mail {
-    /// An e-mail address, or a phone number (which only the log can reach for now).
+    /// An e-mail address (a phone number is reached by SMS, through the message outbox).
     pub to: String,
     /// Subject line.
     pub subject: String,

@@ -251,6 +251,7 @@ impl super::sms::SmsGateway for RecordingMailer {
             to: sms.to.clone(),
             subject: String::new(),
             body: sms.text.clone(),
+            langs: Vec::new(),
             unsubscribe: None,
         });
         Ok(super::sms::Accepted {

@@ -75,6 +75,7 @@ impl SmsGateway for Outbox {
             to: sms.to.clone(),
             subject: String::new(),
             body: sms.text.clone(),
+            langs: Vec::new(),
             unsubscribe: None,
         });
         Ok(Accepted {

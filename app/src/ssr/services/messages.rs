@@ -291,10 +291,16 @@ async fn send(
     now: DateTime<Utc>,
 ) -> Result<Outcome, ServiceError> {
     if row.channel == "email" {
+        // Written in the reader's language, or in Kazakh and Russian when it was not known.
+        let langs = match row.lang.as_deref().and_then(Lang::parse) {
+            Some(lang) => vec![lang],
+            None => vec![Lang::Kk, Lang::Ru],
+        };
         let mail = Mail {
             to: row.recipient.clone(),
             subject: row.subject.clone(),
             body: row.body.clone(),
+            langs,
             unsubscribe: row.unsubscribe_url.clone(),
         };
         return Ok(match courier.mailer.send(mail).await {
