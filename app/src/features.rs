@@ -37,6 +37,8 @@ mod tests {
             (FormId::RequestReset, account::api::RequestReset::PATH),
             (FormId::ResetPassword, account::api::ResetPassword::PATH),
             (FormId::ResetByCode, account::api::ResetWithCode::PATH),
+            (FormId::VerifyPhone, account::api::VerifyPhone::PATH),
+            (FormId::ResendPhoneCode, account::api::ResendPhoneCode::PATH),
             (
                 FormId::CreateInvitation,
                 account::api::CreateInvitation::PATH,

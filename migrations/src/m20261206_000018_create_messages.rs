@@ -126,10 +126,39 @@ impl MigrationTrait for Migration {
                     .col("created_at")
                     .to_owned(),
             )
-            .await
+            .await?;
+        // When the account's phone was proved by a code. Accounts that existed before codes
+        // were sent keep working: their numbers have been in use, so they count as proved.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("users")
+                    .add_column(
+                        ColumnDef::new("phone_verified_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE users SET phone_verified_at = created_at WHERE phone IS NOT NULL",
+            )
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("users")
+                    .drop_column("phone_verified_at")
+                    .to_owned(),
+            )
+            .await?;
         for table in ["phone_codes", "messages"] {
             manager
                 .drop_table(Table::drop().table(table).to_owned())

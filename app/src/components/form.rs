@@ -20,6 +20,10 @@ pub enum FormId {
     ResetPassword,
     /// A new password with the code sent by SMS (`POST /api/reset_with_code`).
     ResetByCode,
+    /// The code that proves the account's phone.
+    VerifyPhone,
+    /// Another such code.
+    ResendPhoneCode,
     CreateInvitation,
     RevokeInvitation,
     RemoveStaff,
@@ -43,13 +47,15 @@ pub enum FormId {
 
 impl FormId {
     /// Every form, for the test that ties the server functions' endpoints to these.
-    pub const ALL: [FormId; 20] = [
+    pub const ALL: [FormId; 22] = [
         FormId::SignUp,
         FormId::SignIn,
         FormId::ChangePassword,
         FormId::RequestReset,
         FormId::ResetPassword,
         FormId::ResetByCode,
+        FormId::VerifyPhone,
+        FormId::ResendPhoneCode,
         FormId::CreateInvitation,
         FormId::RevokeInvitation,
         FormId::RemoveStaff,
@@ -76,6 +82,8 @@ impl FormId {
             FormId::RequestReset => "/api/request_reset",
             FormId::ResetPassword => "/api/reset_password",
             FormId::ResetByCode => "/api/reset_with_code",
+            FormId::VerifyPhone => "/api/verify_phone",
+            FormId::ResendPhoneCode => "/api/resend_phone_code",
             FormId::CreateInvitation => "/api/create_invitation",
             FormId::RevokeInvitation => "/api/revoke_invitation",
             FormId::RemoveStaff => "/api/remove_staff",

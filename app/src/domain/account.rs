@@ -244,6 +244,9 @@ pub struct AccountView {
     pub login: String,
     /// The okrug or organisation, named.
     pub scope: Option<String>,
+    /// The account signs in with a phone not proved by a code yet.
+    #[serde(default)]
+    pub phone_unverified: bool,
 }
 
 /// An invitation as lists show it.

@@ -84,6 +84,8 @@ pub enum ErrorCode {
     WrongCode,
     /// `code_invalid`.
     CodeInvalid,
+    /// `phone_unverified`.
+    PhoneUnverified,
     /// `outside_okrug`.
     OutsideOkrug,
     /// `staff_account`.
@@ -133,6 +135,7 @@ impl ErrorCode {
             ErrorCode::ProgramClosed => "program_closed",
             ErrorCode::WrongCode => "wrong_code",
             ErrorCode::CodeInvalid => "code_invalid",
+            ErrorCode::PhoneUnverified => "phone_unverified",
             ErrorCode::OutsideOkrug => "outside_okrug",
             ErrorCode::StaffAccount => "staff_account",
             ErrorCode::BudgetExceeded => "budget_exceeded",
@@ -264,6 +267,8 @@ pub enum Problem {
     WrongCode,
     /// A code the person was sent by SMS that is wrong, used, expired or tried too often.
     CodeInvalid,
+    /// The account's phone number is not proved by a code yet.
+    PhoneUnverified,
     /// A place outside the okrug of the person acting.
     OutsideOkrug,
     /// A phone number that belongs to a staff account, not a resident's.
@@ -353,6 +358,7 @@ impl FieldError {
             Problem::ProgramClosed => ErrorCode::ProgramClosed,
             Problem::WrongCode => ErrorCode::WrongCode,
             Problem::CodeInvalid => ErrorCode::CodeInvalid,
+            Problem::PhoneUnverified => ErrorCode::PhoneUnverified,
             Problem::OutsideOkrug => ErrorCode::OutsideOkrug,
             Problem::StaffAccount => ErrorCode::StaffAccount,
             Problem::BudgetExceeded { .. } => ErrorCode::BudgetExceeded,
@@ -447,6 +453,7 @@ impl FieldError {
             Problem::ProgramClosed => tf(lang, Msg::ErrorProgramClosed, &[]),
             Problem::WrongCode => tf(lang, Msg::ErrorWrongCode, &[]),
             Problem::CodeInvalid => tf(lang, Msg::ErrorCodeInvalid, &[]),
+            Problem::PhoneUnverified => tf(lang, Msg::ErrorPhoneUnverified, &[]),
             Problem::OutsideOkrug => tf(lang, Msg::ErrorOutsideOkrug, &[]),
             Problem::StaffAccount => tf(lang, Msg::ErrorStaffAccount, &[]),
             Problem::BelowApproved { approved_kzt } => tf(

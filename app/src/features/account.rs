@@ -96,14 +96,37 @@ pub fn AccountPage() -> impl IntoView {
     let lang = use_lang();
     let principal = require_sign_in("/account");
     let error = form_error(FormId::ChangePassword);
+    let verify_error =
+        form_error(FormId::VerifyPhone).or_else(|| form_error(FormId::ResendPhoneCode));
     let changed = query_param("changed").is_some();
+    let verified = query_param("verified").is_some();
+    let resent = query_param("resent").is_some();
     let content = Suspend::new(async move {
         match api::current_account().await {
             Ok(account) => {
                 let invite = principal
                     .as_ref()
                     .is_some_and(|p| matches!(p.role, Role::Admin | Role::OrgAdmin | Role::Akim));
+                let verify = account.phone_unverified.then(|| {
+                    let lead = tf(lang, Msg::VerifyLead, &[("phone", &account.login)]);
+                    view! {
+                        <section class="stack notice notice-info" aria-labelledby="verify-title" data-testid="verify-phone">
+                            <h2 id="verify-title">{t(lang, Msg::VerifyTitle)}</h2>
+                            <p>{lead}</p>
+                            {resent.then(|| view! { <p role="status">{t(lang, Msg::VerifyResent)}</p> })}
+                            {alert(form_message(&verify_error, lang, &["code"]))}
+                            <form method="post" action="/api/verify_phone" class="stack">
+                                <Field id="code" name="code" label=t(lang, Msg::ResetCodeLabel) autocomplete="one-time-code" inputmode=Some("numeric") error=field_message(verify_error.as_ref(), lang, "code") />
+                                <button type="submit" class="button">{t(lang, Msg::VerifyButton)}</button>
+                            </form>
+                            <form method="post" action="/api/resend_phone_code">
+                                <button type="submit" class="button button-secondary">{t(lang, Msg::VerifyResend)}</button>
+                            </form>
+                        </section>
+                    }
+                });
                 view! {
+                    {verify}
                     <dl class="facts">
                         <div class="fact"><dt>{t(lang, Msg::ColumnName)}</dt><dd>{account.display_name}</dd></div>
                         <div class="fact"><dt>{t(lang, Msg::LoginLabel)}</dt><dd>{account.login}</dd></div>
@@ -129,6 +152,7 @@ pub fn AccountPage() -> impl IntoView {
         <div class="page narrow">
             <h1>{t(lang, Msg::AccountTitle)}</h1>
             {changed.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::PasswordChanged)}</p> })}
+            {verified.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::VerifyDone)}</p> })}
             <Suspense fallback=|| ()>{content}</Suspense>
             <section aria-labelledby="change-password">
                 <h2 id="change-password">{t(lang, Msg::ChangePasswordTitle)}</h2>

@@ -622,7 +622,17 @@ async fn a_reset_request_for_an_unknown_account_looks_the_same_and_sends_nothing
         1,
         "only the real account got a message"
     );
-    assert!(app.delivered().await.link_for("+77010000001").is_some());
+    // A phone gets a six-digit code by SMS (one part), not a link.
+    let sms = app.delivered().await.sent().pop().expect("the SMS");
+    assert_eq!(sms.to, "+77010000001");
+    assert!(app.delivered().await.link_for("+77010000001").is_none());
+    assert!(
+        sms.body
+            .split(|c: char| !c.is_ascii_digit())
+            .any(|d| d.len() == 6),
+        "{}",
+        sms.body
+    );
 
     for _ in 0..2 {
         let _ = app

@@ -200,6 +200,7 @@ async fn production_mode_refuses_demo_accounts_and_unsafe_settings() {
     assert!(refused.contains("DEMO_DATA"), "{refused}");
     assert!(refused.contains("PUBLIC_URL"), "{refused}");
     assert!(refused.contains("SMTP_URL"), "{refused}");
+    assert!(refused.contains("SMS_PROVIDER"), "{refused}");
 
     // Settings right, but the database still has the demo accounts with their known password.
     let mut careful = config.clone();
@@ -207,6 +208,10 @@ async fn production_mode_refuses_demo_accounts_and_unsafe_settings() {
     careful.demo_data = false;
     careful.public_url = "https://auyl.example.kz".into();
     careful.smtp_url = Some("smtp://127.0.0.1:1".into());
+    careful.sms.provider = app::ssr::config::SmsProvider::Mobizon;
+    careful.sms.api_key = Some("a-generated-key-0123456789".into());
+    // Nothing is sent in this test; a closed port, should anything try.
+    careful.sms.api_url = Some("http://127.0.0.1:1".into());
     let refused = server::build(careful.clone())
         .await
         .err()

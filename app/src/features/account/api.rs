@@ -212,6 +212,40 @@ pub async fn reset_with_code(
     .await
 }
 
+/// Proves the signed-in person's phone with the code sent by SMS.
+#[server(endpoint = "verify_phone")]
+pub async fn verify_phone(code: String) -> Result<(), AppError> {
+    use crate::ssr::services::phones;
+    use crate::ssr::{form_then, session, state};
+    form_then(
+        crate::components::form::FormId::VerifyPhone,
+        &[],
+        "/account?verified=1",
+        async move {
+            phones::verify(&state()?.db, &session::caller(), &code).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Sends the signed-in person a new code for their phone.
+#[server(endpoint = "resend_phone_code")]
+pub async fn resend_phone_code() -> Result<(), AppError> {
+    use crate::ssr::services::phones;
+    use crate::ssr::{form_then, session, state};
+    form_then(
+        crate::components::form::FormId::ResendPhoneCode,
+        &[],
+        "/account?resent=1",
+        async move {
+            phones::resend(&state()?.db, &session::caller()).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
 /// The signed-in person's account.
 #[server(endpoint = "current_account")]
 pub async fn current_account() -> Result<AccountView, AppError> {

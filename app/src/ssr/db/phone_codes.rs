@@ -7,7 +7,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::entities::phone_codes;
+use super::entities::{phone_codes, users};
 
 /// Wrong tries before a code is spent.
 pub const TRIES: i32 = 5;
@@ -77,4 +77,39 @@ pub async fn spend(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Re
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)
+}
+
+/// The phone account `user_id` signs in with, if it has one and has not proved it.
+pub async fn unverified_phone(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<Option<String>, DbErr> {
+    Ok(users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.phone_verified_at.is_none())
+        .and_then(|u| u.phone))
+}
+
+/// Whether account `user_id` signs in with a phone it has not proved.
+pub async fn phone_unverified(db: &impl ConnectionTrait, user_id: i32) -> Result<bool, DbErr> {
+    Ok(unverified_phone(db, user_id).await?.is_some())
+}
+
+/// Records that account `user_id` proved its phone.
+pub async fn mark_verified(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::PhoneVerifiedAt,
+            Expr::value(now.fixed_offset()),
+        )
+        .filter(users::Column::Id.eq(user_id))
+        .filter(users::Column::PhoneVerifiedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }

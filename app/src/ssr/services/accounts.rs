@@ -249,6 +249,9 @@ pub async fn sign_up(
         login.as_str(),
     )
     .await?;
+    // A phone account is sent its code at once; it works for browsing and the profile until
+    // the number is proved, and submits after.
+    super::phones::send_code(db, user_id, caller, Utc::now()).await?;
     session_for(db, user_id, caller, "after sign-up").await
 }
 
@@ -543,6 +546,8 @@ pub async fn reset_with_code(
         return Err(invalid());
     }
     q::set_password(&tx, user.id, password_hash).await?;
+    // The code reached the phone: the number is proved as well.
+    db::phone_codes::mark_verified(&tx, user.id, now).await?;
     tx.commit().await?;
     q::delete_other_sessions(db, user.id, None).await?;
     q::audit(
@@ -616,6 +621,7 @@ pub async fn account(
     Ok(AccountView {
         display_name: user.display_name,
         role: p.role,
+        phone_unverified: user.phone.is_some() && user.phone_verified_at.is_none(),
         login: user.phone.or(user.email).unwrap_or_default(),
         scope: scope_name(db, &p.scope, lang).await?,
     })

@@ -439,6 +439,11 @@ async fn record(
     )
     .await?;
     db::applications::notify(txn, f.resident, f.program_id, id, event, now).await?;
+    // The number is proved: by the code read back, or by the resident in person before the
+    // staff member, who made the account with it.
+    if f.created || matches!(f.consent, Consent::PhoneCode(_)) {
+        db::phone_codes::mark_verified(txn, f.resident, now).await?;
+    }
     Ok(())
 }
 

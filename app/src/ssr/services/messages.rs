@@ -39,6 +39,8 @@ pub const MAX_ATTEMPTS: i32 = 20;
 pub const LEASE: Duration = Duration::seconds(60);
 /// Messages claimed at once.
 pub const BATCH: u64 = 50;
+/// The templates that carry a code: the only SMS a number gets before it is proved.
+pub const CODES: [&str; 3] = ["verify_code", "reset_code", "consent_code"];
 /// After this long without a final delivery report, a sent SMS is no longer asked about.
 const REPORT_PATIENCE: Duration = Duration::hours(48);
 
@@ -313,6 +315,20 @@ async fn send(
                 ..Outcome::default()
             },
             Err(e) => retry_or_fail(row, e.to_string(), None, now),
+        });
+    }
+    // A number nobody has proved gets codes only: a mistyped number costs one code, not every
+    // message meant for somebody else.
+    if let Some(user) = row.user_id
+        && !CODES.contains(&row.template.as_str())
+        && db::phone_codes::phone_unverified(db, user).await?
+    {
+        return Ok(Outcome {
+            state: Some(MessageState::Failed),
+            error: Some("the number is not confirmed yet: codes only".into()),
+            finished_now: true,
+            untried: true,
+            ..Outcome::default()
         });
     }
     // Costs first: one phone's day, then the platform's month.

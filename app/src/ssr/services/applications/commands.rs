@@ -341,6 +341,8 @@ async fn apply(
             if !takes_applications(&program, today) {
                 return Err(FieldError::new("program", Problem::ProgramClosed).into());
             }
+            // Decisions about it go to the applicant's phone: it must be theirs.
+            crate::ssr::services::phones::require_verified(db, g.a.user_id).await?;
             let valid = form::validate(&draft_of(&g.a), &limits(&program))?;
             let profile = db::profiles::find(db, g.a.user_id).await?;
             changes.amount_kzt = Some(valid.amount_kzt);

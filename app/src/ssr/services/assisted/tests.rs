@@ -360,20 +360,17 @@ async fn staff_file_with_a_phone_code_and_the_resident_claims_it_and_sees_who_di
     .await
     .expect("asks for a reset");
     crate::ssr::testing::deliver(&w.t.db, &w.outbox).await;
-    let reset = w
-        .outbox
-        .to(RESIDENT_PHONE)
-        .pop()
-        .expect("the reset message");
-    let token = reset
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("https://auyl.example/reset/"))
-        .expect("a reset link")
+    let reset = w.outbox.to(RESIDENT_PHONE).pop().expect("the reset code");
+    let code = reset
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|d| d.len() == 6)
+        .expect("a six-digit code")
         .to_owned();
-    accounts::reset_password(
+    accounts::reset_with_code(
         &w.t.db,
         &w.hasher,
-        &token,
+        RESIDENT_PHONE,
+        &code,
         "мой-пароль-2026",
         &Caller::default(),
     )
