@@ -39,6 +39,7 @@ mod tests {
             (FormId::ResetByCode, account::api::ResetWithCode::PATH),
             (FormId::VerifyPhone, account::api::VerifyPhone::PATH),
             (FormId::ResendPhoneCode, account::api::ResendPhoneCode::PATH),
+            (FormId::ChooseAlerts, account::api::ChooseAlerts::PATH),
             (
                 FormId::CreateInvitation,
                 account::api::CreateInvitation::PATH,

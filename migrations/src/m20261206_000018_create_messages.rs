@@ -147,18 +147,28 @@ impl MigrationTrait for Migration {
                 "UPDATE users SET phone_verified_at = created_at WHERE phone IS NOT NULL",
             )
             .await?;
+        // Which messages that are not owed (alerts about new programmes) a person wants, per
+        // channel: in the bell, and by SMS or e-mail (whichever their login is). Codes,
+        // decisions and information requests are owed and always sent.
+        for column in ["alerts_in_app", "alerts_by_message"] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table("users")
+                        .add_column(ColumnDef::new(column).boolean().not_null().default(true))
+                        .to_owned(),
+                )
+                .await?;
+        }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("users")
-                    .drop_column("phone_verified_at")
-                    .to_owned(),
-            )
-            .await?;
+        for column in ["alerts_by_message", "alerts_in_app", "phone_verified_at"] {
+            manager
+                .alter_table(Table::alter().table("users").drop_column(column).to_owned())
+                .await?;
+        }
         for table in ["phone_codes", "messages"] {
             manager
                 .drop_table(Table::drop().table(table).to_owned())

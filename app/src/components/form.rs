@@ -24,6 +24,8 @@ pub enum FormId {
     VerifyPhone,
     /// Another such code.
     ResendPhoneCode,
+    /// Which alerts a person wants, per channel.
+    ChooseAlerts,
     CreateInvitation,
     RevokeInvitation,
     RemoveStaff,
@@ -47,7 +49,7 @@ pub enum FormId {
 
 impl FormId {
     /// Every form, for the test that ties the server functions' endpoints to these.
-    pub const ALL: [FormId; 22] = [
+    pub const ALL: [FormId; 23] = [
         FormId::SignUp,
         FormId::SignIn,
         FormId::ChangePassword,
@@ -56,6 +58,7 @@ impl FormId {
         FormId::ResetByCode,
         FormId::VerifyPhone,
         FormId::ResendPhoneCode,
+        FormId::ChooseAlerts,
         FormId::CreateInvitation,
         FormId::RevokeInvitation,
         FormId::RemoveStaff,
@@ -84,6 +87,7 @@ impl FormId {
             FormId::ResetByCode => "/api/reset_with_code",
             FormId::VerifyPhone => "/api/verify_phone",
             FormId::ResendPhoneCode => "/api/resend_phone_code",
+            FormId::ChooseAlerts => "/api/choose_alerts",
             FormId::CreateInvitation => "/api/create_invitation",
             FormId::RevokeInvitation => "/api/revoke_invitation",
             FormId::RemoveStaff => "/api/remove_staff",

@@ -247,6 +247,12 @@ pub struct AccountView {
     /// The account signs in with a phone not proved by a code yet.
     #[serde(default)]
     pub phone_unverified: bool,
+    /// Alerts about new programmes in the bell.
+    #[serde(default)]
+    pub alerts_in_app: bool,
+    /// Alerts about new programmes by SMS or e-mail (whichever the login is).
+    #[serde(default)]
+    pub alerts_by_message: bool,
 }
 
 /// An invitation as lists show it.

@@ -125,6 +125,25 @@ pub fn AccountPage() -> impl IntoView {
                         </section>
                     }
                 });
+                let by_message = t(
+                    lang,
+                    if account.login.contains('@') {
+                        Msg::AlertsByEmail
+                    } else {
+                        Msg::AlertsBySms
+                    },
+                );
+                let choices = (account.role == Role::Entrepreneur).then(|| view! {
+                    <section class="stack" aria-labelledby="alerts-title">
+                        <h2 id="alerts-title">{t(lang, Msg::AlertsChoiceTitle)}</h2>
+                        <p class="hint">{t(lang, Msg::AlertsChoiceLead)}</p>
+                        <form method="post" action="/api/choose_alerts" class="stack">
+                            <label class="checkbox"><input type="checkbox" name="in_app" value="on" checked=account.alerts_in_app />" "{t(lang, Msg::AlertsInApp)}</label>
+                            <label class="checkbox"><input type="checkbox" name="by_message" value="on" checked=account.alerts_by_message />" "{by_message}</label>
+                            <button type="submit" class="button button-secondary">{t(lang, Msg::AlertsChoiceSave)}</button>
+                        </form>
+                    </section>
+                });
                 view! {
                     {verify}
                     <dl class="facts">
@@ -134,6 +153,7 @@ pub fn AccountPage() -> impl IntoView {
                         {account.scope.map(|s| view! { <div class="fact"><dt>{t(lang, if account.role.needs_okrug() { Msg::ScopeOkrug } else { Msg::ScopeOrganisation })}</dt><dd>{s}</dd></div> })}
                     </dl>
                     {invite.then(|| view! { <p><a href="/invitations">{t(lang, Msg::InvitationsTitle)}</a></p> })}
+                    {choices}
                 }
                 .into_any()
             }
@@ -153,6 +173,7 @@ pub fn AccountPage() -> impl IntoView {
             <h1>{t(lang, Msg::AccountTitle)}</h1>
             {changed.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::PasswordChanged)}</p> })}
             {verified.then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::VerifyDone)}</p> })}
+            {query_param("saved").is_some().then(|| view! { <p class="notice notice-info" role="status">{t(lang, Msg::AlertsChoiceSaved)}</p> })}
             <Suspense fallback=|| ()>{content}</Suspense>
             <section aria-labelledby="change-password">
                 <h2 id="change-password">{t(lang, Msg::ChangePasswordTitle)}</h2>

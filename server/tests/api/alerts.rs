@@ -351,3 +351,76 @@ async fn my_matches_announce_a_new_programme_i_am_eligible_for() {
         "refused back to the page: {location}"
     );
 }
+
+#[tokio::test]
+async fn a_person_chooses_which_alerts_reach_them_per_channel_and_old_news_stays_old() {
+    let app = spawn_app().await;
+    let b = email_entrepreneur(&app).await;
+    let (status, _) = form_from(
+        &b,
+        "/programs?sector=beekeeping",
+        "save_search",
+        &[("kind", "search"), ("query", "sector=beekeeping")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    // No e-mail, the bell only: the box for e-mail left unticked.
+    let (status, body) = b.call("choose_alerts", &[("in_app", "on")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, page) = html(&b, "/account").await;
+    assert!(
+        page.contains("name=\"by_message\""),
+        "the choice is on /account"
+    );
+    programs::create(
+        &app.state.db,
+        &app.state.wake,
+        &copy_of("zhetisu-beekeeping-microcredit", "zhetisu-bees-2031"),
+    )
+    .await
+    .expect("created");
+    assert_eq!(check(&app).await, 1);
+    let (_, page) = html(&b, "/notifications").await;
+    assert_eq!(
+        page.matches("data-testid=\"notification\"").count(),
+        1,
+        "in the bell"
+    );
+    assert!(
+        !app.delivered()
+            .await
+            .sent()
+            .iter()
+            .any(|m| m.to == FARMER_EMAIL),
+        "but no e-mail"
+    );
+    // Nothing at all now; and turning e-mail back on does not bring back the old programme.
+    let (status, _) = b.call("choose_alerts", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    programs::create(
+        &app.state.db,
+        &app.state.wake,
+        &copy_of("zhetisu-beekeeping-microcredit", "zhetisu-bees-2032"),
+    )
+    .await
+    .expect("created");
+    assert_eq!(check(&app).await, 1, "recorded as announced");
+    let (_, page) = html(&b, "/notifications").await;
+    assert_eq!(
+        page.matches("data-testid=\"notification\"").count(),
+        1,
+        "no new notice"
+    );
+    let (status, _) = b
+        .call("choose_alerts", &[("in_app", "on"), ("by_message", "on")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(check(&app).await, 0, "old news stays old");
+    assert!(
+        !app.delivered()
+            .await
+            .sent()
+            .iter()
+            .any(|m| m.to == FARMER_EMAIL)
+    );
+}

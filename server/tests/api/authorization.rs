@@ -219,6 +219,7 @@ fn cases() -> Vec<Case> {
         case(ServerFn, "/api/reset_with_code", "set a password with a code from an SMS (whoever holds it)", Nothing, |_| vec![("login", "+77010000001".into()), ("code", "000000".into()), ("password", DEMO_PASSWORD.into())], |_| Invalid),
         case(ServerFn, "/api/verify_phone", "prove one's phone with a code", Nothing, |_| vec![("code", "000000".into())], signed_in),
         case(ServerFn, "/api/resend_phone_code", "ask for another code for one's phone", Nothing, none, signed_in),
+        case(ServerFn, "/api/choose_alerts", "choose which alerts reach one, per channel", Nothing, |_| vec![("in_app", "on".into()), ("by_message", "on".into())], signed_in),
         case(ServerFn, "/api/current_account", "read one's account", Nothing, none, signed_in),
         case(ServerFn, "/api/create_invitation", "invite an operator to Agrarian Credit", Nothing, |_| invite("operator", "", "agrocredit"), |w| only(w, &[OrgAdmin, Admin])),
         case(ServerFn, "/api/create_invitation", "invite an organisation admin to Agrarian Credit", Nothing, |_| invite("org_admin", "", "agrocredit"), |w| only(w, &[OrgAdmin, Admin])),

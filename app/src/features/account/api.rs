@@ -246,6 +246,33 @@ pub async fn resend_phone_code() -> Result<(), AppError> {
     .await
 }
 
+/// Which alerts about new programmes the signed-in person wants (checkboxes: absent when
+/// unticked).
+#[server(endpoint = "choose_alerts")]
+pub async fn choose_alerts(
+    in_app: Option<String>,
+    by_message: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::services::accounts;
+    use crate::ssr::{form_then, session, state};
+    form_then(
+        crate::components::form::FormId::ChooseAlerts,
+        &[],
+        "/account?saved=1",
+        async move {
+            accounts::choose_alerts(
+                &state()?.db,
+                &session::caller(),
+                in_app.is_some(),
+                by_message.is_some(),
+            )
+            .await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
 /// The signed-in person's account.
 #[server(endpoint = "current_account")]
 pub async fn current_account() -> Result<AccountView, AppError> {

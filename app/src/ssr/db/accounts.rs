@@ -105,6 +105,8 @@ pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser<'_>) -> Result<i3
         // A phone is proved by a code after sign-up (`services::phones`); a demo account's
         // made-up number has nothing to prove.
         phone_verified_at: Set(u.demo.then_some(now)),
+        alerts_in_app: Set(true),
+        alerts_by_message: Set(true),
     };
     Ok(users::Entity::insert(row).exec(db).await?.last_insert_id)
 }

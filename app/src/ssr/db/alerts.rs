@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Utc;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -223,6 +223,31 @@ pub async fn program_ids(
         .into_iter()
         .map(|p| (p.id, p.slug))
         .collect())
+}
+
+/// Which alerts `user_id` wants: in the bell, and by SMS or e-mail. Both, for an account that
+/// is gone (nothing will be sent to it anyway).
+pub async fn alert_choices(db: &impl ConnectionTrait, user_id: i32) -> Result<(bool, bool), DbErr> {
+    Ok(users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .map_or((true, true), |u| (u.alerts_in_app, u.alerts_by_message)))
+}
+
+/// Records which alerts `user_id` wants.
+pub async fn set_alert_choices(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    in_app: bool,
+    by_message: bool,
+) -> Result<(), DbErr> {
+    users::Entity::update_many()
+        .col_expr(users::Column::AlertsInApp, Expr::value(in_app))
+        .col_expr(users::Column::AlertsByMessage, Expr::value(by_message))
+        .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Where messages to `user_id` go: the e-mail address, or the phone number.

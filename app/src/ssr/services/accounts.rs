@@ -622,9 +622,25 @@ pub async fn account(
         display_name: user.display_name,
         role: p.role,
         phone_unverified: user.phone.is_some() && user.phone_verified_at.is_none(),
+        alerts_in_app: user.alerts_in_app,
+        alerts_by_message: user.alerts_by_message,
         login: user.phone.or(user.email).unwrap_or_default(),
         scope: scope_name(db, &p.scope, lang).await?,
     })
+}
+
+/// Records which alerts about new programmes the signed-in person wants: in the bell, and by
+/// SMS or e-mail. Codes, decisions and information requests are owed and always sent.
+#[instrument(skip_all)]
+pub async fn choose_alerts(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    in_app: bool,
+    by_message: bool,
+) -> Result<(), ServiceError> {
+    let p = caller.principal()?;
+    db::alerts::set_alert_choices(db, p.user_id, in_app, by_message).await?;
+    Ok(())
 }
 
 /// Demo accounts, one per role (and a second entrepreneur, akim and operator for tenancy

@@ -249,16 +249,22 @@ async fn check_one(
     if fresh.is_empty() {
         return Ok(0);
     }
+    let (in_app, by_message) = db::alerts::alert_choices(db, s.user_id).await?;
     let txn = db::begin_write(db).await?;
     let mut announced = Vec::new();
     for (program, slug) in fresh {
+        // A programme is recorded as announced either way, so turning alerts back on does
+        // not bring back old news.
         if db::alerts::record_hit(&txn, s.id, program).await? {
-            db::alerts::notify(&txn, s.user_id, program, s.id).await?;
+            if in_app {
+                db::alerts::notify(&txn, s.user_id, program, s.id).await?;
+            }
             announced.push(slug);
         }
     }
     // The message is written with the notifications it announces: both exist, or neither.
     if !announced.is_empty()
+        && by_message
         && let Some((to, lang)) = db::alerts::address_of(&txn, s.user_id).await?
     {
         let count = announced.len().to_string();

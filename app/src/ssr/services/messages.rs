@@ -225,11 +225,20 @@ pub async fn deliver_due(
     let now = Utc::now();
     let claimed = db::messages::claim(db, owner, now, now + LEASE, BATCH).await?;
     let n = claimed.len();
+    // The month's parts so far, read once a batch (not once a message) when there is a limit.
+    let mut month = match (courier.monthly_limit, claimed.is_empty()) {
+        (Some(_), false) => {
+            let (used, _) =
+                db::messages::sms_spent_since(db, db::messages::month_start(now)).await?;
+            Some(u64::try_from(used).unwrap_or(0))
+        }
+        _ => None,
+    };
     for row in claimed {
         let mut outcome = if row.state == MessageState::Sent.as_str() {
             follow(courier, &row, now).await
         } else {
-            send(db, courier, &row, now).await?
+            send(db, courier, &row, now, &mut month).await?
         };
         // A code or a sign-in link is not kept once it has left, or once it never will.
         outcome.forget_body = row.secret && (outcome.sent_now || outcome.finished_now);
@@ -291,6 +300,7 @@ async fn send(
     courier: &Courier,
     row: &rows::Model,
     now: DateTime<Utc>,
+    month: &mut Option<u64>,
 ) -> Result<Outcome, ServiceError> {
     if row.channel == "email" {
         // Written in the reader's language, or in Kazakh and Russian when it was not known.
@@ -346,40 +356,43 @@ async fn send(
             ..Outcome::default()
         });
     }
-    if let Some(limit) = courier.monthly_limit {
-        let (used, _) = db::messages::sms_spent_since(db, db::messages::month_start(now)).await?;
-        let used = u64::try_from(used).unwrap_or(0);
-        let this = u64::try_from(row.segments).unwrap_or(1);
-        if used + this > limit {
-            return Ok(Outcome {
-                state: Some(MessageState::Pending),
-                next_attempt_at: Some(now + Duration::hours(1)),
-                error: Some(format!(
-                    "monthly limit reached: {used} of {limit} parts (SMS_MONTHLY_LIMIT)"
-                )),
-                untried: true,
-                ..Outcome::default()
-            });
-        }
+    let this = u64::try_from(row.segments).unwrap_or(1);
+    if let (Some(limit), Some(used)) = (courier.monthly_limit, *month)
+        && used + this > limit
+    {
+        return Ok(Outcome {
+            state: Some(MessageState::Pending),
+            next_attempt_at: Some(now + Duration::hours(1)),
+            error: Some(format!(
+                "monthly limit reached: {used} of {limit} parts (SMS_MONTHLY_LIMIT)"
+            )),
+            untried: true,
+            ..Outcome::default()
+        });
     }
     let sms = Sms {
         to: row.recipient.clone(),
         text: row.body.clone(),
     };
     Ok(match courier.sms.send(&sms).await {
-        Ok(accepted) => Outcome {
-            state: Some(MessageState::Sent),
-            // The first delivery report is asked for half a minute later.
-            next_attempt_at: Some(now + Duration::seconds(30)),
-            provider: Some((courier.sms.name().to_owned(), accepted.provider_id)),
-            segments: accepted
-                .segments
-                .and_then(|s| i32::try_from(s).ok())
-                .or(Some(row.segments)),
-            cost_tiyn: accepted.cost_tiyn,
-            sent_now: true,
-            ..Outcome::default()
-        },
+        Ok(accepted) => {
+            if let Some(used) = month.as_mut() {
+                *used += accepted.segments.map_or(this, u64::from);
+            }
+            Outcome {
+                state: Some(MessageState::Sent),
+                // The first delivery report is asked for half a minute later.
+                next_attempt_at: Some(now + Duration::seconds(30)),
+                provider: Some((courier.sms.name().to_owned(), accepted.provider_id)),
+                segments: accepted
+                    .segments
+                    .and_then(|s| i32::try_from(s).ok())
+                    .or(Some(row.segments)),
+                cost_tiyn: accepted.cost_tiyn,
+                sent_now: true,
+                ..Outcome::default()
+            }
+        }
         Err(SmsError::Permanent(reason)) => Outcome {
             state: Some(MessageState::Undeliverable),
             error: Some(reason),

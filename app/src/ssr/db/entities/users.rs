@@ -22,6 +22,8 @@ pub struct Model {
     pub updated_at: DateTimeWithTimeZone,
     pub lang: Option<String>,
     pub phone_verified_at: Option<DateTimeWithTimeZone>,
+    pub alerts_in_app: bool,
+    pub alerts_by_message: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
