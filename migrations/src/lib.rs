@@ -27,6 +27,7 @@ mod m20261128_000015_create_program_versions;
 mod m20261128_000016_index_queue;
 mod m20261128_000017_user_language;
 mod m20261206_000018_create_messages;
+mod m20261206_000019_known_devices;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000016_index_queue::Migration),
             Box::new(m20261128_000017_user_language::Migration),
             Box::new(m20261206_000018_create_messages::Migration),
+            Box::new(m20261206_000019_known_devices::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 16] = [
     "locations",
     "organisations",
     "programs",
@@ -19,6 +19,9 @@ const TABLES: [&str; 13] = [
     "invitations",
     "rate_limits",
     "audit_log",
+    "known_devices",
+    "messages",
+    "phone_codes",
 ];
 
 async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {

@@ -1,11 +1,12 @@
-//! What every request passes through: who is calling (session cookie, client address), the
-//! cross-site request check for every state-changing request, and security headers.
+//! What every request passes through: who is calling (session and device cookies, client
+//! address), the cross-site request check for every state-changing request, and security
+//! headers.
 
 use std::net::SocketAddr;
 
 use app::domain::i18n::{Msg, t};
 use app::ssr::services::accounts::{self, Caller};
-use app::ssr::session::{RequestCaller, session_token};
+use app::ssr::session::{RequestCaller, device_token, session_token};
 use app::ssr::{AppState, lang_of};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -41,6 +42,7 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let mut caller = Caller {
         principal: None,
         session: None,
+        device: device_token(req.headers()).map(|t| app::ssr::security::token_hash(&t)),
         ip,
         unread: 0,
         lang: app::ssr::stated_lang(req.headers(), req.uri().query()),

@@ -1,5 +1,5 @@
-//! The caller of a request, as the server's middleware found it (session cookie, client
-//! address), and the session cookie itself.
+//! The caller of a request, as the server's middleware found it (session cookie, device
+//! cookie, client address), and those cookies themselves.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use chrono::{DateTime, Utc};
@@ -14,19 +14,33 @@ pub const COOKIE: &str = "auyl_session";
 #[derive(Clone, Debug, Default)]
 pub struct RequestCaller(pub Caller);
 
-/// The session cookie's value, if the request carries one.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The device cookie's name: a random token a browser gets at each sign-in, by which an
+/// account knows the devices that have signed in to it (see
+/// `services::accounts::DEVICE_REMEMBERED`).
+pub const DEVICE_COOKIE: &str = "auyl_device";
+
+/// The value of cookie `name`, if the request carries it.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|cookies| {
-            cookies.split(';').find_map(|c| {
-                c.trim()
-                    .strip_prefix(&format!("{COOKIE}="))
-                    .map(str::to_owned)
-            })
+            cookies
+                .split(';')
+                .find_map(|c| c.trim().strip_prefix(&prefix).map(str::to_owned))
         })
+}
+
+/// The session cookie's value, if the request carries one.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE)
+}
+
+/// The device cookie's value, if the request carries one (an empty one counts as none).
+pub fn device_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, DEVICE_COOKIE).filter(|t| !t.is_empty())
 }
 
 /// A `Set-Cookie` value starting a session: not readable by scripts, not sent on cross-site
@@ -36,6 +50,22 @@ pub fn set_cookie(token: &str, expires: DateTime<Utc>, secure: bool) -> Option<H
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .ok()
+}
+
+/// A `Set-Cookie` value setting the device cookie for `max_age`, with the session cookie's
+/// protections: not readable by scripts, `SameSite=Lax`, HTTPS-only when the site is served
+/// over HTTPS. Signing out leaves it: the device stays known to the account.
+pub fn set_device_cookie(
+    token: &str,
+    max_age: chrono::Duration,
+    secure: bool,
+) -> Option<HeaderValue> {
+    let max_age = max_age.num_seconds().max(0);
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{DEVICE_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
     ))
     .ok()
 }

@@ -18,6 +18,17 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The `Set-Cookie` header that sets the device cookie, if the response has one.
+fn device_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("auyl_device="))
+        .map(str::to_owned)
+}
+
 /// The session id in a `Set-Cookie` value.
 fn cookie_value(set_cookie: &str) -> &str {
     set_cookie
@@ -98,6 +109,13 @@ async fn signing_up_signs_in_with_an_http_only_same_site_cookie() {
         cookie_value(&cookie).len() >= 40,
         "a long random id: {cookie}"
     );
+    // The device is known to the account from now on (a long-lived cookie of its own).
+    let device = device_cookie(&response).expect("a device cookie is set");
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=31536000"] {
+        assert!(device.contains(part), "{part}: {device}");
+    }
+    assert!(!device.contains("Secure"), "{device}");
+    assert!(cookie_value(&device).len() >= 40, "{device}");
     assert_eq!(whoami(&browser).await.as_deref(), Some("Алма Жунусова"));
     let (status, page) = browser.get("/account").await;
     assert_eq!(status, StatusCode::OK);
@@ -121,6 +139,8 @@ async fn the_session_cookie_is_secure_when_the_site_is_served_over_https() {
 
     let cookie = session_cookie(&response).expect("a session cookie is set");
     assert!(cookie.contains("Secure"), "{cookie}");
+    let device = device_cookie(&response).expect("a device cookie is set");
+    assert!(device.contains("Secure"), "{device}");
     assert!(
         response.headers().contains_key("strict-transport-security"),
         "HSTS over https"
@@ -324,7 +344,7 @@ async fn the_sixth_attempt_on_one_account_is_refused_even_with_the_right_passwor
 #[tokio::test]
 async fn only_failures_count_against_an_account_a_right_password_clears_them() {
     let app = spawn_app().await;
-    let limit = app::ssr::services::accounts::SIGN_IN_PER_ACCOUNT.attempts;
+    let limit = app::ssr::services::accounts::SIGN_IN_FAILURES_PER_ACCOUNT.attempts;
     // More sign-ins than the limit, each right: a person on a phone, a tablet, a shared
     // computer in the akimat.
     for n in 0..=limit {
@@ -360,7 +380,9 @@ async fn only_failures_count_against_an_account_a_right_password_clears_them() {
 #[tokio::test]
 async fn one_address_guessing_across_many_accounts_is_stopped() {
     let app = spawn_app().await;
-    let limit = app::ssr::services::accounts::SIGN_IN_PER_IP.attempts;
+    // The akim has signed in on this browser before, from the same (shared) address.
+    let akim = app.signed_in("+77010000003").await;
+    let limit = app::ssr::services::accounts::SIGN_IN_FAILURES_PER_IP.attempts;
     for n in 0..limit {
         let login = format!("+7701{:07}", 1_000_000 + n);
         let (_, body) = app
@@ -379,12 +401,14 @@ async fn one_address_guessing_across_many_accounts_is_stopped() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(field_error(&body).1, "too_many_attempts");
+    // A device that has signed in to its account before is not held up by the address.
+    akim.sign_in("+77010000003", DEMO_PASSWORD).await;
 }
 
 #[tokio::test]
 async fn behind_the_proxy_a_forged_forwarded_for_does_not_dodge_the_address_limit() {
     let app = spawn_app_with(|c| c.trust_proxy = true).await;
-    let limit = app::ssr::services::accounts::SIGN_IN_PER_IP.attempts;
+    let limit = app::ssr::services::accounts::SIGN_IN_FAILURES_PER_IP.attempts;
     // The guesser writes a new address of their own into each request; nginx appends the
     // address it really saw, which is the same every time.
     let attempt = |n: i32, login: String, password: &'static str| {
@@ -412,6 +436,130 @@ async fn behind_the_proxy_a_forged_forwarded_for_does_not_dodge_the_address_limi
     }
     let code = attempt(limit, "+77010000001".into(), DEMO_PASSWORD).await;
     assert_eq!(code, "too_many_attempts");
+}
+
+/// Accounts `+7702000nnnn` (`n` of them) with the demo password, made directly in the database.
+async fn farmers(app: &crate::helpers::TestApp, n: u32) -> Vec<String> {
+    use app::domain::account::{Login, Role, Scope};
+    use app::ssr::db::accounts as q;
+    let hash = app.state.hasher.hash(DEMO_PASSWORD).await.expect("hashes");
+    let mut logins = Vec::new();
+    for i in 0..n {
+        let phone = format!("+7702000{i:04}");
+        let login = Login::parse("login", &phone).expect("a phone");
+        let new = q::NewUser {
+            login: &login,
+            password_hash: hash.clone(),
+            display_name: &format!("Фермер {i}"),
+            role: Role::Entrepreneur,
+            scope: &Scope::None,
+            demo: false,
+        };
+        q::insert_user(&app.state.db, new).await.expect("user");
+        logins.push(phone);
+    }
+    logins
+}
+
+#[tokio::test]
+async fn two_hundred_people_sign_in_from_one_address() {
+    // A mobile network's carrier-grade NAT, or an akimat's Wi-Fi: everyone has one address.
+    let app = spawn_app().await;
+    for (i, login) in farmers(&app, 200).await.iter().enumerate() {
+        let phone = app.browser();
+        // Every fifth one mistypes first: typos count against the address, not sign-ins.
+        if i % 5 == 0 {
+            let (status, body) = phone
+                .call("sign_in", &[("login", login), ("password", "demo-parol")])
+                .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{login}");
+            assert_eq!(field_error(&body).1, "wrong_credentials", "{login}");
+        }
+        let (status, body) = phone
+            .call("sign_in", &[("login", login), ("password", DEMO_PASSWORD)])
+            .await;
+        assert_eq!(status, StatusCode::OK, "{login}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn sixty_people_sign_up_from_one_address() {
+    // An akimat gathers the farmers of its okrug and signs them up on its Wi-Fi.
+    let app = spawn_app().await;
+    for i in 0..60 {
+        let phone = app.browser();
+        let login = format!("+7702555{i:04}");
+        let name = format!("Фермер {i}");
+        let response = phone
+            .submit(
+                "/sign-up",
+                "sign_up",
+                &[
+                    ("name", name.as_str()),
+                    ("login", login.as_str()),
+                    ("password", "qurt-jane-irimshik"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::FOUND, "sign-up {i}");
+        assert!(device_cookie(&response).is_some(), "sign-up {i}");
+        assert_eq!(whoami(&phone).await.as_deref(), Some(name.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn the_owner_signs_in_on_a_known_device_while_someone_guesses_at_the_account() {
+    let app = spawn_app_with(|c| c.trust_proxy = true).await;
+    let limit = app::ssr::services::accounts::SIGN_IN_FAILURES_PER_ACCOUNT.attempts;
+    // The akim's phone signed in yesterday.
+    let akim = app.signed_in("+77010000003").await;
+    // The guesser uses a fresh device and a new address for every try, at the akim's account
+    // and, the same way, at a login nobody has.
+    let attempt = |n: i32, login: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            let response = reqwest::Client::new()
+                .post(format!("{}/api/sign_in", app.address))
+                .header("origin", &app.address)
+                .header("x-forwarded-for", format!("198.51.100.{n}"))
+                .form(&[("login", login), ("password", password)])
+                .send()
+                .await
+                .expect("request is sent");
+            let status = response.status();
+            let body: Value = response.json().await.expect("JSON");
+            let (field, code, message) = field_error(&body);
+            // The minutes to wait aside, the answers are compared whole.
+            let message: String = message.chars().filter(|c| !c.is_ascii_digit()).collect();
+            (status, field, code, message)
+        }
+    };
+    let mut answers = Vec::new();
+    for login in ["+77010000003", "+77019999999"] {
+        let mut seen = Vec::new();
+        for n in 0..limit {
+            seen.push(attempt(n, login, "password-guess").await);
+            assert_eq!(seen[seen.len() - 1].2, "wrong_credentials", "{login} {n}");
+        }
+        seen.push(attempt(limit, login, "password-guess").await);
+        answers.push(seen);
+    }
+    let refused = &answers[0][answers[0].len() - 1];
+    assert_eq!(refused.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        (refused.1.as_str(), refused.2.as_str()),
+        ("login", "too_many_attempts")
+    );
+    assert_eq!(
+        answers[0], answers[1],
+        "a refusal says nothing about whether the account exists"
+    );
+    // A device the account has not seen waits, even with the right password…
+    let (_, _, code, _) = attempt(100, "+77010000003", DEMO_PASSWORD).await;
+    assert_eq!(code, "too_many_attempts");
+    // …and the akim's own phone signs in.
+    akim.sign_in("+77010000003", DEMO_PASSWORD).await;
+    assert_eq!(whoami(&akim).await.as_deref(), Some("Бауыржан Әбенов"));
 }
 
 #[tokio::test]

@@ -27,15 +27,21 @@ pub fn safe_next(next: Option<&str>) -> &str {
 mod server {
     use axum::http::header::SET_COOKIE;
 
-    use crate::ssr::services::accounts::NewSession;
-    use crate::ssr::session::{clear_cookie, respond_with_header, set_cookie};
+    use crate::ssr::services::accounts::{DEVICE_REMEMBERED, NewSession};
+    use crate::ssr::session::{clear_cookie, respond_with_header, set_cookie, set_device_cookie};
     use crate::ssr::state;
 
-    /// Sets the session cookie of a new session.
+    /// Sets the session cookie of a new session, and the device cookie when it changed.
     pub fn start(session: &NewSession) -> Result<(), crate::ssr::services::ServiceError> {
         let st = state()?;
-        if let Some(cookie) =
-            set_cookie(&session.token, session.expires, st.config.secure_cookies())
+        let secure = st.config.secure_cookies();
+        if let Some(cookie) = set_cookie(&session.token, session.expires, secure) {
+            respond_with_header(SET_COOKIE, cookie);
+        }
+        if let Some(cookie) = session
+            .device
+            .as_deref()
+            .and_then(|device| set_device_cookie(device, DEVICE_REMEMBERED, secure))
         {
             respond_with_header(SET_COOKIE, cookie);
         }

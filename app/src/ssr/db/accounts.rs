@@ -1,15 +1,17 @@
-//! Queries on accounts: users, sessions, password resets, invitations, rate limits and the
-//! audit log.
+//! Queries on accounts: users, sessions, known devices, password resets, invitations, rate
+//! limits and the audit log.
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
-use super::entities::{audit_log, invitations, password_resets, rate_limits, sessions, users};
+use super::entities::{
+    audit_log, invitations, known_devices, password_resets, rate_limits, sessions, users,
+};
 use crate::domain::account::{Login, Principal, Role, Scope};
 use crate::domain::i18n::Lang;
 use crate::domain::location::KatoCode;
@@ -242,6 +244,103 @@ pub async fn delete_other_sessions(
     q.exec(db).await.map(|_| ())
 }
 
+/// Whether the device whose cookie hashes to `token_hash` has signed in to `user_id` since
+/// `since`.
+pub async fn known_device(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    user_id: i32,
+    since: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    Ok(
+        known_devices::Entity::find_by_id((token_hash.to_owned(), user_id))
+            .one(db)
+            .await?
+            .is_some_and(|d| d.last_seen_at > since),
+    )
+}
+
+/// Remembers that a device signed in to `user_id`. Its cookie changes at every sign-in: the
+/// rows of the cookie it presented (`old`, the accounts it is known for) move to the new one
+/// (`new`), so a cookie planted in someone's browser is worthless after they sign in; then the
+/// row for `user_id` is made or refreshed, and the account's devices unseen since `since`, or
+/// beyond its `keep` most recently seen, are forgotten.
+pub async fn remember_device(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    old: Option<&str>,
+    new: &str,
+    since: DateTime<Utc>,
+    keep: u64,
+) -> Result<(), DbErr> {
+    let now = now();
+    if let Some(old) = old {
+        known_devices::Entity::update_many()
+            .col_expr(known_devices::Column::TokenHash, Expr::value(new))
+            .col_expr(known_devices::Column::UpdatedAt, Expr::value(now))
+            .filter(known_devices::Column::TokenHash.eq(old))
+            .exec(db)
+            .await?;
+    }
+    let row = known_devices::ActiveModel {
+        token_hash: Set(new.to_owned()),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        updated_at: Set(now),
+    };
+    known_devices::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                known_devices::Column::TokenHash,
+                known_devices::Column::UserId,
+            ])
+            .update_columns([
+                known_devices::Column::LastSeenAt,
+                known_devices::Column::UpdatedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    known_devices::Entity::delete_many()
+        .filter(known_devices::Column::UserId.eq(user_id))
+        .filter(known_devices::Column::LastSeenAt.lte(since.fixed_offset()))
+        .exec(db)
+        .await?;
+    // A handful of rows (this keeps them to `keep` at every sign-in), so skipped here rather
+    // than with an OFFSET, which SQLite takes only after a LIMIT.
+    let beyond: Vec<String> = known_devices_of(db, user_id)
+        .await?
+        .into_iter()
+        .skip(usize::try_from(keep).unwrap_or(usize::MAX))
+        .collect();
+    if !beyond.is_empty() {
+        known_devices::Entity::delete_many()
+            .filter(known_devices::Column::UserId.eq(user_id))
+            .filter(known_devices::Column::TokenHash.is_in(beyond))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The devices known for `user_id` (the hashes of their cookies), most recently seen first.
+pub async fn known_devices_of(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<Vec<String>, DbErr> {
+    known_devices::Entity::find()
+        .select_only()
+        .column(known_devices::Column::TokenHash)
+        .filter(known_devices::Column::UserId.eq(user_id))
+        .order_by_desc(known_devices::Column::LastSeenAt)
+        .order_by_desc(known_devices::Column::TokenHash)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Remembers the language a person reads (their e-mails go out in it).
 pub async fn set_lang(db: &impl ConnectionTrait, user_id: i32, lang: Lang) -> Result<(), DbErr> {
     users::Entity::update_many()
@@ -446,6 +545,22 @@ pub async fn hit(
         .await?
         .ok_or_else(|| DbErr::Custom("rate limit upsert returned nothing".into()))?;
     Ok((row.hits, row.window_start))
+}
+
+/// Takes back one attempt counted in `bucket` (it turned out not to be one the limit is about,
+/// such as a sign-in with the right password). Should the window have turned over since it was
+/// counted, the new window loses one, which only ever allows one attempt more.
+pub async fn unhit(db: &impl ConnectionTrait, bucket: &str) -> Result<(), DbErr> {
+    rate_limits::Entity::update_many()
+        .col_expr(
+            rate_limits::Column::Hits,
+            Expr::col(rate_limits::Column::Hits).sub(1),
+        )
+        .filter(rate_limits::Column::Bucket.eq(bucket))
+        .filter(rate_limits::Column::Hits.gt(0))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Empties rate-limit `bucket` (a sign-in that succeeded clears its account's failures).

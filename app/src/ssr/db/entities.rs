@@ -10,6 +10,7 @@ pub mod audit_log;
 pub mod budget_envelopes;
 pub mod consent_codes;
 pub mod invitations;
+pub mod known_devices;
 pub mod locations;
 pub mod mci_rates;
 pub mod messages;

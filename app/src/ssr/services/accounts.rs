@@ -48,16 +48,42 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// Sign-in attempts from one address.
-pub const SIGN_IN_PER_IP: Limit = Limit {
-    attempts: 30,
+// Sign-in limits count failures only (a wrong password, or a login with no account), never a
+// sign-in with the right password, and they count them in three places:
+//
+// - per address, against one machine guessing across many accounts. Kazakh mobile operators put
+//   thousands of phones behind one address (carrier-grade NAT), and an akimat signs forty
+//   farmers in on its Wi-Fi in an afternoon, so the limit is sized for a crowd that mistypes:
+//   a few hundred failures in 15 minutes is a town's worth of typos, and still far below what
+//   a script guessing from one machine would try;
+// - per account, against guessing one person's password from devices the account has not seen;
+// - per known device and account: a browser that has signed in to the account before (its
+//   device cookie, see `DEVICE_REMEMBERED`) is judged by its own failures alone, so neither a
+//   stranger's guesses at the account nor guessing from the same shared address lock the owner
+//   out.
+
+/// Failed sign-ins from one address (not from a device known to the account; see above).
+pub const SIGN_IN_FAILURES_PER_IP: Limit = Limit {
+    attempts: 300,
     window: Duration::minutes(15),
 };
-/// Sign-in attempts for one account (guessing one person's password).
-pub const SIGN_IN_PER_ACCOUNT: Limit = Limit {
+/// Failed sign-ins to one account from devices it does not know (guessing one person's
+/// password); after them, such devices are refused even the right password until the window
+/// ends.
+pub const SIGN_IN_FAILURES_PER_ACCOUNT: Limit = Limit {
     attempts: 5,
     window: Duration::minutes(15),
 };
+/// Failed sign-ins to one account from one device that has signed in to it before.
+pub const SIGN_IN_FAILURES_PER_DEVICE: Limit = Limit {
+    attempts: 5,
+    window: Duration::minutes(15),
+};
+/// How long a device stays known after its last sign-in to an account (and how long its
+/// cookie lives).
+pub const DEVICE_REMEMBERED: Duration = Duration::days(365);
+/// The devices an account remembers at most (the most recently seen).
+const DEVICES_KEPT: u64 = 20;
 /// Reset requests from one address.
 pub const RESET_PER_IP: Limit = Limit {
     attempts: 10,
@@ -68,26 +94,46 @@ pub const RESET_PER_ACCOUNT: Limit = Limit {
     attempts: 3,
     window: Duration::hours(1),
 };
-/// Accounts created from one address.
+/// Accounts created from one address. Sized, like the sign-in limits, for an address shared by
+/// a whole mobile network or an akimat's sign-up day (sixty people in an afternoon are welcome),
+/// so it only stops a script from one machine. The defence meant to carry the weight against mass
+/// sign-ups is verifying the phone number with a code sent to it (being built with the SMS
+/// gateway), not the address.
 pub const SIGN_UP_PER_IP: Limit = Limit {
-    attempts: 10,
+    attempts: 300,
     window: Duration::hours(1),
 };
 
-/// Counts an attempt against `limit`; refuses it once the window is full.
+/// An attempt counted in a rate-limit bucket, which can be taken back (see [`refund`]).
+#[derive(Clone, Debug)]
+pub struct Counted {
+    bucket: String,
+}
+
+/// Takes back an attempt [`limit`] counted (it turned out to be one the limit is not about).
+pub async fn refund(db: &DatabaseConnection, counted: &Counted) -> Result<(), ServiceError> {
+    Ok(q::unhit(db, &counted.bucket).await?)
+}
+
+/// Counts an attempt against `limit`; refuses it once the window is full, as `field`'s
+/// `TooManyAttempts` (in the reader's language, like any field's error). The attempt is counted
+/// before it is made, in one statement, so that many requests at once cannot all slip under
+/// the limit; one that should not have counted is given back with [`refund`].
 pub async fn limit(
     db: &DatabaseConnection,
     bucket: &str,
     limit: Limit,
     field: &str,
-) -> Result<(), ServiceError> {
+) -> Result<Counted, ServiceError> {
     let (hits, started) = q::hit(db, bucket, limit.window).await?;
     if hits > limit.attempts {
         let reopens = started.with_timezone(&Utc) + limit.window;
         let minutes = (reopens - Utc::now()).num_minutes().max(0) as u64 + 1;
         return Err(FieldError::new(field, Problem::TooManyAttempts { minutes }).into());
     }
-    Ok(())
+    Ok(Counted {
+        bucket: bucket.to_owned(),
+    })
 }
 
 /// A session just created: the cookie's value and when it expires at the latest.
@@ -97,6 +143,10 @@ pub struct NewSession {
     pub token: String,
     /// Absolute expiry.
     pub expires: DateTime<Utc>,
+    /// The device cookie's new value, to be set for [`DEVICE_REMEMBERED`] (only its hash is
+    /// stored): a device that signed in is known to the account from then on. `None` when
+    /// the session did not start by signing in or up.
+    pub device: Option<String>,
 }
 
 /// Who a request comes from.
@@ -106,6 +156,8 @@ pub struct Caller {
     pub principal: Option<Principal>,
     /// The hash of the session cookie presented, if any.
     pub session: Option<String>,
+    /// The hash of the device cookie presented, if any (see [`DEVICE_REMEMBERED`]).
+    pub device: Option<String>,
     /// The client address.
     pub ip: Option<String>,
     /// Unread notifications of the signed-in person (the bell in the header).
@@ -129,7 +181,30 @@ async fn start_session(db: &DatabaseConnection, user_id: i32) -> Result<NewSessi
     let (token, hash) = new_token()?;
     let expires = Utc::now() + SESSION_ABSOLUTE;
     q::insert_session(db, hash, user_id, expires).await?;
-    Ok(NewSession { token, expires })
+    Ok(NewSession {
+        token,
+        expires,
+        device: None,
+    })
+}
+
+/// Remembers the caller's device for `user_id` and returns the device cookie's new value.
+async fn remember_device(
+    db: &DatabaseConnection,
+    user_id: i32,
+    caller: &Caller,
+) -> Result<String, ServiceError> {
+    let (token, hash) = new_token()?;
+    q::remember_device(
+        db,
+        user_id,
+        caller.device.as_deref(),
+        &hash,
+        Utc::now() - DEVICE_REMEMBERED,
+        DEVICES_KEPT,
+    )
+    .await?;
+    Ok(token)
 }
 
 /// The principal of a session cookie, if the session is live; refreshes its last use now and
@@ -252,12 +327,16 @@ pub async fn sign_up(
     // A phone account is sent its code at once; it works for browsing and the profile until
     // the number is proved, and submits after.
     super::phones::send_code(db, user_id, caller, Utc::now()).await?;
-    session_for(db, user_id, caller, "after sign-up").await
+    let mut session = session_for(db, user_id, caller, "after sign-up").await?;
+    session.device = Some(remember_device(db, user_id, caller).await?);
+    Ok(session)
 }
 
 /// Signs in with a login and password. The old session presented (if any) is ended and a new
 /// one with a new id is started, so an id planted before sign-in is worthless after it.
-/// Failures say only that the pair is wrong.
+/// Failures say only that the pair is wrong. Only failures count towards the limits (see
+/// [`SIGN_IN_FAILURES_PER_IP`]): a device the account knows is judged by its own failures,
+/// any other by the address's and the account's.
 #[instrument(skip_all)]
 pub async fn sign_in(
     db: &DatabaseConnection,
@@ -266,13 +345,45 @@ pub async fn sign_in(
     password: &str,
     caller: &Caller,
 ) -> Result<(NewSession, Principal), ServiceError> {
-    if let Some(ip) = &caller.ip {
-        limit(db, &format!("sign_in:ip:{ip}"), SIGN_IN_PER_IP, "login").await?;
-    }
     let login = Login::parse("login", login)?;
-    let account_bucket = format!("sign_in:account:{}", login.as_str());
-    limit(db, &account_bucket, SIGN_IN_PER_ACCOUNT, "login").await?;
     let user = q::user_by_login(db, &login).await?;
+    // Looked up whether or not the account exists (no account has id 0), so that the time an
+    // answer takes does not tell.
+    let known = match &caller.device {
+        Some(device) => {
+            let user_id = user.as_ref().map_or(0, |u| u.id);
+            q::known_device(db, device, user_id, Utc::now() - DEVICE_REMEMBERED).await?
+        }
+        None => false,
+    };
+    // Each attempt is counted before the password is checked (so that a burst of guesses at
+    // once cannot all get through), and given back if the password is right.
+    let (device_bucket, address, account_bucket) = match (&user, &caller.device) {
+        (Some(user), Some(device)) if known => {
+            let bucket = format!("sign_in:device:{}:{device}", user.id);
+            limit(db, &bucket, SIGN_IN_FAILURES_PER_DEVICE, "login").await?;
+            (Some(bucket), None, None)
+        }
+        _ => {
+            let address = match &caller.ip {
+                Some(ip) => Some(
+                    limit(
+                        db,
+                        &format!("sign_in:ip:{ip}"),
+                        SIGN_IN_FAILURES_PER_IP,
+                        "login",
+                    )
+                    .await?,
+                ),
+                None => None,
+            };
+            // Keyed by the login as typed (normalised), whether or not it has an account, so
+            // that a refusal says nothing about who has one.
+            let bucket = format!("sign_in:account:{}", login.as_str());
+            limit(db, &bucket, SIGN_IN_FAILURES_PER_ACCOUNT, "login").await?;
+            (None, address, Some(bucket))
+        }
+    };
     let verified = hasher
         .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
         .await?;
@@ -289,13 +400,21 @@ pub async fn sign_in(
         .await?;
         return Err(FieldError::new("login", Problem::WrongCredentials).into());
     };
-    // The limit is against guessing: a right password clears the account's count, so that a
-    // person signing in on several devices is never locked out.
-    q::clear_hits(db, &account_bucket).await?;
+    // A right password is not what the limits are about: the address gets its attempt back,
+    // and the count it was judged by (the device's, or the account's from unknown devices)
+    // starts again, so that a person signing in on several devices is never locked out. The
+    // owner signing in on a known device leaves the strangers' count at the account as it is.
+    if let Some(address) = &address {
+        refund(db, address).await?;
+    }
+    for bucket in [&device_bucket, &account_bucket].into_iter().flatten() {
+        q::clear_hits(db, bucket).await?;
+    }
     if let Some(old) = &caller.session {
         q::delete_session(db, old).await?;
     }
-    let session = start_session(db, principal.user_id).await?;
+    let mut session = start_session(db, principal.user_id).await?;
+    session.device = Some(remember_device(db, principal.user_id, caller).await?);
     if let Some(lang) = caller.lang {
         q::set_lang(db, principal.user_id, lang).await?;
     }
@@ -305,7 +424,7 @@ pub async fn sign_in(
         Some(principal.user_id),
         Some(principal.user_id),
         caller.ip.as_deref(),
-        "",
+        if known { "known device" } else { "" },
     )
     .await?;
     Ok((session, principal))
@@ -775,3 +894,5 @@ pub async fn scope_name(
 
 #[cfg(test)]
 mod reset_tests;
+#[cfg(test)]
+mod tests;

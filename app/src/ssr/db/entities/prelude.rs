@@ -8,6 +8,7 @@ pub use super::audit_log::Entity as AuditLog;
 pub use super::budget_envelopes::Entity as BudgetEnvelopes;
 pub use super::consent_codes::Entity as ConsentCodes;
 pub use super::invitations::Entity as Invitations;
+pub use super::known_devices::Entity as KnownDevices;
 pub use super::locations::Entity as Locations;
 pub use super::mci_rates::Entity as MciRates;
 pub use super::notifications::Entity as Notifications;

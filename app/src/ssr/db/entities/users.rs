@@ -38,6 +38,8 @@ pub enum Relation {
     ConsentCodes,
     #[sea_orm(has_many = "super::invitations::Entity")]
     Invitations,
+    #[sea_orm(has_many = "super::known_devices::Entity")]
+    KnownDevices,
     #[sea_orm(
         belongs_to = "super::locations::Entity",
         from = "Column::OkrugCode",
@@ -103,6 +105,12 @@ impl Related<super::consent_codes::Entity> for Entity {
 impl Related<super::invitations::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Invitations.def()
+    }
+}
+
+impl Related<super::known_devices::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::KnownDevices.def()
     }
 }
 
