@@ -8,6 +8,8 @@
 #   - the weight of the shared wasm runtime, and each page's first visit as transferred (the
 #     weight spec that make test runs, here at 10,000 programmes), with the slow-network LCP;
 #   - freshness (an edit's commit to its visibility in search) and the outbox drain rate;
+#   - the message outbox: SMS drained per second through the Mobizon adapter to an HTTP stub,
+#     one worker and two, with 1,000,000 delivered messages in the table (SQLite, PostgreSQL);
 #   - durable submissions per second with 1,000,000 existing applications, SQLite and PostgreSQL
 #     (adds under a minute after its build: the bulk load and the submissions).
 #   - public okrug, district, region and country report pages (p50/p99 of the service, as they
@@ -50,6 +52,9 @@ MEILI_BIN="$(scripts/meili.sh bin || true)" cargo bench -q -p server --bench sea
 
 say "search outbox: freshness and drain rate (SQLite and PostgreSQL)"
 BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench outbox 2>/dev/null | grep '^|' | tee -a "$rows"
+
+say "message outbox: SMS drained per second with 1,000,000 rows in it (SQLite and PostgreSQL)"
+BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench messages 2>/dev/null | grep '^|' | tee -a "$rows"
 
 say "durable submissions with 1,000,000 applications (SQLite and PostgreSQL)"
 BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench submissions 2>/dev/null | grep '^|' | tee -a "$rows"

@@ -51,7 +51,12 @@ async fn freshness(dir: &std::path::Path) -> (Duration, Duration) {
         indexes.clone(),
         &wake,
         Arc::new(config.clone()),
-        Arc::new(app::ssr::mail::LogMailer),
+        app::ssr::services::messages::Courier {
+            mailer: Arc::new(app::ssr::mail::LogMailer),
+            sms: Arc::new(app::ssr::sms::LogGateway),
+            daily_per_phone: 10,
+            monthly_limit: None,
+        },
     );
     let today = config.today();
     let mut program = seed::demo_file()

@@ -22,7 +22,6 @@ use app::domain::application::Step;
 use app::domain::application::form::field;
 use app::ssr::config::Config;
 use app::ssr::db::{self, TestDatabase, accounts};
-use app::ssr::mail::LogMailer;
 use app::ssr::services::applications::{self, Notifier, StepInput};
 use app::ssr::services::seed;
 use chrono::NaiveDate;
@@ -42,8 +41,6 @@ const TASKS: usize = 8;
 /// Takes applications on 2026-11-27 and has a term; agrocredit's.
 const PROGRAM: &str = "auyl-amanaty-microcredit";
 const ORGANISATION: &str = "agrocredit";
-
-static MAILER: LogMailer = LogMailer;
 
 fn notifier() -> Notifier<'static> {
     Notifier {

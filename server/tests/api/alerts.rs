@@ -379,7 +379,8 @@ async fn a_person_chooses_which_alerts_reach_them_per_channel_and_old_news_stays
     )
     .await
     .expect("created");
-    assert_eq!(check(&app).await, 1);
+    // The alert worker (woken by the change) or this check announces it, whichever is first.
+    let _ = check(&app).await;
     let (_, page) = html(&b, "/notifications").await;
     assert_eq!(
         page.matches("data-testid=\"notification\"").count(),
@@ -404,7 +405,7 @@ async fn a_person_chooses_which_alerts_reach_them_per_channel_and_old_news_stays
     )
     .await
     .expect("created");
-    assert_eq!(check(&app).await, 1, "recorded as announced");
+    let _ = check(&app).await;
     let (_, page) = html(&b, "/notifications").await;
     assert_eq!(
         page.matches("data-testid=\"notification\"").count(),
