@@ -215,6 +215,7 @@ fn cases() -> Vec<Case> {
         case(ServerFn, "/api/sign_out", "sign out", Nothing, none, everyone),
         case(ServerFn, "/api/change_password", "change one's password", Nothing, |_| vec![("current", DEMO_PASSWORD.into()), ("password", DEMO_PASSWORD.into())], signed_in),
         case(ServerFn, "/api/request_reset", "ask for a reset link", Nothing, |c| vec![("login", c.who.login().unwrap_or("+77010000001").into())], everyone),
+        case(ServerFn, "/api/reset_with_code", "set a new password with a wrong SMS code (whoever types it)", Nothing, |_| vec![("login", "+77010000002".into()), ("code", "000000".into()), ("password", DEMO_PASSWORD.into())], |_| Invalid),
         case(ServerFn, "/api/reset_password", "use a reset link (whoever holds it)", ResetLink, |c| vec![("token", c.fresh_token.clone()), ("password", DEMO_PASSWORD.into())], everyone),
         case(ServerFn, "/api/current_account", "read one's account", Nothing, none, signed_in),
         case(ServerFn, "/api/create_invitation", "invite an operator to Agrarian Credit", Nothing, |_| invite("operator", "", "agrocredit"), |w| only(w, &[OrgAdmin, Admin])),
