@@ -14,6 +14,7 @@ pub mod loan;
 pub mod location;
 pub mod matching;
 pub mod money;
+pub mod outbox;
 pub mod params;
 pub mod policy;
 pub mod profile;

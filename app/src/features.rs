@@ -1,6 +1,7 @@
 //! Pages and their server functions, one module per feature.
 
 pub mod account;
+pub mod admin_messages;
 pub mod akimat;
 pub mod alerts;
 pub mod applications;
@@ -23,7 +24,7 @@ pub(crate) use crate::components::page::{load_error, replace_address, request_qu
 mod tests {
     use leptos::server_fn::ServerFn;
 
-    use super::{account, alerts, matches};
+    use super::{account, admin_messages, alerts, matches};
     use crate::components::form::FormId;
 
     #[test]
@@ -61,6 +62,8 @@ mod tests {
                 FormId::MarkNotificationsRead,
                 alerts::api::MarkNotificationsRead::PATH,
             ),
+            (FormId::RetryMessage, admin_messages::RetryMessage::PATH),
+            (FormId::CancelMessage, admin_messages::CancelMessage::PATH),
         ];
         for (form, path) in server_fns {
             assert_eq!(form.path(), path, "{form:?}");

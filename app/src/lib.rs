@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset/:token") view=features::account::ResetPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("invitations") view=features::account::InvitationsPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=features::account::InvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/messages") view=features::admin_messages::AdminMessagesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("okrugs") view=features::reports::OkrugsPage ssr=SsrMode::Async />
                     <Route path=path!("/okrugs/open-data") view=features::reports::OpenDataPage ssr=SsrMode::Async />
                     <Route path=path!("/okrugs/:kato") view=features::reports::AreaPage ssr=SsrMode::Async />

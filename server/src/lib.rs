@@ -2,6 +2,7 @@
 //! `main.rs` only reads the configuration and calls this, so tests build the same application
 //! on a random port.
 
+pub mod admin;
 pub mod api;
 pub mod applications;
 pub mod assets;
@@ -319,6 +320,7 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         ("/api/v1/reports/{area}", get(reports::api_report)),
         ("/okrugs/{area}/{file}", get(reports::data)),
         ("/operator/queue.csv", get(operator::csv)),
+        ("/admin/messages.csv", get(admin::messages_csv)),
         ("/operator/assign", axum::routing::post(operator::assign)),
         (
             "/operator/programs",

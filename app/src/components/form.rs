@@ -45,11 +45,15 @@ pub enum FormId {
     Programme,
     /// Assigning reviewers in the queue (`POST /operator/assign`).
     Assign,
+    /// The admin putting a failed message back in the queue (`POST /api/retry_message`).
+    RetryMessage,
+    /// The admin stopping a waiting message (`POST /api/cancel_message`).
+    CancelMessage,
 }
 
 impl FormId {
     /// Every form, for the test that ties the server functions' endpoints to these.
-    pub const ALL: [FormId; 23] = [
+    pub const ALL: [FormId; 25] = [
         FormId::SignUp,
         FormId::SignIn,
         FormId::ChangePassword,
@@ -73,6 +77,8 @@ impl FormId {
         FormId::Assist,
         FormId::Programme,
         FormId::Assign,
+        FormId::RetryMessage,
+        FormId::CancelMessage,
     ];
 
     /// The path a refusal is filed under in the address (`__path`): the server function's
@@ -102,6 +108,8 @@ impl FormId {
             FormId::Assist => "/api/assist_form",
             FormId::Programme => "/api/programme_form",
             FormId::Assign => "/api/assign_form",
+            FormId::RetryMessage => "/api/retry_message",
+            FormId::CancelMessage => "/api/cancel_message",
         }
     }
 }

@@ -76,6 +76,9 @@ pub enum Action<'a> {
         /// The operator.
         organisation: i32,
     },
+    /// See the message outbox (counts, costs, failures; recipients masked, never a text), put
+    /// failed messages back in the queue and stop waiting ones: the platform admin only.
+    ManageMessages,
 }
 
 /// Why an action is refused.
@@ -132,7 +135,7 @@ pub fn allow(who: Option<&Principal>, action: &Action<'_>) -> Result<(), Denied>
                     _ => false,
                 }
         }
-        Action::ViewAuditLog => p.role == Role::Admin,
+        Action::ViewAuditLog | Action::ManageMessages => p.role == Role::Admin,
         // A profile describes a person's own business: staff of funds and akimats act in a
         // role, not as applicants.
         Action::KeepProfile => p.role == Role::Entrepreneur,
@@ -479,6 +482,30 @@ mod tests {
             assert!(allow(p.as_ref(), &Action::ReadCatalogue).is_ok(), "{name}");
             let audit = allow(p.as_ref(), &Action::ViewAuditLog).is_ok();
             assert_eq!(audit, name == "admin", "{name}");
+        }
+    }
+
+    #[test]
+    fn the_message_outbox_is_the_platform_admin_s_alone() {
+        let allowed: Vec<&str> = people()
+            .iter()
+            .filter(|(_, p)| allow(p.as_ref(), &Action::ManageMessages).is_ok())
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(allowed, ["admin"]);
+        assert_eq!(
+            allow(None, &Action::ManageMessages),
+            Err(Denied::SignInRequired)
+        );
+        for (name, p) in people()
+            .iter()
+            .filter(|(n, p)| p.is_some() && *n != "admin")
+        {
+            assert_eq!(
+                allow(p.as_ref(), &Action::ManageMessages),
+                Err(Denied::Forbidden),
+                "{name}"
+            );
         }
     }
 

@@ -2,6 +2,7 @@
 //! input, and returns domain output or a `ServiceError`. Nothing here knows about HTTP or Leptos.
 
 pub mod accounts;
+pub mod admin_messages;
 pub mod alerts;
 pub mod applications;
 pub mod assisted;

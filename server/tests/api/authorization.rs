@@ -116,6 +116,10 @@ enum Fresh {
     Filled,
     /// A submitted application of the first entrepreneur (to Auyl Amanaty cooperatives).
     Submitted,
+    /// An SMS the outbox gave up on (its id as the fresh token).
+    FailedMessage,
+    /// An SMS waiting until tomorrow (its id as the fresh token).
+    WaitingMessage,
 }
 
 /// The values a call's fields are made from.
@@ -316,6 +320,12 @@ fn cases() -> Vec<Case> {
         page("/okrugs", "the country's report and the okrug picker", |_| path("/okrugs?q=Абралы"), everyone),
         page("/okrugs/{kato}", "an okrug's public report", |_| path("/okrugs/101033000"), everyone),
         page("/okrugs/open-data", "the open data schema", |_| path("/okrugs/open-data"), everyone),
+        // --- The message outbox: the platform admin's alone ---
+        case(ServerFn, "/api/message_overview", "the message outbox's counts, failures and waiting messages", Nothing, none, |w| only(w, &[Admin])),
+        case(ServerFn, "/api/retry_message", "put a failed SMS back in the queue", FailedMessage, |c| vec![("id", c.fresh_token.clone())], |w| only(w, &[Admin])),
+        case(ServerFn, "/api/cancel_message", "stop a waiting SMS", WaitingMessage, |c| vec![("id", c.fresh_token.clone())], |w| only(w, &[Admin])),
+        page("/admin/messages", "the message outbox", |_| path("/admin/messages"), |w| only(w, &[Admin])),
+        case(Route, "/admin/messages.csv", "the latest messages as CSV", Nothing, |_| path("/admin/messages.csv"), |w| only(w, &[Admin])),
     ]
 }
 
@@ -457,6 +467,12 @@ async fn make_fresh(app: &TestApp, fresh: Fresh, n: u32) -> (String, i32) {
             };
             let (id, version) = fresh_application(app, slug, fresh).await;
             (version.to_string(), id)
+        }
+        Fresh::FailedMessage | Fresh::WaitingMessage => {
+            let to = format!("+7702{n:07}");
+            let failed = matches!(fresh, Fresh::FailedMessage);
+            let id = crate::messages_admin::stuck_message(app, &to, "Матрица", failed).await;
+            (id.to_string(), 0)
         }
         Fresh::OperatorOfAgrocredit | Fresh::StaffOfOkrug => {
             let (role, scope) = match fresh {

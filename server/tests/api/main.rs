@@ -14,6 +14,7 @@ mod helpers;
 mod instances;
 mod invitations;
 mod meili_real;
+mod messages_admin;
 mod openapi;
 mod pages;
 mod sabotage;
