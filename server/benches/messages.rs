@@ -42,7 +42,9 @@ fn rows(backend: DatabaseBackend, n: i64, state: &str, offset: i64) -> String {
                    finished_at, updated_at)";
     let (series, now, phone) = match backend {
         DatabaseBackend::Sqlite => (
-            format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})"),
+            format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})"
+            ),
             "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', '-1 minutes')",
             format!("'+7701' || printf('%07d', i + {offset})"),
         ),
@@ -57,7 +59,11 @@ fn rows(backend: DatabaseBackend, n: i64, state: &str, offset: i64) -> String {
         "SELECT NULL, NULL, NULL, 'sms', {phone}, 'transition', '{{}}', 'kk', 'urgent', '', \
          '№1234567 өтінім: Мәліметтер сұралды. auyl.kz', {f}, NULL, '{state}', {attempts}, \
          {next}, NULL, NULL, {provider}, {provider_id}, 1, NULL, NULL, {now}, {sent}, {sent}, {now}",
-        f = if backend == DatabaseBackend::Sqlite { "0" } else { "false" },
+        f = if backend == DatabaseBackend::Sqlite {
+            "0"
+        } else {
+            "false"
+        },
         attempts = i32::from(done),
         next = if done { "NULL" } else { now },
         provider = if done { "'mobizon'" } else { "NULL" },

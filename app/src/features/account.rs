@@ -153,6 +153,7 @@ pub fn AccountPage() -> impl IntoView {
                         {account.scope.map(|s| view! { <div class="fact"><dt>{t(lang, if account.role.needs_okrug() { Msg::ScopeOkrug } else { Msg::ScopeOrganisation })}</dt><dd>{s}</dd></div> })}
                     </dl>
                     {invite.then(|| view! { <p><a href="/invitations">{t(lang, Msg::InvitationsTitle)}</a></p> })}
+                    {(account.role == Role::Admin).then(|| view! { <p><a href="/admin/messages">{t(lang, Msg::OutboxTitle)}</a></p> })}
                     {choices}
                 }
                 .into_any()
