@@ -98,69 +98,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table("phone_codes")
-                    .col(pk_auto("id"))
-                    .col(string("phone"))
-                    // "reset" (a new password) or "verify" (the number is the person's).
-                    .col(string("purpose"))
-                    // SHA-256 of the phone, the purpose and the six digits: never the code.
-                    .col(string("code_hash"))
-                    // Wrong tries; the code is spent at five.
-                    .col(integer("attempts").default(0))
-                    .col(timestamp_with_time_zone("expires_at"))
-                    .col(timestamp_with_time_zone_null("used_at"))
-                    .col(timestamp_with_time_zone("created_at"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_phone_codes_phone_purpose")
-                    .table("phone_codes")
-                    .col("phone")
-                    .col("purpose")
-                    .col("created_at")
-                    .to_owned(),
-            )
-            .await?;
-        // When the account's phone was proved by a code. Accounts that existed before codes
-        // were sent keep working: their numbers have been in use, so they count as proved.
-        manager
-            .alter_table(
-                Table::alter()
-                    .table("users")
-                    .add_column(
-                        ColumnDef::new("phone_verified_at")
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .get_connection()
-            .execute_unprepared(
-                "UPDATE users SET phone_verified_at = created_at WHERE phone IS NOT NULL",
-            )
-            .await?;
-        // Which messages that are not owed (alerts about new programmes) a person wants, per
-        // channel: in the bell, and by SMS or e-mail (whichever their login is). Codes,
-        // decisions and information requests are owed and always sent.
-        for column in ["alerts_in_app", "alerts_by_message"] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table("users")
-                        .add_column(ColumnDef::new(column).boolean().not_null().default(true))
-                        .to_owned(),
-                )
-                .await?;
-        }
-        Ok(())
+        create_phone_codes(manager).await?;
+        add_user_columns(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -176,4 +115,75 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
+}
+
+/// The codes sent by SMS that prove a phone (a reset, a new number).
+async fn create_phone_codes(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    manager
+        .create_table(
+            Table::create()
+                .table("phone_codes")
+                .col(pk_auto("id"))
+                .col(string("phone"))
+                // "reset" (a new password) or "verify" (the number is the person's).
+                .col(string("purpose"))
+                // SHA-256 of the phone, the purpose and the six digits: never the code.
+                .col(string("code_hash"))
+                // Wrong tries; the code is spent at five.
+                .col(integer("attempts").default(0))
+                .col(timestamp_with_time_zone("expires_at"))
+                .col(timestamp_with_time_zone_null("used_at"))
+                .col(timestamp_with_time_zone("created_at"))
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name("idx_phone_codes_phone_purpose")
+                .table("phone_codes")
+                .col("phone")
+                .col("purpose")
+                .col("created_at")
+                .to_owned(),
+        )
+        .await
+}
+
+/// The columns of `users` this feature adds: a proved phone, and which alerts a person wants.
+async fn add_user_columns(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    // When the account's phone was proved by a code. Accounts that existed before codes
+    // were sent keep working: their numbers have been in use, so they count as proved.
+    manager
+        .alter_table(
+            Table::alter()
+                .table("users")
+                .add_column(
+                    ColumnDef::new("phone_verified_at")
+                        .timestamp_with_time_zone()
+                        .null(),
+                )
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .get_connection()
+        .execute_unprepared(
+            "UPDATE users SET phone_verified_at = created_at WHERE phone IS NOT NULL",
+        )
+        .await?;
+    // Which messages that are not owed (alerts about new programmes) a person wants, per
+    // channel: in the bell, and by SMS or e-mail (whichever their login is). Codes,
+    // decisions and information requests are owed and always sent.
+    for column in ["alerts_in_app", "alerts_by_message"] {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("users")
+                    .add_column(ColumnDef::new(column).boolean().not_null().default(true))
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(())
 }

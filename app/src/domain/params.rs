@@ -372,26 +372,23 @@ impl FieldError {
             Problem::TooLong { max } => {
                 tf(lang, Msg::ErrorQueryTooLong, &[("max", &max.to_string())])
             }
+            Problem::PageRange { max } | Problem::PerPageRange { max } => tf(
+                lang,
+                max_message(&self.problem),
+                &[("max", &max.to_string())],
+            ),
             Problem::UnknownKind(v) => tf(lang, Msg::ErrorUnknownKind, &[("value", &echo(v))]),
             Problem::UnknownSector(v) => tf(lang, Msg::ErrorUnknownSector, &[("value", &echo(v))]),
             Problem::UnknownSort(v) => tf(lang, Msg::ErrorUnknownSort, &[("value", &echo(v))]),
             Problem::RegionFormat => tf(lang, Msg::ErrorRegionFormat, &[]),
             Problem::RegionUnknown(v) => tf(lang, Msg::ErrorRegionUnknown, &[("value", &echo(v))]),
-            Problem::PageRange { max } => {
-                tf(lang, Msg::ErrorPageRange, &[("max", &max.to_string())])
-            }
-            Problem::PerPageRange { max } => {
-                tf(lang, Msg::ErrorPerPageRange, &[("max", &max.to_string())])
-            }
             Problem::NotANumber => tf(lang, Msg::ErrorNotANumber, &[]),
-            Problem::Encoding => tf(lang, Msg::ErrorEncoding, &[("field", &echo(&self.field))]),
-            Problem::InvalidSlug => tf(lang, Msg::ErrorInvalidSlug, &[]),
-            Problem::NotAccepted => tf(
+            Problem::Encoding | Problem::NotAccepted | Problem::Taken => tf(
                 lang,
-                Msg::ErrorNotAccepted,
+                naming_message(&self.problem),
                 &[("field", &echo(&self.field))],
             ),
-            Problem::Taken => tf(lang, Msg::ErrorTaken, &[("field", &echo(&self.field))]),
+            Problem::InvalidSlug => tf(lang, Msg::ErrorInvalidSlug, &[]),
             Problem::UnknownReference(v) => {
                 tf(lang, Msg::ErrorUnknownReference, &[("value", &echo(v))])
             }
@@ -403,14 +400,11 @@ impl FieldError {
             ),
             Problem::PasswordWeak => tf(lang, Msg::ErrorPasswordWeak, &[]),
             Problem::Required => tf(lang, Msg::ErrorRequired, &[]),
-            Problem::WrongCredentials => tf(lang, Msg::ErrorWrongCredentials, &[]),
             Problem::TooManyAttempts { minutes } => tf(
                 lang,
                 Msg::ErrorTooManyAttempts,
                 &[("minutes", &minutes.to_string())],
             ),
-            Problem::LinkInvalid => tf(lang, Msg::ErrorLinkInvalid, &[]),
-            Problem::AccountExists => tf(lang, Msg::ErrorAccountExists, &[]),
             Problem::MustBePositive => tf(lang, Msg::ErrorMustBePositive, &[]),
             Problem::NotAPercent => tf(lang, Msg::ErrorNotAPercent, &[]),
             Problem::IdFormat => tf(lang, Msg::ErrorIdFormat, &[]),
@@ -451,9 +445,12 @@ impl FieldError {
                 tf(lang, Msg::ErrorNotNow, &[("state", state.label(lang))])
             }
             Problem::ProgramClosed => tf(lang, Msg::ErrorProgramClosed, &[]),
-            Problem::WrongCode => tf(lang, Msg::ErrorWrongCode, &[]),
-            Problem::CodeInvalid => tf(lang, Msg::ErrorCodeInvalid, &[]),
-            Problem::PhoneUnverified => tf(lang, Msg::ErrorPhoneUnverified, &[]),
+            Problem::WrongCode
+            | Problem::CodeInvalid
+            | Problem::PhoneUnverified
+            | Problem::WrongCredentials
+            | Problem::LinkInvalid
+            | Problem::AccountExists => account_message(&self.problem, lang),
             Problem::OutsideOkrug => tf(lang, Msg::ErrorOutsideOkrug, &[]),
             Problem::StaffAccount => tf(lang, Msg::ErrorStaffAccount, &[]),
             Problem::BelowApproved { approved_kzt } => tf(
@@ -582,6 +579,37 @@ pub fn parse_count(field: &str, raw: &str, min: i64, max: i64) -> Result<i64, Fi
     } else {
         Err(FieldError::new(field, Problem::OutOfRange { min, max }))
     }
+}
+
+/// The message of a problem that names its field.
+fn naming_message(problem: &Problem) -> Msg {
+    match problem {
+        Problem::Encoding => Msg::ErrorEncoding,
+        Problem::NotAccepted => Msg::ErrorNotAccepted,
+        _ => Msg::ErrorTaken,
+    }
+}
+
+/// The message of a page number or page size over its maximum.
+fn max_message(problem: &Problem) -> Msg {
+    match problem {
+        Problem::PageRange { .. } => Msg::ErrorPageRange,
+        _ => Msg::ErrorPerPageRange,
+    }
+}
+
+/// The message of a problem with an account, a password or a code (sent by SMS, or read back
+/// to the akimat): none takes a value.
+fn account_message(problem: &Problem, lang: Lang) -> String {
+    let msg = match problem {
+        Problem::CodeInvalid => Msg::ErrorCodeInvalid,
+        Problem::PhoneUnverified => Msg::ErrorPhoneUnverified,
+        Problem::WrongCredentials => Msg::ErrorWrongCredentials,
+        Problem::LinkInvalid => Msg::ErrorLinkInvalid,
+        Problem::AccountExists => Msg::ErrorAccountExists,
+        _ => Msg::ErrorWrongCode,
+    };
+    tf(lang, msg, &[])
 }
 
 #[cfg(test)]

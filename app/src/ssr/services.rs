@@ -13,7 +13,7 @@ pub mod health;
 pub mod indexer;
 pub mod invitations;
 pub mod messages;
-pub mod phones;
+pub use accounts::phones;
 pub mod profiles;
 pub mod programs;
 pub mod recommendations;

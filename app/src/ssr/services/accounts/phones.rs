@@ -7,14 +7,14 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 use tracing::instrument;
 
-use super::ServiceError;
-use super::accounts::{Caller, Limit, limit};
+use super::{Caller, Limit, limit};
 use crate::domain::account::Principal;
 use crate::domain::params::{FieldError, Problem};
 use crate::ssr::db;
 use crate::ssr::db::messages::Urgency;
 use crate::ssr::mail::Mail;
 use crate::ssr::security::{code_hash, six_digits};
+use crate::ssr::services::ServiceError;
 use crate::ssr::services::messages;
 
 /// What a verification code is for, as `phone_codes` records it.
