@@ -2,8 +2,11 @@
 //! gateway of development (the server log). The providers' adapters live in the submodules,
 //! each built from its vendor's published API documentation.
 
+mod http;
 pub mod mobizon;
 pub mod smsc;
+#[cfg(test)]
+mod test_support;
 
 use std::time::Duration;
 
@@ -61,6 +64,22 @@ impl SmsError {
         SmsError::Transient {
             reason: reason.into(),
             retry_after: None,
+        }
+    }
+
+    /// The same error with every occurrence of `secret` (a key, a password) hidden, so that a
+    /// provider echoing it back does not put it in the outbox or the log.
+    pub fn redacted(self, secret: &str) -> SmsError {
+        let hide = |text: &str| text.replace(secret, "<hidden>");
+        match self {
+            SmsError::Permanent(reason) => SmsError::Permanent(hide(&reason)),
+            SmsError::Transient {
+                reason,
+                retry_after,
+            } => SmsError::Transient {
+                reason: hide(&reason),
+                retry_after,
+            },
         }
     }
 }

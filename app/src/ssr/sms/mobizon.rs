@@ -35,15 +35,12 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::{StatusCode, Url};
+use reqwest::Url;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::http::{self, RATE_LIMIT_WAIT, international_digits};
 use super::{Accepted, Delivery, Sms, SmsError, SmsGateway};
-
-/// The wait asked of the outbox after a rate-limit refusal that names none.
-const RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
 
 /// The Mobizon gateway. Its `Debug` form hides the key.
 pub struct Mobizon {
@@ -155,19 +152,7 @@ impl Mobizon {
     /// Posts `form` to `url` and returns Mobizon's envelope, or the transport's or HTTP's
     /// failure.
     async fn call(&self, url: &Url, form: &[(&str, &str)]) -> Result<Envelope, SmsError> {
-        let response = self
-            .http
-            .post(url.clone())
-            .form(form)
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        let retry_after = retry_after(response.headers());
-        let body = response.bytes().await.map_err(transport)?;
-        if let Some(err) = http_failure(status, retry_after) {
-            return Err(err);
-        }
+        let (status, body) = http::post_form(&self.http, "Mobizon", url, form).await?;
         match Envelope::parse(&body) {
             Some(envelope) => Ok(envelope),
             None if status.is_success() => Err(SmsError::transient(format!(
@@ -178,19 +163,6 @@ impl Mobizon {
                 "Mobizon: HTTP {} without its JSON envelope",
                 status.as_u16()
             ))),
-        }
-    }
-
-    fn scrub(&self, err: SmsError) -> SmsError {
-        match err {
-            SmsError::Permanent(reason) => SmsError::Permanent(self.redact(&reason)),
-            SmsError::Transient {
-                reason,
-                retry_after,
-            } => SmsError::Transient {
-                reason: self.redact(&reason),
-                retry_after,
-            },
         }
     }
 
@@ -206,7 +178,9 @@ impl SmsGateway for Mobizon {
     }
 
     async fn send(&self, sms: &Sms) -> Result<Accepted, SmsError> {
-        self.send_unscrubbed(sms).await.map_err(|e| self.scrub(e))
+        self.send_unscrubbed(sms)
+            .await
+            .map_err(|e| e.redacted(&self.api_key))
     }
 
     async fn status(&self, provider_id: &str) -> Result<Delivery, SmsError> {
@@ -215,7 +189,7 @@ impl SmsGateway for Mobizon {
                 Ok(Delivery::Undeliverable(self.redact(&reason)))
             }
             Ok(delivery) => Ok(delivery),
-            Err(err) => Err(self.scrub(err)),
+            Err(err) => Err(err.redacted(&self.api_key)),
         }
     }
 }
@@ -375,56 +349,6 @@ fn id_string(value: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
-}
-
-/// `+77011234567` → `77011234567`: the form Mobizon documents ("international format, digits
-/// only").
-fn international_digits(number: &str) -> Option<String> {
-    let digits = number.trim().strip_prefix('+').unwrap_or(number.trim());
-    (!digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.to_owned())
-}
-
-/// A transport failure, told without the URL (it carries the key).
-fn transport(err: reqwest::Error) -> SmsError {
-    let what = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "could not connect"
-    } else {
-        "request failed"
-    };
-    SmsError::transient(format!("Mobizon: {what}: {}", err.without_url()))
-}
-
-/// The HTTP statuses that decide the outcome whatever the body says.
-fn http_failure(status: StatusCode, retry_after: Option<Duration>) -> Option<SmsError> {
-    if status.is_server_error() {
-        return Some(SmsError::Transient {
-            reason: format!("Mobizon: HTTP {}", status.as_u16()),
-            retry_after,
-        });
-    }
-    match status {
-        StatusCode::TOO_MANY_REQUESTS => Some(SmsError::Transient {
-            reason: "Mobizon: HTTP 429".into(),
-            retry_after: retry_after.or(Some(RATE_LIMIT_WAIT)),
-        }),
-        StatusCode::REQUEST_TIMEOUT => Some(SmsError::transient("Mobizon: HTTP 408")),
-        _ => None,
-    }
-}
-
-/// `Retry-After` in seconds (the HTTP-date form is not used by these APIs and is ignored).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-        .map(Duration::from_secs)
 }
 
 #[cfg(test)]

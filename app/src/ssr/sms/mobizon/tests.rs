@@ -1,9 +1,9 @@
 use std::collections::HashMap;
 
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request, ResponseTemplate};
 
 use super::*;
+use crate::ssr::sms::test_support::*;
 
 const KEY: &str = "kz0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef01";
 const SEND: &str = "/service/message/sendsmsmessage";
@@ -13,58 +13,22 @@ fn gateway(server: &MockServer, timeout: Duration) -> Mobizon {
     Mobizon::new(&server.uri(), KEY, Some("AUYL"), timeout).expect("a gateway")
 }
 
-fn sms() -> Sms {
-    Sms {
-        to: "+77011234567".into(),
-        text: "Код: 4821".into(),
-    }
-}
-
-async fn answer(server: &MockServer, url_path: &str, response: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .and(path(url_path))
-        .respond_with(response)
-        .mount(server)
-        .await;
-}
-
 fn json(body: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body, "application/json")
 }
 
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.unwrap_or_default();
-    assert_eq!(requests.len(), 1, "one request");
-    requests.remove(0)
+/// What a send answered by `response` was refused with.
+async fn send_refused(response: ResponseTemplate) -> SmsError {
+    let server = MockServer::start().await;
+    answer(&server, SEND, response).await;
+    gateway(&server, Duration::from_secs(5))
+        .send(&sms())
+        .await
+        .expect_err("refused")
 }
 
 fn query(request: &Request) -> HashMap<String, String> {
     request.url.query_pairs().into_owned().collect()
-}
-
-fn form(request: &Request) -> HashMap<String, String> {
-    let mut url = request.url.clone();
-    url.set_query(Some(
-        std::str::from_utf8(&request.body).expect("a UTF-8 form"),
-    ));
-    url.query_pairs().into_owned().collect()
-}
-
-fn transient(err: SmsError) -> (String, Option<Duration>) {
-    match err {
-        SmsError::Transient {
-            reason,
-            retry_after,
-        } => (reason, retry_after),
-        SmsError::Permanent(reason) => panic!("expected a transient error, got: {reason}"),
-    }
-}
-
-fn permanent(err: SmsError) -> String {
-    match err {
-        SmsError::Permanent(reason) => reason,
-        other => panic!("expected a permanent error, got: {other}"),
-    }
 }
 
 #[tokio::test]
@@ -181,20 +145,10 @@ async fn a_number_that_is_not_international_is_refused_without_a_request() {
 
 #[tokio::test]
 async fn an_operation_error_such_as_an_empty_balance_is_tried_again_later() {
-    let server = MockServer::start().await;
-    answer(
-        &server,
-        SEND,
-        json(include_str!(
-            "../fixtures/mobizon/send_operation_error.json"
-        )),
-    )
+    let err = send_refused(json(include_str!(
+        "../fixtures/mobizon/send_operation_error.json"
+    )))
     .await;
-
-    let err = gateway(&server, Duration::from_secs(5))
-        .send(&sms())
-        .await
-        .expect_err("refused");
 
     assert_eq!(
         transient(err),
@@ -207,18 +161,10 @@ async fn an_operation_error_such_as_an_empty_balance_is_tried_again_later() {
 
 #[tokio::test]
 async fn the_rate_limit_asks_for_a_minute() {
-    let server = MockServer::start().await;
-    answer(
-        &server,
-        SEND,
-        json(include_str!("../fixtures/mobizon/send_rate_limited.json")),
-    )
+    let err = send_refused(json(include_str!(
+        "../fixtures/mobizon/send_rate_limited.json"
+    )))
     .await;
-
-    let err = gateway(&server, Duration::from_secs(5))
-        .send(&sms())
-        .await
-        .expect_err("refused");
 
     assert_eq!(
         transient(err),
@@ -231,18 +177,10 @@ async fn the_rate_limit_asks_for_a_minute() {
 
 #[tokio::test]
 async fn an_unknown_key_is_refused_for_good_and_the_key_is_not_told() {
-    let server = MockServer::start().await;
-    answer(
-        &server,
-        SEND,
-        json(include_str!("../fixtures/mobizon/send_login_error.json")),
-    )
+    let err = send_refused(json(include_str!(
+        "../fixtures/mobizon/send_login_error.json"
+    )))
     .await;
-
-    let err = gateway(&server, Duration::from_secs(5))
-        .send(&sms())
-        .await
-        .expect_err("refused");
 
     let text = err.to_string();
     assert_eq!(
@@ -268,20 +206,12 @@ async fn a_reason_that_quotes_the_key_is_scrubbed() {
 
 #[tokio::test]
 async fn a_server_error_is_tried_again_and_its_retry_after_kept() {
-    let server = MockServer::start().await;
-    answer(
-        &server,
-        SEND,
+    let err = send_refused(
         ResponseTemplate::new(503)
             .insert_header("retry-after", "120")
             .set_body_string("<html>Service Unavailable</html>"),
     )
     .await;
-
-    let err = gateway(&server, Duration::from_secs(5))
-        .send(&sms())
-        .await
-        .expect_err("refused");
 
     assert_eq!(
         transient(err),
@@ -294,13 +224,7 @@ async fn a_server_error_is_tried_again_and_its_retry_after_kept() {
 
 #[tokio::test]
 async fn a_500_without_retry_after_is_tried_again_without_a_wait() {
-    let server = MockServer::start().await;
-    answer(&server, SEND, ResponseTemplate::new(500)).await;
-
-    let err = gateway(&server, Duration::from_secs(5))
-        .send(&sms())
-        .await
-        .expect_err("refused");
+    let err = send_refused(ResponseTemplate::new(500)).await;
 
     assert_eq!(transient(err), ("Mobizon: HTTP 500".to_owned(), None));
 }

@@ -1,9 +1,9 @@
 use std::collections::HashMap;
 
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use super::*;
+use crate::ssr::sms::test_support::*;
 
 const LOGIN: &str = "auyl";
 const PASSWORD: &str = "s3cret-Pa55word";
@@ -14,54 +14,8 @@ fn gateway(server: &MockServer, timeout: Duration) -> Smsc {
     Smsc::new(&server.uri(), LOGIN, PASSWORD, Some("AUYL"), timeout).expect("a gateway")
 }
 
-fn sms() -> Sms {
-    Sms {
-        to: "+77011234567".into(),
-        text: "Код: 4821".into(),
-    }
-}
-
-async fn answer(server: &MockServer, url_path: &str, response: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .and(path(url_path))
-        .respond_with(response)
-        .mount(server)
-        .await;
-}
-
 fn json(body: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body, "application/json; charset=utf-8")
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.unwrap_or_default();
-    assert_eq!(requests.len(), 1, "one request");
-    requests.remove(0)
-}
-
-fn form(request: &Request) -> HashMap<String, String> {
-    let mut url = request.url.clone();
-    url.set_query(Some(
-        std::str::from_utf8(&request.body).expect("a UTF-8 form"),
-    ));
-    url.query_pairs().into_owned().collect()
-}
-
-fn transient(err: SmsError) -> (String, Option<Duration>) {
-    match err {
-        SmsError::Transient {
-            reason,
-            retry_after,
-        } => (reason, retry_after),
-        SmsError::Permanent(reason) => panic!("expected a transient error, got: {reason}"),
-    }
-}
-
-fn permanent(err: SmsError) -> String {
-    match err {
-        SmsError::Permanent(reason) => reason,
-        other => panic!("expected a permanent error, got: {other}"),
-    }
 }
 
 async fn send_answered(body: &str) -> SmsError {
