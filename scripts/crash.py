@@ -19,8 +19,22 @@ turn, and on coming back to one it withdraws the open application (an acknowledg
 must survive too) and applies again. Runs wait for a first acknowledged submission before the
 kill if the random delay was too short for one (a run with none would test nothing).
 
+Messages: the server sends its SMS through its real Mobizon adapter to scripts/sms_stub.py,
+which this test starts (or `--sms-stub URL`). Each operator decision it acknowledged on a phone
+applicant's application owes one SMS naming that application and its new state; each
+acknowledged password-reset request for a phone account (made during the load, a few a run,
+within the server's reset limits) owes one code SMS; each phone sign-up at the start owes one
+confirmation code. After every restart the test prints how many have reached the stub so far;
+after the last run it waits until the outbox has drained (`/healthz` `messages.pending` is 0; a
+message whose sender was killed mid-send waits out its 60 s lease), and then every owed message
+must have reached the stub at least once. Copies are counted and
+reported (a message sent just before the kill and not yet recorded as sent goes again: at least
+once, by design), as are messages of causes the kill cut off before their answer. A lost
+message fails the test like a lost submission. `--no-sms` leaves these checks out.
+
     python3 scripts/crash.py [--runs 20] [--server PATH] [--port 3170]
                              [--database-url URL | --postgres-admin URL]
+                             [--sms-stub URL | --no-sms]
 
 Python 3 standard library only. Exit status 0 when nothing acknowledged was lost.
 """
@@ -29,9 +43,11 @@ import argparse
 import collections
 import http.client
 import http.cookiejar
+import itertools
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -61,6 +77,15 @@ SIGN_IN_WINDOW = 15 * 60
 SIGN_IN_PER_IP = 25
 SIGN_IN_PER_ACCOUNT = 4
 REQUEST_TIMEOUT = 30
+# Messages (see the description above).
+SMS_API_KEY = "stub-key-0123456789"
+PHONE_SIGN_UPS = 4  # phone accounts signed up at the start (each owes a confirmation code)
+RESET_ACCOUNTS = ["+77010000001", "+77010000002", "+77010000003", "+77010000004", "+77010000005"]
+RESET_PER_ACCOUNT = 3  # the server's reset limit per account an hour (services/accounts.rs)
+RESET_WINDOW = 3600
+RESETS_PER_RUN = 2
+DRAIN_TIMEOUT = 150  # the outbox's lease is 60 s, its first retry 10 s after a failure
+RUN_DRAIN = 3  # seconds each restart waits for the outbox before its figures are printed
 
 
 def log(*parts):
@@ -115,8 +140,9 @@ class Client:
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
         )
 
-    def request(self, method, path, body=None, form=None):
+    def request(self, method, path, body=None, form=None, extra_headers=None):
         headers = {"Accept": "application/json"}
+        headers.update(extra_headers or {})
         data = None
         if form is not None:
             data = urllib.parse.urlencode(form).encode()
@@ -235,6 +261,10 @@ def die_with_parent():
         _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+def server_base(server):
+    return f"http://127.0.0.1:{server.port}"
+
+
 def port_open(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
@@ -282,6 +312,13 @@ class Ledger:
         # "not-draft" (a withdrawal was sent but not acknowledged) or "withdrawn".
         self.apps = {}
         self.run_of = {}
+        # id -> owner Client of every application the workers opened, submitted or not (the
+        # operator may decide one whose submission the kill left unanswered).
+        self.owner_of = {}
+
+    def opened(self, app_id, owner):
+        with self.lock:
+            self.owner_of[app_id] = owner
 
     def submitted(self, app_id, owner, run):
         with self.lock:
@@ -361,6 +398,7 @@ class Worker(threading.Thread):
         view = r.json()
         summary = view["summary"]
         app_id, version, state = summary["id"], summary["version"], summary["state"]
+        self.ledger.opened(app_id, client)
         if state != "draft":
             # The open application of this pair from an earlier round: withdraw it (final),
             # then apply again, which opens a new draft.
@@ -439,11 +477,13 @@ class Operator(threading.Thread):
     its queue and approves or refuses them, and pauses and reopens a programme, until told to
     stop or the server goes away."""
 
-    def __init__(self, client, decisions, stop):
+    def __init__(self, client, decisions, stop, ledger=None, outbox=None):
         super().__init__(daemon=True)
         self.client = client
         self.decisions = decisions
         self.stop = stop
+        self.ledger = ledger
+        self.outbox = outbox
         self.unexpected = []
 
     def run(self):
@@ -471,6 +511,10 @@ class Operator(threading.Thread):
             if first.isdigit():
                 ids.append(int(first))
         random.shuffle(ids)
+        if self.outbox is not None and self.ledger is not None:
+            # Phone applicants' applications first: their decisions owe an SMS each.
+            ids.sort(key=lambda i: not getattr(self.ledger.owner_of.get(i), "login", "")
+                     .startswith("+"))
         return ids
 
     def step(self, app_id, version, body):
@@ -481,6 +525,10 @@ class Operator(threading.Thread):
             state = {"start_review": "in_review", "approve": "approved",
                      "reject": "rejected"}[body["step"]]
             self.decisions.acked(app_id, version, state)
+            owner = self.ledger.owner_of.get(app_id) if self.ledger else None
+            if self.outbox is not None and owner is not None and owner.login.startswith("+"):
+                # A phone applicant is owed one SMS of this decision.
+                self.outbox.expect_transition(owner.login, app_id, state)
             return version
         # Refusals a real desk meets (the applicant withdrew first, the budget or the
         # programme's limits) are not failures; a server error or anything else is.
@@ -519,6 +567,239 @@ class Operator(threading.Thread):
             self.decisions.edits += 1
         else:
             self.unexpected.append(f"operator: set {EDITED_PROGRAM} {target}: {r!r}")
+
+
+# ---- Messages ------------------------------------------------------------------------------
+
+
+class SmsStub:
+    """scripts/sms_stub.py in a process of its own, or one already running (`--sms-stub`)."""
+
+    def __init__(self, url=None, log_path=None):
+        self.url = url
+        self.proc = None
+        self.log_path = log_path
+
+    def start(self):
+        if self.url:
+            self.get("/_health")
+            return self.url
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sms_stub.py")
+        cmd = [sys.executable, script, "--port", "0", "--key", SMS_API_KEY]
+        if self.log_path:
+            cmd += ["--log", self.log_path]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True,
+                                     preexec_fn=die_with_parent)
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("SMS_STUB_URL="):
+            self.stop()
+            raise Failure(f"the SMS stub did not start: {line!r}")
+        self.url = line.split("=", 1)[1]
+        self.get("/_health")
+        return self.url
+
+    def get(self, path):
+        with urllib.request.urlopen(self.url + path, timeout=10) as r:
+            return json.loads(r.read().decode())
+
+    def sent(self):
+        return self.get("/_sent")
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+# The state names of the transition SMS (app/src/domain/i18n/messages/applications.msg), in
+# each language the reader may have: «Заявка №12: Отклонена. site», «№12 өтінім: Қабылданбады.
+# site», «Application No. 12: Rejected. site».
+STATE_LABELS = {
+    "in_review": ("На рассмотрении", "Қаралуда", "In review"),
+    "approved": ("Одобрена", "Мақұлданды", "Approved"),
+    "rejected": ("Отклонена", "Қабылданбады", "Rejected"),
+}
+APP_NUMBER = re.compile(r"(?:№|No\. )(\d+)")
+SIX_DIGITS = re.compile(r"\b(\d{6})\b")
+# The code SMS (app/src/domain/i18n/messages/sms.msg): password resets and number confirmations.
+CODE_KINDS = {
+    "reset": ("для смены пароля", "құпиясөз коды", "password code"),
+    "verify": ("код подтверждения", "растау коды", "confirmation code"),
+}
+
+
+def classify(text):
+    """What an SMS is: ("transition", app id, state), ("reset" | "verify", code) or None."""
+    m = APP_NUMBER.search(text)
+    if m:
+        for state, labels in STATE_LABELS.items():
+            if any(f"{label}." in text for label in labels):
+                return ("transition", int(m.group(1)), state)
+        return None
+    code = SIX_DIGITS.search(text)
+    if code:
+        for kind, marks in CODE_KINDS.items():
+            if any(mark in text for mark in marks):
+                return (kind, code.group(1))
+    return None
+
+
+class Outbox:
+    """The messages the server owes for what it acknowledged, and what reached the stub."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.transitions = set()  # (phone, application id, state)
+        self.codes = collections.Counter()  # (kind, phone) -> acknowledged requests
+
+    def expect_transition(self, phone, app_id, state):
+        with self.lock:
+            self.transitions.add((phone, app_id, state))
+
+    def expect_code(self, kind, phone):
+        with self.lock:
+            self.codes[(kind, phone)] += 1
+
+    def owed(self):
+        with self.lock:
+            return len(self.transitions) + sum(self.codes.values())
+
+    def owed_by_kind(self):
+        with self.lock:
+            kinds = collections.Counter({"decisions": len(self.transitions)})
+            for (kind, _), n in self.codes.items():
+                kinds[{"reset": "reset codes", "verify": "confirmation codes"}[kind]] += n
+        return ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+
+    def check(self, sent):
+        """Compares the stub's list with what is owed. Returns (exactly once, extra copies,
+        problems for each owed message missing, messages of causes never acknowledged)."""
+        with self.lock:
+            transitions = set(self.transitions)
+            codes = collections.Counter(self.codes)
+        copies = collections.Counter()  # (to, text) -> times received
+        for m in sent:
+            copies[(m["to"], m["text"])] += 1
+        once = sum(1 for n in copies.values() if n == 1)
+        duplicates = sum(n - 1 for n in copies.values())
+        got_transitions = set()
+        got_codes = collections.defaultdict(set)  # (kind, phone) -> distinct codes
+        unknown = 0
+        for (to, text) in copies:
+            what = classify(text)
+            if what is None:
+                unknown += 1
+            elif what[0] == "transition":
+                got_transitions.add((to, what[1], what[2]))
+            else:
+                got_codes[(what[0], to)].add(what[1])
+        problems = []
+        for phone, app_id, state in sorted(transitions - got_transitions):
+            problems.append(f"message lost: the SMS to {phone} that application {app_id} is "
+                            f"{state} (an acknowledged decision) never reached the gateway")
+        extra = len(got_transitions - transitions)
+        for (kind, phone), n in sorted(codes.items()):
+            distinct = len(got_codes.get((kind, phone), ()))
+            if distinct < n:
+                problems.append(f"message lost: {n} acknowledged {kind} code requests for "
+                                f"{phone}, {distinct} code SMS reached the gateway")
+        for key, got in got_codes.items():
+            extra += max(0, len(got) - codes.get(key, 0))
+        if unknown:
+            problems.append(f"{unknown} SMS the test cannot place (a new text?): "
+                            f"{[t for (_, t) in copies if classify(t) is None][:3]}")
+        return once, duplicates, problems, extra
+
+
+def drain(base, timeout=DRAIN_TIMEOUT):
+    """Waits until the outbox holds nothing to send (`/healthz` `messages.pending` is 0).
+    Returns (seconds waited, None) or (seconds, what was still pending)."""
+    started = time.monotonic()
+    last = None
+    while time.monotonic() - started < timeout:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
+                last = json.loads(r.read().decode()).get("messages")
+        except (urllib.error.URLError, OSError, ValueError):
+            last = None
+        if last is not None and last.get("pending") == 0:
+            return time.monotonic() - started, None
+        time.sleep(0.25)
+    return time.monotonic() - started, last
+
+
+class ResetBudget:
+    """Reset requests made per account, so that the test stays under the server's limit."""
+
+    def __init__(self, accounts):
+        self.accounts = list(accounts)
+        self.times = collections.defaultdict(list)
+        self.lock = threading.Lock()
+
+    def available(self):
+        now = time.monotonic()
+        with self.lock:
+            return sum(RESET_PER_ACCOUNT - len([t for t in self.times[a] if now - t < RESET_WINDOW])
+                       for a in self.accounts)
+
+    def take(self):
+        """An account with a reset left in its window (spent now), or None."""
+        now = time.monotonic()
+        with self.lock:
+            order = self.accounts[:]
+            random.shuffle(order)
+            for a in order:
+                if len([t for t in self.times[a] if now - t < RESET_WINDOW]) < RESET_PER_ACCOUNT:
+                    self.times[a].append(now)
+                    return a
+        return None
+
+
+_forwarded = itertools.count(1)
+
+
+def own_address():
+    """An `X-Forwarded-For` of its own (the server runs with TRUST_PROXY), so the per-address
+    limits of sign-up and reset do not add up over the test's requests."""
+    n = next(_forwarded)
+    return {"X-Forwarded-For": f"10.77.{n // 250 % 250}.{n % 250 + 1}"}
+
+
+class Resetter(threading.Thread):
+    """Asks for password-reset codes for phone accounts during the load, `quota` of them at
+    random moments before the kill (some are cut off by it)."""
+
+    def __init__(self, base, budget, outbox, quota, stop):
+        super().__init__(daemon=True)
+        self.client = Client(base, None, None)
+        self.budget = budget
+        self.outbox = outbox
+        self.quota = quota
+        self.stop = stop
+        self.acknowledged = 0
+        self.unexpected = []
+
+    def run(self):
+        try:
+            for _ in range(self.quota):
+                if self.stop.wait(random.uniform(0, KILL_AFTER[1] / self.quota)):
+                    return
+                login = self.budget.take()
+                if login is None:
+                    return
+                r = self.client.request("POST", "/api/request_reset", form={"login": login},
+                                        extra_headers=own_address())
+                if r.status == 200:
+                    self.outbox.expect_code("reset", login)
+                    self.acknowledged += 1
+                elif not (r.status == 400 and r.error_code() == "too_many_attempts"):
+                    self.unexpected.append(f"reset request for {login}: {r!r}")
+        except (OSError, http.client.HTTPException) as e:
+            if not self.stop.is_set():
+                self.unexpected.append(f"reset: connection failed before the kill: {e!r}")
+        except Exception as e:  # noqa: BLE001 - reported by the run
+            self.unexpected.append(f"reset: {type(e).__name__}: {e}")
 
 
 def verify_decisions(operator, decisions):
@@ -620,9 +901,15 @@ def main():
     ap.add_argument("--postgres-admin", help="PostgreSQL admin URL: the test creates a database "
                     "of its own there and drops it at the end")
     ap.add_argument("--seed", type=int, help="random seed (printed when not given)")
+    ap.add_argument("--sms-stub", metavar="URL", help="a running scripts/sms_stub.py to send "
+                    "SMS to (default: the test starts its own)")
+    ap.add_argument("--no-sms", action="store_true", help="leave the message checks out (the "
+                    "server logs its SMS)")
     args = ap.parse_args()
     if args.database_url and args.postgres_admin:
         ap.error("give --database-url or --postgres-admin, not both")
+    if args.sms_stub and args.no_sms:
+        ap.error("give --sms-stub or --no-sms, not both")
     if args.runs < 1:
         ap.error("--runs must be at least 1")
 
@@ -651,9 +938,25 @@ def main():
         "RUST_LOG": "warn",
     })
     env.pop("DATABASE_URL", None)
+    for k in list(env):
+        if k.startswith("SMS_"):
+            env.pop(k)
     created_db = None
     server = Server(binary, env, args.port, os.path.join(data_dir, "server.log"))
+    stub = None if args.no_sms else SmsStub(args.sms_stub, os.path.join(data_dir, "sms-stub.log"))
     try:
+        if stub is not None:
+            env.update({
+                "SMS_PROVIDER": "mobizon",
+                "SMS_API_KEY": SMS_API_KEY,
+                "SMS_API_URL": stub.start(),
+                # The demo applicants hear of every decision on their applications: far more
+                # than the 10 a day one phone may be sent by default.
+                "SMS_DAILY_PER_PHONE": "1000000",
+                # Reset requests and phone sign-ups come from addresses of their own
+                # (`X-Forwarded-For`); every other request is 127.0.0.1 as before.
+                "TRUST_PROXY": "1",
+            })
         if args.postgres_admin:
             created_db = f"crash_{os.getpid()}_{random.randrange(1 << 30):x}"
             psql(args.postgres_admin, f'CREATE DATABASE "{created_db}"')
@@ -661,9 +964,10 @@ def main():
         elif args.database_url:
             env["DATABASE_URL"] = args.database_url
         backend = "PostgreSQL" if "DATABASE_URL" in env else "SQLite"
+        sms = f"SMS to {stub.url}" if stub is not None else "no message checks (--no-sms)"
         log(f"crash test: {args.runs} runs against {os.path.relpath(binary, os.getcwd())} "
-            f"({backend}, port {args.port}, seed {seed})")
-        return crash_test(args, server)
+            f"({backend}, port {args.port}, seed {seed}; {sms})")
+        return crash_test(args, server, stub)
     except Failure as e:
         log(f"crash test failed: {e}")
         return 1
@@ -672,6 +976,8 @@ def main():
         return 130
     finally:
         server.kill()
+        if stub is not None:
+            stub.stop()
         if created_db:
             try:
                 psql(args.postgres_admin, f'DROP DATABASE IF EXISTS "{created_db}" WITH (FORCE)')
@@ -680,7 +986,7 @@ def main():
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def crash_test(args, server):
+def crash_test(args, server, stub):
     base = f"http://127.0.0.1:{args.port}"
     began = time.monotonic()
     up = server.start()
@@ -706,6 +1012,24 @@ def crash_test(args, server):
         if r.status != 200 or not c.has_session():
             raise Failure(f"sign-in of the demo account {login} failed: {r!r}")
         clients.append(c)
+
+    outbox = Outbox() if stub is not None else None
+    resets = None
+    if outbox is not None:
+        # Phone accounts of this test: each is sent a confirmation code at sign-up, and takes
+        # reset requests with the demo phones.
+        phones = []
+        for i in range(PHONE_SIGN_UPS):
+            login = f"+7702{random.randrange(10**7):07d}"
+            c = Client(base, login, PASSWORD)
+            r = c.request("POST", "/api/sign_up", form={"name": f"Crash Phone {i}", "login": login,
+                                                        "password": PASSWORD},
+                          extra_headers=own_address())
+            if r.status != 200:
+                raise Failure(f"sign-up of {login} failed: {r!r}")
+            outbox.expect_code("verify", login)
+            phones.append(login)
+        resets = ResetBudget(RESET_ACCOUNTS + phones)
 
     r = clients[0].request("GET", "/api/v1/programs?per_page=50")
     if r.status != 200:
@@ -771,12 +1095,19 @@ def crash_test(args, server):
             Worker(run, order[k::threads], programs, ledger, stop, first_ack, closed)
             for k in range(threads)
         ]
-        desk = Operator(operator, decisions, stop)
+        desk = Operator(operator, decisions, stop, ledger, outbox)
         steps_before, edits_before = decisions.steps, decisions.edits
+        helpers = [desk]
+        if outbox is not None:
+            # Spread the resets the server allows in an hour over the runs left.
+            quota = min(RESETS_PER_RUN, -(-resets.available() // (args.runs - run + 1)))
+            if quota > 0:
+                helpers.append(Resetter(server_base(server), resets, outbox, quota, stop))
         delay = random.uniform(*KILL_AFTER)
         for w in workers:
             w.start()
-        desk.start()
+        for h in helpers:
+            h.start()
         started = time.monotonic()
         time.sleep(delay)
         # A kill before anything was acknowledged would test nothing: wait for the first.
@@ -785,10 +1116,11 @@ def crash_test(args, server):
         waited = time.monotonic() - started
         stop.set()  # first, so that the threads take the failures that follow as the kill's
         server.kill()
-        for w in workers + [desk]:
+        for w in workers + helpers:
             w.join(REQUEST_TIMEOUT + 5)
-        for w in workers + [desk]:
+        for w in workers + helpers:
             problems += [f"unexpected: {u}" for u in w.unexpected]
+        reset_acks = sum(h.acknowledged for h in helpers if isinstance(h, Resetter))
         run_ids = [i for i, r in ledger.run_of.items() if r == run]
         acknowledged = len(run_ids)
         withdrawals = sum(w.withdrawals for w in workers)
@@ -804,6 +1136,19 @@ def crash_test(args, server):
         all_lost |= lost_ids | earlier_ids
         problems += [f"session lost: {p}" for p in check_sessions(clients + [operator])]
         problems += verify_decisions(operator, decisions)
+        message_line = None
+        if outbox is not None:
+            # What has reached the gateway so far, after a short wait: a message whose sender
+            # the kill cut off mid-send waits out its lease (60 s), so waiting for every one
+            # after every restart would cost minutes. Nothing is judged lost here; the check
+            # after the last run waits for the outbox to drain and judges everything owed.
+            drained, pending = drain(base, RUN_DRAIN)
+            once, duplicates, missing, extra = outbox.check(stub.sent())
+            waiting = "" if pending is None else f", {pending.get('pending', '?')} pending"
+            message_line = (f"    messages: {outbox.owed()} owed so far ({outbox.owed_by_kind()}; "
+                            f"{reset_acks} resets this run), {len(missing)} not at the gateway "
+                            f"yet after {drained:.1f} s{waiting}; exactly once {once}, "
+                            f"duplicates {duplicates}, from unacknowledged causes {extra}")
 
         total_ack += acknowledged
         problems = lost + problems
@@ -815,6 +1160,8 @@ def crash_test(args, server):
             f"(+{earlier_ok}/{len(sample)} earlier, {withdrawals} withdrawals; operator: "
             f"{decisions.steps - steps_before} steps, {decisions.edits - edits_before} edits) "
             f"[{time.monotonic() - t0:.1f} s] {status}")
+        if message_line:
+            log(message_line)
         for p in problems[:15]:
             log(f"    {p}")
         if len(problems) > 15:
@@ -833,7 +1180,24 @@ def crash_test(args, server):
     log(f"crash test: {runs} runs, {total_ack} acknowledged submissions, {decisions.steps} "
         f"acknowledged decisions (all {len(decisions.apps)} applications re-read after every "
         f"restart), {decisions.edits} programme edits, {len(all_lost)} lost")
-    return 0 if not failed_runs and runs == args.runs else 1
+    lost_messages = 0
+    if outbox is not None:
+        # Every message owed by an acknowledged cause must have reached the gateway once the
+        # outbox has drained (leases of killed senders expired, retries done).
+        drained, pending = drain(base)
+        if pending is not None:
+            log(f"the message outbox did not drain in {drained:.0f} s: {pending}")
+        once, duplicates, lost, extra = outbox.check(stub.sent())
+        lost_messages = len(lost) + (pending is not None)
+        for p in lost[:15]:
+            log(f"    {p}")
+        if len(lost) > 15:
+            log(f"    ... and {len(lost) - 15} more")
+        log(f"messages: delivered exactly once: {once}, duplicates: {duplicates}, lost: "
+            f"{len(lost)} ({outbox.owed()} owed by acknowledged causes; {extra} more from "
+            f"causes the kill cut off before their answer; the outbox drained {drained:.1f} s "
+            f"after the last restart's checks)")
+    return 0 if not failed_runs and runs == args.runs and lost_messages == 0 else 1
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ TARGETS=("$@")
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   say "installing cargo-fuzz (a few minutes, once)"
-  cargo install cargo-fuzz --locked --version 0.13.2
+  quick_install cargo-fuzz --locked --version 0.13.2
 fi
 
 export RUSTC_BOOTSTRAP=1

@@ -11,14 +11,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes on 2 cores, once)"
-  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes on 2 cores, once)"
+  quick_install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4 minutes, once)"
   # Not --locked: its lock file names a crate version the registry mirror lacks.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  quick_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
 if ! command -v npm >/dev/null; then
