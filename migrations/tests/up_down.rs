@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 16] = [
+const TABLES: [&str; 17] = [
     "locations",
     "organisations",
     "programs",
@@ -22,6 +22,7 @@ const TABLES: [&str; 16] = [
     "known_devices",
     "messages",
     "phone_codes",
+    "sms_spend",
 ];
 
 async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {
@@ -35,8 +36,68 @@ async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {
     present
 }
 
+/// `sms_spend` is filled from the SMS already sent, per month in Asia/Almaty (UTC+5): 20:00
+/// UTC on 30 November is already December there.
+async fn sms_spend_is_filled_from_the_sent_messages(db: &DatabaseConnection) {
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down to before sms_spend");
+    let backend = db.get_database_backend();
+    let secret = match backend {
+        sea_orm_migration::sea_orm::DatabaseBackend::Postgres => "false",
+        _ => "0",
+    };
+    for (sent_at, segments, cost) in [
+        ("2026-11-15T10:00:00+00:00", 1, "NULL"),
+        ("2026-11-30T20:00:00+00:00", 2, "1500"),
+        ("2026-12-07T05:00:00+00:00", 1, "750"),
+    ] {
+        db.execute_raw(Statement::from_string(
+            backend,
+            format!(
+                "INSERT INTO messages (channel, recipient, template, params, urgency, subject, \
+                 body, secret, state, attempts, segments, cost_tiyn, created_at, sent_at, \
+                 updated_at) VALUES ('sms', '+77010000001', 'code', '{{}}', 'urgent', '', \
+                 'x', {secret}, 'delivered', 1, {segments}, {cost}, '{sent_at}', '{sent_at}', \
+                 '{sent_at}')"
+            ),
+        ))
+        .await
+        .expect("a sent SMS");
+    }
+    Migrator::up(db, None).await.expect("up");
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT month, segments, cost_tiyn FROM sms_spend ORDER BY month",
+        ))
+        .await
+        .expect("reads");
+    let months: Vec<(String, i64, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "month").expect("month"),
+                r.try_get("", "segments").expect("segments"),
+                r.try_get("", "cost_tiyn").expect("cost"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-11".to_owned(), 1, 0),
+            ("2026-12".to_owned(), 3, 2250)
+        ]
+    );
+    db.execute_raw(Statement::from_string(backend, "DELETE FROM messages"))
+        .await
+        .expect("cleans up");
+}
+
 async fn up_down_up(db: &DatabaseConnection) {
     Migrator::up(db, None).await.expect("up");
+    sms_spend_is_filled_from_the_sent_messages(db).await;
     assert_eq!(
         tables_present(db).await,
         TABLES,

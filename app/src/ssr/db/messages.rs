@@ -3,11 +3,11 @@
 //! `/metrics` and the admin's view show.
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Offset, TimeZone, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LockBehavior, LockType};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
-    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
     TransactionTrait,
 };
 
@@ -351,33 +351,70 @@ pub async fn sms_to_since(
         .await
 }
 
-/// SMS parts handed to the provider since `since`, and what they cost in tiyn.
-pub async fn sms_spent_since(
+/// SMS parts handed to the provider in the calendar month (Asia/Almaty) of `now`, and what
+/// they cost in tiyn where the provider said: one row of `sms_spend`, kept by
+/// [`add_sms_spend`], so that neither the monthly limit (checked every batch) nor `/healthz`
+/// sums a month of messages (a million rows at national scale).
+pub async fn sms_spent_in_month(
     db: &impl ConnectionTrait,
-    since: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<(i64, i64), DbErr> {
-    let sums: Option<SumRow> = messages::Entity::find()
-        .select_only()
-        .column_as(
-            Expr::from(Func::cast_as(
-                Func::sum(Expr::col(messages::Column::Segments)),
-                "bigint",
-            )),
-            "segments",
-        )
-        .column_as(
-            Expr::from(Func::cast_as(
-                Func::sum(Expr::col(messages::Column::CostTiyn)),
-                "bigint",
-            )),
-            "cost",
-        )
-        .filter(messages::Column::Channel.eq("sms"))
-        .filter(messages::Column::SentAt.gte(since.fixed_offset()))
-        .into_model()
-        .one(db)
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                DatabaseBackend::Postgres => {
+                    "SELECT segments, cost_tiyn FROM sms_spend WHERE month = $1"
+                }
+                _ => "SELECT segments, cost_tiyn FROM sms_spend WHERE month = ?",
+            },
+            [month_key(now).into()],
+        ))
         .await?;
-    Ok(sums.map_or((0, 0), |s| (s.segments.unwrap_or(0), s.cost.unwrap_or(0))))
+    match row {
+        Some(row) => Ok((
+            row.try_get::<i64>("", "segments")?,
+            row.try_get::<i64>("", "cost_tiyn")?,
+        )),
+        None => Ok((0, 0)),
+    }
+}
+
+/// Adds an SMS handed to the provider at `now` to its month's spend, in the transaction that
+/// records it as sent.
+pub async fn add_sms_spend(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    segments: i64,
+    cost_tiyn: i64,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "INSERT INTO sms_spend (month, segments, cost_tiyn) VALUES ($1, $2, $3) \
+             ON CONFLICT (month) DO UPDATE SET segments = sms_spend.segments + excluded.segments, \
+             cost_tiyn = sms_spend.cost_tiyn + excluded.cost_tiyn"
+        }
+        _ => {
+            "INSERT INTO sms_spend (month, segments, cost_tiyn) VALUES (?, ?, ?) \
+             ON CONFLICT (month) DO UPDATE SET segments = sms_spend.segments + excluded.segments, \
+             cost_tiyn = sms_spend.cost_tiyn + excluded.cost_tiyn"
+        }
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [month_key(now).into(), segments.into(), cost_tiyn.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+/// `2026-12`: the calendar month of `now` in Asia/Almaty (UTC+5), as `sms_spend` keys it.
+fn month_key(now: DateTime<Utc>) -> String {
+    let almaty = FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| Utc.fix());
+    now.with_timezone(&almaty).format("%Y-%m").to_string()
 }
 
 /// The start of the calendar month of `now` in Asia/Almaty (UTC+5), in UTC.
@@ -414,12 +451,6 @@ struct CountRow {
     n: i64,
 }
 
-#[derive(FromQueryResult)]
-struct SumRow {
-    segments: Option<i64>,
-    cost: Option<i64>,
-}
-
 /// The outbox's figures as of `now`.
 pub async fn figures(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Figures, DbErr> {
     let counts: Vec<CountRow> = messages::Entity::find()
@@ -451,7 +482,7 @@ pub async fn figures(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Fi
         .filter(messages::Column::CreatedAt.gte(month))
         .count(db)
         .await?;
-    let (segments, cost) = sms_spent_since(db, month_start(now)).await?;
+    let (segments, cost) = sms_spent_in_month(db, now).await?;
     let pending = counts
         .iter()
         .filter(|c| waiting.contains(&c.state.as_str()))

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, FixedOffset, Offset, TimeZone, Timelike, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::json;
 
 use crate::domain::i18n::{Lang, Msg, tf};
@@ -228,8 +228,7 @@ pub async fn deliver_due(
     // The month's parts so far, read once a batch (not once a message) when there is a limit.
     let mut month = match (courier.monthly_limit, claimed.is_empty()) {
         (Some(_), false) => {
-            let (used, _) =
-                db::messages::sms_spent_since(db, db::messages::month_start(now)).await?;
+            let (used, _) = db::messages::sms_spent_in_month(db, now).await?;
             Some(u64::try_from(used).unwrap_or(0))
         }
         _ => None,
@@ -242,8 +241,18 @@ pub async fn deliver_due(
         };
         // A code or a sign-in link is not kept once it has left, or once it never will.
         outcome.forget_body = row.secret && (outcome.sent_now || outcome.finished_now);
-        let txn = db.begin().await?;
+        let txn = db::begin_write(db).await?;
         if db::messages::record(&txn, row.id, owner, &outcome).await? {
+            if row.channel == "sms" && outcome.sent_now {
+                let segments = outcome.segments.unwrap_or(row.segments);
+                db::messages::add_sms_spend(
+                    &txn,
+                    now,
+                    i64::from(segments),
+                    outcome.cost_tiyn.unwrap_or(0),
+                )
+                .await?;
+            }
             if matches!(
                 outcome.state,
                 Some(MessageState::Failed | MessageState::Undeliverable)
