@@ -157,6 +157,8 @@ doc="$ROOT/docs/benchmarks.md"
   echo "| figure | value |"
   echo "| --- | --- |"
   cat "$rows"
+  echo
+  echo "Figures measured by hand, kept across runs of \`make bench\`: [benchmarks-by-hand.md](benchmarks-by-hand.md)."
 } >"$doc"
 echo
 cat "$doc"
