@@ -21,6 +21,7 @@ pub mod profile;
 pub mod program;
 pub mod queue;
 pub mod recommendation;
+pub mod repayment;
 pub mod report;
 pub mod review;
 pub mod search;

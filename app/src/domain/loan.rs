@@ -9,6 +9,11 @@
 //!
 //! Grace periods: *interest only* pays the interest and no principal; *full* pays nothing and
 //! adds the interest to the debt (capitalised), which later payments repay with the loan.
+//!
+//! Besides equal payments (annuity) and equal principal parts (differentiated), the schedules
+//! agricultural lenders use: *seasonal* pays the interest every month and the principal in
+//! equal parts in chosen calendar months (after the harvest, after the lambs are sold), and
+//! *balloon* pays the interest every month and the whole principal with the last payment.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +30,11 @@ pub enum Method {
     Annuity,
     /// Equal principal parts plus the interest on what is left: payments shrink.
     Differentiated,
+    /// The interest every month; the principal in equal parts in the calendar months the
+    /// loan's [`Season`] names (the last payment repays whatever is left).
+    Seasonal,
+    /// The interest every month; the whole principal with the last payment.
+    Balloon,
 }
 
 impl Method {
@@ -33,6 +43,8 @@ impl Method {
         match self {
             Method::Annuity => "annuity",
             Method::Differentiated => "differentiated",
+            Method::Seasonal => "seasonal",
+            Method::Balloon => "balloon",
         }
     }
 
@@ -41,6 +53,8 @@ impl Method {
         match s {
             "annuity" => Some(Method::Annuity),
             "differentiated" => Some(Method::Differentiated),
+            "seasonal" => Some(Method::Seasonal),
+            "balloon" => Some(Method::Balloon),
             _ => None,
         }
     }
@@ -92,6 +106,52 @@ pub struct Loan {
     pub grace: Grace,
     /// How the principal is repaid after the grace.
     pub method: Method,
+    /// The calendar of a seasonal schedule (ignored by the other methods).
+    #[serde(default)]
+    pub season: Season,
+}
+
+/// When a seasonal loan repays its principal, in calendar months.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Season {
+    /// The calendar months in which principal is repaid: bit 0 is January, bit 11 December.
+    pub months: u16,
+    /// The calendar month (1–12) of the first payment: the month after the disbursement.
+    pub first_month: u8,
+}
+
+impl Default for Season {
+    /// October and November (after the grain harvest); the first payment in January.
+    fn default() -> Season {
+        Season {
+            months: Season::month(10) | Season::month(11),
+            first_month: 1,
+        }
+    }
+}
+
+impl Season {
+    /// The bit of calendar month `m` (1–12); 0 for any other number.
+    pub fn month(m: u8) -> u16 {
+        if (1..=12).contains(&m) {
+            1 << (m - 1)
+        } else {
+            0
+        }
+    }
+
+    /// The calendar month (1–12) of payment `k` (1-based).
+    fn calendar_month(self, k: i32) -> u8 {
+        let first = i32::from(self.first_month.clamp(1, 12)) - 1;
+        // rem_euclid of a positive modulus is in 0..12.
+        u8::try_from((first + k - 1).rem_euclid(12) + 1).unwrap_or(1)
+    }
+
+    /// Whether payment `k` repays principal.
+    fn repays(self, k: i32) -> bool {
+        self.months & Season::month(self.calendar_month(k)) != 0
+    }
 }
 
 /// The largest amount the calculator takes: 10 billion ₸ (no programme comes near it).
@@ -186,6 +246,11 @@ impl Loan {
                 },
             ));
         }
+        if self.method == Method::Seasonal
+            && (self.season.months & 0x0fff == 0 || !(1..=12).contains(&self.season.first_month))
+        {
+            return Err(FieldError::new("season", Problem::Required));
+        }
         Ok(())
     }
 
@@ -232,6 +297,34 @@ impl Loan {
                 for k in 1..=n {
                     let interest = monthly_interest(balance);
                     let principal = part + i128::from(i128::from(k) <= remainder);
+                    balance -= principal;
+                    rows.push(Row::new(grace + k, principal, interest, balance));
+                }
+            }
+            Method::Seasonal | Method::Balloon => {
+                // The months after the grace that repay principal, in equal parts (the first
+                // ones a tiyn more while the division leaves some); with none in the term, and
+                // for a balloon, the last payment repays it all.
+                let repays: Vec<bool> = (1..=n)
+                    .map(|k| self.method == Method::Seasonal && self.season.repays(grace + k))
+                    .collect();
+                let parts = i128::try_from(repays.iter().filter(|r| **r).count()).unwrap_or(0);
+                let (part, remainder) = if parts == 0 {
+                    (0, 0)
+                } else {
+                    (balance / parts, balance % parts)
+                };
+                let mut taken = 0_i128;
+                for (k, repays) in (1..=n).zip(repays) {
+                    let interest = monthly_interest(balance);
+                    let principal = if k == n {
+                        balance
+                    } else if repays {
+                        taken += 1;
+                        part + i128::from(taken <= remainder)
+                    } else {
+                        0
+                    };
                     balance -= principal;
                     rows.push(Row::new(grace + k, principal, interest, balance));
                 }
@@ -295,9 +388,13 @@ impl LoanInput {
                     Some(g) => input.grace_kind = g,
                     None => error = Some(FieldError::new("grace_kind", Problem::NotAccepted)),
                 },
+                // The calculator offers the two schedules of its form; seasonal and balloon
+                // schedules are made for approved loans, whose terms say when the harvest is.
                 "method" => match Method::parse(value) {
-                    Some(m) => input.method = m,
-                    None => error = Some(FieldError::new("method", Problem::NotAccepted)),
+                    Some(m @ (Method::Annuity | Method::Differentiated)) => input.method = m,
+                    Some(Method::Seasonal | Method::Balloon) | None => {
+                        error = Some(FieldError::new("method", Problem::NotAccepted))
+                    }
                 },
                 _ => {}
             }
@@ -322,6 +419,7 @@ impl LoanInput {
             grace_months: small("grace", parse_whole("grace", &self.grace)?)?,
             grace: self.grace_kind,
             method: self.method,
+            season: Season::default(),
         })
     }
 

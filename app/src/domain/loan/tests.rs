@@ -10,7 +10,87 @@ fn loan(amount_tenge: i64, rate_bps: i32, term: i32, method: Method) -> Loan {
         grace_months: 0,
         grace: Grace::InterestOnly,
         method,
+        season: Season::default(),
     }
+}
+
+#[test]
+fn a_balloon_pays_interest_monthly_and_the_principal_at_the_end() {
+    // 1 200 000 ₸ at 12 % for 6 months: 12 000 ₸ of interest a month.
+    let s = loan(1_200_000, 1_200, 6, Method::Balloon).schedule();
+    let principal: Vec<i64> = s.rows.iter().map(|r| r.principal.0).collect();
+    assert_eq!(principal, [0, 0, 0, 0, 0, 120_000_000]);
+    assert!(s.rows.iter().all(|r| r.interest == Tiyn(1_200_000)));
+    assert_eq!(s.rows[5].payment, Tiyn(121_200_000));
+    assert_eq!(s.total_interest, Tiyn(7_200_000));
+}
+
+#[test]
+fn a_seasonal_loan_repays_principal_after_the_harvest_only() {
+    // 1 000 000 ₸ at 6 % over 12 months from January, principal in October and November:
+    // 5 000 ₸ of interest a month until October, 500 000 ₸ of principal in each of the two,
+    // and 2 500 ₸ of interest in November on what is left; December pays nothing.
+    let mut l = loan(1_000_000, 600, 12, Method::Seasonal);
+    l.season = Season {
+        months: Season::month(10) | Season::month(11),
+        first_month: 1,
+    };
+    let s = l.schedule();
+    let principal: Vec<i64> = s.rows.iter().map(|r| r.principal.0 / 100).collect();
+    assert_eq!(principal, [0, 0, 0, 0, 0, 0, 0, 0, 0, 500_000, 500_000, 0]);
+    let interest: Vec<i64> = s.rows.iter().map(|r| r.interest.0 / 100).collect();
+    assert_eq!(
+        interest,
+        [
+            5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 2_500, 0
+        ]
+    );
+    assert_eq!(s.rows[11].balance, Tiyn(0));
+}
+
+#[test]
+fn a_seasonal_loan_over_two_harvests_starting_in_the_autumn() {
+    // First payment in September, 18 months, principal each October: two parts, in payments
+    // 2 (October) and 14 (the next October); 1 000 001 tiyn split as 500 001 + 500 000.
+    let mut l = loan(0, 0, 18, Method::Seasonal);
+    l.amount = Tiyn(1_000_001);
+    l.season = Season {
+        months: Season::month(10),
+        first_month: 9,
+    };
+    let s = l.schedule();
+    let repaid: Vec<(i32, i64)> = s
+        .rows
+        .iter()
+        .filter(|r| r.principal.0 != 0)
+        .map(|r| (r.month, r.principal.0))
+        .collect();
+    assert_eq!(repaid, [(2, 500_001), (14, 500_000)]);
+}
+
+#[test]
+fn a_seasonal_loan_whose_months_fall_outside_the_term_repays_at_the_end() {
+    // Three months from January with principal in October: the last payment takes it all.
+    let mut l = loan(300_000, 1_200, 3, Method::Seasonal);
+    l.season = Season {
+        months: Season::month(10),
+        first_month: 1,
+    };
+    let s = l.schedule();
+    assert_eq!(s.rows[2].principal, Tiyn(30_000_000));
+    assert_eq!(s.rows[2].balance, Tiyn(0));
+}
+
+#[test]
+fn a_seasonal_loan_without_months_is_refused_naming_the_season() {
+    let mut l = loan(300_000, 1_200, 12, Method::Seasonal);
+    l.season.months = 0;
+    assert_eq!(
+        l.check(&Limits::default()).map_err(|e| e.field),
+        Err("season".to_owned())
+    );
+    l.season = Season::default();
+    assert_eq!(l.check(&Limits::default()), Ok(()));
 }
 
 #[test]
@@ -247,16 +327,28 @@ mod properties {
             1..=TERM_MAX_MONTHS,
             0..=TERM_MAX_MONTHS,
             prop_oneof![Just(Grace::InterestOnly), Just(Grace::Full)],
-            prop_oneof![Just(Method::Annuity), Just(Method::Differentiated)],
+            prop_oneof![
+                Just(Method::Annuity),
+                Just(Method::Differentiated),
+                Just(Method::Seasonal),
+                Just(Method::Balloon)
+            ],
+            (1_u16..0x1000, 1_u8..=12),
         )
-            .prop_map(|(amount, rate_bps, term, grace, grace_kind, method)| Loan {
-                amount: Tiyn(amount),
-                rate_bps,
-                term_months: term,
-                grace_months: grace.min(term - 1),
-                grace: grace_kind,
-                method,
-            })
+            .prop_map(
+                |(amount, rate_bps, term, grace, grace_kind, method, (months, first_month))| Loan {
+                    amount: Tiyn(amount),
+                    rate_bps,
+                    term_months: term,
+                    grace_months: grace.min(term - 1),
+                    grace: grace_kind,
+                    method,
+                    season: Season {
+                        months,
+                        first_month,
+                    },
+                },
+            )
     }
 
     proptest! {
