@@ -416,13 +416,18 @@ pub async fn add_sms_spend(
 
 /// `2026-12`: the calendar month of `now` in Asia/Almaty (UTC+5), as `sms_spend` keys it.
 fn month_key(now: DateTime<Utc>) -> String {
-    let almaty = FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| Utc.fix());
+    let almaty = almaty();
     now.with_timezone(&almaty).format("%Y-%m").to_string()
+}
+
+/// Asia/Almaty: Kazakhstan keeps one time zone, UTC+5, all year (since 1 March 2024).
+pub fn almaty() -> FixedOffset {
+    FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| Utc.fix())
 }
 
 /// The start of the calendar month of `now` in Asia/Almaty (UTC+5), in UTC.
 pub fn month_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    let almaty = FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| Utc.fix());
+    let almaty = almaty();
     let local = now.with_timezone(&almaty);
     almaty
         .with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0)

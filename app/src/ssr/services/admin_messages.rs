@@ -4,7 +4,7 @@
 //! latest messages as CSV. Recipients are masked everywhere and a message's text never leaves
 //! the outbox here: a code or a sign-in link may be in it.
 
-use chrono::{DateTime, FixedOffset, Offset, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 use tracing::instrument;
 
@@ -55,10 +55,7 @@ fn admin(who: &Caller) -> Result<&Principal, ServiceError> {
     who.principal()
 }
 
-fn almaty() -> FixedOffset {
-    // Kazakhstan keeps one time zone, UTC+5, all year (since 1 March 2024).
-    FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| Utc.fix())
-}
+use crate::ssr::db::messages::almaty;
 
 fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
     t.with_timezone(&Utc)

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, FixedOffset, Offset, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::json;
 
@@ -143,10 +143,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: NewMessage) -> Result<i
     db::messages::enqueue(db, message).await
 }
 
-fn almaty() -> FixedOffset {
-    // Kazakhstan keeps one time zone, UTC+5, all year (since 1 March 2024).
-    FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| Utc.fix())
-}
+use crate::ssr::db::messages::almaty;
 
 /// `now` if it is between 09:00 and 21:00 in Asia/Almaty, else the next 09:00 there.
 pub fn quiet_hours_end(now: DateTime<Utc>) -> DateTime<Utc> {
