@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::i18n::{Lang, Msg, t, tf};
+use super::i18n::{Lang, Msg, group_digits, t, tf};
 
 /// A stable, machine-readable kind of field problem: what the JSON API's `code` says and what
 /// decides the HTTP status of an error.
@@ -287,6 +287,50 @@ pub enum Problem {
         /// What the approval asked for.
         requested_kzt: i64,
     },
+    /// A file's header split by none of the separators accepted (a comma, a semicolon, a tab).
+    Separator,
+    /// A column the file must have is not in its header (the field names the column).
+    ColumnMissing,
+    /// A column named twice in a file's header (the field names the column).
+    ColumnRepeated,
+    /// A line of a file with another number of fields than its header.
+    FieldCount {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields on the line.
+        found: usize,
+    },
+    /// A line of a file whose double quotes do not pair up: a quoted value not closed on its
+    /// line, a quote inside a value not quoted, text after a closing quote.
+    Quotes,
+    /// Invisible control or formatting characters inside a value.
+    ControlCharacter,
+    /// A date later than today.
+    DateInFuture,
+    /// A date before the earliest year accepted.
+    DateTooEarly {
+        /// The earliest year accepted.
+        year: i32,
+    },
+    /// Not an amount of tenge with at most two decimals.
+    NotAnAmount,
+    /// An amount too large to be right (a sum in tiyn typed as tenge, a lost decimal point).
+    AmountTooLarge {
+        /// The largest amount accepted, whole tenge.
+        max_tenge: i64,
+    },
+    /// A value that must be unique within a file, already on an earlier line of it.
+    DuplicateInFile {
+        /// The line it first appears on (1-based, the header is line 1).
+        line: usize,
+    },
+    /// A reversal naming its own reference as the repayment it cancels.
+    ReversesItself,
+    /// A file with more lines of data than accepted.
+    TooManyLines {
+        /// The most lines of data accepted.
+        max: usize,
+    },
 }
 
 /// A problem with a named input field: what every parser returns for bad input.
@@ -363,6 +407,18 @@ impl FieldError {
             Problem::StaffAccount => ErrorCode::StaffAccount,
             Problem::BudgetExceeded { .. } => ErrorCode::BudgetExceeded,
             Problem::BelowApproved { .. } => ErrorCode::BelowApproved,
+            Problem::Separator
+            | Problem::ColumnMissing
+            | Problem::ColumnRepeated
+            | Problem::FieldCount { .. }
+            | Problem::Quotes
+            | Problem::ControlCharacter => ErrorCode::InvalidFormat,
+            Problem::DateInFuture | Problem::DateTooEarly { .. } => ErrorCode::NotADate,
+            Problem::NotAnAmount => ErrorCode::NotANumber,
+            Problem::AmountTooLarge { .. } => ErrorCode::OutOfRange,
+            Problem::DuplicateInFile { .. } => ErrorCode::Taken,
+            Problem::ReversesItself => ErrorCode::NotAccepted,
+            Problem::TooManyLines { .. } => ErrorCode::TooLarge,
         }
     }
 
@@ -383,6 +439,10 @@ impl FieldError {
             Problem::RegionFormat => tf(lang, Msg::ErrorRegionFormat, &[]),
             Problem::RegionUnknown(v) => tf(lang, Msg::ErrorRegionUnknown, &[("value", &echo(v))]),
             Problem::NotANumber => tf(lang, Msg::ErrorNotANumber, &[]),
+            // An uploaded file's own problems: said of the file, not of a form field.
+            Problem::Encoding | Problem::Required if self.field == FILE => {
+                file_message(&self.problem, lang)
+            }
             Problem::Encoding | Problem::NotAccepted | Problem::Taken => tf(
                 lang,
                 naming_message(&self.problem),
@@ -462,30 +522,80 @@ impl FieldError {
                 area,
                 remaining_kzt,
                 requested_kzt,
-            } => {
-                let area = if area.is_empty() {
-                    t(lang, Msg::BudgetWhole).to_owned()
-                } else {
-                    area.clone()
-                };
-                tf(
-                    lang,
-                    Msg::ErrorBudgetExceeded,
-                    &[
-                        ("area", &area),
-                        (
-                            "remaining",
-                            &super::money::Tenge(*remaining_kzt).format(lang),
-                        ),
-                        (
-                            "requested",
-                            &super::money::Tenge(*requested_kzt).format(lang),
-                        ),
-                    ],
-                )
-            }
+            } => budget_exceeded_message(area, *remaining_kzt, *requested_kzt, lang),
+            Problem::Separator
+            | Problem::ColumnMissing
+            | Problem::ColumnRepeated
+            | Problem::FieldCount { .. }
+            | Problem::Quotes
+            | Problem::ControlCharacter
+            | Problem::DateInFuture
+            | Problem::DateTooEarly { .. }
+            | Problem::NotAnAmount
+            | Problem::AmountTooLarge { .. }
+            | Problem::DuplicateInFile { .. }
+            | Problem::ReversesItself
+            | Problem::TooManyLines { .. } => self.import_message(lang),
         }
     }
+
+    /// The message of a problem found reading an uploaded file (see
+    /// `domain::repayment::import`), kept apart so [`FieldError::message`] stays readable.
+    fn import_message(&self, lang: Lang) -> String {
+        let field = echo(&self.field);
+        let (msg, args): (Msg, Vec<(&str, String)>) = match &self.problem {
+            Problem::Separator => (Msg::ErrorSeparator, vec![]),
+            Problem::ColumnMissing => (Msg::ErrorColumnMissing, vec![("field", field)]),
+            Problem::ColumnRepeated => (Msg::ErrorColumnRepeated, vec![("field", field)]),
+            Problem::FieldCount { expected, found } => (
+                Msg::ErrorFieldCount,
+                vec![
+                    ("expected", expected.to_string()),
+                    ("found", found.to_string()),
+                ],
+            ),
+            Problem::Quotes => (Msg::ErrorQuotes, vec![]),
+            Problem::ControlCharacter => (Msg::ErrorControlCharacter, vec![]),
+            Problem::DateInFuture => (Msg::ErrorDateInFuture, vec![]),
+            Problem::DateTooEarly { year } => {
+                (Msg::ErrorDateTooEarly, vec![("year", year.to_string())])
+            }
+            Problem::AmountTooLarge { max_tenge } => (
+                Msg::ErrorAmountTooLarge,
+                vec![("max", super::money::Tenge(*max_tenge).format(lang))],
+            ),
+            Problem::DuplicateInFile { line } => {
+                (Msg::ErrorDuplicateInFile, vec![("line", line.to_string())])
+            }
+            Problem::ReversesItself => (Msg::ErrorReversesItself, vec![]),
+            Problem::TooManyLines { max } => (
+                Msg::ErrorTooManyLines,
+                vec![(
+                    "max",
+                    group_digits(lang, i128::try_from(*max).unwrap_or(i128::MAX)),
+                )],
+            ),
+            // `NotAnAmount`, the last of the file's problems.
+            _ => (Msg::ErrorNotAnAmount, vec![]),
+        };
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        tf(lang, msg, &args)
+    }
+}
+
+/// The field an uploaded file's own problems name (its encoding, its header, its length), as
+/// opposed to one of its columns.
+pub const FILE: &str = "file";
+
+/// The message of a problem with a whole uploaded file, whose field is [`FILE`]: the generic
+/// wording ("the parameter «file» has invalid characters", "fill in this field") would not
+/// tell an operator how to fix the file.
+fn file_message(problem: &Problem, lang: Lang) -> String {
+    let msg = match problem {
+        Problem::Encoding => Msg::ErrorFileEncoding,
+        _ => Msg::ErrorFileEmpty,
+    };
+    tf(lang, msg, &[])
 }
 
 /// A user's value repeated in a message, cut short so a huge input is not echoed back whole.
@@ -612,59 +722,35 @@ fn account_message(problem: &Problem, lang: Lang) -> String {
     tf(lang, msg, &[])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_strings_decode_plus_percent_and_utf8() {
-        let pairs = decode_query("q=%D0%BA%D0%B5%D2%A3+%D0%B4%D0%B0%D0%BB%D0%B0&kind=grant&&page")
-            .expect("decodes");
-        assert_eq!(
-            pairs,
-            [
-                ("q".into(), "кең дала".into()),
-                ("kind".into(), "grant".into()),
-                ("page".into(), String::new())
-            ]
-        );
-    }
-
-    #[test]
-    fn invalid_utf8_names_the_field() {
-        let err = decode_query("kind=grant&q=%FF%FE").expect_err("not UTF-8");
-        assert_eq!(err, FieldError::new("q", Problem::Encoding));
-        assert_eq!(err.code(), "invalid_encoding");
-        assert!(
-            err.message(Lang::Ru).contains("«q»"),
-            "{}",
-            err.message(Lang::Ru)
-        );
-        let err = decode_query("%C3%28=1").expect_err("bad name");
-        assert_eq!(err.field, "query");
-    }
-
-    #[test]
-    fn stray_percent_signs_are_kept() {
-        let pairs = decode_query("q=100%&r=%zz&s=%4").expect("decodes");
-        assert_eq!(pairs[0].1, "100%");
-        assert_eq!(pairs[1].1, "%zz");
-        assert_eq!(pairs[2].1, "%4");
-    }
-
-    #[test]
-    fn encoding_round_trips() {
-        for s in ["кең дала", "a&b=c+d", "100%", "", "ü"] {
-            let encoded = encode_component(s);
-            let decoded = decode_query(&format!("x={encoded}")).expect("decodes");
-            let value = decoded.first().map(|p| p.1.clone()).unwrap_or_default();
-            assert_eq!(value, s, "failed for {s:?}");
-        }
-    }
-
-    #[test]
-    fn long_values_are_not_echoed_whole() {
-        let err = FieldError::new("kind", Problem::UnknownKind("x".repeat(5000)));
-        assert!(err.message(Lang::Ru).chars().count() < 100);
-    }
+/// The message of an approval larger than what is left of the budget envelope `area` (the
+/// programme's whole budget when empty).
+fn budget_exceeded_message(
+    area: &str,
+    remaining_kzt: i64,
+    requested_kzt: i64,
+    lang: Lang,
+) -> String {
+    let area = if area.is_empty() {
+        t(lang, Msg::BudgetWhole)
+    } else {
+        area
+    };
+    tf(
+        lang,
+        Msg::ErrorBudgetExceeded,
+        &[
+            ("area", area),
+            (
+                "remaining",
+                &super::money::Tenge(remaining_kzt).format(lang),
+            ),
+            (
+                "requested",
+                &super::money::Tenge(requested_kzt).format(lang),
+            ),
+        ],
+    )
 }
+
+#[cfg(test)]
+mod tests;

@@ -305,5 +305,7 @@ pub fn repaid_on_time(ledger: &Ledger, as_of: NaiveDate) -> bool {
         .all(Standing::on_time)
 }
 
+pub mod import;
+
 #[cfg(test)]
 mod tests;
