@@ -17,6 +17,7 @@ pub mod money;
 pub mod outbox;
 pub mod params;
 pub mod policy;
+pub mod portfolio;
 pub mod profile;
 pub mod program;
 pub mod queue;

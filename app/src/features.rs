@@ -12,6 +12,7 @@ pub mod home;
 pub mod matches;
 pub mod not_found;
 pub mod operator;
+pub mod portfolio;
 pub mod profile;
 pub mod program;
 pub mod reports;

@@ -84,6 +84,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/akimat/assist") view=features::assisted::AssistPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("operator") view=features::operator::OperatorPage ssr=SsrMode::Async />
                     <Route path=path!("/operator/programs") view=features::editor::ProgrammesPage ssr=SsrMode::Async />
+                    <Route path=path!("/operator/portfolio") view=features::portfolio::PortfolioPageView ssr=SsrMode::Async />
+                    <Route path=path!("/operator/repayments") view=features::portfolio::RepaymentsImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/operator/api-keys") view=features::portfolio::ApiKeysPage ssr=SsrMode::Async />
                     <Route path=path!("/operator/programs/:slug") view=features::editor::EditorPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("applications") view=features::applications::ApplicationsPage ssr=SsrMode::Async />
                     <Route path=path!("/applications/:id") view=features::applications::ApplicationPage ssr=SsrMode::Async />

@@ -83,17 +83,27 @@ pub(crate) async fn post_form(
 /// The operator's form fields that go back to the page with an error, so that nothing typed
 /// is lost (the draft's own fields are saved before anything is checked, and need not): a
 /// step's own (its reason, the items asked, the decision's fields) and the note and score sheet.
-const ECHOED_BESIDES_STEP: &[&str] = &["note", "conflict", "comment"];
+const ECHOED_BESIDES_STEP: &[&str] = &[
+    "note",
+    "conflict",
+    "comment",
+    "repaid_reference",
+    "repaid_on",
+    "repaid_amount",
+    "repaid_reverses",
+];
 
 fn echo_decision(posted: &PostedForm) -> String {
     let step = StepInput::NAMES.iter().filter(|f| **f != "answer");
     step.chain(DecisionFields::NAMES.iter())
         .chain(ECHOED_BESIDES_STEP)
-        .filter_map(|f| {
+        // Every value: a seasonal loan's months are one box each.
+        .flat_map(|f| {
             posted
-                .get(f)
+                .all(f)
+                .into_iter()
                 .filter(|v| !v.is_empty())
-                .map(|v| format!("&{f}={}", encode_component(v)))
+                .map(move |v| format!("&{f}={}", encode_component(&v)))
         })
         .collect()
 }

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod assisted;
 pub mod cli;
 pub mod guard;
+pub mod loans;
 pub mod openapi;
 pub mod operator;
 pub mod profile;
@@ -320,6 +321,19 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         ("/api/v1/reports/{area}", get(reports::api_report)),
         ("/okrugs/{area}/{file}", get(reports::data)),
         ("/operator/queue.csv", get(operator::csv)),
+        ("/operator/portfolio.csv", get(loans::portfolio_csv)),
+        (
+            "/operator/repayments",
+            axum::routing::post(loans::import_form),
+        ),
+        (
+            "/operator/api-keys",
+            axum::routing::post(loans::api_keys_form),
+        ),
+        (
+            "/api/v1/repayments",
+            axum::routing::post(loans::api_repayment),
+        ),
         ("/admin/messages.csv", get(admin::messages_csv)),
         ("/operator/assign", axum::routing::post(operator::assign)),
         (
@@ -345,6 +359,8 @@ pub const UPLOAD_ROUTES: &[&str] = &[
     // The programme editor's form: descriptions in two languages outgrow the small limit.
     "/operator/programs",
     "/operator/programs/{slug}",
+    // A lender's file of repayments: 100,000 lines are a few megabytes.
+    "/operator/repayments",
 ];
 
 /// Every route: pages, server functions, the JSON API, health, static files.

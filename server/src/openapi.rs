@@ -31,7 +31,9 @@ use utoipa::OpenApi;
         crate::applications::api_update,
         crate::applications::api_step,
         crate::applications::api_upload,
+        crate::loans::api_repayment,
     ),
+    modifiers(&KeyScheme),
     // Types that only parameters use, which the paths do not collect.
     components(schemas(
         app::domain::i18n::Lang,
@@ -48,9 +50,30 @@ use utoipa::OpenApi;
         (name = "eligibility", description = "Which programmes fit a profile, and why"),
         (name = "reports", description = "Public results of okrugs, districts, regions, the country"),
         (name = "applications", description = "An entrepreneur's applications"),
+        (name = "repayments", description = "A lender's system recording repayments, with an organisation's API key"),
     )
 )]
 pub struct ApiDoc;
+
+/// The organisation API keys of `POST /api/v1/repayments`: a bearer token.
+struct KeyScheme;
+
+impl utoipa::Modify for KeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "api_key",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some("An organisation's API key, `auyl_…`"))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
 
 /// The document as JSON text (for tests and the `openapi` command).
 pub fn document() -> utoipa::openapi::OpenApi {

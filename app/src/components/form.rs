@@ -49,11 +49,15 @@ pub enum FormId {
     RetryMessage,
     /// The admin stopping a waiting message (`POST /api/cancel_message`).
     CancelMessage,
+    /// A lender's file of repayments (`POST /operator/repayments`).
+    ImportRepayments,
+    /// The organisation's API keys (`POST /operator/api-keys`).
+    ApiKeys,
 }
 
 impl FormId {
     /// Every form, for the test that ties the server functions' endpoints to these.
-    pub const ALL: [FormId; 25] = [
+    pub const ALL: [FormId; 27] = [
         FormId::SignUp,
         FormId::SignIn,
         FormId::ChangePassword,
@@ -79,6 +83,8 @@ impl FormId {
         FormId::Assign,
         FormId::RetryMessage,
         FormId::CancelMessage,
+        FormId::ImportRepayments,
+        FormId::ApiKeys,
     ];
 
     /// The path a refusal is filed under in the address (`__path`): the server function's
@@ -110,6 +116,8 @@ impl FormId {
             FormId::Assign => "/api/assign_form",
             FormId::RetryMessage => "/api/retry_message",
             FormId::CancelMessage => "/api/cancel_message",
+            FormId::ImportRepayments => "/api/import_repayments_form",
+            FormId::ApiKeys => "/api/api_keys_form",
         }
     }
 }
@@ -138,6 +146,16 @@ pub(crate) fn query_param(name: &str) -> Option<String> {
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
+}
+
+/// Every value of parameter `name` in the page's address (a group of boxes).
+pub(crate) fn query_params(name: &str) -> Vec<String> {
+    decode_query(&request_query())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .collect()
 }
 
 /// An error that may be about one field of a form (or one parameter of an address).

@@ -56,8 +56,12 @@ pub fn Layout(children: Children) -> impl IntoView {
         view! {
             <a href="/operator" data-testid="nav-queue">{t(lang, Msg::NavQueue)}</a>
             <a href="/operator/programs" data-testid="nav-programmes">{t(lang, Msg::NavProgrammes)}</a>
+            <a href="/operator/portfolio" data-testid="nav-portfolio">{t(lang, Msg::NavPortfolio)}</a>
         }
     });
+    let api_keys = menu
+        .api_keys
+        .then(|| view! { <a href="/operator/api-keys" data-testid="nav-api-keys">{t(lang, Msg::ApiKeysTitle)}</a> });
     // The bell: a link to the notifications, with the unread count when there are any. The
     // link's label says it all (the count included); the icon and the figure are decoration.
     let bell = menu.notifications.then(|| {
@@ -110,6 +114,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {matches}
                 {akimat}
                 {operator}
+                {api_keys}
                 {bell}
                 {who}
             </nav>

@@ -439,10 +439,12 @@ pub enum Done {
     Assigned,
     /// The akimat filed it for a resident.
     Assisted,
+    /// The lender recorded a repayment (or a reversal) by hand.
+    Repaid,
 }
 
 impl Done {
-    const CODES: [(Done, &'static str); 11] = [
+    const CODES: [(Done, &'static str); 12] = [
         (Done::Save, "save"),
         (Done::Submit, "submit"),
         (Done::Answer, "answer"),
@@ -454,6 +456,7 @@ impl Done {
         (Done::Noted, "noted"),
         (Done::Assigned, "assigned"),
         (Done::Assisted, "assisted"),
+        (Done::Repaid, "repaid"),
     ];
 
     /// The code in the address.

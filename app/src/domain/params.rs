@@ -331,6 +331,16 @@ pub enum Problem {
         /// The most lines of data accepted.
         max: usize,
     },
+    /// A repayment dated before its loan was paid out.
+    BeforeDisbursement,
+    /// No loan of the caller's organisation has this application number.
+    NoSuchLoan,
+    /// A reversal whose amount is not that of the repayment it cancels.
+    ReversalAmount,
+    /// A reversal of a repayment the loan does not have (or one already reversed).
+    NothingToReverse,
+    /// A reference the loan already has, recorded with another date or amount.
+    ReferenceRecorded,
 }
 
 /// A problem with a named input field: what every parser returns for bad input.
@@ -419,6 +429,10 @@ impl FieldError {
             Problem::DuplicateInFile { .. } => ErrorCode::Taken,
             Problem::ReversesItself => ErrorCode::NotAccepted,
             Problem::TooManyLines { .. } => ErrorCode::TooLarge,
+            Problem::BeforeDisbursement => ErrorCode::NotADate,
+            Problem::NoSuchLoan | Problem::NothingToReverse => ErrorCode::UnknownValue,
+            Problem::ReversalAmount => ErrorCode::NotAccepted,
+            Problem::ReferenceRecorded => ErrorCode::Taken,
         }
     }
 
@@ -535,7 +549,12 @@ impl FieldError {
             | Problem::AmountTooLarge { .. }
             | Problem::DuplicateInFile { .. }
             | Problem::ReversesItself
-            | Problem::TooManyLines { .. } => self.import_message(lang),
+            | Problem::TooManyLines { .. }
+            | Problem::BeforeDisbursement
+            | Problem::NoSuchLoan
+            | Problem::ReversalAmount
+            | Problem::NothingToReverse
+            | Problem::ReferenceRecorded => self.import_message(lang),
         }
     }
 
@@ -568,6 +587,11 @@ impl FieldError {
                 (Msg::ErrorDuplicateInFile, vec![("line", line.to_string())])
             }
             Problem::ReversesItself => (Msg::ErrorReversesItself, vec![]),
+            Problem::BeforeDisbursement => (Msg::ErrorBeforeDisbursement, vec![]),
+            Problem::NoSuchLoan => (Msg::ErrorNoSuchLoan, vec![]),
+            Problem::ReversalAmount => (Msg::ErrorReversalAmount, vec![]),
+            Problem::NothingToReverse => (Msg::ErrorNothingToReverse, vec![]),
+            Problem::ReferenceRecorded => (Msg::ErrorReferenceRecorded, vec![]),
             Problem::TooManyLines { max } => (
                 Msg::ErrorTooManyLines,
                 vec![(

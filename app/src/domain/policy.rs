@@ -76,6 +76,18 @@ pub enum Action<'a> {
         /// The operator.
         organisation: i32,
     },
+    /// Keep the loans of `organisation`: record repayments (by hand or from a file), see the
+    /// portfolio and its arrears. Its own staff only, as the queue.
+    KeepLoans {
+        /// The lender.
+        organisation: i32,
+    },
+    /// Create and revoke the API keys a lender's system uses: the organisation's
+    /// administrator only (a key acts for the whole organisation).
+    ManageApiKeys {
+        /// The lender.
+        organisation: i32,
+    },
     /// See the message outbox (counts, costs, failures; recipients masked, never a text), put
     /// failed messages back in the queue and stop waiting ones: the platform admin only.
     ManageMessages,
@@ -159,9 +171,12 @@ pub fn allow(who: Option<&Principal>, action: &Action<'_>) -> Result<(), Denied>
             (Role::Akim | Role::AkimatStaff, Scope::Okrug(own)) => *okrug == own,
             _ => false,
         },
-        Action::Review { organisation } => {
+        Action::Review { organisation } | Action::KeepLoans { organisation } => {
             matches!(p.role, Role::Operator | Role::OrgAdmin)
                 && p.scope == Scope::Organisation(*organisation)
+        }
+        Action::ManageApiKeys { organisation } => {
+            p.role == Role::OrgAdmin && p.scope == Scope::Organisation(*organisation)
         }
     };
     if ok { Ok(()) } else { Err(Denied::Forbidden) }
@@ -176,6 +191,8 @@ pub struct Menu {
     pub akimat: bool,
     /// The review queue and the programme editor (an operator's staff).
     pub operator: bool,
+    /// The organisation's API keys (its administrator).
+    pub api_keys: bool,
     /// The notifications bell (anyone signed in).
     pub notifications: bool,
 }
@@ -190,6 +207,7 @@ pub fn menu(who: Option<&Principal>) -> Menu {
         own_business: p.role == Role::Entrepreneur,
         akimat: matches!(p.role, Role::Akim | Role::AkimatStaff),
         operator: matches!(p.role, Role::Operator | Role::OrgAdmin),
+        api_keys: p.role == Role::OrgAdmin,
         notifications: true,
     }
 }

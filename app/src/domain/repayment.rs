@@ -176,6 +176,7 @@ pub fn allocate(
 
 /// How late a loan is, in the buckets lenders report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Bucket {
     /// Nothing overdue.

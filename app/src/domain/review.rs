@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::i18n::{Lang, Msg, t};
+use super::money::Tiyn;
 use super::params::{FieldError, Problem};
 use super::program::LocalText;
 
@@ -332,6 +333,43 @@ pub struct Approval {
     pub rate_bps: Option<i32>,
     /// Conditions the applicant must meet (insurance, a guarantor…).
     pub conditions: Option<String>,
+    /// Months of grace at the start, paying the interest only (loans; none when absent).
+    #[serde(default)]
+    pub grace_months: Option<i32>,
+    /// How the principal is repaid (loans; annuity when absent, as approvals made before
+    /// schedules were stored).
+    #[serde(default)]
+    pub method: Option<crate::domain::loan::Method>,
+    /// A seasonal loan's calendar months that repay principal (bit 0 January).
+    #[serde(default)]
+    pub season_months: Option<u16>,
+}
+
+impl Approval {
+    /// The loan that a payment of `amount_kzt` on `disbursed_on` makes under these terms, or
+    /// `None` for a grant (no term or rate).
+    pub fn loan(
+        &self,
+        amount_kzt: i64,
+        disbursed_on: NaiveDate,
+    ) -> Option<crate::domain::loan::Loan> {
+        use crate::domain::loan::{Grace, Loan, Method, Season};
+        use chrono::Datelike;
+        let (term_months, rate_bps) = (self.term_months?, self.rate_bps?);
+        let next_month = u8::try_from(disbursed_on.month() % 12 + 1).unwrap_or(1);
+        Some(Loan {
+            amount: Tiyn(amount_kzt.saturating_mul(100)),
+            rate_bps,
+            term_months,
+            grace_months: self.grace_months.unwrap_or(0),
+            grace: Grace::InterestOnly,
+            method: self.method.unwrap_or(Method::Annuity),
+            season: Season {
+                months: self.season_months.unwrap_or(0),
+                first_month: next_month,
+            },
+        })
+    }
 }
 
 /// What a programme allows an approval to be.

@@ -8,6 +8,7 @@
 pub mod api;
 mod desk;
 mod draft;
+mod loan;
 
 use draft::DraftFields;
 
@@ -56,6 +57,10 @@ const FIELDS: &[&str] = &[
     "text",
     "relationship",
     "relationship_note",
+    "repaid_reference",
+    "repaid_on",
+    "repaid_amount",
+    "repaid_reverses",
 ];
 
 /// `/applications`.
@@ -213,6 +218,10 @@ fn field_label(name: &str) -> Option<Msg> {
         field::COLLATERAL => Msg::AppFieldCollateral,
         "document" => Msg::AppDocsTitle,
         "answer" => Msg::AppAnswerLabel,
+        "repaid_reference" => Msg::LoanReference,
+        "repaid_on" => Msg::LoanPaidOn,
+        "repaid_amount" => Msg::LoanAmount,
+        "repaid_reverses" => Msg::LoanReverses,
         _ => return None,
     })
 }
@@ -227,6 +236,7 @@ fn done_message(done: &str) -> Option<Msg> {
         Done::Asked => Msg::AppDoneAsked,
         Done::Recommended => Msg::AppDoneRecommended,
         Done::Assisted => Msg::AppDoneAssisted,
+        Done::Repaid => Msg::LoanDoneRepaid,
         // The desk shows its own result (the score, the note, the assignee).
         Done::Scored | Done::Noted | Done::Assigned => return None,
     })
@@ -294,6 +304,10 @@ fn Application(
         .desk
         .as_deref()
         .map(|d| desk::desk(lang, &action, state, d, &err_for));
+    let loan = v
+        .loan
+        .as_ref()
+        .map(|l| loan::section(lang, l, v.operator, &action, version, &err_for));
     let submitted_fields = (!editable).then(|| submitted(lang, &v.fields, &v.limits));
     let files = (!editable && !v.documents.is_empty()).then(|| files_section(lang, &v));
     let recommendation = recommendation_section(lang, &v, &action, &error);
@@ -312,6 +326,7 @@ fn Application(
         {submitted_fields}
         {files}
         {decision}
+        {loan}
         {operator}
         {desk}
         {timeline(lang, v.events)}

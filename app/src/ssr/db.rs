@@ -8,6 +8,7 @@ pub mod applications;
 pub mod assisted;
 pub mod catalog;
 pub mod entities;
+pub mod loans;
 pub mod locations;
 pub mod messages;
 pub mod outbox;

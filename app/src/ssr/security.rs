@@ -115,6 +115,14 @@ pub fn code_hash(phone: &str, purpose: &str, code: &str) -> String {
     token_hash(&format!("{phone}:{purpose}:{code}"))
 }
 
+/// Hex SHA-256 of `bytes`: what names an uploaded file and a request's body.
+pub fn bytes_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The stored form of a token: hex SHA-256. A token is random and long, so a fast hash is
 /// enough; the point is that a leaked table cannot be replayed as cookies or links.
 pub fn token_hash(token: &str) -> String {

@@ -12,6 +12,7 @@ pub mod editor;
 pub mod health;
 pub mod indexer;
 pub mod invitations;
+pub mod loans;
 pub mod messages;
 pub use accounts::phones;
 pub mod profiles;

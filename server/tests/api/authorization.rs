@@ -320,6 +320,17 @@ fn cases() -> Vec<Case> {
         page("/okrugs", "the country's report and the okrug picker", |_| path("/okrugs?q=Абралы"), everyone),
         page("/okrugs/{kato}", "an okrug's public report", |_| path("/okrugs/101033000"), everyone),
         page("/okrugs/open-data", "the open data schema", |_| path("/okrugs/open-data"), everyone),
+        // --- After the money: a lender's staff for its own loans; keys for its administrator ---
+        case(ServerFn, "/api/loan_portfolio", "one's organisation's loan portfolio", Nothing, |_| vec![("query", "bucket=1-30".into())], |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        case(ServerFn, "/api/repayments_page", "the repayments import page (a file no longer there: upload it again)", Nothing, |_| vec![("digest", "0".repeat(64))], |w| match w { Operator | OrgAdmin | OtherOperator => Invalid, w => only(w, &[]) }),
+        case(ServerFn, "/api/api_keys_page", "one's organisation's API keys", Nothing, none, |w| only(w, &[OrgAdmin, OtherOperator])),
+        page("/operator/portfolio", "the loan portfolio", |_| path("/operator/portfolio"), |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        page("/operator/repayments", "the repayments import page", |_| path("/operator/repayments"), |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        page("/operator/api-keys", "the API keys page", |_| path("/operator/api-keys"), |w| only(w, &[OrgAdmin, OtherOperator])),
+        case(Route, "/operator/portfolio.csv", "the loan portfolio as CSV", Nothing, |_| path("/operator/portfolio.csv"), |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        case(Route, "/operator/repayments", "import a file of repayments (one no longer there: back to the form)", Nothing, |_| { let mut a = path("/operator/repayments"); a.push(("form", "action=import&digest=abc".into())); a }, |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
+        case(Route, "/operator/api-keys", "create an API key (without a name: back to the form)", Nothing, |_| { let mut a = path("/operator/api-keys"); a.push(("form", "action=create&name=".into())); a }, |w| only(w, &[OrgAdmin, OtherOperator])),
+        case(Route, "/api/v1/repayments", "record a repayment (an API key, never the session)", Nothing, |c| vec![("path", "/api/v1/repayments".into()), ("json", format!(r#"{{"application_id":{},"reference":"M-1","paid_on":"2026-11-27","amount_tiyn":100}}"#, c.application))], |_| SignIn),
         // --- The message outbox: the platform admin's alone ---
         case(ServerFn, "/api/message_overview", "the message outbox's counts, failures and waiting messages", Nothing, none, |w| only(w, &[Admin])),
         case(ServerFn, "/api/retry_message", "put a failed SMS back in the queue", FailedMessage, |c| vec![("id", c.fresh_token.clone())], |w| only(w, &[Admin])),

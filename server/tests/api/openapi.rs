@@ -101,12 +101,15 @@ async fn a_step_s_decision_fields_are_described_as_typed() {
         ("conditions", (Some("string"), None)),
         ("reject_reason", (Some("string"), None)),
         ("reference", (Some("string"), None)),
+        ("approved_grace", (Some("integer"), Some("int64"))),
+        ("approved_method", (Some("string"), None)),
+        ("approved_season", (Some("array"), None)),
     ] {
         assert_eq!(property(name), kind, "{name}: {fields}");
     }
     assert_eq!(
         fields["properties"].as_object().map(serde_json::Map::len),
-        Some(9),
+        Some(12),
         "{fields}"
     );
 }

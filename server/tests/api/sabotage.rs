@@ -19,6 +19,9 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
         "review_assignments",
         "review_scores",
         "review_notes",
+        "repayments",
+        "instalments",
+        "loans",
         "applications",
         "budget_envelopes",
         "program_versions",
@@ -53,6 +56,15 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
     let ranking = ranking.text().await.expect("body");
     assert!(ranking.contains("\"internal\""), "{ranking}");
     assert_eq!(leaks_internals(&ranking), None, "{ranking}");
+
+    // The lender's portfolio reads the loans: plain errors too, page and CSV.
+    let lender = app.signed_in("operator@agrocredit.demo").await;
+    let (csv_status, csv) = lender.get("/operator/portfolio.csv").await;
+    assert_eq!(csv_status, 500);
+    assert_eq!(leaks_internals(&csv), None, "{csv}");
+    let (portfolio_status, portfolio) = lender.get("/operator/portfolio").await;
+    assert_eq!(portfolio_status, 500);
+    assert_eq!(leaks_internals(&portfolio), None);
 
     assert_eq!(api_status, 500);
     assert_eq!(api["error"]["code"], "internal");

@@ -374,6 +374,9 @@ pub struct ApplicationView {
     pub decision: crate::domain::review::Decision,
     /// The operator's desk, for its staff.
     pub desk: Option<Box<crate::domain::review::Desk>>,
+    /// A disbursed loan's schedule and standing today.
+    #[serde(default)]
+    pub loan: Option<crate::domain::portfolio::LoanView>,
 }
 
 /// What the assisted-filing form offers the akimat: its okrug's settlements and the open

@@ -97,6 +97,22 @@ impl LineError {
 /// skipped; lines end in LF or CRLF; blank lines, and lines whose every field is blank (Excel
 /// writes `;;;` for formatted empty rows), are skipped but keep their numbers.
 pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportLine>, Vec<LineError>> {
+    let (good, errors) = read(bytes, today)?;
+    if errors.is_empty() {
+        Ok(good)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A file's good lines and the errors of its bad ones.
+pub type Read = (Vec<ImportLine>, Vec<LineError>);
+
+/// Reads the whole file into its good lines and the errors of its bad ones (both in the
+/// order of the file), so that a caller checking the good lines further (against the loans)
+/// names every bad line at once; `Err` when the file cannot be read as a table at all (see
+/// [`parse`]).
+pub fn read(bytes: &[u8], today: NaiveDate) -> Result<Read, Vec<LineError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
@@ -148,10 +164,8 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportLine>, Vec<Line
             )]);
         }
         match read {
-            Ok(line) if errors.is_empty() => good.push(line),
-            Ok(_) => {}
+            Ok(line) => good.push(line),
             Err(error) => {
-                good.clear();
                 // Past the cap the lines are still read, to find a file too long.
                 if errors.len() < MAX_ERRORS {
                     errors.push(LineError {
@@ -162,13 +176,10 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportLine>, Vec<Line
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if good.is_empty() {
+    if good.is_empty() && errors.is_empty() {
         return Err(vec![LineError::new(header_line, FILE, Problem::Required)]);
     }
-    Ok(good)
+    Ok((good, errors))
 }
 
 /// A column the parser knows.
@@ -344,6 +355,31 @@ impl Layout {
             reverses,
         })
     }
+}
+
+/// One repayment typed on a form or posted by a lender's system, checked as a file's line is
+/// (the same rules, the same field names): the loan's page and the API read it through here.
+pub fn parse_fields(
+    application_id: i32,
+    reference_text: &str,
+    paid_on: &str,
+    amount_text: &str,
+    reverses: &str,
+    today: NaiveDate,
+) -> Result<ImportLine, FieldError> {
+    let reference = reference(Column::Reference, reference_text)?
+        .ok_or_else(|| FieldError::new(Column::Reference.name(), Problem::Required))?;
+    let paid_on = date(paid_on, today)?;
+    let amount = amount(amount_text)?;
+    let reverses = reference_cancelled(reverses, &reference)?;
+    Ok(ImportLine {
+        line: 1,
+        application_id,
+        reference,
+        paid_on,
+        amount,
+        reverses,
+    })
 }
 
 /// Splits a line into its fields, RFC 4180 style: a field in double quotes may hold the

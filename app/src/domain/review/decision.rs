@@ -9,14 +9,15 @@ use super::{
     Approval, ApprovalLimits, Disbursement, MAX_DUE_DAYS, MAX_REFERENCE, MAX_TEXT, RejectReason,
     Rejection,
 };
-use crate::domain::loan::{parse_percent, parse_whole};
+use crate::domain::loan::{Method, Season, parse_percent, parse_whole};
 use crate::domain::params::{FieldError, Problem};
 
 /// The fields of a decision, typed, whichever door they came through: the operator's form
 /// posts them as text, the JSON API as JSON (a name that is not one of them is refused by
 /// name); the decision's rules then check them against the application. Each field belongs to
 /// one step: `due_on` to an information request; `approved_amount`, `approved_term`,
-/// `approved_rate`, `conditions` to an approval; `reject_reason` to a refusal; `disbursed_on`,
+/// `approved_rate`, `approved_grace`, `approved_method`, `approved_season`, `conditions` to an
+/// approval; `reject_reason` to a refusal; `disbursed_on`,
 /// `disbursed_amount`, `reference` to a payment.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -44,6 +45,19 @@ pub struct DecisionFields {
     /// Conditions of an approval (insurance, a guarantor…).
     #[serde(default)]
     pub conditions: Option<String>,
+    /// A loan's months of grace at the start, paying the interest only (0 when absent; less
+    /// than the term).
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(minimum = 0))]
+    pub approved_grace: Option<i64>,
+    /// How a loan's principal is repaid: `annuity` (when absent), `differentiated`,
+    /// `seasonal` (in the months of `approved_season`) or `balloon` (all with the last payment).
+    #[serde(default)]
+    pub approved_method: Option<String>,
+    /// A seasonal loan's calendar months (1–12) that repay principal; the form posts one
+    /// `approved_season` per ticked month.
+    #[serde(default)]
+    pub approved_season: Option<Vec<u8>>,
     /// A refusal's reason from the list (`not_eligible`, `documents`, `weak_plan`,
     /// `collateral`, `budget`, `duplicate`, `other`).
     #[serde(default)]
@@ -77,6 +91,20 @@ fn percent<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Err
     Ok(Some(bps as i32))
 }
 
+/// Every month ticked under `approved_season` (none: absent).
+fn season(pairs: &[(String, String)]) -> Result<Option<Vec<u8>>, FieldError> {
+    let months = pairs
+        .iter()
+        .filter(|(k, v)| k == "approved_season" && !v.trim().is_empty())
+        .map(|(_, v)| {
+            v.trim()
+                .parse::<u8>()
+                .map_err(|_| FieldError::new("approved_season", Problem::NotANumber))
+        })
+        .collect::<Result<Vec<u8>, FieldError>>()?;
+    Ok((!months.is_empty()).then_some(months))
+}
+
 /// The last value posted under `name`, trimmed; blank is absent.
 pub(super) fn get<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
@@ -101,12 +129,15 @@ pub(super) fn text(
 
 impl DecisionFields {
     /// The fields' names, as forms post them and the JSON API sends them.
-    pub const NAMES: [&str; 9] = [
+    pub const NAMES: [&str; 12] = [
         "due_on",
         "approved_amount",
         "approved_term",
         "approved_rate",
         "conditions",
+        "approved_grace",
+        "approved_method",
+        "approved_season",
         "reject_reason",
         "disbursed_on",
         "disbursed_amount",
@@ -136,6 +167,9 @@ impl DecisionFields {
                 .map(|v| parse_percent("approved_rate", v))
                 .transpose()?,
             conditions: owned("conditions"),
+            approved_grace: whole("approved_grace")?,
+            approved_method: owned("approved_method"),
+            approved_season: season(pairs)?,
             reject_reason: owned("reject_reason"),
             disbursed_on: date("disbursed_on")?,
             disbursed_amount: whole("disbursed_amount")?,
@@ -149,7 +183,8 @@ impl DecisionFields {
     pub fn mistyped(field: &str) -> Option<Problem> {
         match field {
             "due_on" | "disbursed_on" => Some(Problem::NotADate),
-            "approved_amount" | "approved_term" | "disbursed_amount" => Some(Problem::NotANumber),
+            "approved_amount" | "approved_term" | "approved_grace" | "disbursed_amount"
+            | "approved_season" => Some(Problem::NotANumber),
             "approved_rate" => Some(Problem::NotAPercent),
             _ => None,
         }
@@ -186,18 +221,75 @@ impl DecisionFields {
                 Problem::AmountAboveCap { max_tenge: max },
             ));
         }
-        let (term_months, rate_bps) = if limits.lends {
+        let (term_months, rate_bps, schedule) = if limits.lends {
             let (term, rate) = self.loan_terms(limits)?;
-            (Some(term), Some(rate))
+            (Some(term), Some(rate), Some(self.schedule(term)?))
         } else {
-            (None, None)
+            (None, None, None)
         };
+        let (grace_months, method, season_months) = schedule.unwrap_or_default();
         Ok(Approval {
             amount_kzt: amount,
             term_months,
             rate_bps,
             conditions: text("conditions", self.conditions.as_deref(), MAX_TEXT)?,
+            grace_months,
+            method,
+            season_months,
         })
+    }
+
+    /// A loan's grace (0 up to a month before the end), its method, and a seasonal loan's
+    /// months (at least one).
+    #[expect(
+        clippy::type_complexity,
+        reason = "three optional parts of one approval"
+    )]
+    fn schedule(
+        &self,
+        term: i32,
+    ) -> Result<(Option<i32>, Option<Method>, Option<u16>), FieldError> {
+        let field = "approved_grace";
+        let grace = match self.approved_grace {
+            None => 0,
+            Some(n) => i32::try_from(n)
+                .ok()
+                .filter(|n| (0..term).contains(n))
+                .ok_or_else(|| {
+                    FieldError::new(
+                        field,
+                        Problem::OutOfRange {
+                            min: 0,
+                            max: i64::from(term - 1),
+                        },
+                    )
+                })?,
+        };
+        let field = "approved_method";
+        let method = match self.approved_method.as_deref().map(str::trim) {
+            None | Some("") => Method::Annuity,
+            Some(code) => Method::parse(code)
+                .ok_or_else(|| FieldError::new(field, Problem::UnknownChoice(code.to_owned())))?,
+        };
+        let season = if method == Method::Seasonal {
+            let mut mask = 0_u16;
+            for m in self.approved_season.iter().flatten() {
+                if !(1..=12).contains(m) {
+                    return Err(FieldError::new(
+                        "approved_season",
+                        Problem::OutOfRange { min: 1, max: 12 },
+                    ));
+                }
+                mask |= Season::month(*m);
+            }
+            if mask == 0 {
+                return Err(FieldError::new("approved_season", Problem::Required));
+            }
+            Some(mask)
+        } else {
+            None
+        };
+        Ok((Some(grace), Some(method), season))
     }
 
     /// A loan's term (1 to the programme's longest, months) and rate (at most 100 %).

@@ -305,6 +305,9 @@ fn an_approval_names_amount_term_and_rate_for_a_loan() {
             term_months: Some(36),
             rate_bps: Some(250),
             conditions: Some("Страхование скота".into()),
+            grace_months: Some(0),
+            method: Some(crate::domain::loan::Method::Annuity),
+            season_months: None,
         }
     );
     let field = |v: &[(&str, &str)]| {
@@ -583,4 +586,56 @@ fn an_approval_is_charged_to_the_whole_envelope_and_its_regions() {
         Some(WHOLE)
     );
     assert_eq!(overspent(&[], None, i64::MAX), None);
+}
+
+#[test]
+fn an_approval_sets_the_schedule_of_a_loan_grace_method_and_season() {
+    let limits = ApprovalLimits {
+        amount_max_kzt: Some(5_000_000),
+        term_months_max: Some(60),
+        lends: true,
+    };
+    let base = [
+        ("approved_amount", "1000000"),
+        ("approved_term", "24"),
+        ("approved_rate", "2,5"),
+    ];
+    let with = |extra: &[(&str, &str)]| {
+        let mut v = base.to_vec();
+        v.extend_from_slice(extra);
+        parse_approval(&pairs(&v), limits)
+    };
+    let a = with(&[
+        ("approved_grace", "6"),
+        ("approved_method", "seasonal"),
+        ("approved_season", "10"),
+        ("approved_season", "11"),
+    ])
+    .expect("accepted");
+    assert_eq!(a.grace_months, Some(6));
+    assert_eq!(a.method, Some(crate::domain::loan::Method::Seasonal));
+    assert_eq!(a.season_months, Some((1 << 9) | (1 << 10)));
+    let refused = |extra: &[(&str, &str)]| with(extra).expect_err("refused");
+    let e = refused(&[("approved_method", "seasonal")]);
+    assert_eq!(
+        (e.field.as_str(), e.problem),
+        ("approved_season", Problem::Required)
+    );
+    let e = refused(&[("approved_method", "seasonal"), ("approved_season", "13")]);
+    assert_eq!(e.field, "approved_season");
+    let e = refused(&[("approved_grace", "24")]);
+    assert_eq!(
+        (e.field.as_str(), e.problem),
+        ("approved_grace", Problem::OutOfRange { min: 0, max: 23 })
+    );
+    let e = refused(&[("approved_method", "weekly")]);
+    assert_eq!(e.field, "approved_method");
+    // A balloon keeps no season; the loan made from it repays everything at the end.
+    let a = with(&[("approved_method", "balloon")]).expect("accepted");
+    assert_eq!(a.season_months, None);
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 15).expect("date");
+    let loan = a.loan(1_000_000, day).expect("a loan");
+    let schedule = loan.schedule();
+    let last = schedule.rows.last().expect("rows");
+    assert_eq!(last.principal.0, 100_000_000);
 }

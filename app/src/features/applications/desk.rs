@@ -8,12 +8,23 @@ use leptos::prelude::*;
 use crate::components::form::{aria_describedby, aria_invalid, error_id};
 use crate::domain::application::State;
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
+use crate::domain::loan::Method;
 use crate::domain::money::Tenge;
 use crate::domain::review::{Decision, Desk, RejectReason, Verdict, hundredths, score_field};
 
 fn percent(lang: Lang, bps: i32) -> String {
     let sep = if lang == Lang::En { "." } else { "," };
     format!("{}{sep}{:02} %", bps / 100, bps % 100)
+}
+
+/// A repayment method's name.
+pub(crate) fn method_label(m: Method) -> Msg {
+    match m {
+        Method::Annuity => Msg::CalcAnnuity,
+        Method::Differentiated => Msg::CalcDifferentiated,
+        Method::Seasonal => Msg::LoanSeasonal,
+        Method::Balloon => Msg::LoanBalloon,
+    }
 }
 
 /// What was decided, for everyone who reads the application.
@@ -38,6 +49,23 @@ pub(super) fn decision(lang: Lang, d: &Decision) -> Option<AnyView> {
         }
         if let Some(rate) = a.rate_bps {
             rows.push((t(lang, Msg::DecisionRate), percent(lang, rate)));
+        }
+        if let Some(grace) = a.grace_months.filter(|g| *g > 0) {
+            rows.push((
+                t(lang, Msg::LoanGraceMonths),
+                tf(lang, Msg::DecisionMonths, &[("n", &grace.to_string())]),
+            ));
+        }
+        if let Some(method) = a.method {
+            let mut text = t(lang, method_label(method)).to_owned();
+            if let Some(mask) = a.season_months.filter(|_| method == Method::Seasonal) {
+                let months: Vec<&str> = (0..12)
+                    .filter(|m| mask & (1 << m) != 0)
+                    .map(|m| crate::domain::i18n::month_name(lang, m))
+                    .collect();
+                text = format!("{text}: {}", months.join(", "));
+            }
+            rows.push((t(lang, Msg::CalcMethod), text));
         }
         if let Some(c) = &a.conditions {
             rows.push((t(lang, Msg::DecisionConditions), c.clone()));
@@ -80,7 +108,7 @@ fn typed(name: &str) -> Option<String> {
     crate::components::form::query_param(name).filter(|v| !v.is_empty())
 }
 
-fn field(
+pub(super) fn field(
     lang: Lang,
     id: &'static str,
     label: Msg,
@@ -114,6 +142,49 @@ fn area(
             {e.clone().map(|m| view! { <p class="error-message" id=error_id(id)>{m}</p> })}
             <textarea id=id name=id rows="2">{typed(id)}</textarea>
         </div>
+    }
+}
+
+/// How a loan is repaid (a select) and a seasonal loan's months (a box per month).
+fn schedule_fields(lang: Lang, err: &dyn Fn(&str) -> Option<String>) -> impl IntoView + use<> {
+    let chosen = typed("approved_method").unwrap_or_else(|| "annuity".to_owned());
+    let methods = [
+        (Method::Annuity, Msg::CalcAnnuity),
+        (Method::Differentiated, Msg::CalcDifferentiated),
+        (Method::Seasonal, Msg::LoanSeasonal),
+        (Method::Balloon, Msg::LoanBalloon),
+    ]
+    .into_iter()
+    .map(|(m, label)| {
+        view! { <option value=m.as_str() selected=chosen == m.as_str()>{t(lang, label)}</option> }
+    })
+    .collect::<Vec<_>>();
+    let e = err("approved_method");
+    let s = err("approved_season");
+    let ticked: Vec<String> = crate::components::form::query_params("approved_season");
+    let months = (1..=12_u8)
+        .map(|m| {
+            let id = format!("approved_season-{m}");
+            let on = ticked.iter().any(|v| v == &m.to_string());
+            view! {
+                <label class="check" for=id.clone()>
+                    <input type="checkbox" id=id.clone() name="approved_season" value=m.to_string() checked=on />
+                    {crate::domain::i18n::month_name(lang, usize::from(m - 1))}
+                </label>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <div class="field" class:field-error=e.is_some()>
+            <label for="approved_method">{t(lang, Msg::CalcMethod)}</label>
+            {e.clone().map(|m| view! { <p class="error-message" id="approved_method-error">{m}</p> })}
+            <select id="approved_method" name="approved_method">{methods}</select>
+        </div>
+        <fieldset class="field months" class:field-error=s.is_some() id="approved_season">
+            <legend>{t(lang, Msg::LoanSeasonMonths)}</legend>
+            {s.clone().map(|m| view! { <p class="error-message" id="approved_season-error">{m}</p> })}
+            {months}
+        </fieldset>
     }
 }
 
@@ -170,7 +241,7 @@ pub(super) fn actions(
                         <div class="actions">{button("request_info", Msg::AppOpRequestInfo, false)}</div>
                     </form>
                 </details>
-                <details class="op-form" open=["approved_amount", "approved_term", "approved_rate", "conditions"].iter().any(|f| err(f).is_some())>
+                <details class="op-form" open=["approved_amount", "approved_term", "approved_rate", "approved_grace", "approved_method", "approved_season", "conditions"].iter().any(|f| err(f).is_some())>
                     <summary>{t(lang, Msg::AppOpApprove)}</summary>
                     <form method="post" action=action.to_owned() enctype="multipart/form-data" data-testid="form-approve">
                         {hidden()}
@@ -178,6 +249,8 @@ pub(super) fn actions(
                         {lends.then(|| view! {
                             {field(lang, "approved_term", Msg::DecisionTermMonths, "number", None, err)}
                             {field(lang, "approved_rate", Msg::DecisionRatePercent, "text", None, err)}
+                            {field(lang, "approved_grace", Msg::LoanGraceMonths, "number", None, err)}
+                            {schedule_fields(lang, err)}
                         })}
                         {area(lang, "conditions", Msg::DecisionConditions, err)}
                         <div class="actions">{button("approve", Msg::AppOpApprove, true)}</div>

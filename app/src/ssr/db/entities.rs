@@ -2,6 +2,8 @@
 
 pub mod prelude;
 
+pub mod api_idempotency;
+pub mod api_keys;
 pub mod application_documents;
 pub mod application_events;
 pub mod applications;
@@ -9,8 +11,10 @@ pub mod assisted_filings;
 pub mod audit_log;
 pub mod budget_envelopes;
 pub mod consent_codes;
+pub mod instalments;
 pub mod invitations;
 pub mod known_devices;
+pub mod loans;
 pub mod locations;
 pub mod mci_rates;
 pub mod messages;
@@ -26,6 +30,7 @@ pub mod programs;
 pub mod rate_limits;
 pub mod recommendation_requests;
 pub mod recommendations;
+pub mod repayments;
 pub mod review_assignments;
 pub mod review_notes;
 pub mod review_scores;

@@ -22,7 +22,8 @@ use crate::domain::profile::Profile;
 use crate::domain::synthetic::Rng;
 use crate::ssr::db;
 use crate::ssr::db::entities::{
-    application_events, applications, locations, recommendation_requests, recommendations, users,
+    application_events, applications, locations, programs, recommendation_requests,
+    recommendations, users,
 };
 
 /// The districts whose okrugs get history.
@@ -71,7 +72,7 @@ pub async fn ensure(
     let txn = db::begin_write(db).await?;
     let mut written = 0;
     for i in 0..RESIDENTS {
-        if resident(&txn, &cast, &mut rng, i, &hash, now).await? {
+        if resident(&txn, &cast, &mut rng, i, &hash, now, today).await? {
             written += 1;
         }
     }
@@ -87,6 +88,8 @@ struct Cast {
     operator: users::Model,
     akimat: Vec<users::Model>,
     program_ids: Vec<i32>,
+    /// The programmes that lend: their operator and their rate.
+    lenders: std::collections::HashMap<i32, (i32, i32)>,
     settlements: Vec<String>,
 }
 
@@ -118,6 +121,22 @@ async fn cast(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<Cast>,
     if program_ids.is_empty() || organisations.is_empty() {
         return Ok(None);
     }
+    let lenders = programs::Entity::find()
+        .filter(programs::Column::Id.is_in(program_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| p.term_months_max.is_some())
+        .map(|p| {
+            (
+                p.id,
+                (
+                    p.organisation_id,
+                    p.rate_min_bps.or(p.rate_max_bps).unwrap_or(600),
+                ),
+            )
+        })
+        .collect();
     let mut settlements: Vec<String> = Vec::new();
     for d in DISTRICTS {
         let codes: Vec<String> = locations::Entity::find()
@@ -137,6 +156,7 @@ async fn cast(db: &DatabaseConnection, today: NaiveDate) -> Result<Option<Cast>,
         operator,
         akimat,
         program_ids,
+        lenders,
         settlements,
     }))
 }
@@ -161,6 +181,7 @@ async fn resident(
     i: usize,
     hash: &str,
     now: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Result<bool, ServiceError> {
     let settlement = rng.pick(&cast.settlements).clone();
     let Ok(code) = KatoCode::parse(&settlement) else {
@@ -213,7 +234,123 @@ async fn resident(
     let id = insert_application(txn, &filed, &path).await?;
     insert_events(txn, cast, rng, &filed, id, &path.steps).await?;
     recommend(txn, cast, rng, &okrug, id, submitted).await?;
+    if path.state == "disbursed"
+        && let Some(&(organisation, rate_bps)) = cast.lenders.get(&program)
+    {
+        let paid_out = (path.at + Duration::hours(5)).date_naive().min(today);
+        demo_loan(
+            txn,
+            (id, organisation, program),
+            &okrug,
+            filed.amount,
+            rate_bps,
+            paid_out,
+            today,
+            now,
+        )
+        .await?;
+    }
     Ok(true)
+}
+
+/// How a made-up borrower repays: most on time, some late, some who stopped.
+#[derive(Clone, Copy)]
+enum Borrower {
+    OnTime,
+    /// Pays each instalment this many days late.
+    Late(i64),
+    /// Paid the first instalments, then stopped.
+    Stopped(usize),
+    /// Pays half of each instalment.
+    Partly,
+}
+
+/// A disbursed demo application's loan: 24 months at its programme's rate, and the repayments
+/// its made-up borrower made up to `today` (from its own random stream, so that the rest of the
+/// history is the same with or without loans).
+#[expect(clippy::too_many_arguments, reason = "the loan's parts, one by one")]
+async fn demo_loan(
+    txn: &DatabaseTransaction,
+    (id, organisation, program): (i32, i32, i32),
+    okrug: &KatoCode,
+    amount_kzt: i64,
+    rate_bps: i32,
+    paid_out: NaiveDate,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    use crate::domain::loan::{Grace, Loan, Method, Season};
+    use crate::domain::money::Tiyn;
+    use crate::domain::repayment::{Repayment, instalments};
+    let mut rng = Rng::new(u64::try_from(id).unwrap_or(0) * 7919 + 17);
+    let loan = Loan {
+        amount: Tiyn(amount_kzt * 100),
+        rate_bps,
+        term_months: 24,
+        grace_months: if rng.chance(30) { 3 } else { 0 },
+        grace: Grace::InterestOnly,
+        method: if rng.chance(25) {
+            Method::Differentiated
+        } else {
+            Method::Annuity
+        },
+        season: Season::default(),
+    };
+    let schedule = instalments(&loan.schedule(), paid_out);
+    db::loans::create(
+        txn,
+        &db::loans::NewLoan {
+            application_id: id,
+            organisation_id: organisation,
+            program_id: program,
+            okrug_code: Some(okrug.as_str()),
+            disbursed_on: paid_out,
+            loan,
+        },
+        &schedule,
+        now,
+    )
+    .await?;
+    let borrower = match rng.below(100) {
+        0..=69 => Borrower::OnTime,
+        70..=81 => Borrower::Late(3 + rng.below(40) as i64),
+        82..=93 => Borrower::Stopped(rng.below(6)),
+        _ => Borrower::Partly,
+    };
+    for (n, i) in schedule.iter().enumerate() {
+        let (paid_on, amount) = match borrower {
+            Borrower::OnTime => (i.due_on - Duration::days(rng.below(4) as i64), i.amount()),
+            Borrower::Late(days) => (i.due_on + Duration::days(days), i.amount()),
+            Borrower::Stopped(k) if n < k => (i.due_on, i.amount()),
+            Borrower::Stopped(_) => break,
+            Borrower::Partly => (i.due_on, Tiyn(i.amount().0 / 2)),
+        };
+        if paid_on > today || amount.0 <= 0 {
+            break;
+        }
+        let reference = format!("DEMO-{id}-{}", i.number);
+        let repayment = Repayment {
+            reference,
+            paid_on,
+            amount,
+            reverses: None,
+        };
+        db::loans::insert_repayment(
+            txn,
+            &db::loans::NewRepayment {
+                application_id: id,
+                organisation_id: organisation,
+                repayment,
+                source: "csv",
+                recorded_by: None,
+                api_key_id: None,
+            },
+            now,
+        )
+        .await?;
+    }
+    db::loans::restand(txn, id, now).await?;
+    Ok(())
 }
 
 /// The steps an application took after it was submitted, and where they left it.

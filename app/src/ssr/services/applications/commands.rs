@@ -437,6 +437,11 @@ async fn persist(
         now,
     )
     .await?;
+    // A loan's schedule is made with its payment, from the approved terms.
+    if let EventData::Disbursed { disbursement } = &applied.data {
+        crate::ssr::services::loans::on_disbursed(&*txn, a, g.organisation, disbursement, now)
+            .await?;
+    }
     for r in &recipients(&txn, g).await? {
         db::applications::notify(&txn, *r, a.program_id, a.id, event, now).await?;
     }

@@ -88,6 +88,11 @@ pub async fn post(
             review::assign(db, who, &[id], me).await?;
             Ok(Done::Assigned)
         }
+        "repayment" => {
+            crate::ssr::services::loans::record_by_hand(db, who, id, &posted.pairs, out.today)
+                .await?;
+            Ok(Done::Repaid)
+        }
         "unassign_me" => {
             review::unassign(db, who, id, me).await?;
             Ok(Done::Assigned)

@@ -174,6 +174,11 @@ pub async fn view(
         } else {
             None
         },
+        loan: if state == State::Disbursed {
+            crate::ssr::services::loans::loan_view(db, id, today).await?
+        } else {
+            None
+        },
         can_recommend: recommendation_asked
             && allow(
                 Some(p),

@@ -580,6 +580,16 @@ async fn the_demo_history_fills_the_two_districts_reports_once() {
         .await
         .expect("history");
     assert!(written > 200, "{written}");
+    // After the money: loans with repayments, most on time, some late.
+    let loans = db::loans::totals(&t.db, &db::loans::LoanFilter::default(), today())
+        .await
+        .expect("loans");
+    assert!(loans.loans > 20, "{loans:?}");
+    assert!(loans.on_time * 2 > loans.loans, "{loans:?}");
+    assert!(
+        loans.at_risk_30 > 0 && loans.late_1_30 + loans.late_90_plus > 0,
+        "{loans:?}"
+    );
     let district = report(&t.db, Some("101000000"), today())
         .await
         .expect("report");

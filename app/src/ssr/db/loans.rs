@@ -1,0 +1,534 @@
+//! Loans after the money: their terms and standing, instalments and repayments, the
+//! portfolio's query and the figures by area, and the organisations' API keys.
+//!
+//! A repayment is inserted with `ON CONFLICT DO NOTHING` on its loan and reference, so that
+//! the same payment arriving twice at once (the API and a CSV, two retries) is recorded once on
+//! either database without aborting the transaction; the caller then reads the row that won.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::entities::{api_idempotency, api_keys, instalments, loans, repayments};
+use crate::domain::money::Tiyn;
+use crate::domain::repayment::{Instalment, Ledger, Repayment, allocate};
+
+/// A loan's row as the disbursement writes it.
+pub struct NewLoan<'a> {
+    /// The application paid.
+    pub application_id: i32,
+    /// The lender.
+    pub organisation_id: i32,
+    /// The programme.
+    pub program_id: i32,
+    /// The borrower's okrug.
+    pub okrug_code: Option<&'a str>,
+    /// The payment's day.
+    pub disbursed_on: NaiveDate,
+    /// The terms.
+    pub loan: crate::domain::loan::Loan,
+}
+
+/// Writes a disbursed loan and its instalments.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    l: &NewLoan<'_>,
+    schedule: &[Instalment],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let principal = l.loan.amount.0;
+    let row = loans::ActiveModel {
+        application_id: Set(l.application_id),
+        organisation_id: Set(l.organisation_id),
+        program_id: Set(l.program_id),
+        okrug_code: Set(l.okrug_code.map(str::to_owned)),
+        disbursed_on: Set(l.disbursed_on),
+        principal_tiyn: Set(principal),
+        rate_bps: Set(l.loan.rate_bps),
+        term_months: Set(l.loan.term_months),
+        grace_months: Set(l.loan.grace_months),
+        grace: Set(l.loan.grace.as_str().to_owned()),
+        method: Set(l.loan.method.as_str().to_owned()),
+        season_months: Set(i32::from(l.loan.season.months)),
+        paid_tiyn: Set(0),
+        outstanding_principal_tiyn: Set(principal),
+        first_unpaid_due_on: Set(schedule.iter().find(|i| i.amount().0 > 0).map(|i| i.due_on)),
+        paid_late: Set(false),
+        updated_at: Set(now.fixed_offset()),
+    };
+    loans::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
+    // A few hundred rows at most (a 30-year loan); in chunks under SQLite's variable limit.
+    for chunk in schedule.chunks(150) {
+        let rows = chunk.iter().map(|i| instalments::ActiveModel {
+            application_id: Set(l.application_id),
+            number: Set(i.number),
+            due_on: Set(i.due_on),
+            principal_tiyn: Set(i.principal.0),
+            interest_tiyn: Set(i.interest.0),
+        });
+        instalments::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Loan `application_id`.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<Option<loans::Model>, DbErr> {
+    loans::Entity::find_by_id(application_id).one(db).await
+}
+
+/// The loans among `ids`.
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<loans::Model>, DbErr> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        out.extend(
+            loans::Entity::find()
+                .filter(loans::Column::ApplicationId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// A loan's instalments, in order.
+pub async fn instalments(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<Vec<Instalment>, DbErr> {
+    Ok(instalments::Entity::find()
+        .filter(instalments::Column::ApplicationId.eq(application_id))
+        .order_by_asc(instalments::Column::Number)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| Instalment {
+            number: i.number,
+            due_on: i.due_on,
+            principal: Tiyn(i.principal_tiyn),
+            interest: Tiyn(i.interest_tiyn),
+        })
+        .collect())
+}
+
+/// A loan's repayments as recorded, oldest record first.
+pub async fn repayments(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<Vec<repayments::Model>, DbErr> {
+    repayments::Entity::find()
+        .filter(repayments::Column::ApplicationId.eq(application_id))
+        .order_by_asc(repayments::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The domain's view of recorded repayments.
+pub fn as_repayments(rows: &[repayments::Model]) -> Vec<Repayment> {
+    rows.iter()
+        .map(|r| Repayment {
+            reference: r.reference.clone(),
+            paid_on: r.paid_on,
+            amount: Tiyn(r.amount_tiyn),
+            reverses: r.reverses.clone(),
+        })
+        .collect()
+}
+
+/// A repayment to record.
+#[derive(Clone, Debug)]
+pub struct NewRepayment {
+    /// The loan.
+    pub application_id: i32,
+    /// The lender recording it.
+    pub organisation_id: i32,
+    /// What it is.
+    pub repayment: Repayment,
+    /// `csv`, `form` or `api`.
+    pub source: &'static str,
+    /// The person, for a CSV or the form.
+    pub recorded_by: Option<i32>,
+    /// The key, for the API.
+    pub api_key_id: Option<i32>,
+}
+
+/// Records `r` unless its loan already has its reference: `Ok(None)` when inserted, or the row
+/// already there.
+pub async fn insert_repayment(
+    db: &impl ConnectionTrait,
+    r: &NewRepayment,
+    now: DateTime<Utc>,
+) -> Result<Option<repayments::Model>, DbErr> {
+    let row = repayments::ActiveModel {
+        id: NotSet,
+        application_id: Set(r.application_id),
+        organisation_id: Set(r.organisation_id),
+        reference: Set(r.repayment.reference.clone()),
+        paid_on: Set(r.repayment.paid_on),
+        amount_tiyn: Set(r.repayment.amount.0),
+        reverses: Set(r.repayment.reverses.clone()),
+        source: Set(r.source.to_owned()),
+        recorded_by: Set(r.recorded_by),
+        api_key_id: Set(r.api_key_id),
+        recorded_at: Set(now.fixed_offset()),
+    };
+    let inserted = repayments::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                repayments::Column::ApplicationId,
+                repayments::Column::Reference,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    if inserted == 1 {
+        return Ok(None);
+    }
+    repayments::Entity::find()
+        .filter(repayments::Column::ApplicationId.eq(r.application_id))
+        .filter(repayments::Column::Reference.eq(r.repayment.reference.as_str()))
+        .one(db)
+        .await
+}
+
+/// The repayments of the loans among `ids` with the references among `references`: what a
+/// batch finds already recorded.
+pub async fn existing(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<Vec<repayments::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            repayments::Entity::find()
+                .filter(repayments::Column::ApplicationId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// What a loan's ledger says of it now, as the `loans` row keeps it.
+pub fn standing_of(ledger: &Ledger) -> (i64, i64, Option<NaiveDate>, bool) {
+    let outstanding = ledger
+        .standings
+        .iter()
+        .map(|s| s.instalment.principal.0 - s.principal_paid.0)
+        .sum();
+    let first_unpaid = ledger
+        .standings
+        .iter()
+        .find(|s| s.unpaid().0 > 0)
+        .map(|s| s.instalment.due_on);
+    let paid_late = ledger
+        .standings
+        .iter()
+        .any(|s| s.settled_on.is_some_and(|d| d > s.instalment.due_on));
+    (ledger.paid.0, outstanding, first_unpaid, paid_late)
+}
+
+/// Recomputes loan `application_id`'s standing from its instalments and repayments.
+pub async fn restand(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let schedule = instalments(db, application_id).await?;
+    let paid = as_repayments(&repayments(db, application_id).await?);
+    let ledger = allocate(&schedule, &paid, None);
+    let (paid, outstanding, first_unpaid, paid_late) = standing_of(&ledger);
+    loans::Entity::update_many()
+        .col_expr(loans::Column::PaidTiyn, Expr::value(paid))
+        .col_expr(
+            loans::Column::OutstandingPrincipalTiyn,
+            Expr::value(outstanding),
+        )
+        .col_expr(loans::Column::FirstUnpaidDueOn, Expr::value(first_unpaid))
+        .col_expr(loans::Column::PaidLate, Expr::value(paid_late))
+        .col_expr(loans::Column::UpdatedAt, Expr::value(now.fixed_offset()))
+        .filter(loans::Column::ApplicationId.eq(application_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Which loans a portfolio or a figure covers.
+#[derive(Clone, Debug, Default)]
+pub struct LoanFilter {
+    /// One lender's.
+    pub organisation_id: Option<i32>,
+    /// One programme's.
+    pub program_id: Option<i32>,
+    /// Borrowers whose okrug code starts with this (a region's 2 digits, a district's 4, an
+    /// okrug's 6).
+    pub area_prefix: Option<String>,
+}
+
+impl LoanFilter {
+    fn condition(&self) -> Condition {
+        let mut c = Condition::all();
+        if let Some(o) = self.organisation_id {
+            c = c.add(loans::Column::OrganisationId.eq(o));
+        }
+        if let Some(p) = self.program_id {
+            c = c.add(loans::Column::ProgramId.eq(p));
+        }
+        if let Some(a) = &self.area_prefix {
+            c = c.add(loans::Column::OkrugCode.starts_with(a.as_str()));
+        }
+        c
+    }
+}
+
+/// Days past due on `as_of` of a loan whose oldest unpaid instalment fell due on `first`.
+pub fn days_past_due(first: Option<NaiveDate>, as_of: NaiveDate) -> i64 {
+    first.map_or(0, |d| std::cmp::max((as_of - d).num_days(), 0))
+}
+
+/// The loans `f` covers, worst first (oldest unpaid instalment first, repaid ones last), with
+/// only those more than `late_more_than` days past due on `as_of` when set: a page of them and
+/// how many there are.
+pub async fn portfolio(
+    db: &impl ConnectionTrait,
+    f: &LoanFilter,
+    late_between: Option<(i64, i64)>,
+    as_of: NaiveDate,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<loans::Model>, u64), DbErr> {
+    let mut c = f.condition();
+    if let Some((from, to)) = late_between {
+        // Late `from..=to` days: the oldest unpaid instalment fell due between `as_of - to`
+        // and `as_of - from`.
+        if from > 0 {
+            c = c.add(loans::Column::FirstUnpaidDueOn.lte(as_of - chrono::Duration::days(from)));
+        } else {
+            c = c.add(
+                Condition::any()
+                    .add(loans::Column::FirstUnpaidDueOn.is_null())
+                    .add(loans::Column::FirstUnpaidDueOn.gte(as_of)),
+            );
+        }
+        if to < i64::MAX && from > 0 {
+            c = c.add(loans::Column::FirstUnpaidDueOn.gte(as_of - chrono::Duration::days(to)));
+        }
+    }
+    let query = loans::Entity::find().filter(c);
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_asc(Expr::cust("first_unpaid_due_on IS NULL"))
+        .order_by_asc(loans::Column::FirstUnpaidDueOn)
+        .order_by_asc(loans::Column::ApplicationId)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// The totals of the loans `f` covers on `as_of`: how many, their outstanding principal, that
+/// of the loans more than 30 days late, the loans repaid on time so far and the loans in each
+/// bucket of lateness.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, FromQueryResult)]
+pub struct Totals {
+    /// Loans.
+    pub loans: i64,
+    /// Their principal paid out.
+    pub principal: i64,
+    /// Their outstanding principal.
+    pub outstanding: i64,
+    /// The outstanding principal of those more than 30 days past due.
+    pub at_risk_30: i64,
+    /// Loans with no instalment paid late and none overdue.
+    pub on_time: i64,
+    /// Loans 1–30 days past due.
+    pub late_1_30: i64,
+    /// 31–60.
+    pub late_31_60: i64,
+    /// 61–90.
+    pub late_61_90: i64,
+    /// More than 90.
+    pub late_90_plus: i64,
+}
+
+/// [`Totals`] of the loans `f` covers on `as_of`, in one pass.
+pub async fn totals(
+    db: &impl ConnectionTrait,
+    f: &LoanFilter,
+    as_of: NaiveDate,
+) -> Result<Totals, DbErr> {
+    // The day `days` before `as_of`, as an SQL date literal (made from a date, never from
+    // input): both databases compare it with a date column (SQLite keeps dates as ISO text).
+    let d = |days: i64| format!("'{}'", as_of - chrono::Duration::days(days));
+    // Late by more than `n` days: the oldest unpaid instalment fell due before `as_of - n`.
+    let late = |n: i64| format!("first_unpaid_due_on < {}", d(n));
+    let within = |n: i64, m: i64| format!("{} AND first_unpaid_due_on >= {}", late(n), d(m));
+    // PostgreSQL sums BIGINTs as NUMERIC: every sum is cast back, on both databases alike.
+    let count_if = |cond: String| {
+        Expr::cust(format!(
+            "CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)"
+        ))
+    };
+    let sum = |what: &str| Expr::cust(format!("CAST(COALESCE(SUM({what}), 0) AS BIGINT)"));
+    let on_time = format!(
+        "NOT paid_late AND (first_unpaid_due_on IS NULL OR first_unpaid_due_on >= {})",
+        d(0)
+    );
+    let row = loans::Entity::find()
+        .select_only()
+        .expr_as(Expr::cust("COUNT(*)"), "loans")
+        .expr_as(sum("principal_tiyn"), "principal")
+        .expr_as(sum("outstanding_principal_tiyn"), "outstanding")
+        .expr_as(
+            sum(&format!(
+                "CASE WHEN {} THEN outstanding_principal_tiyn ELSE 0 END",
+                late(30)
+            )),
+            "at_risk_30",
+        )
+        .expr_as(count_if(on_time), "on_time")
+        .expr_as(count_if(within(0, 30)), "late_1_30")
+        .expr_as(count_if(within(30, 60)), "late_31_60")
+        .expr_as(count_if(within(60, 90)), "late_61_90")
+        .expr_as(count_if(late(90)), "late_90_plus")
+        .filter(f.condition())
+        .into_model::<Totals>()
+        .one(db)
+        .await?;
+    Ok(row.unwrap_or_default())
+}
+
+/// A new API key's row; the secret itself is never stored.
+pub async fn create_key(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    name: &str,
+    prefix: &str,
+    secret_hash: &str,
+    created_by: i32,
+    now: DateTime<Utc>,
+) -> Result<i32, DbErr> {
+    let row = api_keys::ActiveModel {
+        id: NotSet,
+        organisation_id: Set(organisation_id),
+        name: Set(name.to_owned()),
+        scope: Set("repayments".to_owned()),
+        prefix: Set(prefix.to_owned()),
+        secret_hash: Set(secret_hash.to_owned()),
+        created_by: Set(Some(created_by)),
+        created_at: Set(now.fixed_offset()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    };
+    Ok(api_keys::Entity::insert(row).exec(db).await?.last_insert_id)
+}
+
+/// An organisation's keys, newest first.
+pub async fn keys(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<Vec<api_keys::Model>, DbErr> {
+    api_keys::Entity::find()
+        .filter(api_keys::Column::OrganisationId.eq(organisation_id))
+        .order_by_desc(api_keys::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The key with `prefix`, revoked or not.
+pub async fn key_by_prefix(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+) -> Result<Option<api_keys::Model>, DbErr> {
+    api_keys::Entity::find()
+        .filter(api_keys::Column::Prefix.eq(prefix))
+        .one(db)
+        .await
+}
+
+/// Revokes key `id` of organisation `organisation_id`; whether there was such a live key.
+pub async fn revoke_key(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let done = api_keys::Entity::update_many()
+        .col_expr(api_keys::Column::RevokedAt, Expr::value(now.fixed_offset()))
+        .filter(api_keys::Column::Id.eq(id))
+        .filter(api_keys::Column::OrganisationId.eq(organisation_id))
+        .filter(api_keys::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Notes that key `id` was used.
+pub async fn key_used(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
+    api_keys::Entity::update_many()
+        .col_expr(
+            api_keys::Column::LastUsedAt,
+            Expr::value(now.fixed_offset()),
+        )
+        .filter(api_keys::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// The answer kept for key `api_key_id`'s `Idempotency-Key` `key`.
+pub async fn idempotent(
+    db: &impl ConnectionTrait,
+    api_key_id: i32,
+    key: &str,
+) -> Result<Option<api_idempotency::Model>, DbErr> {
+    api_idempotency::Entity::find_by_id((api_key_id, key.to_owned()))
+        .one(db)
+        .await
+}
+
+/// Keeps the answer to a request under its `Idempotency-Key`; whether this one was first
+/// (another request with the same key may have just kept its own).
+pub async fn keep_answer(
+    db: &impl ConnectionTrait,
+    api_key_id: i32,
+    key: &str,
+    request_hash: &str,
+    status: u16,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let row = api_idempotency::ActiveModel {
+        api_key_id: Set(api_key_id),
+        key: Set(key.to_owned()),
+        request_hash: Set(request_hash.to_owned()),
+        status: Set(i32::from(status)),
+        body: Set(body.to_owned()),
+        created_at: Set(now.fixed_offset()),
+    };
+    let done = api_idempotency::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                api_idempotency::Column::ApiKeyId,
+                api_idempotency::Column::Key,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(done == 1)
+}
