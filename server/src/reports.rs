@@ -1,7 +1,9 @@
-//! Open data of the public reports: `GET /okrugs/{area}/data.csv` and `data.json`, and the
-//! same JSON at `GET /api/v1/reports/{area}`. `{area}` is a KATO code of a region, district or
-//! okrug, or `kz` for the country. The schema (`auyl-report/1`) is described at
-//! `/okrugs/open-data` and in `docs/open-data.md`.
+//! Open data of the public reports: `GET /okrugs/{area}/data.csv` and `data.json` in the first
+//! schema (`auyl-report/1`, served as it always was), `data-v2.csv` and `data-v2.json` in the
+//! second (`auyl-report/2`: the first plus the outcomes after the money), and the second's JSON
+//! at `GET /api/v1/reports/{area}`. `{area}` is a KATO code of a region, district or okrug, or
+//! `kz` for the country. Both schemas are described at `/okrugs/open-data` and in
+//! `docs/open-data.md`.
 
 use app::domain::i18n::Lang;
 use app::domain::report;
@@ -20,7 +22,8 @@ async fn build(st: &AppState, area: &str) -> Result<report::Report, services::Se
     services::reports::report(&st.db, code, st.config.today()).await
 }
 
-/// `GET /okrugs/{area}/{file}` with `file` one of `data.csv`, `data.json`. A path that does
+/// `GET /okrugs/{area}/{file}` with `file` one of `data.csv`, `data.json` (schema 1),
+/// `data-v2.csv`, `data-v2.json` (schema 2). A path that does
 /// not read is simply not there.
 pub(crate) async fn data(
     State(st): State<AppState>,
@@ -29,12 +32,22 @@ pub(crate) async fn data(
     let Ok(Path((area, file))) = path else {
         return Err(ServiceError::NotFound.into());
     };
-    if file != "data.csv" && file != "data.json" {
-        return Err(ServiceError::NotFound.into());
-    }
+    // The first schema keeps its addresses; the second (outcomes after the money) has its own.
+    let (v2, csv) = match file.as_str() {
+        "data.csv" => (false, true),
+        "data.json" => (false, false),
+        "data-v2.csv" => (true, true),
+        "data-v2.json" => (true, false),
+        _ => return Err(ServiceError::NotFound.into()),
+    };
     let r = build(&st, &area).await?;
-    let name = format!("okrug-report-{area}");
-    Ok(if file == "data.csv" {
+    let r = if v2 { r } else { r.v1() };
+    let name = if v2 {
+        format!("okrug-report-{area}-v2")
+    } else {
+        format!("okrug-report-{area}")
+    };
+    Ok(if csv {
         (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -66,7 +79,7 @@ pub(crate) async fn data(
     summary = "The public report of an area",
     description = "What support reached an okrug, district or region (a nine-digit KATO \
         code), or the whole country (`kz`): applications by stage, outcomes, programmes, months \
-        and recommenders. Counts under 3 are published as \"<3\".",
+        and recommenders, and how the loans paid out are being repaid (on time, PAR30), overall and by what the akimat said (schema `auyl-report/2`). Counts under 3 are published as \"<3\".",
     params(
         ("area" = String, Path, description = "A KATO code, or `kz`"),
         ("lang" = Option<Lang>, Query, description = "Language of messages"),

@@ -7,9 +7,11 @@
 //! rests on fewer than 3 applications left out, so that no figure points at a person.
 
 pub mod figures;
+pub mod loans;
 pub mod view;
 
 pub use figures::*;
+pub use loans::*;
 pub use view::*;
 
 #[cfg(test)]

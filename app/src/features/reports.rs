@@ -4,6 +4,7 @@
 //! beside them, so the report reads without JavaScript, on paper and to a screen reader.
 
 pub mod api;
+mod money;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -162,6 +163,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
         {funnel_section(lang, &r.figures)}
         {stages_section(lang, &r.figures)}
         {recommendations_section(lang, &r)}
+        {r.after_money.as_ref().map(|m| money::section(lang, m))}
         {months_section(lang, &r.months, print)}
         {programs_section(lang, &r, print)}
         {comparison_section(lang, &r)}
@@ -212,6 +214,7 @@ fn report_header(lang: Lang, r: &Report, print: bool) -> impl IntoView + use<> {
                 <a href=format!("{base}?print=1")>{t(lang, Msg::RepPrint)}</a>
                 " · " <a href=format!("{base}/data.csv") download="">{t(lang, Msg::RepCsv)}</a>
                 " · " <a href=format!("{base}/data.json")>{t(lang, Msg::RepJson)}</a>
+                " · " <a href=format!("{base}/data-v2.csv") download="">{t(lang, Msg::RepCsvV2)}</a>
                 " · " <a href="/okrugs/open-data">{t(lang, Msg::RepSchema)}</a>
             </p>
         })}
@@ -575,6 +578,9 @@ pub fn OpenDataPage() -> impl IntoView {
             <p>{t(lang, Msg::RepSchemaColumns)}</p>
             <p>{t(lang, Msg::RepPrivacy)}</p>
             <p><a href="/okrugs/kz/data.csv">"/okrugs/kz/data.csv"</a> " · " <a href="/okrugs/kz/data.json">"/okrugs/kz/data.json"</a></p>
+            <h2>"auyl-report/2"</h2>
+            <p>{t(lang, Msg::RepSchemaV2)}</p>
+            <p><a href="/okrugs/kz/data-v2.csv">"/okrugs/kz/data-v2.csv"</a> " · " <a href="/okrugs/kz/data-v2.json">"/okrugs/kz/data-v2.json"</a></p>
         </div>
     }
 }

@@ -199,6 +199,9 @@ pub struct Figures {
     pub months: BTreeMap<String, MonthFigures>,
     /// Who in the akimat recommended how many (an okrug's own; empty when summed).
     pub recommenders: Vec<Recommender>,
+    /// The loans paid out, by what the akimat said of their application.
+    #[serde(default)]
+    pub loans: BTreeMap<Said, super::loans::LoanBook>,
 }
 
 impl Figures {
@@ -232,6 +235,9 @@ impl Figures {
             p.applied += v.applied;
             p.approved += v.approved;
             p.disbursed_kzt += v.disbursed_kzt;
+        }
+        for (k, v) in &o.loans {
+            self.loans.entry(*k).or_default().add(v);
         }
         for (k, v) in &o.months {
             let m = self.months.entry(k.clone()).or_default();
@@ -346,7 +352,7 @@ pub(super) fn quantile(days: &BTreeMap<u32, u64>, count: u64, num: u64, den: u64
 }
 
 /// A share in whole per cent, when both counts are large enough to say.
-pub(super) fn rate(part: u64, whole: u64) -> Option<u32> {
+pub(crate) fn rate(part: u64, whole: u64) -> Option<u32> {
     (whole >= MIN_SHOWN && (part == 0 || part >= MIN_SHOWN))
         .then(|| ((part * 100 + whole / 2) / whole) as u32)
 }

@@ -205,10 +205,27 @@ pub struct Report {
     pub months: Vec<MonthRow>,
     /// An okrug's akimat: who recommended how many.
     pub recommenders: Vec<RecommenderRow>,
+    /// After the money: how the loans paid out are being repaid, overall and by what the
+    /// akimat said (schema 2; absent from schema 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_money: Option<super::loans::AfterMoney>,
 }
 
-/// The open-data schema this code writes.
-pub const SCHEMA: &str = "auyl-report/1";
+impl Report {
+    /// The same report in the first open-data schema, which keeps being served: without what
+    /// schema 2 added.
+    pub fn v1(mut self) -> Report {
+        SCHEMA_V1.clone_into(&mut self.schema);
+        self.after_money = None;
+        self
+    }
+}
+
+/// The open-data schema this code writes: the first one, and the outcomes after the money.
+pub const SCHEMA: &str = "auyl-report/2";
+
+/// The first open-data schema, still served at the addresses it always had.
+pub const SCHEMA_V1: &str = "auyl-report/1";
 
 /// How many programmes a report lists.
 pub const TOP_PROGRAMS: usize = 5;
@@ -316,6 +333,18 @@ pub fn csv(r: &Report) -> String {
         line("child_recommended", key, c.recommended.data());
         line("child_approved", key, c.approved.data());
         line("child_disbursed_kzt", key, c.disbursed_kzt.data());
+    }
+    if let Some(m) = &r.after_money {
+        let bps = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let mut loans = |key: &str, l: &super::loans::LoanFigures| {
+            line("loans", key, l.loans.data());
+            line("loans_repaid_on_time_pct", key, opt(l.repaid_on_time_pct));
+            line("loans_par30_bps", key, bps(l.par30_bps));
+        };
+        loans("", &m.all);
+        for (said, l) in &m.by_said {
+            loans(said.as_str(), l);
+        }
     }
     out
 }

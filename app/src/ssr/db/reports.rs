@@ -11,7 +11,8 @@ use sea_orm::{
 };
 
 use super::entities::{
-    application_events, applications, locations, okrug_reports, profiles, recommendations, users,
+    application_events, applications, loans, locations, okrug_reports, profiles, recommendations,
+    users,
 };
 use crate::domain::account::Role;
 use crate::domain::application::State;
@@ -252,6 +253,24 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
     for app in &apps {
         count_application(&mut f, app, &latest, &moments, &jobs);
     }
+    // After the money: the okrug's loans, by what the akimat said of their application.
+    let book: Vec<(i32, Option<chrono::NaiveDate>, bool, i64)> = loans::Entity::find()
+        .select_only()
+        .column(loans::Column::ApplicationId)
+        .column(loans::Column::FirstUnpaidDueOn)
+        .column(loans::Column::PaidLate)
+        .column(loans::Column::OutstandingPrincipalTiyn)
+        .filter(loans::Column::OkrugCode.eq(okrug.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, first_unpaid, paid_late, outstanding) in book {
+        f.loans.entry(said_of(&latest, id)).or_default().add_loan(
+            first_unpaid,
+            paid_late,
+            outstanding,
+        );
+    }
     f.recommenders = recommenders(db, &apps, &latest).await?;
     Ok(f)
 }
@@ -371,6 +390,15 @@ async fn planned_jobs(
         .collect())
 }
 
+/// What the akimat said of application `id` (its latest recommendation).
+fn said_of(latest: &BTreeMap<i32, recommendations::Model>, id: i32) -> Said {
+    match latest.get(&id).map(|r| Verdict::parse(&r.verdict)) {
+        Some(Some(Verdict::Recommend)) => Said::Recommended,
+        Some(Some(Verdict::DoNotRecommend)) => Said::NotRecommended,
+        _ => Said::Nothing,
+    }
+}
+
 /// Adds one application to the figures; one in a state this version does not know is skipped.
 fn count_application(
     f: &mut Figures,
@@ -387,11 +415,7 @@ fn count_application(
     let paid = paid.unwrap_or(approved);
     f.applied += 1;
     *f.by_state.entry(state.as_str().to_owned()).or_default() += 1;
-    let said = match latest.get(id).map(|r| Verdict::parse(&r.verdict)) {
-        Some(Some(Verdict::Recommend)) => Said::Recommended,
-        Some(Some(Verdict::DoNotRecommend)) => Said::NotRecommended,
-        _ => Said::Nothing,
-    };
+    let said = said_of(latest, *id);
     match said {
         Said::Recommended => f.recommended += 1,
         Said::NotRecommended => f.not_recommended += 1,

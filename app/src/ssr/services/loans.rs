@@ -401,8 +401,20 @@ pub async fn record(
             }
         }
     }
+    let mut okrugs = BTreeSet::new();
     for id in &checked.loans {
         db::loans::restand(&*txn, *id, now).await?;
+        okrugs.extend(
+            db::loans::find(&*txn, *id)
+                .await?
+                .and_then(|l| l.okrug_code),
+        );
+    }
+    // The okrugs' public figures after the money change with their loans' standing.
+    for code in okrugs {
+        if let Ok(okrug) = crate::domain::location::KatoCode::parse(&code) {
+            db::reports::touch(&*txn, &okrug).await?;
+        }
     }
     txn.commit().await?;
     Ok(Ok(done))

@@ -281,6 +281,7 @@ pub async fn report(
             .oldest
             .map_or_else(|| Utc::now().to_rfc3339(), |t| t.to_rfc3339()),
         figures: f.public(),
+        after_money: Some(report::AfterMoney::of(&f.loans, today)),
         comparison,
         children,
         programs,

@@ -519,9 +519,23 @@ async fn the_same_payment_through_the_api_and_a_csv_at_once_is_recorded_once() {
 async fn months_later_unpaid_instalments_are_arrears_in_the_portfolio() {
     let dir = tempfile::tempdir().expect("dir");
     let first = spawn_app_at(dir.path(), |_| {}).await;
+    // The applicant lives in okrug 101033000: the loans count in its public report.
+    let applicant = first.signed_in(APPLICANT).await;
+    let r = applicant
+        .client
+        .post(format!("{}/profile", applicant.address))
+        .header("origin", &applicant.address)
+        .form(&[("settlement", "101033100")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let op = first.signed_in(OPERATOR).await;
     let late = disbursed(&first, &op, json!({})).await;
     let paying = disbursed(&first, &op, json!({})).await;
+    // Two more that nobody repays: three late loans are enough for the public report to say.
+    disbursed(&first, &op, json!({})).await;
+    disbursed(&first, &op, json!({})).await;
     let url = first.state.config.database_url.clone();
     // 15 March 2027: instalments of 27 December, 27 January and 27 February are due.
     // Its own data directory (the search index is one process's), the same database.
@@ -564,14 +578,14 @@ async fn months_later_unpaid_instalments_are_arrears_in_the_portfolio() {
         .replace(',', ".")
         .parse()
         .expect("a percentage");
-    // 1,200,000 of about 2,100,000 outstanding: the paying loan repaid three months of twelve.
-    assert!((55.0..60.0).contains(&par), "{par}");
+    // 3,600,000 of about 4,500,000 outstanding: the paying loan repaid three months of twelve.
+    assert!((79.0..81.0).contains(&par), "{par}");
     assert_eq!(figure("total-on-time"), "1");
-    assert_eq!(figure("total-loans"), "2");
+    assert_eq!(figure("total-loans"), "4");
     let (_, html) = page(&op, "/operator/portfolio?bucket=61-90").await;
     assert_eq!(
         html.matches("data-testid=\"portfolio-row\"").count(),
-        1,
+        3,
         "{html}"
     );
     assert!(html.contains(&format!("data-id=\"{late}\"")));
@@ -584,4 +598,35 @@ async fn months_later_unpaid_instalments_are_arrears_in_the_portfolio() {
         .await;
     assert_eq!(v["loan"]["days_past_due"], 0);
     assert_eq!(v["loan"]["next"][0], "2027-03-27");
+
+    // The public report says how the okrug's loans are repaid (schema 2); schema 1 stays as it
+    // was at its own address.
+    let public = later.browser();
+    let (status, v2) = public.get_json("/okrugs/101033000/data-v2.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v2["schema"], "auyl-report/2");
+    let all = &v2["after_money"]["all"];
+    assert_eq!(all["loans"], 4, "{v2}");
+    // One borrower paying on time is one person: the share is not published.
+    assert_eq!(all["repaid_on_time_pct"], serde_json::Value::Null);
+    let par = all["par30_bps"].as_i64().expect("published");
+    assert!((7900..8100).contains(&par), "{par}");
+    assert_eq!(v2["after_money"]["by_said"][2][0], "nothing");
+    let (_, v1) = public.get_json("/okrugs/101033000/data.json").await;
+    assert_eq!(v1["schema"], "auyl-report/1");
+    assert!(v1.get("after_money").is_none(), "{v1}");
+    let (_, csv) = public.get("/okrugs/101033000/data-v2.csv").await;
+    assert!(csv.contains(",loans,,4\n"), "{csv}");
+    assert!(csv.contains(&format!(",loans_par30_bps,,{par}\n")), "{csv}");
+    let (_, csv1) = public.get("/okrugs/101033000/data.csv").await;
+    assert!(!csv1.contains("loans_"), "{csv1}");
+    let (_, html) = public.get("/okrugs/101033000").await;
+    assert!(html.contains("data-testid=\"after-money\""), "{html}");
+    // The region and the country add the okrug's loans up.
+    let (_, region) = public.get_json("/api/v1/reports/100000000").await;
+    assert_eq!(
+        region["after_money"]["all"]["loans"], 4,
+        "{}",
+        region["after_money"]
+    );
 }

@@ -1,0 +1,75 @@
+//! The report's part after the money: how the loans paid out in the area are being repaid,
+//! overall and by what the akimat said of the application — whether a recommendation means
+//! something.
+
+use leptos::prelude::*;
+
+use crate::domain::i18n::{Lang, Msg, t, tf};
+use crate::domain::report::{AfterMoney, LoanFigures, Shown};
+
+fn count(lang: Lang, s: Shown) -> String {
+    match s {
+        Shown::Value(v) => crate::domain::i18n::group_digits(lang, i128::from(v)),
+        Shown::FewerThan3 => t(lang, Msg::RepFewerThan3).to_owned(),
+    }
+}
+
+fn share(lang: Lang, v: Option<u32>) -> String {
+    v.map_or_else(
+        || t(lang, Msg::RepTooFew).to_owned(),
+        |v| format!("{v}\u{a0}%"),
+    )
+}
+
+fn par(lang: Lang, v: Option<i64>) -> String {
+    let sep = if lang == Lang::En { "." } else { "," };
+    v.map_or_else(
+        || t(lang, Msg::RepTooFew).to_owned(),
+        |b| format!("{}{sep}{}\u{a0}%", b / 100, (b % 100) / 10),
+    )
+}
+
+fn cells(lang: Lang, l: &LoanFigures) -> impl IntoView + use<> {
+    view! {
+        <td>{count(lang, l.loans)}</td>
+        <td>{share(lang, l.repaid_on_time_pct)}</td>
+        <td>{par(lang, l.par30_bps)}</td>
+    }
+}
+
+/// The section.
+pub(super) fn section(lang: Lang, m: &AfterMoney) -> impl IntoView + use<> {
+    let rows = m
+        .by_said
+        .iter()
+        .map(|(said, l)| {
+            view! {
+                <tr data-said=said.as_str()>
+                    <th scope="row">{said.label(lang)}</th>
+                    {cells(lang, l)}
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section aria-labelledby="money-h" data-testid="after-money">
+            <h2 id="money-h">{t(lang, Msg::RepAfterMoney)}</h2>
+            <p class="muted">{tf(lang, Msg::RepAfterMoneyLead, &[("date", &crate::domain::i18n::format_date(lang, m.as_of))])}</p>
+            <div class="table-scroll" tabindex="0"><table data-testid="loan-outcomes">
+                <thead><tr>
+                    <th scope="col">{t(lang, Msg::RepSaid)}</th>
+                    <th scope="col">{t(lang, Msg::RepLoans)}</th>
+                    <th scope="col">{t(lang, Msg::RepOnTime)}</th>
+                    <th scope="col">{t(lang, Msg::RepPar30)}</th>
+                </tr></thead>
+                <tbody>
+                    <tr data-said="all" class="total">
+                        <th scope="row">{t(lang, Msg::RepAllLoans)}</th>
+                        {cells(lang, &m.all)}
+                    </tr>
+                    {rows}
+                </tbody>
+            </table></div>
+        </section>
+    }
+}
