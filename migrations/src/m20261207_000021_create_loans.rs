@@ -19,6 +19,7 @@ impl MigrationTrait for Migration {
         create_loans(manager).await?;
         create_instalments(manager).await?;
         create_repayments(manager).await?;
+        create_reminders(manager).await?;
         create_api_keys(manager).await
     }
 
@@ -26,6 +27,7 @@ impl MigrationTrait for Migration {
         for table in [
             "api_idempotency",
             "api_keys",
+            "loan_reminders",
             "repayments",
             "instalments",
             "loans",
@@ -183,6 +185,33 @@ async fn create_repayments(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         true,
     )
     .await
+}
+
+/// The reminders sent about an instalment: one of each kind (`before`: three days before its
+/// due date; `late`: the first day it is late), whatever the instances and the restarts.
+async fn create_reminders(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    manager
+        .create_table(
+            Table::create()
+                .table("loan_reminders")
+                .col(integer("application_id"))
+                .col(integer("number"))
+                .col(string_len("kind", 8))
+                .col(timestamp_with_time_zone("created_at"))
+                .primary_key(
+                    Index::create()
+                        .col(Alias::new("application_id"))
+                        .col(Alias::new("number"))
+                        .col(Alias::new("kind")),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("loan_reminders", "application_id")
+                        .to("loans", "application_id"),
+                )
+                .to_owned(),
+        )
+        .await
 }
 
 async fn create_api_keys(manager: &SchemaManager<'_>) -> Result<(), DbErr> {

@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 22] = [
+const TABLES: [&str; 23] = [
     "locations",
     "organisations",
     "programs",
@@ -26,6 +26,7 @@ const TABLES: [&str; 22] = [
     "loans",
     "instalments",
     "repayments",
+    "loan_reminders",
     "api_keys",
     "api_idempotency",
 ];

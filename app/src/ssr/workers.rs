@@ -38,6 +38,8 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 const ALERTS_EVERY: Duration = Duration::from_secs(60);
 const MESSAGES_EVERY: Duration = Duration::from_secs(1);
 const REPORTS_EVERY: Duration = Duration::from_secs(5);
+/// Repayment reminders are looked for hourly: each goes once, and a day's are due from 09:00.
+const REMINDERS_EVERY: Duration = Duration::from_secs(3600);
 
 /// Runs `step` forever: again at once while it reports more work, then after a wake-up or
 /// `poll`, and with growing pauses while it fails.
@@ -82,6 +84,7 @@ pub fn spawn(
         spawn_messages(db.clone(), courier),
         spawn_alerts(db.clone(), wake, config.clone()),
         spawn_reports(db.clone()),
+        spawn_reminders(db.clone(), config.clone()),
         spawn_embedded(db.clone(), indexes.embedded.clone(), wake, config.clone()),
     ];
     if let Some(meili) = indexes.meili.clone() {
@@ -140,6 +143,31 @@ fn spawn_messages(
             }
         }
     })
+}
+
+/// Repayment reminders: three days before each due date and on the first day late.
+fn spawn_reminders(d: DatabaseConnection, c: Arc<Config>) -> JoinHandle<()> {
+    tokio::spawn(run(
+        "reminders",
+        Arc::new(tokio::sync::Notify::new()),
+        REMINDERS_EVERY,
+        move || {
+            let (d, c) = (d.clone(), c.clone());
+            async move {
+                let n = super::services::loans::reminders::remind(
+                    &d,
+                    &c.public_url,
+                    c.today(),
+                    chrono::Utc::now(),
+                )
+                .await?;
+                if n > 0 {
+                    tracing::info!(reminders = n, "repayment reminders written");
+                }
+                Ok(false)
+            }
+        },
+    ))
 }
 
 /// Okrug reports: recompute the okrugs whose figures a write has put out of date. Pages

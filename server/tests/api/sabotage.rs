@@ -20,6 +20,7 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
         "review_scores",
         "review_notes",
         "repayments",
+        "loan_reminders",
         "instalments",
         "loans",
         "applications",

@@ -14,6 +14,7 @@ pub mod consent_codes;
 pub mod instalments;
 pub mod invitations;
 pub mod known_devices;
+pub mod loan_reminders;
 pub mod loans;
 pub mod locations;
 pub mod mci_rates;

@@ -532,3 +532,69 @@ pub async fn keep_answer(
         .await?;
     Ok(done == 1)
 }
+
+/// The instalments falling due between `from` and `to` (both included) of loans that still
+/// owe something from that day or before: what the reminders look at.
+pub async fn due_between(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(loans::Model, Instalment)>, DbErr> {
+    let rows = instalments::Entity::find()
+        .filter(instalments::Column::DueOn.between(from, to))
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.application_id).collect();
+    let owing: std::collections::HashMap<i32, loans::Model> = find_many(db, &ids)
+        .await?
+        .into_iter()
+        .map(|l| (l.application_id, l))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|i| {
+            let loan = owing.get(&i.application_id)?;
+            // Repaid up to this instalment or beyond: nothing to remind of.
+            loan.first_unpaid_due_on.filter(|d| *d <= i.due_on)?;
+            Some((
+                loan.clone(),
+                Instalment {
+                    number: i.number,
+                    due_on: i.due_on,
+                    principal: Tiyn(i.principal_tiyn),
+                    interest: Tiyn(i.interest_tiyn),
+                },
+            ))
+        })
+        .collect())
+}
+
+/// Notes that the reminder `kind` of instalment `number` is sent; whether it was not yet.
+pub async fn remember_reminder(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+    number: i32,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use super::entities::loan_reminders;
+    let row = loan_reminders::ActiveModel {
+        application_id: Set(application_id),
+        number: Set(number),
+        kind: Set(kind.to_owned()),
+        created_at: Set(now.fixed_offset()),
+    };
+    let done = loan_reminders::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                loan_reminders::Column::ApplicationId,
+                loan_reminders::Column::Number,
+                loan_reminders::Column::Kind,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(done == 1)
+}

@@ -10,6 +10,7 @@
 
 mod keys;
 mod portfolio;
+pub mod reminders;
 
 pub use keys::{api_keys, authenticate_key, create_api_key, revoke_api_key};
 pub use portfolio::{portfolio, portfolio_csv};

@@ -630,3 +630,79 @@ async fn months_later_unpaid_instalments_are_arrears_in_the_portfolio() {
         region["after_money"]
     );
 }
+
+/// The messages of `template` in the outbox, with their texts.
+async fn written(app: &TestApp, template: &str) -> Vec<(String, String)> {
+    use app::ssr::db::entities::messages;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    messages::Entity::find()
+        .filter(messages::Column::Template.eq(template))
+        .all(&app.state.db)
+        .await
+        .expect("messages")
+        .into_iter()
+        .map(|m| (m.recipient, m.body))
+        .collect()
+}
+
+#[tokio::test]
+async fn reminders_go_three_days_before_and_on_the_first_day_late_once_each() {
+    use app::ssr::services::loans::reminders::remind;
+    let first = spawn_app().await;
+    let op = first.signed_in(OPERATOR).await;
+    let unpaid = disbursed(&first, &op, json!({})).await;
+    let paid = disbursed(&first, &op, json!({})).await;
+    // The first instalments fall due on 27 December; the lender records one ahead of time.
+    let key = new_key(&first, ORG_ADMIN).await;
+    let (s, v, _) = api(
+        &first,
+        Some(&key),
+        None,
+        &json!({ "application_id": paid, "reference": "EARLY-1", "paid_on": "2026-11-27", "amount_tiyn": 20_000_000 }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let day = |d: u32, m: u32, y: i32| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let db = &first.state.db;
+    let now = chrono::Utc::now();
+    // Four days before: nothing yet.
+    assert_eq!(
+        remind(db, "http://x", day(23, 12, 2026), now)
+            .await
+            .expect("round"),
+        0
+    );
+    // Three days before: the borrower who has not paid is told, once.
+    assert_eq!(
+        remind(db, "http://x", day(24, 12, 2026), now)
+            .await
+            .expect("round"),
+        1
+    );
+    assert_eq!(
+        remind(db, "http://x", day(25, 12, 2026), now)
+            .await
+            .expect("round"),
+        0
+    );
+    let due = written(&first, "repayment_due").await;
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0].0, APPLICANT);
+    assert!(due[0].1.contains(&format!("№{unpaid}")), "{due:?}");
+    // The first day late, once; the one who paid ahead hears nothing.
+    assert_eq!(
+        remind(db, "http://x", day(28, 12, 2026), now)
+            .await
+            .expect("round"),
+        1
+    );
+    assert_eq!(
+        remind(db, "http://x", day(29, 12, 2026), now)
+            .await
+            .expect("round"),
+        0
+    );
+    let late = written(&first, "repayment_late").await;
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert!(late[0].1.contains(&format!("№{unpaid}")));
+}
