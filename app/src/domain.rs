@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod criteria;
 pub mod editor;
 pub mod eligibility;
+pub mod followup;
 pub mod i18n;
 pub mod identity;
 pub mod loan;

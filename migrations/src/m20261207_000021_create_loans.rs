@@ -20,6 +20,7 @@ impl MigrationTrait for Migration {
         create_instalments(manager).await?;
         create_repayments(manager).await?;
         create_reminders(manager).await?;
+        create_followups(manager).await?;
         create_api_keys(manager).await
     }
 
@@ -27,7 +28,10 @@ impl MigrationTrait for Migration {
         for table in [
             "api_idempotency",
             "api_keys",
-            "loan_reminders",
+            "followup_confirmations",
+            "followup_reports",
+            "program_followups",
+            "reminders",
             "repayments",
             "instalments",
             "loans",
@@ -187,13 +191,15 @@ async fn create_repayments(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     .await
 }
 
-/// The reminders sent about an instalment: one of each kind (`before`: three days before its
-/// due date; `late`: the first day it is late), whatever the instances and the restarts.
+/// The reminders sent about an application after its payment: one of each kind about each
+/// instalment (`before`: three days before its due date; `late`: the first day it is late) or
+/// each required report (`report`: a week before it is due, `number` its kind), whatever the
+/// instances and the restarts.
 async fn create_reminders(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     manager
         .create_table(
             Table::create()
-                .table("loan_reminders")
+                .table("reminders")
                 .col(integer("application_id"))
                 .col(integer("number"))
                 .col(string_len("kind", 8))
@@ -206,12 +212,90 @@ async fn create_reminders(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 )
                 .foreign_key(
                     ForeignKey::create()
-                        .from("loan_reminders", "application_id")
-                        .to("loans", "application_id"),
+                        .from("reminders", "application_id")
+                        .to("applications", "id"),
                 )
                 .to_owned(),
         )
         .await
+}
+
+/// What a programme asks of those it paid, and what they file: the use of the funds (what
+/// was bought, with receipts and photos) within some days of the payment, and the results
+/// (jobs created, of them for young people and women, revenue) some months after. The lender
+/// accepts or returns a report with a reason; the akimat may record that it saw the result on
+/// site, in its own name, append-only.
+async fn create_followups(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    manager
+        .create_table(
+            Table::create()
+                .table("program_followups")
+                .col(integer("program_id").primary_key())
+                // None: the programme asks for no such report.
+                .col(integer_null("use_of_funds_days"))
+                .col(integer_null("results_months"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("program_followups", "program_id")
+                        .to("programs", "id"),
+                )
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table("followup_reports")
+                .col(pk_auto("id"))
+                .col(integer("application_id"))
+                // "use_of_funds" or "results".
+                .col(string_len("kind", 16))
+                // The filing's number: a returned report is filed again as a new row.
+                .col(integer("version"))
+                .col(date("due_on"))
+                // "submitted", "accepted" or "returned".
+                .col(string_len("state", 16))
+                .col(text("data"))
+                .col(timestamp_with_time_zone("submitted_at"))
+                .col(integer_null("decided_by"))
+                .col(timestamp_with_time_zone_null("decided_at"))
+                .col(text_null("reason"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("followup_reports", "application_id")
+                        .to("applications", "id"),
+                )
+                .to_owned(),
+        )
+        .await?;
+    index(
+        manager,
+        "idx_followup_reports_application",
+        "followup_reports",
+        &["application_id", "kind", "version"],
+        true,
+    )
+    .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table("followup_confirmations")
+                .col(pk_auto("id"))
+                .col(integer("application_id"))
+                .col(integer("author_user_id"))
+                .col(string_len("author_role", 16))
+                .col(string_len("okrug_code", 9))
+                .col(text("text"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("followup_confirmations", "application_id")
+                        .to("applications", "id"),
+                )
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
 }
 
 async fn create_api_keys(manager: &SchemaManager<'_>) -> Result<(), DbErr> {

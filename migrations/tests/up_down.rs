@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 23] = [
+const TABLES: [&str; 26] = [
     "locations",
     "organisations",
     "programs",
@@ -26,7 +26,10 @@ const TABLES: [&str; 23] = [
     "loans",
     "instalments",
     "repayments",
-    "loan_reminders",
+    "reminders",
+    "program_followups",
+    "followup_reports",
+    "followup_confirmations",
     "api_keys",
     "api_idempotency",
 ];

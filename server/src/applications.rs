@@ -91,6 +91,20 @@ const ECHOED_BESIDES_STEP: &[&str] = &[
     "repaid_on",
     "repaid_amount",
     "repaid_reverses",
+    "report_kind",
+    "report_note",
+    "jobs_created",
+    "jobs_young",
+    "jobs_women",
+    "revenue",
+    "report_reason",
+    "confirmation",
+    "item_what_1",
+    "item_amount_1",
+    "item_what_2",
+    "item_amount_2",
+    "item_what_3",
+    "item_amount_3",
 ];
 
 fn echo_decision(posted: &PostedForm) -> String {

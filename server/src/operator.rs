@@ -104,6 +104,15 @@ pub(crate) async fn programme_edit(
     let result = async {
         let posted = posted.map_err(|e| (e.into(), Vec::new()))?;
         let saved = match posted.get("action") {
+            Some("followups") => app::ssr::services::followups::set_requirements(
+                &st.db,
+                who,
+                &slug,
+                posted.get("use_of_funds_days"),
+                posted.get("results_months"),
+            )
+            .await
+            .map(|()| format!("{page}?done=saved")),
             Some("status") => {
                 let status = posted.get("status").unwrap_or_default();
                 editor::set_status(&st.db, &st.wake, who, &slug, status)

@@ -441,10 +441,16 @@ pub enum Done {
     Assisted,
     /// The lender recorded a repayment (or a reversal) by hand.
     Repaid,
+    /// The entrepreneur filed a report after the payment.
+    Reported,
+    /// The lender accepted or returned a report.
+    ReportDecided,
+    /// The akimat recorded what it saw on site.
+    Confirmed,
 }
 
 impl Done {
-    const CODES: [(Done, &'static str); 12] = [
+    const CODES: [(Done, &'static str); 15] = [
         (Done::Save, "save"),
         (Done::Submit, "submit"),
         (Done::Answer, "answer"),
@@ -457,6 +463,9 @@ impl Done {
         (Done::Assigned, "assigned"),
         (Done::Assisted, "assisted"),
         (Done::Repaid, "repaid"),
+        (Done::Reported, "reported"),
+        (Done::ReportDecided, "report_decided"),
+        (Done::Confirmed, "confirmed"),
     ];
 
     /// The code in the address.

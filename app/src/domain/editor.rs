@@ -73,6 +73,9 @@ pub struct EditorView {
     pub versions: Vec<VersionView>,
     /// The regions an envelope can be set aside for: code and name.
     pub regions: Vec<(String, String)>,
+    /// The reports it asks of those it paid (`None` for a new one).
+    #[serde(default)]
+    pub followups: Option<crate::domain::followup::Requirements>,
 }
 
 /// How many registered profiles a set of criteria admits.

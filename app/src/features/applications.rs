@@ -8,6 +8,7 @@
 pub mod api;
 mod desk;
 mod draft;
+mod followup;
 mod loan;
 
 use draft::DraftFields;
@@ -61,6 +62,16 @@ const FIELDS: &[&str] = &[
     "repaid_on",
     "repaid_amount",
     "repaid_reverses",
+    "report_kind",
+    "report_id",
+    "report_reason",
+    "report_note",
+    "receipt",
+    "jobs_created",
+    "jobs_young",
+    "jobs_women",
+    "revenue",
+    "confirmation",
 ];
 
 /// `/applications`.
@@ -237,6 +248,9 @@ fn done_message(done: &str) -> Option<Msg> {
         Done::Recommended => Msg::AppDoneRecommended,
         Done::Assisted => Msg::AppDoneAssisted,
         Done::Repaid => Msg::LoanDoneRepaid,
+        Done::Reported => Msg::FupDoneReported,
+        Done::ReportDecided => Msg::FupDoneDecided,
+        Done::Confirmed => Msg::FupDoneConfirmed,
         // The desk shows its own result (the score, the note, the assignee).
         Done::Scored | Done::Noted | Done::Assigned => return None,
     })
@@ -308,6 +322,10 @@ fn Application(
         .loan
         .as_ref()
         .map(|l| loan::section(lang, l, v.operator, &action, version, &err_for));
+    let followup = v
+        .followup
+        .as_ref()
+        .map(|f| followup::section(lang, f, &v.documents, &action, version, &err_for));
     let submitted_fields = (!editable).then(|| submitted(lang, &v.fields, &v.limits));
     let files = (!editable && !v.documents.is_empty()).then(|| files_section(lang, &v));
     let recommendation = recommendation_section(lang, &v, &action, &error);
@@ -327,6 +345,7 @@ fn Application(
         {files}
         {decision}
         {loan}
+        {followup}
         {operator}
         {desk}
         {timeline(lang, v.events)}

@@ -703,6 +703,26 @@ pub fn EditorPage() -> impl IntoView {
                 </form>
             }
         });
+        let followups = view.followups.map(|r| {
+            let days = r.use_of_funds_days.map(|d| d.to_string());
+            let months = r.results_months.map(|m| m.to_string());
+            view! {
+                <form method="post" action=here.clone() class="editor-followups" data-testid="followups-form">
+                    <input type="hidden" name="action" value="followups" />
+                    <h2>{t(lang, Msg::FupTitle)}</h2>
+                    <p class="hint">{t(lang, Msg::FupEditorHint)}</p>
+                    <div class="field">
+                        <label for="use_of_funds_days">{t(lang, Msg::FupEditorDays)}</label>
+                        <input id="use_of_funds_days" name="use_of_funds_days" type="number" min="7" max="365" value=days />
+                    </div>
+                    <div class="field">
+                        <label for="results_months">{t(lang, Msg::FupEditorMonths)}</label>
+                        <input id="results_months" name="results_months" type="number" min="1" max="60" value=months />
+                    </div>
+                    <div class="actions"><button type="submit" class="button button-secondary">{t(lang, Msg::FupEditorSave)}</button></div>
+                </form>
+            }
+        });
         let versions = view
             .versions
             .iter()
@@ -729,6 +749,7 @@ pub fn EditorPage() -> impl IntoView {
             {saved}
             {status}
             {form(&c, if new { "/operator/programs".to_owned() } else { here.clone() }, new, &view.regions, preview)}
+            {followups}
             {(!view.versions.is_empty()).then(|| view! {
                 <section aria-labelledby="versions">
                     <h2 id="versions">{t(lang, Msg::EdVersions)}</h2>

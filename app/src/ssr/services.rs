@@ -9,6 +9,7 @@ pub mod assisted;
 pub mod catalog;
 pub mod demo_history;
 pub mod editor;
+pub mod followups;
 pub mod health;
 pub mod indexer;
 pub mod invitations;

@@ -20,11 +20,14 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
         "review_scores",
         "review_notes",
         "repayments",
-        "loan_reminders",
+        "reminders",
+        "followup_reports",
+        "followup_confirmations",
         "instalments",
         "loans",
         "applications",
         "budget_envelopes",
+        "program_followups",
         "program_versions",
     ] {
         app.state

@@ -377,6 +377,9 @@ pub struct ApplicationView {
     /// A disbursed loan's schedule and standing today.
     #[serde(default)]
     pub loan: Option<crate::domain::portfolio::LoanView>,
+    /// The reports after the payment and the akimat's confirmations.
+    #[serde(default)]
+    pub followup: Option<crate::domain::followup::FollowupView>,
 }
 
 /// What the assisted-filing form offers the akimat: its okrug's settlements and the open

@@ -34,7 +34,19 @@ impl LoanGroup {
     }
 }
 
-/// An area's loans by where they stand.
+/// Use-of-funds reports falling due on one day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReportsDue {
+    /// Reports asked for by that day.
+    pub due: u64,
+    /// Of them, filed by that day.
+    pub on_time: u64,
+}
+
+/// An area's payments after the money: its loans by where they stand, the jobs its accepted
+/// results reports say were created, and its use-of-funds reports by due date. (Grants have
+/// reports but no loan.)
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LoanBook {
@@ -42,6 +54,21 @@ pub struct LoanBook {
     pub repaid: LoanGroup,
     /// The others, by the due date of their oldest unpaid instalment.
     pub by_due: BTreeMap<NaiveDate, LoanGroup>,
+    /// Accepted results reports.
+    #[serde(default)]
+    pub results_accepted: u64,
+    /// The jobs they say were created.
+    #[serde(default)]
+    pub jobs_created: u64,
+    /// Of them, for young people.
+    #[serde(default)]
+    pub jobs_young: u64,
+    /// Of them, for women.
+    #[serde(default)]
+    pub jobs_women: u64,
+    /// Use-of-funds reports by their due date.
+    #[serde(default)]
+    pub funds_due: BTreeMap<NaiveDate, ReportsDue>,
 }
 
 impl LoanBook {
@@ -64,6 +91,30 @@ impl LoanBook {
         for (d, g) in &o.by_due {
             self.by_due.entry(*d).or_default().add(g);
         }
+        self.results_accepted += o.results_accepted;
+        self.jobs_created += o.jobs_created;
+        self.jobs_young += o.jobs_young;
+        self.jobs_women += o.jobs_women;
+        for (d, r) in &o.funds_due {
+            let mine = self.funds_due.entry(*d).or_default();
+            mine.due += r.due;
+            mine.on_time += r.on_time;
+        }
+    }
+
+    /// Adds a use-of-funds report due on `due`, filed by then or not.
+    pub fn add_funds_report(&mut self, due: NaiveDate, on_time: bool) {
+        let r = self.funds_due.entry(due).or_default();
+        r.due += 1;
+        r.on_time += u64::from(on_time);
+    }
+
+    /// Adds an accepted results report.
+    pub fn add_results(&mut self, jobs: u32, young: u32, women: u32) {
+        self.results_accepted += 1;
+        self.jobs_created += u64::from(jobs);
+        self.jobs_young += u64::from(young);
+        self.jobs_women += u64::from(women);
     }
 
     /// Every loan.
@@ -110,10 +161,19 @@ impl LoanBook {
                     let den = i128::from(outstanding);
                     i64::try_from((num + den / 2) / den).unwrap_or(i64::MAX)
                 });
+        let (due, filed) = self
+            .funds_due
+            .range(..as_of)
+            .fold((0, 0), |(d, f), (_, r)| (d + r.due, f + r.on_time));
         LoanFigures {
             loans: Shown::count(loans),
             repaid_on_time_pct: rate(self.on_time(as_of), loans),
             par30_bps,
+            jobs_created: Shown::sum(
+                i64::try_from(self.jobs_created).unwrap_or(i64::MAX),
+                self.results_accepted,
+            ),
+            use_of_funds_on_time_pct: rate(filed, due),
         }
     }
 }
@@ -129,6 +189,10 @@ pub struct LoanFigures {
     /// PAR30: the outstanding principal of the loans more than 30 days late over all the
     /// outstanding principal, in hundredths of a per cent.
     pub par30_bps: Option<i64>,
+    /// Jobs created, by the accepted results reports (loans and grants).
+    pub jobs_created: Shown,
+    /// Of the use-of-funds reports already due, the share filed by their due date, per cent.
+    pub use_of_funds_on_time_pct: Option<u32>,
 }
 
 /// After the money: an area's loans, and by what the akimat said of them.
@@ -213,6 +277,32 @@ mod tests {
             sum.add(b);
         }
         assert_eq!(sum.loans(), 9);
+    }
+
+    #[test]
+    fn jobs_and_use_of_funds_on_time_are_read_off_the_book() {
+        let mut b = LoanBook::default();
+        b.add_results(2, 1, 1);
+        b.add_results(1, 0, 1);
+        assert_eq!(
+            b.public(d("2027-01-01")).jobs_created,
+            Shown::FewerThan3,
+            "two reports"
+        );
+        b.add_results(4, 2, 0);
+        for (due, on_time) in [
+            ("2026-12-01", true),
+            ("2026-12-02", true),
+            ("2026-12-03", false),
+            ("2026-12-04", true),
+            ("2027-06-01", false),
+        ] {
+            b.add_funds_report(d(due), on_time);
+        }
+        let p = b.public(d("2027-01-01"));
+        assert_eq!(p.jobs_created, Shown::Value(7));
+        // Three of the four already due were filed by their day; the June one is not due yet.
+        assert_eq!(p.use_of_funds_on_time_pct, Some(75));
     }
 
     #[test]

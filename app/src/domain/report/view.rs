@@ -340,6 +340,12 @@ pub fn csv(r: &Report) -> String {
             line("loans", key, l.loans.data());
             line("loans_repaid_on_time_pct", key, opt(l.repaid_on_time_pct));
             line("loans_par30_bps", key, bps(l.par30_bps));
+            line("jobs_created", key, l.jobs_created.data());
+            line(
+                "use_of_funds_on_time_pct",
+                key,
+                opt(l.use_of_funds_on_time_pct),
+            );
         };
         loans("", &m.all);
         for (said, l) in &m.by_said {

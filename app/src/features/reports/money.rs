@@ -34,6 +34,8 @@ fn cells(lang: Lang, l: &LoanFigures) -> impl IntoView + use<> {
         <td>{count(lang, l.loans)}</td>
         <td>{share(lang, l.repaid_on_time_pct)}</td>
         <td>{par(lang, l.par30_bps)}</td>
+        <td>{count(lang, l.jobs_created)}</td>
+        <td>{share(lang, l.use_of_funds_on_time_pct)}</td>
     }
 }
 
@@ -61,6 +63,8 @@ pub(super) fn section(lang: Lang, m: &AfterMoney) -> impl IntoView + use<> {
                     <th scope="col">{t(lang, Msg::RepLoans)}</th>
                     <th scope="col">{t(lang, Msg::RepOnTime)}</th>
                     <th scope="col">{t(lang, Msg::RepPar30)}</th>
+                    <th scope="col">{t(lang, Msg::RepJobsCreated)}</th>
+                    <th scope="col">{t(lang, Msg::RepFundsOnTime)}</th>
                 </tr></thead>
                 <tbody>
                     <tr data-said="all" class="total">

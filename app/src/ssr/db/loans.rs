@@ -577,7 +577,7 @@ pub async fn remember_reminder(
     kind: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    use super::entities::loan_reminders;
+    use super::entities::reminders as loan_reminders;
     let row = loan_reminders::ActiveModel {
         application_id: Set(application_id),
         number: Set(number),

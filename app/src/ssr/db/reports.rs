@@ -253,24 +253,7 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
     for app in &apps {
         count_application(&mut f, app, &latest, &moments, &jobs);
     }
-    // After the money: the okrug's loans, by what the akimat said of their application.
-    let book: Vec<(i32, Option<chrono::NaiveDate>, bool, i64)> = loans::Entity::find()
-        .select_only()
-        .column(loans::Column::ApplicationId)
-        .column(loans::Column::FirstUnpaidDueOn)
-        .column(loans::Column::PaidLate)
-        .column(loans::Column::OutstandingPrincipalTiyn)
-        .filter(loans::Column::OkrugCode.eq(okrug.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (id, first_unpaid, paid_late, outstanding) in book {
-        f.loans.entry(said_of(&latest, id)).or_default().add_loan(
-            first_unpaid,
-            paid_late,
-            outstanding,
-        );
-    }
+    after_money(db, okrug, &apps, &latest, &moments, &mut f).await?;
     f.recommenders = recommenders(db, &apps, &latest).await?;
     Ok(f)
 }
@@ -388,6 +371,112 @@ async fn planned_jobs(
             (id, jobs)
         })
         .collect())
+}
+
+/// After the money, by what the akimat said of the application: the okrug's loans by where
+/// they stand, its use-of-funds reports by due date (filed by then or not), and the jobs its
+/// accepted results reports count.
+async fn after_money(
+    db: &impl ConnectionTrait,
+    okrug: &KatoCode,
+    apps: &[Submitted],
+    latest: &BTreeMap<i32, recommendations::Model>,
+    moments: &Moments,
+    f: &mut Figures,
+) -> Result<(), DbErr> {
+    use super::entities::{followup_reports, program_followups};
+    use crate::domain::followup::{ReportData, ReportKind, ReportState, Requirements};
+    let book: Vec<(i32, Option<chrono::NaiveDate>, bool, i64, chrono::NaiveDate)> =
+        loans::Entity::find()
+            .select_only()
+            .column(loans::Column::ApplicationId)
+            .column(loans::Column::FirstUnpaidDueOn)
+            .column(loans::Column::PaidLate)
+            .column(loans::Column::OutstandingPrincipalTiyn)
+            .column(loans::Column::DisbursedOn)
+            .filter(loans::Column::OkrugCode.eq(okrug.as_str()))
+            .into_tuple()
+            .all(db)
+            .await?;
+    let mut paid_on = BTreeMap::new();
+    for (id, first_unpaid, paid_late, outstanding, disbursed_on) in book {
+        paid_on.insert(id, disbursed_on);
+        f.loans.entry(said_of(latest, id)).or_default().add_loan(
+            first_unpaid,
+            paid_late,
+            outstanding,
+        );
+    }
+    let paid: Vec<&Submitted> = apps
+        .iter()
+        .filter(|a| a.2 == State::Disbursed.as_str())
+        .collect();
+    if paid.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i32> = paid.iter().map(|a| a.0).collect();
+    let mut reports: BTreeMap<i32, Vec<followup_reports::Model>> = BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        for r in followup_reports::Entity::find()
+            .filter(followup_reports::Column::ApplicationId.is_in(chunk.iter().copied()))
+            .order_by_asc(followup_reports::Column::Version)
+            .all(db)
+            .await?
+        {
+            reports.entry(r.application_id).or_default().push(r);
+        }
+    }
+    let programs: std::collections::BTreeSet<i32> = paid.iter().map(|a| a.1).collect();
+    let asked: BTreeMap<i32, Requirements> = program_followups::Entity::find()
+        .filter(program_followups::Column::ProgramId.is_in(programs))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let req = Requirements {
+                use_of_funds_days: r.use_of_funds_days,
+                results_months: r.results_months,
+            };
+            (r.program_id, req)
+        })
+        .collect();
+    for (id, program, ..) in paid {
+        let book = f.loans.entry(said_of(latest, *id)).or_default();
+        let mine = reports.get(id).map(Vec::as_slice).unwrap_or_default();
+        // The payment's day: the loan's, or (a grant) the day of its payment's step.
+        let day = paid_on.get(id).copied().or_else(|| {
+            moments.get(id).and_then(|m| m.get("disburse")).map(|at| {
+                (at.with_timezone(&chrono::Utc) + chrono::Duration::hours(5)).date_naive()
+            })
+        });
+        let due = day.map(|d| asked.get(program).copied().unwrap_or_default().due(d));
+        if let Some((_, due_on)) = due
+            .iter()
+            .flatten()
+            .find(|(k, _)| *k == ReportKind::UseOfFunds)
+        {
+            let first_filed = mine
+                .iter()
+                .filter(|r| r.kind == ReportKind::UseOfFunds.as_str())
+                .map(|r| {
+                    (r.submitted_at.with_timezone(&chrono::Utc) + chrono::Duration::hours(5))
+                        .date_naive()
+                })
+                .min();
+            book.add_funds_report(*due_on, first_filed.is_some_and(|d| d <= *due_on));
+        }
+        if let Some(r) = mine.iter().rev().find(|r| {
+            r.kind == ReportKind::Results.as_str() && r.state == ReportState::Accepted.as_str()
+        }) {
+            let data: ReportData = serde_json::from_str(&r.data).unwrap_or_default();
+            book.add_results(
+                data.jobs_created.unwrap_or(0),
+                data.jobs_young.unwrap_or(0),
+                data.jobs_women.unwrap_or(0),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// What the akimat said of application `id` (its latest recommendation).

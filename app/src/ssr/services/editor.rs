@@ -132,6 +132,7 @@ pub async fn editor(
             envelopes: Vec::new(),
             versions: Vec::new(),
             regions,
+            followups: None,
         });
     };
     let (id, input) = editable(db, who, slug).await?;
@@ -160,6 +161,7 @@ pub async fn editor(
         envelopes: super::review::envelopes(db, id).await?,
         versions,
         regions,
+        followups: Some(super::followups::requirements(db, id).await?),
     })
 }
 

@@ -706,3 +706,248 @@ async fn reminders_go_three_days_before_and_on_the_first_day_late_once_each() {
     assert_eq!(late.len(), 1, "{late:?}");
     assert!(late[0].1.contains(&format!("№{unpaid}")));
 }
+
+/// Posts one of the page's forms of application `id` with `fields` and files `files`
+/// (field, name, bytes): the page it lands on.
+async fn page_form(
+    b: &Browser,
+    id: i64,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> (StatusCode, String) {
+    // Someone who may not read the application posts a version they guessed.
+    let (_, v) = b.get_json(&format!("/api/v1/applications/{id}")).await;
+    let version = v["summary"]["version"].as_i64().unwrap_or(1);
+    let mut form = Form::new().text("version", version.to_string());
+    for (k, v) in fields {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    for (field, name, bytes) in files {
+        form = form.part(
+            (*field).to_owned(),
+            Part::bytes(bytes.to_vec()).file_name((*name).to_owned()),
+        );
+    }
+    let r = b
+        .client
+        .post(format!("{}/applications/{id}", b.address))
+        .header("origin", &b.address)
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .expect("sent");
+    if r.status() != StatusCode::SEE_OTHER {
+        let status = r.status();
+        return (status, r.text().await.unwrap_or_default());
+    }
+    page(b, &location(&r)).await
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+
+#[tokio::test]
+async fn reports_after_the_payment_are_filed_returned_accepted_and_confirmed_on_site() {
+    let app = spawn_app().await;
+    let applicant = app.signed_in(APPLICANT).await;
+    let r = applicant
+        .client
+        .post(format!("{}/profile", applicant.address))
+        .header("origin", &applicant.address)
+        .form(&[("settlement", "101033100")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let op = app.signed_in(OPERATOR).await;
+    let id = disbursed(&app, &op, json!({})).await;
+    let (_, html) = page(&applicant, &format!("/applications/{id}")).await;
+    assert!(
+        html.contains("data-testid=\"report-use_of_funds\""),
+        "{html}"
+    );
+    assert!(html.contains("data-testid=\"form-report-use_of_funds\""));
+    // A half-filled row is named, and nothing is filed.
+    let (_, html) = page_form(
+        &applicant,
+        id,
+        &[
+            ("action", "file_report"),
+            ("report_kind", "use_of_funds"),
+            ("item_amount_1", "100"),
+        ],
+        &[],
+    )
+    .await;
+    assert!(html.contains("item_what_1-error"), "{html}");
+    // A file that is no picture is refused by name.
+    let (_, html) = page_form(
+        &applicant,
+        id,
+        &[
+            ("action", "file_report"),
+            ("report_kind", "use_of_funds"),
+            ("item_what_1", "Пять нетелей"),
+            ("item_amount_1", "1 150 000"),
+        ],
+        &[("receipt", "receipt.exe", b"MZ not a picture")],
+    )
+    .await;
+    assert!(html.contains("receipt-error"), "{html}");
+    let (_, html) = page_form(
+        &applicant,
+        id,
+        &[
+            ("action", "file_report"),
+            ("report_kind", "use_of_funds"),
+            ("item_what_1", "Пять нетелей"),
+            ("item_amount_1", "1 150 000"),
+        ],
+        &[("receipt", "chek.png", PNG)],
+    )
+    .await;
+    assert!(html.contains("Отчёт отправлен"), "{html}");
+    assert!(html.contains("chek.png"));
+    // The lender returns it with a reason; a return without one is refused.
+    let (_, html) = page(&op, &format!("/applications/{id}")).await;
+    let at = html
+        .find("name=\"report_id\" value=\"")
+        .expect("a decision form")
+        + 24;
+    let report: String = html[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let (_, html) = page_form(
+        &op,
+        id,
+        &[("action", "return_report"), ("report_id", &report)],
+        &[],
+    )
+    .await;
+    assert!(
+        html.contains("report_reason-error") || html.contains("Причина"),
+        "{html}"
+    );
+    let (_, html) = page_form(
+        &op,
+        id,
+        &[
+            ("action", "return_report"),
+            ("report_id", &report),
+            ("report_reason", "Нет накладной на корма"),
+        ],
+        &[],
+    )
+    .await;
+    assert!(html.contains("Решение по отчёту записано"), "{html}");
+    let (_, html) = page(&applicant, &format!("/applications/{id}")).await;
+    assert!(html.contains("Нет накладной на корма"));
+    assert!(html.contains("data-state=\"returned\""));
+    // Filed again, accepted.
+    let (_, html) = page_form(
+        &applicant,
+        id,
+        &[
+            ("action", "file_report"),
+            ("report_kind", "use_of_funds"),
+            ("item_what_1", "Пять нетелей"),
+            ("item_amount_1", "1 150 000"),
+            ("item_what_2", "Корма"),
+            ("item_amount_2", "50 000"),
+        ],
+        &[("receipt", "nakladnaya.png", PNG)],
+    )
+    .await;
+    assert!(html.contains("Отчёт отправлен"), "{html}");
+    let (_, html) = page(&op, &format!("/applications/{id}")).await;
+    let at = html
+        .rfind("name=\"report_id\" value=\"")
+        .expect("a decision form")
+        + 24;
+    let report: String = html[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let (_, html) = page_form(
+        &op,
+        id,
+        &[("action", "accept_report"), ("report_id", &report)],
+        &[],
+    )
+    .await;
+    assert!(html.contains("data-state=\"accepted\""), "{html}");
+    // Accepting twice is refused and changes nothing.
+    let (status, html) = page_form(
+        &op,
+        id,
+        &[("action", "accept_report"), ("report_id", &report)],
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(html.matches("data-state=\"accepted\"").count(), 1);
+    // The results: jobs of which more for women than created are refused.
+    let (_, html) = page_form(
+        &applicant,
+        id,
+        &[
+            ("action", "file_report"),
+            ("report_kind", "results"),
+            ("jobs_created", "2"),
+            ("jobs_women", "3"),
+            ("revenue", "100"),
+        ],
+        &[],
+    )
+    .await;
+    assert!(html.contains("jobs_women-error"), "{html}");
+    // Another entrepreneur cannot file on it; the lender cannot file either.
+    let other = app.signed_in("+77010000002").await;
+    let (status, _) = page_form(
+        &other,
+        id,
+        &[
+            ("action", "file_report"),
+            ("report_kind", "results"),
+            ("jobs_created", "2"),
+            ("revenue", "100"),
+        ],
+        &[],
+    )
+    .await;
+    assert_ne!(status, StatusCode::OK);
+    // The okrug's akim confirms on site, named; an akim of another okrug may not.
+    let akim = app.signed_in("+77010000003").await;
+    let (_, html) = page_form(
+        &akim,
+        id,
+        &[
+            ("action", "confirm_on_site"),
+            ("confirmation", "Видели пять нетелей на ферме"),
+        ],
+        &[],
+    )
+    .await;
+    assert!(html.contains("Видели пять нетелей на ферме"), "{html}");
+    let far = app.signed_in("+77010000005").await;
+    let (status, _) = page_form(
+        &far,
+        id,
+        &[("action", "confirm_on_site"), ("confirmation", "x")],
+        &[],
+    )
+    .await;
+    assert_ne!(status, StatusCode::OK);
+    // The okrug's public report: the use-of-funds report is not due yet; one report of jobs
+    // is too few to publish.
+    let (_, v2) = app
+        .browser()
+        .get_json("/okrugs/101033000/data-v2.json")
+        .await;
+    assert_eq!(
+        v2["after_money"]["all"]["jobs_created"], 0,
+        "{}",
+        v2["after_money"]
+    );
+}

@@ -93,6 +93,45 @@ pub async fn post(
                 .await?;
             Ok(Done::Repaid)
         }
+        "file_report" => {
+            crate::ssr::services::followups::file(
+                db,
+                out.uploads,
+                who,
+                id,
+                &posted.pairs,
+                &posted.files,
+            )
+            .await?;
+            Ok(Done::Reported)
+        }
+        "accept_report" | "return_report" => {
+            let report = posted
+                .get("report_id")
+                .and_then(|v| v.trim().parse::<i32>().ok())
+                .ok_or_else(|| FieldError::new("report_id", Problem::NotANumber))?;
+            let accept = posted.get("action") == Some("accept_report");
+            crate::ssr::services::followups::decide(
+                db,
+                who,
+                id,
+                report,
+                accept,
+                posted.get("report_reason"),
+            )
+            .await?;
+            Ok(Done::ReportDecided)
+        }
+        "confirm_on_site" => {
+            crate::ssr::services::followups::confirm(
+                db,
+                who,
+                id,
+                posted.get("confirmation").unwrap_or_default(),
+            )
+            .await?;
+            Ok(Done::Confirmed)
+        }
         "unassign_me" => {
             review::unassign(db, who, id, me).await?;
             Ok(Done::Assigned)

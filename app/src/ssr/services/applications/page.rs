@@ -179,6 +179,11 @@ pub async fn view(
         } else {
             None
         },
+        followup: if state == State::Disbursed {
+            crate::ssr::services::followups::view(db, p, &a, party, today).await?
+        } else {
+            None
+        },
         can_recommend: recommendation_asked
             && allow(
                 Some(p),

@@ -3,15 +3,12 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "loan_reminders")]
+#[sea_orm(table_name = "program_followups")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub application_id: i32,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub number: i32,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub kind: String,
-    pub created_at: DateTimeWithTimeZone,
+    pub program_id: i32,
+    pub use_of_funds_days: Option<i32>,
+    pub results_months: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
