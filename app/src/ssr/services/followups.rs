@@ -89,7 +89,7 @@ pub async fn set_requirements(
 }
 
 /// The day application `a` was paid, from its payment's event.
-async fn paid_on(
+pub(crate) async fn paid_on(
     db: &impl ConnectionTrait,
     a: &applications::Model,
 ) -> Result<Option<NaiveDate>, ServiceError> {

@@ -705,6 +705,25 @@ async fn reminders_go_three_days_before_and_on_the_first_day_late_once_each() {
     let late = written(&first, "repayment_late").await;
     assert_eq!(late.len(), 1, "{late:?}");
     assert!(late[0].1.contains(&format!("№{unpaid}")));
+    // The use-of-funds reports fall due 90 days after 27 November (25 February): a week
+    // before, both borrowers are reminded, once; nobody is once a report is filed.
+    assert_eq!(
+        remind(db, "http://x", day(17, 2, 2027), now)
+            .await
+            .expect("round"),
+        0
+    );
+    let before = remind(db, "http://x", day(18, 2, 2027), now)
+        .await
+        .expect("round");
+    assert_eq!(before, 2, "two reports due a week later");
+    assert_eq!(
+        remind(db, "http://x", day(19, 2, 2027), now)
+            .await
+            .expect("round"),
+        0
+    );
+    assert_eq!(written(&first, "report_due").await.len(), 2);
 }
 
 /// Posts one of the page's forms of application `id` with `fields` and files `files`

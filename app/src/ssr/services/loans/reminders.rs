@@ -90,10 +90,167 @@ pub async fn remind(
             }
         }
     }
+    written += report_reminders(db, public_url, today, now).await?;
     if written > 0 {
         messages::wake();
     }
     Ok(written)
+}
+
+/// How long after a payment's day it may be recorded and still be found by the report
+/// reminders.
+const LATE_ENTRY_DAYS: i64 = 60;
+
+/// Days before a report's due date its reminder goes.
+pub const REPORT_DAYS_BEFORE: i64 = 7;
+
+/// Reminders of the reports after the payment falling due within a week and not filed yet:
+/// looked for per programme among the applications paid in the window that makes their report
+/// due then (the payment is an application's last step, so its state's time is the payment's).
+async fn report_reminders(
+    db: &DatabaseConnection,
+    public_url: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, ServiceError> {
+    use crate::domain::followup::ReportKind;
+    use crate::ssr::db::entities::{followup_reports, programs};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut written = 0;
+    let ids: Vec<i32> = programs::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    for program in ids {
+        let asked = crate::ssr::services::followups::requirements(db, program).await?;
+        for kind in ReportKind::ALL {
+            // The payments whose report falls due in the next week: the due date taken back
+            // by the programme's delay, a day wider on each side for the time of day.
+            let back = |d: NaiveDate| match kind {
+                ReportKind::UseOfFunds => asked
+                    .use_of_funds_days
+                    .map(|n| d - Duration::days(i64::from(n))),
+                ReportKind::Results => asked
+                    .results_months
+                    .and_then(|m| u32::try_from(m).ok())
+                    .and_then(|m| d.checked_sub_months(chrono::Months::new(m))),
+            };
+            let (Some(from), Some(to)) = (
+                back(today),
+                back(today + Duration::days(REPORT_DAYS_BEFORE + 1)),
+            ) else {
+                continue;
+            };
+            let at = |d: NaiveDate| {
+                d.and_hms_opt(0, 0, 0)
+                    .unwrap_or_default()
+                    .and_utc()
+                    .fixed_offset()
+            };
+            let paid: Vec<applications::Model> = applications::Entity::find()
+                .filter(applications::Column::ProgramId.eq(program))
+                .filter(applications::Column::State.eq("disbursed"))
+                // Recorded on the day of the payment or later (a payment may be entered after
+                // the fact): up to [`LATE_ENTRY_DAYS`] later.
+                .filter(
+                    applications::Column::StateAt
+                        .between(at(from), at(to + Duration::days(LATE_ENTRY_DAYS))),
+                )
+                .all(db)
+                .await?;
+            for a in paid {
+                let Some(paid_on) = crate::ssr::services::followups::paid_on(db, &a).await? else {
+                    continue;
+                };
+                let Some((_, due)) = asked.due(paid_on).into_iter().find(|(k, _)| *k == kind)
+                else {
+                    continue;
+                };
+                if due <= today || due > today + Duration::days(REPORT_DAYS_BEFORE) {
+                    continue;
+                }
+                let filed = followup_reports::Entity::find()
+                    .filter(followup_reports::Column::ApplicationId.eq(a.id))
+                    .filter(followup_reports::Column::Kind.eq(kind.as_str()))
+                    .one(db)
+                    .await?
+                    .is_some();
+                if !filed && send_report(db, public_url, &a, kind, due, now).await? {
+                    written += 1;
+                }
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// Notes and writes one report reminder in one transaction; whether it was new.
+async fn send_report(
+    db: &DatabaseConnection,
+    public_url: &str,
+    a: &applications::Model,
+    kind: crate::domain::followup::ReportKind,
+    due: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<bool, ServiceError> {
+    let Some((address, lang)) = db::alerts::address_of(db, a.user_id).await? else {
+        return Ok(false);
+    };
+    let txn = db::begin_write(db).await?;
+    if !db::loans::remember_reminder(&*txn, a.id, kind.number(), "report", now).await? {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    let id_text = a.id.to_string();
+    let site = messages::site(public_url).to_owned();
+    let link = format!("{}/applications/{}", public_url.trim_end_matches('/'), a.id);
+    let what = |l: Lang| match kind {
+        crate::domain::followup::ReportKind::UseOfFunds => t(l, Msg::FupUseOfFunds),
+        crate::domain::followup::ReportKind::Results => t(l, Msg::FupResults),
+    };
+    let words = |l: Lang| {
+        tf(
+            l,
+            Msg::SmsReportDue,
+            &[
+                ("id", &id_text),
+                ("date", &format_date(l, due)),
+                ("site", &site),
+            ],
+        )
+    };
+    let message = messages::letter(
+        messages::Letter {
+            to: &address,
+            lang,
+            user_id: Some(a.user_id),
+            application_id: Some(a.id),
+            fallback_user_id: None,
+            template: "report_due",
+            params: messages::params(&[
+                ("id", &id_text),
+                ("kind", kind.as_str()),
+                ("due_on", &due.to_string()),
+            ]),
+            urgency: Urgency::Bulk,
+            secret: false,
+        },
+        || {
+            Mail::in_language(
+                &address,
+                lang,
+                |l| tf(l, Msg::MailReportDueSubject, &[("id", &id_text)]),
+                |l| format!("{}\n\n{}\n{link}", words(l), what(l)),
+            )
+        },
+        words,
+        now,
+    );
+    messages::enqueue(&*txn, message).await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// Notes and writes one reminder in one transaction; whether it was new.
