@@ -234,6 +234,10 @@ async fn resident(
     let id = insert_application(txn, &filed, &path).await?;
     insert_events(txn, cast, rng, &filed, id, &path.steps).await?;
     recommend(txn, cast, rng, &okrug, id, submitted).await?;
+    if path.state == "disbursed" {
+        let paid_out = (path.at + Duration::hours(5)).date_naive().min(today);
+        demo_reports(txn, id, filed.amount, paid_out, today).await?;
+    }
     if path.state == "disbursed"
         && let Some(&(organisation, rate_bps)) = cast.lenders.get(&program)
     {
@@ -252,6 +256,107 @@ async fn resident(
     }
     Ok(true)
 }
+
+/// The reports a paid made-up resident filed after the payment (the usual requirements: the
+/// use of funds within 90 days, the results after a year): most on time and accepted, some
+/// late, some not filed though due, a few returned with a reason; results from those paid
+/// long enough ago. From the application's own random stream.
+async fn demo_reports(
+    txn: &DatabaseTransaction,
+    id: i32,
+    amount_kzt: i64,
+    paid_out: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), ServiceError> {
+    use crate::domain::followup::{Purchase, ReportData, ReportKind, ReportState, Requirements};
+    use crate::ssr::db::entities::followup_reports;
+    let mut rng = Rng::new(u64::try_from(id).unwrap_or(0) * 104_729 + 3);
+    let at = |d: NaiveDate| {
+        d.and_hms_opt(6 + rng_hour(id), 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            .fixed_offset()
+    };
+    for (kind, due) in Requirements::default().due(paid_out) {
+        // Filed some days before or after the due date, or (one in ten) not at all.
+        if rng.chance(10) {
+            continue;
+        }
+        let offset = rng.below(40) as i64 - 30;
+        let filed_on = (due + Duration::days(offset)).max(paid_out + Duration::days(5));
+        if filed_on > today {
+            continue;
+        }
+        let data = match kind {
+            ReportKind::UseOfFunds => ReportData {
+                items: vec![
+                    Purchase {
+                        what: PURCHASES[rng.below(PURCHASES.len())].to_owned(),
+                        amount_kzt: amount_kzt * 9 / 10,
+                    },
+                    Purchase {
+                        what: PURCHASES[rng.below(PURCHASES.len())].to_owned(),
+                        amount_kzt: amount_kzt / 10,
+                    },
+                ],
+                ..ReportData::default()
+            },
+            ReportKind::Results => {
+                let jobs = 1 + rng.below(4) as u32;
+                ReportData {
+                    jobs_created: Some(jobs),
+                    jobs_young: Some(rng.below(jobs as usize + 1) as u32),
+                    jobs_women: Some(rng.below(jobs as usize + 1) as u32),
+                    revenue_kzt: Some(amount_kzt * (8 + rng.below(10) as i64) / 10),
+                    ..ReportData::default()
+                }
+            }
+        };
+        let returned = kind == ReportKind::UseOfFunds && rng.chance(8);
+        let decided = filed_on + Duration::days(3);
+        let (state, reason) = if decided > today {
+            (ReportState::Submitted, None)
+        } else if returned {
+            (
+                ReportState::Returned,
+                Some("Нет накладной на вторую покупку: приложите её, пожалуйста.".to_owned()),
+            )
+        } else {
+            (ReportState::Accepted, None)
+        };
+        followup_reports::Entity::insert(followup_reports::ActiveModel {
+            id: NotSet,
+            application_id: Set(id),
+            kind: Set(kind.as_str().to_owned()),
+            version: Set(1),
+            due_on: Set(due),
+            state: Set(state.as_str().to_owned()),
+            data: Set(serde_json::to_string(&data)?),
+            submitted_at: Set(at(filed_on)),
+            decided_by: Set(None),
+            decided_at: Set((state != ReportState::Submitted).then(|| at(decided))),
+            reason: Set(reason),
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// An hour of the working day for application `id`'s made-up filings.
+fn rng_hour(id: i32) -> u32 {
+    u32::try_from(id.rem_euclid(8)).unwrap_or(0)
+}
+
+/// What the made-up residents bought.
+const PURCHASES: [&str; 6] = [
+    "Нетели, 3 головы",
+    "Корма на зиму",
+    "Доильный аппарат",
+    "Семена пшеницы",
+    "Теплица, каркас и плёнка",
+    "Ремонт трактора МТЗ-82",
+];
 
 /// How a made-up borrower repays: most on time, some late, some who stopped.
 #[derive(Clone, Copy)]
