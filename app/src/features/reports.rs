@@ -163,7 +163,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
         {funnel_section(lang, &r.figures)}
         {stages_section(lang, &r.figures)}
         {recommendations_section(lang, &r)}
-        {r.after_money.as_ref().map(|m| money::section(lang, m))}
+        {r.after_money.as_ref().map(|m| money::section(lang, m, print))}
         {months_section(lang, &r.months, print)}
         {programs_section(lang, &r, print)}
         {comparison_section(lang, &r)}

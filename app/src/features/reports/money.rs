@@ -39,8 +39,29 @@ fn cells(lang: Lang, l: &LoanFigures) -> impl IntoView + use<> {
     }
 }
 
-/// The section.
-pub(super) fn section(lang: Lang, m: &AfterMoney) -> impl IntoView + use<> {
+/// The section; in the one-page print view, its overall figures in one line.
+pub(super) fn section(lang: Lang, m: &AfterMoney, print: bool) -> AnyView {
+    if print {
+        let a = &m.all;
+        let line = [
+            (t(lang, Msg::RepLoans), count(lang, a.loans)),
+            (t(lang, Msg::RepOnTime), share(lang, a.repaid_on_time_pct)),
+            (t(lang, Msg::RepPar30), par(lang, a.par30_bps)),
+            (t(lang, Msg::RepJobsCreated), count(lang, a.jobs_created)),
+            (t(lang, Msg::RepFundsOnTime), share(lang, a.use_of_funds_on_time_pct)),
+        ]
+        .into_iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
+        return view! {
+            <section aria-labelledby="money-h" data-testid="after-money">
+                <h2 id="money-h">{t(lang, Msg::RepAfterMoney)}</h2>
+                <p>{line}</p>
+            </section>
+        }
+        .into_any();
+    }
     let rows = m
         .by_said
         .iter()
@@ -76,4 +97,5 @@ pub(super) fn section(lang: Lang, m: &AfterMoney) -> impl IntoView + use<> {
             </table></div>
         </section>
     }
+    .into_any()
 }
