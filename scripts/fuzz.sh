@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The cargo-fuzz targets (fuzz/fuzz_targets): the search query, every form, the KATO CSV and the
-# stored eligibility criteria, each for SECONDS (default 300; `make test` runs 30, `make fuzz`
-# the default). Starts from the committed seeds (fuzz/seeds) and the corpus of earlier runs
-# (fuzz/corpus, not committed). A panic or a failed assertion stops with the input saved under
-# fuzz/artifacts/<target>/ and the command that replays it.
+# The cargo-fuzz targets (fuzz/fuzz_targets): the search query, every form, the KATO CSV, the
+# stored eligibility criteria and a lender's file of repayments, each for SECONDS (default
+# 300; `make test` runs 30, `make fuzz` the default). Starts from the committed seeds
+# (fuzz/seeds) and the corpus of earlier runs (fuzz/corpus, not committed). A panic or a
+# failed assertion stops with the input saved under fuzz/artifacts/<target>/ and the command
+# that replays it.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #
@@ -17,7 +18,7 @@ cd "$ROOT"
 SECONDS_EACH="${1:-300}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(search_query forms kato_csv criteria)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(search_query forms kato_csv criteria repayments_csv)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   say "installing cargo-fuzz (a few minutes, once)"

@@ -95,7 +95,7 @@ check "clippy app (hydrate), frontend; wasm" \
 
 # The fuzz targets for 30 s each (panics and failed round trips in the parsers of untrusted
 # text); `make fuzz` runs them longer.
-check "fuzz (search query, forms, KATO CSV, criteria; 30 s each)" scripts/fuzz.sh 30
+check "fuzz (search query, forms, KATO CSV, criteria, repayments CSV; 30 s each)" scripts/fuzz.sh 30
 
 # A real SMTP server (aiosmtpd from PyPI, installed into target/smtp-venv when missing) for the
 # mail test of the SQLite step (`real_smtp_*`): the product's SmtpMailer sends to it, and the test
