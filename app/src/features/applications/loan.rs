@@ -133,7 +133,7 @@ pub(super) fn section(
     let history = (!payments.is_empty()).then(|| {
         view! {
             <h3>{t(lang, Msg::LoanRepayments)}</h3>
-            <div class="table-wrap">
+            <div class="table-scroll" tabindex="0">
                 <table class="table" data-testid="repayments">
                     <thead><tr>
                         <th scope="col">{t(lang, Msg::LoanPaidOn)}</th>
@@ -176,7 +176,7 @@ pub(super) fn section(
             <h2 id="loan">{t(lang, Msg::LoanTitle)}</h2>
             <dl class="facts">{facts}</dl>
             <h3>{t(lang, Msg::LoanSchedule)}</h3>
-            <div class="table-wrap">
+            <div class="table-scroll" tabindex="0">
                 <table class="table" data-testid="schedule">
                     <thead><tr>
                         <th scope="col" class="num">"№"</th>

@@ -48,7 +48,10 @@ pub(super) fn section(lang: Lang, m: &AfterMoney, print: bool) -> AnyView {
             (t(lang, Msg::RepOnTime), share(lang, a.repaid_on_time_pct)),
             (t(lang, Msg::RepPar30), par(lang, a.par30_bps)),
             (t(lang, Msg::RepJobsCreated), count(lang, a.jobs_created)),
-            (t(lang, Msg::RepFundsOnTime), share(lang, a.use_of_funds_on_time_pct)),
+            (
+                t(lang, Msg::RepFundsOnTime),
+                share(lang, a.use_of_funds_on_time_pct),
+            ),
         ]
         .into_iter()
         .map(|(k, v)| format!("{k}: {v}"))

@@ -88,7 +88,8 @@ pub async fn set_requirements(
     Ok(())
 }
 
-/// The day application `a` was paid, from its payment's event.
+/// The day application `a` was paid: its payment's record, or (rows written without one, as
+/// the demo history's) its loan's day or the day of its payment's step in Asia/Almaty.
 pub(crate) async fn paid_on(
     db: &impl ConnectionTrait,
     a: &applications::Model,
@@ -98,6 +99,7 @@ pub(crate) async fn paid_on(
         disbursement: Option<crate::domain::review::Disbursement>,
     }
     let mut day = None;
+    let mut step_day = None;
     for (e, _) in db::applications::events(db, a.id).await? {
         if let Ok(Data {
             disbursement: Some(d),
@@ -105,8 +107,14 @@ pub(crate) async fn paid_on(
         {
             day = Some(d.date);
         }
+        if e.step == "disburse" {
+            step_day = Some((e.at.with_timezone(&Utc) + chrono::Duration::hours(5)).date_naive());
+        }
     }
-    Ok(day)
+    if day.is_none() {
+        day = db::loans::find(db, a.id).await?.map(|l| l.disbursed_on);
+    }
+    Ok(day.or(step_day))
 }
 
 async fn filings(

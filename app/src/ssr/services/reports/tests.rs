@@ -595,7 +595,13 @@ async fn the_demo_history_fills_the_two_districts_reports_once() {
         .expect("report");
     let after = district.after_money.clone().expect("schema 2");
     assert!(after.all.par30_bps.is_some(), "{after:?}");
-    assert!(after.all.use_of_funds_on_time_pct.is_some_and(|p| p > 50 && p < 100), "{after:?}");
+    assert!(
+        after
+            .all
+            .use_of_funds_on_time_pct
+            .is_some_and(|p| p > 50 && p < 100),
+        "{after:?}"
+    );
     let applied = district.figures.applied.value().expect("published");
     assert!(applied > 100, "{applied}");
     assert!(district.figures.approved.value().is_some_and(|n| n > 0));
