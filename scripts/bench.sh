@@ -21,11 +21,18 @@
 #     desk and the queue's CSV export, with 1,000,000 applications in one operator's queue,
 #     SQLite and PostgreSQL (adds about 7½ minutes after its build: 3¾ on each, each view timed
 #     for at most 20 seconds or 150 calls).
+#   - loans after the money: the operator's portfolio page (p50/p99 of the service for four
+#     views: the default, bucket=31-60, one region, page 50), one okrug's portfolio CSV, PAR30
+#     of 200 okrugs and of the country, and the import of a 100,000-line CSV of repayments
+#     (lines per second of the preview and of the import), with 250,000 paid loans of one
+#     lender out of 1,000,000 applications (3,000,000 instalments, 2,000,000 repayments),
+#     SQLite and PostgreSQL (adds about 10 minutes after its build: 5 on each, each view timed
+#     for at most 20 seconds or 150 calls).
 #   - the release server at national scale over HTTP (scripts/bench_scale.sh), SQLite and
 #     PostgreSQL: the synthetic load, reindex, cold start, search, matches, the queue, reports,
 #     the static baseline, resident memory.
 # Writes docs/benchmarks.md (machine, date, commit, command, the table). Everything runs on
-# 127.0.0.1 only, bounded in time (about 27 minutes after the build).
+# 127.0.0.1 only, bounded in time (about 37 minutes after the build).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -64,6 +71,9 @@ BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --ben
 
 say "operator's review queue and application view with 1,000,000 applications (SQLite and PostgreSQL)"
 BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench queue 2>/dev/null | grep '^|' | tee -a "$rows"
+
+say "loans after the money: portfolio, PAR30 and a CSV import with 250,000 loans (SQLite and PostgreSQL)"
+BENCH_DATABASE_URL="$(scripts/postgres.sh start)" cargo bench -q -p server --bench loans 2>/dev/null | grep '^|' | tee -a "$rows"
 
 say "ranking for one profile on the server (cargo bench)"
 cargo bench -q -p server --bench ranking 2>/dev/null | grep '^|' | tee -a "$rows"
