@@ -26,13 +26,13 @@
 #     of 200 okrugs and of the country, and the import of a 100,000-line CSV of repayments
 #     (lines per second of the preview and of the import), with 250,000 paid loans of one
 #     lender out of 1,000,000 applications (3,000,000 instalments, 2,000,000 repayments),
-#     SQLite and PostgreSQL (adds about 10 minutes after its build: 5 on each, each view timed
-#     for at most 20 seconds or 150 calls).
+#     SQLite and PostgreSQL (adds about 8 minutes after its build: 3½ on SQLite, 4½ on
+#     PostgreSQL, each view timed for at most 20 seconds or 150 calls).
 #   - the release server at national scale over HTTP (scripts/bench_scale.sh), SQLite and
 #     PostgreSQL: the synthetic load, reindex, cold start, search, matches, the queue, reports,
 #     the static baseline, resident memory.
 # Writes docs/benchmarks.md (machine, date, commit, command, the table). Everything runs on
-# 127.0.0.1 only, bounded in time (about 37 minutes after the build).
+# 127.0.0.1 only, bounded in time (about 35 minutes after the build).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
