@@ -324,7 +324,7 @@ pub fn days_past_due(first: Option<NaiveDate>, as_of: NaiveDate) -> i64 {
 
 /// The loans `f` covers, worst first (oldest unpaid instalment first, repaid ones last), with
 /// only those more than `late_more_than` days past due on `as_of` when set: a page of them and
-/// how many there are.
+/// how many there are (`known_total` when the caller knows it).
 ///
 /// The loans still owing and the repaid ones (no unpaid instalment) are read apart, each in
 /// the order of the index `(organisation_id, first_unpaid_due_on, application_id)`: one
@@ -337,6 +337,7 @@ pub async fn portfolio(
     as_of: NaiveDate,
     offset: u64,
     limit: u64,
+    known_total: Option<u64>,
 ) -> Result<(Vec<loans::Model>, u64), DbErr> {
     let mut c = f.condition();
     if let Some((from, to)) = late_between {
@@ -356,7 +357,11 @@ pub async fn portfolio(
         }
     }
     let query = loans::Entity::find().filter(c);
-    let total = query.clone().count(db).await?;
+    // The caller may know the count already (from the totals of the same view).
+    let total = match known_total {
+        Some(n) => n,
+        None => query.clone().count(db).await?,
+    };
     let owing = query
         .clone()
         .filter(loans::Column::FirstUnpaidDueOn.is_not_null());

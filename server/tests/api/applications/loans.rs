@@ -588,6 +588,8 @@ async fn months_later_unpaid_instalments_are_arrears_in_the_portfolio() {
         3,
         "{html}"
     );
+    // The view's count (taken from its totals) is its rows'.
+    assert!(html.contains("Займов в выборке: 3"), "{html}");
     assert!(html.contains(&format!("data-id=\"{late}\"")));
     let (_, html) = page(&op, "/operator/portfolio?bucket=current").await;
     assert!(html.contains(&format!("data-id=\"{paying}\"")), "{html}");

@@ -59,7 +59,6 @@ pub async fn portfolio(
         (per, u64::from(q.page.saturating_sub(1)) * per)
     };
     let late = q.bucket.map(bucket_days);
-    let (rows, total) = db::loans::portfolio(db, &filter, late, today, offset, limit).await?;
     let t = db::loans::totals(db, &filter, today).await?;
     let totals = PortfolioTotals {
         loans: t.loans,
@@ -80,6 +79,25 @@ pub async fn portfolio(
             t.late_90_plus,
         ],
     };
+    // The view's count is one of the totals (every loan, or its bucket's): one pass over the
+    // lender's book fewer per page.
+    let known = match q.bucket {
+        None => totals.loans,
+        Some(b) => crate::domain::portfolio::BUCKETS
+            .iter()
+            .position(|x| *x == b)
+            .map_or(totals.loans, |i| totals.buckets[i]),
+    };
+    let (rows, total) = db::loans::portfolio(
+        db,
+        &filter,
+        late,
+        today,
+        offset,
+        limit,
+        u64::try_from(known).ok(),
+    )
+    .await?;
     let lines = lines_of(db, &rows, &lending, today).await?;
     Ok(PortfolioPage {
         lines,
