@@ -68,6 +68,32 @@ pub async fn programme_editor(slug: String) -> Result<(EditorView, Option<Previe
     .await
 }
 
+/// What the programme asks of those it paid: its own small form.
+fn followups_form(
+    lang: Lang,
+    here: &str,
+    r: crate::domain::followup::Requirements,
+) -> impl IntoView + use<> {
+    let days = r.use_of_funds_days.map(|d| d.to_string());
+    let months = r.results_months.map(|m| m.to_string());
+    view! {
+        <form method="post" action=here.to_owned() class="editor-followups" data-testid="followups-form">
+            <input type="hidden" name="action" value="followups" />
+            <h2>{t(lang, Msg::FupTitle)}</h2>
+            <p class="hint">{t(lang, Msg::FupEditorHint)}</p>
+            <div class="field">
+                <label for="use_of_funds_days">{t(lang, Msg::FupEditorDays)}</label>
+                <input id="use_of_funds_days" name="use_of_funds_days" type="number" min="7" max="365" value=days />
+            </div>
+            <div class="field">
+                <label for="results_months">{t(lang, Msg::FupEditorMonths)}</label>
+                <input id="results_months" name="results_months" type="number" min="1" max="60" value=months />
+            </div>
+            <div class="actions"><button type="submit" class="button button-secondary">{t(lang, Msg::FupEditorSave)}</button></div>
+        </form>
+    }
+}
+
 /// How many registered profiles the criteria in `query` (the editor's form, as a query string)
 /// would admit: the live count beside the criteria.
 #[server(endpoint = "criteria_preview")]
@@ -703,26 +729,7 @@ pub fn EditorPage() -> impl IntoView {
                 </form>
             }
         });
-        let followups = view.followups.map(|r| {
-            let days = r.use_of_funds_days.map(|d| d.to_string());
-            let months = r.results_months.map(|m| m.to_string());
-            view! {
-                <form method="post" action=here.clone() class="editor-followups" data-testid="followups-form">
-                    <input type="hidden" name="action" value="followups" />
-                    <h2>{t(lang, Msg::FupTitle)}</h2>
-                    <p class="hint">{t(lang, Msg::FupEditorHint)}</p>
-                    <div class="field">
-                        <label for="use_of_funds_days">{t(lang, Msg::FupEditorDays)}</label>
-                        <input id="use_of_funds_days" name="use_of_funds_days" type="number" min="7" max="365" value=days />
-                    </div>
-                    <div class="field">
-                        <label for="results_months">{t(lang, Msg::FupEditorMonths)}</label>
-                        <input id="results_months" name="results_months" type="number" min="1" max="60" value=months />
-                    </div>
-                    <div class="actions"><button type="submit" class="button button-secondary">{t(lang, Msg::FupEditorSave)}</button></div>
-                </form>
-            }
-        });
+        let followups = view.followups.map(|r| followups_form(lang, &here, r));
         let versions = view
             .versions
             .iter()

@@ -69,6 +69,30 @@ pub(super) struct EventData {
     disbursement: Option<review::Disbursement>,
 }
 
+/// A paid application's loan and its reports after the payment (nothing before the payment).
+async fn after_money(
+    db: &DatabaseConnection,
+    p: &Principal,
+    a: &applications::Model,
+    party: Option<Party>,
+    state: State,
+    today: NaiveDate,
+) -> Result<
+    (
+        Option<crate::domain::portfolio::LoanView>,
+        Option<crate::domain::followup::FollowupView>,
+    ),
+    ServiceError,
+> {
+    if state != State::Disbursed {
+        return Ok((None, None));
+    }
+    Ok((
+        crate::ssr::services::loans::loan_view(db, a.id, today).await?,
+        crate::ssr::services::followups::view(db, p, a, party, today).await?,
+    ))
+}
+
 /// Everything the page of application `id` shows to `who`.
 #[instrument(skip(db, who))]
 pub async fn view(
@@ -152,6 +176,7 @@ pub async fn view(
         Vec::new()
     };
     let recommendation_asked = db::recommendations::request_of(db, id).await?.is_some();
+    let (loan, followup) = after_money(db, p, &a, party, state, today).await?;
     Ok(ApplicationView {
         summary: summary(&a, &program.slug, &program.title_ru, &program.title_kk),
         fields: draft_of(&a),
@@ -174,16 +199,8 @@ pub async fn view(
         } else {
             None
         },
-        loan: if state == State::Disbursed {
-            crate::ssr::services::loans::loan_view(db, id, today).await?
-        } else {
-            None
-        },
-        followup: if state == State::Disbursed {
-            crate::ssr::services::followups::view(db, p, &a, party, today).await?
-        } else {
-            None
-        },
+        loan,
+        followup,
         can_recommend: recommendation_asked
             && allow(
                 Some(p),
