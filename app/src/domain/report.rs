@@ -8,10 +8,12 @@
 
 pub mod figures;
 pub mod loans;
+pub mod shown;
 pub mod view;
 
 pub use figures::*;
 pub use loans::*;
+pub use shown::*;
 pub use view::*;
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::figures::{MIN_SHOWN, Said, Shown, rate};
+use super::shown::{MIN_SHOWN, Said, Shown, rate};
 
 /// Loans that stand alike.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

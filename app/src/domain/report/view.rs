@@ -1,7 +1,8 @@
 //! A report as its page and its open data show it: the area, its children, programmes, months,
 //! recommenders, the comparison, the CSV, and the akimat's own workspace.
 
-use super::figures::{Figures, MIN_SHOWN, PublicFigures, Shown, Stage, StageFigures, rate};
+use super::figures::{Figures, PublicFigures, Stage, StageFigures};
+use super::shown::{MIN_SHOWN, Shown, rate};
 
 use serde::{Deserialize, Serialize};
 
