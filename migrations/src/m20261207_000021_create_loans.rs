@@ -17,6 +17,7 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         create_loans(manager).await?;
+        create_tallies(manager).await?;
         create_instalments(manager).await?;
         create_repayments(manager).await?;
         create_reminders(manager).await?;
@@ -34,6 +35,7 @@ impl MigrationTrait for Migration {
             "reminders",
             "repayments",
             "instalments",
+            "loan_tallies",
             "loans",
         ] {
             manager
@@ -150,6 +152,37 @@ async fn create_loans(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         false,
     )
     .await
+}
+
+/// The loans' standing summed per lender, programme, oldest unpaid due date and whether some
+/// instalment was paid late: what a whole book's totals (PAR30, the buckets, loans on time) are
+/// read from. Kept in the transaction that writes a loan's standing (a loan leaves its old
+/// group and joins its new one), so that a view of a lender's 250,000 loans sums a few
+/// thousand rows, not its loans (60 ms on SQLite, most of a page's time). A loan repaid in full
+/// is kept under `9999-12-31`: a key's columns cannot be NULL and compare equal.
+async fn create_tallies(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    manager
+        .create_table(
+            Table::create()
+                .table("loan_tallies")
+                .col(integer("organisation_id"))
+                .col(integer("program_id"))
+                .col(date("due_on"))
+                .col(boolean("paid_late"))
+                .col(big_integer("loans").default(0))
+                .col(big_integer("principal_tiyn").default(0))
+                .col(big_integer("outstanding_tiyn").default(0))
+                .primary_key(
+                    Index::create()
+                        .col("organisation_id")
+                        .col("program_id")
+                        .col("due_on")
+                        .col("paid_late"),
+                )
+                .to_owned(),
+        )
+        .await
+        .map(|_| ())
 }
 
 async fn create_instalments(manager: &SchemaManager<'_>) -> Result<(), DbErr> {

@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 26] = [
+const TABLES: [&str; 27] = [
     "locations",
     "organisations",
     "programs",
@@ -24,6 +24,7 @@ const TABLES: [&str; 26] = [
     "phone_codes",
     "sms_spend",
     "loans",
+    "loan_tallies",
     "instalments",
     "repayments",
     "reminders",

@@ -491,6 +491,10 @@ async fn load_loans(
         repaid.flush(&txn).await;
         txn.commit().await.expect("commits");
     }
+    // Written around `db::loans::create`: their totals per group are made in one pass.
+    app::ssr::db::loans::rebuild_tallies(db)
+        .await
+        .expect("tallies the loans");
     book.loans = loans.written;
     book.instalments = schedule.written;
     book.repayments = repaid.written;

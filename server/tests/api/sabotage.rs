@@ -24,6 +24,7 @@ async fn a_broken_database_gives_plain_errors_without_internals() {
         "followup_reports",
         "followup_confirmations",
         "instalments",
+        "loan_tallies",
         "loans",
         "applications",
         "budget_envelopes",

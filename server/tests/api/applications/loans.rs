@@ -561,10 +561,10 @@ async fn months_later_unpaid_instalments_are_arrears_in_the_portfolio() {
         + v["loan"]["instalments"][0]["interest"]
             .as_i64()
             .unwrap_or(0);
+    let a = format!("{}.{:02}", monthly / 100, monthly % 100);
     let csv = format!(
         "application;reference;paid_on;amount\n\
-         {paying};M-1;2026-12-27;{a}\n{paying};M-2;2027-01-27;{a}\n{paying};M-3;2027-02-27;{a}\n",
-        a = format!("{}.{:02}", monthly / 100, monthly % 100)
+         {paying};M-1;2026-12-27;{a}\n{paying};M-2;2027-01-27;{a}\n{paying};M-3;2027-02-27;{a}\n"
     );
     let preview = upload(&op, &csv).await;
     let done = confirm(&op, &preview).await;
@@ -640,6 +640,44 @@ async fn months_later_unpaid_instalments_are_arrears_in_the_portfolio() {
         "{}",
         region["after_money"]
     );
+
+    // The whole book's totals (kept per group as loans change) are those counted over the
+    // loans of the region that holds them all: after the import, and after a reversal that
+    // puts the paying loan back in arrears.
+    let totals = |html: &str| -> String {
+        let from = html.find("portfolio-totals").expect("the totals");
+        let to = from + html[from..].find("</ul>").expect("the buckets");
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html[from..to].chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text
+    };
+    let (_, book) = page(&op, "/operator/portfolio").await;
+    let (_, region) = page(&op, "/operator/portfolio?area=100000000").await;
+    assert_eq!(totals(&book), totals(&region));
+    let (_, html) = by_hand(
+        &op,
+        paying,
+        &[
+            ("repaid_reference", "M-3-R"),
+            ("repaid_on", "2027-03-01"),
+            ("repaid_amount", &a),
+            ("repaid_reverses", "M-3"),
+        ],
+    )
+    .await;
+    assert!(html.contains("сторно платежа M-3"), "{html}");
+    let (_, after) = page(&op, "/operator/portfolio").await;
+    let (_, region) = page(&op, "/operator/portfolio?area=100000000").await;
+    assert_ne!(totals(&after), totals(&book), "the reversal moved the book");
+    assert_eq!(totals(&after), totals(&region));
 }
 
 /// The messages of `template` in the outbox, with their texts.
