@@ -66,15 +66,11 @@ pub async fn create(
     let first_unpaid = schedule.iter().find(|i| i.amount().0 > 0).map(|i| i.due_on);
     tally(
         db,
-        &Tallied {
-            organisation_id: l.organisation_id,
-            program_id: l.program_id,
-            first_unpaid,
-            paid_late: false,
-            principal,
-            outstanding: principal,
-        },
-        1,
+        l.organisation_id,
+        l.program_id,
+        first_unpaid,
+        false,
+        [1, principal, principal],
     )
     .await?;
     // A few hundred rows at most (a 30-year loan); in chunks under SQLite's variable limit.
@@ -254,8 +250,9 @@ pub fn standing_of(ledger: &Ledger) -> (i64, i64, Option<NaiveDate>, bool) {
     (ledger.paid.0, outstanding, first_unpaid, paid_late)
 }
 
-/// Recomputes loan `application_id`'s standing from its instalments and repayments, and moves
-/// it between the groups of `loan_tallies` accordingly.
+/// Recomputes loan `application_id`'s standing from its instalments and repayments, and
+/// notes in `moves` how it moved between the groups of `loan_tallies` (written by
+/// [`Moves::write`] in the same transaction). Returns the loan as it was before.
 ///
 /// The loan's row is locked first (PostgreSQL; SQLite writers take turns): two transactions
 /// recording on the same loan at once would each read the repayments without the other's and
@@ -265,13 +262,14 @@ pub async fn restand(
     db: &impl ConnectionTrait,
     application_id: i32,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+    moves: &mut Moves,
+) -> Result<Option<loans::Model>, DbErr> {
     let Some(before) = loans::Entity::find_by_id(application_id)
         .lock_exclusive()
         .one(db)
         .await?
     else {
-        return Ok(());
+        return Ok(None);
     };
     let schedule = instalments(db, application_id).await?;
     let paid = as_repayments(&repayments(db, application_id).await?);
@@ -290,17 +288,54 @@ pub async fn restand(
         .exec(db)
         .await?;
     let old = Tallied::of(&before);
-    let new = Tallied {
-        first_unpaid,
-        paid_late,
-        outstanding,
-        ..old
-    };
-    if new != old {
-        tally(db, &old, -1).await?;
-        tally(db, &new, 1).await?;
+    moves.add(&old, -1);
+    moves.add(
+        &Tallied {
+            first_unpaid,
+            paid_late,
+            outstanding,
+            ..old
+        },
+        1,
+    );
+    Ok(Some(before))
+}
+
+/// How loans moved between the groups of `loan_tallies` in a transaction: summed per group
+/// and written once at its end, so that an import of 100,000 repayments writes a few thousand
+/// groups, not two rows per loan.
+#[derive(Debug, Default)]
+pub struct Moves(std::collections::HashMap<(i32, i32, Option<NaiveDate>, bool), [i64; 3]>);
+
+impl Moves {
+    fn add(&mut self, t: &Tallied, sign: i64) {
+        let e = self
+            .0
+            .entry((t.organisation_id, t.program_id, t.first_unpaid, t.paid_late))
+            .or_default();
+        e[0] += sign;
+        e[1] += sign * t.principal;
+        e[2] += sign * t.outstanding;
     }
-    Ok(())
+
+    /// Writes the moves (groups whose loans came and went alike are left alone).
+    pub async fn write(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        let mut groups: Vec<_> = self.0.into_iter().filter(|(_, d)| *d != [0; 3]).collect();
+        // In the order of the key, so that two transactions lock the groups alike.
+        groups.sort_unstable_by_key(|(k, _)| *k);
+        for ((organisation_id, program_id, first_unpaid, paid_late), [n, p, o]) in groups {
+            tally(
+                db,
+                organisation_id,
+                program_id,
+                first_unpaid,
+                paid_late,
+                [n, p, o],
+            )
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 /// A loan as `loan_tallies` counts it: its group and what it adds there.
@@ -336,8 +371,15 @@ fn repaid_key() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
-/// Adds loan `t` to its group in `loan_tallies` (`sign` 1), or takes it out (`sign` -1).
-async fn tally(db: &impl ConnectionTrait, t: &Tallied, sign: i64) -> Result<(), DbErr> {
+/// Adds `[loans, principal, outstanding]` to a group of `loan_tallies` (negative: takes out).
+async fn tally(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    program_id: i32,
+    first_unpaid: Option<NaiveDate>,
+    paid_late: bool,
+    [loans, principal, outstanding]: [i64; 3],
+) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
     let sql = match backend {
         DatabaseBackend::Postgres => {
@@ -357,18 +399,18 @@ async fn tally(db: &impl ConnectionTrait, t: &Tallied, sign: i64) -> Result<(), 
              outstanding_tiyn = loan_tallies.outstanding_tiyn + excluded.outstanding_tiyn"
         }
     };
-    let due = t.first_unpaid.unwrap_or_else(repaid_key);
+    let due = first_unpaid.unwrap_or_else(repaid_key);
     db.execute_raw(Statement::from_sql_and_values(
         backend,
         sql,
         [
-            t.organisation_id.into(),
-            t.program_id.into(),
+            organisation_id.into(),
+            program_id.into(),
             due.into(),
-            t.paid_late.into(),
-            sign.into(),
-            (sign * t.principal).into(),
-            (sign * t.outstanding).into(),
+            paid_late.into(),
+            loans.into(),
+            principal.into(),
+            outstanding.into(),
         ],
     ))
     .await

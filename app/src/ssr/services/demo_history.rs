@@ -454,8 +454,9 @@ async fn demo_loan(
         )
         .await?;
     }
-    db::loans::restand(txn, id, now).await?;
-    Ok(())
+    let mut moves = db::loans::Moves::default();
+    db::loans::restand(txn, id, now, &mut moves).await?;
+    moves.write(txn).await.map_err(ServiceError::from)
 }
 
 /// The steps an application took after it was submitted, and where they left it.

@@ -403,14 +403,12 @@ pub async fn record(
         }
     }
     let mut okrugs = BTreeSet::new();
+    let mut moves = db::loans::Moves::default();
     for id in &checked.loans {
-        db::loans::restand(&*txn, *id, now).await?;
-        okrugs.extend(
-            db::loans::find(&*txn, *id)
-                .await?
-                .and_then(|l| l.okrug_code),
-        );
+        let before = db::loans::restand(&*txn, *id, now, &mut moves).await?;
+        okrugs.extend(before.and_then(|l| l.okrug_code));
     }
+    moves.write(&*txn).await?;
     // The okrugs' public figures after the money change with their loans' standing.
     for code in okrugs {
         if let Ok(okrug) = crate::domain::location::KatoCode::parse(&code) {
