@@ -108,8 +108,77 @@ test('the lender imports a bank file with one bad line, fixes it and imports; th
   await expect(page.getByTestId('report-use_of_funds')).toContainText('netel.png');
   await expect(page.getByTestId('report-use_of_funds')).toContainText('на проверке');
 
+  // The lender returns the report with a reason; the borrower sees it, files again, and the
+  // lender accepts the second filing.
+  const review = await browser.newContext({ javaScriptEnabled: js, locale: 'ru-RU' });
+  const reviewer = await review.newPage();
+  await ownAddress(reviewer);
+  await signIn(reviewer, LENDER);
+  await reviewer.goto(`/applications/${id}`);
+  const returned = reviewer.getByTestId('report-use_of_funds');
+  await returned.getByLabel('Причина возврата').fill('Нет чека на 900 000 ₸');
+  await returned.getByTestId('return-report').click();
+  await expect(reviewer.getByRole('status').first()).toContainText('Решение по отчёту записано');
+  await page.goto(`/applications/${id}`);
+  const mine = page.getByTestId('report-use_of_funds');
+  await expect(mine.locator('[data-testid="filing"][data-state="returned"]')).toContainText('Нет чека на 900 000 ₸');
+  await mine.locator('summary').click();
+  await page.locator('#item_what_1').fill('Нетели, 3 головы');
+  await page.locator('#item_amount_1').fill('900 000');
+  await page.locator('#receipt').setInputFiles(photo('chek.png'));
+  await page.getByTestId('file-use_of_funds').click();
+  await expect(page.getByRole('status').first()).toContainText('Отчёт отправлен');
+  await reviewer.goto(`/applications/${id}`);
+  await reviewer.getByTestId('report-use_of_funds').getByTestId('accept-report').click();
+  await expect(reviewer.getByRole('status').first()).toContainText('Решение по отчёту записано');
+  await review.close();
+  await page.goto(`/applications/${id}`);
+  await expect(page.getByTestId('report-use_of_funds').locator('[data-state="accepted"]')).toContainText('принят');
+
+  // The okrug's akim confirms on site, in the akimat's name; the borrower sees it.
+  const akimat = await browser.newContext({ javaScriptEnabled: js, locale: 'ru-RU' });
+  const akim = await akimat.newPage();
+  await ownAddress(akim);
+  await signIn(akim, '+77010000003');
+  await akim.goto(`/applications/${id}`);
+  await akim.locator('#confirmation').fill('Были на ферме: три нетели в загоне');
+  await akim.getByTestId('confirm-on-site').click();
+  await expect(akim.getByRole('status').first()).toContainText('Подтверждение акимата записано');
+  await akimat.close();
+  await page.goto(`/applications/${id}`);
+  await expect(page.getByTestId('confirmation')).toContainText('три нетели');
+
   // The okrug's public page says how its loans are repaid.
   await page.goto('/okrugs/101033000');
   await expect(page.getByTestId('after-money')).toBeVisible();
   await expect(page.getByTestId('loan-outcomes').locator('[data-said="all"]')).toBeVisible();
+});
+
+test('the organisation admin makes an API key, sees it once, the lender system uses it, and a revoked key is refused', async ({ page }) => {
+  await ownAddress(page);
+  await signIn(page, LENDER);
+  await page.getByTestId('nav-api-keys').click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.locator('#name').fill('1С бухгалтерия');
+  await page.getByTestId('api-key-create').getByRole('button').click();
+  const key = (await page.getByTestId('fresh-key-value').textContent())!.trim();
+  expect(key).toMatch(/^auyl_/);
+  await page.reload();
+  await expect(page.getByTestId('fresh-key')).toHaveCount(0);
+  await expect(page.locator('body')).not.toContainText(key);
+
+  // The key opens the repayments door: an application the lender does not hold is named.
+  const post = (k: string) =>
+    page.request.post('/api/v1/repayments', {
+      headers: { Authorization: `Bearer ${k}` },
+      data: { application_id: 999999, reference: 'E2E-1', paid_on: '2026-11-27', amount_tiyn: 100000 },
+    });
+  const known = await post(key);
+  expect(known.status()).toBe(400);
+  expect((await known.json()).error.field).toBe('application_id');
+
+  const row = page.getByTestId('api-key').filter({ hasText: '1С бухгалтерия' }).first();
+  await row.getByRole('button').click();
+  const revoked = await post(key);
+  expect(revoked.status()).toBe(401);
 });
