@@ -29,3 +29,4 @@ pub mod review;
 pub mod search;
 pub mod synthetic;
 pub mod text;
+pub mod thread;

@@ -30,6 +30,7 @@ mod m20261206_000018_create_messages;
 mod m20261206_000019_known_devices;
 mod m20261207_000020_sms_spend;
 mod m20261207_000021_create_loans;
+mod m20261207_000022_create_threads;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_known_devices::Migration),
             Box::new(m20261207_000020_sms_spend::Migration),
             Box::new(m20261207_000021_create_loans::Migration),
+            Box::new(m20261207_000022_create_threads::Migration),
         ]
     }
 }

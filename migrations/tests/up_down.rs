@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 27] = [
+const TABLES: [&str; 30] = [
     "locations",
     "organisations",
     "programs",
@@ -33,6 +33,9 @@ const TABLES: [&str; 27] = [
     "followup_confirmations",
     "api_keys",
     "api_idempotency",
+    "thread_messages",
+    "thread_files",
+    "thread_reads",
 ];
 
 async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {
@@ -49,8 +52,8 @@ async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {
 /// `sms_spend` is filled from the SMS already sent, per month in Asia/Almaty (UTC+5): 20:00
 /// UTC on 30 November is already December there.
 async fn sms_spend_is_filled_from_the_sent_messages(db: &DatabaseConnection) {
-    // sms_spend (000020) and the loans (000021) after it.
-    Migrator::down(db, Some(2))
+    // sms_spend (000020), the loans (000021) and the threads (000022) after it.
+    Migrator::down(db, Some(3))
         .await
         .expect("down to before sms_spend");
     let backend = db.get_database_backend();

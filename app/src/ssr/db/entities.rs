@@ -43,4 +43,7 @@ pub mod saved_searches;
 pub mod search_outbox;
 pub mod search_state;
 pub mod sessions;
+pub mod thread_files;
+pub mod thread_messages;
+pub mod thread_reads;
 pub mod users;

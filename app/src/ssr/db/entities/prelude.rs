@@ -30,4 +30,7 @@ pub use super::saved_searches::Entity as SavedSearches;
 pub use super::search_outbox::Entity as SearchOutbox;
 pub use super::search_state::Entity as SearchState;
 pub use super::sessions::Entity as Sessions;
+pub use super::thread_files::Entity as ThreadFiles;
+pub use super::thread_messages::Entity as ThreadMessages;
+pub use super::thread_reads::Entity as ThreadReads;
 pub use super::users::Entity as Users;
