@@ -447,10 +447,12 @@ pub enum Done {
     ReportDecided,
     /// The akimat recorded what it saw on site.
     Confirmed,
+    /// A message was written in the application's thread.
+    Written,
 }
 
 impl Done {
-    const CODES: [(Done, &'static str); 15] = [
+    const CODES: [(Done, &'static str); 16] = [
         (Done::Save, "save"),
         (Done::Submit, "submit"),
         (Done::Answer, "answer"),
@@ -466,6 +468,7 @@ impl Done {
         (Done::Reported, "reported"),
         (Done::ReportDecided, "report_decided"),
         (Done::Confirmed, "confirmed"),
+        (Done::Written, "written"),
     ];
 
     /// The code in the address.

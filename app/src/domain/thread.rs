@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::account::{Principal, Role, Scope};
 use crate::domain::application::Party;
-use crate::domain::application::form::DocumentView;
 use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
 
@@ -118,8 +117,8 @@ pub struct MessageView {
     pub body: String,
     /// When.
     pub at: DateTime<Utc>,
-    /// The files it carries.
-    pub files: Vec<DocumentView>,
+    /// The ids of the files it carries, among the application's documents.
+    pub files: Vec<i32>,
     /// The reader wrote it.
     pub mine: bool,
     /// New to the reader (written by someone else after what they last read).

@@ -10,6 +10,7 @@ mod desk;
 mod draft;
 mod followup;
 mod loan;
+mod thread;
 
 use draft::DraftFields;
 
@@ -233,6 +234,8 @@ fn field_label(name: &str) -> Option<Msg> {
         "repaid_on" => Msg::LoanPaidOn,
         "repaid_amount" => Msg::LoanAmount,
         "repaid_reverses" => Msg::LoanReverses,
+        "message" => Msg::ThrMessage,
+        "attachment" => Msg::ThrAttach,
         _ => return None,
     })
 }
@@ -251,6 +254,7 @@ fn done_message(done: &str) -> Option<Msg> {
         Done::Reported => Msg::FupDoneReported,
         Done::ReportDecided => Msg::FupDoneDecided,
         Done::Confirmed => Msg::FupDoneConfirmed,
+        Done::Written => Msg::ThrDoneSent,
         // The desk shows its own result (the score, the note, the assignee).
         Done::Scored | Done::Noted | Done::Assigned => return None,
     })
@@ -326,6 +330,10 @@ fn Application(
         .followup
         .as_ref()
         .map(|f| followup::section(lang, f, &v.documents, &action, version, &err_for));
+    let thread = v
+        .thread
+        .as_ref()
+        .map(|th| thread::section(lang, th, &v.documents, id, &action, version, &err_for));
     let submitted_fields = (!editable).then(|| submitted(lang, &v.fields, &v.limits));
     let files = (!editable && !v.documents.is_empty()).then(|| files_section(lang, &v));
     let recommendation = recommendation_section(lang, &v, &action, &error);
@@ -346,6 +354,7 @@ fn Application(
         {decision}
         {loan}
         {followup}
+        {thread}
         {operator}
         {desk}
         {timeline(lang, v.events)}

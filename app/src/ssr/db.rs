@@ -17,6 +17,7 @@ pub mod profiles;
 pub mod recommendations;
 pub mod reports;
 pub mod reviews;
+pub mod threads;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -22,6 +22,7 @@ pub mod recommendations;
 pub mod reports;
 pub mod review;
 pub mod seed;
+pub mod threads;
 
 use sea_orm::DbErr;
 

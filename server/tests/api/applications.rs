@@ -10,6 +10,7 @@ use crate::helpers::{Browser, TestApp, leaks_internals, spawn_app};
 
 mod loans;
 mod steps;
+mod thread;
 
 const APPLICANT: &str = "+77010000001";
 const OTHER: &str = "+77010000002";

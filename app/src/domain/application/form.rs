@@ -380,6 +380,9 @@ pub struct ApplicationView {
     /// The reports after the payment and the akimat's confirmations.
     #[serde(default)]
     pub followup: Option<crate::domain::followup::FollowupView>,
+    /// The conversation on the application, for its participants (and, to read, an admin).
+    #[serde(default)]
+    pub thread: Option<crate::domain::thread::ThreadView>,
 }
 
 /// What the assisted-filing form offers the akimat: its okrug's settlements and the open

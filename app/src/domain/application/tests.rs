@@ -203,6 +203,11 @@ fn every_done_code_reads_back_as_itself() {
         Done::Noted,
         Done::Assigned,
         Done::Assisted,
+        Done::Repaid,
+        Done::Reported,
+        Done::ReportDecided,
+        Done::Confirmed,
+        Done::Written,
     ];
     for done in all {
         assert_eq!(Done::parse(done.as_str()), Some(done), "{done:?}");

@@ -12,7 +12,7 @@ pub mod documents;
 pub mod form_post;
 pub mod page;
 
-pub use access::{approval_limits, okrug_of, takes_applications};
+pub use access::{access, approval_limits, okrug_of, takes_applications};
 pub use commands::{Notifier, StepInput, open, parse_step, save_draft, step, transition_mail};
 pub use documents::{attach, document, store};
 pub use page::{decision_estimate, list, view};

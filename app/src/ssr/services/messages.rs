@@ -206,6 +206,11 @@ pub mod texts {
         )
     }
 
+    /// A new message in an application's thread.
+    pub fn thread(lang: Lang, id: &str, site: &str) -> String {
+        tf(lang, Msg::SmsThread, &[("id", id), ("site", site)])
+    }
+
     /// New programmes for a saved search.
     pub fn alert(lang: Lang, site: &str) -> String {
         tf(lang, Msg::SmsAlert, &[("site", site)])

@@ -122,6 +122,19 @@ pub async fn post(
             .await?;
             Ok(Done::ReportDecided)
         }
+        "write_message" => {
+            crate::ssr::services::threads::write(
+                db,
+                out.uploads,
+                out.notifier.public_url,
+                who,
+                id,
+                posted.get("message").unwrap_or_default(),
+                &posted.files,
+            )
+            .await?;
+            Ok(Done::Written)
+        }
         "confirm_on_site" => {
             crate::ssr::services::followups::confirm(
                 db,

@@ -20,7 +20,7 @@ use crate::domain::policy::{Action, allow};
 use crate::domain::review::{self};
 use crate::ssr::db;
 use crate::ssr::db::entities::applications;
-use crate::ssr::services::ServiceError;
+use crate::ssr::services::{ServiceError, threads};
 
 /// The most past decisions the estimate reads (the latest ones).
 pub(super) const ESTIMATE_WINDOW: u64 = 500;
@@ -177,6 +177,7 @@ pub async fn view(
     };
     let recommendation_asked = db::recommendations::request_of(db, id).await?.is_some();
     let (loan, followup) = after_money(db, p, &a, party, state, today).await?;
+    let thread = threads::seen(db, p, &a, party, recommendation_asked).await?;
     Ok(ApplicationView {
         summary: summary(&a, &program.slug, &program.title_ru, &program.title_kk),
         fields: draft_of(&a),
@@ -201,6 +202,7 @@ pub async fn view(
         },
         loan,
         followup,
+        thread,
         can_recommend: recommendation_asked
             && allow(
                 Some(p),
