@@ -11,6 +11,7 @@ mod draft;
 mod followup;
 mod loan;
 mod thread;
+mod timeline;
 
 use draft::DraftFields;
 
@@ -25,10 +26,7 @@ use crate::components::form::{
 };
 use crate::components::layout::use_lang;
 use crate::components::session::require_sign_in;
-use crate::domain::account::Role;
-use crate::domain::application::form::{
-    ApplicationView, Draft, EventView, Limits, RequiredDocument, field,
-};
+use crate::domain::application::form::{ApplicationView, Draft, Limits, RequiredDocument, field};
 use crate::domain::application::{Done, ESTIMATE_MIN, Estimate, State};
 use crate::domain::i18n::{Lang, Msg, format_date, pick, t, tf};
 use crate::domain::money::Tenge;
@@ -183,41 +181,6 @@ fn estimate_text(lang: Lang, e: Option<Estimate>) -> String {
     }
 }
 
-fn timeline(lang: Lang, events: Vec<EventView>) -> impl IntoView {
-    let items = events
-        .into_iter()
-        .rev()
-        .map(|e| {
-            let who = match (&e.actor_name, e.actor_role) {
-                (Some(name), _) => name.clone(),
-                (None, Some(Role::Entrepreneur)) => String::new(),
-                (None, Some(Role::Akim | Role::AkimatStaff)) => {
-                    t(lang, Msg::AppActorAkimat).to_owned()
-                }
-                (None, _) => t(lang, Msg::AppActorOperator).to_owned(),
-            };
-            let at = e.at + chrono::Duration::hours(5);
-            view! {
-                <li data-testid="event">
-                    <strong>{e.step.label(lang)}</strong>
-                    " · " <time datetime=e.at.to_rfc3339()>{format_date(lang, at.date_naive())} " " {at.format("%H:%M").to_string()}</time>
-                    {(!who.is_empty()).then(|| view! { " · " {who} })}
-                    {e.reason.map(|r| view! { <p class="reason">{r}</p> })}
-                    {(!e.items.is_empty()).then(|| view! {
-                        <ul>{e.items.into_iter().map(|i| view! { <li>{i}</li> }).collect::<Vec<_>>()}</ul>
-                    })}
-                </li>
-            }
-        })
-        .collect::<Vec<_>>();
-    view! {
-        <section aria-labelledby="timeline">
-            <h2 id="timeline">{t(lang, Msg::AppTimeline)}</h2>
-            <ol class="timeline" data-testid="timeline">{items}</ol>
-        </section>
-    }
-}
-
 fn field_label(name: &str) -> Option<Msg> {
     Some(match name {
         field::AMOUNT => Msg::AppFieldAmount,
@@ -357,7 +320,7 @@ fn Application(
         {thread}
         {operator}
         {desk}
-        {timeline(lang, v.events)}
+        {timeline::timeline(lang, v.events, v.thread.as_ref().map_or(&[][..], |th| &th.messages[..]))}
         {withdraw_form}
     }
 }

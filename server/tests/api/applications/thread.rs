@@ -139,6 +139,19 @@ async fn a_question_and_its_answer_with_a_file_are_read_and_told_once_per_unread
         .filter_map(|m| m["side"].as_str())
         .collect();
     assert_eq!(sides, ["applicant", "applicant", "operator", "operator"]);
+    // Each message is also a line of the application's timeline, newest first among the steps.
+    let (_, html) = page(&applicant, &format!("/applications/{id}")).await;
+    let timeline = &html[html.find("data-testid=\"timeline\"").expect("a timeline")..];
+    let lines: Vec<i64> = timeline
+        .split("data-message=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect();
+    assert_eq!(lines.len(), 4, "{timeline}");
+    assert!(lines.windows(2).all(|w| w[0] > w[1]), "{lines:?}");
+    let message = timeline.find("Сообщение в переписке").expect("said");
+    let sent = timeline.find("Заявка отправлена").expect("the submission");
+    assert!(message < sent, "the messages came after the submission");
 }
 
 #[tokio::test]
