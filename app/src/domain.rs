@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod alerts;
+pub mod appeal;
 pub mod application;
 pub mod catalog;
 pub mod criteria;

@@ -31,6 +31,8 @@ mod m20261206_000019_known_devices;
 mod m20261207_000020_sms_spend;
 mod m20261207_000021_create_loans;
 mod m20261207_000022_create_threads;
+mod m20261207_000023_create_appeals;
+mod m20261207_000024_create_canned_replies;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -61,6 +63,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_sms_spend::Migration),
             Box::new(m20261207_000021_create_loans::Migration),
             Box::new(m20261207_000022_create_threads::Migration),
+            Box::new(m20261207_000023_create_appeals::Migration),
+            Box::new(m20261207_000024_create_canned_replies::Migration),
         ]
     }
 }

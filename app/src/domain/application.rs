@@ -167,6 +167,14 @@ crate::domain::catalog::code_enum! {
         AssistOpen = "assist_open" => AppStepAssistOpen,
         /// Akimat staff typed into a resident's draft.
         AssistEdit = "assist_edit" => AppStepAssistEdit,
+        /// The applicant appealed the refusal.
+        Appeal = "appeal" => AppStepAppeal,
+        /// The akimat that recommended the applicant supported the appeal.
+        AppealSupport = "appeal_support" => AppStepAppealSupport,
+        /// The appeal was decided: the refusal stands.
+        AppealUpheld = "appeal_upheld" => AppStepAppealUpheld,
+        /// The appeal was decided: the refusal is set aside, the application back in review.
+        AppealOverturned = "appeal_overturned" => AppStepAppealOverturned,
     }
 }
 
@@ -449,10 +457,18 @@ pub enum Done {
     Confirmed,
     /// A message was written in the application's thread.
     Written,
+    /// The applicant appealed the refusal.
+    Appealed,
+    /// The appeal was decided.
+    AppealDecided,
+    /// The akimat supported the appeal.
+    AppealSupported,
+    /// A ready answer was removed from the programme's list.
+    ReplyDeleted,
 }
 
 impl Done {
-    const CODES: [(Done, &'static str); 16] = [
+    const CODES: [(Done, &'static str); 20] = [
         (Done::Save, "save"),
         (Done::Submit, "submit"),
         (Done::Answer, "answer"),
@@ -469,6 +485,10 @@ impl Done {
         (Done::ReportDecided, "report_decided"),
         (Done::Confirmed, "confirmed"),
         (Done::Written, "written"),
+        (Done::Appealed, "appealed"),
+        (Done::AppealDecided, "appeal_decided"),
+        (Done::AppealSupported, "appeal_supported"),
+        (Done::ReplyDeleted, "reply_deleted"),
     ];
 
     /// The code in the address.

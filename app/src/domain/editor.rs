@@ -100,6 +100,9 @@ pub struct Programme {
     pub rubric: Rubric,
     /// Days a decision should take.
     pub target_days: Option<i32>,
+    /// Days after a refusal to appeal it (empty: 30).
+    #[serde(default)]
+    pub appeal_days: Option<i32>,
     /// Budget envelopes: [`WHOLE`] or a region's code → total, whole tenge.
     pub budget: BTreeMap<String, i64>,
 }
@@ -117,7 +120,7 @@ impl Programme {
                     .map(|(k, _)| k.clone()),
             );
         }
-        for k in ["rubric", "target_days", "budget"] {
+        for k in ["rubric", "target_days", "appeal_days", "budget"] {
             if a[k] != b[k] {
                 out.push(k.to_owned());
             }
@@ -420,6 +423,7 @@ pub fn to_pairs(p: &Programme) -> Vec<(String, String)> {
     put_rubric(&mut out, p);
     put_budget(&mut out, p);
     out.put("target_days", num(p.target_days.map(i64::from)));
+    out.put("appeal_days", num(p.appeal_days.map(i64::from)));
     out.0
 }
 

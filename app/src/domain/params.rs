@@ -341,6 +341,11 @@ pub enum Problem {
     NothingToReverse,
     /// A reference the loan already has, recorded with another date or amount.
     ReferenceRecorded,
+    /// An appeal filed after the period the programme gives.
+    AppealLate {
+        /// The last day it could be filed.
+        last_day: chrono::NaiveDate,
+    },
 }
 
 /// A problem with a named input field: what every parser returns for bad input.
@@ -408,7 +413,7 @@ impl FieldError {
             Problem::FileType => ErrorCode::UnsupportedType,
             Problem::FileTooLarge { .. } => ErrorCode::TooLarge,
             Problem::Conflict { .. } => ErrorCode::Conflict,
-            Problem::NotNow { .. } => ErrorCode::NotAllowed,
+            Problem::NotNow { .. } | Problem::AppealLate { .. } => ErrorCode::NotAllowed,
             Problem::ProgramClosed => ErrorCode::ProgramClosed,
             Problem::WrongCode => ErrorCode::WrongCode,
             Problem::CodeInvalid => ErrorCode::CodeInvalid,
@@ -510,15 +515,10 @@ impl FieldError {
                 Msg::ErrorFileTooLarge,
                 &[("max", &max_mb.to_string())],
             ),
-            Problem::Conflict { current } => tf(
-                lang,
-                Msg::ErrorConflict,
-                &[("version", &current.to_string())],
-            ),
-            Problem::NotNow { state } => {
-                tf(lang, Msg::ErrorNotNow, &[("state", state.label(lang))])
-            }
-            Problem::ProgramClosed => tf(lang, Msg::ErrorProgramClosed, &[]),
+            Problem::Conflict { .. }
+            | Problem::NotNow { .. }
+            | Problem::ProgramClosed
+            | Problem::AppealLate { .. } => self.step_message(lang),
             Problem::WrongCode
             | Problem::CodeInvalid
             | Problem::PhoneUnverified
@@ -555,6 +555,26 @@ impl FieldError {
             | Problem::ReversalAmount
             | Problem::NothingToReverse
             | Problem::ReferenceRecorded => self.import_message(lang),
+        }
+    }
+
+    /// The message of a step refused for when it comes (a change first, a state, a deadline).
+    fn step_message(&self, lang: Lang) -> String {
+        match &self.problem {
+            Problem::Conflict { current } => tf(
+                lang,
+                Msg::ErrorConflict,
+                &[("version", &current.to_string())],
+            ),
+            Problem::NotNow { state } => {
+                tf(lang, Msg::ErrorNotNow, &[("state", state.label(lang))])
+            }
+            Problem::AppealLate { last_day } => tf(
+                lang,
+                Msg::ErrorAppealLate,
+                &[("date", &super::i18n::format_date(lang, *last_day))],
+            ),
+            _ => tf(lang, Msg::ErrorProgramClosed, &[]),
         }
     }
 

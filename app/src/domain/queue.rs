@@ -326,6 +326,23 @@ pub struct QueuePage {
     pub programs: Vec<(String, String, String)>,
     /// Colleagues a line can be assigned to: account and name.
     pub reviewers: Vec<(i32, String)>,
+    /// The organisation's open appeals, the first due first.
+    #[serde(default)]
+    pub appeals: Vec<AppealLine>,
+}
+
+/// An open appeal in the queue.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AppealLine {
+    /// The application appealed.
+    pub application_id: i32,
+    /// The day it is to be decided by.
+    pub due_on: NaiveDate,
+    /// Past that day.
+    pub late: bool,
+    /// The reader made the refusal (someone else decides).
+    pub refused_by_me: bool,
 }
 
 /// The queue's assignment form: the typed command of "assign these applications to this

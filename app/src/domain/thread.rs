@@ -22,6 +22,9 @@ pub const MAX_BODY: usize = 4000;
 /// The most files one message carries.
 pub const MAX_FILES: usize = 5;
 
+/// The most ready answers a programme keeps.
+pub const MAX_REPLIES: usize = 50;
+
 /// The side a message is written for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -119,6 +122,9 @@ pub struct MessageView {
     pub at: DateTime<Utc>,
     /// The ids of the files it carries, among the application's documents.
     pub files: Vec<i32>,
+    /// Their names, in the same order.
+    #[serde(default)]
+    pub file_names: Vec<String>,
     /// The reader wrote it.
     pub mine: bool,
     /// New to the reader (written by someone else after what they last read).
@@ -139,6 +145,19 @@ pub struct ThreadView {
     pub can_write: bool,
     /// The side the reader reads for.
     pub side: Option<Side>,
+    /// The programme's ready answers, for the operator's staff who write.
+    #[serde(default)]
+    pub replies: Vec<CannedReply>,
+}
+
+/// A ready answer of a programme's operator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CannedReply {
+    /// Id.
+    pub id: i32,
+    /// The text sent.
+    pub body: String,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! while the connection is down.
 
 pub mod api;
+mod appeal;
 mod desk;
 mod draft;
 mod followup;
@@ -71,6 +72,15 @@ const FIELDS: &[&str] = &[
     "jobs_women",
     "revenue",
     "confirmation",
+    "message",
+    "attachment",
+    "appeal_reasons",
+    "appeal_outcome",
+    "appeal_answer",
+    "appeal_support",
+    "appeal_file",
+    "save_reply",
+    "reply_id",
 ];
 
 /// `/applications`.
@@ -199,6 +209,12 @@ fn field_label(name: &str) -> Option<Msg> {
         "repaid_reverses" => Msg::LoanReverses,
         "message" => Msg::ThrMessage,
         "attachment" => Msg::ThrAttach,
+        "appeal_reasons" => Msg::ApReasons,
+        "appeal_answer" => Msg::ApAnswer,
+        "appeal_outcome" => Msg::ApDecideTitle,
+        "appeal_support" => Msg::ApSupportField,
+        "appeal_file" => Msg::ThrAttach,
+        "save_reply" => Msg::ThrSaveReply,
         _ => return None,
     })
 }
@@ -218,6 +234,10 @@ fn done_message(done: &str) -> Option<Msg> {
         Done::ReportDecided => Msg::FupDoneDecided,
         Done::Confirmed => Msg::FupDoneConfirmed,
         Done::Written => Msg::ThrDoneSent,
+        Done::Appealed => Msg::ApDoneFiled,
+        Done::AppealDecided => Msg::ApDoneDecided,
+        Done::AppealSupported => Msg::ApDoneSupported,
+        Done::ReplyDeleted => Msg::ThrDoneReplyDeleted,
         // The desk shows its own result (the score, the note, the assignee).
         Done::Scored | Done::Noted | Done::Assigned => return None,
     })
@@ -296,7 +316,11 @@ fn Application(
     let thread = v
         .thread
         .as_ref()
-        .map(|th| thread::section(lang, th, &v.documents, id, &action, version, &err_for));
+        .map(|th| thread::section(lang, th, id, &action, version, &err_for));
+    let appeals = v
+        .appeals
+        .as_ref()
+        .map(|ap| appeal::section(lang, ap, &v.documents, id, &action, version, &err_for));
     let submitted_fields = (!editable).then(|| submitted(lang, &v.fields, &v.limits));
     let files = (!editable && !v.documents.is_empty()).then(|| files_section(lang, &v));
     let recommendation = recommendation_section(lang, &v, &action, &error);
@@ -315,6 +339,7 @@ fn Application(
         {submitted_fields}
         {files}
         {decision}
+        {appeals}
         {loan}
         {followup}
         {thread}

@@ -634,6 +634,7 @@ fn form(
                     {c.input("intake_opens", Msg::EdIntakeOpens, "date")}
                     {c.input("deadline", Msg::EdDeadline, "date")}
                     {c.input("target_days", Msg::EdTargetDays, "number")}
+                    {c.input("appeal_days", Msg::EdAppealDays, "number")}
                 </div>
             </fieldset>
             <fieldset class="editor-section">

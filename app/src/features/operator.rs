@@ -56,6 +56,7 @@ pub fn OperatorPage() -> impl IntoView {
         view! {
             {summary}
             {assigned.then(|| view! { <p class="notice" role="status" data-testid="assigned">{t(lang, Msg::QueueAssigned)}</p> })}
+            {appeals(lang, &page)}
             {filters(lang, &q, &page)}
             {counts(lang, &q, &page)}
             <p class="queue-total" data-testid="queue-total">
@@ -74,6 +75,34 @@ pub fn OperatorPage() -> impl IntoView {
             <Suspense fallback=|| ()>{content}</Suspense>
         </div>
     }
+}
+
+/// The open appeals, the first due first; those past their day are tinted.
+fn appeals(lang: Lang, page: &QueuePage) -> Option<impl IntoView + use<>> {
+    if page.appeals.is_empty() {
+        return None;
+    }
+    let lines = page
+        .appeals
+        .iter()
+        .map(|a| {
+            let id = a.application_id.to_string();
+            view! {
+                <li class:late=a.late data-testid="queue-appeal" data-late=a.late.to_string()>
+                    <a href=format!("/applications/{id}")>{tf(lang, Msg::AppTitle, &[("id", &id)])}</a>
+                    " · " {tf(lang, Msg::QueueAppealDue, &[("date", &format_date(lang, a.due_on))])}
+                    {a.late.then(|| view! { " " <span class="badge badge-warn">{t(lang, Msg::ApLate)}</span> })}
+                    {a.refused_by_me.then(|| view! { " " <span class="muted">{t(lang, Msg::QueueAppealNotYours)}</span> })}
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    Some(view! {
+        <section class="queue-appeals" aria-labelledby="queue-appeals" data-testid="queue-appeals">
+            <h2 id="queue-appeals">{tf(lang, Msg::QueueAppeals, &[("n", &page.appeals.len().to_string())])}</h2>
+            <ul>{lines}</ul>
+        </section>
+    })
 }
 
 fn select(

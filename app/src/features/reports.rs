@@ -16,7 +16,8 @@ use crate::domain::application::State;
 use crate::domain::i18n::group_digits;
 use crate::domain::i18n::{Lang, Msg, format_date, month_name, pick, t, tf};
 use crate::domain::report::{
-    self, AreaHit, AreaLevel, COUNTRY, MonthRow, PublicFigures, Report, Shown, Workspace,
+    self, AreaHit, AreaLevel, COUNTRY, MonthRow, PublicAppeals, PublicFigures, Report, Shown,
+    Workspace,
 };
 
 /// `/okrugs`: the country's report, with the picker's results when `q` is given.
@@ -162,6 +163,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
         {report_header(lang, &r, print)}
         {funnel_section(lang, &r.figures)}
         {stages_section(lang, &r.figures)}
+        {r.figures.appeals.as_ref().map(|a| appeals_section(lang, a))}
         {recommendations_section(lang, &r)}
         {r.after_money.as_ref().map(|m| money::section(lang, m, print))}
         {months_section(lang, &r.months, print)}
@@ -270,6 +272,23 @@ fn stages_section(lang: Lang, f: &PublicFigures) -> impl IntoView + use<> {
                     }).collect::<Vec<_>>()}
                 </tbody>
             </table></div>
+        </section>
+    }
+}
+
+/// Appeals against refusals: how many, how they ended, how long a decision took. Counts only:
+/// never who appealed or why.
+fn appeals_section(lang: Lang, a: &PublicAppeals) -> impl IntoView + use<> {
+    view! {
+        <section aria-labelledby="appeals-h" data-testid="report-appeals">
+            <h2 id="appeals-h">{t(lang, Msg::RepAppeals)}</h2>
+            <dl class="facts report-facts">
+                <dt>{t(lang, Msg::RepAppealsFiled)}</dt><dd data-testid="appeals-filed">{shown(lang, a.filed)}</dd>
+                <dt>{t(lang, Msg::ApOverturned)}</dt><dd data-testid="appeals-overturned">{shown(lang, a.overturned)}</dd>
+                <dt>{t(lang, Msg::ApUpheld)}</dt><dd data-testid="appeals-upheld">{shown(lang, a.upheld)}</dd>
+                <dt>{t(lang, Msg::ApOpen)}</dt><dd>{shown(lang, a.open)}</dd>
+                <dt>{t(lang, Msg::RepAppealsMedian)}</dt><dd>{days(lang, a.median_days)}</dd>
+            </dl>
         </section>
     }
 }
@@ -580,6 +599,7 @@ pub fn OpenDataPage() -> impl IntoView {
             <p><a href="/okrugs/kz/data.csv">"/okrugs/kz/data.csv"</a> " · " <a href="/okrugs/kz/data.json">"/okrugs/kz/data.json"</a></p>
             <h2>"auyl-report/2"</h2>
             <p>{t(lang, Msg::RepSchemaV2)}</p>
+            <p>{t(lang, Msg::RepSchemaAppeals)}</p>
             <p><a href="/okrugs/kz/data-v2.csv">"/okrugs/kz/data-v2.csv"</a> " · " <a href="/okrugs/kz/data-v2.json">"/okrugs/kz/data-v2.json"</a></p>
         </div>
     }

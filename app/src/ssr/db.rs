@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod appeals;
 pub mod applications;
 pub mod assisted;
 pub mod catalog;

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Browser, TestApp, leaks_internals, spawn_app};
 
+mod appeal;
 mod loans;
 mod steps;
 mod thread;

@@ -276,6 +276,9 @@ fn cases() -> Vec<Case> {
         page("/invite/{token}", "an invitation link", |c| path(&format!("/invite/{}", c.open_token)), everyone),
         // --- Applications ---
         case(ServerFn, "/api/application_page", "read an entrepreneur's submitted application", Nothing, |c| vec![("id", c.application.to_string())], readers),
+        // The thread's new messages: whoever sits in it (the akimat only once asked, which this one was not; an admin reads).
+        case(ServerFn, "/api/thread_since", "the new messages of an entrepreneur's submitted application", Nothing, |c| vec![("id", c.application.to_string()), ("after", "0".into())], |w| only(w, &[Entrepreneur, Operator, OrgAdmin, Admin])),
+        case(Route, "/applications/{id}", "remove a ready answer of the programme (an unknown one: refused by field)", Nothing, |c| { let mut a = path(&format!("/applications/{}", c.application)); a.push(("form", "action=delete_reply&version=0&reply_id=999999".into())); a }, |w| only(w, &[Operator, OrgAdmin])),
         case(ServerFn, "/api/my_applications", "list one's applications", Nothing, none, signed_in),
         case(ServerFn, "/api/autosave_draft", "autosave the entrepreneur's draft", Draft, |c| { json_body(serde_json::json!({ "id": c.fresh_user, "version": c.version().parse::<i32>().unwrap_or_default(), "fields": { "purpose": "Теплица" } })) }, |w| only(w, &[Entrepreneur])),
         case(Route, "/api/v1/applications", "list one's applications through the API", Nothing, |_| path("/api/v1/applications"), signed_in),
@@ -290,6 +293,10 @@ fn cases() -> Vec<Case> {
         case(Route, "/applications/{id}", "save the entrepreneur's draft (form)", Draft, |c| { let mut a = path(&format!("/applications/{}", c.fresh_user)); a.push(("form", format!("action=save&version={}&purpose=%D0%A2%D0%B5%D0%BF%D0%BB%D0%B8%D1%86%D0%B0", c.version()))); a }, |w| only(w, &[Entrepreneur])),
         // The thread: its applicant and the operator's staff (the akimat once asked, which this one was not); an admin reads and does not write.
         case(Route, "/applications/{id}", "write in the thread of an entrepreneur's submitted application (form)", Nothing, |c| { let mut a = path(&format!("/applications/{}", c.application)); a.push(("form", "action=write_message&version=0&message=%D0%92%D0%BE%D0%BF%D1%80%D0%BE%D1%81".into())); a }, |w| only(w, &[Entrepreneur, Operator, OrgAdmin])),
+        // Appeals: the applicant files (this one is not refused: refused by field), the operator's staff decide (none open: refused by field), the akimat supports only what it recommended (this one it did not).
+        case(Route, "/applications/{id}", "appeal an entrepreneur's application (not refused)", Nothing, |c| { let mut a = path(&format!("/applications/{}", c.application)); a.push(("form", "action=appeal&version=0&appeal_reasons=%D0%9D%D0%B5%D1%81%D0%BE%D0%B3%D0%BB%D0%B0%D1%81%D0%B5%D0%BD".into())); a }, |w| only(w, &[Entrepreneur])),
+        case(Route, "/applications/{id}", "decide an appeal on an entrepreneur's application (none open)", Nothing, |c| { let mut a = path(&format!("/applications/{}", c.application)); a.push(("form", "action=decide_appeal&version=0&appeal_outcome=upheld&appeal_answer=%D0%9D%D0%B5%D1%82".into())); a }, |w| only(w, &[Operator, OrgAdmin])),
+        case(Route, "/applications/{id}", "support an appeal of an application the akimat did not recommend", Nothing, |c| { let mut a = path(&format!("/applications/{}", c.application)); a.push(("form", "action=support_appeal&version=0&appeal_support=%D0%94%D0%B0".into())); a }, |w| only(w, &[])),
         case(Route, "/applications/{id}/documents/{doc}", "download a document of a submitted application", Nothing, |c| { path(&format!("/applications/{}/documents/{}", c.application, c.document)) }, readers),
         page("/applications", "one's applications", |_| path("/applications"), signed_in),
         page("/applications/{id}", "an entrepreneur's submitted application", |c| path(&format!("/applications/{}", c.application)), readers),

@@ -383,6 +383,9 @@ pub struct ApplicationView {
     /// The conversation on the application, for its participants (and, to read, an admin).
     #[serde(default)]
     pub thread: Option<crate::domain::thread::ThreadView>,
+    /// The appeals against its refusal, and whether the applicant may appeal now.
+    #[serde(default)]
+    pub appeals: Option<crate::domain::appeal::AppealsView>,
 }
 
 /// What the assisted-filing form offers the akimat: its okrug's settlements and the open

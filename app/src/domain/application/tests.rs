@@ -208,6 +208,10 @@ fn every_done_code_reads_back_as_itself() {
         Done::ReportDecided,
         Done::Confirmed,
         Done::Written,
+        Done::Appealed,
+        Done::AppealDecided,
+        Done::AppealSupported,
+        Done::ReplyDeleted,
     ];
     for done in all {
         assert_eq!(Done::parse(done.as_str()), Some(done), "{done:?}");

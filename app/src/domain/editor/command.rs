@@ -32,7 +32,7 @@ pub struct EditProgramme {
 }
 
 /// The rubric, the target days and the budget envelopes.
-type BackOffice = (Rubric, Option<i32>, BTreeMap<String, i64>);
+type BackOffice = (Rubric, Option<i32>, Option<i32>, BTreeMap<String, i64>);
 
 /// The catalogue's fields as the form gives them: a [`ProgramInput`] but for its slug, its
 /// organisation, its status and what the form does not show (the notes on uncertain figures,
@@ -130,11 +130,12 @@ impl EditProgramme {
             variant_of: base.and_then(|b| b.variant_of.clone()),
         };
         input.validate().map_err(|e| program_error(&e))?;
-        let (rubric, target_days, budget) = self.back_office.clone()?;
+        let (rubric, target_days, appeal_days, budget) = self.back_office.clone()?;
         Ok(Programme {
             input,
             rubric,
             target_days,
+            appeal_days,
             budget,
         })
     }
@@ -202,11 +203,13 @@ fn entry(f: &Form<'_>, pairs: &[(String, String)]) -> Result<Entry, FieldError> 
     })
 }
 
-/// The rubric, the target days and the budget, read in this order.
+/// The rubric, the target days, the days to appeal a refusal and the budget, read in this
+/// order.
 fn back_office(f: &Form<'_>) -> Result<BackOffice, FieldError> {
     Ok((
         parse_rubric(f)?,
         f.small("target_days", 365)?,
+        f.small("appeal_days", i64::from(crate::domain::appeal::MAX_DAYS))?,
         parse_budget(f)?,
     ))
 }

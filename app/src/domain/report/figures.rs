@@ -161,6 +161,75 @@ pub struct Figures {
     /// The loans paid out, by what the akimat said of their application.
     #[serde(default)]
     pub loans: BTreeMap<Said, super::loans::LoanBook>,
+    /// Appeals against refusals.
+    #[serde(default)]
+    pub appeals: AppealFigures,
+}
+
+/// An area's appeals against refusals.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AppealFigures {
+    /// Filed.
+    pub filed: u64,
+    /// Decided: the refusal stands.
+    pub upheld: u64,
+    /// Decided: the refusal set aside.
+    pub overturned: u64,
+    /// Days from filing to decision: days → appeals.
+    pub days: BTreeMap<u32, u64>,
+}
+
+impl AppealFigures {
+    fn add(&mut self, o: &AppealFigures) {
+        self.filed += o.filed;
+        self.upheld += o.upheld;
+        self.overturned += o.overturned;
+        for (d, n) in &o.days {
+            *self.days.entry(*d).or_default() += n;
+        }
+    }
+
+    /// Counts one appeal: its outcome if decided (`true`: overturned), with the days it took.
+    pub fn count(&mut self, decided: Option<(bool, u32)>) {
+        self.filed += 1;
+        if let Some((overturned, days)) = decided {
+            if overturned {
+                self.overturned += 1;
+            } else {
+                self.upheld += 1;
+            }
+            *self.days.entry(days).or_default() += 1;
+        }
+    }
+
+    /// As published: small counts suppressed, no median under [`MIN_SHOWN`] decisions.
+    pub fn public(&self) -> PublicAppeals {
+        let decided = self.upheld + self.overturned;
+        PublicAppeals {
+            filed: Shown::count(self.filed),
+            upheld: Shown::count(self.upheld),
+            overturned: Shown::count(self.overturned),
+            open: Shown::count(self.filed.saturating_sub(decided)),
+            median_days: quantile(&self.days, decided, 1, 2).filter(|_| decided >= MIN_SHOWN),
+        }
+    }
+}
+
+/// An area's appeals as published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PublicAppeals {
+    /// Filed.
+    pub filed: Shown,
+    /// The refusal stands.
+    pub upheld: Shown,
+    /// The refusal set aside.
+    pub overturned: Shown,
+    /// Not decided yet.
+    pub open: Shown,
+    /// Median days from filing to decision (left out below 3 decisions).
+    pub median_days: Option<u32>,
 }
 
 impl Figures {
@@ -198,6 +267,7 @@ impl Figures {
         for (k, v) in &o.loans {
             self.loans.entry(*k).or_default().add(v);
         }
+        self.appeals.add(&o.appeals);
         for (k, v) in &o.months {
             let m = self.months.entry(k.clone()).or_default();
             m.applied += v.applied;
@@ -278,6 +348,7 @@ impl Figures {
                     }
                 })
                 .collect(),
+            appeals: Some(self.appeals.public()),
         }
     }
 }
@@ -380,4 +451,7 @@ pub struct PublicFigures {
     pub stages: Vec<PublicStage>,
     /// Outcomes by what the akimat said.
     pub outcomes: Vec<PublicOutcome>,
+    /// Appeals against refusals (schema 2; absent from schema 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeals: Option<PublicAppeals>,
 }

@@ -218,6 +218,7 @@ impl Report {
     pub fn v1(mut self) -> Report {
         SCHEMA_V1.clone_into(&mut self.schema);
         self.after_money = None;
+        self.figures.appeals = None;
         self
     }
 }
@@ -316,6 +317,13 @@ pub fn csv(r: &Report) -> String {
         line("outcome_rejected", key, o.rejected.data());
         line("outcome_withdrawn", key, o.withdrawn.data());
         line("outcome_pending", key, o.pending.data());
+    }
+    if let Some(a) = &f.appeals {
+        line("appeals_filed", "", a.filed.data());
+        line("appeals_upheld", "", a.upheld.data());
+        line("appeals_overturned", "", a.overturned.data());
+        line("appeals_open", "", a.open.data());
+        line("appeals_median_days", "", opt(a.median_days));
     }
     for m in &r.months {
         line("month_applied", &m.month, m.applied.data());

@@ -1,6 +1,6 @@
 //! Server functions of the application pages. Saving the whole form, uploading and every
 //! step are plain form posts to `POST /applications/{id}` (multipart: files travel with the
-//! fields); only the island's autosave is a server function.
+//! fields); only the islands' autosave and the thread's new messages are server functions.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -53,6 +53,22 @@ pub async fn akimat_queue() -> Result<Vec<crate::domain::recommendation::QueueIt
         let st = state()?;
         let who = session::principal();
         services::recommendations::queue(&st.db, who.as_ref()).await
+    })
+    .await
+}
+
+/// The messages of application `id`'s thread after message `after` (the thread's island asks
+/// for them now and then, so that new ones appear without a reload).
+#[server(endpoint = "thread_since")]
+pub async fn thread_since(
+    id: i32,
+    after: i32,
+) -> Result<Vec<crate::domain::thread::MessageView>, AppError> {
+    use crate::ssr::{boundary, request_lang, services, session, state};
+    boundary(request_lang(), async move {
+        let st = state()?;
+        let who = session::principal();
+        services::threads::since(&st.db, who.as_ref(), id, after).await
     })
     .await
 }

@@ -1,12 +1,13 @@
 //! The conversation on an application's page: every message, oldest first, with its side, its
-//! author, its files, and whether it is new to the reader or read by the others; and the form
-//! to write one (text and files, posted without JavaScript).
+//! author, its files, and whether it is new to the reader or read by the others; the form to
+//! write one (text and files, posted without JavaScript), and the programme's ready answers
+//! for its operator's staff. With JavaScript, an island asks now and then for new messages and
+//! shows them without a reload.
 
 use leptos::prelude::*;
 
-use crate::domain::application::form::DocumentView;
 use crate::domain::i18n::{Lang, Msg, format_date, t, tf};
-use crate::domain::thread::{MessageView, Side, ThreadView};
+use crate::domain::thread::{CannedReply, MessageView, Side, ThreadView};
 
 fn side_label(lang: Lang, side: Side) -> &'static str {
     t(
@@ -19,19 +20,15 @@ fn side_label(lang: Lang, side: Side) -> &'static str {
     )
 }
 
-fn message(
-    lang: Lang,
-    m: &MessageView,
-    documents: &[DocumentView],
-    app: i32,
-) -> impl IntoView + use<> {
+fn message(lang: Lang, m: &MessageView, app: i32) -> impl IntoView + use<> {
     // Kazakhstan keeps UTC+5 all year.
     let at = m.at + chrono::Duration::hours(5);
-    let files = documents
+    let files = m
+        .files
         .iter()
-        .filter(|d| m.files.contains(&d.id))
-        .map(|d| {
-            view! { <li><a href=format!("/applications/{app}/documents/{}", d.id)>{d.file_name.clone()}</a></li> }
+        .zip(&m.file_names)
+        .map(|(id, name)| {
+            view! { <li><a href=format!("/applications/{app}/documents/{id}")>{name.clone()}</a></li> }
         })
         .collect::<Vec<_>>();
     view! {
@@ -53,7 +50,6 @@ fn message(
 pub(super) fn section(
     lang: Lang,
     v: &ThreadView,
-    documents: &[DocumentView],
     app: i32,
     action: &str,
     version: i32,
@@ -62,8 +58,10 @@ pub(super) fn section(
     let messages = v
         .messages
         .iter()
-        .map(|m| message(lang, m, documents, app))
+        .map(|m| message(lang, m, app))
         .collect::<Vec<_>>();
+    let last = v.messages.last().map_or(0, |m| m.id);
+    let operator = v.side == Some(Side::Operator) && v.can_write;
     let list = if messages.is_empty() {
         view! { <p class="muted" data-testid="thread-empty">{t(lang, Msg::ThrEmpty)}</p> }
             .into_any()
@@ -88,6 +86,9 @@ pub(super) fn section(
                     {e_attachment.clone().map(|m| view! { <p class="error-message" id="attachment-error">{m}</p> })}
                     <input id="attachment" name="attachment" type="file" multiple accept="application/pdf,image/jpeg,image/png" />
                 </div>
+                {operator.then(|| view! {
+                    <label class="choice"><input type="checkbox" name="save_reply" value="1" data-testid="thread-save-reply" /> {t(lang, Msg::ThrSaveReply)}</label>
+                })}
                 <div class="actions">
                     <button type="submit" name="action" value="write_message" class="button" data-testid="thread-send">{t(lang, Msg::ThrSend)}</button>
                 </div>
@@ -103,7 +104,88 @@ pub(super) fn section(
             <p class="muted">{t(lang, Msg::ThrLead)}</p>
             {unread}
             {list}
+            <ThreadLive lang app last />
+            {operator.then(|| replies(lang, &v.replies, action, version))}
             {form}
         </section>
+    }
+}
+
+/// The programme's ready answers: each sent in one click (a form of its own, so without
+/// JavaScript too), or removed from the list.
+fn replies(lang: Lang, all: &[CannedReply], action: &str, version: i32) -> impl IntoView + use<> {
+    let items = all
+        .iter()
+        .map(|r| {
+            view! {
+                <li data-testid="canned-reply">
+                    <p class="thread-body">{r.body.clone()}</p>
+                    <form method="post" action=action.to_owned() class="inline-form">
+                        <input type="hidden" name="version" value=version />
+                        <input type="hidden" name="message" value=r.body.clone() />
+                        <button type="submit" name="action" value="write_message" class="button">{t(lang, Msg::ThrReplySend)}</button>
+                    </form>
+                    <form method="post" action=action.to_owned() class="inline-form">
+                        <input type="hidden" name="version" value=version />
+                        <input type="hidden" name="reply_id" value=r.id />
+                        <button type="submit" name="action" value="delete_reply" class="button button-secondary">{t(lang, Msg::ThrReplyDelete)}</button>
+                    </form>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    (!all.is_empty()).then(|| {
+        view! {
+            <details class="canned" data-testid="canned-replies">
+                <summary>{tf(lang, Msg::ThrReplies, &[("n", &all.len().to_string())])}</summary>
+                <ul>{items}</ul>
+            </details>
+        }
+    })
+}
+
+/// How often an open page asks for new messages.
+#[cfg(feature = "hydrate")]
+const POLL: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// New messages, added below the ones the server rendered without a reload: the island asks
+/// for what came after `last` every [`POLL`] while the page is open. Without JavaScript it
+/// renders an empty list, and a reload shows the new ones.
+#[island(lazy)]
+fn ThreadLive(lang: Lang, app: i32, last: i32) -> impl IntoView {
+    let added: RwSignal<Vec<MessageView>> = RwSignal::new(Vec::new());
+    #[cfg(feature = "hydrate")]
+    {
+        let after = StoredValue::new(last);
+        let busy = StoredValue::new(false);
+        let ask = move || {
+            if busy.get_value() {
+                return;
+            }
+            busy.set_value(true);
+            leptos::task::spawn_local(async move {
+                // A lost connection or a lapsed session: try again at the next tick.
+                if let Ok(new) = super::api::thread_since(app, after.get_value()).await
+                    && let Some(m) = new.last()
+                {
+                    after.set_value(m.id);
+                    added.update(|a| a.extend(new));
+                }
+                busy.set_value(false);
+            });
+        };
+        let handle = set_interval_with_handle(ask, POLL).ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = last;
+    view! {
+        <ol class="thread thread-live" aria-live="polite" data-testid="thread-live">
+            {move || added.get().iter().map(|m| message(lang, m, app)).collect::<Vec<_>>()}
+        </ol>
     }
 }

@@ -147,6 +147,11 @@ pub struct Changes {
     pub disbursed_kzt: Option<i64>,
     /// An information request's due date (cleared by any other step).
     pub info_due_on: Option<chrono::NaiveDate>,
+    /// Back to review after an appeal: the decision's time is cleared.
+    pub reopen: bool,
+    /// …and, when given, the application's open key again (the person's one open
+    /// application to its programme).
+    pub reopen_key: Option<String>,
 }
 
 /// Moves application `id` from `from` at version `seen` to `to`; whether it was there.
@@ -195,6 +200,15 @@ pub async fn transition(
     }
     if changes.decided {
         update = update.col_expr(applications::Column::DecidedAt, Expr::value(at));
+    }
+    if changes.reopen {
+        update = update.col_expr(
+            applications::Column::DecidedAt,
+            Expr::value(Option::<sea_orm::prelude::DateTimeWithTimeZone>::None),
+        );
+    }
+    if let Some(key) = &changes.reopen_key {
+        update = update.col_expr(applications::Column::OpenKey, Expr::value(key.clone()));
     }
     if changes.close {
         update = update.col_expr(

@@ -4,12 +4,14 @@ pub mod prelude;
 
 pub mod api_idempotency;
 pub mod api_keys;
+pub mod appeals;
 pub mod application_documents;
 pub mod application_events;
 pub mod applications;
 pub mod assisted_filings;
 pub mod audit_log;
 pub mod budget_envelopes;
+pub mod canned_replies;
 pub mod consent_codes;
 pub mod followup_confirmations;
 pub mod followup_reports;

@@ -254,8 +254,47 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
         count_application(&mut f, app, &latest, &moments, &jobs);
     }
     after_money(db, okrug, &apps, &latest, &moments, &mut f).await?;
+    appeals(db, &apps, &mut f).await?;
     f.recommenders = recommenders(db, &apps, &latest).await?;
     Ok(f)
+}
+
+/// An appeal as the report counts it: outcome, filed at, decided at.
+type AppealRow = (
+    Option<String>,
+    DateTime<FixedOffset>,
+    Option<DateTime<FixedOffset>>,
+);
+
+/// The appeals against the refusals of the okrug's applications: filed, and how and how fast
+/// they were decided (in days, rounded down).
+async fn appeals(
+    db: &impl ConnectionTrait,
+    apps: &[Submitted],
+    f: &mut Figures,
+) -> Result<(), DbErr> {
+    use super::entities::appeals;
+    // Bounded lists of ids, within every database's limit on parameters.
+    for chunk in apps.chunks(1000) {
+        let ids: Vec<i32> = chunk.iter().map(|a| a.0).collect();
+        let rows: Vec<AppealRow> = appeals::Entity::find()
+            .select_only()
+            .column(appeals::Column::Outcome)
+            .column(appeals::Column::FiledAt)
+            .column(appeals::Column::DecidedAt)
+            .filter(appeals::Column::ApplicationId.is_in(ids))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (outcome, filed, decided) in rows {
+            let decided = outcome.zip(decided).map(|(o, at)| {
+                let days = u32::try_from(Ord::max((at - filed).num_days(), 0)).unwrap_or(u32::MAX);
+                (o == "overturned", days)
+            });
+            f.appeals.count(decided);
+        }
+    }
+    Ok(())
 }
 
 /// A submitted application as [`compute`] counts it: id, programme, state, amount asked,

@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::entities::{thread_files, thread_messages, thread_reads, users};
+use super::entities::{canned_replies, thread_files, thread_messages, thread_reads, users};
 
 /// A message as written.
 pub struct NewMessage<'a> {
@@ -136,4 +136,57 @@ pub async fn mark_read(
     .exec_without_returning(db)
     .await
     .map(|_| ())
+}
+
+/// The ready answers of programme `program_id`, oldest first.
+pub async fn replies(
+    db: &impl ConnectionTrait,
+    program_id: i32,
+) -> Result<Vec<canned_replies::Model>, DbErr> {
+    canned_replies::Entity::find()
+        .filter(canned_replies::Column::ProgramId.eq(program_id))
+        .order_by_asc(canned_replies::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Keeps `body` as a ready answer of programme `program_id` (once: the same text twice is one).
+pub async fn add_reply(
+    db: &impl ConnectionTrait,
+    program_id: i32,
+    body: &str,
+    by: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if replies(db, program_id)
+        .await?
+        .iter()
+        .any(|r| r.body == body)
+    {
+        return Ok(());
+    }
+    canned_replies::Entity::insert(canned_replies::ActiveModel {
+        id: NotSet,
+        program_id: Set(program_id),
+        body: Set(body.to_owned()),
+        created_by: Set(by),
+        created_at: Set(now.fixed_offset()),
+    })
+    .exec_without_returning(db)
+    .await
+    .map(|_| ())
+}
+
+/// Removes ready answer `id` of programme `program_id`; whether there was one.
+pub async fn delete_reply(
+    db: &impl ConnectionTrait,
+    id: i32,
+    program_id: i32,
+) -> Result<bool, DbErr> {
+    let done = canned_replies::Entity::delete_many()
+        .filter(canned_replies::Column::Id.eq(id))
+        .filter(canned_replies::Column::ProgramId.eq(program_id))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
 }

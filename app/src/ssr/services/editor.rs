@@ -83,6 +83,7 @@ async fn stored(
         input,
         rubric: super::review::rubric_of(&row.rubric, id),
         target_days: row.target_days,
+        appeal_days: row.appeal_days,
         budget,
     })
 }
@@ -251,7 +252,14 @@ pub async fn save(
         }
     };
     let rubric = serde_json::to_string(&programme.rubric)?;
-    db::catalog::set_review_settings(&txn, id, &rubric, programme.target_days).await?;
+    db::catalog::set_review_settings(
+        &txn,
+        id,
+        &rubric,
+        programme.target_days,
+        programme.appeal_days,
+    )
+    .await?;
     save_budget(&txn, id, &programme.budget, now).await?;
     record(&txn, id, change, &programme, user, now).await?;
     txn.commit().await?;

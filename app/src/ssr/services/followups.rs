@@ -12,7 +12,6 @@ use sea_orm::{
 };
 
 use crate::domain::account::{Principal, Role};
-use crate::domain::application::form;
 use crate::domain::application::{Party, State};
 use crate::domain::followup::{
     self, Confirmation, Filing, FollowupView, ReportData, ReportKind, ReportState, ReportView,
@@ -28,6 +27,7 @@ use crate::ssr::db::entities::{
 use crate::ssr::http::Upload;
 use crate::ssr::services::ServiceError;
 use crate::ssr::services::applications::access::access;
+use crate::ssr::services::applications::documents::Loose;
 use crate::ssr::services::applications::okrug_of;
 
 /// What programme `program_id` asks after the payment (the usual when it never said).
@@ -264,16 +264,6 @@ pub async fn file(
         .map(|(_, d)| d)
         .ok_or_else(|| FieldError::new("report_kind", Problem::UnknownChoice(code.to_owned())))?;
     let mut data: ReportData = followup::parse(kind, pairs)?;
-    // Every file is checked before anything is written.
-    let mut checked = Vec::new();
-    for f in files.iter().filter(|f| f.field == "receipt") {
-        let (name, bytes) = f
-            .checked()
-            .map_err(|e| FieldError::new("receipt", e.problem))?;
-        let content_type =
-            form::sniff(bytes).ok_or_else(|| FieldError::new("receipt", Problem::FileType))?;
-        checked.push((form::clean_file_name(name), content_type, bytes));
-    }
     let previous = filings(db, id).await?;
     let mine: Vec<&followup_reports::Model> = previous
         .iter()
@@ -291,26 +281,12 @@ pub async fn file(
         )
         .into());
     }
-    let mut stored = Vec::new();
-    for (name, content_type, bytes) in &checked {
-        let sha = crate::ssr::services::applications::store(uploads, bytes).await?;
-        stored.push((name.clone(), *content_type, bytes.len(), sha));
-    }
+    // Every file is checked before anything is written.
+    let receipts = Loose::store(uploads, files, "receipt", usize::MAX).await?;
     let now = Utc::now();
     let txn = db::begin_write(db).await?;
-    for (name, content_type, size, sha) in &stored {
-        let doc = db::applications::NewDocument {
-            application_id: id,
-            slot: None,
-            file_name: name,
-            content_type,
-            size: i64::try_from(*size).unwrap_or(i64::MAX),
-            sha256: sha,
-            uploaded_by: p.user_id,
-        };
-        data.documents
-            .push(db::applications::insert_document(&*txn, &doc, now).await?);
-    }
+    data.documents
+        .extend(receipts.record(&*txn, id, p.user_id, now).await?);
     let row = followup_reports::ActiveModel {
         id: NotSet,
         application_id: Set(id),

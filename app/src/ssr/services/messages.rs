@@ -211,6 +211,11 @@ pub mod texts {
         tf(lang, Msg::SmsThread, &[("id", id), ("site", site)])
     }
 
+    /// An appeal decided.
+    pub fn appeal(lang: Lang, id: &str, site: &str) -> String {
+        tf(lang, Msg::SmsAppeal, &[("id", id), ("site", site)])
+    }
+
     /// New programmes for a saved search.
     pub fn alert(lang: Lang, site: &str) -> String {
         tf(lang, Msg::SmsAlert, &[("site", site)])

@@ -82,6 +82,16 @@ pub async fn queue(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
+    let appeals = db::appeals::open_for(db, org, APPEALS_SHOWN)
+        .await?
+        .into_iter()
+        .map(|r| crate::domain::queue::AppealLine {
+            application_id: r.application_id,
+            due_on: r.due_on,
+            late: today > r.due_on,
+            refused_by_me: r.refused_by == Some(p.user_id),
+        })
+        .collect();
     Ok(QueuePage {
         rows,
         total,
@@ -91,8 +101,12 @@ pub async fn queue(
             .map(|(_, slug, ru, kk, _)| (slug, ru, kk))
             .collect(),
         reviewers,
+        appeals,
     })
 }
+
+/// The most open appeals the queue lists (the first due first).
+const APPEALS_SHOWN: u64 = 50;
 
 type ProgramRow = (i32, String, String, String, Option<i32>);
 

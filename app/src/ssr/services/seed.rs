@@ -122,7 +122,7 @@ async fn demo_review_settings(db: &DatabaseConnection) -> Result<(), ServiceErro
         let Some((id, _)) = db::catalog::find_by_slug(db, &slug).await? else {
             continue;
         };
-        db::catalog::set_review_settings(db, id, DEMO_RUBRIC, Some(20)).await?;
+        db::catalog::set_review_settings(db, id, DEMO_RUBRIC, Some(20), None).await?;
         db::reviews::set_envelope(db, id, crate::domain::review::WHOLE, 500_000_000, now).await?;
         let microcredit = db::catalog::program_model(db, id)
             .await?

@@ -2,9 +2,10 @@
 //! and a message written with its files. Who takes part is `domain::thread::seat`'s rule.
 //!
 //! A new message tells the people on the other sides through the message outbox (SMS or
-//! e-mail, whichever their login is): the applicant, or the operator's reviewers assigned to
-//! the application. Only the first message of an unread stretch does: someone who has not read
-//! the last one is not told again.
+//! e-mail, whichever their login is): the applicant, the operator's reviewers assigned to the
+//! application, and the okrug's akimat when the applicant asked it for a recommendation. Only
+//! the first message of an unread stretch does: someone who has not read the last one is not
+//! told again.
 
 use std::path::Path;
 
@@ -12,17 +13,19 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::domain::account::Principal;
-use crate::domain::application::form;
 use crate::domain::application::{Party, State};
 use crate::domain::i18n::{Lang, Msg, t, tf};
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::Denied;
-use crate::domain::thread::{self, MAX_FILES, MessageView, Seat, Side, ThreadView};
+use crate::domain::thread::{
+    self, CannedReply, MAX_FILES, MAX_REPLIES, MessageView, Seat, Side, ThreadView,
+};
 use crate::ssr::db;
 use crate::ssr::db::entities::applications;
 use crate::ssr::db::messages::Urgency;
 use crate::ssr::http::Upload;
 use crate::ssr::mail::Mail;
+use crate::ssr::services::applications::documents::Loose;
 use crate::ssr::services::applications::okrug_of;
 use crate::ssr::services::{ServiceError, messages, signed_in};
 
@@ -59,6 +62,11 @@ pub async fn seen(
     };
     let rows = db::threads::messages(db, a.id).await?;
     let reads = db::threads::reads(db, a.id).await?;
+    let documents = if rows.iter().any(|(_, _, f)| !f.is_empty()) {
+        db::applications::documents(db, a.id).await?
+    } else {
+        Vec::new()
+    };
     let my_last = reads
         .iter()
         .find(|(u, _)| *u == p.user_id)
@@ -72,6 +80,16 @@ pub async fn seen(
                 side: Side::parse(&m.side).unwrap_or(Side::Applicant),
                 author,
                 at: m.created_at.with_timezone(&Utc),
+                file_names: files
+                    .iter()
+                    .map(|f| {
+                        documents
+                            .iter()
+                            .find(|d| d.id == *f)
+                            .map(|d| d.file_name.clone())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
                 files,
                 new: !mine && m.id > my_last,
                 read: mine && reads.iter().any(|(u, r)| *u != m.author_id && *r >= m.id),
@@ -87,16 +105,85 @@ pub async fn seen(
     {
         db::threads::mark_read(db, a.id, p.user_id, last.id, Utc::now()).await?;
     }
+    let replies = if side == Side::Operator && can_write {
+        db::threads::replies(db, a.program_id)
+            .await?
+            .into_iter()
+            .map(|r| CannedReply {
+                id: r.id,
+                body: r.body,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Some(ThreadView {
         messages,
         unread,
         can_write,
         side: Some(side),
+        replies,
     }))
 }
 
+/// The messages of application `id`'s thread after message `after`, as `who` sees them (and
+/// so has read them): what a page open in the browser adds without a reload.
+pub async fn since(
+    db: &DatabaseConnection,
+    who: Option<&Principal>,
+    id: i32,
+    after: i32,
+) -> Result<Vec<MessageView>, ServiceError> {
+    let p = signed_in(who)?;
+    let (a, _, party) = crate::ssr::services::applications::access(db, p, id).await?;
+    let asked = db::recommendations::request_of(db, id).await?.is_some();
+    let v = seen(db, p, &a, party, asked)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(v.messages.into_iter().filter(|m| m.id > after).collect())
+}
+
+/// Removes ready answer `reply` of application `id`'s programme: its operator's staff who
+/// write in the thread.
+pub async fn delete_reply(
+    db: &DatabaseConnection,
+    who: Option<&Principal>,
+    id: i32,
+    reply: Option<&str>,
+) -> Result<(), ServiceError> {
+    let p = signed_in(who)?;
+    let (a, _, party) = crate::ssr::services::applications::access(db, p, id).await?;
+    let asked = db::recommendations::request_of(db, id).await?.is_some();
+    match seat_of(p, &a, party, asked) {
+        Some((Side::Operator, true)) => {}
+        Some(_) => return Err(Denied::Forbidden.into()),
+        None => return Err(ServiceError::NotFound),
+    }
+    let raw = reply.unwrap_or_default();
+    let reply: i32 = raw
+        .trim()
+        .parse()
+        .map_err(|_| FieldError::new("reply_id", Problem::NotANumber))?;
+    if !db::threads::delete_reply(db, reply, a.program_id).await? {
+        return Err(FieldError::new("reply_id", Problem::UnknownReference(raw.to_owned())).into());
+    }
+    Ok(())
+}
+
+/// A message as posted.
+#[derive(Clone, Copy)]
+pub struct Message<'a> {
+    /// The text (field `message`).
+    pub text: &'a str,
+    /// The files posted (fields `attachment`).
+    pub files: &'a [Upload],
+    /// Keep it as a ready answer of the programme (an operator's only).
+    pub save_reply: bool,
+}
+
 /// Writes `who`'s message (field `message`) with its files (fields `attachment`) on
-/// application `id`. Every file is checked before anything is written; nothing is kept of a
+/// application `id`; an operator's, with `save_reply`, is kept as a ready answer of the
+/// programme too. Every file is checked before anything is written; nothing is kept of a
 /// refused message.
 pub async fn write(
     db: &DatabaseConnection,
@@ -104,9 +191,13 @@ pub async fn write(
     public_url: &str,
     who: Option<&Principal>,
     id: i32,
-    text: &str,
-    files: &[Upload],
+    m: &Message<'_>,
 ) -> Result<(), ServiceError> {
+    let Message {
+        text,
+        files,
+        save_reply,
+    } = *m;
     let p = signed_in(who)?;
     let (a, _, party) = crate::ssr::services::applications::access(db, p, id).await?;
     let asked = db::recommendations::request_of(db, id).await?.is_some();
@@ -115,48 +206,23 @@ pub async fn write(
         return Err(Denied::Forbidden.into());
     }
     let body = thread::body(text)?;
-    let attached: Vec<&Upload> = files.iter().filter(|f| f.field == "attachment").collect();
-    if attached.len() > MAX_FILES {
+    let save_reply = save_reply && side == Side::Operator;
+    if save_reply && db::threads::replies(db, a.program_id).await?.len() >= MAX_REPLIES {
         return Err(FieldError::new(
-            "attachment",
+            "save_reply",
             Problem::OutOfRange {
                 min: 0,
-                max: MAX_FILES as i64,
+                max: MAX_REPLIES as i64,
             },
         )
         .into());
     }
-    let mut checked = Vec::new();
-    for f in attached {
-        let (name, bytes) = f
-            .checked()
-            .map_err(|e| FieldError::new("attachment", e.problem))?;
-        let content_type =
-            form::sniff(bytes).ok_or_else(|| FieldError::new("attachment", Problem::FileType))?;
-        checked.push((form::clean_file_name(name), content_type, bytes));
-    }
-    let mut stored = Vec::new();
-    for (name, content_type, bytes) in &checked {
-        let sha = crate::ssr::services::applications::store(uploads, bytes).await?;
-        stored.push((name.clone(), *content_type, bytes.len(), sha));
-    }
+    let files = Loose::store(uploads, files, "attachment", MAX_FILES).await?;
     let before = db::threads::messages(db, id).await?;
     let reads = db::threads::reads(db, id).await?;
     let now = Utc::now();
     let txn = db::begin_write(db).await?;
-    let mut documents = Vec::new();
-    for (name, content_type, size, sha) in &stored {
-        let doc = db::applications::NewDocument {
-            application_id: id,
-            slot: None,
-            file_name: name,
-            content_type,
-            size: i64::try_from(*size).unwrap_or(i64::MAX),
-            sha256: sha,
-            uploaded_by: p.user_id,
-        };
-        documents.push(db::applications::insert_document(&*txn, &doc, now).await?);
-    }
+    let documents = files.record(&*txn, id, p.user_id, now).await?;
     let message = db::threads::NewMessage {
         application_id: id,
         author_id: p.user_id,
@@ -164,10 +230,13 @@ pub async fn write(
         body: &body,
     };
     let written = db::threads::insert(&*txn, &message, &documents, now).await?;
+    if save_reply {
+        db::threads::add_reply(&*txn, a.program_id, &body, p.user_id, now).await?;
+    }
     // The author has read their own thread up to what they wrote.
     db::threads::mark_read(&*txn, id, p.user_id, written, now).await?;
     let last = before.last().map_or(0, |(m, _, _)| m.id);
-    for user in recipients(db, &a, side).await? {
+    for user in recipients(db, &a, side, asked).await? {
         let read_up_to = reads
             .iter()
             .find(|(u, _)| *u == user)
@@ -185,32 +254,41 @@ pub async fn write(
     Ok(())
 }
 
-/// Who hears of a message written for `side`: the applicant hears of the others'; the
-/// operator's assigned reviewers of the applicant's and the akimat's.
+/// Who hears of a message written for `side`: the applicant of the others'; the operator's
+/// assigned reviewers of the applicant's and the akimat's; the okrug's akim and akimat staff,
+/// when the applicant asked them for a recommendation, of the applicant's and the operator's.
 async fn recipients(
     db: &DatabaseConnection,
     a: &applications::Model,
     side: Side,
+    asked: bool,
 ) -> Result<Vec<i32>, ServiceError> {
-    Ok(match side {
-        Side::Applicant => db::reviews::assignees(db, &[a.id])
-            .await?
-            .into_iter()
-            .map(|(_, user, _)| user)
-            .collect(),
-        Side::Operator | Side::Akimat => {
-            let mut to = vec![a.user_id];
-            if side == Side::Akimat {
-                to.extend(
-                    db::reviews::assignees(db, &[a.id])
-                        .await?
-                        .into_iter()
-                        .map(|(_, user, _)| user),
-                );
-            }
-            to
-        }
-    })
+    let mut to = Vec::new();
+    if side != Side::Applicant {
+        to.push(a.user_id);
+    }
+    if side != Side::Operator {
+        to.extend(
+            db::reviews::assignees(db, &[a.id])
+                .await?
+                .into_iter()
+                .map(|(_, user, _)| user),
+        );
+    }
+    if asked
+        && side != Side::Akimat
+        && let Some(okrug) = okrug_of(a)
+    {
+        to.extend(
+            db::applications::akimat_of(db, okrug.as_str())
+                .await?
+                .into_iter()
+                .map(|u| u.id),
+        );
+    }
+    to.sort_unstable();
+    to.dedup();
+    Ok(to)
 }
 
 /// The notice of a new message to `user`, by SMS or e-mail; `None` without an address.

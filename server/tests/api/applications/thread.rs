@@ -273,3 +273,126 @@ async fn a_bad_message_or_file_is_refused_by_its_field_and_nothing_is_kept() {
     );
     assert!(!html.contains("spravka.pdf"));
 }
+
+/// Posts a plain form of application `id`'s page as `b` (no files): the response.
+async fn plain(b: &Browser, id: i64, fields: &[(&str, &str)]) -> reqwest::Response {
+    let version = version_of(b, id).await.to_string();
+    let mut all = vec![("version", version.as_str())];
+    all.extend_from_slice(fields);
+    b.client
+        .post(format!("{}/applications/{id}", b.address))
+        .header("origin", &b.address)
+        .form(&all)
+        .send()
+        .await
+        .expect("sent")
+}
+
+#[tokio::test]
+async fn ready_answers_go_in_one_click_the_akimat_asked_is_told_and_new_messages_come_without_a_reload()
+ {
+    let app = spawn_app().await;
+    let applicant = app.signed_in(APPLICANT).await;
+    let r = applicant
+        .client
+        .post(format!("{}/profile", applicant.address))
+        .header("origin", &applicant.address)
+        .form(&[("settlement", "101033100")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = submitted(&applicant).await;
+    assert!(
+        act(&applicant, id, "ask_recommendation")
+            .await
+            .contains("done=asked")
+    );
+    let op = app.signed_in(OPERATOR).await;
+    let answer = "Справку о доходах можно взять в ЦОН или на egov.kz.";
+    let r = plain(
+        &op,
+        id,
+        &[
+            ("action", "write_message"),
+            ("message", answer),
+            ("save_reply", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&r), format!("/applications/{id}?done=written"));
+    // The applicant and the akimat asked for a recommendation hear of it.
+    let told: Vec<String> = notices(&app).await.into_iter().map(|(to, _)| to).collect();
+    assert!(told.contains(&APPLICANT.to_owned()), "{told:?}");
+    assert!(told.contains(&AKIM.to_owned()), "{told:?}");
+
+    // The programme's ready answer is offered to its staff, and sent in one click.
+    let (_, html) = page(&op, &format!("/applications/{id}")).await;
+    assert_eq!(
+        html.matches("data-testid=\"canned-reply\"").count(),
+        1,
+        "{html}"
+    );
+    let (_, mine) = page(&applicant, &format!("/applications/{id}")).await;
+    assert!(
+        !mine.contains("canned-replies"),
+        "the applicant has no ready answers"
+    );
+    let r = plain(&op, id, &[("action", "write_message"), ("message", answer)]).await;
+    assert_eq!(location(&r), format!("/applications/{id}?done=written"));
+    // Saved again, the same text is one ready answer.
+    let r = plain(
+        &op,
+        id,
+        &[
+            ("action", "write_message"),
+            ("message", answer),
+            ("save_reply", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&r), format!("/applications/{id}?done=written"));
+    let (_, html) = page(&op, &format!("/applications/{id}")).await;
+    assert_eq!(html.matches("data-testid=\"canned-reply\"").count(), 1);
+    let reply = html
+        .split("name=\"reply_id\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the reply's id")
+        .to_owned();
+
+    // What the open page adds without a reload: the messages after the last it shows.
+    let (status, all) = applicant
+        .call("thread_since", &[("id", &id.to_string()), ("after", "0")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    let all = all.as_array().expect("messages").clone();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0]["file_names"], serde_json::json!([]));
+    let last = all[2]["id"].as_i64().expect("an id").to_string();
+    let (_, none) = applicant
+        .call("thread_since", &[("id", &id.to_string()), ("after", &last)])
+        .await;
+    assert_eq!(none, serde_json::json!([]));
+    let stranger = app.signed_in(OTHER).await;
+    let (status, _) = stranger
+        .call("thread_since", &[("id", &id.to_string()), ("after", "0")])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Only the operator's staff remove a ready answer.
+    let r = plain(
+        &applicant,
+        id,
+        &[("action", "delete_reply"), ("reply_id", &reply)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = plain(&op, id, &[("action", "delete_reply"), ("reply_id", &reply)]).await;
+    assert_eq!(
+        location(&r),
+        format!("/applications/{id}?done=reply_deleted")
+    );
+    let (_, html) = page(&op, &location(&r)).await;
+    assert!(!html.contains("canned-replies") && html.contains("Готовый ответ убран"));
+}

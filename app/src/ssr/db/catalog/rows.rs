@@ -174,6 +174,7 @@ pub(super) fn program_row(
         // Kept by the operator's back office, not by seed files: left as they are.
         rubric: NotSet,
         target_days: NotSet,
+        appeal_days: NotSet,
     })
 }
 
@@ -306,12 +307,13 @@ pub async fn versions(
         .collect())
 }
 
-/// Sets programme `id`'s rubric and target days.
+/// Sets programme `id`'s rubric, target days and days to appeal a refusal.
 pub async fn set_review_settings(
     db: &impl ConnectionTrait,
     id: i32,
     rubric: &str,
     target_days: Option<i32>,
+    appeal_days: Option<i32>,
 ) -> Result<(), DbErr> {
     programs::Entity::update_many()
         .col_expr(
@@ -321,6 +323,10 @@ pub async fn set_review_settings(
         .col_expr(
             programs::Column::TargetDays,
             sea_orm::sea_query::Expr::value(target_days),
+        )
+        .col_expr(
+            programs::Column::AppealDays,
+            sea_orm::sea_query::Expr::value(appeal_days),
         )
         .filter(programs::Column::Id.eq(id))
         .exec(db)

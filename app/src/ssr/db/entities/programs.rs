@@ -64,6 +64,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub rubric: String,
     pub target_days: Option<i32>,
+    pub appeal_days: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

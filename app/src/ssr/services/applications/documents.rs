@@ -154,3 +154,70 @@ pub(super) fn document_view(d: &application_documents::Model) -> DocumentView {
         uploaded_at: d.created_at.with_timezone(&Utc),
     }
 }
+
+/// Files posted with a message, an appeal or a report: checked (size, type by content) before
+/// anything is written, then stored on disk, then recorded with the caller's own row.
+pub struct Loose {
+    /// Each file: its cleaned name, its type by content, its size and its stored name.
+    stored: Vec<(String, &'static str, usize, String)>,
+}
+
+impl Loose {
+    /// Checks every file posted under `field` (at most `max`), each refused by that field, then
+    /// stores them. Nothing is recorded yet: a refused file leaves no row behind.
+    pub async fn store(
+        uploads: &Path,
+        files: &[crate::ssr::http::Upload],
+        field: &str,
+        max: usize,
+    ) -> Result<Loose, ServiceError> {
+        let posted: Vec<_> = files.iter().filter(|f| f.field == field).collect();
+        if posted.len() > max {
+            return Err(FieldError::new(
+                field,
+                Problem::OutOfRange {
+                    min: 0,
+                    max: i64::try_from(max).unwrap_or(i64::MAX),
+                },
+            )
+            .into());
+        }
+        let mut checked = Vec::new();
+        for f in posted {
+            let (name, bytes) = f.checked().map_err(|e| FieldError::new(field, e.problem))?;
+            let content_type =
+                form::sniff(bytes).ok_or_else(|| FieldError::new(field, Problem::FileType))?;
+            checked.push((form::clean_file_name(name), content_type, bytes));
+        }
+        let mut stored = Vec::new();
+        for (name, content_type, bytes) in checked {
+            let sha = store(uploads, bytes).await?;
+            stored.push((name, content_type, bytes.len(), sha));
+        }
+        Ok(Loose { stored })
+    }
+
+    /// Records the stored files as documents of application `id`, uploaded by `by`; their ids.
+    pub async fn record(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        id: i32,
+        by: i32,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<Vec<i32>, ServiceError> {
+        let mut ids = Vec::new();
+        for (name, content_type, size, sha) in &self.stored {
+            let doc = NewDocument {
+                application_id: id,
+                slot: None,
+                file_name: name,
+                content_type,
+                size: i64::try_from(*size).unwrap_or(i64::MAX),
+                sha256: sha,
+                uploaded_by: by,
+            };
+            ids.push(db::applications::insert_document(db, &doc, now).await?);
+        }
+        Ok(ids)
+    }
+}

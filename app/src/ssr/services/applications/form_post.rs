@@ -93,6 +93,37 @@ pub async fn post(
                 .await?;
             Ok(Done::Repaid)
         }
+        "unassign_me" => {
+            review::unassign(db, who, id, me).await?;
+            Ok(Done::Assigned)
+        }
+        other => {
+            if let Some(done) = after_decision(out, who, id, other, posted).await? {
+                return Ok(done);
+            }
+            let step = parse_step(other)
+                .ok_or_else(|| FieldError::new("action", Problem::UnknownChoice(other.into())))?;
+            p.take(p.version, step, &p.step_input()?).await?;
+            Ok(if step == Step::Withdraw {
+                Done::Withdraw
+            } else {
+                Done::Step
+            })
+        }
+    }
+}
+
+/// The actions around the decision rather than on the way to it: the reports after the
+/// payment, the thread, the appeals. `None` when `action` is none of them.
+async fn after_decision(
+    out: &Outside<'_>,
+    who: Option<&Principal>,
+    id: i32,
+    action: &str,
+    posted: &PostedForm,
+) -> Result<Option<Done>, ServiceError> {
+    let db = out.db;
+    Ok(Some(match action {
         "file_report" => {
             crate::ssr::services::followups::file(
                 db,
@@ -103,7 +134,7 @@ pub async fn post(
                 &posted.files,
             )
             .await?;
-            Ok(Done::Reported)
+            Done::Reported
         }
         "accept_report" | "return_report" => {
             let report = posted
@@ -120,7 +151,7 @@ pub async fn post(
                 posted.get("report_reason"),
             )
             .await?;
-            Ok(Done::ReportDecided)
+            Done::ReportDecided
         }
         "write_message" => {
             crate::ssr::services::threads::write(
@@ -129,11 +160,49 @@ pub async fn post(
                 out.notifier.public_url,
                 who,
                 id,
-                posted.get("message").unwrap_or_default(),
-                &posted.files,
+                &crate::ssr::services::threads::Message {
+                    text: posted.get("message").unwrap_or_default(),
+                    files: &posted.files,
+                    save_reply: posted.get("save_reply").is_some(),
+                },
             )
             .await?;
-            Ok(Done::Written)
+            Done::Written
+        }
+        "delete_reply" => {
+            crate::ssr::services::threads::delete_reply(db, who, id, posted.get("reply_id"))
+                .await?;
+            Done::ReplyDeleted
+        }
+        "appeal" => {
+            crate::ssr::services::appeals::file(
+                db,
+                out.uploads,
+                who,
+                id,
+                posted.get("appeal_reasons"),
+                &posted.files,
+                out.today,
+            )
+            .await?;
+            Done::Appealed
+        }
+        "decide_appeal" => {
+            crate::ssr::services::appeals::decide(
+                db,
+                out.notifier.public_url,
+                who,
+                id,
+                posted.get("appeal_outcome"),
+                posted.get("appeal_answer"),
+            )
+            .await?;
+            Done::AppealDecided
+        }
+        "support_appeal" => {
+            crate::ssr::services::appeals::support(db, who, id, posted.get("appeal_support"))
+                .await?;
+            Done::AppealSupported
         }
         "confirm_on_site" => {
             crate::ssr::services::followups::confirm(
@@ -143,23 +212,10 @@ pub async fn post(
                 posted.get("confirmation").unwrap_or_default(),
             )
             .await?;
-            Ok(Done::Confirmed)
+            Done::Confirmed
         }
-        "unassign_me" => {
-            review::unassign(db, who, id, me).await?;
-            Ok(Done::Assigned)
-        }
-        other => {
-            let step = parse_step(other)
-                .ok_or_else(|| FieldError::new("action", Problem::UnknownChoice(other.into())))?;
-            p.take(p.version, step, &p.step_input()?).await?;
-            Ok(if step == Step::Withdraw {
-                Done::Withdraw
-            } else {
-                Done::Step
-            })
-        }
-    }
+        _ => return Ok(None),
+    }))
 }
 
 impl Post<'_> {

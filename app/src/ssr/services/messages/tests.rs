@@ -83,6 +83,7 @@ fn every_sms_template_fits_one_part_in_russian_and_kazakh_with_the_longest_value
             texts::transition(lang, id, longest_state, site),
             texts::alert(lang, site),
             texts::thread(lang, id, site),
+            texts::appeal(lang, id, site),
         ];
         for text in all {
             assert!(!text.contains('{'), "a placeholder left in {text:?}");
