@@ -24,6 +24,7 @@ pub mod profile;
 pub mod program;
 pub mod queue;
 pub mod recommendation;
+pub mod record;
 pub mod repayment;
 pub mod report;
 pub mod review;

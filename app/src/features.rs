@@ -15,6 +15,7 @@ pub mod operator;
 pub mod portfolio;
 pub mod profile;
 pub mod program;
+pub mod records;
 pub mod reports;
 
 // The helpers every page uses (the request's query, the response's status, the address bar,

@@ -90,6 +90,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/operator/programs/:slug") view=features::editor::EditorPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("applications") view=features::applications::ApplicationsPage ssr=SsrMode::Async />
                     <Route path=path!("/applications/:id") view=features::applications::ApplicationPage ssr=SsrMode::Async />
+                    <Route path=path!("/records/:code") view=features::records::RecordPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify") view=features::records::VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify/:code") view=features::records::VerifyPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("notifications") view=features::alerts::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/unsubscribe/:token") view=features::alerts::UnsubscribePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("reset") view=features::account::ResetRequestPage ssr=SsrMode::Async />

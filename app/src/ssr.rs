@@ -6,10 +6,12 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod mail;
+pub mod pdf;
 pub mod search;
 pub mod security;
 pub mod services;
 pub mod session;
+pub mod signing;
 pub mod sms;
 pub mod state;
 #[cfg(test)]

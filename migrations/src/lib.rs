@@ -33,6 +33,7 @@ mod m20261207_000021_create_loans;
 mod m20261207_000022_create_threads;
 mod m20261207_000023_create_appeals;
 mod m20261207_000024_create_canned_replies;
+mod m20261207_000025_create_records;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_create_threads::Migration),
             Box::new(m20261207_000023_create_appeals::Migration),
             Box::new(m20261207_000024_create_canned_replies::Migration),
+            Box::new(m20261207_000025_create_records::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 32] = [
+const TABLES: [&str; 33] = [
     "locations",
     "organisations",
     "programs",
@@ -38,6 +38,7 @@ const TABLES: [&str; 32] = [
     "thread_reads",
     "appeals",
     "canned_replies",
+    "records",
 ];
 
 async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {
@@ -54,8 +55,9 @@ async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {
 /// `sms_spend` is filled from the SMS already sent, per month in Asia/Almaty (UTC+5): 20:00
 /// UTC on 30 November is already December there.
 async fn sms_spend_is_filled_from_the_sent_messages(db: &DatabaseConnection) {
-    // sms_spend (000020), then the loans, the threads, the appeals and the canned replies.
-    Migrator::down(db, Some(5))
+    // sms_spend (000020), then the loans, the threads, the appeals, the canned replies and the
+    // documents of record.
+    Migrator::down(db, Some(6))
         .await
         .expect("down to before sms_spend");
     let backend = db.get_database_backend();

@@ -172,6 +172,52 @@ pub(crate) async fn download(
         .into_response())
 }
 
+/// `GET /records/{code}/pdf`: a document of record as a signed PDF, in the reader's language,
+/// to people who may read its application.
+pub(crate) async fn record_pdf(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    lang: Lang,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let (bytes, name) = app::ssr::services::records::pdf(
+        &st.db,
+        caller.principal.as_ref(),
+        &code,
+        lang,
+        &st.config.public_url,
+        &st.config.data_dir,
+    )
+    .await?;
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
+}
+
+/// `GET /.well-known/auyl-signing-keys.json`: the public keys documents of record are signed
+/// with, the newest last, so that a bank checks a PDF offline.
+pub(crate) async fn signing_keys(State(st): State<AppState>) -> Result<Response, ApiError> {
+    let keys = app::ssr::signing::load(&st.config.data_dir).map_err(|e| {
+        tracing::error!(error = %e, "the signing keys cannot be read");
+        ApiError::from(AppError::Unavailable)
+    })?;
+    Ok((
+        [(header::CACHE_CONTROL, "public, max-age=3600")],
+        Json(serde_json::json!({ "keys": app::ssr::signing::public(&keys) })),
+    )
+        .into_response())
+}
+
 // ---- The JSON API -------------------------------------------------------------------------
 
 /// Opens an application.

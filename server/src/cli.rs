@@ -24,6 +24,9 @@ commands:
                           add N synthetic programmes (for benchmarks), and M entrepreneurs with
                           K applications in every state over every okrug (see
                           server/src/synthetic.rs), then recompute the okrug reports and reindex
+  signing-key rotate      make a new Ed25519 key for documents of record (in DATA_DIR/signing):
+                          it signs from now on; the old ones stay listed at
+                          /.well-known/auyl-signing-keys.json, so what they signed still checks
   help                    show this text";
 
 /// A command that could not run.
@@ -75,6 +78,12 @@ pub async fn run(args: &[String]) -> Result<(), CliError> {
                 ));
             }
             seed_synthetic(n, people as i64, applications as i64).await
+        }
+        ["signing-key", "rotate"] => {
+            let config = Config::from_env()?;
+            let id = app::ssr::signing::rotate(&config.data_dir)?;
+            println!("new signing key {id}: it signs documents from now on");
+            Ok(())
         }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");

@@ -100,6 +100,12 @@ pub async fn build_with(
         path: config.data_dir.display().to_string(),
         source,
     })?;
+    // The key documents of record are signed with: made at the first start, not by the first
+    // download (two of which at once would make two).
+    app::ssr::signing::load(&config.data_dir).map_err(|source| StartupError::DataDir {
+        path: config.data_dir.join("signing").display().to_string(),
+        source,
+    })?;
     let problems = config.production_problems();
     if !problems.is_empty() {
         return Err(StartupError::Unsafe(problems.join("; ")));
@@ -291,6 +297,11 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         (
             "/applications/{id}/documents/{doc}",
             get(applications::download),
+        ),
+        ("/records/{code}/pdf", get(applications::record_pdf)),
+        (
+            app::ssr::signing::KEYS_PATH,
+            get(applications::signing_keys),
         ),
         (
             "/api/v1/applications",

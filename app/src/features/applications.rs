@@ -339,6 +339,7 @@ fn Application(
         {submitted_fields}
         {files}
         {decision}
+        {records_section(lang, &v.records)}
         {appeals}
         {loan}
         {followup}
@@ -348,6 +349,37 @@ fn Application(
         {timeline::timeline(lang, v.events, v.thread.as_ref().map_or(&[][..], |th| &th.messages[..]))}
         {withdraw_form}
     }
+}
+
+/// The documents of record: each printable, as a PDF, and checkable by its code.
+fn records_section(
+    lang: Lang,
+    records: &[crate::domain::record::RecordView],
+) -> Option<impl IntoView + use<>> {
+    let items = records
+        .iter()
+        .map(|r| {
+            let code = r.code.replace('-', "");
+            let at = (r.issued_at + chrono::Duration::hours(5)).date_naive();
+            view! {
+                <li data-testid="record" data-kind=r.facts.kind.as_str() data-current=r.superseded_at.is_none().to_string()>
+                    <strong>{r.facts.kind.title(lang)}</strong> " · " {r.facts.kind.decision(lang)} " · " {crate::domain::i18n::format_date(lang, at)}
+                    <br /><span class="muted">{t(lang, Msg::DocCode)} ": " {r.code.clone()} " · " {crate::domain::record::standing(lang, r)}</span>
+                    <br /><a href=format!("/records/{code}")>{t(lang, Msg::DocPrint)}</a> " · "
+                    <a href=format!("/records/{code}/pdf") download data-testid="record-pdf-link">{t(lang, Msg::DocPdf)}</a>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    (!records.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="records" class="records" data-testid="records">
+                <h2 id="records">{t(lang, Msg::DocTitle)}</h2>
+                <p class="muted">{t(lang, Msg::DocLead)}</p>
+                <ul>{items}</ul>
+            </section>
+        }
+    })
 }
 
 /// Where the application stands: its state, what the applicant is to do, and the expected

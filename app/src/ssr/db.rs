@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod phone_codes;
 pub mod profiles;
 pub mod recommendations;
+pub mod records;
 pub mod reports;
 pub mod reviews;
 pub mod threads;

@@ -20,6 +20,7 @@ pub use accounts::phones;
 pub mod profiles;
 pub mod programs;
 pub mod recommendations;
+pub mod records;
 pub mod reports;
 pub mod review;
 pub mod seed;

@@ -10,6 +10,7 @@ use crate::helpers::{Browser, TestApp, leaks_internals, spawn_app};
 
 mod appeal;
 mod loans;
+mod records;
 mod steps;
 mod thread;
 

@@ -139,6 +139,8 @@ struct Ctx {
     /// A submitted application of the first entrepreneur, and a document of it.
     application: i32,
     document: i32,
+    /// The code of its filing receipt.
+    receipt: String,
 }
 
 impl Ctx {
@@ -299,6 +301,14 @@ fn cases() -> Vec<Case> {
         case(Route, "/applications/{id}", "support an appeal of an application the akimat did not recommend", Nothing, |c| { let mut a = path(&format!("/applications/{}", c.application)); a.push(("form", "action=support_appeal&version=0&appeal_support=%D0%94%D0%B0".into())); a }, |w| only(w, &[])),
         case(Route, "/applications/{id}/documents/{doc}", "download a document of a submitted application", Nothing, |c| { path(&format!("/applications/{}/documents/{}", c.application, c.document)) }, readers),
         page("/applications", "one's applications", |_| path("/applications"), signed_in),
+        // Documents of record: printed and downloaded by those who read the application; checked by anyone (rate limited).
+        page("/records/{code}", "the printable receipt of an entrepreneur's submitted application", |c| path(&format!("/records/{}", c.receipt)), readers),
+        case(ServerFn, "/api/record_sheet", "the receipt of an entrepreneur's submitted application", Nothing, |c| vec![("code", c.receipt.clone())], readers),
+        case(Route, "/records/{code}/pdf", "the receipt of an entrepreneur's submitted application as a signed PDF", Nothing, |c| path(&format!("/records/{}/pdf", c.receipt)), readers),
+        case(Route, "/.well-known/auyl-signing-keys.json", "the public keys documents are signed with", Nothing, |_| path("/.well-known/auyl-signing-keys.json"), everyone),
+        page("/verify", "the form to check a document by its code", |_| path("/verify"), everyone),
+        page("/verify/{code}", "check a document by its code", |c| path(&format!("/verify/{}", c.receipt)), everyone),
+        case(ServerFn, "/api/verify_record", "check a document by its code", Nothing, |c| vec![("code", c.receipt.clone())], everyone),
         page("/applications/{id}", "an entrepreneur's submitted application", |c| path(&format!("/applications/{}", c.application)), readers),
         case(ServerFn, "/api/akimat_queue", "the requests for a recommendation made to one's akimat", Nothing, none, |w| only(w, &[Akim, AkimatStaff, OtherAkim])),
         page("/akimat", "the akimat's workspace and queue of recommendation requests", |_| path("/akimat"), |w| only(w, &[Akim, AkimatStaff, OtherAkim])),
@@ -691,6 +701,13 @@ async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
     )
     .await
     .expect("submits");
+    let receipt = app::ssr::db::records::of_application(db, application)
+        .await
+        .expect("records")
+        .first()
+        .expect("a filing receipt")
+        .code
+        .clone();
 
     let counter = AtomicU32::new(1);
     let mut failures = Vec::new();
@@ -710,6 +727,7 @@ async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
                 program_slug: program_slug.clone(),
                 application,
                 document,
+                receipt: receipt.clone(),
             };
             let args = (case.args)(&ctx);
             let browser = browser_of(&app, who, n).await;

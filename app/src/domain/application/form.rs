@@ -386,6 +386,9 @@ pub struct ApplicationView {
     /// The appeals against its refusal, and whether the applicant may appeal now.
     #[serde(default)]
     pub appeals: Option<crate::domain::appeal::AppealsView>,
+    /// Its documents of record (the receipt, the decision letters), oldest first.
+    #[serde(default)]
+    pub records: Vec<crate::domain::record::RecordView>,
 }
 
 /// What the assisted-filing form offers the akimat: its okrug's settlements and the open

@@ -35,6 +35,7 @@ pub mod programs;
 pub mod rate_limits;
 pub mod recommendation_requests;
 pub mod recommendations;
+pub mod records;
 pub mod reminders;
 pub mod repayments;
 pub mod review_assignments;

@@ -322,6 +322,8 @@ pub async fn decide(
                     .map_or(a.version, |x| x.version);
                 return Err(FieldError::new("version", Problem::Conflict { current }).into());
             }
+            // The refusal's letter no longer stands: `/verify` says so.
+            db::records::supersede(&*txn, id, "rejected", now).await?;
             (EventKind::AppealOverturned, State::InReview, a.version + 1)
         }
     };

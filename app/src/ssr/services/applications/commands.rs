@@ -18,6 +18,7 @@ use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::program::ProgramView;
+use crate::domain::record::Kind;
 use crate::domain::review::{self, ApprovalLimits};
 use crate::ssr::db;
 use crate::ssr::db::applications::{Changes, NewEvent};
@@ -437,6 +438,17 @@ async fn persist(
         now,
     )
     .await?;
+    // The document of record of the step, issued with it: a receipt or a decision letter.
+    let record = match g.step {
+        Step::Submit => Some((Kind::Receipt, changes.amount_kzt)),
+        Step::Approve => Some((Kind::Approved, changes.approved_kzt)),
+        Step::Reject => Some((Kind::Rejected, None)),
+        Step::Disburse => Some((Kind::Disbursed, changes.disbursed_kzt)),
+        _ => None,
+    };
+    if let Some((kind, amount)) = record {
+        crate::ssr::services::records::issue(&*txn, a, kind, amount, now).await?;
+    }
     // A loan's schedule is made with its payment, from the approved terms.
     if let EventData::Disbursed { disbursement } = &applied.data {
         crate::ssr::services::loans::on_disbursed(&*txn, a, g.organisation, disbursement, now)

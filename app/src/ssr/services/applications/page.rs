@@ -203,6 +203,7 @@ pub async fn view(
         loan,
         followup,
         thread,
+        records: crate::ssr::services::records::of_application(db, id).await?,
         appeals: crate::ssr::services::appeals::view(db, p, &a, organisation, party, today).await?,
         can_recommend: recommendation_asked
             && allow(
