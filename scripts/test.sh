@@ -66,6 +66,11 @@ if ! command -v chromium >/dev/null; then
   say "installing Chromium"
   apt_install chromium
 fi
+# poppler's pdftotext reads the documents of record back in the tests, as a reader would.
+if ! command -v pdftotext >/dev/null; then
+  say "installing poppler-utils (pdftotext)"
+  apt_install poppler-utils
+fi
 (cd end2end && npm ci --no-audit --no-fund >/dev/null) || { echo "npm ci in end2end failed"; exit 1; }
 # Not waiting for the disk: see scripts/postgres.sh. Restarted with the durable defaults before
 # the crash and fault tests.

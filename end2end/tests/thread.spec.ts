@@ -60,3 +60,27 @@ test('the applicant asks a question on the application and reads the operator’
   expect(file.status()).toBe(200);
   expect((await file.body()).subarray(0, 4).toString()).toBe('%PDF');
 });
+
+test('with JavaScript, the operator’s answer appears on the applicant’s open page without a reload', async ({ page, browser }, testInfo) => {
+  test.skip(testInfo.project.name === 'chromium-no-js', 'without JavaScript a reload shows new messages');
+  await ownAddress(page);
+  const app = await applicant(page);
+  await app.submitComplete();
+  const id = app.id();
+  await page.goto(`/applications/${id}`);
+  await expect(page.getByTestId('thread-empty')).toBeVisible();
+
+  const context = await browser.newContext({ locale: 'ru-RU' });
+  const staff = await context.newPage();
+  await ownAddress(staff);
+  await signIn(staff, 'operator@agrocredit.demo');
+  await staff.goto(`/applications/${id}`);
+  await staff.locator('#message').fill('Добрый день! Заявку приняли, ответим до пятницы.');
+  await staff.getByTestId('thread-send').click();
+  await expect(staff.getByRole('status').first()).toContainText('Сообщение отправлено');
+  await context.close();
+
+  // The open page asks every 20 seconds; no reload happens.
+  await expect(page.getByTestId('thread-live')).toContainText('ответим до пятницы', { timeout: 45_000 });
+  await expect(page.getByTestId('thread-live').locator('[data-side="operator"]')).toHaveCount(1);
+});

@@ -73,8 +73,8 @@ fn one(
                 <fieldset class:field-error=outcome_wrong>
                     <legend>{t(lang, Msg::ApDecideTitle)}</legend>
                     {e_outcome.map(|m| view! { <p class="error-message">{m}</p> })}
-                    <label class="choice"><input type="radio" name="appeal_outcome" value="overturned" required /> {t(lang, Msg::ApOverturned)}</label>
-                    <label class="choice"><input type="radio" name="appeal_outcome" value="upheld" /> {t(lang, Msg::ApUpheld)}</label>
+                    <label class="check"><input type="radio" name="appeal_outcome" value="overturned" required /> {t(lang, Msg::ApOverturned)}</label>
+                    <label class="check"><input type="radio" name="appeal_outcome" value="upheld" /> {t(lang, Msg::ApUpheld)}</label>
                 </fieldset>
                 {field(lang, "appeal_answer", Msg::ApAnswer, err("appeal_answer"))}
                 <div class="actions">

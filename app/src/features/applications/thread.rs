@@ -87,7 +87,7 @@ pub(super) fn section(
                     <input id="attachment" name="attachment" type="file" multiple accept="application/pdf,image/jpeg,image/png" />
                 </div>
                 {operator.then(|| view! {
-                    <label class="choice"><input type="checkbox" name="save_reply" value="1" data-testid="thread-save-reply" /> {t(lang, Msg::ThrSaveReply)}</label>
+                    <label class="check"><input type="checkbox" name="save_reply" value="1" data-testid="thread-save-reply" /> {t(lang, Msg::ThrSaveReply)}</label>
                 })}
                 <div class="actions">
                     <button type="submit" name="action" value="write_message" class="button" data-testid="thread-send">{t(lang, Msg::ThrSend)}</button>

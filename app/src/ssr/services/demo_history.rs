@@ -19,6 +19,7 @@ use super::ServiceError;
 use crate::domain::account::{Login, Role, Scope};
 use crate::domain::location::{KatoCode, Level};
 use crate::domain::profile::Profile;
+use crate::domain::record::Kind;
 use crate::domain::synthetic::Rng;
 use crate::ssr::db;
 use crate::ssr::db::entities::{
@@ -624,6 +625,24 @@ async fn insert_events(
     application_events::Entity::insert_many(events)
         .exec_without_returning(txn)
         .await?;
+    // Each step on record has its document, as a live one would.
+    for s in steps {
+        let (kind, amount) = match s.step {
+            "submit" => (Kind::Receipt, Some(filed.amount)),
+            "approve" => (Kind::Approved, Some(filed.amount)),
+            "reject" => (Kind::Rejected, None),
+            "disburse" => (Kind::Disbursed, Some(filed.amount)),
+            _ => continue,
+        };
+        let issue = crate::ssr::services::records::Issue {
+            application_id: id,
+            program_id: filed.program,
+            user_id: resident,
+            kind,
+            amount_kzt: amount,
+        };
+        crate::ssr::services::records::issue(txn, &issue, s.at).await?;
+    }
     Ok(())
 }
 

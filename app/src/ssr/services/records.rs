@@ -12,7 +12,7 @@ use crate::domain::account::Principal;
 use crate::domain::i18n::{Lang, Msg, t, tf};
 use crate::domain::record::{self, Facts, Kind, RecordView};
 use crate::ssr::db;
-use crate::ssr::db::entities::{applications, programs, records, users};
+use crate::ssr::db::entities::{programs, records, users};
 use crate::ssr::pdf::{Line, Page};
 use crate::ssr::services::accounts::{Limit, limit};
 use crate::ssr::services::{ServiceError, signed_in};
@@ -23,23 +23,35 @@ pub const VERIFY_LIMIT: Limit = Limit {
     window: Duration::hours(1),
 };
 
-/// Issues the document of `kind` for application `a` (its amount, if any), in the step's
-/// transaction.
+/// A document to issue.
+pub struct Issue {
+    /// The application.
+    pub application_id: i32,
+    /// Its programme.
+    pub program_id: i32,
+    /// Its applicant.
+    pub user_id: i32,
+    /// What it records.
+    pub kind: Kind,
+    /// The amount asked, approved or paid, whole tenge.
+    pub amount_kzt: Option<i64>,
+}
+
+/// Issues a document as of `now`, in the transaction of the step it records.
 pub async fn issue(
     txn: &impl ConnectionTrait,
-    a: &applications::Model,
-    kind: Kind,
-    amount_kzt: Option<i64>,
+    i: &Issue,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let program = programs::Entity::find_by_id(a.program_id).one(txn).await?;
-    let name = users::Entity::find_by_id(a.user_id)
+    let (kind, amount_kzt) = (i.kind, i.amount_kzt);
+    let program = programs::Entity::find_by_id(i.program_id).one(txn).await?;
+    let name = users::Entity::find_by_id(i.user_id)
         .one(txn)
         .await?
         .map(|u| u.display_name)
         .unwrap_or_default();
     let facts = Facts {
-        number: a.id,
+        number: i.application_id,
         program_ru: program
             .as_ref()
             .map(|p| p.title_ru.clone())
@@ -56,7 +68,7 @@ pub async fn issue(
     db::records::insert(
         txn,
         &code,
-        a.id,
+        i.application_id,
         kind.as_str(),
         &serde_json::to_string(&facts)?,
         now,

@@ -447,7 +447,14 @@ async fn persist(
         _ => None,
     };
     if let Some((kind, amount)) = record {
-        crate::ssr::services::records::issue(&*txn, a, kind, amount, now).await?;
+        let issue = crate::ssr::services::records::Issue {
+            application_id: a.id,
+            program_id: a.program_id,
+            user_id: a.user_id,
+            kind,
+            amount_kzt: amount,
+        };
+        crate::ssr::services::records::issue(&*txn, &issue, now).await?;
     }
     // A loan's schedule is made with its payment, from the approved terms.
     if let EventData::Disbursed { disbursement } = &applied.data {

@@ -580,6 +580,24 @@ async fn the_demo_history_fills_the_two_districts_reports_once() {
         .await
         .expect("history");
     assert!(written > 200, "{written}");
+    // Every step on record has its document: each submission its receipt.
+    let receipts: Vec<i32> = {
+        use crate::ssr::db::entities::{applications, records};
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let submitted = applications::Entity::find()
+            .filter(applications::Column::SubmittedAt.is_not_null())
+            .count(&t.db)
+            .await
+            .expect("count");
+        let receipts = records::Entity::find()
+            .filter(records::Column::Kind.eq("receipt"))
+            .all(&t.db)
+            .await
+            .expect("records");
+        assert_eq!(receipts.len() as u64, submitted);
+        receipts.iter().map(|r| r.application_id).collect()
+    };
+    assert!(!receipts.is_empty());
     // After the money: loans with repayments, most on time, some late.
     let loans = db::loans::totals(&t.db, &db::loans::LoanFilter::default(), today())
         .await
