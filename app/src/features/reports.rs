@@ -163,7 +163,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
         {report_header(lang, &r, print)}
         {funnel_section(lang, &r.figures)}
         {stages_section(lang, &r.figures)}
-        {r.figures.appeals.as_ref().map(|a| appeals_section(lang, a))}
+        {r.figures.appeals.as_ref().and_then(|a| appeals_section(lang, a, print))}
         {recommendations_section(lang, &r)}
         {r.after_money.as_ref().map(|m| money::section(lang, m, print))}
         {months_section(lang, &r.months, print)}
@@ -277,9 +277,27 @@ fn stages_section(lang: Lang, f: &PublicFigures) -> impl IntoView + use<> {
 }
 
 /// Appeals against refusals: how many, how they ended, how long a decision took. Counts only:
-/// never who appealed or why.
-fn appeals_section(lang: Lang, a: &PublicAppeals) -> impl IntoView + use<> {
-    view! {
+/// never who appealed or why. Nothing where none was filed; one line in print (the report
+/// keeps to one A4 page).
+fn appeals_section(lang: Lang, a: &PublicAppeals, print: bool) -> Option<AnyView> {
+    if a.filed == Shown::Value(0) {
+        return None;
+    }
+    if print {
+        return Some(
+            view! {
+                <p class="report-note" data-testid="report-appeals">
+                    <strong>{t(lang, Msg::RepAppeals)}</strong> ": "
+                    {t(lang, Msg::RepAppealsFiled)} " " {shown(lang, a.filed)} "; "
+                    {t(lang, Msg::ApOverturned)} " " {shown(lang, a.overturned)} "; "
+                    {t(lang, Msg::ApUpheld)} " " {shown(lang, a.upheld)} "; "
+                    {t(lang, Msg::RepAppealsMedian)} " " {days(lang, a.median_days)}
+                </p>
+            }
+            .into_any(),
+        );
+    }
+    Some(view! {
         <section aria-labelledby="appeals-h" data-testid="report-appeals">
             <h2 id="appeals-h">{t(lang, Msg::RepAppeals)}</h2>
             <dl class="facts report-facts">
@@ -291,6 +309,7 @@ fn appeals_section(lang: Lang, a: &PublicAppeals) -> impl IntoView + use<> {
             </dl>
         </section>
     }
+    .into_any())
 }
 
 /// What came of the akimat's recommendations, and who gave them.

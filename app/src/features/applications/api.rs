@@ -57,18 +57,19 @@ pub async fn akimat_queue() -> Result<Vec<crate::domain::recommendation::QueueIt
     .await
 }
 
-/// The messages of application `id`'s thread after message `after` (the thread's island asks
-/// for them now and then, so that new ones appear without a reload).
+/// The messages of application `id`'s thread after message `after`, rendered as the page
+/// renders them, with the id of the last (the thread's island asks now and then, so that new
+/// ones appear without a reload; HTML, so that the browser's code stays small).
 #[server(endpoint = "thread_since")]
-pub async fn thread_since(
-    id: i32,
-    after: i32,
-) -> Result<Vec<crate::domain::thread::MessageView>, AppError> {
+pub async fn thread_since(id: i32, after: i32) -> Result<(i32, String), AppError> {
     use crate::ssr::{boundary, request_lang, services, session, state};
-    boundary(request_lang(), async move {
+    let lang = request_lang();
+    boundary(lang, async move {
         let st = state()?;
         let who = session::principal();
-        services::threads::since(&st.db, who.as_ref(), id, after).await
+        let new = services::threads::since(&st.db, who.as_ref(), id, after).await?;
+        let last = new.last().map_or(after, |m| m.id);
+        Ok((last, super::thread::rendered(lang, &new, id)))
     })
     .await
 }

@@ -104,7 +104,7 @@ pub(super) fn section(
             <p class="muted">{t(lang, Msg::ThrLead)}</p>
             {unread}
             {list}
-            <ThreadLive lang app last />
+            <ThreadLive app last />
             {operator.then(|| replies(lang, &v.replies, action, version))}
             {form}
         </section>
@@ -144,6 +144,15 @@ fn replies(lang: Lang, all: &[CannedReply], action: &str, version: i32) -> impl 
     })
 }
 
+/// `messages` as the thread's list items, in HTML (escaped as any rendered view).
+#[cfg(feature = "ssr")]
+pub(super) fn rendered(lang: Lang, messages: &[MessageView], app: i32) -> String {
+    messages
+        .iter()
+        .map(|m| message(lang, m, app).to_html())
+        .collect()
+}
+
 /// How often an open page asks for new messages.
 #[cfg(feature = "hydrate")]
 const POLL: std::time::Duration = std::time::Duration::from_secs(20);
@@ -152,8 +161,9 @@ const POLL: std::time::Duration = std::time::Duration::from_secs(20);
 /// for what came after `last` every [`POLL`] while the page is open. Without JavaScript it
 /// renders an empty list, and a reload shows the new ones.
 #[island(lazy)]
-fn ThreadLive(lang: Lang, app: i32, last: i32) -> impl IntoView {
-    let added: RwSignal<Vec<MessageView>> = RwSignal::new(Vec::new());
+fn ThreadLive(app: i32, last: i32) -> impl IntoView {
+    // The server renders them: the island only asks and appends.
+    let added: RwSignal<String> = RwSignal::new(String::new());
     #[cfg(feature = "hydrate")]
     {
         let after = StoredValue::new(last);
@@ -165,11 +175,11 @@ fn ThreadLive(lang: Lang, app: i32, last: i32) -> impl IntoView {
             busy.set_value(true);
             leptos::task::spawn_local(async move {
                 // A lost connection or a lapsed session: try again at the next tick.
-                if let Ok(new) = super::api::thread_since(app, after.get_value()).await
-                    && let Some(m) = new.last()
+                if let Ok((last, html)) = super::api::thread_since(app, after.get_value()).await
+                    && !html.is_empty()
                 {
-                    after.set_value(m.id);
-                    added.update(|a| a.extend(new));
+                    after.set_value(last);
+                    added.update(|a| a.push_str(&html));
                 }
                 busy.set_value(false);
             });
@@ -182,10 +192,8 @@ fn ThreadLive(lang: Lang, app: i32, last: i32) -> impl IntoView {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = last;
+    let _ = (app, last);
     view! {
-        <ol class="thread thread-live" aria-live="polite" data-testid="thread-live">
-            {move || added.get().iter().map(|m| message(lang, m, app)).collect::<Vec<_>>()}
-        </ol>
+        <ol class="thread thread-live" aria-live="polite" data-testid="thread-live" inner_html=move || added.get()></ol>
     }
 }
