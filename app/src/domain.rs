@@ -32,3 +32,4 @@ pub mod search;
 pub mod synthetic;
 pub mod text;
 pub mod thread;
+pub mod webhook;

@@ -17,6 +17,7 @@ pub mod profile;
 pub mod program;
 pub mod records;
 pub mod reports;
+pub mod webhooks;
 
 // The helpers every page uses (the request's query, the response's status, the address bar,
 // a load error's words) live in `components::page`, so that components use them too.

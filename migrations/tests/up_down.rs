@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 33] = [
+const TABLES: [&str; 35] = [
     "locations",
     "organisations",
     "programs",
@@ -39,6 +39,8 @@ const TABLES: [&str; 33] = [
     "appeals",
     "canned_replies",
     "records",
+    "webhook_endpoints",
+    "webhook_deliveries",
 ];
 
 async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {
@@ -55,9 +57,9 @@ async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {
 /// `sms_spend` is filled from the SMS already sent, per month in Asia/Almaty (UTC+5): 20:00
 /// UTC on 30 November is already December there.
 async fn sms_spend_is_filled_from_the_sent_messages(db: &DatabaseConnection) {
-    // sms_spend (000020), then the loans, the threads, the appeals, the canned replies and the
-    // documents of record.
-    Migrator::down(db, Some(6))
+    // sms_spend (000020), then the loans, the threads, the appeals, the canned replies, the
+    // documents of record and the webhooks.
+    Migrator::down(db, Some(7))
         .await
         .expect("down to before sms_spend");
     let backend = db.get_database_backend();

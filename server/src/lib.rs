@@ -342,6 +342,10 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
             axum::routing::post(loans::api_keys_form),
         ),
         (
+            "/operator/webhooks",
+            axum::routing::post(loans::webhooks_form),
+        ),
+        (
             "/api/v1/repayments",
             axum::routing::post(loans::api_repayment),
         ),

@@ -126,9 +126,52 @@ pub(crate) async fn api_keys_form(
     .await;
     let mut response =
         FormReply::of(lang, page, FormId::ApiKeys, String::new(), result).into_response();
-    if let Some(cookie) = fresh
-        .and_then(|k| app::ssr::session::fresh_key_cookie(Some(&k), st.config.secure_cookies()))
-    {
+    if let Some(cookie) = fresh.and_then(|k| {
+        app::ssr::session::fresh_key_cookie(Some(&k), st.config.secure_cookies(), page)
+    }) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// `POST /operator/webhooks`: `action=create` with a `url` (the secret is shown once on the
+/// page, carried there in a cookie that lives a minute), `action=test` or `action=disable`
+/// with an `id`.
+pub(crate) async fn webhooks_form(
+    State(st): State<AppState>,
+    Extension(RequestCaller(caller)): Extension<RequestCaller>,
+    lang: Lang,
+    posted: Result<PostedForm, FieldError>,
+) -> Response {
+    use app::ssr::services::webhooks;
+    let page = "/operator/webhooks";
+    let who = caller.principal.as_ref();
+    let posted = posted.unwrap_or_default();
+    let mut fresh = None;
+    let result = async {
+        app::ssr::services::signed_in(who)?;
+        let id = || {
+            posted
+                .get("id")
+                .and_then(|v| v.trim().parse::<i32>().ok())
+                .ok_or_else(|| FieldError::new("id", Problem::NotANumber))
+        };
+        match posted.get("action") {
+            Some("disable") => webhooks::disable(&st.db, who, id()?).await?,
+            Some("test") => webhooks::test(&st.db, who, id()?).await?,
+            _ => {
+                let url = posted.get("url").unwrap_or_default();
+                fresh = Some(webhooks::create(&st.db, who, url).await?);
+            }
+        }
+        Ok::<_, ServiceError>(page.to_owned())
+    }
+    .await;
+    let mut response =
+        FormReply::of(lang, page, FormId::Webhooks, String::new(), result).into_response();
+    if let Some(cookie) = fresh.and_then(|k| {
+        app::ssr::session::fresh_key_cookie(Some(&k), st.config.secure_cookies(), page)
+    }) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response

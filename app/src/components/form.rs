@@ -53,11 +53,13 @@ pub enum FormId {
     ImportRepayments,
     /// The organisation's API keys (`POST /operator/api-keys`).
     ApiKeys,
+    /// The organisation's webhook endpoints (`POST /operator/webhooks`).
+    Webhooks,
 }
 
 impl FormId {
     /// Every form, for the test that ties the server functions' endpoints to these.
-    pub const ALL: [FormId; 27] = [
+    pub const ALL: [FormId; 28] = [
         FormId::SignUp,
         FormId::SignIn,
         FormId::ChangePassword,
@@ -85,6 +87,7 @@ impl FormId {
         FormId::CancelMessage,
         FormId::ImportRepayments,
         FormId::ApiKeys,
+        FormId::Webhooks,
     ];
 
     /// The path a refusal is filed under in the address (`__path`): the server function's
@@ -118,6 +121,7 @@ impl FormId {
             FormId::CancelMessage => "/api/cancel_message",
             FormId::ImportRepayments => "/api/import_repayments_form",
             FormId::ApiKeys => "/api/api_keys_form",
+            FormId::Webhooks => "/api/webhooks_form",
         }
     }
 }

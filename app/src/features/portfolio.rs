@@ -66,7 +66,7 @@ pub async fn api_keys_page() -> Result<(Vec<ApiKeyLine>, Option<String>), AppErr
         let st = state()?;
         let who = session::principal();
         let keys = services::loans::api_keys(&st.db, who.as_ref()).await?;
-        let fresh = session::take_fresh_key();
+        let fresh = session::take_fresh_key("/operator/api-keys");
         Ok((keys, fresh))
     })
     .await
@@ -441,6 +441,7 @@ pub fn ApiKeysPage() -> impl IntoView {
         <div class="page">
             <h1>{t(lang, Msg::ApiKeysTitle)}</h1>
             <p>{t(lang, Msg::ApiKeysLead)}</p>
+            <p><a href="/operator/webhooks" data-testid="webhooks-link">{t(lang, Msg::WhTitle)}</a></p>
             {summary}
             <Suspense fallback=|| ()>{content}</Suspense>
             <form method="post" action="/operator/api-keys" data-testid="api-key-create">

@@ -20,6 +20,7 @@ pub mod records;
 pub mod reports;
 pub mod reviews;
 pub mod threads;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -25,6 +25,7 @@ pub mod reports;
 pub mod review;
 pub mod seed;
 pub mod threads;
+pub mod webhooks;
 
 use sea_orm::DbErr;
 

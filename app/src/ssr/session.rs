@@ -98,27 +98,27 @@ pub fn respond_with_header(name: header::HeaderName, value: HeaderValue) {
     }
 }
 
-/// The cookie that carries a just-created API key from its form's post to the page that shows
-/// it once: a minute long, only sent to that page, never readable by scripts.
+/// The cookie that carries a just-created API key or webhook secret from its form's post to the
+/// page that shows it once: a minute long, only sent to that page, never readable by scripts.
 pub const FRESH_KEY_COOKIE: &str = "auyl_fresh_key";
 
-/// A `Set-Cookie` value carrying `key` (or clearing it when `None`).
-pub fn fresh_key_cookie(key: Option<&str>, secure: bool) -> Option<HeaderValue> {
+/// A `Set-Cookie` value carrying `key` (or clearing it when `None`) to the page at `path`.
+pub fn fresh_key_cookie(key: Option<&str>, secure: bool, path: &str) -> Option<HeaderValue> {
     let secure = if secure { "; Secure" } else { "" };
     let (value, max_age) = key.map_or(("", 0), |k| (k, 60));
     HeaderValue::from_str(&format!(
-        "{FRESH_KEY_COOKIE}={value}; Path=/operator/api-keys; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+        "{FRESH_KEY_COOKIE}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
     ))
     .ok()
 }
 
 /// The just-created API key the request carries, clearing it from the browser as the page
 /// shows it (a reload no longer shows it).
-pub fn take_fresh_key() -> Option<String> {
+pub fn take_fresh_key(path: &str) -> Option<String> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
     let key = cookie(&parts.headers, FRESH_KEY_COOKIE).filter(|k| !k.is_empty())?;
     let secure = crate::ssr::state().is_ok_and(|st| st.config.secure_cookies());
-    if let Some(clear) = fresh_key_cookie(None, secure) {
+    if let Some(clear) = fresh_key_cookie(None, secure, path) {
         respond_with_header(header::SET_COOKIE, clear);
     }
     Some(key)

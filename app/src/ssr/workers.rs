@@ -38,6 +38,8 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 const ALERTS_EVERY: Duration = Duration::from_secs(60);
 const MESSAGES_EVERY: Duration = Duration::from_secs(1);
 const REPORTS_EVERY: Duration = Duration::from_secs(5);
+/// Webhook deliveries are looked for every two seconds (each waits only for its receiver).
+const WEBHOOKS_EVERY: Duration = Duration::from_secs(2);
 /// Repayment reminders are looked for hourly: each goes once, and a day's are due from 09:00.
 const REMINDERS_EVERY: Duration = Duration::from_secs(3600);
 
@@ -85,6 +87,7 @@ pub fn spawn(
         spawn_alerts(db.clone(), wake, config.clone()),
         spawn_reports(db.clone()),
         spawn_reminders(db.clone(), config.clone()),
+        spawn_webhooks(db.clone()),
         spawn_embedded(db.clone(), indexes.embedded.clone(), wake, config.clone()),
     ];
     if let Some(meili) = indexes.meili.clone() {
@@ -166,6 +169,25 @@ fn spawn_reminders(d: DatabaseConnection, c: Arc<Config>) -> JoinHandle<()> {
                 }
                 Ok(false)
             }
+        },
+    ))
+}
+
+/// Webhooks: send the deliveries that are due, each signed, retried until taken.
+fn spawn_webhooks(d: DatabaseConnection) -> JoinHandle<()> {
+    // Redirects are not followed: a delivery goes where it was registered, nowhere else.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(super::services::webhooks::TIMEOUT)
+        .build()
+        .unwrap_or_default();
+    tokio::spawn(run(
+        "webhooks",
+        Arc::new(tokio::sync::Notify::new()),
+        WEBHOOKS_EVERY,
+        move || {
+            let (d, client) = (d.clone(), client.clone());
+            async move { super::services::webhooks::deliver_due(&d, &client, chrono::Utc::now()).await }
         },
     ))
 }

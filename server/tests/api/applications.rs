@@ -13,6 +13,7 @@ mod loans;
 mod records;
 mod steps;
 mod thread;
+mod webhooks;
 
 const APPLICANT: &str = "+77010000001";
 const OTHER: &str = "+77010000002";

@@ -346,6 +346,10 @@ fn cases() -> Vec<Case> {
         page("/operator/portfolio", "the loan portfolio", |_| path("/operator/portfolio"), |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
         page("/operator/repayments", "the repayments import page", |_| path("/operator/repayments"), |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
         page("/operator/api-keys", "the API keys page", |_| path("/operator/api-keys"), |w| only(w, &[OrgAdmin, OtherOperator])),
+        // Webhooks: the organisation's administrator, as its API keys.
+        case(ServerFn, "/api/webhooks_page", "one's organisation's webhook endpoints and their deliveries", Nothing, none, |w| only(w, &[OrgAdmin, OtherOperator])),
+        page("/operator/webhooks", "the webhooks page", |_| path("/operator/webhooks"), |w| only(w, &[OrgAdmin, OtherOperator])),
+        case(Route, "/operator/webhooks", "register a webhook endpoint (an address not accepted: back to the form)", Nothing, |_| { let mut a = path("/operator/webhooks"); a.push(("form", "action=create&url=ftp%3A%2F%2Fx".into())); a }, |w| only(w, &[OrgAdmin, OtherOperator])),
         case(Route, "/operator/portfolio.csv", "the loan portfolio as CSV", Nothing, |_| path("/operator/portfolio.csv"), |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
         case(Route, "/operator/repayments", "import a file of repayments (one no longer there: back to the form)", Nothing, |_| { let mut a = path("/operator/repayments"); a.push(("form", "action=import&digest=abc".into())); a }, |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
         case(Route, "/operator/api-keys", "create an API key (without a name: back to the form)", Nothing, |_| { let mut a = path("/operator/api-keys"); a.push(("form", "action=create&name=".into())); a }, |w| only(w, &[OrgAdmin, OtherOperator])),

@@ -50,3 +50,5 @@ pub mod thread_files;
 pub mod thread_messages;
 pub mod thread_reads;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhook_endpoints;

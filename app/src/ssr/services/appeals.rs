@@ -223,6 +223,15 @@ pub async fn file(
         now,
     )
     .await?;
+    crate::ssr::services::webhooks::emit(
+        &*txn,
+        organisation,
+        id,
+        crate::domain::webhook::Event::AppealFiled,
+        serde_json::json!({ "appeal_id": appeal_id, "due_on": appeal::due_on(today) }),
+        now,
+    )
+    .await?;
     // The operator's staff who can decide it hear of it in the app.
     for u in db::applications::staff_of(&*txn, organisation).await? {
         if appeal::may_decide(

@@ -379,6 +379,20 @@ pub async fn record(
     for r in &checked.new {
         match db::loans::insert_repayment(&*txn, r, now).await? {
             None => {
+                crate::ssr::services::webhooks::emit(
+                    &*txn,
+                    who.organisation(),
+                    r.application_id,
+                    crate::domain::webhook::Event::RepaymentRecorded,
+                    serde_json::json!({
+                        "reference": r.repayment.reference,
+                        "paid_on": r.repayment.paid_on,
+                        "amount_tiyn": r.repayment.amount.0,
+                        "reverses": r.repayment.reverses,
+                    }),
+                    now,
+                )
+                .await?;
                 done.added += 1;
                 if r.repayment.reverses.is_some() {
                     done.reversals += 1;

@@ -20,6 +20,7 @@ use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::program::ProgramView;
 use crate::domain::record::Kind;
 use crate::domain::review::{self, ApprovalLimits};
+use crate::domain::webhook::Event;
 use crate::ssr::db;
 use crate::ssr::db::applications::{Changes, NewEvent};
 use crate::ssr::db::entities::applications;
@@ -455,6 +456,29 @@ async fn persist(
             amount_kzt: amount,
         };
         crate::ssr::services::records::issue(&*txn, &issue, now).await?;
+    }
+    // The organisation's systems hear of it (webhooks), written with the step.
+    let hook = match &applied.data {
+        EventData::Submitted(_) => Some((
+            Event::Submitted,
+            serde_json::json!({ "state": "submitted", "program_id": a.program_id, "amount_kzt": changes.amount_kzt }),
+        )),
+        EventData::Approved { approval } => Some((
+            Event::Decided,
+            serde_json::json!({ "decision": "approved", "amount_kzt": approval.amount_kzt }),
+        )),
+        EventData::Rejected { reject_reason } => Some((
+            Event::Decided,
+            serde_json::json!({ "decision": "rejected", "reason": reject_reason }),
+        )),
+        EventData::Disbursed { disbursement } => Some((
+            Event::Paid,
+            serde_json::json!({ "amount_kzt": disbursement.amount_kzt, "paid_on": disbursement.date }),
+        )),
+        _ => None,
+    };
+    if let Some((event, data)) = hook {
+        crate::ssr::services::webhooks::emit(&*txn, g.organisation, a.id, event, data, now).await?;
     }
     // A loan's schedule is made with its payment, from the approved terms.
     if let EventData::Disbursed { disbursement } = &applied.data {
