@@ -1,6 +1,7 @@
 //! Server functions of the application pages. Saving the whole form, uploading and every
 //! step are plain form posts to `POST /applications/{id}` (multipart: files travel with the
-//! fields); only the islands' autosave and the thread's new messages are server functions.
+//! fields); only the island's autosave is a server function here (the thread's new messages
+//! are its module's own).
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -53,23 +54,6 @@ pub async fn akimat_queue() -> Result<Vec<crate::domain::recommendation::QueueIt
         let st = state()?;
         let who = session::principal();
         services::recommendations::queue(&st.db, who.as_ref()).await
-    })
-    .await
-}
-
-/// The messages of application `id`'s thread after message `after`, rendered as the page
-/// renders them, with the id of the last (the thread's island asks now and then, so that new
-/// ones appear without a reload; HTML, so that the browser's code stays small).
-#[server(endpoint = "thread_since")]
-pub async fn thread_since(id: i32, after: i32) -> Result<(i32, String), AppError> {
-    use crate::ssr::{boundary, request_lang, services, session, state};
-    let lang = request_lang();
-    boundary(lang, async move {
-        let st = state()?;
-        let who = session::principal();
-        let new = services::threads::since(&st.db, who.as_ref(), id, after).await?;
-        let last = new.last().map_or(after, |m| m.id);
-        Ok((last, super::thread::rendered(lang, &new, id)))
     })
     .await
 }

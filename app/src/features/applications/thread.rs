@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::domain::i18n::{Lang, Msg, format_date, t, tf};
 use crate::domain::thread::{CannedReply, MessageView, Side, ThreadView};
+use crate::error::AppError;
 
 fn side_label(lang: Lang, side: Side) -> &'static str {
     t(
@@ -153,6 +154,23 @@ pub(super) fn rendered(lang: Lang, messages: &[MessageView], app: i32) -> String
         .collect()
 }
 
+/// The messages of application `id`'s thread after message `after`, rendered as the page
+/// renders them, with the id of the last (the thread's island asks now and then, so that new
+/// ones appear without a reload; HTML, so that the browser's code stays small).
+#[server(endpoint = "thread_since")]
+pub async fn thread_since(id: i32, after: i32) -> Result<(i32, String), AppError> {
+    use crate::ssr::{boundary, request_lang, services, session, state};
+    let lang = request_lang();
+    boundary(lang, async move {
+        let st = state()?;
+        let who = session::principal();
+        let new = services::threads::since(&st.db, who.as_ref(), id, after).await?;
+        let last = new.last().map_or(after, |m| m.id);
+        Ok((last, rendered(lang, &new, id)))
+    })
+    .await
+}
+
 /// How often an open page asks for new messages.
 #[cfg(feature = "hydrate")]
 const POLL: std::time::Duration = std::time::Duration::from_secs(20);
@@ -175,7 +193,7 @@ fn ThreadLive(app: i32, last: i32) -> impl IntoView {
             busy.set_value(true);
             leptos::task::spawn_local(async move {
                 // A lost connection or a lapsed session: try again at the next tick.
-                if let Ok((last, html)) = super::api::thread_since(app, after.get_value()).await
+                if let Ok((last, html)) = thread_since(app, after.get_value()).await
                     && !html.is_empty()
                 {
                     after.set_value(last);

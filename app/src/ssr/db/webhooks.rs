@@ -97,28 +97,51 @@ pub async fn enqueue(
 }
 
 /// The deliveries that may go now: due, and each the oldest still pending of its endpoint and
-/// application (a later event never overtakes an earlier one).
+/// application (a later event never overtakes an earlier one). Looked for among the due ones
+/// (the index on state and next time), so that a dead endpoint's backlog, waiting for its
+/// next try, never hides another endpoint's.
 pub async fn due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<webhook_deliveries::Model>, DbErr> {
-    let pending = webhook_deliveries::Entity::find()
+    let candidates = webhook_deliveries::Entity::find()
         .filter(webhook_deliveries::Column::State.eq("pending"))
+        .filter(webhook_deliveries::Column::NextAt.lte(now.fixed_offset()))
         .order_by_asc(webhook_deliveries::Column::Id)
-        .limit(limit * 10)
+        .limit(limit * 5)
         .all(db)
         .await?;
-    let mut seen = std::collections::BTreeSet::new();
-    Ok(pending
+    let mut apps: Vec<i32> = candidates.iter().filter_map(|d| d.application_id).collect();
+    apps.sort_unstable();
+    apps.dedup();
+    // The first pending delivery of each (endpoint, application) among theirs, due or not.
+    let mut first = std::collections::BTreeMap::new();
+    for chunk in apps.chunks(1000) {
+        let rows: Vec<(i32, Option<i32>, i32)> = webhook_deliveries::Entity::find()
+            .select_only()
+            .column(webhook_deliveries::Column::EndpointId)
+            .column(webhook_deliveries::Column::ApplicationId)
+            .column_as(webhook_deliveries::Column::Id.min(), "first")
+            .filter(webhook_deliveries::Column::State.eq("pending"))
+            .filter(webhook_deliveries::Column::ApplicationId.is_in(chunk.to_vec()))
+            .group_by(webhook_deliveries::Column::EndpointId)
+            .group_by(webhook_deliveries::Column::ApplicationId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (endpoint, app, id) in rows {
+            if let Some(app) = app {
+                first.insert((endpoint, app), id);
+            }
+        }
+    }
+    Ok(candidates
         .into_iter()
-        // The first pending one of each (endpoint, application) decides; events without an
-        // application go on their own.
         .filter(|d| match d.application_id {
-            Some(a) => seen.insert((d.endpoint_id, a)),
+            Some(a) => first.get(&(d.endpoint_id, a)).is_none_or(|f| *f == d.id),
             None => true,
         })
-        .filter(|d| d.next_at.with_timezone(&Utc) <= now)
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
         .collect())
 }
@@ -207,4 +230,65 @@ pub async fn endpoint(
     id: i32,
 ) -> Result<Option<webhook_endpoints::Model>, DbErr> {
     webhook_endpoints::Entity::find_by_id(id).one(db).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::testing::test_db;
+
+    #[tokio::test]
+    async fn a_dead_endpoint_s_backlog_hides_no_one_else_and_nothing_overtakes_its_elder() {
+        let t = test_db().await;
+        crate::ssr::services::seed::ensure_demo(&t.db)
+            .await
+            .expect("organisations");
+        let org = crate::ssr::db::entities::organisations::Entity::find()
+            .one(&t.db)
+            .await
+            .expect("q")
+            .expect("an organisation")
+            .id;
+        let now = Utc::now();
+        let dead = create(&t.db, org, "https://dead.example", "s", 1, now)
+            .await
+            .expect("a");
+        let live = create(&t.db, org, "https://live.example", "s", 1, now)
+            .await
+            .expect("b");
+        // The dead one's backlog: 300 deliveries waiting for their next try in an hour.
+        for app in 1..=300 {
+            let id = enqueue(&t.db, dead, Some(app), "application.submitted", "{}", now)
+                .await
+                .expect("enqueued");
+            attempted(
+                &t.db,
+                id,
+                1,
+                Err((Some(503), "HTTP 503".into())),
+                Some(now + Duration::hours(1)),
+                now,
+            )
+            .await
+            .expect("failed once");
+        }
+        // Behind application 7's waiting delivery, its next one is due but must wait.
+        let behind = enqueue(&t.db, dead, Some(7), "application.decided", "{}", now)
+            .await
+            .expect("enqueued");
+        let other = enqueue(&t.db, live, Some(7), "application.submitted", "{}", now)
+            .await
+            .expect("enqueued");
+        let ids: Vec<i32> = due(&t.db, now, 20)
+            .await
+            .expect("due")
+            .iter()
+            .map(|d| d.id)
+            .collect();
+        assert_eq!(
+            ids,
+            [other],
+            "the live endpoint's delivery goes; {behind} waits"
+        );
+    }
 }
