@@ -5,7 +5,10 @@ pub mod account;
 pub mod alerts;
 pub mod appeal;
 pub mod application;
+#[cfg(feature = "ssr")]
+pub mod calendar;
 pub mod catalog;
+pub mod complaint;
 pub mod criteria;
 pub mod editor;
 pub mod eligibility;

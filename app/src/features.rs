@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod applications;
 pub mod assisted;
 pub mod catalog;
+pub mod complaints;
 pub mod editor;
 pub mod home;
 pub mod matches;

@@ -88,6 +88,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/operator/repayments") view=features::portfolio::RepaymentsImportPage ssr=SsrMode::Async />
                     <Route path=path!("/operator/api-keys") view=features::portfolio::ApiKeysPage ssr=SsrMode::Async />
                     <Route path=path!("/operator/webhooks") view=features::webhooks::WebhooksPage ssr=SsrMode::Async />
+                    <Route path=path!("/complaints") view=features::complaints::ComplaintsListPage ssr=SsrMode::Async />
+                    <Route path=path!("/complaints/:id") view=features::complaints::ComplaintPage ssr=SsrMode::Async />
                     <Route path=path!("/operator/programs/:slug") view=features::editor::EditorPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("applications") view=features::applications::ApplicationsPage ssr=SsrMode::Async />
                     <Route path=path!("/applications/:id") view=features::applications::ApplicationPage ssr=SsrMode::Async />

@@ -35,6 +35,7 @@ mod m20261207_000023_create_appeals;
 mod m20261207_000024_create_canned_replies;
 mod m20261207_000025_create_records;
 mod m20261207_000026_create_webhooks;
+mod m20261207_000027_create_complaints;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000024_create_canned_replies::Migration),
             Box::new(m20261207_000025_create_records::Migration),
             Box::new(m20261207_000026_create_webhooks::Migration),
+            Box::new(m20261207_000027_create_complaints::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm_migration::SchemaManager;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
-const TABLES: [&str; 35] = [
+const TABLES: [&str; 36] = [
     "locations",
     "organisations",
     "programs",
@@ -41,6 +41,7 @@ const TABLES: [&str; 35] = [
     "records",
     "webhook_endpoints",
     "webhook_deliveries",
+    "complaints",
 ];
 
 async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {
@@ -59,7 +60,7 @@ async fn tables_present(db: &DatabaseConnection) -> Vec<&'static str> {
 async fn sms_spend_is_filled_from_the_sent_messages(db: &DatabaseConnection) {
     // sms_spend (000020), then the loans, the threads, the appeals, the canned replies, the
     // documents of record and the webhooks.
-    Migrator::down(db, Some(7))
+    Migrator::down(db, Some(8))
         .await
         .expect("down to before sms_spend");
     let backend = db.get_database_backend();

@@ -8,6 +8,7 @@ pub mod applications;
 pub mod assets;
 pub mod assisted;
 pub mod cli;
+pub mod complaints;
 pub mod guard;
 pub mod loans;
 pub mod openapi;
@@ -344,6 +345,11 @@ pub fn routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
         (
             "/operator/webhooks",
             axum::routing::post(loans::webhooks_form),
+        ),
+        ("/complaints", axum::routing::post(complaints::file_form)),
+        (
+            "/complaints/{id}",
+            axum::routing::post(complaints::answer_form),
         ),
         (
             "/api/v1/repayments",

@@ -55,11 +55,15 @@ pub enum FormId {
     ApiKeys,
     /// The organisation's webhook endpoints (`POST /operator/webhooks`).
     Webhooks,
+    /// A resident's complaint (`POST /complaints`).
+    Complaint,
+    /// The answer to a complaint (`POST /complaints/{id}`).
+    ComplaintAnswer,
 }
 
 impl FormId {
     /// Every form, for the test that ties the server functions' endpoints to these.
-    pub const ALL: [FormId; 28] = [
+    pub const ALL: [FormId; 30] = [
         FormId::SignUp,
         FormId::SignIn,
         FormId::ChangePassword,
@@ -88,6 +92,8 @@ impl FormId {
         FormId::ImportRepayments,
         FormId::ApiKeys,
         FormId::Webhooks,
+        FormId::Complaint,
+        FormId::ComplaintAnswer,
     ];
 
     /// The path a refusal is filed under in the address (`__path`): the server function's
@@ -122,6 +128,8 @@ impl FormId {
             FormId::ImportRepayments => "/api/import_repayments_form",
             FormId::ApiKeys => "/api/api_keys_form",
             FormId::Webhooks => "/api/webhooks_form",
+            FormId::Complaint => "/api/complaint_form",
+            FormId::ComplaintAnswer => "/api/complaint_answer_form",
         }
     }
 }

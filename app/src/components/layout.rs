@@ -62,6 +62,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     let api_keys = menu
         .api_keys
         .then(|| view! { <a href="/operator/api-keys" data-testid="nav-api-keys">{t(lang, Msg::ApiKeysTitle)}</a> });
+    let complaints = menu
+        .complaints
+        .then(|| view! { <a href="/complaints" data-testid="nav-complaints">{t(lang, Msg::NavComplaints)}</a> });
     // The bell: a link to the notifications, with the unread count when there are any. The
     // link's label says it all (the count included); the icon and the figure are decoration.
     let bell = menu.notifications.then(|| {
@@ -115,6 +118,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {akimat}
                 {operator}
                 {api_keys}
+                {complaints}
                 {bell}
                 {who}
             </nav>

@@ -129,17 +129,21 @@ pub enum Role {
     OrgAdmin,
     /// Platform staff.
     Admin,
+    /// Staff of a district akimat: answer residents' complaints about the okrug akimats of
+    /// their district (invited by a platform admin).
+    DistrictStaff,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Entrepreneur,
         Role::Akim,
         Role::AkimatStaff,
         Role::Operator,
         Role::OrgAdmin,
         Role::Admin,
+        Role::DistrictStaff,
     ];
 
     /// The stored code.
@@ -151,6 +155,7 @@ impl Role {
             Role::Operator => "operator",
             Role::OrgAdmin => "org_admin",
             Role::Admin => "admin",
+            Role::DistrictStaff => "district_staff",
         }
     }
 
@@ -170,6 +175,7 @@ impl Role {
                 Role::Operator => Msg::RoleOperator,
                 Role::OrgAdmin => Msg::RoleOrgAdmin,
                 Role::Admin => Msg::RoleAdmin,
+                Role::DistrictStaff => Msg::RoleDistrictStaff,
             },
         )
     }
@@ -177,6 +183,11 @@ impl Role {
     /// Whether the role acts for an okrug.
     pub fn needs_okrug(self) -> bool {
         matches!(self, Role::Akim | Role::AkimatStaff)
+    }
+
+    /// Whether the role acts for a district.
+    pub fn needs_district(self) -> bool {
+        self == Role::DistrictStaff
     }
 
     /// Whether the role works for an organisation.
@@ -195,6 +206,8 @@ pub enum Scope {
     Okrug(KatoCode),
     /// An organisation by id.
     Organisation(i32),
+    /// A district (KATO level 2): district akimat staff.
+    District(KatoCode),
 }
 
 impl Scope {
@@ -204,15 +217,20 @@ impl Scope {
         okrug: Option<KatoCode>,
         organisation: Option<i32>,
     ) -> Option<Scope> {
-        match (
-            role.needs_okrug(),
-            role.needs_organisation(),
-            okrug,
-            organisation,
-        ) {
-            (true, _, Some(o), None) if o.level() == Level::Okrug => Some(Scope::Okrug(o)),
-            (_, true, None, Some(org)) => Some(Scope::Organisation(org)),
-            (false, false, None, None) => Some(Scope::None),
+        let level = okrug.as_ref().map(KatoCode::level);
+        match (okrug, organisation) {
+            (Some(o), None) if role.needs_okrug() && level == Some(Level::Okrug) => {
+                Some(Scope::Okrug(o))
+            }
+            (Some(o), None) if role.needs_district() && level == Some(Level::District) => {
+                Some(Scope::District(o))
+            }
+            (None, Some(org)) if role.needs_organisation() => Some(Scope::Organisation(org)),
+            (None, None)
+                if !role.needs_okrug() && !role.needs_district() && !role.needs_organisation() =>
+            {
+                Some(Scope::None)
+            }
             _ => None,
         }
     }

@@ -66,6 +66,14 @@ impl KatoCode {
         }
     }
 
+    /// The district this unit lies in (itself for a district); `None` for a region.
+    pub fn district(&self) -> Option<KatoCode> {
+        match self.level() {
+            Level::Region => None,
+            _ => Some(KatoCode(format!("{}00000", &self.0[..4]))),
+        }
+    }
+
     /// Whether this unit lies within `area` (or is it).
     pub fn is_within(&self, area: &KatoCode) -> bool {
         let keep = match area.level() {

@@ -195,6 +195,8 @@ pub struct Menu {
     pub api_keys: bool,
     /// The notifications bell (anyone signed in).
     pub notifications: bool,
+    /// Complaints: a resident's own, or those the reader answers.
+    pub complaints: bool,
 }
 
 /// The header of `who` (nobody when `None`). Pages hide what [`allow`] would refuse anyway;
@@ -209,6 +211,7 @@ pub fn menu(who: Option<&Principal>) -> Menu {
         operator: matches!(p.role, Role::Operator | Role::OrgAdmin),
         api_keys: p.role == Role::OrgAdmin,
         notifications: true,
+        complaints: super::complaint::keeps_complaints(p),
     }
 }
 

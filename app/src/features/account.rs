@@ -150,7 +150,7 @@ pub fn AccountPage() -> impl IntoView {
                         <div class="fact"><dt>{t(lang, Msg::ColumnName)}</dt><dd>{account.display_name}</dd></div>
                         <div class="fact"><dt>{t(lang, Msg::LoginLabel)}</dt><dd>{account.login}</dd></div>
                         <div class="fact"><dt>{t(lang, Msg::RoleLabel)}</dt><dd data-testid="role">{account.role.label(lang)}</dd></div>
-                        {account.scope.map(|s| view! { <div class="fact"><dt>{t(lang, if account.role.needs_okrug() { Msg::ScopeOkrug } else { Msg::ScopeOrganisation })}</dt><dd>{s}</dd></div> })}
+                        {account.scope.map(|s| view! { <div class="fact"><dt>{t(lang, if account.role.needs_district() { Msg::ScopeDistrict } else if account.role.needs_okrug() { Msg::ScopeOkrug } else { Msg::ScopeOrganisation })}</dt><dd>{s}</dd></div> })}
                     </dl>
                     {invite.then(|| view! { <p><a href="/invitations">{t(lang, Msg::InvitationsTitle)}</a></p> })}
                     {(account.role == Role::Admin).then(|| view! { <p><a href="/admin/messages">{t(lang, Msg::OutboxTitle)}</a></p> })}
@@ -306,6 +306,7 @@ pub fn InvitationsPage() -> impl IntoView {
             Role::AkimatStaff,
             Role::OrgAdmin,
             Role::Operator,
+            Role::DistrictStaff,
             Role::Admin,
         ],
         Some(Role::OrgAdmin) => vec![Role::Operator, Role::OrgAdmin],

@@ -4,6 +4,7 @@
 //! beside them, so the report reads without JavaScript, on paper and to a screen reader.
 
 pub mod api;
+mod complaints;
 mod money;
 
 use leptos::prelude::*;
@@ -164,6 +165,7 @@ fn ReportView(lang: Lang, report: Report, print: bool) -> impl IntoView {
         {funnel_section(lang, &r.figures)}
         {stages_section(lang, &r.figures)}
         {r.figures.appeals.as_ref().and_then(|a| appeals_section(lang, a, print))}
+        {r.figures.complaints.as_ref().and_then(|c| complaints::section(lang, c, print))}
         {recommendations_section(lang, &r)}
         {r.after_money.as_ref().map(|m| money::section(lang, m, print))}
         {months_section(lang, &r.months, print)}

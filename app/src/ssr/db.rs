@@ -8,6 +8,7 @@ pub mod appeals;
 pub mod applications;
 pub mod assisted;
 pub mod catalog;
+pub mod complaints;
 pub mod entities;
 pub mod loans;
 pub mod locations;

@@ -148,7 +148,8 @@ fn spawn_messages(
     })
 }
 
-/// Repayment reminders: three days before each due date and on the first day late.
+/// Repayment reminders: three days before each due date and on the first day late; and the
+/// escalation of complaints answered late.
 fn spawn_reminders(d: DatabaseConnection, c: Arc<Config>) -> JoinHandle<()> {
     tokio::spawn(run(
         "reminders",
@@ -166,6 +167,13 @@ fn spawn_reminders(d: DatabaseConnection, c: Arc<Config>) -> JoinHandle<()> {
                 .await?;
                 if n > 0 {
                     tracing::info!(reminders = n, "repayment reminders written");
+                }
+                // Complaints past their due date go to the platform's staff on the same beat:
+                // both are about days, not seconds.
+                let late = super::services::complaints::escalate_late(&d, &c.public_url, c.today())
+                    .await?;
+                if late > 0 {
+                    tracing::info!(complaints = late, "late complaints escalated");
                 }
                 Ok(false)
             }

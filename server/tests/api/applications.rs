@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::helpers::{Browser, TestApp, leaks_internals, spawn_app};
 
 mod appeal;
+mod complaints;
 mod loans;
 mod records;
 mod steps;
@@ -66,6 +67,19 @@ async fn draft(b: &Browser) -> (i64, i64) {
         v["summary"]["id"].as_i64().expect("id"),
         v["summary"]["version"].as_i64().expect("version"),
     )
+}
+
+/// The applicant lives in okrug 101033000 (the demo akim's).
+pub(crate) async fn in_the_akim_s_okrug(b: &Browser) {
+    let r = b
+        .client
+        .post(format!("{}/profile", b.address))
+        .header("origin", &b.address)
+        .form(&[("settlement", "101033100")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
 /// A submitted application of `b`: its id.
@@ -582,17 +596,7 @@ async fn the_api_names_every_bad_field_and_refuses_steps_out_of_turn() {
 async fn an_applicant_asks_the_akimat_which_recommends_with_a_declared_relationship() {
     let app = spawn_app().await;
     let b = app.signed_in(APPLICANT).await;
-    // The applicant's settlement is in okrug 101033000, the demo akim's.
-    let (s, body) = b
-        .client
-        .post(format!("{}/profile", b.address))
-        .header("origin", &b.address)
-        .form(&[("settlement", "101033100")])
-        .send()
-        .await
-        .map(|r| (r.status(), r.headers().get("location").cloned()))
-        .expect("sent");
-    assert_eq!(s, StatusCode::SEE_OTHER, "{body:?}");
+    in_the_akim_s_okrug(&b).await;
     let id = submitted(&b).await;
     let (_, html) = page(&b, &format!("/applications/{id}")).await;
     assert!(

@@ -141,6 +141,8 @@ struct Ctx {
     document: i32,
     /// The code of its filing receipt.
     receipt: String,
+    /// The first entrepreneur's complaint about Agrarian Credit's handling of it.
+    complaint: i32,
 }
 
 impl Ctx {
@@ -354,6 +356,13 @@ fn cases() -> Vec<Case> {
         case(Route, "/operator/repayments", "import a file of repayments (one no longer there: back to the form)", Nothing, |_| { let mut a = path("/operator/repayments"); a.push(("form", "action=import&digest=abc".into())); a }, |w| only(w, &[Operator, OrgAdmin, OtherOperator])),
         case(Route, "/operator/api-keys", "create an API key (without a name: back to the form)", Nothing, |_| { let mut a = path("/operator/api-keys"); a.push(("form", "action=create&name=".into())); a }, |w| only(w, &[OrgAdmin, OtherOperator])),
         case(Route, "/api/v1/repayments", "record a repayment (an API key, never the session)", Nothing, |c| vec![("path", "/api/v1/repayments".into()), ("json", format!(r#"{{"application_id":{},"reference":"M-1","paid_on":"2026-11-27","amount_tiyn":100}}"#, c.application))], |_| SignIn),
+        // --- Complaints: a resident's own; those about an operator, its administrator's; the platform reads all ---
+        case(ServerFn, "/api/complaints_page", "one's complaints (a resident's own, or those one answers)", Nothing, none, |w| only(w, &[Entrepreneur, OtherEntrepreneur, OrgAdmin, OtherOperator, Admin])),
+        page("/complaints", "the complaints page", |_| path("/complaints"), |w| only(w, &[Entrepreneur, OtherEntrepreneur, OrgAdmin, OtherOperator, Admin])),
+        case(ServerFn, "/api/complaint_page", "an entrepreneur's complaint about Agrarian Credit", Nothing, |c| vec![("id", c.complaint.to_string())], |w| only(w, &[Entrepreneur, OrgAdmin, Admin])),
+        page("/complaints/{id}", "an entrepreneur's complaint about Agrarian Credit", |c| path(&format!("/complaints/{}", c.complaint)), |w| only(w, &[Entrepreneur, OrgAdmin, Admin])),
+        case(Route, "/complaints", "file a complaint (without its text: back to the form)", Nothing, |_| { let mut a = path("/complaints"); a.push(("form", "complaint_about=akimat&complaint_reason=other&complaint_text=".into())); a }, |w| only(w, &[Entrepreneur, OtherEntrepreneur])),
+        case(Route, "/complaints/{id}", "answer an entrepreneur's complaint about Agrarian Credit (empty: back to the form)", Nothing, |c| { let mut a = path(&format!("/complaints/{}", c.complaint)); a.push(("form", "complaint_answer=".into())); a }, |w| only(w, &[OrgAdmin])),
         // --- The message outbox: the platform admin's alone ---
         case(ServerFn, "/api/message_overview", "the message outbox's counts, failures and waiting messages", Nothing, none, |w| only(w, &[Admin])),
         case(ServerFn, "/api/retry_message", "put a failed SMS back in the queue", FailedMessage, |c| vec![("id", c.fresh_token.clone())], |w| only(w, &[Admin])),
@@ -712,6 +721,20 @@ async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
         .expect("a filing receipt")
         .code
         .clone();
+    let complaint = app::ssr::services::complaints::file(
+        db,
+        "http://127.0.0.1",
+        Some(&applicant),
+        app::ssr::services::complaints::Filing {
+            about: Some("operator"),
+            application: Some(&application.to_string()),
+            reason: Some("no_answer"),
+            text: Some("Не отвечают"),
+        },
+        app.state.config.today(),
+    )
+    .await
+    .expect("a complaint");
 
     let counter = AtomicU32::new(1);
     let mut failures = Vec::new();
@@ -732,6 +755,7 @@ async fn every_endpoint_answers_every_kind_of_person_as_the_policy_says() {
                 application,
                 document,
                 receipt: receipt.clone(),
+                complaint,
             };
             let args = (case.args)(&ctx);
             let browser = browser_of(&app, who, n).await;

@@ -164,6 +164,87 @@ pub struct Figures {
     /// Appeals against refusals.
     #[serde(default)]
     pub appeals: AppealFigures,
+    /// Residents' complaints counted in the okrug.
+    #[serde(default)]
+    pub complaints: ComplaintFigures,
+}
+
+/// An area's residents' complaints: how many, about whom, and how they were answered. Never
+/// their text or author.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ComplaintFigures {
+    /// About operators.
+    pub operator: u64,
+    /// About the okrug's akimat.
+    pub akimat: u64,
+    /// Answered by their due date.
+    pub on_time: u64,
+    /// Answered after it, or escalated unanswered.
+    pub late: u64,
+    /// Days from filing to answer: days → complaints.
+    pub days: BTreeMap<u32, u64>,
+}
+
+impl ComplaintFigures {
+    fn add(&mut self, o: &ComplaintFigures) {
+        self.operator += o.operator;
+        self.akimat += o.akimat;
+        self.on_time += o.on_time;
+        self.late += o.late;
+        for (d, n) in &o.days {
+            *self.days.entry(*d).or_default() += n;
+        }
+    }
+
+    /// Counts one complaint: about an operator (or the akimat); answered after `days` days,
+    /// in time or not; or unanswered, `late` once escalated.
+    pub fn count(&mut self, operator: bool, answered: Option<(u32, bool)>, late: bool) {
+        if operator {
+            self.operator += 1;
+        } else {
+            self.akimat += 1;
+        }
+        match answered {
+            Some((days, in_time)) => {
+                *self.days.entry(days).or_default() += 1;
+                if in_time {
+                    self.on_time += 1;
+                } else {
+                    self.late += 1;
+                }
+            }
+            None if late => self.late += 1,
+            None => {}
+        }
+    }
+
+    /// As published: small counts suppressed; the share in time and the median only on
+    /// [`MIN_SHOWN`] complaints or more.
+    pub fn public(&self) -> PublicComplaints {
+        let settled = self.on_time + self.late;
+        let answered: u64 = self.days.values().sum();
+        PublicComplaints {
+            operator: Shown::count(self.operator),
+            akimat: Shown::count(self.akimat),
+            on_time_share: rate(self.on_time, settled).filter(|_| settled >= MIN_SHOWN),
+            median_days: quantile(&self.days, answered, 1, 2).filter(|_| answered >= MIN_SHOWN),
+        }
+    }
+}
+
+/// An area's residents' complaints as published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PublicComplaints {
+    /// About operators.
+    pub operator: Shown,
+    /// About the okrug's akimat.
+    pub akimat: Shown,
+    /// Answered in time, per cent of those answered or past their due date (left out below 3).
+    pub on_time_share: Option<u32>,
+    /// Median days from filing to answer (left out below 3 answers).
+    pub median_days: Option<u32>,
 }
 
 /// An area's appeals against refusals.
@@ -268,6 +349,7 @@ impl Figures {
             self.loans.entry(*k).or_default().add(v);
         }
         self.appeals.add(&o.appeals);
+        self.complaints.add(&o.complaints);
         for (k, v) in &o.months {
             let m = self.months.entry(k.clone()).or_default();
             m.applied += v.applied;
@@ -349,6 +431,7 @@ impl Figures {
                 })
                 .collect(),
             appeals: Some(self.appeals.public()),
+            complaints: Some(self.complaints.public()),
         }
     }
 }
@@ -454,4 +537,7 @@ pub struct PublicFigures {
     /// Appeals against refusals (schema 2; absent from schema 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appeals: Option<PublicAppeals>,
+    /// Residents' complaints (schema 2; absent from schema 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaints: Option<PublicComplaints>,
 }

@@ -219,6 +219,7 @@ impl Report {
         SCHEMA_V1.clone_into(&mut self.schema);
         self.after_money = None;
         self.figures.appeals = None;
+        self.figures.complaints = None;
         self
     }
 }
@@ -324,6 +325,12 @@ pub fn csv(r: &Report) -> String {
         line("appeals_overturned", "", a.overturned.data());
         line("appeals_open", "", a.open.data());
         line("appeals_median_days", "", opt(a.median_days));
+    }
+    if let Some(c) = &f.complaints {
+        line("complaints_operator", "", c.operator.data());
+        line("complaints_akimat", "", c.akimat.data());
+        line("complaints_on_time_pct", "", opt(c.on_time_share));
+        line("complaints_median_days", "", opt(c.median_days));
     }
     for m in &r.months {
         line("month_applied", &m.month, m.applied.data());

@@ -85,7 +85,8 @@ pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser<'_>) -> Result<i3
     };
     let (okrug, organisation) = match u.scope {
         Scope::None => (None, None),
-        Scope::Okrug(o) => (Some(o.to_string()), None),
+        // A district's code is kept in the same column: the role says which level it is.
+        Scope::Okrug(o) | Scope::District(o) => (Some(o.to_string()), None),
         Scope::Organisation(id) => (None, Some(*id)),
     };
     let row = users::ActiveModel {
@@ -153,7 +154,9 @@ pub async fn staff(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<users
         .filter(users::Column::DisabledAt.is_null())
         .order_by_asc(users::Column::Id);
     let query = match scope {
-        Scope::Okrug(o) => query.filter(users::Column::OkrugCode.eq(o.to_string())),
+        Scope::Okrug(o) | Scope::District(o) => {
+            query.filter(users::Column::OkrugCode.eq(o.to_string()))
+        }
         Scope::Organisation(id) => query.filter(users::Column::OrganisationId.eq(*id)),
         Scope::None => query.filter(users::Column::Role.ne(Role::Entrepreneur.as_str())),
     };
@@ -416,7 +419,8 @@ pub async fn insert_invitation(
     let now = now();
     let (okrug, organisation) = match scope {
         Scope::None => (None, None),
-        Scope::Okrug(o) => (Some(o.to_string()), None),
+        // A district's code is kept in the same column: the role says which level it is.
+        Scope::Okrug(o) | Scope::District(o) => (Some(o.to_string()), None),
         Scope::Organisation(id) => (None, Some(*id)),
     };
     let row = invitations::ActiveModel {
@@ -498,7 +502,9 @@ pub async fn invitations_of(
         .order_by_desc(invitations::Column::Id)
         .limit(200);
     let q = match scope {
-        Scope::Okrug(o) => q.filter(invitations::Column::OkrugCode.eq(o.to_string())),
+        Scope::Okrug(o) | Scope::District(o) => {
+            q.filter(invitations::Column::OkrugCode.eq(o.to_string()))
+        }
         Scope::Organisation(id) => q.filter(invitations::Column::OrganisationId.eq(*id)),
         Scope::None => q,
     };

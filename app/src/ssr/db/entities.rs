@@ -12,6 +12,7 @@ pub mod assisted_filings;
 pub mod audit_log;
 pub mod budget_envelopes;
 pub mod canned_replies;
+pub mod complaints;
 pub mod consent_codes;
 pub mod followup_confirmations;
 pub mod followup_reports;

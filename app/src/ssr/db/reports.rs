@@ -255,6 +255,7 @@ pub async fn compute(db: &impl ConnectionTrait, okrug: &KatoCode) -> Result<Figu
     }
     after_money(db, okrug, &apps, &latest, &moments, &mut f).await?;
     appeals(db, &apps, &mut f).await?;
+    complaints(db, okrug, &mut f).await?;
     f.recommenders = recommenders(db, &apps, &latest).await?;
     Ok(f)
 }
@@ -293,6 +294,30 @@ async fn appeals(
             });
             f.appeals.count(decided);
         }
+    }
+    Ok(())
+}
+
+/// The residents' complaints counted in the okrug: about whom, and whether and how fast they
+/// were answered (whole days; in time when answered by the due date, Kazakhstan's day).
+async fn complaints(
+    db: &impl ConnectionTrait,
+    okrug: &KatoCode,
+    f: &mut Figures,
+) -> Result<(), DbErr> {
+    let day = |at: DateTime<FixedOffset>| {
+        (at.with_timezone(&chrono::Utc) + chrono::Duration::hours(5)).date_naive()
+    };
+    for (about, due_on, filed, answered, escalated) in
+        super::complaints::of_okrug(db, okrug.as_str()).await?
+    {
+        let answered = answered.map(|at| {
+            let days = u32::try_from(Ord::max((at - filed).num_days(), 0)).unwrap_or(u32::MAX);
+            // Escalated means late, whatever day the answer came.
+            (days, day(at) <= due_on && escalated.is_none())
+        });
+        f.complaints
+            .count(about == "operator", answered, escalated.is_some());
     }
     Ok(())
 }

@@ -555,6 +555,16 @@ pub async fn ensure_demo_accounts(
             okrug("611633000"),
         ),
         (
+            // Answers residents' complaints about the okrug akimats of Semey's district,
+            // Abraly's (101033000) among them.
+            "+77010000006",
+            "Жанар Сейітова",
+            Role::DistrictStaff,
+            crate::domain::location::KatoCode::parse("101000000")
+                .ok()
+                .map(Scope::District),
+        ),
+        (
             "operator@agrocredit.demo",
             "Динара Ким",
             Role::Operator,
@@ -614,7 +624,7 @@ pub async fn scope_name(
 ) -> Result<Option<String>, ServiceError> {
     Ok(match scope {
         Scope::None => None,
-        Scope::Okrug(code) => {
+        Scope::Okrug(code) | Scope::District(code) => {
             let places = db::locations::places(db, &[code.to_string()]).await?;
             Some(places.get(code.as_str()).map_or_else(
                 || code.to_string(),

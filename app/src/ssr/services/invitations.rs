@@ -28,6 +28,21 @@ async fn parse_scope(
     okrug: &str,
     organisation: &str,
 ) -> Result<Scope, ServiceError> {
+    if role.needs_district() {
+        // The platform admin names the district in the same KATO field as an okrug.
+        let code = KatoCode::parse(okrug.trim())
+            .map_err(|_| FieldError::new("okrug", Problem::RegionFormat))?;
+        if code.level() != Level::District
+            || db::locations::existing(db, &[code.to_string()])
+                .await?
+                .is_empty()
+        {
+            return Err(
+                FieldError::new("okrug", Problem::UnknownReference(code.to_string())).into(),
+            );
+        }
+        return Ok(Scope::District(code));
+    }
     if role.needs_okrug() {
         let raw = okrug.trim();
         if raw.is_empty()

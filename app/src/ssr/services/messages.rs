@@ -216,6 +216,11 @@ pub mod texts {
         tf(lang, Msg::SmsAppeal, &[("id", id), ("site", site)])
     }
 
+    /// News of a complaint: filed (to its owner), answered, or escalated.
+    pub fn complaint(lang: Lang, id: &str, site: &str) -> String {
+        tf(lang, Msg::SmsComplaint, &[("id", id), ("site", site)])
+    }
+
     /// New programmes for a saved search.
     pub fn alert(lang: Lang, site: &str) -> String {
         tf(lang, Msg::SmsAlert, &[("site", site)])

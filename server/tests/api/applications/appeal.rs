@@ -8,7 +8,9 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use super::{APPLICANT, OPERATOR, PDF, location, page, post, submitted, version_of};
+use super::{
+    APPLICANT, OPERATOR, PDF, in_the_akim_s_okrug, location, page, post, submitted, version_of,
+};
 use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_at, spawn_app_with};
 
 const AKIM: &str = "+77010000003";
@@ -55,19 +57,6 @@ async fn form(
         .send()
         .await
         .expect("sent")
-}
-
-/// The applicant lives in okrug 101033000 (the demo akim's).
-async fn in_the_akim_s_okrug(b: &Browser) {
-    let r = b
-        .client
-        .post(format!("{}/profile", b.address))
-        .header("origin", &b.address)
-        .form(&[("settlement", "101033100")])
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
 /// A submitted application of the applicant, refused by `op`: its id.

@@ -9,7 +9,9 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use super::{APPLICANT, OPERATOR, location, page, post, submitted, version_of};
+use super::{
+    APPLICANT, OPERATOR, in_the_akim_s_okrug, location, page, post, submitted, version_of,
+};
 use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_at, spawn_app_with};
 
 const ORG_ADMIN: &str = "admin@agrocredit.demo";
@@ -530,15 +532,7 @@ async fn months_later_unpaid_instalments_are_arrears_in_the_portfolio() {
     let first = spawn_app_at(dir.path(), |_| {}).await;
     // The applicant lives in okrug 101033000: the loans count in its public report.
     let applicant = first.signed_in(APPLICANT).await;
-    let r = applicant
-        .client
-        .post(format!("{}/profile", applicant.address))
-        .header("origin", &applicant.address)
-        .form(&[("settlement", "101033100")])
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    in_the_akim_s_okrug(&applicant).await;
     let op = first.signed_in(OPERATOR).await;
     let late = disbursed(&first, &op, json!({})).await;
     let paying = disbursed(&first, &op, json!({})).await;
@@ -818,15 +812,7 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0
 async fn reports_after_the_payment_are_filed_returned_accepted_and_confirmed_on_site() {
     let app = spawn_app().await;
     let applicant = app.signed_in(APPLICANT).await;
-    let r = applicant
-        .client
-        .post(format!("{}/profile", applicant.address))
-        .header("origin", &applicant.address)
-        .form(&[("settlement", "101033100")])
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    in_the_akim_s_okrug(&applicant).await;
     let op = app.signed_in(OPERATOR).await;
     let id = disbursed(&app, &op, json!({})).await;
     let (_, html) = page(&applicant, &format!("/applications/{id}")).await;

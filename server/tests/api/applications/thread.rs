@@ -6,7 +6,9 @@
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
-use super::{APPLICANT, OPERATOR, OTHER, PDF, location, page, submitted, version_of};
+use super::{
+    APPLICANT, OPERATOR, OTHER, PDF, in_the_akim_s_okrug, location, page, submitted, version_of,
+};
 use crate::helpers::{Browser, TestApp, spawn_app};
 
 const AKIM: &str = "+77010000003";
@@ -159,15 +161,7 @@ async fn who_reads_and_who_writes_the_thread() {
     let app = spawn_app().await;
     let applicant = app.signed_in(APPLICANT).await;
     // The business is in okrug 101033000, the demo akim's.
-    let r = applicant
-        .client
-        .post(format!("{}/profile", applicant.address))
-        .header("origin", &applicant.address)
-        .form(&[("settlement", "101033100")])
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    in_the_akim_s_okrug(&applicant).await;
     let id = submitted(&applicant).await;
     let path = format!("/applications/{id}");
     assert!(write(&applicant, id, "Вопрос", &[]).await.status() == StatusCode::SEE_OTHER);
@@ -293,15 +287,7 @@ async fn ready_answers_go_in_one_click_the_akimat_asked_is_told_and_new_messages
  {
     let app = spawn_app().await;
     let applicant = app.signed_in(APPLICANT).await;
-    let r = applicant
-        .client
-        .post(format!("{}/profile", applicant.address))
-        .header("origin", &applicant.address)
-        .form(&[("settlement", "101033100")])
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    in_the_akim_s_okrug(&applicant).await;
     let id = submitted(&applicant).await;
     assert!(
         act(&applicant, id, "ask_recommendation")

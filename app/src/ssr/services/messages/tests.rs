@@ -84,6 +84,7 @@ fn every_sms_template_fits_one_part_in_russian_and_kazakh_with_the_longest_value
             texts::alert(lang, site),
             texts::thread(lang, id, site),
             texts::appeal(lang, id, site),
+            texts::complaint(lang, id, site),
         ];
         for text in all {
             assert!(!text.contains('{'), "a placeholder left in {text:?}");
