@@ -124,6 +124,7 @@ test("an entrepreneur's pages pass axe", async ({ page }, testInfo) => {
   await check(page, testInfo, 'matches', '/matches');
   await check(page, testInfo, 'applications', '/applications');
   await check(page, testInfo, 'notifications', '/notifications');
+  await check(page, testInfo, 'complaints', '/complaints');
 
   await signIn(page, ENTREPRENEUR);
   await check(page, testInfo, 'matches-demo', '/matches?age=25');

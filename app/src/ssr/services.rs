@@ -86,6 +86,22 @@ pub fn signed_in(
     ))
 }
 
+/// The organisation `who` administers, and `who`'s account: its API keys and its webhooks act
+/// for the whole organisation, so its administrator alone keeps them.
+pub fn org_admin_of(
+    who: Option<&crate::domain::account::Principal>,
+) -> Result<(i32, i32), ServiceError> {
+    let p = signed_in(who)?;
+    let crate::domain::account::Scope::Organisation(org) = p.scope else {
+        return Err(crate::domain::policy::Denied::Forbidden.into());
+    };
+    crate::domain::policy::allow(
+        Some(p),
+        &crate::domain::policy::Action::ManageApiKeys { organisation: org },
+    )?;
+    Ok((org, p.user_id))
+}
+
 /// Whether a failure says the store takes no writes for now: a full disk or a read-only
 /// database or file system, recognised by the operating system's error kind, SQLite's result
 /// code (`SQLITE_FULL`, `SQLITE_READONLY` and its extended codes) or PostgreSQL's SQLSTATE

@@ -14,14 +14,14 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-use crate::domain::account::{Principal, Scope};
+use crate::domain::account::Principal;
 use crate::domain::params::{FieldError, Problem};
-use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::webhook::{
     self, DeliveryLine, EndpointLine, Event, MAX_ATTEMPTS, MAX_ENDPOINTS,
 };
 use crate::ssr::db;
 use crate::ssr::services::ServiceError;
+use crate::ssr::services::org_admin_of;
 
 /// How long a receiver has to answer.
 pub const TIMEOUT: StdDuration = StdDuration::from_secs(10);
@@ -54,22 +54,12 @@ pub fn signature(secret: &str, at: DateTime<Utc>, body: &str) -> String {
     )
 }
 
-/// The organisation whose endpoints `who` manages (its administrator).
-fn admin_of(who: Option<&Principal>) -> Result<(i32, i32), ServiceError> {
-    let p = who.ok_or(Denied::SignInRequired)?;
-    let Scope::Organisation(org) = p.scope else {
-        return Err(Denied::Forbidden.into());
-    };
-    allow(Some(p), &Action::ManageApiKeys { organisation: org })?;
-    Ok((org, p.user_id))
-}
-
 /// The organisation's endpoints with their recent deliveries.
 pub async fn endpoints(
     db: &DatabaseConnection,
     who: Option<&Principal>,
 ) -> Result<Vec<EndpointLine>, ServiceError> {
-    let (org, _) = admin_of(who)?;
+    let (org, _) = org_admin_of(who)?;
     let mut out = Vec::new();
     for e in db::webhooks::endpoints(db, org).await? {
         let deliveries = db::webhooks::log(db, e.id, LOG)
@@ -103,7 +93,7 @@ pub async fn create(
     who: Option<&Principal>,
     url: &str,
 ) -> Result<String, ServiceError> {
-    let (org, user) = admin_of(who)?;
+    let (org, user) = org_admin_of(who)?;
     let url = webhook::url(url)?;
     let live = db::webhooks::endpoints(db, org)
         .await?
@@ -132,7 +122,7 @@ pub async fn disable(
     who: Option<&Principal>,
     id: i32,
 ) -> Result<(), ServiceError> {
-    let (org, _) = admin_of(who)?;
+    let (org, _) = org_admin_of(who)?;
     if db::webhooks::disable(db, org, id, Utc::now()).await? {
         Ok(())
     } else {
@@ -146,7 +136,7 @@ pub async fn test(
     who: Option<&Principal>,
     id: i32,
 ) -> Result<(), ServiceError> {
-    let (org, _) = admin_of(who)?;
+    let (org, _) = org_admin_of(who)?;
     let live = db::webhooks::endpoints(db, org)
         .await?
         .into_iter()

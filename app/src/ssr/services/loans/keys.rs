@@ -4,32 +4,21 @@
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 
-use crate::domain::account::{Principal, Scope};
+use crate::domain::account::Principal;
 use crate::domain::params::{FieldError, Problem};
-use crate::domain::policy::{Action, Denied, allow};
 use crate::domain::portfolio::ApiKeyLine;
 use crate::ssr::db;
-use crate::ssr::services::ServiceError;
+use crate::ssr::services::{ServiceError, org_admin_of};
 
 /// How a key begins: readable in a log or a config file as this platform's.
 const KEY_PREFIX: &str = "auyl_";
-
-/// The organisation whose keys `who` manages (its administrator).
-fn key_admin_of(who: Option<&Principal>) -> Result<i32, ServiceError> {
-    let p = who.ok_or(Denied::SignInRequired)?;
-    let Scope::Organisation(org) = p.scope else {
-        return Err(Denied::Forbidden.into());
-    };
-    allow(Some(p), &Action::ManageApiKeys { organisation: org })?;
-    Ok(org)
-}
 
 /// The organisation's keys.
 pub async fn api_keys(
     db: &DatabaseConnection,
     who: Option<&Principal>,
 ) -> Result<Vec<ApiKeyLine>, ServiceError> {
-    let org = key_admin_of(who)?;
+    let (org, _) = org_admin_of(who)?;
     Ok(db::loans::keys(db, org)
         .await?
         .into_iter()
@@ -50,7 +39,7 @@ pub async fn create_api_key(
     who: Option<&Principal>,
     name: &str,
 ) -> Result<String, ServiceError> {
-    let org = key_admin_of(who)?;
+    let (org, _) = org_admin_of(who)?;
     let name = name.trim();
     if name.is_empty() {
         return Err(FieldError::new("name", Problem::Required).into());
@@ -78,7 +67,7 @@ pub async fn revoke_api_key(
     who: Option<&Principal>,
     id: i32,
 ) -> Result<(), ServiceError> {
-    let org = key_admin_of(who)?;
+    let (org, _) = org_admin_of(who)?;
     if db::loans::revoke_key(db, org, id, Utc::now()).await? {
         Ok(())
     } else {
