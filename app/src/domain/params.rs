@@ -331,6 +331,9 @@ pub enum Problem {
     ReversesItself,
     /// A complaint already answered (answers are not changed).
     AlreadyAnswered,
+    /// A complaint about an akimat with neither an application nor a settlement in the
+    /// profile: which akimat is not known.
+    AkimatUnknown,
     /// A file with more lines of data than accepted.
     TooManyLines {
         /// The most lines of data accepted.
@@ -425,6 +428,7 @@ impl FieldError {
             Problem::PhoneUnverified => ErrorCode::PhoneUnverified,
             Problem::OutsideOkrug => ErrorCode::OutsideOkrug,
             Problem::AlreadyAnswered => ErrorCode::NotAllowed,
+            Problem::AkimatUnknown => ErrorCode::Required,
             Problem::StaffAccount => ErrorCode::StaffAccount,
             Problem::BudgetExceeded { .. } => ErrorCode::BudgetExceeded,
             Problem::BelowApproved { .. } => ErrorCode::BelowApproved,
@@ -533,6 +537,7 @@ impl FieldError {
             | Problem::AccountExists => account_message(&self.problem, lang),
             Problem::OutsideOkrug => tf(lang, Msg::ErrorOutsideOkrug, &[]),
             Problem::AlreadyAnswered => tf(lang, Msg::ErrorAlreadyAnswered, &[]),
+            Problem::AkimatUnknown => tf(lang, Msg::ErrorAkimatUnknown, &[]),
             Problem::StaffAccount => tf(lang, Msg::ErrorStaffAccount, &[]),
             Problem::BelowApproved { approved_kzt } => tf(
                 lang,

@@ -183,7 +183,10 @@ pub fn ComplaintsListPage() -> impl IntoView {
         let page = match list_complaints().await {
             Ok(p) => p,
             Err(e) => {
-                set_status(e.status());
+                // Signed out: `require_sign_in` has already sent them to sign in.
+                if e != AppError::Unauthorized {
+                    set_status(e.status());
+                }
                 return view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any();
             }
         };
@@ -251,7 +254,10 @@ pub fn ComplaintPage() -> impl IntoView {
         let c = match read_complaint(id).await {
             Ok(c) => c,
             Err(e) => {
-                set_status(e.status());
+                // Signed out: `require_sign_in` has already sent them to sign in.
+                if e != AppError::Unauthorized {
+                    set_status(e.status());
+                }
                 return view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any();
             }
         };

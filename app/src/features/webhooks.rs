@@ -117,7 +117,10 @@ pub fn WebhooksPage() -> impl IntoView {
         let (endpoints, fresh) = match webhooks_page().await {
             Ok(v) => v,
             Err(e) => {
-                set_status(e.status());
+                // Signed out: `require_sign_in` has already sent them to sign in.
+                if e != AppError::Unauthorized {
+                    set_status(e.status());
+                }
                 return view! { <p class="notice notice-error" role="alert">{super::load_error(lang, &e)}</p> }.into_any();
             }
         };

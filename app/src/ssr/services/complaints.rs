@@ -389,7 +389,7 @@ async fn route(
     let district = match (about, &okrug) {
         (About::Akimat, Some(o)) => o.district(),
         (About::Akimat, None) => {
-            return Err(FieldError::new(APPLICATION, Problem::Required).into());
+            return Err(FieldError::new(APPLICATION, Problem::AkimatUnknown).into());
         }
         (About::Operator, _) => None,
     };

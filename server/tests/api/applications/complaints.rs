@@ -142,9 +142,14 @@ async fn a_complaint_about_an_operator_reaches_its_admin_alone_and_the_answer_re
     );
     let (_, html) = page(&app.signed_in(OTHER_ORG_ADMIN).await, "/complaints").await;
     assert!(html.contains("data-testid=\"complaints-none\""), "{html}");
-    // Signed out: to sign-in, nothing shown.
-    let (status, html) = page(&app.browser(), &path).await;
-    assert!(!html.contains(text), "{status}");
+    // Signed out (a link from an SMS): to sign-in, and back here after it; nothing shown.
+    let r = app
+        .browser()
+        .get_with(&path, &[("accept", "text/html")])
+        .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(location(&r), format!("/sign-in?next=%2Fcomplaints%2F{cid}"));
+    assert!(!r.text().await.expect("body").contains(text));
 
     // The admin sees it on their list with the resident's name, and answers once.
     let admin = app.signed_in(ORG_ADMIN).await;
@@ -248,6 +253,10 @@ async fn complaints_about_an_akimat_go_to_its_district_are_escalated_when_late_a
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
         html.contains("id=\"complaint_application-error\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("укажите свой населённый пункт в профиле"),
         "{html}"
     );
     in_the_akim_s_okrug(&applicant).await;
