@@ -36,6 +36,8 @@ mod m20261207_000024_create_canned_replies;
 mod m20261207_000025_create_records;
 mod m20261207_000026_create_webhooks;
 mod m20261207_000027_create_complaints;
+mod m20261207_000028_index_report_signature;
+mod m20261207_000029_queue_counts;
 
 /// Every migration of the application, in order.
 pub struct Migrator;
@@ -71,6 +73,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000025_create_records::Migration),
             Box::new(m20261207_000026_create_webhooks::Migration),
             Box::new(m20261207_000027_create_complaints::Migration),
+            Box::new(m20261207_000028_index_report_signature::Migration),
+            Box::new(m20261207_000029_queue_counts::Migration),
         ]
     }
 }

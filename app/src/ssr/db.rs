@@ -55,6 +55,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(BUSY_TIMEOUT)
+                // Bounds the rows `PRAGMA optimize` reads per index (see `optimize`).
+                .pragma("analysis_limit", "1000")
         });
     } else {
         options.max_connections(16);
@@ -171,9 +173,30 @@ impl ConnectionTrait for WriteTxn {
     }
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then lets SQLite gather the statistics it plans with.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    optimize(db, true).await
+}
+
+/// SQLite's query planner knows a table's size and an index's selectivity only from
+/// `sqlite_stat1`, which nothing fills unless asked: without it every index looks alike and a
+/// tie goes to the newest. `PRAGMA optimize` gathers statistics for the tables that changed a
+/// lot since they were last measured, each within a bounded number of rows (`analysis_limit`),
+/// so it stays cheap at a million rows; SQLite recommends it at start (`0x10002`: every table,
+/// not only those this connection has queried) and every few hours. PostgreSQL's autovacuum
+/// does the same by itself.
+pub async fn optimize(db: &DatabaseConnection, at_start: bool) -> Result<(), DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(());
+    }
+    db.execute_unprepared(if at_start {
+        "PRAGMA optimize = 0x10002"
+    } else {
+        "PRAGMA optimize"
+    })
+    .await?;
+    Ok(())
 }
 
 /// Serialises the start-up of app instances sharing a PostgreSQL database: migrations and the

@@ -297,7 +297,7 @@ fn spawn_reconcile(d: DatabaseConnection, idx: Arc<Indexes>, c: Arc<Config>) -> 
     })
 }
 
-/// Every hour, outbox rows older than `retention` are removed.
+/// Every hour, outbox rows older than `retention` are removed and SQLite's statistics renewed.
 fn spawn_prune(d: DatabaseConnection, shared: bool, retention: Duration) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -308,6 +308,10 @@ fn spawn_prune(d: DatabaseConnection, shared: bool, retention: Duration) -> Join
                 Ok(0) => {}
                 Ok(n) => tracing::info!(rows = n, "pruned the search outbox"),
                 Err(e) => tracing::warn!(error = %e, "pruning the search outbox failed"),
+            }
+            // SQLite's planner statistics follow the tables as they grow (see `db::optimize`).
+            if let Err(e) = super::db::optimize(&d, false).await {
+                tracing::warn!(error = %e, "PRAGMA optimize failed");
             }
         }
     })

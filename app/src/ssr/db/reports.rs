@@ -10,6 +10,9 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
+mod signatures;
+pub use signatures::{Signature, signature, signatures_within};
+
 use super::entities::{
     application_events, applications, loans, locations, okrug_reports, profiles, recommendations,
     users,
@@ -192,32 +195,6 @@ pub async fn in_area(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<Stor
         })
         .collect()
 }
-
-/// What changes whenever any okrug of the area is recomputed: a cheap check that a sum made
-/// earlier still holds (rows, the sum of their generations, the latest computation).
-pub async fn signature(db: &impl ConnectionTrait, prefix: &str) -> Result<Signature, DbErr> {
-    let (lo, hi) = range(prefix);
-    let row: Option<(Option<i64>, i64, Option<DateTime<FixedOffset>>)> =
-        okrug_reports::Entity::find()
-            .select_only()
-            .column_as(
-                // PostgreSQL sums bigints into numeric; the cast keeps it a 64-bit integer.
-                Expr::cust("CAST(SUM(computed_generation) AS BIGINT)"),
-                "total",
-            )
-            .column_as(okrug_reports::Column::OkrugCode.count(), "rows")
-            .column_as(okrug_reports::Column::ComputedAt.max(), "latest")
-            .filter(okrug_reports::Column::OkrugCode.between(lo, hi))
-            .into_tuple()
-            .one(db)
-            .await?;
-    Ok(row.map_or((0, 0, None), |(total, rows, latest)| {
-        (total.unwrap_or(0), rows, latest)
-    }))
-}
-
-/// See [`signature`].
-pub type Signature = (i64, i64, Option<DateTime<FixedOffset>>);
 
 /// The month key of a moment, in Kazakhstan's time (UTC+5).
 fn month(at: DateTime<FixedOffset>) -> String {

@@ -402,9 +402,20 @@ pub async fn queue(
     offset: u64,
 ) -> Result<(Vec<Line>, u64), DbErr> {
     let states: Vec<&str> = q.states.states().iter().map(|s| s.as_str()).collect();
-    let filter = conditions(q, program_ids, me, now).add(applications::Column::State.is_in(states));
+    let filter =
+        conditions(q, program_ids, me, now).add(applications::Column::State.is_in(states.clone()));
     let base = applications::Entity::find().filter(filter);
-    let total = base.clone().count(db).await?;
+    let total = if unfiltered(q) {
+        let counted = kept_counts(db, program_ids).await?;
+        let n: i64 = counted
+            .iter()
+            .filter(|(s, _)| states.contains(&s.as_str()))
+            .map(|(_, n)| n)
+            .sum();
+        u64::try_from(n).unwrap_or(0)
+    } else {
+        base.clone().count(db).await?
+    };
     let ordered = match q.sort {
         Sort::Waiting => base
             .order_by_asc(applications::Column::StateAt)
@@ -437,6 +448,42 @@ pub async fn queue(
     Ok((lines, total))
 }
 
+/// Whether view `q` takes every application of its programmes (in the states it shows), so
+/// that the counts kept per programme and state answer for it.
+fn unfiltered(q: &QueueQuery) -> bool {
+    q.area.is_none()
+        && q.recommended.is_none()
+        && q.assigned == Assigned::Any
+        && q.min_days.is_none()
+}
+
+/// Per state, how many applications `program_ids` have, from the counts the database keeps
+/// (`queue_counts`, migration 029) instead of counting the applications themselves. Drafts
+/// are left out, as in the queue.
+pub async fn kept_counts(
+    db: &impl ConnectionTrait,
+    program_ids: &[i32],
+) -> Result<Vec<(String, i64)>, DbErr> {
+    let query = sea_orm::sea_query::Query::select()
+        .column("state")
+        // PostgreSQL sums bigints into numeric; the cast keeps it a 64-bit integer.
+        .expr_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+        .from("queue_counts")
+        .and_where(Expr::col("program_id").is_in(program_ids.iter().copied()))
+        .and_where(Expr::col("state").ne("draft"))
+        .group_by_col("state")
+        .to_owned();
+    let rows = db.query_all(&query).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<String>("", "state")?,
+                r.try_get::<i64>("", "n")?,
+            ))
+        })
+        .collect()
+}
+
 /// Per state, how many lines view `q` has with that state chosen.
 pub async fn counts(
     db: &impl ConnectionTrait,
@@ -445,6 +492,9 @@ pub async fn counts(
     me: i32,
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, i64)>, DbErr> {
+    if unfiltered(q) {
+        return kept_counts(db, program_ids).await;
+    }
     applications::Entity::find()
         .select_only()
         .column(applications::Column::State)
