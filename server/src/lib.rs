@@ -13,6 +13,7 @@ pub mod guard;
 pub mod loans;
 pub mod openapi;
 pub mod operator;
+pub mod page_cache;
 pub mod profile;
 pub mod reports;
 pub mod synthetic;
@@ -384,6 +385,16 @@ pub const UPLOAD_ROUTES: &[&str] = &[
     "/operator/repayments",
 ];
 
+/// What tells this build's pages from another's: the hashes of its script and style files when
+/// they have hashed names (`hash.txt`), else nothing (the crate's version then says it).
+fn build_id() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| assets::hash_file(&exe))
+        .and_then(|file| std::fs::read_to_string(file).ok())
+        .unwrap_or_default()
+}
+
 /// Every route: pages, server functions, the JSON API, health, static files.
 pub fn router(state: AppState) -> Router {
     let pages = generate_route_list(App);
@@ -426,6 +437,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(app::ssr::http::render_errors))
         // Inside compression, so that it reads the body as written.
         .layer(axum::middleware::from_fn(guard::server_fn_input))
+        // Inside compression, which leaves alone the pages it answers already compressed.
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::new(state.clone(), &build_id()),
+            page_cache::reports,
+        ))
         // Brotli's default quality (11) is meant for compressing files once, ahead of time; for
         // responses compressed per request, level 4 keeps most of the saving for far less CPU.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))

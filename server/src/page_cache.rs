@@ -1,0 +1,385 @@
+//! Public report pages served like files. A report changes only when an okrug's figures are
+//! recomputed or a programme changes, yet each visitor used to get it rendered and compressed
+//! anew; a link shared in a village's chat group brings many visitors at once. So, for a visitor
+//! who is not signed in:
+//!
+//! - the page carries an `ETag` made from what it is made of (every okrug's computed figures,
+//!   the search outbox's position for programme names, the date, the build, the address and the
+//!   language), and a phone that already has it gets `304 Not Modified` without anything being
+//!   rendered;
+//! - the first visitor's page is kept, compressed once (brotli and gzip), and later visitors get
+//!   those bytes as long as the `ETag` holds.
+//!
+//! What is kept is never personal: a request with any cookie other than the language's (a
+//! session above all) goes straight to the app, and so does an answer that sets a cookie or is
+//! not a plain 200 page. While an okrug waits for its figures to be recomputed nothing is kept,
+//! since the page then recomputes before it answers.
+//!
+//! A kept page cannot carry a fresh script nonce per answer, so its Content-Security-Policy
+//! allows its inline scripts by their SHA-256 hashes instead (computed when it is kept): only
+//! those exact scripts run, as with a nonce, and nothing injected does.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use app::ssr::state::AppState;
+
+/// The largest page kept; a report is about 20 KiB.
+const MAX_PAGE: usize = 1024 * 1024;
+/// Pages kept at most (addresses × languages); past it the oldest version's pages go first.
+const MAX_PAGES: usize = 4096;
+
+/// The pages kept by one app instance.
+#[derive(Clone)]
+pub struct PageCache {
+    app: AppState,
+    pages: Arc<Mutex<HashMap<String, Arc<Kept>>>>,
+    /// Changes with every build: a new build's pages name new script and style files.
+    build: u64,
+}
+
+impl PageCache {
+    pub fn new(app: AppState, build: &str) -> PageCache {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (env!("CARGO_PKG_VERSION"), build).hash(&mut h);
+        PageCache {
+            app,
+            pages: Arc::new(Mutex::new(HashMap::new())),
+            build: h.finish(),
+        }
+    }
+}
+
+/// One kept page.
+struct Kept {
+    etag: String,
+    content_type: HeaderValue,
+    csp: HeaderValue,
+    plain: Bytes,
+    br: Bytes,
+    gzip: Bytes,
+}
+
+#[derive(Clone, Copy)]
+enum Encoding {
+    Br,
+    Gzip,
+    Identity,
+}
+
+impl Encoding {
+    fn of(headers: &HeaderMap) -> Encoding {
+        let accepted = |name: &str| {
+            headers
+                .get_all(header::ACCEPT_ENCODING)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .any(|e| {
+                    let mut parts = e.split(';').map(str::trim);
+                    parts.next() == Some(name) && !parts.any(|p| p.replace(' ', "") == "q=0")
+                })
+        };
+        if accepted("br") {
+            Encoding::Br
+        } else if accepted("gzip") {
+            Encoding::Gzip
+        } else {
+            Encoding::Identity
+        }
+    }
+}
+
+/// Whether `path` is a public report page (`/okrugs`, `/okrugs/{area}`, `/okrugs/open-data`).
+fn is_report(path: &str) -> bool {
+    match path.strip_prefix("/okrugs") {
+        Some("") => true,
+        Some(rest) => rest
+            .strip_prefix('/')
+            .is_some_and(|area| !area.is_empty() && !area.contains('/')),
+        None => false,
+    }
+}
+
+/// Whether the request carries nothing personal: no cookie but the language's.
+fn anonymous(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .all(|v| match v.to_str() {
+            Ok(cookies) => cookies
+                .split(';')
+                .map(str::trim)
+                .all(|c| c.is_empty() || c.starts_with("lang=")),
+            Err(_) => false,
+        })
+}
+
+/// The middleware (see the top of the file).
+pub async fn reports(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET || !is_report(req.uri().path()) || !anonymous(req.headers()) {
+        return next.run(req).await;
+    }
+    let version = match app::ssr::services::reports::version(&cache.app.db).await {
+        Ok(Some(v)) => v,
+        // Figures on their way, or the database unreachable: the app answers as it would.
+        _ => return next.run(req).await,
+    };
+    let lang = app::ssr::lang_of(req.headers(), req.uri().query());
+    let key = format!("{}|{}", lang.code(), req.uri());
+    let etag = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&version, cache.app.config.today(), cache.build, &key).hash(&mut h);
+        format!("\"r{:016x}\"", h.finish())
+    };
+    if matches(req.headers(), &etag) {
+        return not_modified(&etag);
+    }
+    let encoding = Encoding::of(req.headers());
+    let kept = cache
+        .pages
+        .lock()
+        .ok()
+        .and_then(|pages| pages.get(&key).cloned())
+        .filter(|k| k.etag == etag);
+    if let Some(kept) = kept {
+        return kept.respond(encoding);
+    }
+    let res = next.run(req).await;
+    let plain = res.status() == StatusCode::OK
+        && !res.headers().contains_key(header::SET_COOKIE)
+        && !res.headers().contains_key(header::CONTENT_ENCODING)
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+    if !plain {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_PAGE).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "a report page could not be read to be kept");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+        }
+    };
+    let Some(kept) = Kept::new(etag, &parts.headers, bytes.clone()) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let kept = Arc::new(kept);
+    if let Ok(mut pages) = cache.pages.lock() {
+        if pages.len() >= MAX_PAGES {
+            pages.clear();
+        }
+        pages.insert(key, kept.clone());
+    }
+    kept.respond(encoding)
+}
+
+/// Whether `If-None-Match` names `etag` (or `*`).
+fn matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag || t == "*")
+}
+
+fn not_modified(etag: &str) -> Response {
+    let mut res = StatusCode::NOT_MODIFIED.into_response();
+    validators(res.headers_mut(), etag);
+    res
+}
+
+/// Every visitor asks again (`no-cache`) and gets a 304 while the page holds; the same address
+/// differs by language (cookie or `Accept-Language`) and encoding.
+fn validators(h: &mut HeaderMap, etag: &str) {
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("accept-encoding, accept-language, cookie"),
+    );
+}
+
+impl Kept {
+    fn new(etag: String, headers: &HeaderMap, plain: Bytes) -> Option<Kept> {
+        let html = std::str::from_utf8(&plain).ok()?;
+        let csp = headers
+            .get(header::CONTENT_SECURITY_POLICY)?
+            .to_str()
+            .ok()?;
+        let csp = HeaderValue::from_str(&hashed_policy(csp, html)?).ok()?;
+        let br = {
+            let mut out = Vec::new();
+            {
+                let mut w = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+                w.write_all(&plain).ok()?;
+            }
+            out
+        };
+        let gzip = {
+            let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            w.write_all(&plain).ok()?;
+            w.finish().ok()?
+        };
+        Some(Kept {
+            etag,
+            content_type: headers.get(header::CONTENT_TYPE)?.clone(),
+            csp,
+            plain,
+            br: br.into(),
+            gzip: gzip.into(),
+        })
+    }
+
+    fn respond(&self, encoding: Encoding) -> Response {
+        let (body, coding) = match encoding {
+            Encoding::Br => (self.br.clone(), Some("br")),
+            Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
+            Encoding::Identity => (self.plain.clone(), None),
+        };
+        let mut res = Response::new(Body::from(body));
+        let h = res.headers_mut();
+        h.insert(header::CONTENT_TYPE, self.content_type.clone());
+        h.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
+        if let Some(c) = coding {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+        }
+        validators(h, &self.etag);
+        res
+    }
+}
+
+/// `policy` with its script nonce replaced by the hashes of the page's inline scripts; `None`
+/// if the policy has no nonce to replace (then the page is not kept).
+fn hashed_policy(policy: &str, html: &str) -> Option<String> {
+    let nonce = policy
+        .split_whitespace()
+        .find(|s| s.starts_with("'nonce-"))?
+        .to_owned();
+    let hashes: Vec<String> = inline_scripts(html)
+        .map(|s| {
+            let digest = Sha256::digest(s.as_bytes());
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    Some(policy.replace(&nonce, &hashes.join(" ")))
+}
+
+/// The text of each `<script>` without a `src`, as the browser hashes it.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.match_indices("<script").filter_map(move |(at, _)| {
+        let rest = &html[at..];
+        let open_end = rest.find('>')?;
+        if rest[..open_end].contains(" src=") {
+            return None;
+        }
+        let body = &rest[open_end + 1..];
+        let end = body.find("</script>")?;
+        Some(&body[..end])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_report_pages_are_kept() {
+        for path in [
+            "/okrugs",
+            "/okrugs/kz",
+            "/okrugs/101033000",
+            "/okrugs/open-data",
+        ] {
+            assert!(is_report(path), "{path}");
+        }
+        for path in [
+            "/okrugs/101033000/figures.csv",
+            "/okrugsx",
+            "/okrugs/",
+            "/programs",
+        ] {
+            assert!(!is_report(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_session_or_any_other_cookie_is_personal() {
+        let with = |cookie: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::COOKIE,
+                HeaderValue::from_str(cookie).expect("header"),
+            );
+            anonymous(&h)
+        };
+        assert!(anonymous(&HeaderMap::new()));
+        assert!(with("lang=kk"));
+        assert!(!with("lang=kk; auyl_session=abc"));
+        assert!(!with("auyl_session=abc"));
+        assert!(!with("invite=xyz"));
+    }
+
+    #[test]
+    fn the_policy_names_each_inline_script_by_its_hash() {
+        let html = "<script type=\"module\" nonce=\"n1\">run()</script><script src=\"/pkg/a.js\" nonce=\"n1\"></script><script nonce=\"n1\">x=1;</script>";
+        let policy = hashed_policy("script-src 'self' 'nonce-n1' 'wasm-unsafe-eval'", html)
+            .expect("a nonce to replace");
+        let hash = |s: &str| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()))
+            )
+        };
+        assert_eq!(
+            policy,
+            format!(
+                "script-src 'self' {} {} 'wasm-unsafe-eval'",
+                hash("run()"),
+                hash("x=1;")
+            )
+        );
+        assert_eq!(hashed_policy("script-src 'self'", html), None);
+    }
+
+    #[test]
+    fn the_encoding_is_the_best_one_accepted() {
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(v).expect("header"),
+            );
+            Encoding::of(&h)
+        };
+        assert!(matches!(with("gzip, deflate, br"), Encoding::Br));
+        assert!(matches!(with("gzip"), Encoding::Gzip));
+        assert!(matches!(with("br;q=0, gzip"), Encoding::Gzip));
+        assert!(matches!(with("identity"), Encoding::Identity));
+        assert!(matches!(
+            Encoding::of(&HeaderMap::new()),
+            Encoding::Identity
+        ));
+    }
+}
