@@ -1,7 +1,10 @@
 //! `/matches`: every open programme ranked against the signed-in entrepreneur's profile, each
-//! with its reasons, and a what-if form. Without JavaScript the what-if is a GET form to this
-//! page; with it, the island re-ranks in the browser on every change (the same domain code as
-//! the server), with no request at all.
+//! with its reasons, and a what-if form. The server ranks and renders the first programmes of
+//! each group; the page carries nothing else of the catalogue, so it stays small at 10,000
+//! open programmes (it used to carry all of them, 5.8 MiB, for the island to re-rank). Without
+//! JavaScript the what-if is a GET form to this page. With it, the island fetches the
+//! programmes once the what-if is opened and then re-ranks in the browser on every change (the
+//! same domain code as the server), with no further request.
 
 pub mod api;
 
@@ -15,7 +18,7 @@ use crate::PageTitle;
 use crate::components::layout::use_lang;
 use crate::domain::catalog::Sector;
 use crate::domain::eligibility::{
-    Facts, Match, RankingData, Standing, WhatIfInput, explain_all, mark, rank,
+    Facts, Match, RankingData, Standing, WhatIf, WhatIfInput, explain_all, mark, rank,
 };
 use crate::domain::i18n::{Lang, Msg, pick, t, tf};
 use crate::domain::location::REGIONS;
@@ -47,12 +50,21 @@ pub fn MatchesPage() -> impl IntoView {
                         ("total", &total.to_string()),
                     ],
                 );
+                // A wrong field keeps the profile's own ranking on screen, under the message.
+                let what_if = input.parse().unwrap_or_default();
+                let facts = m.facts.with(&what_if);
+                let ranked = rank(&m.data.candidates, &facts, &m.data.ctx);
+                let first = ranked_view(lang, &m.data, &facts, &ranked);
+                let active = !what_if.is_empty();
                 view! {
                     <p class="profile-completeness">
                         {completeness} " " <a href="/profile">{t(lang, Msg::MatchesEditProfile)}</a>
                     </p>
                     <crate::features::alerts::SubscribeForm lang kind=crate::domain::alerts::SavedKind::Matches query=String::new() />
-                    <WhatIfMatches lang data=m.data facts=m.facts input error />
+                    <WhatIfMatches lang input error>
+                        {active.then(|| what_if_notice(lang))}
+                        {first}
+                    </WhatIfMatches>
                 }
                 .into_any()
             }
@@ -74,14 +86,19 @@ pub fn MatchesPage() -> impl IntoView {
     }
 }
 
-/// The what-if form and the ranked list.
+/// Says that the list shows a what-if, not the profile.
+fn what_if_notice(lang: Lang) -> impl IntoView {
+    view! { <p class="notice notice-info" role="status" data-testid="what-if-active">{t(lang, Msg::WhatIfActive)}</p> }
+}
+
+/// The what-if form, around the server's ranking (`children`) until the person changes
+/// something and the programmes have arrived; from then on, the browser's own ranking.
 #[island(lazy)]
 fn WhatIfMatches(
     lang: Lang,
-    data: RankingData,
-    facts: Facts,
     input: WhatIfInput,
     error: Option<FieldError>,
+    children: Children,
 ) -> impl IntoView {
     let age = RwSignal::new(input.age.clone());
     let amount = RwSignal::new(input.amount.clone());
@@ -90,9 +107,29 @@ fn WhatIfMatches(
     let server_error = StoredValue::new(error);
     let edited = RwSignal::new(false);
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let data = StoredValue::new(data);
-    let facts = StoredValue::new(facts);
+    // The programmes and the profile's facts, fetched once, when the what-if is first opened.
+    let data: Fetched = RwSignal::new(None);
+    let asked = StoredValue::new(false);
+    let fetch = move || {
+        if asked.get_value() {
+            return;
+        }
+        asked.set_value(true);
+        leptos::task::spawn_local(async move {
+            match api::my_matches().await {
+                Ok(m) => data.set(Some((m.data, m.facts))),
+                // The form then goes to the server like a form without JavaScript.
+                Err(_) => asked.set_value(false),
+            }
+        });
+    };
+    let opened = !input.query().is_empty();
+    Effect::new(move |_| {
+        hydrated.set(true);
+        if opened {
+            fetch();
+        }
+    });
     let current = Memo::new(move |_| {
         let input = WhatIfInput {
             age: age.get(),
@@ -119,6 +156,96 @@ fn WhatIfMatches(
             });
         }
     });
+    // The browser's ranking, once something changed and the programmes are here; its time is
+    // on the section (`data-rank-ms`), which the wasm benchmark reads.
+    let ranking = Memo::new(move |_| {
+        if !edited.get() {
+            return None;
+        }
+        data.with(|d| {
+            let (d, facts) = d.as_ref()?;
+            current.with(|(_, parsed)| {
+                // A wrong field keeps the profile's own ranking on screen, under the message.
+                let what_if = parsed.clone().unwrap_or_default();
+                let f = facts.with(&what_if);
+                let start = now_ms();
+                let ranked = rank(&d.candidates, &f, &d.ctx);
+                let took = start.zip(now_ms()).map(|(a, b)| b - a);
+                Some((f, ranked, took, !what_if.is_empty()))
+            })
+        })
+    });
+    let list = move || {
+        ranking.with(|r| {
+            let (f, ranked, _, active) = r.as_ref()?;
+            let view = data.with(|d| d.as_ref().map(|(d, _)| ranked_view(lang, d, f, ranked)));
+            Some(view! {
+                {active.then(|| what_if_notice(lang))}
+                {view}
+            })
+        })
+    };
+    let rank_ms = move || {
+        ranking.with(|r| {
+            r.as_ref()
+                .and_then(|(_, _, took, _)| took.map(|ms| format!("{ms:.2}")))
+        })
+    };
+    let fields = Fields {
+        age,
+        amount,
+        sector,
+        region,
+    };
+    let form = what_if_form(lang, fields, &input, current, edited, data, fetch);
+    view! {
+        // Folded on a phone's first screen so the results come first; open while in use.
+        <details class="what-if" open=opened data-hydrated=move || hydrated.get().then_some("true")
+            data-ready=move || data.with(Option::is_some).then_some("true")
+            on:toggle=move |_| fetch()>
+            <summary><h2 id="what-if-title">{t(lang, Msg::WhatIfTitle)}</h2></summary>
+            <p class="hint">{t(lang, Msg::WhatIfLead)}</p>
+            {form}
+        </details>
+        <div class="match-results" aria-live="polite" data-rank-ms=rank_ms
+            aria-busy=move || (edited.get() && data.with(Option::is_none)).then_some("true")>
+            <div hidden=move || ranking.with(Option::is_some)>{children()}</div>
+            {list}
+        </div>
+    }
+}
+
+/// The what-if's fields.
+#[derive(Clone, Copy)]
+struct Fields {
+    age: RwSignal<String>,
+    amount: RwSignal<String>,
+    sector: RwSignal<String>,
+    region: RwSignal<String>,
+}
+
+/// What the island ranks with, once fetched: the programmes and the profile's facts.
+type Fetched = RwSignal<Option<(RankingData, Facts)>>;
+
+/// The what-if form and the offer to keep it.
+fn what_if_form<F>(
+    lang: Lang,
+    f: Fields,
+    input: &WhatIfInput,
+    current: Memo<(WhatIfInput, Result<WhatIf, FieldError>)>,
+    edited: RwSignal<bool>,
+    data: Fetched,
+    fetch: F,
+) -> impl IntoView + use<F>
+where
+    F: Fn() + Copy + Send + Sync + 'static,
+{
+    let Fields {
+        age,
+        amount,
+        sector,
+        region,
+    } = f;
     let message = move |field: &'static str| {
         move || current.with(|(_, r)| field_message(r.as_ref().err(), lang, field))
     };
@@ -126,62 +253,42 @@ fn WhatIfMatches(
         move |ev: leptos::ev::Event| {
             signal.set(event_target_value(&ev));
             edited.set(true);
+            fetch();
         }
     };
-    // The ranking, recomputed in the browser on every change; its time is on the section
-    // (`data-rank-ms`), which the wasm benchmark reads.
-    let ranking = Memo::new(move |_| {
-        current.with(|(_, parsed)| {
-            // A wrong field keeps the profile's own ranking on screen, under the message.
-            let what_if = parsed.clone().unwrap_or_default();
-            let f = facts.with_value(|f| f.with(&what_if));
-            let start = now_ms();
-            let ranked = data.with_value(|d| rank(&d.candidates, &f, &d.ctx));
-            let took = start.zip(now_ms()).map(|(a, b)| b - a);
-            (f, ranked, took, !what_if.is_empty())
-        })
-    });
-    let list = move || {
-        ranking.with(|(f, ranked, _, active)| {
-            let view = data.with_value(|d| ranked_view(lang, d, f, ranked));
-            view! {
-                {active.then(|| view! { <p class="notice notice-info" role="status" data-testid="what-if-active">{t(lang, Msg::WhatIfActive)}</p> })}
-                {view}
-            }
-        })
-    };
-    let rank_ms = move || ranking.with(|(_, _, took, _)| took.map(|ms| format!("{ms:.2}")));
     let sectors = sector_options(lang, &input.sector);
     let regions = region_options(lang, &input.region);
     view! {
-        // Folded on a phone's first screen so the results come first; open while in use.
-        <details class="what-if" open=!input.query().is_empty() data-hydrated=move || hydrated.get().then_some("true")>
-            <summary><h2 id="what-if-title">{t(lang, Msg::WhatIfTitle)}</h2></summary>
-            <p class="hint">{t(lang, Msg::WhatIfLead)}</p>
-            <form method="get" action="/matches" class="what-if-form" on:submit=move |ev| ev.prevent_default()>
-                {text_field(lang, "age", Msg::WhatIfAge, age, "numeric", message("age"), edit(age))}
-                {text_field(lang, "amount", Msg::WhatIfAmount, amount, "numeric", message("amount"), edit(amount))}
-                {choice_field(lang, "sector", Msg::FieldSector, sector, sectors, message("sector"), edit(sector))}
-                {choice_field(lang, "region", Msg::WhatIfRegion, region, regions, message("region"), edit(region))}
-                <div class="what-if-actions">
-                    <button type="submit" class="button">{t(lang, Msg::WhatIfApply)}</button>
-                    <a href="/matches" class="button button-secondary" on:click=move |ev| {
-                        ev.prevent_default();
-                        for s in [age, amount, sector, region] {
-                            s.set(String::new());
-                        }
-                        edited.set(true);
-                    }>{t(lang, Msg::WhatIfReset)}</a>
-                </div>
-            </form>
-            // Nothing is kept until the person asks: the amount and the sector can go into
-            // the profile (age comes from the IIN; a region is coarser than a settlement).
-            {move || {
-                let keepable = current.with(|(i, r)| r.is_ok() && (!i.amount.is_empty() || !i.sector.is_empty()));
-                keepable.then(|| keep_form(lang, amount, sector))
-            }}
-        </details>
-        <div class="match-results" aria-live="polite" data-rank-ms=rank_ms>{list}</div>
+        // Until the programmes are here, the form goes to the server as without JavaScript.
+        <form method="get" action="/matches" class="what-if-form" on:submit=move |ev| {
+            if data.with_untracked(Option::is_some) {
+                ev.prevent_default();
+            }
+        }>
+            {text_field(lang, "age", Msg::WhatIfAge, age, "numeric", message("age"), edit(age))}
+            {text_field(lang, "amount", Msg::WhatIfAmount, amount, "numeric", message("amount"), edit(amount))}
+            {choice_field(lang, "sector", Msg::FieldSector, sector, sectors, message("sector"), edit(sector))}
+            {choice_field(lang, "region", Msg::WhatIfRegion, region, regions, message("region"), edit(region))}
+            <div class="what-if-actions">
+                <button type="submit" class="button">{t(lang, Msg::WhatIfApply)}</button>
+                <a href="/matches" class="button button-secondary" on:click=move |ev| {
+                    if data.with_untracked(Option::is_none) {
+                        return;
+                    }
+                    ev.prevent_default();
+                    for s in [age, amount, sector, region] {
+                        s.set(String::new());
+                    }
+                    edited.set(true);
+                }>{t(lang, Msg::WhatIfReset)}</a>
+            </div>
+        </form>
+        // Nothing is kept until the person asks: the amount and the sector can go into
+        // the profile (age comes from the IIN; a region is coarser than a settlement).
+        {move || {
+            let keepable = current.with(|(i, r)| r.is_ok() && (!i.amount.is_empty() || !i.sector.is_empty()));
+            keepable.then(|| keep_form(lang, amount, sector))
+        }}
     }
 }
 
