@@ -3,11 +3,13 @@
 # --entrepreneurs 300000 --applications 1000000` (10,000 programmes besides the demo catalogue,
 # an akim for each of the 2,385 okrugs, 300,000 entrepreneurs, 1,000,000 applications in every
 # state), then the time of the load, of `server reindex` and of a cold start (process start to
-# the first 200 from /healthz), then wrk (2 threads × 16 connections, BENCH_SECONDS each, on
-# 127.0.0.1 only) against: the search page and the JSON search, a static file of the same
-# server (the baseline), the matches of one profile, the operator's queue, and the public
-# report of an okrug, a district, a region and the country; and the server's resident memory
-# (peak, VmHWM) after the load.
+# the first 200 from /healthz), 16 visitors at once on an okrug's report right after that start
+# (the run fails unless each gets a 200 within 1 s), then wrk (2 threads × 16 connections,
+# BENCH_SECONDS each, on 127.0.0.1 only) against: the search page and the JSON search, a static
+# file of the same server (the baseline), the matches of one profile, the operator's queue, and
+# the public report of an okrug, a district, a region and the country (the okrug's and the
+# country's also at 64 connections); and the server's resident memory (peak, VmHWM) after the
+# load.
 #
 #   scripts/bench_scale.sh sqlite|postgres ROWS_FILE
 #
@@ -75,6 +77,17 @@ until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do
 done
 cold_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
 
+# Right after the start, as when a report's link is shared in a village's chat group after a
+# deploy: 16 visitors at once on an okrug's report nobody has opened since. Every answer must
+# come within a second.
+say "$label: 16 visitors at once right after the start"
+for i in $(seq 16); do
+  curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H 'Accept-Encoding: br' \
+    "http://127.0.0.1:$PORT/okrugs/101033000" &
+done >"$OUT/first-visitors.txt"
+wait
+read -r first_ok first_max < <(awk '$1 == 200 {ok++} $2 > m {m = $2} END {printf "%d %.3f\n", ok, m}' "$OUT/first-visitors.txt")
+
 base="http://127.0.0.1:$PORT"
 session() { # login -> cookie header value
   local jar="$OUT/jar-$1.txt"
@@ -86,7 +99,7 @@ entrepreneur="$(session +77010000001)"
 operator="$(session operator@agrocredit.demo)"
 
 measure() { # name url [cookie] -> "rps p50 p99 errors"
-  local out args=(-t2 -c16 -d"${DURATION}s" --latency -H 'Accept-Encoding: br')
+  local out args=(-t2 -c"${CONNECTIONS:-16}" -d"${DURATION}s" --latency -H 'Accept-Encoding: br')
   [ -n "${3:-}" ] && args+=(-H "Cookie: $3")
   out="$(wrk "${args[@]}" "$2")"
   echo "$out" >"$OUT/wrk-$1.txt"
@@ -105,7 +118,12 @@ css="/pkg/$(basename "$(ls target/site/pkg/auyl.*.css | head -1)")"
   echo "| $label: \`server seed --synthetic $PROGRAMMES --entrepreneurs $PEOPLE --applications $APPLICATIONS\` | ${seed_s} s in all: bulk load ${load_s} s, recompute of every okrug's report ${reports_s} s, then reindex |"
   echo "| $label: \`server reindex\` ($documents programmes) | ${reindex_s} s |"
   echo "| $label: cold start (process start to the first 200 from /healthz) | ${cold_s} s |"
+  echo "| $label: right after the start, 16 visitors at once on an okrug's report (must all be 200 within 1 s) | ${first_ok} of 16 answered 200, the slowest in ${first_max} s |"
 } | tee -a "$ROWS"
+if [ "$first_ok" -ne 16 ] || awk -v m="$first_max" 'BEGIN {exit !(m > 1)}'; then
+  echo "right after the start: $first_ok of 16 answered 200, the slowest in $first_max s (see $OUT/first-visitors.txt)" >&2
+  exit 1
+fi
 row "SSR /programs?q=кредит" ssr "$base/programs?q=$q"
 row "JSON /api/v1/programs?q=кредит" api "$base/api/v1/programs?q=$q"
 row "static $css (baseline, same run)" static "$base$css"
@@ -115,6 +133,8 @@ row "SSR /okrugs/101033000, an okrug's report" okrug "$base/okrugs/101033000"
 row "SSR /okrugs/101000000, a district's report" district "$base/okrugs/101000000"
 row "SSR /okrugs/100000000, a region's report" region "$base/okrugs/100000000"
 row "SSR /okrugs/kz, the country's report" country "$base/okrugs/kz"
+CONNECTIONS=64 row "SSR /okrugs/101033000, an okrug's report, 64 connections" okrug-64 "$base/okrugs/101033000"
+CONNECTIONS=64 row "SSR /okrugs/kz, the country's report, 64 connections" country-64 "$base/okrugs/kz"
 rss=$(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$SERVER_PID/status")
 now=$(awk '/VmRSS/ {printf "%.0f MiB", $2 / 1024}' "/proc/$SERVER_PID/status")
 echo "| $label, $N applications: server resident memory after the load above | peak ${rss} · now ${now} |" | tee -a "$ROWS"
