@@ -176,6 +176,20 @@ pub async fn store(
 /// A stored row: code, figures (empty if never computed), when computed.
 pub type Stored = (String, Figures, Option<DateTime<FixedOffset>>);
 
+/// The stored figures of the okrugs of an area, as stored (JSON), for a reader that wants only
+/// part of them.
+pub async fn figures_in(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<String>, DbErr> {
+    let (lo, hi) = range(prefix);
+    let rows: Vec<Option<String>> = okrug_reports::Entity::find()
+        .select_only()
+        .column(okrug_reports::Column::Figures)
+        .filter(okrug_reports::Column::OkrugCode.between(lo, hi))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
 /// The okrugs of an area with their stored figures.
 pub async fn in_area(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<Stored>, DbErr> {
     let (lo, hi) = range(prefix);

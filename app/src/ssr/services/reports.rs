@@ -300,16 +300,15 @@ pub async fn report(
     let s = sum(db, prefix).await?;
     let f = &s.total;
 
+    // The areas above are compared by their counts alone (see `light`).
     let mut comparison = vec![Comparison::new(own.clone(), f)];
     for up in within.iter().rev() {
-        let figures = &sum(db, db::reports::prefix(up.code.as_ref()).to_owned())
-            .await?
-            .total;
-        comparison.push(Comparison::new(up.clone(), figures));
+        let figures = light::counts(db, db::reports::prefix(up.code.as_ref())).await?;
+        comparison.push(Comparison::new(up.clone(), &figures));
     }
     if code.is_some() {
-        let figures = &sum(db, String::new()).await?.total;
-        comparison.push(Comparison::new(country(), figures));
+        let figures = light::counts(db, "").await?;
+        comparison.push(Comparison::new(country(), &figures));
     }
 
     let children = if code.as_ref().is_some_and(|c| c.level() == Level::Okrug) {
@@ -578,5 +577,6 @@ pub async fn find_areas(db: &DatabaseConnection, q: &str) -> Result<Vec<AreaHit>
         .collect())
 }
 
+mod light;
 #[cfg(test)]
 mod tests;
