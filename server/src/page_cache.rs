@@ -1,19 +1,22 @@
-//! Public report pages served like files. A report changes only when an okrug's figures are
-//! recomputed or a programme changes, yet each visitor used to get it rendered and compressed
-//! anew; a link shared in a village's chat group brings many visitors at once. So, for a visitor
-//! who is not signed in:
+//! Public report pages and the catalogue page served like files. A report changes only when an
+//! okrug's figures are recomputed or a programme changes, the catalogue only when a programme
+//! changes, yet each visitor used to get them rendered and compressed anew; a report's link
+//! shared in a village's chat group brings many visitors at once. So, for a visitor who is not
+//! signed in:
 //!
-//! - the page carries an `ETag` made from what it is made of (every okrug's computed figures,
-//!   the search outbox's position for programme names, the date, the build, the address and the
-//!   language), and a phone that already has it gets `304 Not Modified` without anything being
-//!   rendered;
+//! - the page carries an `ETag` made from what it is made of (a report: every okrug's computed
+//!   figures and the search outbox's position, for programme names; the catalogue: the position
+//!   the embedded index has applied), the date, the build, the address and the language, and a
+//!   phone that already has it gets `304 Not Modified` without anything being rendered;
 //! - the first visitor's page is kept, compressed once (brotli and gzip), and later visitors get
 //!   those bytes as long as the `ETag` holds.
 //!
 //! What is kept is never personal: a request with any cookie other than the language's (a
 //! session above all) goes straight to the app, and so does an answer that sets a cookie or is
-//! not a plain 200 page. While an okrug waits for its figures to be recomputed nothing is kept,
-//! since the page then recomputes before it answers.
+//! not a plain 200 page, or a search answered by a fallback. While an okrug waits for its
+//! figures to be recomputed, or the index for a programme's change, nothing is kept: the page
+//! then answers as it is. With Meilisearch the catalogue is not kept (this instance does not know
+//! what Meilisearch has applied).
 //!
 //! A kept page cannot carry a fresh script nonce per answer, so its Content-Security-Policy
 //! allows its inline scripts by their SHA-256 hashes instead (computed when it is kept): only
@@ -34,7 +37,7 @@ use sha2::{Digest, Sha256};
 
 use app::ssr::state::AppState;
 
-/// The largest page kept; a report is about 20 KiB.
+/// The largest page kept; a report is about 20 KiB, a catalogue page about 60.
 const MAX_PAGE: usize = 1024 * 1024;
 /// Pages kept at most (addresses × languages); past it the oldest version's pages go first.
 const MAX_PAGES: usize = 4096;
@@ -100,15 +103,44 @@ impl Encoding {
     }
 }
 
-/// Whether `path` is a public report page (`/okrugs`, `/okrugs/{area}`, `/okrugs/open-data`).
-fn is_report(path: &str) -> bool {
-    match path.strip_prefix("/okrugs") {
+/// The pages kept, by what they are made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// `/okrugs`, `/okrugs/{area}`, `/okrugs/open-data`: the okrugs' figures.
+    Report,
+    /// `/programs` (with any search in its address): the catalogue as indexed.
+    Catalogue,
+}
+
+fn kind(path: &str) -> Option<Kind> {
+    if path == "/programs" {
+        return Some(Kind::Catalogue);
+    }
+    let report = match path.strip_prefix("/okrugs") {
         Some("") => true,
         Some(rest) => rest
             .strip_prefix('/')
             .is_some_and(|area| !area.is_empty() && !area.contains('/')),
         None => false,
-    }
+    };
+    report.then_some(Kind::Report)
+}
+
+/// What the pages of `kind` are made of now; `None`: do not keep or validate them now.
+async fn version(cache: &PageCache, kind: Kind) -> Option<String> {
+    let app = &cache.app;
+    let version = match kind {
+        Kind::Report => app::ssr::services::reports::version(&app.db).await,
+        Kind::Catalogue => {
+            app::ssr::services::catalog::version(
+                &app.db,
+                &*app.indexes.embedded,
+                app.indexes.meili.is_some(),
+            )
+            .await
+        }
+    };
+    version.ok().flatten()
 }
 
 /// Whether the request carries nothing personal: no cookie but the language's.
@@ -127,13 +159,15 @@ fn anonymous(headers: &HeaderMap) -> bool {
 
 /// The middleware (see the top of the file).
 pub async fn reports(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
-    if req.method() != Method::GET || !is_report(req.uri().path()) || !anonymous(req.headers()) {
+    let kind = kind(req.uri().path());
+    let Some(kind) = kind.filter(|_| req.method() == Method::GET && anonymous(req.headers()))
+    else {
         return next.run(req).await;
-    }
-    let version = match app::ssr::services::reports::version(&cache.app.db).await {
-        Ok(Some(v)) => v,
-        // Figures on their way, or the database unreachable: the app answers as it would.
-        _ => return next.run(req).await,
+    };
+    // Figures or an index on their way, or the database unreachable: the app answers as it
+    // would.
+    let Some(version) = version(&cache, kind).await else {
+        return next.run(req).await;
     };
     let lang = app::ssr::lang_of(req.headers(), req.uri().query());
     let key = format!("{}|{}", lang.code(), req.uri());
@@ -158,6 +192,9 @@ pub async fn reports(State(cache): State<PageCache>, req: Request, next: Next) -
     let res = next.run(req).await;
     let plain = res.status() == StatusCode::OK
         && !res.headers().contains_key(header::SET_COOKIE)
+        && !res
+            .headers()
+            .contains_key(app::ssr::search::DEGRADED_HEADER)
         && !res.headers().contains_key(header::CONTENT_ENCODING)
         && res
             .headers()
@@ -305,22 +342,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_report_pages_are_kept() {
+    fn only_report_and_catalogue_pages_are_kept() {
         for path in [
             "/okrugs",
             "/okrugs/kz",
             "/okrugs/101033000",
             "/okrugs/open-data",
         ] {
-            assert!(is_report(path), "{path}");
+            assert_eq!(kind(path), Some(Kind::Report), "{path}");
         }
+        assert_eq!(kind("/programs"), Some(Kind::Catalogue));
         for path in [
             "/okrugs/101033000/figures.csv",
             "/okrugsx",
             "/okrugs/",
-            "/programs",
+            "/programs/auyl-amanaty",
+            "/",
         ] {
-            assert!(!is_report(path), "{path}");
+            assert_eq!(kind(path), None, "{path}");
         }
     }
 

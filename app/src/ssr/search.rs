@@ -2,6 +2,10 @@
 //! no set-up) by default, Meilisearch at scale. The database is the source of truth; an index
 //! holds derived data and can always be rebuilt from it (`server reindex`).
 
+/// The header on a page whose search answer came from a fallback (and may be incomplete), so
+/// that it is not kept (`server::page_cache`).
+pub const DEGRADED_HEADER: &str = "x-search-degraded";
+
 #[cfg(any(test, feature = "test-support"))]
 pub mod contract;
 pub mod database;

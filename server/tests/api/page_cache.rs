@@ -12,8 +12,13 @@ const REPORT: &str = "/okrugs/101033000";
 /// The report as a visitor who is not signed in gets it, once it is kept (an okrug waiting
 /// for the worker's recomputation is answered but not kept).
 async fn kept(visitor: &Browser) -> (String, reqwest::header::HeaderMap, String) {
+    kept_at(visitor, REPORT).await
+}
+
+/// The page at `path` once it is kept.
+async fn kept_at(visitor: &Browser, path: &str) -> (String, reqwest::header::HeaderMap, String) {
     for _ in 0..200 {
-        let response = visitor.get_with(REPORT, &[("accept", "text/html")]).await;
+        let response = visitor.get_with(path, &[("accept", "text/html")]).await;
         assert_eq!(response.status(), StatusCode::OK);
         let headers = response.headers().clone();
         let body = response.text().await.expect("body");
@@ -22,7 +27,7 @@ async fn kept(visitor: &Browser) -> (String, reqwest::header::HeaderMap, String)
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    panic!("{REPORT} was never kept");
+    panic!("{path} was never kept");
 }
 
 #[tokio::test]
@@ -119,4 +124,31 @@ async fn a_signed_in_person_s_page_is_never_kept_or_shown_to_another() {
     for page in [&anonymous, &later] {
         assert!(!page.contains("Ерлан Тасов") && !page.contains("Бауыржан Әбенов"));
     }
+}
+
+#[tokio::test]
+async fn the_catalogue_is_kept_until_a_programme_changes() {
+    let app = spawn_app().await;
+    let visitor = app.browser();
+    // A word no programme has yet.
+    let path = "/programs?q=%D0%B6%D0%B0%D0%BD%D0%B0%D1%82%D0%B0%D1%83"; // жанатау
+    let (etag, _, before) = kept_at(&visitor, path).await;
+    assert!(!before.contains("/programs/auyl-amanaty-microcredit"));
+    let again = visitor.get_with(path, &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    app.retitle("auyl-amanaty-microcredit", "Жанатау микрокредит")
+        .await;
+    // Once the index has the new title, the phone's copy no longer holds and the page finds it.
+    for _ in 0..200 {
+        let response = visitor.get_with(path, &[("if-none-match", &etag)]).await;
+        if response.status() == StatusCode::OK {
+            let page = response.text().await.expect("body");
+            if page.contains("/programs/auyl-amanaty-microcredit") {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the renamed programme never showed on the kept page's address");
 }

@@ -14,7 +14,16 @@ pub async fn search_programs(query: String) -> Result<SearchResults, AppError> {
     boundary(request_lang(), async move {
         let st = state()?;
         let query = SearchQuery::from_query_string(&query)?;
-        services::catalog::search(&*st.search, &query, st.config.today()).await
+        let results = services::catalog::search(&*st.search, &query, st.config.today()).await?;
+        // An answer from a fallback may be incomplete: the page that shows it is not kept
+        // (`server::page_cache`) and says so to whoever looks at its headers.
+        if results.degraded {
+            crate::ssr::session::respond_with_header(
+                axum::http::HeaderName::from_static(crate::ssr::search::DEGRADED_HEADER),
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
+        Ok(results)
     })
     .await
 }

@@ -15,6 +15,25 @@ use crate::domain::text;
 use crate::ssr::db;
 use crate::ssr::search::SearchIndex;
 
+/// What the catalogue page is made of, for pages kept and validated like files: the search
+/// outbox's position, once the embedded index (the one answering) has applied all of it.
+/// `None` with Meilisearch, whose position this instance does not know, and while the index
+/// catches up.
+pub async fn version(
+    db: &DatabaseConnection,
+    embedded: &dyn SearchIndex,
+    meilisearch: bool,
+) -> Result<Option<String>, ServiceError> {
+    if meilisearch {
+        return Ok(None);
+    }
+    let Some(applied) = embedded.checkpoint().await? else {
+        return Ok(None);
+    };
+    let last = db::outbox::last_id(db).await?;
+    Ok((applied >= last).then(|| format!("c{applied}")))
+}
+
 /// Searches open programmes as of `today`.
 #[instrument(skip(search), fields(search.engine = search.engine(), search.text_chars = query.text.chars().count()))]
 pub async fn search(
