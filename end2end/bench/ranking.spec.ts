@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 // Ranking every open programme for one profile in the browser's wasm: the what-if island
-// re-ranks on each change and puts the ranking's own time on the results (`data-rank-ms`,
+// fetches the programmes when opened, then re-ranks on each change and puts the ranking's own time on the results (`data-rank-ms`,
 // from `performance.now()` around the engine call). Prints Markdown table rows for
 // `make bench`.
 const ROUNDS = 41;
@@ -33,6 +33,8 @@ test('ranking in wasm', async ({ page }) => {
   const interactive = Date.now() - started;
   const results = page.locator('.match-results');
   await page.locator('.what-if summary').click();
+  // Opening the what-if fetches the programmes; the ranking in the browser starts with them.
+  await expect(page.locator('.what-if[data-ready="true"]')).toBeVisible();
   const age = page.locator('#whatif-age');
   const samples: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
