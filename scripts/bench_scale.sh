@@ -81,11 +81,13 @@ cold_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
 # deploy: 16 visitors at once on an okrug's report nobody has opened since. Every answer must
 # come within a second.
 say "$label: 16 visitors at once right after the start"
+visitors=()
 for i in $(seq 16); do
   curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H 'Accept-Encoding: br' \
     "http://127.0.0.1:$PORT/okrugs/101033000" &
+  visitors+=($!)
 done >"$OUT/first-visitors.txt"
-wait
+wait "${visitors[@]}" # not the server's
 read -r first_ok first_max < <(awk '$1 == 200 {ok++} $2 > m {m = $2} END {printf "%d %.3f\n", ok, m}' "$OUT/first-visitors.txt")
 
 base="http://127.0.0.1:$PORT"

@@ -85,10 +85,27 @@ fn keep_oldest(s: &mut Sum, at: Option<DateTime<FixedOffset>>) {
     }
 }
 
-/// One summing at a time: visitors who arrive together at a sum that is not made yet (16 of them
-/// right after a restart) wait for one computation and then find it made, instead of each
-/// reading every okrug's figures at once.
-static SUMMING: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(|| tokio::sync::Mutex::new(()));
+/// One summing of each area at a time: visitors who arrive together at a sum that is not made
+/// yet (16 of them right after a restart) wait for one computation and then find it made,
+/// instead of each reading every okrug's figures at once. Per area, so that an okrug's page
+/// does not wait for the country's sum the worker is making.
+static SUMMING: LazyLock<Turns> = LazyLock::new(Turns::default);
+
+/// A lock per area prefix.
+#[derive(Default)]
+struct Turns(Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+impl Turns {
+    /// Waits for `prefix`'s turn.
+    async fn take(&self, prefix: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = match self.0.lock() {
+            Ok(mut locks) => locks.entry(prefix.to_owned()).or_default().clone(),
+            // A poisoned map only loses the sharing of work, never correctness.
+            Err(_) => Arc::default(),
+        };
+        lock.lock_owned().await
+    }
+}
 
 /// The sum kept for `prefix`, if it was made at `signature`.
 fn kept(prefix: &str, signature: &db::reports::Signature) -> Option<Arc<Sum>> {
@@ -104,7 +121,7 @@ async fn sum(db: &DatabaseConnection, prefix: String) -> Result<Arc<Sum>, Servic
     if let Some(s) = kept(&prefix, &signature) {
         return Ok(s);
     }
-    let _turn = SUMMING.lock().await;
+    let _turn = SUMMING.take(&prefix).await;
     summed(db, prefix).await
 }
 

@@ -49,8 +49,8 @@ impl Counts {
 static LIGHT: LazyLock<Mutex<HashMap<String, super::Cached>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// One at a time, as with the whole sums.
-static COUNTING: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(|| tokio::sync::Mutex::new(()));
+/// One counting of each area at a time, as with the whole sums.
+static COUNTING: LazyLock<super::Turns> = LazyLock::new(super::Turns::default);
 
 fn light_kept(prefix: &str, signature: &db::reports::Signature) -> Option<Arc<super::Sum>> {
     let cache = LIGHT.lock().ok()?;
@@ -65,7 +65,7 @@ pub(super) async fn counts(db: &DatabaseConnection, prefix: &str) -> Result<Figu
     if let Some(s) = kept(prefix, &signature).or_else(|| light_kept(prefix, &signature)) {
         return Ok(s.total.clone());
     }
-    let _turn = COUNTING.lock().await;
+    let _turn = COUNTING.take(prefix).await;
     if let Some(s) = kept(prefix, &signature).or_else(|| light_kept(prefix, &signature)) {
         return Ok(s.total.clone());
     }
