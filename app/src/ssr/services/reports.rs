@@ -292,7 +292,7 @@ async fn area(
 /// it). `None` while an okrug waits to be recomputed: a page then recomputes before it answers,
 /// and is not kept.
 pub async fn version(db: &DatabaseConnection) -> Result<Option<String>, ServiceError> {
-    if !db::reports::stale(db, "", 1).await?.is_empty() {
+    if db::reports::any_stale(db).await? {
         return Ok(None);
     }
     let (generations, rows, latest) = db::reports::signature(db, "").await?;
