@@ -39,14 +39,17 @@ use app::ssr::state::AppState;
 
 /// The largest page kept; a report is about 20 KiB, a catalogue page about 60.
 const MAX_PAGE: usize = 1024 * 1024;
-/// Pages kept at most (addresses × languages); past it the oldest version's pages go first.
+/// Pages kept at most (addresses × languages), and their bytes at most (each page plain, in
+/// brotli and in gzip): any search address can be asked for, so past either bound every page is
+/// dropped and the pages asked for again are kept anew.
 const MAX_PAGES: usize = 4096;
+const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// The pages kept by one app instance.
 #[derive(Clone)]
 pub struct PageCache {
     app: AppState,
-    pages: Arc<Mutex<HashMap<String, Arc<Kept>>>>,
+    pages: Arc<Mutex<Store>>,
     /// Changes with every build: a new build's pages name new script and style files.
     build: u64,
 }
@@ -57,9 +60,30 @@ impl PageCache {
         (env!("CARGO_PKG_VERSION"), build).hash(&mut h);
         PageCache {
             app,
-            pages: Arc::new(Mutex::new(HashMap::new())),
+            pages: Arc::new(Mutex::new(Store::default())),
             build: h.finish(),
         }
+    }
+}
+
+/// The kept pages and their size.
+#[derive(Default)]
+struct Store {
+    pages: HashMap<String, Arc<Kept>>,
+    bytes: usize,
+}
+
+impl Store {
+    fn keep(&mut self, key: String, page: Arc<Kept>) {
+        if let Some(old) = self.pages.remove(&key) {
+            self.bytes -= old.size();
+        }
+        if self.pages.len() >= MAX_PAGES || self.bytes + page.size() > MAX_BYTES {
+            self.pages.clear();
+            self.bytes = 0;
+        }
+        self.bytes += page.size();
+        self.pages.insert(key, page);
     }
 }
 
@@ -184,7 +208,7 @@ pub async fn reports(State(cache): State<PageCache>, req: Request, next: Next) -
         .pages
         .lock()
         .ok()
-        .and_then(|pages| pages.get(&key).cloned())
+        .and_then(|store| store.pages.get(&key).cloned())
         .filter(|k| k.etag == etag);
     if let Some(kept) = kept {
         return kept.respond(encoding);
@@ -216,11 +240,8 @@ pub async fn reports(State(cache): State<PageCache>, req: Request, next: Next) -
         return Response::from_parts(parts, Body::from(bytes));
     };
     let kept = Arc::new(kept);
-    if let Ok(mut pages) = cache.pages.lock() {
-        if pages.len() >= MAX_PAGES {
-            pages.clear();
-        }
-        pages.insert(key, kept.clone());
+    if let Ok(mut store) = cache.pages.lock() {
+        store.keep(key, kept.clone());
     }
     kept.respond(encoding)
 }
@@ -284,6 +305,10 @@ impl Kept {
             br: br.into(),
             gzip: gzip.into(),
         })
+    }
+
+    fn size(&self) -> usize {
+        self.plain.len() + self.br.len() + self.gzip.len()
     }
 
     fn respond(&self, encoding: Encoding) -> Response {
@@ -361,6 +386,36 @@ mod tests {
         ] {
             assert_eq!(kind(path), None, "{path}");
         }
+    }
+
+    #[test]
+    fn the_kept_pages_stay_within_their_bytes() {
+        let page = |n: usize| {
+            Arc::new(Kept {
+                etag: String::new(),
+                content_type: HeaderValue::from_static("text/html"),
+                csp: HeaderValue::from_static("default-src 'none'"),
+                plain: Bytes::from(vec![b'x'; n]),
+                br: Bytes::new(),
+                gzip: Bytes::new(),
+            })
+        };
+        let mut store = Store::default();
+        store.keep("a".into(), page(MAX_BYTES / 2));
+        store.keep("a".into(), page(MAX_BYTES / 2));
+        assert_eq!(
+            (store.pages.len(), store.bytes),
+            (1, MAX_BYTES / 2),
+            "replaced, not added"
+        );
+        store.keep("b".into(), page(MAX_BYTES / 2));
+        assert_eq!(store.pages.len(), 2);
+        store.keep("c".into(), page(1));
+        assert_eq!(
+            (store.pages.len(), store.bytes),
+            (1, 1),
+            "past the bound, all dropped"
+        );
     }
 
     #[test]
