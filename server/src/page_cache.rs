@@ -200,10 +200,12 @@ pub async fn reports(State(cache): State<PageCache>, req: Request, next: Next) -
         (&version, cache.app.config.today(), cache.build, &key).hash(&mut h);
         format!("\"r{:016x}\"", h.finish())
     };
-    if matches(req.headers(), &etag) {
-        return not_modified(&etag);
-    }
     let encoding = Encoding::of(req.headers());
+    // A 304 carries the kept page's policy: the browser puts a 304's headers on the copy it
+    // has, and a 304 without one would get the policy that allows nothing (`guard::headers`),
+    // leaving the page without its styles and scripts. So only a kept page answers 304; without
+    // one the page is made and kept first.
+    let revalidating = matches(req.headers(), &etag);
     let kept = cache
         .pages
         .lock()
@@ -211,7 +213,7 @@ pub async fn reports(State(cache): State<PageCache>, req: Request, next: Next) -
         .and_then(|store| store.pages.get(&key).cloned())
         .filter(|k| k.etag == etag);
     if let Some(kept) = kept {
-        return kept.respond(encoding);
+        return kept.answer(encoding, revalidating);
     }
     let res = next.run(req).await;
     let plain = res.status() == StatusCode::OK
@@ -243,7 +245,7 @@ pub async fn reports(State(cache): State<PageCache>, req: Request, next: Next) -
     if let Ok(mut store) = cache.pages.lock() {
         store.keep(key, kept.clone());
     }
-    kept.respond(encoding)
+    kept.answer(encoding, revalidating)
 }
 
 /// Whether `If-None-Match` names `etag` (or `*`).
@@ -255,12 +257,6 @@ fn matches(headers: &HeaderMap, etag: &str) -> bool {
         .flat_map(|v| v.split(','))
         .map(|t| t.trim().trim_start_matches("W/"))
         .any(|t| t == etag || t == "*")
-}
-
-fn not_modified(etag: &str) -> Response {
-    let mut res = StatusCode::NOT_MODIFIED.into_response();
-    validators(res.headers_mut(), etag);
-    res
 }
 
 /// Every visitor asks again (`no-cache`) and gets a 304 while the page holds; the same address
@@ -309,6 +305,18 @@ impl Kept {
 
     fn size(&self) -> usize {
         self.plain.len() + self.br.len() + self.gzip.len()
+    }
+
+    /// The page, or `304 Not Modified` with the page's headers when the browser has it.
+    fn answer(&self, encoding: Encoding, revalidating: bool) -> Response {
+        if !revalidating {
+            return self.respond(encoding);
+        }
+        let mut res = StatusCode::NOT_MODIFIED.into_response();
+        let h = res.headers_mut();
+        h.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
+        validators(h, &self.etag);
+        res
     }
 
     fn respond(&self, encoding: Encoding) -> Response {

@@ -156,8 +156,7 @@ fn WhatIfMatches(
             });
         }
     });
-    // The browser's ranking, once something changed and the programmes are here; its time is
-    // on the section (`data-rank-ms`), which the wasm benchmark reads.
+    // The browser's ranking, once edited and fetched; its time is in `data-rank-ms` (benchmark).
     let ranking = Memo::new(move |_| {
         if !edited.get() {
             return None;
@@ -175,6 +174,7 @@ fn WhatIfMatches(
             })
         })
     });
+    let server_list = emptied_when(move || ranking.with(Option::is_some));
     let list = move || {
         ranking.with(|r| {
             let (f, ranked, _, active) = r.as_ref()?;
@@ -209,10 +209,24 @@ fn WhatIfMatches(
         </details>
         <div class="match-results" aria-live="polite" data-rank-ms=rank_ms
             aria-busy=move || (edited.get() && data.with(Option::is_none)).then_some("true")>
-            <div hidden=move || ranking.with(Option::is_some)>{children()}</div>
+            <div node_ref=server_list>{children()}</div>
             {list}
         </div>
     }
+}
+
+/// A place for the server's list, emptied once `replaced` (the browser's own list is shown):
+/// merely hidden, its cards would still be found by anything reading the page.
+fn emptied_when(replaced: impl Fn() -> bool + 'static) -> NodeRef<leptos::html::Div> {
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if replaced()
+            && let Some(list) = node.get()
+        {
+            list.set_inner_html("");
+        }
+    });
+    node
 }
 
 /// The what-if's fields.

@@ -43,6 +43,12 @@ async fn a_phone_that_has_the_report_gets_304_and_a_change_brings_a_new_page() {
 
     let again = visitor.get_with(REPORT, &[("if-none-match", &etag)]).await;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    // The browser puts a 304's headers on its copy: the page's own policy, not one that allows
+    // nothing (which left a revalidated page without its styles and scripts).
+    assert_eq!(
+        again.headers().get("content-security-policy"),
+        headers.get("content-security-policy")
+    );
     assert_eq!(again.text().await.expect("body"), "");
 
     // Another visitor gets the same page, and its scripts are allowed by their hashes: a kept
