@@ -133,6 +133,8 @@ row "SSR /matches, one profile ranked against every open programme" matches "$ba
 matches_kib=$(curl -s -H "Cookie: $entrepreneur" "$base/matches" | wc -c | awk '{printf "%.0f", $1 / 1024}')
 echo "| $label, $N applications: SSR /matches, the page's HTML (at most 200 KiB) | ${matches_kib} KiB |" | tee -a "$ROWS"
 [ "$matches_kib" -le 200 ] || { echo "/matches is ${matches_kib} KiB of HTML, over 200" >&2; exit 1; }
+row "SSR /programs/auyl-amanaty-microcredit, signed in (how it fits the profile)" program-fit \
+  "$base/programs/auyl-amanaty-microcredit" "$entrepreneur"
 row "SSR /operator, the operator's queue (default view)" queue "$base/operator" "$operator"
 row "SSR /okrugs/101033000, an okrug's report" okrug "$base/okrugs/101033000"
 row "SSR /okrugs/101000000, a district's report" district "$base/okrugs/101000000"

@@ -186,6 +186,7 @@ pub async fn build_with(
         wake,
         hasher,
         config: Arc::new(config),
+        open: Arc::default(),
     };
     Ok(Application {
         listener,

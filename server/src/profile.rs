@@ -92,7 +92,7 @@ pub(crate) async fn eligibility(
     let facts = app::domain::eligibility::parse_facts(&body)?;
     let today = st.config.today();
     let extra: Vec<&app::domain::location::KatoCode> = facts.location.iter().collect();
-    let data = services::profiles::ranking_data(&st.db, today, &extra).await?;
+    let data = services::profiles::ranking_data(&st.db, &st.open, today, &extra).await?;
     let ranked = rank(&data.candidates, &facts, &data.ctx);
     let results = ranked
         .iter()

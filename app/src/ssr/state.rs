@@ -30,6 +30,8 @@ pub struct AppState {
     pub hasher: Arc<PasswordHasher>,
     /// The configuration.
     pub config: Arc<Config>,
+    /// The open programmes as the rankings read them, kept between requests.
+    pub open: Arc<super::services::profiles::OpenProgrammes>,
 }
 
 /// The state, from the Leptos context of the current request. Missing state is a wiring bug,

@@ -333,3 +333,48 @@ async fn a_signed_out_profile_post_asks_to_sign_in_before_reading_the_form() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("aria-invalid=\"true\""), "the IIN is marked");
 }
+
+/// The server keeps the open programmes between requests (services::profiles::OpenProgrammes):
+/// an operator's change must still show on the very next page, as it did when every request
+/// read them afresh.
+#[tokio::test]
+async fn a_programme_retitled_or_closed_shows_on_the_next_matches_page() {
+    let app = spawn_app().await;
+    let b = saved_herder(&app).await;
+    let slug = format!("data-slug=\"{AUYL_AMANATY}\"");
+    let (_, page) = html(&b, "/matches").await;
+    assert!(section(&page, "standing-eligible").contains(&slug));
+    assert!(!page.contains("Микрокредит «Новое имя»"));
+
+    app.retitle(AUYL_AMANATY, "Микрокредит «Новое имя»").await;
+    let (_, page) = html(&b, "/matches").await;
+    assert!(
+        section(&page, "standing-eligible").contains("Микрокредит «Новое имя»"),
+        "the new title at once"
+    );
+
+    app::ssr::services::programs::set_status(
+        &app.state.db,
+        &app.state.wake,
+        AUYL_AMANATY,
+        app::domain::catalog::ProgramStatus::Closed,
+    )
+    .await
+    .expect("closes");
+    let (_, page) = html(&b, "/matches").await;
+    assert!(!page.contains(&slug), "a closed programme is gone at once");
+    // The eligibility API reads the same kept list.
+    let (status, json) = rank_api(&app, r#"{"age": 34, "location": "613630100"}"#, "ru").await;
+    assert_eq!(status, StatusCode::OK);
+    let slugs: Vec<&str> = json["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["slug"].as_str())
+        .collect();
+    assert!(!slugs.contains(&AUYL_AMANATY), "{slugs:?}");
+    assert!(
+        slugs.contains(&YOUTH),
+        "the others are still ranked: {slugs:?}"
+    );
+}

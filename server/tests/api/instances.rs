@@ -152,6 +152,39 @@ async fn a_programme_edited_on_one_instance_is_found_in_the_other_instance_s_sea
     .await;
 }
 
+/// Each instance keeps the open programmes between requests (services::profiles::
+/// OpenProgrammes); what it kept must not outlive a change made through the other instance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_programme_closed_on_one_instance_is_gone_from_the_other_instance_s_matches_at_once() {
+    let Some(admin) = admin() else { return };
+    let (a, b) = spawn_two_on_postgres(&admin).await;
+    let cookie = session(&b, "+77010000001", DEMO_PASSWORD).await;
+    let matches = || async {
+        let response = client()
+            .get(format!("{}/matches", b.address))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.expect("body")
+    };
+    let listed = format!("data-slug=\"{PROGRAM}\"");
+    assert!(matches().await.contains(&listed), "listed before");
+    app::ssr::services::programs::set_status(
+        &a.state.db,
+        &a.state.wake,
+        PROGRAM,
+        app::domain::catalog::ProgramStatus::Closed,
+    )
+    .await
+    .expect("closed on A");
+    assert!(
+        !matches().await.contains(&listed),
+        "B's next page no longer lists it"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn approvals_through_two_instances_at_once_never_overspend_the_budget() {
     let Some(admin) = admin() else { return };

@@ -38,11 +38,44 @@ pub struct Candidate {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RankingData {
     /// Open programmes.
-    pub candidates: Vec<Candidate>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Candidate>))]
+    pub candidates: Candidates,
     /// Place names by code.
     pub places: Places,
     /// Date and MCI.
     pub ctx: Context,
+}
+
+/// The open programmes of a ranking, shared: the server keeps them between requests (they
+/// change only with the catalogue), and every person's ranking reads the same ones instead of
+/// a copy of 10,000. On the wire, a plain list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Candidates(std::sync::Arc<Vec<Candidate>>);
+
+impl std::ops::Deref for Candidates {
+    type Target = [Candidate];
+
+    fn deref(&self) -> &[Candidate] {
+        &self.0
+    }
+}
+
+impl From<Vec<Candidate>> for Candidates {
+    fn from(v: Vec<Candidate>) -> Self {
+        Self(std::sync::Arc::new(v))
+    }
+}
+
+impl Serialize for Candidates {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Candidates {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<Candidate>::deserialize(d).map(Self::from)
+    }
 }
 
 /// Where a programme stands for a person.

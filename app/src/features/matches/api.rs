@@ -27,7 +27,7 @@ pub async fn my_matches() -> Result<MatchesData, AppError> {
         let who = session::principal();
         let (facts, profile) = services::profiles::facts(&st.db, who.as_ref(), today).await?;
         let extra: Vec<&crate::domain::location::KatoCode> = facts.location.iter().collect();
-        let data = services::profiles::ranking_data(&st.db, today, &extra).await?;
+        let data = services::profiles::ranking_data(&st.db, &st.open, today, &extra).await?;
         Ok(MatchesData {
             data,
             facts,

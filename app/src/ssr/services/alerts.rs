@@ -41,6 +41,7 @@ fn signed_in(who: Option<&Principal>) -> Result<&Principal, ServiceError> {
 /// The ids and slugs of the programmes `saved` matches now.
 async fn matching(
     db: &DatabaseConnection,
+    open: &super::profiles::OpenProgrammes,
     kind: SavedKind,
     user_id: i32,
     query: &str,
@@ -69,7 +70,7 @@ async fn matching(
             };
             let facts = profile.facts(today);
             let extra: Vec<&crate::domain::location::KatoCode> = facts.location.iter().collect();
-            let data = super::profiles::ranking_data(db, today, &extra).await?;
+            let data = super::profiles::ranking_data(db, open, today, &extra).await?;
             rank(&data.candidates, &facts, &data.ctx)
                 .into_iter()
                 .filter(|m| m.standing == Standing::Eligible)
@@ -110,7 +111,7 @@ pub async fn save(
         return Ok(existing.id);
     }
     let (token, _) = crate::ssr::security::new_token()?;
-    let now = matching(db, kind, p.user_id, &query, today).await?;
+    let now = matching(db, &Default::default(), kind, p.user_id, &query, today).await?;
     let txn = db::begin_write(db).await?;
     let id = db::alerts::insert_saved(&txn, p.user_id, kind.as_str(), &query, &token).await?;
     for (program, _) in now {
@@ -220,8 +221,10 @@ pub async fn check(
 ) -> Result<usize, ServiceError> {
     let mut created = 0;
     let mut wrote = false;
+    // The open programmes read once for every saved "my matches" of this round, not per person.
+    let open = super::profiles::OpenProgrammes::default();
     for s in db::alerts::all_saved(db).await? {
-        let n = check_one(db, public_url, &s, today).await?;
+        let n = check_one(db, &open, public_url, &s, today).await?;
         created += n;
         wrote |= n > 0;
     }
@@ -233,6 +236,7 @@ pub async fn check(
 
 async fn check_one(
     db: &DatabaseConnection,
+    open: &super::profiles::OpenProgrammes,
     public_url: &str,
     s: &saved_searches::Model,
     today: NaiveDate,
@@ -241,7 +245,7 @@ async fn check_one(
         return Ok(0);
     };
     let known = db::alerts::hits(db, s.id).await?;
-    let fresh: Vec<(i32, String)> = matching(db, kind, s.user_id, &s.query, today)
+    let fresh: Vec<(i32, String)> = matching(db, open, kind, s.user_id, &s.query, today)
         .await?
         .into_iter()
         .filter(|(id, _)| !known.contains(id))

@@ -10,7 +10,7 @@ use tracing::instrument;
 use super::ServiceError;
 use crate::domain::account::Principal;
 use crate::domain::criteria::Criterion;
-use crate::domain::eligibility::{Context, Facts, RankingData};
+use crate::domain::eligibility::{Candidate, Context, Facts, RankingData};
 use crate::domain::location::KatoCode;
 use crate::domain::params::{FieldError, Problem};
 use crate::domain::policy::{Action, allow};
@@ -129,34 +129,141 @@ pub async fn settlements(
         .collect())
 }
 
+/// The open programmes and the places their criteria name, kept between requests. At 10,000
+/// programmes, reading and decoding them was most of the matches page's time (of 114 ms in
+/// `cargo bench --bench ranking`, the ranking itself took 9), and they change only with the
+/// catalogue. Every change to a programme writes a row to the search outbox in its own
+/// transaction (services::programs, services::editor), so what was kept holds while the
+/// outbox's last position and the date are the same; on several instances the position is the
+/// shared database's, so a change made on one is seen by all. Held in the application's state
+/// (one per database).
+#[derive(Default)]
+pub struct OpenProgrammes(std::sync::Mutex<Option<std::sync::Arc<KeptOpen>>>);
+
+/// What [`OpenProgrammes`] holds, with the date and the outbox position it was read at.
+struct KeptOpen {
+    today: NaiveDate,
+    position: i64,
+    candidates: crate::domain::eligibility::Candidates,
+    places: crate::domain::eligibility::Places,
+}
+
+impl std::fmt::Debug for OpenProgrammes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpenProgrammes")
+    }
+}
+
+impl OpenProgrammes {
+    fn kept(&self, today: NaiveDate, position: i64) -> Option<std::sync::Arc<KeptOpen>> {
+        let kept = self.0.lock().ok()?.clone()?;
+        (kept.today == today && kept.position == position).then_some(kept)
+    }
+
+    fn keep(&self, kept: std::sync::Arc<KeptOpen>) {
+        // A poisoned lock only loses the keeping, never correctness.
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(kept);
+        }
+    }
+}
+
 /// The open programmes on `today` and the names of the places that `extra` and their criteria
 /// mention (with the units above each, so a what-if by region is named too).
-#[instrument(skip(db, extra))]
+#[instrument(skip(db, open, extra))]
 pub async fn ranking_data(
     db: &DatabaseConnection,
+    open: &OpenProgrammes,
     today: NaiveDate,
     extra: &[&KatoCode],
 ) -> Result<RankingData, ServiceError> {
-    let candidates = db::catalog::open_candidates(db, today).await?;
+    // Read first: a change committed after it moves the position, so the next request reads
+    // again rather than keeping an older list under the newer position.
+    let position = db::outbox::last_id(db).await?;
+    let kept = match open.kept(today, position) {
+        Some(kept) => kept,
+        None => {
+            let candidates = db::catalog::open_candidates(db, today).await?;
+            let places = db::locations::places(db, &criteria_codes(&candidates)).await?;
+            let kept = std::sync::Arc::new(KeptOpen {
+                today,
+                position,
+                candidates: candidates.into(),
+                places,
+            });
+            open.keep(kept.clone());
+            kept
+        }
+    };
+    let mut places = kept.places.clone();
+    let missing: Vec<String> = extra_codes(extra)
+        .into_iter()
+        .filter(|c| !places.contains_key(c))
+        .collect();
+    places.extend(db::locations::places(db, &missing).await?);
+    let mci = db::catalog::mci_table(db).await?;
+    Ok(RankingData {
+        candidates: kept.candidates.clone(),
+        places,
+        ctx: Context { today, mci },
+    })
+}
+
+/// The codes the criteria of `candidates` name.
+fn criteria_codes(candidates: &[Candidate]) -> Vec<String> {
     let mut codes: BTreeSet<String> = BTreeSet::new();
-    for c in &candidates {
+    for c in candidates {
         for criterion in &c.criteria {
             if let Criterion::LocationWithin { codes: within } = criterion {
                 codes.extend(within.iter().map(ToString::to_string));
             }
         }
     }
+    codes.into_iter().collect()
+}
+
+/// `extra` with the units above each.
+fn extra_codes(extra: &[&KatoCode]) -> Vec<String> {
+    let mut codes: BTreeSet<String> = BTreeSet::new();
     for code in extra {
         codes.insert(code.to_string());
         codes.extend(parents(code).iter().map(ToString::to_string));
     }
-    let places = db::locations::places(db, &codes.into_iter().collect::<Vec<_>>()).await?;
+    codes.into_iter().collect()
+}
+
+/// [`RankingData`] of `candidates`: the places they and `extra` mention, and the MCI table.
+async fn ranking_of(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    candidates: Vec<Candidate>,
+    extra: &[&KatoCode],
+) -> Result<RankingData, ServiceError> {
+    let mut codes = criteria_codes(&candidates);
+    codes.extend(extra_codes(extra));
+    let places = db::locations::places(db, &codes).await?;
     let mci = db::catalog::mci_table(db).await?;
     Ok(RankingData {
-        candidates,
+        candidates: candidates.into(),
         places,
         ctx: Context { today, mci },
     })
+}
+
+/// The ranking data of programme `slug` alone for a person with `facts` (no candidate when it
+/// is not open): one programme's row, not every open one's.
+async fn ranking_of_one(
+    db: &DatabaseConnection,
+    slug: &str,
+    facts: &Facts,
+    today: NaiveDate,
+) -> Result<RankingData, ServiceError> {
+    let candidates: Vec<Candidate> = db::catalog::open_candidate(db, today, slug)
+        .await?
+        .into_iter()
+        .collect();
+    let extra: Vec<&KatoCode> = facts.location.iter().collect();
+    ranking_of(db, today, candidates, &extra).await
 }
 
 /// The facts of the signed-in entrepreneur's saved profile (none known if not saved).
@@ -211,9 +318,7 @@ pub async fn fit(
         return Ok(None);
     }
     let (facts, _) = facts(db, who, today).await?;
-    let extra: Vec<&KatoCode> = facts.location.iter().collect();
-    let mut data = ranking_data(db, today, &extra).await?;
-    data.candidates.retain(|c| c.slug == slug);
+    let data = ranking_of_one(db, slug, &facts, today).await?;
     Ok(Some((data, facts)))
 }
 
@@ -230,9 +335,7 @@ pub async fn fit_of(
         .await?
         .map(|p| p.facts(today))
         .unwrap_or_default();
-    let extra: Vec<&KatoCode> = facts.location.iter().collect();
-    let mut data = ranking_data(db, today, &extra).await?;
-    data.candidates.retain(|c| c.slug == slug);
+    let data = ranking_of_one(db, slug, &facts, today).await?;
     Ok((data, facts))
 }
 

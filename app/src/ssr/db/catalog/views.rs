@@ -229,6 +229,26 @@ pub async fn open_candidates(
     db: &impl ConnectionTrait,
     today: NaiveDate,
 ) -> Result<Vec<crate::domain::eligibility::Candidate>, DbErr> {
+    candidates(db, today, None).await
+}
+
+/// Programme `slug` as the eligibility ranking sees it, if it is open on `today`: what a
+/// programme's page and an operator's desk rank for one person, without reading the other
+/// open programmes.
+pub async fn open_candidate(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    slug: &str,
+) -> Result<Option<crate::domain::eligibility::Candidate>, DbErr> {
+    Ok(candidates(db, today, Some(slug)).await?.pop())
+}
+
+/// The open programmes on `today` (only `slug`, when given), in slug order.
+async fn candidates(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    slug: Option<&str>,
+) -> Result<Vec<crate::domain::eligibility::Candidate>, DbErr> {
     type Row = (
         String,
         String,
@@ -238,7 +258,7 @@ pub async fn open_candidates(
         String,
         String,
     );
-    let rows: Vec<Row> = programs::Entity::find()
+    let mut query = programs::Entity::find()
         .select_only()
         .columns([
             programs::Column::Slug,
@@ -254,7 +274,11 @@ pub async fn open_candidates(
             sea_orm::Condition::any()
                 .add(programs::Column::Deadline.is_null())
                 .add(programs::Column::Deadline.gte(today)),
-        )
+        );
+    if let Some(slug) = slug {
+        query = query.filter(programs::Column::Slug.eq(slug));
+    }
+    let rows: Vec<Row> = query
         .order_by_asc(programs::Column::Slug)
         .into_tuple()
         .all(db)
